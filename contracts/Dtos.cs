@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Contracts;
+
+/// <summary>One nominal list the site must extract (GET /api/v1/lists).</summary>
+public sealed record ListDefinitionDto(
+    string Name,
+    int Version,
+    string Sql,
+    IReadOnlyList<ListColumnDto> Columns,
+    IReadOnlyList<string> Key);
+
+public sealed record ListColumnDto(string Name, string Type);
+
+public sealed record ListCatalogDto(IReadOnlyList<ListDefinitionDto> Lists);
+
+/// <summary>Snapshot status (GET /api/v1/snapshots/{id}).</summary>
+public sealed record SnapshotStatusDto(
+    Guid SnapshotId,
+    string Site,
+    string List,
+    string Status,
+    DateTimeOffset ExtractedAt,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? LoadStartedAt,
+    DateTimeOffset? LoadFinishedAt,
+    SnapshotRowCounts? Rows,
+    string? ErrorCode,
+    string? Reason);
+
+public sealed record SnapshotRowCounts(long Inserted, long Updated, long Deleted, long Unchanged);
+
+/// <summary>Snapshot statuses (DESIGN.md §3).</summary>
+public static class SnapshotStatuses
+{
+    public const string Queued = "queued";
+    public const string Loading = "loading";
+    public const string Loaded = "loaded";
+    public const string Skipped = "skipped";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+
+    public static bool IsFinal(string status) => status is Loaded or Skipped or Rejected;
+}
+
+/// <summary>Source-generated JSON metadata so the NativeAOT uploader needs no reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ListCatalogDto))]
+[JsonSerializable(typeof(SnapshotStatusDto))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

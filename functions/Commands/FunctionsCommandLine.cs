@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Functions.Data;
+using Ingest.Functions.Hosting;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Sites;
+
+namespace Ingest.Functions.Commands;
+
+/// <summary>
+/// The functions executable's commands. Without a command it serves (what the Functions host launches);
+/// operator commands run against the central database named by ConnectionStrings__Central or --connection.
+/// </summary>
+public static class FunctionsCommandLine
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("Ingestion functions app (Azure Functions custom handler) and its operator commands.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction(async (parse, ct) =>
+        {
+            var app = FunctionsApp.Build([.. parse.UnmatchedTokens]);
+            await app.RunAsync(ct);
+            return 0;
+        });
+
+        var connection = new Option<string?>("--connection") { Description = "Central PostgreSQL connection string (default: ConnectionStrings__Central).", Recursive = true };
+        root.Options.Add(connection);
+
+        root.Subcommands.Add(MigrateCommand(connection));
+        root.Subcommands.Add(SitesCommand(connection));
+        root.Subcommands.Add(TokensCommand(connection));
+        root.Subcommands.Add(ListsCommand(connection));
+        return root;
+    }
+
+    private static Command MigrateCommand(Option<string?> connection)
+    {
+        var command = new Command("migrate", "Apply the central schema migrations (safe to re-run).");
+        command.SetAction(parse =>
+        {
+            var outcome = Migrator.Migrate(ConnectionString(parse, connection), Console.Out);
+            if (!outcome.Succeeded)
+            {
+                Console.Error.WriteLine($"Migration failed: {outcome.Error}");
+                return 1;
+            }
+
+            Console.WriteLine(outcome.Applied.Count == 0 ? "Schema is up to date." : $"Applied {outcome.Applied.Count} migration(s).");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command SitesCommand(Option<string?> connection)
+    {
+        var ibge = new Option<string>("--ibge") { Description = "IBGE municipality code (7 digits).", Required = true };
+        var name = new Option<string>("--name") { Description = "Municipality name.", Required = true };
+        var add = new Command("add", "Add (or rename) a site.") { ibge, name };
+        add.SetAction(async (parse, ct) =>
+        {
+            var site = parse.GetValue(ibge)!;
+            if (site.Length != 7 || !site.All(char.IsAsciiDigit))
+            {
+                Console.Error.WriteLine("--ibge must be the 7-digit IBGE code of the municipality.");
+                return 2;
+            }
+
+            await using var database = DataSource(parse, connection);
+            await SiteTokens.AddSiteAsync(database, site, parse.GetValue(name)!, ct);
+            Console.WriteLine($"Site {site} added.");
+            return 0;
+        });
+        return new Command("sites", "Manage sites (municipalities).") { add };
+    }
+
+    private static Command TokensCommand(Option<string?> connection)
+    {
+        var site = new Option<string>("--site") { Description = "IBGE code of the site.", Required = true };
+        var issue = new Command("issue", "Issue a new token for a site. The token is printed once and never stored.") { site };
+        issue.SetAction(async (parse, ct) =>
+        {
+            await using var database = DataSource(parse, connection);
+            var (tokenId, token) = await SiteTokens.IssueAsync(database, parse.GetValue(site)!, ct);
+            Console.Error.WriteLine($"Token {tokenId} issued for site {parse.GetValue(site)}. Store it now: it cannot be shown again.");
+            Console.WriteLine(token);
+            return 0;
+        });
+
+        var id = new Option<Guid>("--id") { Description = "Token id (printed when it was issued).", Required = true };
+        var revoke = new Command("revoke", "Revoke a token at once.") { id };
+        revoke.SetAction(async (parse, ct) =>
+        {
+            await using var database = DataSource(parse, connection);
+            var revoked = await SiteTokens.RevokeAsync(database, parse.GetValue(id), ct);
+            Console.WriteLine(revoked ? "Token revoked." : "No live token with that id.");
+            return revoked ? 0 : 1;
+        });
+        return new Command("tokens", "Issue and revoke site tokens.") { issue, revoke };
+    }
+
+    private static Command ListsCommand(Option<string?> connection)
+    {
+        var file = new Option<FileInfo>("--file") { Description = "List definition JSON (see lists/*.json).", Required = true };
+        var activate = new Option<bool>("--activate") { Description = "Make this version the active one.", DefaultValueFactory = _ => true };
+        var publish = new Command("publish", "Add a version of a list definition and (by default) activate it.") { file, activate };
+        publish.SetAction(async (parse, ct) =>
+        {
+            var definition = ListDefinitionFile.Read(parse.GetValue(file)!.FullName);
+            await using var database = DataSource(parse, connection);
+            await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), ct);
+            Console.WriteLine($"List {definition.Name} v{definition.Version} published{(parse.GetValue(activate) ? " and active" : string.Empty)}.");
+            return 0;
+        });
+        return new Command("lists", "Manage list definitions.") { publish };
+    }
+
+    private static string ConnectionString(ParseResult parse, Option<string?> connection) =>
+        parse.GetValue(connection) ?? CentralDatabase.GetConnectionString(Configuration());
+
+    private static Npgsql.NpgsqlDataSource DataSource(ParseResult parse, Option<string?> connection) =>
+        Npgsql.NpgsqlDataSource.Create(ConnectionString(parse, connection));
+
+    private static IConfiguration Configuration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
+}
+
+/// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it.</summary>
+public static class ListDefinitionFile
+{
+    public static ListDefinition Read(string path)
+    {
+        var file = JsonSerializer.Deserialize<FileShape>(File.ReadAllText(path), JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"{path} is empty.");
+        var sql = file.Sql ?? File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, file.SqlFile ?? throw new InvalidOperationException($"{path}: 'sql' or 'sqlFile' is required.")));
+        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key);
+    }
+
+    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key);
+}

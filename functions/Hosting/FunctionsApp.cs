@@ -1,0 +1,111 @@
+using Ingest.Contracts;
+using Ingest.Functions.Data;
+using Ingest.Functions.Hosting;
+using Ingest.Functions.Ingest;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Loading;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Storage;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace Ingest.Functions.Hosting;
+
+/// <summary>Builds the custom handler: services, Kestrel binding and endpoints. No I/O happens at start-up.</summary>
+public static class FunctionsApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.ConfigureCustomHandlerUrl();
+        builder.Services.AddIngestServices(builder.Configuration);
+
+        var app = builder.Build();
+        app.MapFunctionEndpoints();
+        return app;
+    }
+
+    /// <summary>Under the Functions host: 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT. Alone: the configured URL.</summary>
+    public static void ConfigureCustomHandlerUrl(this WebApplicationBuilder builder)
+    {
+        var port = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
+        if (!string.IsNullOrEmpty(port))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:7071");
+        }
+
+        var maxBody = builder.Configuration.GetValue($"{IngestOptions.Section}:MaxCompressedBytes", 100L * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody + 1);
+    }
+
+    public static IServiceCollection AddIngestServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => CentralDatabase.Create(configuration));
+        services.AddIngestStorage();
+        services.AddSingleton<ListCatalog>();
+        services.AddSingleton<SnapshotIngestor>();
+        services.AddSingleton<SnapshotLoader>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHttpClient();
+        services.AddAuthentication(SiteTokenAuthentication.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SiteTokenAuthentication>(SiteTokenAuthentication.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy("site", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.SiteClaim));
+        if (LocalQueueDispatcher.ShouldRun(configuration))
+        {
+            services.AddHostedService<LocalQueueDispatcher>();
+        }
+
+        return services;
+    }
+
+    public static WebApplication MapFunctionEndpoints(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        // Readiness: the host waits for any answer on "/" before sending invocations.
+        app.MapGet("/", () => TypedResults.Ok(new { status = "ready" })).ExcludeFromDescription();
+        app.MapOpenApi("/api/v1/openapi.json");
+
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization("site");
+        v1.MapPut("/lists/{list}/snapshots/{snapshotId}",
+                (HttpContext context, string list, string snapshotId, SnapshotIngestor ingestor) =>
+                    ingestor.PutAsync(context, context.User.Site(), list, snapshotId))
+            .WithName("PutSnapshot")
+            .Accepts<Stream>(WireNames.CsvMediaType)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415);
+        v1.MapGet("/snapshots/{snapshotId}",
+                (HttpContext context, string snapshotId, NpgsqlDataSource database) =>
+                    ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, database))
+            .WithName("GetSnapshotStatus")
+            .Produces<SnapshotStatusDto>()
+            .ProducesProblem(404);
+        v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, catalog))
+            .WithName("GetListDefinitions")
+            .Produces<ListCatalogDto>();
+
+        // Queue-triggered function, called by the Functions host (or the local dispatcher) on loopback only.
+        app.MapPost("/" + LoadFunction.Name,
+                ([FromBody] InvocationRequest invocation, SnapshotLoader loader, ILoggerFactory loggers, CancellationToken ct) =>
+                    LoadFunction.InvokeAsync(invocation, loader, loggers, ct))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,101 @@
+using System.IO.Compression;
+using System.Text;
+
+namespace Ingest.Functions.Ingest;
+
+public enum BodyVerdict
+{
+    Ok,
+    BadGzip,
+    TooLarge,
+    BadHeader,
+    BadEncoding,
+    Empty,
+}
+
+public sealed record BodyCheckResult(BodyVerdict Verdict, long DecompressedBytes, string? Detail = null);
+
+/// <summary>
+/// Reads a gzip CSV once, streaming, before anything is queued: gzip integrity, a decompressed-size cap that stops
+/// bombs after at most <c>maxDecompressedBytes</c> of work, strict UTF-8, and the header row against the list's columns.
+/// </summary>
+public static class SnapshotBodyCheck
+{
+    private const int MaxHeaderBytes = 64 * 1024;
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+
+    public static async Task<BodyCheckResult> CheckAsync(Stream compressed, string expectedHeader, long maxDecompressedBytes, CancellationToken ct)
+    {
+        var decoder = StrictUtf8.GetDecoder();
+        var buffer = new byte[81920];
+        var header = new MemoryStream();
+        var headerDone = false;
+        long total = 0;
+        try
+        {
+            await using var gzip = new GZipStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+            int read;
+            while ((read = await gzip.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+                if (total > maxDecompressedBytes)
+                {
+                    return new BodyCheckResult(BodyVerdict.TooLarge, total, $"decompressed body exceeds {maxDecompressedBytes} bytes");
+                }
+
+                decoder.GetCharCount(buffer, 0, read, flush: false);
+                if (!headerDone)
+                {
+                    var newline = Array.IndexOf(buffer, (byte)'\n', 0, read);
+                    header.Write(buffer, 0, newline >= 0 ? newline : read);
+                    if (header.Length > MaxHeaderBytes)
+                    {
+                        return new BodyCheckResult(BodyVerdict.BadHeader, total, $"header row longer than {MaxHeaderBytes} bytes");
+                    }
+
+                    headerDone = newline >= 0;
+                }
+            }
+
+            decoder.GetCharCount([], 0, 0, flush: true);
+        }
+        catch (InvalidDataException ex)
+        {
+            return new BodyCheckResult(BodyVerdict.BadGzip, total, ex.Message);
+        }
+        catch (DecoderFallbackException)
+        {
+            return new BodyCheckResult(BodyVerdict.BadEncoding, total, "body is not valid UTF-8");
+        }
+
+        if (total == 0)
+        {
+            return new BodyCheckResult(BodyVerdict.Empty, 0, "body decompresses to nothing (a CSV header row is required)");
+        }
+
+        var actual = Encoding.UTF8.GetString(header.GetBuffer(), 0, (int)header.Length).TrimEnd('\r');
+        return actual == expectedHeader
+            ? new BodyCheckResult(BodyVerdict.Ok, total)
+            : new BodyCheckResult(BodyVerdict.BadHeader, total, DescribeHeaderMismatch(expectedHeader, actual));
+    }
+
+    /// <summary>Names the first differing column (never echoes data: the header holds only column names).</summary>
+    private static string DescribeHeaderMismatch(string expected, string actual)
+    {
+        var want = expected.Split(',');
+        var got = actual.Split(',');
+        for (var i = 0; i < Math.Max(want.Length, got.Length); i++)
+        {
+            var w = i < want.Length ? want[i] : "(none)";
+            var g = i < got.Length ? Truncate(got[i]) : "(none)";
+            if (w != g)
+            {
+                return $"header has {got.Length} columns, the list has {want.Length}; column {i + 1} is '{g}', expected '{w}'";
+            }
+        }
+
+        return "header does not match the list's columns";
+    }
+
+    private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
+}

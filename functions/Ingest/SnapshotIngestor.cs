@@ -1,0 +1,230 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Dapper;
+using Ingest.Contracts;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Storage;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ingest.Functions.Ingest;
+
+/// <summary>
+/// PUT /api/v1/lists/{list}/snapshots/{snapshotId}: checks everything first, then stores the blob, records the
+/// snapshot and queues a reference. A repeat of the same id and digest answers the same and queues nothing twice.
+/// </summary>
+public sealed class SnapshotIngestor(
+    ListCatalog lists,
+    SnapshotStore store,
+    LoadQueue queue,
+    NpgsqlDataSource database,
+    IOptions<IngestOptions> options,
+    TimeProvider time,
+    ILogger<SnapshotIngestor> logger)
+{
+    public async Task<IResult> PutAsync(HttpContext context, string site, string list, string snapshotIdText)
+    {
+        var ct = context.RequestAborted;
+        var request = context.Request;
+        var limits = options.Value;
+
+        if (!ListDefinitionRules.ListName().IsMatch(list) || await lists.FindAsync(list, ct) is not { } definition)
+        {
+            return Problems.Result(404, "unknown-list", "Unknown list", "This list is not defined or not active on the server.");
+        }
+
+        if (!Guid.TryParseExact(snapshotIdText, "D", out var snapshotId) || snapshotId == Guid.Empty)
+        {
+            return Problems.Result(400, "bad-snapshot-id", "Bad snapshot id", "The snapshot id must be a UUID (the uploader makes a UUIDv7).");
+        }
+
+        if (!string.Equals(request.Headers.ContentEncoding.ToString(), WireNames.GzipEncoding, StringComparison.OrdinalIgnoreCase))
+        {
+            return Problems.Result(415, "unsupported-encoding", "Unsupported Content-Encoding", "Send the CSV compressed with 'Content-Encoding: gzip'.");
+        }
+
+        if (!ContentDigest.TryParseSha256(request.Headers[WireNames.ContentDigestHeader].ToString(), out var claimedDigest))
+        {
+            return Problems.Result(400, "bad-digest", "Missing or malformed Content-Digest", "Send 'Content-Digest: sha-256=:<base64>:' of the compressed body.");
+        }
+
+        if (!TryParseExtractedAt(request.Headers[WireNames.ExtractedAtHeader].ToString(), out var extractedAt))
+        {
+            return Problems.Result(400, "bad-extracted-at", "Missing or malformed X-Extracted-At", "Send the extraction time as RFC 3339 with an offset, not in the future.");
+        }
+
+        if (request.ContentLength > limits.MaxCompressedBytes)
+        {
+            return Problems.Result(413, "too-large", "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
+        }
+
+        var tempPath = Path.Combine(Path.GetTempPath(), $"ingest-{Guid.NewGuid():N}.csv.gz");
+        try
+        {
+            var spooled = await SpoolAsync(request.Body, tempPath, limits.MaxCompressedBytes, ct);
+            if (spooled is null)
+            {
+                return Problems.Result(413, "too-large", "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
+            }
+
+            var (length, actualDigest) = spooled.Value;
+            if (!CryptographicOperations.FixedTimeEquals(actualDigest, claimedDigest))
+            {
+                return Problems.Result(400, "bad-digest", "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
+            }
+
+            await using (var check = File.OpenRead(tempPath))
+            {
+                var verdict = await SnapshotBodyCheck.CheckAsync(check, ListDefinitionRules.ExpectedHeader(definition), limits.MaxDecompressedBytes, ct);
+                if (verdict.Verdict != BodyVerdict.Ok)
+                {
+                    return BodyProblem(verdict);
+                }
+            }
+
+            var digest = ContentDigest.Format(actualDigest);
+            var location = ApiRoutes.SnapshotStatusPath(snapshotId);
+            var blobName = SnapshotStore.BlobName(site, list, extractedAt, snapshotId);
+            var existing = await FindAsync(snapshotId, ct);
+            if (existing is not null)
+            {
+                return await RepeatAsync(existing.Value, site, list, digest, blobName, extractedAt, snapshotId, location, ct);
+            }
+
+            var metadata = new Dictionary<string, string>
+            {
+                ["site"] = site,
+                ["list"] = list,
+                ["extractedat"] = extractedAt.ToString("O", CultureInfo.InvariantCulture),
+                ["digest"] = digest,
+                ["snapshotid"] = snapshotId.ToString("D"),
+            };
+            await using (var upload = File.OpenRead(tempPath))
+            {
+                var storedDigest = await store.TryCreateAsync(blobName, upload, metadata, ct);
+                if (storedDigest is not null && storedDigest != digest)
+                {
+                    return Conflict();
+                }
+            }
+
+            var inserted = await InsertAsync(snapshotId, site, list, blobName, digest, length, extractedAt, request.Headers.UserAgent.ToString(), ct);
+            if (!inserted)
+            {
+                // A concurrent PUT of the same id won the race: answer as a repeat.
+                return await RepeatAsync((await FindAsync(snapshotId, ct))!.Value, site, list, digest, blobName, extractedAt, snapshotId, location, ct);
+            }
+
+            await EnqueueAsync(new LoadMessage(snapshotId, site, list, blobName, extractedAt), ct);
+            logger.LogInformation("SnapshotReceived site={Site} list={List} snapshot={SnapshotId} compressedBytes={Bytes}", site, list, snapshotId, length);
+            return Accepted(location, snapshotId);
+        }
+        finally
+        {
+            File.Delete(tempPath);
+        }
+    }
+
+    private async Task<IResult> RepeatAsync(
+        (string Site, string List, string Digest, string Status) existing,
+        string site, string list, string digest, string blobName, DateTimeOffset extractedAt, Guid snapshotId, string location, CancellationToken ct)
+    {
+        if (existing.Site != site || existing.List != list || existing.Digest != digest)
+        {
+            return Conflict();
+        }
+
+        if (existing.Status == "received")
+        {
+            // The first attempt stored it but did not get to queue it: finish the job now.
+            await EnqueueAsync(new LoadMessage(snapshotId, site, list, blobName, extractedAt), ct);
+        }
+
+        return Accepted(location, snapshotId);
+    }
+
+    private async Task EnqueueAsync(LoadMessage message, CancellationToken ct)
+    {
+        await queue.EnqueueAsync(message, ct);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.snapshots SET status = 'queued' WHERE snapshot_id = @id AND status = 'received'",
+            new { id = message.SnapshotId }, cancellationToken: ct));
+    }
+
+    private static IResult Accepted(string location, Guid snapshotId) =>
+        TypedResults.Accepted(location, new { snapshotId, status = SnapshotStatuses.Queued });
+
+    private static IResult Conflict() =>
+        Problems.Result(409, "snapshot-conflict", "Snapshot id already used with other content",
+            "This snapshot id was already sent with a different body. The uploader must make a new id for new content.");
+
+    private static IResult BodyProblem(BodyCheckResult verdict) => verdict.Verdict switch
+    {
+        BodyVerdict.TooLarge => Problems.Result(413, "too-large", "Snapshot too large", verdict.Detail),
+        BodyVerdict.BadHeader => Problems.Result(400, "bad-csv-header", "CSV header does not match the list", verdict.Detail),
+        BodyVerdict.BadEncoding => Problems.Result(400, "bad-encoding", "CSV is not UTF-8", verdict.Detail),
+        BodyVerdict.Empty => Problems.Result(400, "bad-csv-header", "Empty CSV", verdict.Detail),
+        _ => Problems.Result(400, "bad-gzip", "Body is not valid gzip", "The compressed body could not be decompressed; send it again."),
+    };
+
+    private bool TryParseExtractedAt(string value, out DateTimeOffset extractedAt)
+    {
+        // RFC 3339 requires an explicit offset; allow 5 minutes of clock skew into the future.
+        extractedAt = default;
+        var ok = value.Length is > 0 and <= 40
+            && (value.EndsWith('Z') || value.LastIndexOfAny(['+', '-']) > 10)
+            && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out extractedAt)
+            && extractedAt.Year >= 2000;
+        if (!ok)
+        {
+            return false;
+        }
+
+        return extractedAt <= time.GetUtcNow().AddMinutes(5);
+    }
+
+    private static async Task<(long Length, byte[] Sha256)?> SpoolAsync(Stream body, string path, long max, CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (total > max)
+            {
+                return null;
+            }
+
+            hash.AppendData(buffer, 0, read);
+            await file.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+
+        return (total, hash.GetHashAndReset());
+    }
+
+    private async Task<(string Site, string List, string Digest, string Status)?> FindAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QueryFirstOrDefaultAsync<(string, string, string, string)?>(new CommandDefinition(
+            "SELECT site_id, list_name, digest, status FROM ingest.snapshots WHERE snapshot_id = @snapshotId",
+            new { snapshotId }, cancellationToken: ct));
+    }
+
+    private async Task<bool> InsertAsync(
+        Guid snapshotId, string site, string list, string blobName, string digest, long bytes, DateTimeOffset extractedAt, string userAgent, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, status)
+            VALUES (@snapshotId, @site, @list, @blobName, @digest, @bytes, @extractedAt, @userAgent, 'received')
+            ON CONFLICT (snapshot_id) DO NOTHING
+            """,
+            new { snapshotId, site, list, blobName, digest, bytes, extractedAt, userAgent = userAgent.Length > 200 ? userAgent[..200] : userAgent },
+            cancellationToken: ct)) == 1;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace Ingest.Functions.Lists;
+
+/// <summary>
+/// Adds a version of a list definition, optionally activates it, and keeps the list's typed table in step
+/// (created on first publish; new columns added; nothing is ever dropped automatically).
+/// </summary>
+public static class ListPublisher
+{
+    public static async Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, CancellationToken ct)
+    {
+        var errors = ListDefinitionRules.Validate(definition);
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException($"List definition '{definition.Name}' is invalid: {string.Join("; ", errors)}");
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns)
+            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key)
+            ON CONFLICT (name, version) DO UPDATE
+               SET description = EXCLUDED.description, sql = EXCLUDED.sql, columns = EXCLUDED.columns, key_columns = EXCLUDED.key_columns
+             WHERE NOT ingest.list_definitions.is_active
+            """,
+            new
+            {
+                definition.Name,
+                definition.Version,
+                definition.Description,
+                definition.Sql,
+                Columns = JsonSerializer.Serialize(definition.Columns, JsonSerializerOptions.Web),
+                Key = definition.Key.ToArray(),
+            },
+            transaction,
+            cancellationToken: ct));
+
+        if (activate)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE ingest.list_definitions SET is_active = false WHERE name = @Name AND is_active AND version <> @Version",
+                new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE ingest.list_definitions SET is_active = true, activated_at = now() WHERE name = @Name AND version = @Version AND NOT is_active",
+                new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
+            await EnsureTableAsync(connection, transaction, definition, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+    }
+
+    private static async Task EnsureTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(CreateTableSql(definition), transaction: transaction, cancellationToken: ct));
+        foreach (var column in definition.Columns)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"ALTER TABLE {definition.TableName} ADD COLUMN IF NOT EXISTS {Quote(column.Name)} {column.Type}",
+                transaction: transaction, cancellationToken: ct));
+        }
+    }
+
+    /// <summary>
+    /// The typed table: (site, key) primary key, the list's columns, a hash of the row's values (so unchanged rows
+    /// are recognised without comparing every column) and the id of the snapshot that last wrote it (lineage).
+    /// </summary>
+    public static string CreateTableSql(ListDefinition definition)
+    {
+        var sql = new StringBuilder();
+        sql.Append("CREATE TABLE IF NOT EXISTS ").Append(definition.TableName).Append(" (\n    site_id text NOT NULL");
+        foreach (var column in definition.Columns)
+        {
+            sql.Append(",\n    ").Append(Quote(column.Name)).Append(' ').Append(column.Type);
+        }
+
+        sql.Append(",\n    row_hash uuid NOT NULL,\n    snapshot_id uuid NOT NULL");
+        sql.Append(",\n    PRIMARY KEY (site_id, ").Append(string.Join(", ", definition.Key.Select(Quote))).Append(")\n)");
+        return sql.ToString();
+    }
+
+    public static string Quote(string identifier) => $"\"{identifier}\"";
+}

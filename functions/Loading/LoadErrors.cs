@@ -1,0 +1,73 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Azure;
+using Npgsql;
+
+namespace Ingest.Functions.Loading;
+
+/// <summary>A load that can never succeed as sent (bad data, wrong columns): reject at once, do not retry.</summary>
+public sealed class PermanentLoadException(string code, string reason, Exception? inner = null) : Exception(reason, inner)
+{
+    public string Code { get; } = code;
+}
+
+/// <summary>
+/// Sorts failures into permanent (reject the snapshot) and transient (fail the invocation so the queue retries),
+/// and words a reason a municipal IT person can act on. Reasons never carry data values (they may be personal).
+/// </summary>
+public static partial class LoadErrors
+{
+    public static PermanentLoadException? AsPermanent(Exception exception) => exception switch
+    {
+        PermanentLoadException permanent => permanent,
+        PostgresException pg when IsPermanentSqlState(pg.SqlState) => new PermanentLoadException(CodeFor(pg.SqlState), Describe(pg), pg),
+        InvalidDataException e => new PermanentLoadException("bad-gzip", "The stored snapshot is not valid gzip; send a new snapshot.", e),
+        DecoderFallbackException e => new PermanentLoadException("bad-encoding", "The snapshot is not valid UTF-8.", e),
+        RequestFailedException { Status: 404 } e => new PermanentLoadException("blob-missing", "The snapshot file is no longer in storage (retention?); send a new snapshot.", e),
+        _ => null,
+    };
+
+    /// <summary>A short, data-free description of a transient failure for the snapshot's status.</summary>
+    public static string DescribeTransient(Exception exception) => exception switch
+    {
+        PostgresException pg => $"central database error {pg.SqlState}; the load will be retried",
+        NpgsqlException => "central database unreachable; the load will be retried",
+        RequestFailedException rf => $"storage error {rf.Status}; the load will be retried",
+        TimeoutException or OperationCanceledException => "the load timed out; it will be retried",
+        _ => $"{exception.GetType().Name}; the load will be retried",
+    };
+
+    // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch.
+    private static bool IsPermanentSqlState(string state) =>
+        state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("42", StringComparison.Ordinal);
+
+    private static string CodeFor(string state) => state switch
+    {
+        "23505" => "duplicate-key",
+        "23502" => "null-key",
+        _ when state.StartsWith("42", StringComparison.Ordinal) => "schema-mismatch",
+        _ => "bad-data",
+    };
+
+    private static string Describe(PostgresException pg)
+    {
+        var message = QuotedValue().Replace(pg.MessageText, "(value)");
+        var where = pg.Where is { } w && CopyLocation().Match(w) is { Success: true } m
+            ? $" at CSV line {m.Groups["line"].Value}" + (m.Groups["column"].Success ? $", column {m.Groups["column"].Value}" : string.Empty)
+            : string.Empty;
+        var hint = pg.SqlState switch
+        {
+            "23505" => " Two rows of the snapshot have the same key: check the list's SQL.",
+            "23502" => " A key column is empty in some row: check the list's SQL.",
+            _ when pg.SqlState.StartsWith("42", StringComparison.Ordinal) => " The central table does not match the list definition: tell the operator.",
+            _ => " Check the list's SQL output types against the list definition.",
+        };
+        return $"{message}{where}.{hint}";
+    }
+
+    [GeneratedRegex("\"[^\"]*\"|'[^']*'")]
+    private static partial Regex QuotedValue();
+
+    [GeneratedRegex(@"line (?<line>\d+)(, column (?<column>[a-z0-9_]+))?")]
+    private static partial Regex CopyLocation();
+}

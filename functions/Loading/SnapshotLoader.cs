@@ -1,0 +1,201 @@
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Ingest.Contracts;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Storage;
+using Npgsql;
+
+namespace Ingest.Functions.Loading;
+
+public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? ErrorCode = null, string? Reason = null, bool AlreadyFinal = false);
+
+/// <summary>
+/// Applies one snapshot to its (site, list) atomically: COPY into a staging table, then in one transaction insert new
+/// rows, update changed rows, delete vanished rows and record counts. Safe under redelivery (a finished snapshot is
+/// a no-op) and out-of-order delivery (older than the loaded one: skipped).
+/// </summary>
+public sealed class SnapshotLoader(
+    NpgsqlDataSource database,
+    SnapshotStore store,
+    ListCatalog lists,
+    ILogger<SnapshotLoader> logger)
+{
+    private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
+
+    public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken ct)
+    {
+        var current = await MarkLoadingAsync(message.SnapshotId, ct);
+        if (current is null)
+        {
+            logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
+            return new LoadResult("unknown", null, "unknown-snapshot", "No such snapshot.", AlreadyFinal: true);
+        }
+
+        if (SnapshotStatuses.IsFinal(current))
+        {
+            logger.LogInformation("SnapshotAlreadyFinal site={Site} list={List} snapshot={SnapshotId} status={Status}", message.Site, message.List, message.SnapshotId, current);
+            return new LoadResult(current, null, AlreadyFinal: true);
+        }
+
+        try
+        {
+            var result = await ApplyAsync(message, ct);
+            logger.LogInformation(
+                "SnapshotLoaded site={Site} list={List} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged}",
+                message.Site, message.List, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged);
+            return result;
+        }
+        catch (Exception ex) when (LoadErrors.AsPermanent(ex) is { } permanent)
+        {
+            await FinishAsync(message.SnapshotId, SnapshotStatuses.Rejected, permanent.Code, permanent.Message, CancellationToken.None);
+            logger.LogWarning("SnapshotRejected site={Site} list={List} snapshot={SnapshotId} code={Code}", message.Site, message.List, message.SnapshotId, permanent.Code);
+            return new LoadResult(SnapshotStatuses.Rejected, null, permanent.Code, permanent.Message);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            try
+            {
+                await FinishAsync(message.SnapshotId, SnapshotStatuses.Failed, "transient", LoadErrors.DescribeTransient(ex), CancellationToken.None);
+            }
+            catch (Exception bookkeeping) when (bookkeeping is NpgsqlException or TimeoutException)
+            {
+                // The database is the thing that is down; the retry will record the outcome.
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<LoadResult> ApplyAsync(LoadMessage message, CancellationToken ct)
+    {
+        var list = await lists.FindAsync(message.List, ct)
+            ?? throw new PermanentLoadException("unknown-list", $"List '{message.List}' is not active on the server.");
+        var sql = new MergeSql(list);
+
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        // One load per (site, list) at a time: a second delivery waits here, then sees the first one's outcome.
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(message.Site, message.List) }, transaction, cancellationToken: ct));
+        var status = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
+            "SELECT status FROM ingest.snapshots WHERE snapshot_id = @id FOR UPDATE", new { id = message.SnapshotId }, transaction, cancellationToken: ct));
+        if (status is null || SnapshotStatuses.IsFinal(status))
+        {
+            return new LoadResult(status ?? "unknown", null, AlreadyFinal: true);
+        }
+
+        var newer = await connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition(
+            """
+            SELECT ls.snapshot_id FROM ingest.load_state ls JOIN ingest.snapshots s ON s.snapshot_id = @id
+             WHERE ls.site_id = @site AND ls.list_name = @list AND ls.extracted_at >= s.extracted_at
+            """,
+            new { id = message.SnapshotId, site = message.Site, list = message.List }, transaction, cancellationToken: ct));
+        if (newer is { } newerId)
+        {
+            var reason = $"A snapshot extracted later ({newerId}) is already loaded; this older one was not applied.";
+            await SetFinalAsync(connection, transaction, message.SnapshotId, SnapshotStatuses.Skipped, null, "older-snapshot", reason, ct);
+            await transaction.CommitAsync(ct);
+            return new LoadResult(SnapshotStatuses.Skipped, null, "older-snapshot", reason);
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(sql.CreateStage, transaction: transaction, cancellationToken: ct));
+        await CopyBlobAsync(connection, sql.Copy, message.Blob, ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql.IndexStage, transaction: transaction, cancellationToken: ct));
+
+        var parameters = new { site = message.Site, snapshotId = message.SnapshotId };
+        var updated = await connection.ExecuteAsync(new CommandDefinition(sql.Update, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(sql.Insert, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(sql.Delete, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
+        var staged = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CountStage, transaction: transaction, cancellationToken: ct));
+        var rows = new SnapshotRowCounts(inserted, updated, deleted, staged - inserted - updated);
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.load_state (site_id, list_name, snapshot_id, extracted_at, loaded_at)
+            SELECT site_id, list_name, snapshot_id, extracted_at, now() FROM ingest.snapshots WHERE snapshot_id = @id
+            ON CONFLICT (site_id, list_name) DO UPDATE
+               SET snapshot_id = EXCLUDED.snapshot_id, extracted_at = EXCLUDED.extracted_at, loaded_at = EXCLUDED.loaded_at
+            """,
+            new { id = message.SnapshotId }, transaction, cancellationToken: ct));
+        await SetFinalAsync(connection, transaction, message.SnapshotId, SnapshotStatuses.Loaded, rows, null, null, ct);
+        await transaction.CommitAsync(ct);
+        return new LoadResult(SnapshotStatuses.Loaded, rows);
+    }
+
+    /// <summary>Streams blob → gunzip → strict UTF-8 → COPY, never holding the snapshot in memory.</summary>
+    private async Task CopyBlobAsync(NpgsqlConnection connection, string copySql, string blobName, CancellationToken ct)
+    {
+        await using var blob = await store.OpenReadAsync(blobName, ct);
+        await using var gzip = new GZipStream(blob, CompressionMode.Decompress);
+        using var reader = new StreamReader(gzip, StrictUtf8, detectEncodingFromByteOrderMarks: false, bufferSize: 1 << 16);
+        var writer = (NpgsqlCopyTextWriter)await connection.BeginTextImportAsync(copySql, ct);
+        try
+        {
+            var buffer = new char[1 << 15];
+            int read;
+            while ((read = await reader.ReadAsync(buffer, ct)) > 0)
+            {
+                await writer.WriteAsync(buffer.AsMemory(0, read), ct);
+            }
+        }
+        catch
+        {
+            await writer.CancelAsync();
+            await writer.DisposeAsync();
+            throw;
+        }
+
+        await writer.DisposeAsync();
+    }
+
+    /// <summary>Marks the snapshot as loading (visible to status callers) and returns its status before that.</summary>
+    private async Task<string?> MarkLoadingAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            """
+            WITH before AS (SELECT status FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
+                 marked AS (
+                    UPDATE ingest.snapshots SET status = 'loading', attempts = attempts + 1, load_started_at = clock_timestamp()
+                     WHERE snapshot_id = @snapshotId AND status IN ('received', 'queued', 'failed', 'loading'))
+            SELECT status FROM before
+            """,
+            new { snapshotId }, cancellationToken: ct));
+    }
+
+    private async Task FinishAsync(Guid snapshotId, string status, string code, string reason, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await SetFinalAsync(connection, null, snapshotId, status, null, code, reason, ct);
+    }
+
+    private static Task SetFinalAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid snapshotId, string status, SnapshotRowCounts? rows,
+        string? code, string? reason, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots
+               SET status = @status, load_finished_at = clock_timestamp(),
+                   rows_inserted = @inserted, rows_updated = @updated, rows_deleted = @deleted, rows_unchanged = @unchanged,
+                   error_code = @code, error_detail = @detail
+             WHERE snapshot_id = @snapshotId AND status NOT IN ('loaded', 'skipped', 'rejected')
+            """,
+            new
+            {
+                snapshotId,
+                status,
+                inserted = rows?.Inserted,
+                updated = rows?.Updated,
+                deleted = rows?.Deleted,
+                unchanged = rows?.Unchanged,
+                code,
+                detail = reason,
+            },
+            transaction, cancellationToken: ct));
+
+    /// <summary>A stable 64-bit advisory-lock key for a (site, list) pair.</summary>
+    public static long PairLockKey(string site, string list) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"load:{site}:{list}")), 0);
+}

@@ -1,0 +1,3 @@
+using Ingest.Functions.Commands;
+
+return await FunctionsCommandLine.Build().Parse(args).InvokeAsync();

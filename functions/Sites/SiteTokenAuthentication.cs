@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Ingest.Functions.Ingest;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ingest.Functions.Sites;
+
+/// <summary>
+/// "Authorization: Bearer &lt;site token&gt;". The Functions level is anonymous for site-facing functions;
+/// the app authenticates each site itself (DESIGN.md §3).
+/// </summary>
+public sealed class SiteTokenAuthentication(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    NpgsqlDataSource dataSource)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "SiteToken";
+    public const string SiteClaim = "site";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        var site = await SiteTokens.FindSiteAsync(dataSource, header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (site is null)
+        {
+            return AuthenticateResult.Fail("unknown or revoked token");
+        }
+
+        var identity = new ClaimsIdentity([new Claim(SiteClaim, site)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await Problems.Write(Context, StatusCodes.Status401Unauthorized, "unauthorized",
+            "Missing, unknown or revoked site token",
+            "Send 'Authorization: Bearer <site token>'. If the token was revoked, ask the operator for a new one.");
+    }
+}
+
+public static class SiteClaims
+{
+    public static string Site(this ClaimsPrincipal user) =>
+        user.FindFirst(SiteTokenAuthentication.SiteClaim)?.Value ?? throw new InvalidOperationException("No site claim.");
+}

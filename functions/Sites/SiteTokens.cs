@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using Dapper;
+using Npgsql;
+
+namespace Ingest.Functions.Sites;
+
+/// <summary>
+/// Per-site bearer tokens: 256 random bits, shown once, stored only as a SHA-256 hash. A token acts only for its site.
+/// </summary>
+public static class SiteTokens
+{
+    private const string Prefix = "pec_";
+
+    public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
+
+    public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    public static async Task AddSiteAsync(NpgsqlDataSource dataSource, string siteId, string name, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest.sites (site_id, name) VALUES (@siteId, @name) ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name",
+            new { siteId, name }, cancellationToken: ct));
+    }
+
+    /// <summary>Issues a token for a site; the clear token is returned once and never stored.</summary>
+    public static async Task<(Guid TokenId, string Token)> IssueAsync(NpgsqlDataSource dataSource, string siteId, CancellationToken ct)
+    {
+        var token = NewToken();
+        var tokenId = Guid.CreateVersion7();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM ingest.sites WHERE site_id = @siteId)", new { siteId }, cancellationToken: ct));
+        if (!exists)
+        {
+            throw new InvalidOperationException($"Site {siteId} does not exist; add it first with 'sites add'.");
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest.site_tokens (token_id, site_id, token_hash) VALUES (@tokenId, @siteId, @hash)",
+            new { tokenId, siteId, hash = Hash(token) }, cancellationToken: ct));
+        return (tokenId, token);
+    }
+
+    public static async Task<bool> RevokeAsync(NpgsqlDataSource dataSource, Guid tokenId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.site_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
+            new { tokenId }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>The site a live token belongs to, or null. Looks up by hash, then compares in constant time.</summary>
+    public static async Task<string?> FindSiteAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
+    {
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 200)
+        {
+            return null;
+        }
+
+        var hash = Hash(token);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<(string SiteId, byte[] TokenHash)?>(new CommandDefinition(
+            "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NULL",
+            new { hash }, cancellationToken: ct));
+        return row is { } found && CryptographicOperations.FixedTimeEquals(found.TokenHash, hash) ? found.SiteId : null;
+    }
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test (unit, integration on real PostgreSQL + Azurite, end-to-end) and prints "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+dotnet build Serverless.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+
+results=.artifacts/test-results
+rm -rf "$results"
+status=0
+dotnet test Serverless.sln -c Release --no-build --nologo \
+  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" || status=$?
+
+passed=0; failed=0
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters"); f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
+  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crash that left no result still fails
+echo "$passed passed, $failed failed"
+exit "$status"

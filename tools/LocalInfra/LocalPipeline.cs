@@ -1,0 +1,245 @@
+using System.Text.Json;
+using Npgsql;
+using SyntheticPec;
+
+namespace LocalInfra;
+
+public sealed class LocalPipelineOptions
+{
+    /// <summary>Extra environment for the functions app, e.g. host.json overrides (AzureFunctionsJobHost__...).</summary>
+    public Dictionary<string, string?> FunctionsEnvironment { get; } = [];
+
+    /// <summary>Called with every line the functions app prints (its logs).</summary>
+    public Action<string>? OnFunctionsOutput { get; set; }
+
+    /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
+    public int UploadMaxAttempts { get; set; } = 4;
+
+    public double UploadFirstRetryDelaySeconds { get; set; } = 0.5;
+}
+
+/// <summary>A synthetic municipality: its PEC-shaped database, its site registration and its uploader config.</summary>
+public sealed record Municipality(string Ibge, string Name, string Database, string SourceConnection, string ConfigPath, string SpoolDirectory, string Token);
+
+public sealed record SnapshotRow(
+    Guid SnapshotId, string Site, string List, string Status, long? Inserted, long? Updated, long? Deleted, long? Unchanged,
+    double? QueueSeconds, double? LoadSeconds, string? ErrorCode, string? ErrorDetail, int Attempts);
+
+/// <summary>
+/// The whole system on this machine: a central PostgreSQL, a "municipal" PostgreSQL holding one PEC-shaped database
+/// per municipality, Azurite, and the functions app (custom handler with its local dispatcher) as a child process.
+/// Used by the demo and the end-to-end tests; everything it starts is stopped and deleted on dispose.
+/// </summary>
+public sealed class LocalPipeline : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    private readonly LocalPipelineOptions _options;
+    private readonly string _workDirectory = Directory.CreateTempSubdirectory("pipeline-").FullName;
+
+    private LocalPipeline(LocalPipelineOptions options) => _options = options;
+
+    public PostgresServer Central { get; private set; } = null!;
+
+    public PostgresServer Municipal { get; private set; } = null!;
+
+    public AzuriteServer Storage { get; private set; } = null!;
+
+    public ChildProcess Functions { get; private set; } = null!;
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    public string CentralConnection => Central.ConnectionString("central");
+
+    public static async Task<LocalPipeline> StartAsync(LocalPipelineOptions? options = null, CancellationToken ct = default)
+    {
+        var pipeline = new LocalPipeline(options ?? new LocalPipelineOptions());
+        try
+        {
+            await pipeline.StartCoreAsync(ct);
+        }
+        catch
+        {
+            await pipeline.DisposeAsync();
+            throw;
+        }
+
+        return pipeline;
+    }
+
+    private async Task StartCoreAsync(CancellationToken ct)
+    {
+        var central = PostgresServer.StartAsync(cancellationToken: ct);
+        var municipal = PostgresServer.StartAsync(cancellationToken: ct);
+        var storage = AzuriteServer.StartAsync(ct);
+        Central = await central;
+        Municipal = await municipal;
+        Storage = await storage;
+
+        await Central.CreateDatabaseAsync("central", ct);
+        await FunctionsCommandAsync(["migrate"], ct);
+        foreach (var listFile in Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Order(StringComparer.Ordinal))
+        {
+            await FunctionsCommandAsync(["lists", "publish", "--file", listFile], ct);
+        }
+
+        var port = FreePort.Next();
+        Endpoint = new Uri($"http://127.0.0.1:{port}");
+        var environment = FunctionsEnvironment();
+        environment["urls"] = Endpoint.ToString();
+        foreach (var (key, value) in _options.FunctionsEnvironment)
+        {
+            environment[key] = value;
+        }
+
+        Functions = ChildProcess.Start("dotnet", [RepoPaths.FunctionsDll], environment, Path.GetDirectoryName(RepoPaths.FunctionsDll), _options.OnFunctionsOutput);
+        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => Functions.Output);
+    }
+
+    private Dictionary<string, string?> FunctionsEnvironment() => new()
+    {
+        ["ConnectionStrings__Central"] = CentralConnection,
+        ["IngestStorage"] = Storage.ConnectionString,
+        ["DOTNET_ENVIRONMENT"] = "Production",
+    };
+
+    /// <summary>Runs an operator command of the functions executable (migrate, sites, tokens, lists).</summary>
+    public async Task<ProcessResult> FunctionsCommandAsync(IEnumerable<string> arguments, CancellationToken ct = default) =>
+        await ProcessRunner.RunCheckedAsync("dotnet", [RepoPaths.FunctionsDll, .. arguments], FunctionsEnvironment(), cancellationToken: ct);
+
+    /// <summary>Creates and fills a municipality's PEC database, registers its site and writes its uploader config.</summary>
+    public async Task<Municipality> AddMunicipalityAsync(string ibge, string name, int citizens, int seed, CancellationToken ct = default)
+    {
+        var database = $"esus_{ibge}";
+        await Municipal.CreateDatabaseAsync(database, ct);
+        await using (var connection = new NpgsqlConnection(Municipal.ConnectionString(database)))
+        {
+            await connection.OpenAsync(ct);
+            await PecDatabase.CreateSchemaAsync(connection, ct);
+            await PecDatabase.PopulateAsync(connection, new PecSeed(citizens, seed, ibge, name, DateOnly.FromDateTime(DateTime.Today)), ct);
+            // Roles are per cluster; each municipality gets its own read-only role, like a separate PEC server.
+            await PecDatabase.CreateReadOnlyRoleAsync(connection, $"esus_leitura_{ibge}", "leitura", ct);
+        }
+
+        await FunctionsCommandAsync(["sites", "add", "--ibge", ibge, "--name", name], ct);
+        var token = (await FunctionsCommandAsync(["tokens", "issue", "--site", ibge], ct)).StandardOutput.Trim();
+
+        var directory = Path.Combine(_workDirectory, ibge);
+        Directory.CreateDirectory(directory);
+        var municipality = new Municipality(
+            ibge, name, database,
+            Municipal.ConnectionString(database, $"esus_leitura_{ibge}", "leitura"),
+            Path.Combine(directory, "config.json"),
+            Path.Combine(directory, "spool"),
+            token);
+        WriteUploaderConfig(municipality, Endpoint);
+        return municipality;
+    }
+
+    public void WriteUploaderConfig(Municipality m, Uri endpoint)
+    {
+        var config = new
+        {
+            endpoint = endpoint.ToString(),
+            sites = new[] { new { ibge = m.Ibge, token = m.Token } },
+            database = new { connectionString = m.SourceConnection, statementTimeoutSeconds = 600 },
+            spoolDirectory = m.SpoolDirectory,
+            upload = new { maxAttempts = _options.UploadMaxAttempts, firstRetryDelaySeconds = _options.UploadFirstRetryDelaySeconds, attemptTimeoutSeconds = 120 },
+        };
+        File.WriteAllText(m.ConfigPath, JsonSerializer.Serialize(config, Indented));
+    }
+
+    /// <summary>Runs the real uploader executable as the schedule would.</summary>
+    public Task<ProcessResult> RunUploaderAsync(Municipality m, CancellationToken ct = default) =>
+        ProcessRunner.RunAsync("dotnet", [RepoPaths.UploaderDll, "run", "--config", m.ConfigPath], timeout: TimeSpan.FromMinutes(10), cancellationToken: ct);
+
+    public async Task<IReadOnlyList<SnapshotRow>> SnapshotsAsync(CancellationToken ct = default)
+    {
+        await using var connection = new NpgsqlConnection(CentralConnection);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT snapshot_id, site_id, list_name, status, rows_inserted, rows_updated, rows_deleted, rows_unchanged,
+                   extract(epoch FROM load_started_at - received_at)::float8, extract(epoch FROM load_finished_at - load_started_at)::float8,
+                   error_code, error_detail, attempts
+              FROM ingest.snapshots ORDER BY received_at
+            """, connection);
+        var rows = new List<SnapshotRow>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new SnapshotRow(
+                reader.GetGuid(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                Nullable<long>(reader, 4), Nullable<long>(reader, 5), Nullable<long>(reader, 6), Nullable<long>(reader, 7),
+                Nullable<double>(reader, 8), Nullable<double>(reader, 9),
+                reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11), reader.GetInt32(12)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>Waits until every snapshot received so far is final (loaded, skipped or rejected).</summary>
+    public async Task<IReadOnlyList<SnapshotRow>> WaitForLoadsAsync(TimeSpan timeout, int expectedAtLeast = 1, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var rows = await SnapshotsAsync(ct);
+            if (rows.Count >= expectedAtLeast && rows.All(r => r.Status is "loaded" or "skipped" or "rejected"))
+            {
+                return rows;
+            }
+
+            if (DateTime.UtcNow > deadline || Functions.HasExited)
+            {
+                throw new TimeoutException(
+                    $"Loads not finished after {timeout}: {string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"))}\n{Functions.Output}");
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
+
+    public async Task<ComparisonResult> CompareAsync(Municipality m, string list, CancellationToken ct = default)
+    {
+        var definitionFile = Path.Combine(RepoPaths.ListsDirectory, list + ".json");
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(definitionFile, ct));
+        var columns = json.RootElement.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+        var sql = await File.ReadAllTextAsync(Path.Combine(RepoPaths.ListsDirectory, json.RootElement.GetProperty("sqlFile").GetString()!), ct);
+        return await ListComparison.CompareAsync(m.SourceConnection, sql.Trim(), CentralConnection, $"lists.{list}", m.Ibge, columns, ct);
+    }
+
+    private static T? Nullable<T>(NpgsqlDataReader reader, int ordinal) where T : struct =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<T>(ordinal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Functions is not null)
+        {
+            await Functions.DisposeAsync();
+        }
+
+        if (Storage is not null)
+        {
+            await Storage.DisposeAsync();
+        }
+
+        if (Municipal is not null)
+        {
+            await Municipal.DisposeAsync();
+        }
+
+        if (Central is not null)
+        {
+            await Central.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.IO.Compression;
+using Ingest.Contracts;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Extraction;
+using Ingest.Uploader.Spooling;
+using Ingest.Uploader.Transport;
+using Npgsql;
+
+namespace Ingest.Uploader.Commands;
+
+/// <summary>
+/// One scheduled run: send what is still spooled first, then for each list extract → spool → upload → delete.
+/// Whatever cannot be sent stays spooled for the next run. Never logs row content.
+/// </summary>
+public sealed class RunCommand(UploaderConfig config, TextWriter log)
+{
+    public async Task<int> ExecuteAsync(CancellationToken ct)
+    {
+        var spool = new Spool(config.SpoolDirectory);
+        var quarantined = spool.QuarantinePartials();
+        if (quarantined > 0)
+        {
+            Log($"moved {quarantined} interrupted spool file(s) to {spool.QuarantineDirectory}");
+        }
+
+        using var backend = new BackendClient(config.Endpoint, config.Upload);
+        var worst = ExitCodes.Ok;
+        foreach (var site in config.Sites)
+        {
+            worst = Worse(worst, await RunSiteAsync(site, spool, backend, ct));
+        }
+
+        Log(worst == ExitCodes.Ok ? "run finished: everything sent" : $"run finished with problems (exit code {worst})");
+        return worst;
+    }
+
+    private async Task<int> RunSiteAsync(SiteConfig site, Spool spool, BackendClient backend, CancellationToken ct)
+    {
+        var result = ExitCodes.Ok;
+        foreach (var pending in spool.Pending(site.Ibge))
+        {
+            Log($"site {site.Ibge}: sending spooled snapshot {pending.SnapshotId} of {pending.List}");
+            result = Worse(result, await SendAsync(site, spool, backend, pending, ct));
+        }
+
+        ListCatalogDto catalog;
+        try
+        {
+            catalog = await backend.GetListsAsync(site.Token, ct);
+        }
+        catch (BackendAuthException)
+        {
+            Log($"site {site.Ibge}: the backend refused the token. Ask the operator for a new token and run 'uploader install' again.");
+            return ExitCodes.Token;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
+        {
+            Log($"site {site.Ibge}: backend unreachable ({ex.Message}). Check the network/proxy; the next run will try again.");
+            return ExitCodes.Network;
+        }
+
+        var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);
+        foreach (var list in catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)))
+        {
+            SpooledSnapshot snapshot;
+            try
+            {
+                var extractedAt = DateTimeOffset.UtcNow;
+                var snapshotId = SnapshotIds.New(extractedAt);
+                ExtractResult? extracted = null;
+                snapshot = await spool.WriteAsync(site.Ibge, list.Name, snapshotId, async file =>
+                    extracted = await extractor.ExtractAsync(list.Sql, file, CompressionLevel.Fastest, null, ct));
+                Log($"site {site.Ibge}: extracted {list.Name} v{list.Version}: {extracted!.CompressedBytes} bytes compressed in {extracted.Elapsed.TotalSeconds:F1}s");
+            }
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+            {
+                Log($"site {site.Ibge}: could not extract {list.Name}: {DescribeDatabaseError(ex)}");
+                result = Worse(result, ExitCodes.Database);
+                continue;
+            }
+
+            result = Worse(result, await SendAsync(site, spool, backend, snapshot, ct));
+        }
+
+        return result;
+    }
+
+    private async Task<int> SendAsync(SiteConfig site, Spool spool, BackendClient backend, SpooledSnapshot snapshot, CancellationToken ct)
+    {
+        var upload = await backend.UploadAsync(site.Token, snapshot, ct);
+        switch (upload.Outcome)
+        {
+            case UploadOutcome.Accepted:
+                Spool.Delete(snapshot);
+                Log($"site {site.Ibge}: {snapshot.List} snapshot {snapshot.SnapshotId} accepted");
+                return ExitCodes.Ok;
+            case UploadOutcome.Unauthorized:
+                Log($"site {site.Ibge}: token refused ({(int?)upload.Status}); snapshot kept in the spool. Ask the operator for a new token.");
+                return ExitCodes.Token;
+            case UploadOutcome.Rejected:
+                spool.Quarantine(snapshot);
+                Log($"site {site.Ibge}: {snapshot.List} snapshot {snapshot.SnapshotId} rejected ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Moved to quarantine.");
+                return ExitCodes.Rejected;
+            default:
+                Log($"site {site.Ibge}: backend unreachable for {snapshot.List} ({upload.Status?.ToString() ?? upload.Code}); snapshot kept in the spool for the next run.");
+                return ExitCodes.Network;
+        }
+    }
+
+    private static string DescribeDatabaseError(Exception ex) => ex switch
+    {
+        PostgresException pg when pg.SqlState == "57014" => "the query hit the statement timeout; raise database.statementTimeoutSeconds or run outside busy hours",
+        PostgresException pg when pg.SqlState.StartsWith("28", StringComparison.Ordinal) => "the database refused the login; check the user and password in the config",
+        PostgresException pg => $"database error {pg.SqlState}",
+        _ => "database unreachable; check that the PEC database is running and the connection settings",
+    };
+
+    private static int Worse(int a, int b) => a == ExitCodes.Ok ? b : a;
+
+    private void Log(string message) => log.WriteLine($"{DateTimeOffset.Now:yyyy-MM-dd HH:mm:ss} {message}");
+}

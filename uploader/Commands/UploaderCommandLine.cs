@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Reflection;
+using Ingest.Uploader.Config;
+
+namespace Ingest.Uploader.Commands;
+
+public static class UploaderCommandLine
+{
+    public static RootCommand Build()
+    {
+        var configPath = new Option<string>("--config")
+        {
+            Description = "Config file path.",
+            DefaultValueFactory = _ => DefaultPaths.ConfigFile,
+            Recursive = true,
+        };
+        var root = new RootCommand("PEC list uploader: extracts nominal lists read-only and sends them to the central backend.");
+        root.Options.Add(configPath);
+
+        var run = new Command("run", "Extract every list and send it (what the schedule runs).");
+        run.SetAction(async (parse, ct) =>
+        {
+            UploaderConfig config;
+            try
+            {
+                config = UploaderConfig.Load(parse.GetValue(configPath)!);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.Config;
+            }
+
+            return await new RunCommand(config, Console.Out).ExecuteAsync(ct);
+        });
+
+        var version = new Command("version", "Print the version.");
+        version.SetAction(_ =>
+        {
+            var informational = typeof(UploaderCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+            Console.WriteLine($"uploader {informational.Split('+')[0]} ({System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier})");
+            return ExitCodes.Ok;
+        });
+
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(version);
+        return root;
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Uploader.Config;
+
+/// <summary>The uploader's config file. One PEC database may serve several sites (one token each).</summary>
+public sealed class UploaderConfig
+{
+    public string Endpoint { get; set; } = string.Empty;
+
+    public List<SiteConfig> Sites { get; set; } = [];
+
+    public DatabaseConfig Database { get; set; } = new();
+
+    /// <summary>Only these lists (empty: every list the server defines).</summary>
+    public List<string> Lists { get; set; } = [];
+
+    public string SpoolDirectory { get; set; } = DefaultPaths.SpoolDirectory;
+
+    public UploadConfig Upload { get; set; } = new();
+
+    public static UploaderConfig Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigException($"Config file not found: {path}. Run 'uploader install' first, or pass --config.");
+        }
+
+        UploaderConfig? config;
+        try
+        {
+            config = JsonSerializer.Deserialize(File.ReadAllText(path), UploaderJsonContext.Default.UploaderConfig);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"Config file {path} is not valid JSON (line {ex.LineNumber + 1}): fix it or run 'uploader install' again.");
+        }
+
+        config ??= new UploaderConfig();
+        var problems = config.Validate();
+        return problems.Count == 0 ? config : throw new ConfigException($"Config file {path}: {string.Join("; ", problems)}");
+    }
+
+    public List<string> Validate()
+    {
+        var problems = new List<string>();
+        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        {
+            problems.Add("'endpoint' must be the backend's https:// address");
+        }
+
+        if (Sites.Count == 0 || Sites.Any(s => s.Ibge.Length != 7 || string.IsNullOrWhiteSpace(s.Token)))
+        {
+            problems.Add("'sites' needs at least one entry with a 7-digit 'ibge' code and its 'token'");
+        }
+
+        if (string.IsNullOrWhiteSpace(Database.ConnectionString))
+        {
+            problems.Add("'database.connectionString' is empty");
+        }
+
+        return problems;
+    }
+}
+
+public sealed class SiteConfig
+{
+    public string Ibge { get; set; } = string.Empty;
+
+    public string Token { get; set; } = string.Empty;
+}
+
+public sealed class DatabaseConfig
+{
+    public string ConnectionString { get; set; } = string.Empty;
+
+    public int StatementTimeoutSeconds { get; set; } = 1800;
+}
+
+public sealed class UploadConfig
+{
+    public int MaxAttempts { get; set; } = 6;
+
+    public double FirstRetryDelaySeconds { get; set; } = 2;
+
+    public double AttemptTimeoutSeconds { get; set; } = 300;
+}
+
+public sealed class ConfigException(string message) : Exception(message);
+
+public static class DefaultPaths
+{
+    public static string ConfigFile => OperatingSystem.IsWindows()
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "config.json")
+        : "/etc/pec-uploader/config.json";
+
+    public static string SpoolDirectory => OperatingSystem.IsWindows()
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "spool")
+        : "/var/spool/pec-uploader";
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+[JsonSerializable(typeof(UploaderConfig))]
+public sealed partial class UploaderJsonContext : JsonSerializerContext;

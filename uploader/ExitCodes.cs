@@ -1,0 +1,13 @@
+namespace Ingest.Uploader;
+
+/// <summary>Distinct exit codes per failure category, so a scheduler or a person can tell what happened.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Unexpected = 1;
+    public const int Config = 2;
+    public const int Network = 3;
+    public const int Database = 4;
+    public const int Token = 5;
+    public const int Rejected = 6;
+}

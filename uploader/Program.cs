@@ -1,0 +1,3 @@
+using Ingest.Uploader.Commands;
+
+return await UploaderCommandLine.Build().Parse(args).InvokeAsync();

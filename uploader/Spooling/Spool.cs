@@ -1,0 +1,115 @@
+namespace Ingest.Uploader.Spooling;
+
+/// <summary>A complete snapshot waiting in the spool: {site}/{list}/{snapshotId}.csv.gz.</summary>
+public sealed record SpooledSnapshot(string Site, string List, Guid SnapshotId, string Path)
+{
+    /// <summary>The extraction time is the UUIDv7's timestamp: the file name carries everything needed to resend.</summary>
+    public DateTimeOffset ExtractedAt => SnapshotIds.Timestamp(SnapshotId);
+}
+
+/// <summary>
+/// Store-and-forward spool. A snapshot is written to "*.partial" and renamed only when complete, so a crash never
+/// leaves a file that looks complete; leftovers are moved to quarantine (counted, never silently dropped).
+/// </summary>
+public sealed class Spool(string root)
+{
+    private const string Extension = ".csv.gz";
+    private const string PartialExtension = ".csv.gz.partial";
+
+    public string Root => root;
+
+    public string QuarantineDirectory => Path.Combine(root, "quarantine");
+
+    public async Task<SpooledSnapshot> WriteAsync(string site, string list, Guid snapshotId, Func<Stream, Task> write)
+    {
+        var directory = Path.Combine(root, site, list);
+        Directory.CreateDirectory(directory);
+        var final = Path.Combine(directory, snapshotId.ToString("D") + Extension);
+        var partial = Path.Combine(directory, snapshotId.ToString("D") + PartialExtension);
+        try
+        {
+            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                await write(file);
+                await file.FlushAsync();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(partial, final);
+        }
+        catch
+        {
+            File.Delete(partial);
+            throw;
+        }
+
+        return new SpooledSnapshot(site, list, snapshotId, final);
+    }
+
+    /// <summary>Complete snapshots of a site waiting to be sent, oldest first.</summary>
+    public IReadOnlyList<SpooledSnapshot> Pending(string site)
+    {
+        var siteDirectory = Path.Combine(root, site);
+        if (!Directory.Exists(siteDirectory))
+        {
+            return [];
+        }
+
+        return Directory.GetDirectories(siteDirectory)
+            .SelectMany(listDirectory => Directory.GetFiles(listDirectory, "*" + Extension)
+                .Select(file => (file, list: Path.GetFileName(listDirectory), id: Path.GetFileName(file)[..^Extension.Length])))
+            .Where(f => Guid.TryParseExact(f.id, "D", out _))
+            .Select(f => new SpooledSnapshot(site, f.list, Guid.ParseExact(f.id, "D"), f.file))
+            .OrderBy(s => s.ExtractedAt)
+            .ToList();
+    }
+
+    /// <summary>Moves interrupted writes ("*.partial") to quarantine and returns how many there were.</summary>
+    public int QuarantinePartials()
+    {
+        if (!Directory.Exists(root))
+        {
+            return 0;
+        }
+
+        var partials = Directory.GetFiles(root, "*" + PartialExtension, SearchOption.AllDirectories)
+            .Where(p => !p.StartsWith(QuarantineDirectory, StringComparison.Ordinal))
+            .ToList();
+        foreach (var partial in partials)
+        {
+            MoveToQuarantine(partial);
+        }
+
+        return partials.Count;
+    }
+
+    public static void Delete(SpooledSnapshot snapshot) => File.Delete(snapshot.Path);
+
+    public void Quarantine(SpooledSnapshot snapshot) => MoveToQuarantine(snapshot.Path);
+
+    private void MoveToQuarantine(string path)
+    {
+        Directory.CreateDirectory(QuarantineDirectory);
+        File.Move(path, Path.Combine(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Path.GetFileName(path)}"), overwrite: true);
+    }
+}
+
+public static class SnapshotIds
+{
+    /// <summary>A UUIDv7 for a snapshot extracted now: time-ordered, made by the uploader, so a retried PUT is idempotent.</summary>
+    public static Guid New(DateTimeOffset extractedAt) => Guid.CreateVersion7(extractedAt);
+
+    /// <summary>The millisecond Unix timestamp in the first 48 bits of a UUIDv7.</summary>
+    public static DateTimeOffset Timestamp(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        long ms = 0;
+        for (var i = 0; i < 6; i++)
+        {
+            ms = (ms << 8) | bytes[i];
+        }
+
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    }
+}

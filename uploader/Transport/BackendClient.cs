@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using Ingest.Contracts;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Spooling;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace Ingest.Uploader.Transport;
+
+public enum UploadOutcome
+{
+    Accepted,
+    Rejected,
+    Unauthorized,
+    Unreachable,
+}
+
+public sealed record UploadResult(UploadOutcome Outcome, HttpStatusCode? Status, string? Code, string? Detail);
+
+/// <summary>
+/// Talks to the backend over HTTPS with the site's token. Every call goes through one resilience pipeline:
+/// exponential back-off with full jitter, Retry-After honoured (429/503), and a timeout per attempt.
+/// The system proxy and the OS certificate store are used as configured on the machine.
+/// </summary>
+public sealed class BackendClient : IDisposable
+{
+    private static readonly string UserAgent =
+        $"uploader/{typeof(BackendClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} ({(OperatingSystem.IsWindows() ? "windows" : "linux")})";
+
+    private readonly HttpClient _http;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+
+    public BackendClient(string endpoint, UploadConfig upload, HttpMessageHandler? handler = null)
+    {
+        _http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }, disposeHandler: true)
+        {
+            BaseAddress = new Uri(endpoint.TrimEnd('/') + "/"),
+            Timeout = Timeout.InfiniteTimeSpan, // the pipeline times each attempt
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
+        _pipeline = BuildPipeline(upload);
+    }
+
+    public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(UploadConfig upload) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = Math.Max(0, upload.MaxAttempts - 1),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromSeconds(upload.FirstRetryDelaySeconds),
+                MaxDelay = TimeSpan.FromMinutes(5),
+                ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
+                    .Handle<HttpRequestException>()
+                    .Handle<TimeoutRejectedException>()
+                    .Handle<IOException>()
+                    .HandleResult(r => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(TimeSpan.FromSeconds(upload.AttemptTimeoutSeconds))
+            .Build();
+
+    /// <summary>The server's Retry-After (seconds or date), capped; null lets the back-off decide.</summary>
+    private static TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var header = response?.Headers.RetryAfter;
+        var delay = header?.Delta ?? (header?.Date is { } date ? date - DateTimeOffset.UtcNow : null);
+        return delay is { } d && d > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(d.Ticks, TimeSpan.FromMinutes(10).Ticks)) : null;
+    }
+
+    public async Task<ListCatalogDto> GetListsAsync(string token, CancellationToken ct)
+    {
+        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/lists");
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, attemptCt);
+        }, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new BackendAuthException();
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ListCatalogDto, ct)
+            ?? new ListCatalogDto([]);
+    }
+
+    /// <summary>PUTs a spooled snapshot (re-opened for every attempt), with its digest and extraction time.</summary>
+    public async Task<UploadResult> UploadAsync(string token, SpooledSnapshot snapshot, CancellationToken ct)
+    {
+        string digest;
+        await using (var file = File.OpenRead(snapshot.Path))
+        {
+            digest = ContentDigest.Format(await SHA256.HashDataAsync(file, ct));
+        }
+
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+            {
+                await using var body = File.OpenRead(snapshot.Path);
+                using var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.SnapshotPath(snapshot.List, snapshot.SnapshotId).TrimStart('/'))
+                {
+                    Content = new StreamContent(body, 1 << 16),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
+                request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
+                request.Content.Headers.Add(WireNames.ContentDigestHeader, digest);
+                request.Headers.Add(WireNames.ExtractedAtHeader, snapshot.ExtractedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture));
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
+            }, ct);
+
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return new UploadResult(UploadOutcome.Accepted, response.StatusCode, null, null);
+            }
+
+            var problem = await ProblemReader.ReadAsync(response, ct);
+            var outcome = response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => UploadOutcome.Unauthorized,
+                HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => UploadOutcome.Unreachable,
+                >= HttpStatusCode.InternalServerError => UploadOutcome.Unreachable,
+                _ => UploadOutcome.Rejected,
+            };
+            return new UploadResult(outcome, response.StatusCode, problem.Code, problem.Detail);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            return new UploadResult(UploadOutcome.Unreachable, null, "network", ex.Message);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
+
+public sealed class BackendAuthException() : Exception("The backend refused the site token (401/403).");
