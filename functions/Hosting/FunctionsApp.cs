@@ -50,6 +50,7 @@ public static class FunctionsApp
     public static IServiceCollection AddIngestServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
+        services.AddOptions<LoadOptions>().Bind(configuration.GetSection(LoadOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => CentralDatabase.Create(configuration));
         services.AddIngestStorage();

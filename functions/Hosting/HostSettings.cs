@@ -43,7 +43,8 @@ public static class HostSettings
     public static IReadOnlyList<QueueFunction> ReadQueueFunctions(string appRoot)
     {
         var functions = new List<QueueFunction>();
-        foreach (var file in Directory.GetFiles(appRoot, "function.json", SearchOption.AllDirectories))
+        // Like the host: one folder per function directly under the app root.
+        foreach (var file in Directory.GetDirectories(appRoot).Select(d => Path.Combine(d, "function.json")).Where(File.Exists))
         {
             var name = Path.GetFileName(Path.GetDirectoryName(file)!);
             foreach (var binding in ReadJson(file)["bindings"]?.AsArray() ?? [])

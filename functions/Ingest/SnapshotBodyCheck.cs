@@ -73,10 +73,29 @@ public static class SnapshotBodyCheck
             return new BodyCheckResult(BodyVerdict.Empty, 0, "body decompresses to nothing (a CSV header row is required)");
         }
 
+        // .NET's GZipStream ends quietly on a truncated stream; the gzip trailer's ISIZE (length mod 2^32) catches it.
+        if (compressed.CanSeek && !await TrailerMatchesAsync(compressed, total, ct))
+        {
+            return new BodyCheckResult(BodyVerdict.BadGzip, total, "gzip stream is truncated (trailer missing or wrong)");
+        }
+
         var actual = Encoding.UTF8.GetString(header.GetBuffer(), 0, (int)header.Length).TrimEnd('\r');
         return actual == expectedHeader
             ? new BodyCheckResult(BodyVerdict.Ok, total)
             : new BodyCheckResult(BodyVerdict.BadHeader, total, DescribeHeaderMismatch(expectedHeader, actual));
+    }
+
+    private static async Task<bool> TrailerMatchesAsync(Stream compressed, long decompressedBytes, CancellationToken ct)
+    {
+        if (compressed.Length < 18)
+        {
+            return false;
+        }
+
+        var trailer = new byte[4];
+        compressed.Seek(-4, SeekOrigin.End);
+        await compressed.ReadExactlyAsync(trailer, ct);
+        return BitConverter.ToUInt32(trailer) == (uint)(decompressedBytes & 0xFFFFFFFF);
     }
 
     /// <summary>Names the first differing column (never echoes data: the header holds only column names).</summary>

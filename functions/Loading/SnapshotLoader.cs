@@ -5,6 +5,7 @@ using Dapper;
 using Ingest.Contracts;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Storage;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ingest.Functions.Loading;
@@ -20,6 +21,7 @@ public sealed class SnapshotLoader(
     NpgsqlDataSource database,
     SnapshotStore store,
     ListCatalog lists,
+    IOptions<LoadOptions> options,
     ILogger<SnapshotLoader> logger)
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
@@ -76,6 +78,10 @@ public sealed class SnapshotLoader(
 
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+        var limits = options.Value;
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"SET LOCAL lock_timeout = {limits.LockTimeoutSeconds * 1000}; SET LOCAL statement_timeout = {limits.StatementTimeoutSeconds * 1000}",
+            transaction: transaction, cancellationToken: ct));
 
         // One load per (site, list) at a time: a second delivery waits here, then sees the first one's outcome.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(message.Site, message.List) }, transaction, cancellationToken: ct));

@@ -1,0 +1,73 @@
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Ingest.Contracts;
+using Ingest.Functions.Data;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Storage;
+using LocalInfra;
+using Npgsql;
+
+namespace Ingest.Functions.Tests.Infrastructure;
+
+/// <summary>A real PostgreSQL (migrated central schema) and a real Azurite, shared by the integration tests.</summary>
+public sealed class InfraFixture : IAsyncLifetime
+{
+    /// <summary>A small list with every kind of value the loader must carry exactly.</summary>
+    public static readonly ListDefinition TestList = new(
+        "pacientes_teste", 1, "test list", "SELECT 1",
+        [
+            new ListColumnDto("id", "bigint"),
+            new ListColumnDto("nome", "text"),
+            new ListColumnDto("nascimento", "date"),
+            new ListColumnDto("ativo", "boolean"),
+            new ListColumnDto("peso", "numeric"),
+        ],
+        ["id"]);
+
+    public PostgresServer Postgres { get; private set; } = null!;
+
+    public AzuriteServer Azurite { get; private set; } = null!;
+
+    public NpgsqlDataSource Database { get; private set; } = null!;
+
+    public string CentralConnection => Postgres.ConnectionString("central");
+
+    public BlobServiceClient Blobs => new(Azurite.ConnectionString);
+
+    public QueueServiceClient Queues => new(Azurite.ConnectionString, StorageClients.QueueOptions());
+
+    public async Task InitializeAsync()
+    {
+        var postgres = PostgresServer.StartAsync();
+        var azurite = AzuriteServer.StartAsync();
+        Postgres = await postgres;
+        Azurite = await azurite;
+        await Postgres.CreateDatabaseAsync("central");
+        var outcome = Migrator.Migrate(CentralConnection, TextWriter.Null);
+        Assert.True(outcome.Succeeded, outcome.Error);
+        Database = NpgsqlDataSource.Create(CentralConnection);
+        await ListPublisher.PublishAsync(Database, TestList, activate: true, CancellationToken.None);
+    }
+
+    /// <summary>A fresh site (unique IBGE-shaped code) so tests never see each other's rows.</summary>
+    public async Task<string> NewSiteAsync()
+    {
+        var site = Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await SiteTokens.AddSiteAsync(Database, site, $"Município {site}", CancellationToken.None);
+        return site;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        await Azurite.DisposeAsync();
+        await Postgres.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class InfraCollection : ICollectionFixture<InfraFixture>
+{
+    public const string Name = "central database and storage";
+}

@@ -1,0 +1,35 @@
+using System.Security.Cryptography;
+using Ingest.Contracts;
+
+namespace Ingest.Functions.Tests.Ingest;
+
+public sealed class ContentDigestTests
+{
+    [Fact]
+    public void Round_trips_a_sha256()
+    {
+        var hash = SHA256.HashData("abc"u8);
+
+        Assert.True(ContentDigest.TryParseSha256(ContentDigest.Format(hash), out var parsed));
+        Assert.Equal(hash, parsed);
+        Assert.Equal("sha-256=:ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=:", ContentDigest.Format(hash));
+    }
+
+    [Fact]
+    public void Finds_sha256_among_other_algorithms()
+    {
+        var hash = SHA256.HashData("abc"u8);
+
+        Assert.True(ContentDigest.TryParseSha256("sha-512=:AAAA:, " + ContentDigest.Format(hash), out var parsed));
+        Assert.Equal(hash, parsed);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("sha-256=ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0=")]
+    [InlineData("sha-256=:not base64:")]
+    [InlineData("sha-256=:AAAA:")]
+    [InlineData("md5=:kAFQmDzST7DWlj99KOF/cg==:")]
+    public void Rejects_malformed_values(string? value) => Assert.False(ContentDigest.TryParseSha256(value, out _));
+}

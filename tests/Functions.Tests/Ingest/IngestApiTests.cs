@@ -1,0 +1,257 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Functions.Hosting;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Storage;
+using Ingest.Functions.Tests.Infrastructure;
+using LocalInfra;
+using Microsoft.AspNetCore.Builder;
+
+namespace Ingest.Functions.Tests.Ingest;
+
+/// <summary>The HTTP contract over a real socket, with the real central database and Azurite behind it.</summary>
+[Collection(InfraCollection.Name)]
+public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
+{
+    private readonly string _queue = "q" + Guid.NewGuid().ToString("N")[..12];
+    private readonly string _container = "c" + Guid.NewGuid().ToString("N")[..12];
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+    private string _site = null!;
+    private string _token = null!;
+
+    public async Task InitializeAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        _app = FunctionsApp.Build(
+        [
+            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
+            $"--Ingest:Queue={_queue}", $"--Ingest:Container={_container}", "--LocalDispatcher:Enabled=false",
+        ]);
+        await _app.StartAsync();
+        _http = new HttpClient { BaseAddress = new Uri(url) };
+        _site = await infra.NewSiteAsync();
+        _token = (await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None)).Token;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+
+    private HttpRequestMessage Put(byte[] body, Guid? id = null, string list = "pacientes_teste", string? digest = null, string? token = null, Action<HttpRequestMessage>? tweak = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/lists/{list}/snapshots/{id ?? Guid.CreateVersion7()}") { Content = new ByteArrayContent(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _token);
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        request.Content.Headers.Add(WireNames.ContentDigestHeader, digest ?? Csv.Digest(body));
+        request.Headers.Add(WireNames.ExtractedAtHeader, "2026-11-23T03:00:00.000Z");
+        tweak?.Invoke(request);
+        return request;
+    }
+
+    private static byte[] GoodBody(string name = "Ana") => Csv.Gzip(Csv.Rows($"1,{name},1950-01-02,t,70.5"));
+
+    private async Task<int> QueuedMessagesAsync()
+    {
+        var queue = infra.Queues.GetQueueClient(_queue);
+        return await queue.ExistsAsync() ? (await queue.PeekMessagesAsync(32)).Value.Length : 0;
+    }
+
+    private async Task<int> BlobsAsync()
+    {
+        var container = infra.Blobs.GetBlobContainerClient(_container);
+        if (!await container.ExistsAsync())
+        {
+            return 0;
+        }
+
+        var count = 0;
+        await foreach (var _ in container.GetBlobsAsync())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(code, json.RootElement.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_good_snapshot_is_stored_queued_and_answered_202_with_its_status_url()
+    {
+        var id = Guid.CreateVersion7();
+        var body = GoodBody();
+
+        using var response = await _http.SendAsync(Put(body, id));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal($"/api/v1/snapshots/{id}", response.Headers.Location?.ToString());
+        var blob = infra.Blobs.GetBlobContainerClient(_container).GetBlobClient(SnapshotStore.BlobName(_site, "pacientes_teste", new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero), id));
+        var properties = (await blob.GetPropertiesAsync()).Value;
+        Assert.Equal(Csv.Digest(body), properties.Metadata["digest"]);
+        Assert.Equal(body, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+
+        var message = Assert.Single((await infra.Queues.GetQueueClient(_queue).PeekMessagesAsync(32)).Value);
+        var reference = LoadMessage.TryParse(message.Body.ToString());
+        Assert.Equal((id, _site, "pacientes_teste", blob.Name), (reference!.SnapshotId, reference.Site, reference.List, reference.Blob));
+
+        using var status = new HttpRequestMessage(HttpMethod.Get, response.Headers.Location);
+        status.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        using var statusResponse = await _http.SendAsync(status);
+        var dto = await statusResponse.Content.ReadFromJsonAsync<SnapshotStatusDto>();
+        Assert.Equal(SnapshotStatuses.Queued, dto!.Status);
+        Assert.Equal(_site, dto.Site);
+    }
+
+    [Fact]
+    public async Task Repeating_a_put_answers_the_same_and_queues_nothing_twice()
+    {
+        var id = Guid.CreateVersion7();
+        var body = GoodBody();
+        using var first = await _http.SendAsync(Put(body, id));
+
+        using var second = await _http.SendAsync(Put(body, id));
+
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal(1, await QueuedMessagesAsync());
+        Assert.Equal(1, await BlobsAsync());
+    }
+
+    [Fact]
+    public async Task The_same_id_with_other_content_is_a_conflict()
+    {
+        var id = Guid.CreateVersion7();
+        using var first = await _http.SendAsync(Put(GoodBody("Ana"), id));
+
+        using var second = await _http.SendAsync(Put(GoodBody("Outra"), id));
+
+        await AssertProblem(second, HttpStatusCode.Conflict, "snapshot-conflict");
+        Assert.Equal(1, await QueuedMessagesAsync());
+    }
+
+    public static TheoryData<string, HttpStatusCode, string> BadRequests() => new()
+    {
+        { "wrong-digest", HttpStatusCode.BadRequest, "bad-digest" },
+        { "no-digest", HttpStatusCode.BadRequest, "bad-digest" },
+        { "unknown-list", HttpStatusCode.NotFound, "unknown-list" },
+        { "injection-list", HttpStatusCode.NotFound, "unknown-list" },
+        { "bad-id", HttpStatusCode.BadRequest, "bad-snapshot-id" },
+        { "no-encoding", HttpStatusCode.UnsupportedMediaType, "unsupported-encoding" },
+        { "bad-header", HttpStatusCode.BadRequest, "bad-csv-header" },
+        { "not-gzip", HttpStatusCode.BadRequest, "bad-gzip" },
+        { "no-extracted-at", HttpStatusCode.BadRequest, "bad-extracted-at" },
+        { "future-extracted-at", HttpStatusCode.BadRequest, "bad-extracted-at" },
+        { "no-offset-extracted-at", HttpStatusCode.BadRequest, "bad-extracted-at" },
+        { "no-token", HttpStatusCode.Unauthorized, "unauthorized" },
+        { "unknown-token", HttpStatusCode.Unauthorized, "unauthorized" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Bad_uploads_get_a_problem_with_a_stable_code_and_leave_nothing_behind(string scenario, HttpStatusCode status, string code)
+    {
+        var body = GoodBody();
+        var request = scenario switch
+        {
+            "wrong-digest" => Put(body, digest: Csv.Digest(GoodBody("Outra"))),
+            "no-digest" => Put(body, tweak: r => r.Content!.Headers.Remove(WireNames.ContentDigestHeader)),
+            "unknown-list" => Put(body, list: "nao_existe"),
+            "injection-list" => Put(body, list: "x%27%3B%20DROP%20TABLE%20ingest.sites%3B--"),
+            "bad-id" => new HttpRequestMessage(HttpMethod.Put, "/api/v1/lists/pacientes_teste/snapshots/not-a-uuid") { Content = Put(body).Content },
+            "no-encoding" => Put(body, tweak: r => r.Content!.Headers.ContentEncoding.Clear()),
+            "bad-header" => Put(Csv.Gzip("id,nome\n1,a\n")),
+            "not-gzip" => Put("plain text, not gzip"u8.ToArray()),
+            "no-extracted-at" => Put(body, tweak: r => r.Headers.Remove(WireNames.ExtractedAtHeader)),
+            "future-extracted-at" => Put(body, tweak: r => { r.Headers.Remove(WireNames.ExtractedAtHeader); r.Headers.Add(WireNames.ExtractedAtHeader, "2099-01-01T00:00:00Z"); }),
+            "no-offset-extracted-at" => Put(body, tweak: r => { r.Headers.Remove(WireNames.ExtractedAtHeader); r.Headers.Add(WireNames.ExtractedAtHeader, "2026-11-23T03:00:00"); }),
+            "no-token" => Put(body, tweak: r => r.Headers.Authorization = null),
+            "unknown-token" => Put(body, token: "pec_" + new string('x', 43)),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario)),
+        };
+        if (scenario == "bad-id")
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            request.Headers.Add(WireNames.ExtractedAtHeader, "2026-11-23T03:00:00Z");
+        }
+
+        using var response = await _http.SendAsync(request);
+
+        await AssertProblem(response, status, code);
+        Assert.Equal(0, await BlobsAsync());
+        Assert.Equal(0, await QueuedMessagesAsync());
+
+        using var good = await _http.SendAsync(Put(GoodBody()));
+        Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_is_refused_at_once()
+    {
+        var (tokenId, token) = await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None);
+        using (var before = await _http.SendAsync(Put(GoodBody(), token: token)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, before.StatusCode);
+        }
+
+        Assert.True(await SiteTokens.RevokeAsync(infra.Database, tokenId, CancellationToken.None));
+
+        using var after = await _http.SendAsync(Put(GoodBody(), token: token));
+        await AssertProblem(after, HttpStatusCode.Unauthorized, "unauthorized");
+    }
+
+    [Fact]
+    public async Task Another_sites_snapshot_is_not_disclosed()
+    {
+        var id = Guid.CreateVersion7();
+        using var put = await _http.SendAsync(Put(GoodBody(), id));
+        var otherSite = await infra.NewSiteAsync();
+        var otherToken = (await SiteTokens.IssueAsync(infra.Database, otherSite, CancellationToken.None)).Token;
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/snapshots/{id}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", otherToken);
+        using var response = await _http.SendAsync(request);
+
+        await AssertProblem(response, HttpStatusCode.NotFound, "unknown-snapshot");
+    }
+
+    [Fact]
+    public async Task List_definitions_carry_an_etag_and_answer_304_when_unchanged()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/lists");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        using var response = await _http.SendAsync(request);
+        var catalog = await response.Content.ReadFromJsonAsync<ListCatalogDto>();
+        var list = Assert.Single(catalog!.Lists, l => l.Name == "pacientes_teste");
+        Assert.Equal(["id"], list.Key);
+        Assert.Equal(5, list.Columns.Count);
+
+        using var again = new HttpRequestMessage(HttpMethod.Get, "/api/v1/lists");
+        again.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        again.Headers.IfNoneMatch.Add(response.Headers.ETag!);
+        using var notModified = await _http.SendAsync(again);
+
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_root_answers_at_once_for_the_host_readiness_probe()
+    {
+        using var response = await _http.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

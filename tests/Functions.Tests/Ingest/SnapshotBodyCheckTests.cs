@@ -1,0 +1,107 @@
+using System.Text;
+using Ingest.Functions.Ingest;
+using Ingest.Functions.Tests.Infrastructure;
+
+namespace Ingest.Functions.Tests.Ingest;
+
+public sealed class SnapshotBodyCheckTests
+{
+    private static Task<BodyCheckResult> Check(byte[] gzip, long max = 1_000_000) =>
+        SnapshotBodyCheck.CheckAsync(new MemoryStream(gzip), Csv.TestHeader, max, CancellationToken.None);
+
+    [Fact]
+    public async Task Accepts_a_csv_whose_header_matches_the_list()
+    {
+        var result = await Check(Csv.Gzip(Csv.Rows("1,João,2001-02-03,t,70.5")));
+
+        Assert.Equal(BodyVerdict.Ok, result.Verdict);
+        Assert.Equal(Encoding.UTF8.GetByteCount(Csv.Rows("1,João,2001-02-03,t,70.5")), result.DecompressedBytes);
+    }
+
+    [Fact]
+    public async Task Accepts_crlf_line_endings_in_the_header()
+    {
+        var result = await Check(Csv.Gzip(Csv.TestHeader + "\r\n1,a,2001-02-03,t,1\r\n"));
+
+        Assert.Equal(BodyVerdict.Ok, result.Verdict);
+    }
+
+    [Theory]
+    [InlineData("id,nome,nascimento,ativo", "column 5 is '(none)', expected 'peso'")]
+    [InlineData("id,nome,nascimento,ativo,peso,extra", "column 6 is 'extra', expected '(none)'")]
+    [InlineData("id,name,nascimento,ativo,peso", "column 2 is 'name', expected 'nome'")]
+    public async Task Names_the_first_column_that_differs(string header, string expected)
+    {
+        var result = await Check(Csv.Gzip(header + "\n1,a,2001-02-03,t,1\n"));
+
+        Assert.Equal(BodyVerdict.BadHeader, result.Verdict);
+        Assert.Contains(expected, result.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Stops_a_decompression_bomb_at_the_cap()
+    {
+        var bomb = Csv.Gzip([.. Encoding.UTF8.GetBytes(Csv.TestHeader + "\n"), .. new byte[50_000_000]], System.IO.Compression.CompressionLevel.SmallestSize);
+        Assert.True(bomb.Length < 100_000);
+
+        var result = await Check(bomb, max: 1_000_000);
+
+        Assert.Equal(BodyVerdict.TooLarge, result.Verdict);
+        Assert.InRange(result.DecompressedBytes, 1_000_001, 1_000_000 + 81920);
+    }
+
+    [Fact]
+    public async Task Rejects_what_is_not_gzip()
+    {
+        var result = await Check(Encoding.UTF8.GetBytes(Csv.Rows("1,a,2001-02-03,t,1")));
+
+        Assert.Equal(BodyVerdict.BadGzip, result.Verdict);
+    }
+
+    [Fact]
+    public async Task Rejects_a_truncated_gzip()
+    {
+        var body = Csv.Gzip(Csv.Rows(Enumerable.Range(0, 2000).Select(i => $"{i},nome {i},2001-02-03,t,{i}").ToArray()));
+
+        var result = await Check(body[..(body.Length / 2)]);
+
+        Assert.Equal(BodyVerdict.BadGzip, result.Verdict);
+    }
+
+    [Fact]
+    public async Task Rejects_a_gzip_cut_just_before_its_trailer()
+    {
+        var body = Csv.Gzip(Csv.Rows("1,a,2001-02-03,t,1"));
+
+        var result = await Check(body[..^8]);
+
+        Assert.Equal(BodyVerdict.BadGzip, result.Verdict);
+    }
+
+    [Fact]
+    public async Task Rejects_invalid_utf8()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Csv.Rows("1,Jo?o,2001-02-03,t,1"));
+        bytes[Array.IndexOf(bytes, (byte)'?')] = 0xE3; // Latin-1 'ã' is not UTF-8
+
+        var result = await Check(Csv.Gzip(bytes));
+
+        Assert.Equal(BodyVerdict.BadEncoding, result.Verdict);
+    }
+
+    [Fact]
+    public async Task Rejects_an_empty_body()
+    {
+        var result = await Check(Csv.Gzip(string.Empty));
+
+        Assert.Equal(BodyVerdict.Empty, result.Verdict);
+    }
+
+    [Fact]
+    public async Task Rejects_a_header_row_that_never_ends()
+    {
+        var result = await Check(Csv.Gzip(new string('a', 200_000)));
+
+        Assert.Equal(BodyVerdict.BadHeader, result.Verdict);
+    }
+}

@@ -1,0 +1,214 @@
+using Dapper;
+using Ingest.Contracts;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Loading;
+using Ingest.Functions.Storage;
+using Ingest.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Ingest.Functions.Tests.Loading;
+
+[Collection(InfraCollection.Name)]
+public sealed class SnapshotLoaderTests(InfraFixture infra)
+{
+    private static readonly DateTimeOffset Monday = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
+    private readonly SnapshotStore _store = new(infra.Blobs, Options.Create(new IngestOptions { Container = "loader-tests" }));
+
+    private SnapshotLoader Loader() => new(
+        infra.Database, _store, new ListCatalog(infra.Database, TimeProvider.System),
+        Options.Create(new LoadOptions { LockTimeoutSeconds = 1 }), NullLogger<SnapshotLoader>.Instance);
+
+    private async Task<LoadMessage> StageAsync(string site, DateTimeOffset extractedAt, params string[] rows)
+    {
+        var id = Guid.CreateVersion7(extractedAt);
+        var list = InfraFixture.TestList.Name;
+        var blobName = SnapshotStore.BlobName(site, list, extractedAt, id);
+        var body = Csv.Gzip(Csv.Rows(rows));
+        await infra.Blobs.GetBlobContainerClient("loader-tests").CreateIfNotExistsAsync();
+        await _store.TryCreateAsync(blobName, new MemoryStream(body), new Dictionary<string, string> { ["digest"] = Csv.Digest(body) }, CancellationToken.None);
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, status)
+            VALUES (@id, @site, @list, @blobName, @digest, @bytes, @extractedAt, 'queued')
+            """,
+            new { id, site, list, blobName, digest = Csv.Digest(body), bytes = (long)body.Length, extractedAt });
+        return new LoadMessage(id, site, list, blobName, extractedAt);
+    }
+
+    private async Task<List<(long Id, string? Nome, DateTime? Nascimento, bool? Ativo, decimal? Peso, Guid SnapshotId, uint Xmin)>> RowsAsync(string site)
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return (await connection.QueryAsync<(long, string?, DateTime?, bool?, decimal?, Guid, uint)>(
+            "SELECT id, nome, nascimento, ativo, peso, snapshot_id, xmin::text::bigint FROM lists.pacientes_teste WHERE site_id = @site ORDER BY id",
+            new { site })).ToList();
+    }
+
+    private async Task<(string Status, string? Code, string? Detail)> StatusAsync(Guid id)
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return await connection.QuerySingleAsync<(string, string?, string?)>(
+            "SELECT status, error_code, error_detail FROM ingest.snapshots WHERE snapshot_id = @id", new { id });
+    }
+
+    [Fact]
+    public async Task First_load_inserts_every_row_with_exact_values_and_lineage()
+    {
+        var site = await infra.NewSiteAsync();
+        var message = await StageAsync(site, Monday,
+            "1,João da Conceição,1950-01-02,t,70.5",
+            "2,\"D'Ávila, \"\"Zé\"\"\",,f,",
+            "3,\"\",2000-02-29,,0");
+
+        var result = await Loader().LoadAsync(message, CancellationToken.None);
+
+        Assert.Equal(SnapshotStatuses.Loaded, result.Status);
+        Assert.Equal(new SnapshotRowCounts(3, 0, 0, 0), result.Rows);
+        var rows = await RowsAsync(site);
+        Assert.Equal([1L, 2, 3], rows.Select(r => r.Id));
+        Assert.Equal("João da Conceição", rows[0].Nome);
+        Assert.Equal(new DateTime(1950, 1, 2), rows[0].Nascimento);
+        Assert.Equal(70.5m, rows[0].Peso);
+        Assert.Equal("D'Ávila, \"Zé\"", rows[1].Nome);
+        Assert.Null(rows[1].Nascimento);
+        Assert.Null(rows[1].Peso);
+        Assert.Equal(string.Empty, rows[2].Nome); // quoted "" is an empty string, not NULL
+        Assert.Null(rows[2].Ativo);
+        Assert.All(rows, r => Assert.Equal(message.SnapshotId, r.SnapshotId));
+        Assert.Equal("loaded", (await StatusAsync(message.SnapshotId)).Status);
+    }
+
+    [Fact]
+    public async Task Unchanged_reload_writes_no_row()
+    {
+        var site = await infra.NewSiteAsync();
+        string[] rows = ["1,Ana,1950-01-02,t,70.5", "2,Bia,1960-03-04,f,60"];
+        var first = await StageAsync(site, Monday, rows);
+        await Loader().LoadAsync(first, CancellationToken.None);
+        var before = await RowsAsync(site);
+
+        var result = await Loader().LoadAsync(await StageAsync(site, Monday.AddDays(1), rows), CancellationToken.None);
+
+        Assert.Equal(new SnapshotRowCounts(0, 0, 0, 2), result.Rows);
+        Assert.Equal(before, await RowsAsync(site)); // same xmin: no row version was written; lineage stays with the first
+    }
+
+    [Fact]
+    public async Task Churned_reload_writes_only_new_changed_and_vanished_rows()
+    {
+        var site = await infra.NewSiteAsync();
+        var first = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5", "2,Bia,1960-03-04,f,60", "3,Cid,1970-05-06,t,80");
+        await Loader().LoadAsync(first, CancellationToken.None);
+        var before = await RowsAsync(site);
+
+        var second = await StageAsync(site, Monday.AddDays(1), "1,Ana,1950-01-02,t,71", "2,Bia,1960-03-04,f,60", "4,Davi,1980-07-08,,");
+        var result = await Loader().LoadAsync(second, CancellationToken.None);
+
+        Assert.Equal(new SnapshotRowCounts(Inserted: 1, Updated: 1, Deleted: 1, Unchanged: 1), result.Rows);
+        var after = await RowsAsync(site);
+        Assert.Equal([1L, 2, 4], after.Select(r => r.Id));
+        Assert.Equal(71m, after[0].Peso);
+        Assert.Equal(second.SnapshotId, after[0].SnapshotId);
+        Assert.Equal(before[1], after[1]);
+        Assert.Equal(second.SnapshotId, after[2].SnapshotId);
+    }
+
+    [Fact]
+    public async Task A_redelivered_message_changes_nothing()
+    {
+        var site = await infra.NewSiteAsync();
+        var message = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5");
+        await Loader().LoadAsync(message, CancellationToken.None);
+        var before = await RowsAsync(site);
+
+        var again = await Loader().LoadAsync(message, CancellationToken.None);
+
+        Assert.True(again.AlreadyFinal);
+        Assert.Equal(SnapshotStatuses.Loaded, again.Status);
+        Assert.Equal(before, await RowsAsync(site));
+    }
+
+    [Fact]
+    public async Task An_older_snapshot_arriving_late_is_skipped()
+    {
+        var site = await infra.NewSiteAsync();
+        var older = await StageAsync(site, Monday, "1,Velho,1950-01-02,t,1");
+        var newer = await StageAsync(site, Monday.AddHours(1), "1,Novo,1950-01-02,t,2");
+        await Loader().LoadAsync(newer, CancellationToken.None);
+
+        var result = await Loader().LoadAsync(older, CancellationToken.None);
+
+        Assert.Equal(SnapshotStatuses.Skipped, result.Status);
+        Assert.Equal("Novo", Assert.Single(await RowsAsync(site)).Nome);
+        var status = await StatusAsync(older.SnapshotId);
+        Assert.Equal(("skipped", "older-snapshot"), (status.Status, status.Code));
+    }
+
+    [Fact]
+    public async Task Concurrent_loads_of_one_site_and_list_end_with_the_newest_snapshot()
+    {
+        var site = await infra.NewSiteAsync();
+        var older = await StageAsync(site, Monday, "1,Velho,1950-01-02,t,1", "2,Velho,1950-01-02,t,1");
+        var newer = await StageAsync(site, Monday.AddHours(1), "1,Novo,1950-01-02,t,2");
+
+        var results = await Task.WhenAll(Loader().LoadAsync(older, CancellationToken.None), Loader().LoadAsync(newer, CancellationToken.None));
+
+        Assert.Equal("Novo", Assert.Single(await RowsAsync(site)).Nome);
+        Assert.Equal(SnapshotStatuses.Loaded, results[1].Status);
+        Assert.Contains(results[0].Status, new[] { SnapshotStatuses.Loaded, SnapshotStatuses.Skipped });
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_rejects_the_snapshot_without_retry_or_personal_data()
+    {
+        var site = await infra.NewSiteAsync();
+        var message = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5", "Maria Sigilosa,Ana,1950-01-02,t,70.5");
+
+        var result = await Loader().LoadAsync(message, CancellationToken.None);
+
+        Assert.Equal(SnapshotStatuses.Rejected, result.Status);
+        Assert.Equal("bad-data", result.ErrorCode);
+        var status = await StatusAsync(message.SnapshotId);
+        Assert.Equal("rejected", status.Status);
+        Assert.Contains("CSV line 3, column id", status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Sigilosa", status.Detail, StringComparison.Ordinal);
+        Assert.Empty(await RowsAsync(site));
+    }
+
+    [Fact]
+    public async Task Duplicate_keys_in_a_snapshot_reject_it_and_leave_the_previous_state()
+    {
+        var site = await infra.NewSiteAsync();
+        await Loader().LoadAsync(await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5"), CancellationToken.None);
+        var before = await RowsAsync(site);
+
+        var result = await Loader().LoadAsync(await StageAsync(site, Monday.AddDays(1), "1,Ana,1950-01-02,t,1", "1,Ana,1950-01-02,t,2"), CancellationToken.None);
+
+        Assert.Equal(("rejected", "duplicate-key"), (result.Status, result.ErrorCode));
+        Assert.Equal(before, await RowsAsync(site));
+    }
+
+    [Fact]
+    public async Task A_locked_table_fails_transiently_and_a_retry_loads()
+    {
+        var site = await infra.NewSiteAsync();
+        var message = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5");
+        await using (var maintenance = await infra.Database.OpenConnectionAsync())
+        await using (var transaction = await maintenance.BeginTransactionAsync())
+        {
+            await maintenance.ExecuteAsync("LOCK TABLE lists.pacientes_teste IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+
+            var error = await Assert.ThrowsAsync<PostgresException>(() => Loader().LoadAsync(message, CancellationToken.None));
+
+            Assert.Equal(PostgresErrorCodes.LockNotAvailable, error.SqlState);
+            Assert.Equal(("failed", "transient"), ((await StatusAsync(message.SnapshotId)).Status, (await StatusAsync(message.SnapshotId)).Code));
+        }
+
+        var retry = await Loader().LoadAsync(message, CancellationToken.None);
+
+        Assert.Equal(SnapshotStatuses.Loaded, retry.Status);
+        Assert.Single(await RowsAsync(site));
+    }
+}
