@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using LocalInfra;
+using Npgsql;
+
+namespace EndToEnd.Tests;
+
+/// <summary>Two synthetic municipalities through uploader → ingest → Blob + queue → dispatcher → load → central table.</summary>
+public sealed class PipelineFixture : IAsyncLifetime
+{
+    public ConcurrentQueue<string> FunctionsLog { get; } = new();
+
+    public LocalPipeline Pipeline { get; private set; } = null!;
+
+    public Municipality[] Sites { get; private set; } = [];
+
+    public ProcessResult[] UploaderRuns { get; private set; } = [];
+
+    public IReadOnlyList<SnapshotRow> Snapshots { get; private set; } = [];
+
+    public async Task InitializeAsync()
+    {
+        var options = new LocalPipelineOptions { OnFunctionsOutput = FunctionsLog.Enqueue };
+        Pipeline = await LocalPipeline.StartAsync(options);
+        Sites =
+        [
+            await Pipeline.AddMunicipalityAsync("3304557", "Rio de Janeiro (teste)", 4000, seed: 1),
+            await Pipeline.AddMunicipalityAsync("2927408", "Salvador (teste)", 2500, seed: 2),
+        ];
+        UploaderRuns = await Task.WhenAll(Sites.Select(s => Pipeline.RunUploaderAsync(s)));
+        Snapshots = await Pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: Sites.Length);
+    }
+
+    public Task DisposeAsync() => Pipeline.DisposeAsync().AsTask();
+}
+
+public sealed class PipelineTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
+{
+    [Fact]
+    public void Every_uploader_run_succeeds_and_leaves_an_empty_spool()
+    {
+        foreach (var (site, run) in fixture.Sites.Zip(fixture.UploaderRuns))
+        {
+            Assert.True(run.ExitCode == 0, run.Combined);
+            Assert.Contains("accepted", run.StandardOutput, StringComparison.Ordinal);
+            Assert.Empty(Directory.Exists(site.SpoolDirectory)
+                ? Directory.GetFiles(site.SpoolDirectory, "*", SearchOption.AllDirectories)
+                : []);
+        }
+    }
+
+    [Fact]
+    public void Every_snapshot_is_loaded_once_with_inserted_rows()
+    {
+        Assert.Equal(fixture.Sites.Select(s => s.Ibge).Order(), fixture.Snapshots.Select(s => s.Site).Order());
+        Assert.All(fixture.Snapshots, s =>
+        {
+            Assert.Equal("loaded", s.Status);
+            Assert.Equal(1, s.Attempts);
+            Assert.True(s.Inserted > 100, $"{s.Site} inserted {s.Inserted}");
+            Assert.Equal((0L, 0L, 0L), (s.Updated!.Value, s.Deleted!.Value, s.Unchanged!.Value));
+        });
+    }
+
+    [Fact]
+    public async Task Central_rows_equal_the_source_query_rows_value_by_value()
+    {
+        foreach (var site in fixture.Sites)
+        {
+            var comparison = await fixture.Pipeline.CompareAsync(site, "hipertensos");
+
+            Assert.True(comparison.Equal, $"{site.Ibge}: {comparison}");
+            Assert.True(comparison.SourceRows > 100);
+        }
+    }
+
+    [Fact]
+    public async Task Accents_nulls_and_dates_arrive_intact()
+    {
+        await using var central = new NpgsqlConnection(fixture.Pipeline.CentralConnection);
+        await central.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """
+            SELECT count(*) FILTER (WHERE no_cidadao ~ '[À-ÿ]'),
+                   count(*) FILTER (WHERE nu_cpf IS NULL),
+                   count(*) FILTER (WHERE dt_nascimento < DATE '1960-01-01'),
+                   count(*) FILTER (WHERE dt_ultima_visita_domiciliar = DATE '3000-12-31')
+              FROM lists.hipertensos
+            """, central);
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+
+        Assert.True(reader.GetInt64(0) > 0, "no accented names arrived");
+        Assert.True(reader.GetInt64(1) > 0, "no NULL CPF arrived (the generator makes some)");
+        Assert.True(reader.GetInt64(2) > 0, "no old birth dates arrived");
+        Assert.Equal(0, reader.GetInt64(3));
+    }
+
+    [Fact]
+    public async Task No_personal_data_reaches_any_log_line()
+    {
+        var logs = string.Join('\n', fixture.FunctionsLog.Concat(fixture.UploaderRuns.Select(r => r.Combined)));
+        Assert.Contains("SnapshotLoaded", logs, StringComparison.Ordinal); // the logs were captured
+
+        foreach (var site in fixture.Sites)
+        {
+            await using var source = new NpgsqlConnection(site.SourceConnection);
+            await source.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                "SELECT no_cidadao, nu_cpf_cidadao, nu_cns, nu_telefone_celular FROM tb_fat_cidadao_pec ORDER BY co_seq_fat_cidadao_pec LIMIT 500", source);
+            await using var reader = await command.ExecuteReaderAsync();
+            var checkedValues = 0;
+            while (await reader.ReadAsync())
+            {
+                for (var i = 0; i < 4; i++)
+                {
+                    if (!reader.IsDBNull(i) && reader.GetString(i) is { Length: >= 8 } value)
+                    {
+                        Assert.DoesNotContain(value, logs, StringComparison.Ordinal);
+                        checkedValues++;
+                    }
+                }
+            }
+
+            Assert.True(checkedValues > 1000);
+        }
+    }
+}
