@@ -8,6 +8,7 @@ using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Ingest.Functions.Hosting;
@@ -103,8 +104,8 @@ public static class FunctionsApp
 
         // Queue-triggered function, called by the Functions host (or the local dispatcher) on loopback only.
         app.MapPost("/" + LoadFunction.Name,
-                ([FromBody] InvocationRequest invocation, SnapshotLoader loader, ILoggerFactory loggers, CancellationToken ct) =>
-                    LoadFunction.InvokeAsync(invocation, loader, loggers, ct))
+                ([FromBody] InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
+                    LoadFunction.InvokeAsync(invocation, loader, queue, options, loggers, ct))
             .AllowAnonymous()
             .ExcludeFromDescription();
         return app;

@@ -1,6 +1,7 @@
 using Ingest.Functions.Hosting;
 using Ingest.Functions.Ingest;
 using Ingest.Functions.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions.Loading;
 
@@ -12,7 +13,8 @@ public static class LoadFunction
 {
     public const string Name = "load";
 
-    public static async Task<IResult> InvokeAsync(InvocationRequest invocation, SnapshotLoader loader, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> InvokeAsync(
+        InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct)
     {
         var logger = loggers.CreateLogger(typeof(LoadFunction));
         var message = LoadMessage.TryParse(invocation.TriggerText("msg"));
@@ -26,6 +28,16 @@ public static class LoadFunction
         try
         {
             var result = await loader.LoadAsync(message, ct);
+            if (result.Status == LoadResult.Deferred)
+            {
+                // Every load slot is busy: a fresh copy comes back later and this delivery ends as a success, so a
+                // storm of uploads never burns dequeue counts (nor sends healthy snapshots to the poison queue).
+                var delay = TimeSpan.FromSeconds(options.Value.DeferSeconds * (0.5 + Random.Shared.NextDouble()));
+                await queue.DeferAsync(message, delay, ct);
+                logger.LogInformation("SnapshotLoadDeferred site={Site} list={List} snapshot={SnapshotId} delaySeconds={Delay:F1}", message.Site, message.List, message.SnapshotId, delay.TotalSeconds);
+                return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = LoadResult.Deferred }, [$"snapshot {message.SnapshotId}: deferred, no load slot free"], LoadResult.Deferred));
+            }
+
             var log = $"snapshot {message.SnapshotId}: {result.Status}" + (result.AlreadyFinal ? " (already final, nothing done)" : string.Empty);
             return TypedResults.Ok(new InvocationResponse(
                 new Dictionary<string, object?> { ["result"] = result.Status, ["rows"] = result.Rows },

@@ -10,7 +10,11 @@ using Npgsql;
 
 namespace Ingest.Functions.Loading;
 
-public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? ErrorCode = null, string? Reason = null, bool AlreadyFinal = false);
+public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? ErrorCode = null, string? Reason = null, bool AlreadyFinal = false)
+{
+    /// <summary>No load slot was free: the message must come back later, without counting as a failure.</summary>
+    public const string Deferred = "deferred";
+}
 
 /// <summary>
 /// Applies one snapshot to its (site, list) atomically: COPY into a staging table, then in one transaction insert new
@@ -28,7 +32,26 @@ public sealed class SnapshotLoader(
 
     public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken ct)
     {
-        var current = await MarkLoadingAsync(message.SnapshotId, ct);
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var slot = await LoadSlots.TryAcquireAsync(connection, options.Value.MaxConcurrentLoads, ct);
+        if (slot is null)
+        {
+            return new LoadResult(LoadResult.Deferred, null);
+        }
+
+        try
+        {
+            return await LoadInSlotAsync(connection, message, ct);
+        }
+        finally
+        {
+            await LoadSlots.ReleaseAsync(connection, slot.Value);
+        }
+    }
+
+    private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
+    {
+        var current = await MarkLoadingAsync(connection, message.SnapshotId, ct);
         if (current is null)
         {
             logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
@@ -43,7 +66,7 @@ public sealed class SnapshotLoader(
 
         try
         {
-            var result = await ApplyAsync(message, ct);
+            var result = await ApplyAsync(connection, message, ct);
             logger.LogInformation(
                 "SnapshotLoaded site={Site} list={List} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged}",
                 message.Site, message.List, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged);
@@ -70,13 +93,12 @@ public sealed class SnapshotLoader(
         }
     }
 
-    private async Task<LoadResult> ApplyAsync(LoadMessage message, CancellationToken ct)
+    private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
     {
         var list = await lists.FindAsync(message.List, ct)
             ?? throw new PermanentLoadException("unknown-list", $"List '{message.List}' is not active on the server.");
         var sql = new MergeSql(list);
 
-        await using var connection = await database.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var limits = options.Value;
         await connection.ExecuteAsync(new CommandDefinition(
@@ -157,9 +179,8 @@ public sealed class SnapshotLoader(
     }
 
     /// <summary>Marks the snapshot as loading (visible to status callers) and returns its status before that.</summary>
-    private async Task<string?> MarkLoadingAsync(Guid snapshotId, CancellationToken ct)
+    private static async Task<string?> MarkLoadingAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
     {
-        await using var connection = await database.OpenConnectionAsync(ct);
         return await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
             """
             WITH before AS (SELECT status FROM ingest.snapshots WHERE snapshot_id = @snapshotId),

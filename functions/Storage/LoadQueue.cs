@@ -13,17 +13,22 @@ public sealed class LoadQueue(QueueServiceClient queues, IOptions<IngestOptions>
 {
     public QueueClient Client => queues.GetQueueClient(options.Value.Queue);
 
-    public async Task EnqueueAsync(LoadMessage message, CancellationToken ct)
+    public Task EnqueueAsync(LoadMessage message, CancellationToken ct) => SendAsync(message, null, ct);
+
+    /// <summary>A new copy that becomes visible after <paramref name="delay"/>: its dequeue count starts again at zero.</summary>
+    public Task DeferAsync(LoadMessage message, TimeSpan delay, CancellationToken ct) => SendAsync(message, delay, ct);
+
+    private async Task SendAsync(LoadMessage message, TimeSpan? delay, CancellationToken ct)
     {
         try
         {
-            await Client.SendMessageAsync(message.ToJson(), ct);
+            await Client.SendMessageAsync(message.ToJson(), delay, cancellationToken: ct);
         }
         catch (RequestFailedException ex) when (ex.ErrorCode == QueueErrorCode.QueueNotFound)
         {
             // Bicep creates the queue in Azure; locally the first message does (no I/O at start-up).
             await Client.CreateIfNotExistsAsync(cancellationToken: ct);
-            await Client.SendMessageAsync(message.ToJson(), ct);
+            await Client.SendMessageAsync(message.ToJson(), delay, cancellationToken: ct);
         }
     }
 }

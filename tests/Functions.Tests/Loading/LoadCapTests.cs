@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Dapper;
+using Ingest.Contracts;
+using Ingest.Functions.Hosting;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Loading;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Storage;
+using Ingest.Functions.Tests.Infrastructure;
+using LocalInfra;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Functions.Tests.Loading;
+
+[Collection(InfraCollection.Name)]
+public sealed class LoadCapTests(InfraFixture infra)
+{
+    [Fact]
+    public async Task Slots_are_exclusive_across_connections_and_come_back_when_released()
+    {
+        await using var first = await infra.Database.OpenConnectionAsync();
+        await using var second = await infra.Database.OpenConnectionAsync();
+        await using var third = await infra.Database.OpenConnectionAsync();
+
+        var a = await LoadSlots.TryAcquireAsync(first, 2, CancellationToken.None);
+        var b = await LoadSlots.TryAcquireAsync(second, 2, CancellationToken.None);
+        var none = await LoadSlots.TryAcquireAsync(third, 2, CancellationToken.None);
+
+        Assert.NotNull(a);
+        Assert.NotNull(b);
+        Assert.NotEqual(a, b);
+        Assert.Null(none);
+        await LoadSlots.ReleaseAsync(first, a.Value);
+        Assert.Equal(a, await LoadSlots.TryAcquireAsync(third, 2, CancellationToken.None));
+        await LoadSlots.ReleaseAsync(third, a.Value);
+        await LoadSlots.ReleaseAsync(second, b.Value);
+    }
+
+    [Fact]
+    public async Task A_load_that_finds_no_free_slot_is_deferred_and_touches_nothing()
+    {
+        await using var holder = await infra.Database.OpenConnectionAsync();
+        var slot = await LoadSlots.TryAcquireAsync(holder, 1, CancellationToken.None);
+        Assert.NotNull(slot);
+        var store = new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions()));
+        var loader = new SnapshotLoader(infra.Database, store, new ListCatalog(infra.Database, TimeProvider.System),
+            Options.Create(new LoadOptions { MaxConcurrentLoads = 1 }), NullLogger<SnapshotLoader>.Instance);
+
+        var result = await loader.LoadAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal(LoadResult.Deferred, result.Status);
+        await LoadSlots.ReleaseAsync(holder, slot.Value);
+    }
+
+    [Fact]
+    public async Task A_burst_of_50_snapshots_never_runs_more_loads_at_once_than_the_cap()
+    {
+        const int cap = 2;
+        const int snapshots = 50;
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        // The dispatcher may run 24 invocations at once on this "instance"; the database-side cap must still hold.
+        await using var app = FunctionsApp.Build(
+        [
+            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
+            $"--Load:MaxConcurrentLoads={cap}", "--Load:DeferSeconds=0.2",
+            "--AzureFunctionsJobHost:extensions:queues:batchSize=16", "--AzureFunctionsJobHost:extensions:queues:newBatchThreshold=8",
+            "--AzureFunctionsJobHost:extensions:queues:maxPollingInterval=00:00:00.200",
+        ]);
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        var sites = new List<(string Site, string Token)>();
+        // One site per snapshot: snapshots of one site may legitimately be skipped when a newer one lands first.
+        for (var i = 0; i < snapshots; i++)
+        {
+            var site = await infra.NewSiteAsync();
+            sites.Add((site, (await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None)).Token));
+        }
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < snapshots; i++)
+        {
+            var (site, token) = sites[i % sites.Count];
+            var body = Csv.Gzip(Csv.Rows(Enumerable.Range(0, 3000).Select(r => $"{r},Pessoa {r} {i},1950-01-02,t,{r}").ToArray()));
+            var id = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-60 + i));
+            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/lists/pacientes_teste/snapshots/{id}") { Content = new ByteArrayContent(body) };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            request.Content.Headers.ContentEncoding.Add("gzip");
+            request.Content.Headers.Add(WireNames.ContentDigestHeader, Csv.Digest(body));
+            request.Headers.Add(WireNames.ExtractedAtHeader, DateTimeOffset.UtcNow.AddMinutes(-60 + i).ToString("O"));
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            ids.Add(id);
+        }
+
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        var deadline = DateTime.UtcNow.AddMinutes(3);
+        List<(string Status, DateTime Start, DateTime End, int Attempts)> rows;
+        do
+        {
+            await Task.Delay(250);
+            rows = (await connection.QueryAsync<(string, DateTime, DateTime, int)>(
+                "SELECT status, coalesce(load_started_at, now()), coalesce(load_finished_at, now()), attempts FROM ingest.snapshots WHERE snapshot_id = ANY(@ids)",
+                new { ids = ids.ToArray() })).ToList();
+            Assert.True(DateTime.UtcNow < deadline, $"burst not drained: {string.Join(",", rows.GroupBy(r => r.Status).Select(g => $"{g.Key}={g.Count()}"))}");
+        }
+        while (rows.Count < snapshots || rows.Any(r => !SnapshotStatuses.IsFinal(r.Status)));
+
+        await app.StopAsync();
+        Assert.All(rows, r => Assert.Equal(SnapshotStatuses.Loaded, r.Status));
+        Assert.All(rows, r => Assert.Equal(1, r.Attempts)); // deferrals never counted as failed attempts
+        var poison = infra.Queues.GetQueueClient("snapshot-loads-poison");
+        Assert.False(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0);
+
+        // Sweep the load intervals: the most loads ever running at the same time.
+        var events = rows.SelectMany(r => new[] { (r.Start, +1), (r.End, -1) }).OrderBy(e => e.Item1).ThenBy(e => e.Item2);
+        int running = 0, peak = 0;
+        foreach (var (_, delta) in events)
+        {
+            running += delta;
+            peak = Math.Max(peak, running);
+        }
+
+        Assert.InRange(peak, 1, cap);
+    }
+}
