@@ -49,7 +49,8 @@ public sealed class UploaderConfig
             problems.Add("'endpoint' must be the backend's https:// address");
         }
 
-        if (Sites.Count == 0 || Sites.Any(s => s.Ibge.Length != 7 || string.IsNullOrWhiteSpace(s.Token)))
+        // "sites": [null] gets through the serializer (element nullability is not checked).
+        if (Sites.Count == 0 || Sites.Any(s => s is null || s.Ibge is not { Length: 7 } || !s.Ibge.All(char.IsAsciiDigit) || string.IsNullOrWhiteSpace(s.Token)))
         {
             problems.Add("'sites' needs at least one entry with a 7-digit 'ibge' code and its 'token'");
         }
@@ -99,6 +100,7 @@ public static class DefaultPaths
         : "/var/spool/pec-uploader";
 }
 
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+// RespectNullableAnnotations: a hand-edited "sites": null (or any null setting) is a config error, not a crash later on.
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(UploaderConfig))]
 public sealed partial class UploaderJsonContext : JsonSerializerContext;

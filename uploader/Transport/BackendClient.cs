@@ -127,7 +127,10 @@ public sealed class BackendClient : IDisposable
                 return new UploadResult(UploadOutcome.Accepted, response.StatusCode, null, null);
             }
 
-            var problem = await ProblemReader.ReadAsync(response, ct);
+            // The error body is read under its own timeout: a proxy that sends headers and stalls must not hang the run.
+            using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            readTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var problem = await ProblemReader.ReadAsync(response, readTimeout.Token);
             var outcome = response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => UploadOutcome.Unauthorized,

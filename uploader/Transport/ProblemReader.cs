@@ -15,7 +15,7 @@ public static class ProblemReader
             string? Get(string name) => root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
             return (Get("code"), Get("detail") ?? Get("title"));
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or OperationCanceledException or HttpRequestException or IOException)
         {
             return (null, null);
         }

@@ -1,0 +1,232 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Ingest.Contracts;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Spooling;
+using Ingest.Uploader.Transport;
+using LocalInfra;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingest.Uploader.Tests;
+
+public sealed class BackendClientTests : IDisposable
+{
+    private const string Token = "tok-2304400-secret";
+    private const string Csv = "id_cidadao,no_cidadao\n1,João da Conceição\n2,\"Silva, Maria\"\n";
+
+    // Sub-millisecond part on purpose: the wire carries milliseconds.
+    private static readonly DateTimeOffset ExtractedAt = new DateTimeOffset(2025, 7, 1, 10, 30, 15, 123, TimeSpan.Zero).AddTicks(4_567);
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static UploadConfig Fast(int maxAttempts = 3, double attemptTimeoutSeconds = 10) => new()
+    {
+        MaxAttempts = maxAttempts,
+        FirstRetryDelaySeconds = 0.05,
+        AttemptTimeoutSeconds = attemptTimeoutSeconds,
+    };
+
+    private Task<SpooledSnapshot> SpoolSnapshotAsync() =>
+        new Spool(_dir.Combine("spool")).WriteAsync("2304400", "hipertensos", SnapshotIds.New(ExtractedAt), async s => await s.WriteAsync(Gzip.Compress(Csv)));
+
+    private static IEnumerable<ReceivedRequest> Puts(StubBackend stub) => stub.Requests.Where(r => r.Method == "PUT");
+
+    [Fact]
+    public async Task Upload_sends_gzip_body_with_digest_extraction_time_token_and_user_agent()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast());
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Accepted, result.Outcome);
+        Assert.Equal(HttpStatusCode.Accepted, result.Status);
+        var request = Assert.Single(stub.Requests);
+        Assert.Equal("PUT", request.Method);
+        Assert.Equal($"/api/v1/lists/hipertensos/snapshots/{snapshot.SnapshotId:D}", request.Path);
+
+        // The body is the spooled gzip file, byte for byte, still compressed on the wire.
+        Assert.Equal(await File.ReadAllBytesAsync(snapshot.Path), request.Body);
+        Assert.Equal("gzip", request.Header("Content-Encoding"));
+        Assert.Equal(Csv, Gzip.Decompress(request.Body));
+        Assert.StartsWith("text/csv", request.Header("Content-Type"), StringComparison.Ordinal);
+
+        // Content-Digest matches what the server actually received.
+        Assert.True(ContentDigest.TryParseSha256(request.Header("Content-Digest"), out var digest), request.Header("Content-Digest"));
+        Assert.Equal(SHA256.HashData(request.Body), digest);
+
+        // X-Extracted-At is the UUIDv7's timestamp (milliseconds).
+        var extractedAt = DateTimeOffset.Parse(request.Header("X-Extracted-At")!, CultureInfo.InvariantCulture, DateTimeStyles.None);
+        Assert.Equal(SnapshotIds.Timestamp(snapshot.SnapshotId), extractedAt);
+        Assert.Equal(ExtractedAt.ToUnixTimeMilliseconds(), extractedAt.ToUnixTimeMilliseconds());
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(Z|[+-]\d{2}:\d{2})$", request.Header("X-Extracted-At"));
+
+        Assert.Equal($"Bearer {Token}", request.Header("Authorization"));
+        var userAgent = Assert.IsType<string>(request.Header("User-Agent"));
+        var match = Regex.Match(userAgent, @"^uploader/(\d+\.\d+\.\d+) \((linux|windows)\)$");
+        Assert.True(match.Success, userAgent);
+        Assert.Equal(typeof(BackendClient).Assembly.GetName().Version!.ToString(3), match.Groups[1].Value);
+    }
+
+    [Fact]
+    public async Task Service_unavailable_then_accepted_is_accepted_after_a_retry_with_the_same_body()
+    {
+        await using var stub = await StubBackend.StartAsync((c, r) =>
+            StubBackend.Status(c, r.Number == 1 ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status202Accepted));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 3));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Accepted, result.Outcome);
+        var requests = stub.Requests;
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal($"/api/v1/lists/hipertensos/snapshots/{snapshot.SnapshotId:D}", r.Path));
+        Assert.Equal(requests[0].Body, requests[1].Body);
+        Assert.Equal(await File.ReadAllBytesAsync(snapshot.Path), requests[1].Body);
+        Assert.Equal(requests[0].Header("Content-Digest"), requests[1].Header("Content-Digest"));
+    }
+
+    [Fact]
+    public async Task Too_many_requests_with_retry_after_is_honoured()
+    {
+        await using var stub = await StubBackend.StartAsync((c, r) => r.Number == 1
+            ? StubBackend.Status(c, StatusCodes.Status429TooManyRequests, retryAfter: "1")
+            : StubBackend.Status(c, StatusCodes.Status202Accepted));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 3));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Accepted, result.Outcome);
+        var requests = stub.Requests;
+        Assert.Equal(2, requests.Count);
+        var waited = requests[1].ArrivedAt - requests[0].ArrivedAt;
+        Assert.True(waited >= TimeSpan.FromSeconds(0.9), $"the retry came {waited.TotalMilliseconds:F0} ms after the 429; Retry-After said 1 s");
+    }
+
+    [Fact]
+    public async Task Bad_request_problem_is_rejected_with_its_code_and_not_retried()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) =>
+            StubBackend.Problem(c, StatusCodes.Status400BadRequest, "csv-header-mismatch", "column 3 should be no_social_cidadao"));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 4));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Rejected, result.Outcome);
+        Assert.Equal(HttpStatusCode.BadRequest, result.Status);
+        Assert.Equal("csv-header-mismatch", result.Code);
+        Assert.Equal("column 3 should be no_social_cidadao", result.Detail);
+        Assert.Single(stub.Requests);
+    }
+
+    [Theory]
+    [InlineData(StatusCodes.Status401Unauthorized)]
+    [InlineData(StatusCodes.Status403Forbidden)]
+    public async Task Refused_token_is_unauthorized_and_not_retried(int status)
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, status));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 4));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Unauthorized, result.Outcome);
+        Assert.Equal((HttpStatusCode)status, result.Status);
+        Assert.Single(stub.Requests);
+    }
+
+    [Fact]
+    public async Task Server_errors_until_the_last_attempt_are_unreachable_after_max_attempts()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status503ServiceUnavailable));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 3));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Unreachable, result.Outcome);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, result.Status);
+        Assert.Equal(3, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_is_unreachable_after_max_attempts()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Hang(c));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 2, attemptTimeoutSeconds: 0.5));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Unreachable, result.Outcome);
+        Assert.Null(result.Status);
+        Assert.Equal("network", result.Code);
+        Assert.Equal(2, stub.Requests.Count);
+    }
+
+    [Fact]
+    public async Task A_server_that_is_down_is_unreachable()
+    {
+        var port = FreePort.Next();
+        await AssertNothingListensAsync(port);
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient($"http://127.0.0.1:{port}", Fast(maxAttempts: 2));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Unreachable, result.Outcome);
+        Assert.Null(result.Status);
+        Assert.Equal("network", result.Code);
+        Assert.True(File.Exists(snapshot.Path), "a failed upload must not touch the spooled file");
+    }
+
+    [Fact]
+    public async Task GetLists_reads_the_catalog_with_the_token()
+    {
+        var catalog = new ListCatalogDto([new ListDefinitionDto("hipertensos", 3, "SELECT 1 AS a", [new ListColumnDto("a", "integer")], ["a"])]);
+        await using var stub = await StubBackend.StartAsync(async (c, _) =>
+        {
+            c.Response.ContentType = "application/json";
+            await c.Response.WriteAsync(JsonSerializer.Serialize(catalog, ContractsJsonContext.Default.ListCatalogDto));
+        });
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast());
+
+        var lists = await client.GetListsAsync(Token, CancellationToken.None);
+
+        var list = Assert.Single(lists.Lists);
+        Assert.Equal("hipertensos", list.Name);
+        Assert.Equal(3, list.Version);
+        Assert.Equal("SELECT 1 AS a", list.Sql);
+        Assert.Equal(["a"], list.Key);
+        var request = Assert.Single(stub.Requests);
+        Assert.Equal("GET", request.Method);
+        Assert.Equal("/api/v1/lists", request.Path);
+        Assert.Equal($"Bearer {Token}", request.Header("Authorization"));
+    }
+
+    [Fact]
+    public async Task GetLists_with_a_refused_token_throws_BackendAuthException()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status401Unauthorized));
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast());
+
+        await Assert.ThrowsAsync<BackendAuthException>(() => client.GetListsAsync(Token, CancellationToken.None));
+        Assert.Single(stub.Requests);
+    }
+
+    internal static async Task AssertNothingListensAsync(int port)
+    {
+        using var probe = new TcpClient();
+        await Assert.ThrowsAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+    }
+}

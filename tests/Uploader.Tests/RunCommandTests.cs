@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Uploader.Commands;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Spooling;
+using LocalInfra;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingest.Uploader.Tests;
+
+[Collection(PecDatabaseCollection.Name)]
+public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
+{
+    private const string Site = "2304400";
+    private const string Token = "tok-2304400";
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string SpoolRoot => _dir.Combine("spool");
+
+    private UploaderConfig Config(Uri endpoint) => new()
+    {
+        Endpoint = endpoint.ToString(),
+        Sites = [new SiteConfig { Ibge = Site, Token = Token }],
+        Database = new DatabaseConfig { ConnectionString = db.ReadOnlyConnectionString, StatementTimeoutSeconds = 60 },
+        SpoolDirectory = SpoolRoot,
+        Upload = new UploadConfig { MaxAttempts = 2, FirstRetryDelaySeconds = 0.05, AttemptTimeoutSeconds = 10 },
+    };
+
+    /// <summary>The backend: GET /api/v1/lists answers the catalog, PUTs get <paramref name="put"/>.</summary>
+    private static Func<HttpContext, ReceivedRequest, Task> Backend(ListCatalogDto catalog, Func<HttpContext, Task> put) => async (context, request) =>
+    {
+        if (request.Method == "GET" && request.Path == ApiRoutes.Lists)
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(catalog, ContractsJsonContext.Default.ListCatalogDto));
+        }
+        else if (request.Method == "PUT" && request.Path.StartsWith("/api/v1/lists/", StringComparison.Ordinal))
+        {
+            await put(context);
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+        }
+    };
+
+    private static Task Accept(HttpContext context) => StubBackend.Status(context, StatusCodes.Status202Accepted);
+
+    private static Task Unavailable(HttpContext context) => StubBackend.Status(context, StatusCodes.Status503ServiceUnavailable);
+
+    private static async Task<(int ExitCode, string Log)> RunAsync(UploaderConfig config)
+    {
+        using var log = new StringWriter();
+        var exitCode = await new RunCommand(config, log).ExecuteAsync(CancellationToken.None);
+        return (exitCode, log.ToString());
+    }
+
+    private static Guid SnapshotIdOf(ReceivedRequest put) => Guid.ParseExact(put.Path.Split('/')[^1], "D");
+
+    [Fact]
+    public async Task An_unsent_snapshot_stays_spooled_while_the_backend_is_down_and_is_sent_first_when_it_is_back()
+    {
+        var catalog = PecDatabaseFixture.HipertensosCatalog();
+
+        // Run 1: the catalog comes through, the upload does not: the extracted snapshot stays in the spool.
+        Guid spooledId;
+        byte[] spooledBytes;
+        string spooledFile;
+        await using (var failing = await StubBackend.StartAsync(Backend(catalog, Unavailable)))
+        {
+            var (exit, log) = await RunAsync(Config(failing.Endpoint));
+
+            Assert.Equal(ExitCodes.Network, exit);
+            var file = Assert.Single(_dir.Files());
+            Assert.Matches($@"^spool/{Site}/hipertensos/[0-9a-f-]{{36}}\.csv\.gz$", file);
+            spooledFile = _dir.Combine(file.Split('/'));
+            spooledId = Guid.ParseExact(Path.GetFileName(file)[..36], "D");
+            spooledBytes = await File.ReadAllBytesAsync(spooledFile);
+            Assert.Equal(PecDatabaseFixture.HipertensosColumns(), Csv.Parse(Gzip.Decompress(spooledBytes))[0]);
+            var puts = failing.Requests.Where(r => r.Method == "PUT").ToList();
+            Assert.Equal(2, puts.Count);
+            Assert.All(puts, p => Assert.Equal(spooledId, SnapshotIdOf(p)));
+            Assert.Contains("kept in the spool", log, StringComparison.Ordinal);
+        }
+
+        // Run 2: nothing listens at all. The snapshot is kept, untouched.
+        var downEndpoint = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        await BackendClientTests.AssertNothingListensAsync(downEndpoint.Port);
+        var (downExit, _) = await RunAsync(Config(downEndpoint));
+
+        Assert.Equal(ExitCodes.Network, downExit);
+        Assert.Equal([$"spool/{Site}/hipertensos/{spooledId:D}.csv.gz"], _dir.Files());
+        Assert.Equal(spooledBytes, await File.ReadAllBytesAsync(spooledFile));
+
+        // Run 3: the backend is back. The spooled snapshot goes first, then a fresh extraction; the spool ends empty.
+        await using var healthy = await StubBackend.StartAsync(Backend(catalog, Accept));
+        var (okExit, okLog) = await RunAsync(Config(healthy.Endpoint));
+
+        Assert.Equal(ExitCodes.Ok, okExit);
+        Assert.Empty(_dir.Files());
+        var requests = healthy.Requests;
+        Assert.Equal(["PUT", "GET", "PUT"], requests.Select(r => r.Method));
+        Assert.Equal(spooledId, SnapshotIdOf(requests[0]));
+        Assert.Equal(spooledBytes, requests[0].Body);
+        Assert.Equal(SnapshotIds.Timestamp(spooledId), DateTimeOffset.Parse(requests[0].Header("X-Extracted-At")!, System.Globalization.CultureInfo.InvariantCulture));
+        var freshId = SnapshotIdOf(requests[2]);
+        Assert.NotEqual(spooledId, freshId);
+        Assert.True(SnapshotIds.Timestamp(freshId) >= SnapshotIds.Timestamp(spooledId));
+        Assert.Equal(Csv.Parse(Gzip.Decompress(spooledBytes)).Count, Csv.Parse(Gzip.Decompress(requests[2].Body)).Count);
+        Assert.Contains("everything sent", okLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_the_backend_down_from_the_start_nothing_is_lost_and_leftover_partials_are_quarantined()
+    {
+        var leftover = _dir.Combine("spool", Site, "hipertensos", $"{SnapshotIds.New(DateTimeOffset.UtcNow.AddHours(-1)):D}.csv.gz.partial");
+        Directory.CreateDirectory(Path.GetDirectoryName(leftover)!);
+        await File.WriteAllTextAsync(leftover, "interrupted");
+        var endpoint = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
+        await BackendClientTests.AssertNothingListensAsync(endpoint.Port);
+
+        var (exit, log) = await RunAsync(Config(endpoint));
+
+        Assert.Equal(ExitCodes.Network, exit);
+        var file = Assert.Single(_dir.Files());
+        Assert.StartsWith("spool/quarantine/", file, StringComparison.Ordinal);
+        Assert.EndsWith(Path.GetFileName(leftover), file, StringComparison.Ordinal);
+        Assert.Contains("moved 1 interrupted spool file(s)", log, StringComparison.Ordinal);
+        Assert.Contains("unreachable", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rejected_snapshot_goes_to_quarantine_and_is_not_resent()
+    {
+        var catalog = PecDatabaseFixture.HipertensosCatalog();
+        await using var backend = await StubBackend.StartAsync(Backend(catalog, c =>
+            StubBackend.Problem(c, StatusCodes.Status400BadRequest, "csv-header-mismatch", "header does not match list v1")));
+
+        var (exit, log) = await RunAsync(Config(backend.Endpoint));
+
+        Assert.Equal(ExitCodes.Rejected, exit);
+        Assert.Single(backend.Requests, r => r.Method == "PUT");
+        var file = Assert.Single(_dir.Files());
+        Assert.StartsWith("spool/quarantine/", file, StringComparison.Ordinal);
+        Assert.Empty(new Spool(SpoolRoot).Pending(Site));
+        Assert.Contains("csv-header-mismatch", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_list_that_fails_to_extract_leaves_no_file_and_the_others_are_still_sent()
+    {
+        var good = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        var broken = good with { Name = "quebrada", Sql = "SELECT 1 AS a FROM tabela_que_nao_existe" };
+        var catalog = new ListCatalogDto([broken, good]);
+        await using var backend = await StubBackend.StartAsync(Backend(catalog, Accept));
+
+        var (exit, log) = await RunAsync(Config(backend.Endpoint));
+
+        Assert.Equal(ExitCodes.Database, exit);
+        Assert.Empty(_dir.Files());
+        var put = Assert.Single(backend.Requests, r => r.Method == "PUT");
+        Assert.StartsWith("/api/v1/lists/hipertensos/snapshots/", put.Path, StringComparison.Ordinal);
+        Assert.Contains("could not extract quebrada", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_token_exits_with_Token()
+    {
+        await using var backend = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status401Unauthorized));
+
+        var (exit, _) = await RunAsync(Config(backend.Endpoint));
+
+        Assert.Equal(ExitCodes.Token, exit);
+        Assert.Empty(_dir.Files());
+    }
+}

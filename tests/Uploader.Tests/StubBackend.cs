@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using LocalInfra;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ingest.Uploader.Tests;
+
+/// <summary>One request as the stub server received it (headers, whole body, arrival time).</summary>
+public sealed record ReceivedRequest(int Number, string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, TimeSpan ArrivedAt)
+{
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}
+
+/// <summary>
+/// A real Kestrel server on a free loopback port that records every request and answers with a test-supplied responder.
+/// </summary>
+public sealed class StubBackend : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly List<ReceivedRequest> _requests = [];
+    private readonly Func<HttpContext, ReceivedRequest, Task> _respond;
+
+    private StubBackend(WebApplication app, Uri endpoint, Func<HttpContext, ReceivedRequest, Task> respond)
+    {
+        _app = app;
+        Endpoint = endpoint;
+        _respond = respond;
+    }
+
+    public Uri Endpoint { get; }
+
+    public IReadOnlyList<ReceivedRequest> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public static async Task<StubBackend> StartAsync(Func<HttpContext, ReceivedRequest, Task> respond)
+    {
+        var port = FreePort.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        var app = builder.Build();
+        app.Urls.Clear();
+        app.Urls.Add($"http://127.0.0.1:{port}");
+        var stub = new StubBackend(app, new Uri($"http://127.0.0.1:{port}/"), respond);
+        app.Run(stub.HandleAsync);
+        await app.StartAsync();
+        return stub;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var arrived = _clock.Elapsed;
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+        ReceivedRequest request;
+        lock (_requests)
+        {
+            request = new ReceivedRequest(_requests.Count + 1, context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body.ToArray(), arrived);
+            _requests.Add(request);
+        }
+
+        await _respond(context, request);
+    }
+
+    // Canned responders.
+
+    public static Task Status(HttpContext context, int status, string? retryAfter = null)
+    {
+        context.Response.StatusCode = status;
+        if (retryAfter is not null)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public static async Task Problem(HttpContext context, int status, string code, string detail)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        await context.Response.WriteAsync(
+            System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["type"] = "about:blank",
+                ["title"] = "Bad request",
+                ["status"] = status,
+                ["detail"] = detail,
+                ["code"] = code,
+            }),
+            context.RequestAborted);
+    }
+
+    /// <summary>Never answers: holds the request until the client gives up.</summary>
+    public static async Task Hang(HttpContext context)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            // The client went away.
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,221 @@
+using Ingest.Uploader.Config;
+
+namespace Ingest.Uploader.Tests;
+
+public sealed class UploaderConfigTests : IDisposable
+{
+    private const string EndpointProblem = "'endpoint'";
+    private const string SitesProblem = "'sites'";
+    private const string ConnectionProblem = "'database.connectionString'";
+
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private string Write(string json)
+    {
+        var path = _dir.Combine($"config-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static string Config(string endpoint = "\"https://ingest.example.org\"", string sites = "[ { \"ibge\": \"2304400\", \"token\": \"tok-1\" } ]", string database = "{ \"connectionString\": \"Host=pec;Database=esus;Username=esus_leitura\" }") =>
+        $$"""
+        {
+          "endpoint": {{endpoint}},
+          "sites": {{sites}},
+          "database": {{database}}
+        }
+        """;
+
+    private ConfigException LoadFails(string json)
+    {
+        var path = Write(json);
+        var ex = Assert.Throws<ConfigException>(() => UploaderConfig.Load(path));
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+        return ex;
+    }
+
+    [Fact]
+    public void Missing_file_names_the_path()
+    {
+        var path = _dir.Combine("nowhere", "config.json");
+
+        var ex = Assert.Throws<ConfigException>(() => UploaderConfig.Load(path));
+
+        Assert.Contains("not found", ex.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(path, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_json_says_so_and_gives_the_line()
+    {
+        var ex = LoadFails("{\n  \"endpoint\": \"https://x.example\",\n  \"sites\": [ oops ]\n}\n");
+
+        Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("line 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Wrong_value_type_is_reported_as_bad_json()
+    {
+        var ex = LoadFails(Config(database: "{ \"connectionString\": \"x\", \"statementTimeoutSeconds\": \"soon\" }"));
+
+        Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("\"\"")]
+    [InlineData("\"ingest.example.org\"")]
+    [InlineData("\"ftp://ingest.example.org\"")]
+    public void Missing_or_bad_endpoint_is_named(string endpoint)
+    {
+        var ex = LoadFails(Config(endpoint: endpoint));
+
+        Assert.Contains(EndpointProblem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SitesProblem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ConnectionProblem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Absent_endpoint_is_named()
+    {
+        var ex = LoadFails("""{ "sites": [ { "ibge": "2304400", "token": "t" } ], "database": { "connectionString": "Host=x" } }""");
+
+        Assert.Contains(EndpointProblem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("[ { \"ibge\": \"230440\", \"token\": \"t\" } ]")]
+    [InlineData("[ { \"ibge\": \"2304400\" } ]")]
+    [InlineData("[ { \"ibge\": \"2304400\", \"token\": \"  \" } ]")]
+    [InlineData("[ { \"ibge\": \"2304400\", \"token\": \"t\" }, { \"token\": \"t\" } ]")]
+    [InlineData("[ null ]")]
+    public void Missing_or_bad_sites_are_named(string sites)
+    {
+        var ex = LoadFails(Config(sites: sites));
+
+        Assert.Contains(SitesProblem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(EndpointProblem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ConnectionProblem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{ \"connectionString\": \"   \" }")]
+    public void Missing_connection_string_is_named(string database)
+    {
+        var ex = LoadFails(Config(database: database));
+
+        Assert.Contains(ConnectionProblem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(EndpointProblem, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SitesProblem, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("null")]
+    public void An_empty_config_names_every_problem(string json)
+    {
+        var ex = LoadFails(json);
+
+        Assert.Contains(EndpointProblem, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(SitesProblem, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(ConnectionProblem, ex.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>Nulls where the types say non-null used to crash Validate (or RunCommand later) with a NullReferenceException.</summary>
+    [Theory]
+    [InlineData("\"endpoint\": null", 2)]
+    [InlineData("\"sites\": null", 3)]
+    [InlineData("\"sites\": [ { \"ibge\": null, \"token\": \"t\" } ]", 3)]
+    [InlineData("\"sites\": [ { \"ibge\": \"2304400\", \"token\": null } ]", 3)]
+    [InlineData("\"database\": null", 4)]
+    [InlineData("\"database\": { \"connectionString\": null }", 4)]
+    [InlineData("\"lists\": null", 5)]
+    [InlineData("\"spoolDirectory\": null", 5)]
+    [InlineData("\"upload\": null", 5)]
+    public void A_null_setting_is_a_config_error_on_its_line(string nullSetting, int line)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["endpoint"] = "\"endpoint\": \"https://ingest.example.org\"",
+            ["sites"] = "\"sites\": [ { \"ibge\": \"2304400\", \"token\": \"t\" } ]",
+            ["database"] = "\"database\": { \"connectionString\": \"Host=x\" }",
+            ["extra"] = "\"lists\": []",
+        };
+        var key = nullSetting.Split('"')[1] is "endpoint" or "sites" or "database" ? nullSetting.Split('"')[1] : "extra";
+        settings[key] = nullSetting;
+        var json = "{\n  " + string.Join(",\n  ", settings.Values) + "\n}\n";
+
+        var ex = LoadFails(json);
+
+        Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Contains($"line {line})", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_good_file_loads_with_comments_and_trailing_commas()
+    {
+        var path = Write("""
+            // Written by 'uploader install'.
+            {
+              /* the backend */
+              "endpoint": "https://ingest.example.org/",
+              "sites": [
+                { "ibge": "2304400", "token": "tok-fortaleza", },
+                { "ibge": "2611606", "token": "tok-recife" }, // second site
+              ],
+              "database": { "connectionString": "Host=pec;Database=esus;Username=esus_leitura", "statementTimeoutSeconds": 600, },
+              "lists": [ "hipertensos", ],
+              "spoolDirectory": "/tmp/spool-x",
+              "upload": { "maxAttempts": 3, "firstRetryDelaySeconds": 0.5, "attemptTimeoutSeconds": 60, },
+            }
+            """);
+
+        var config = UploaderConfig.Load(path);
+
+        Assert.Equal("https://ingest.example.org/", config.Endpoint);
+        Assert.Equal(["2304400", "2611606"], config.Sites.Select(s => s.Ibge));
+        Assert.Equal(["tok-fortaleza", "tok-recife"], config.Sites.Select(s => s.Token));
+        Assert.Equal("Host=pec;Database=esus;Username=esus_leitura", config.Database.ConnectionString);
+        Assert.Equal(600, config.Database.StatementTimeoutSeconds);
+        Assert.Equal(["hipertensos"], config.Lists);
+        Assert.Equal("/tmp/spool-x", config.SpoolDirectory);
+        Assert.Equal(3, config.Upload.MaxAttempts);
+        Assert.Equal(0.5, config.Upload.FirstRetryDelaySeconds);
+        Assert.Equal(60, config.Upload.AttemptTimeoutSeconds);
+    }
+
+    [Fact]
+    public void Omitted_optional_settings_take_their_defaults()
+    {
+        var config = UploaderConfig.Load(Write(Config()));
+
+        Assert.Empty(config.Lists);
+        Assert.Equal(DefaultPaths.SpoolDirectory, config.SpoolDirectory);
+        Assert.Equal(1800, config.Database.StatementTimeoutSeconds);
+        Assert.Equal(6, config.Upload.MaxAttempts);
+        Assert.Equal(2, config.Upload.FirstRetryDelaySeconds);
+        Assert.Equal(300, config.Upload.AttemptTimeoutSeconds);
+    }
+
+    [Fact]
+    public void Validate_accepts_a_complete_config_and_lists_each_problem_once()
+    {
+        var good = new UploaderConfig
+        {
+            Endpoint = "http://127.0.0.1:7071",
+            Sites = [new SiteConfig { Ibge = "2304400", Token = "t" }],
+            Database = new DatabaseConfig { ConnectionString = "Host=x" },
+        };
+        Assert.Empty(good.Validate());
+
+        var problems = new UploaderConfig().Validate();
+        Assert.Equal(3, problems.Count);
+        Assert.Single(problems, p => p.Contains(EndpointProblem, StringComparison.Ordinal));
+        Assert.Single(problems, p => p.Contains(SitesProblem, StringComparison.Ordinal));
+        Assert.Single(problems, p => p.Contains(ConnectionProblem, StringComparison.Ordinal));
+    }
+}
