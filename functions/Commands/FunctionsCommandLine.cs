@@ -4,6 +4,7 @@ using Ingest.Contracts;
 using Ingest.Functions.Data;
 using Ingest.Functions.Hosting;
 using Ingest.Functions.Lists;
+using Ingest.Functions.Operations;
 using Ingest.Functions.Sites;
 
 namespace Ingest.Functions.Commands;
@@ -34,6 +35,8 @@ public static class FunctionsCommandLine
         root.Subcommands.Add(SitesCommand(connection));
         root.Subcommands.Add(TokensCommand(connection));
         root.Subcommands.Add(ListsCommand(connection));
+        root.Subcommands.Add(AdminCommand(connection));
+        root.Subcommands.Add(ReplayCommand(connection));
         return root;
     }
 
@@ -116,6 +119,61 @@ public static class FunctionsCommandLine
             return 0;
         });
         return new Command("lists", "Manage list definitions.") { publish };
+    }
+
+    private static Command AdminCommand(Option<string?> connection)
+    {
+        var name = new Option<string>("--name") { Description = "Who the token is for (an operator or an automation).", Required = true };
+        var issue = new Command("issue-token", "Issue an operator token for admin operations. Printed once, stored only as a hash.") { name };
+        issue.SetAction(async (parse, ct) =>
+        {
+            await using var database = DataSource(parse, connection);
+            var (tokenId, token) = await SiteTokens.IssueAdminAsync(database, parse.GetValue(name)!, ct);
+            Console.Error.WriteLine($"Admin token {tokenId} issued. Store it now: it cannot be shown again.");
+            Console.WriteLine(token);
+            return 0;
+        });
+        return new Command("admin", "Operator credentials.") { issue };
+    }
+
+    private static Command ReplayCommand(Option<string?> connection)
+    {
+        var site = new Option<string?>("--site") { Description = "Only this site (IBGE code).", Recursive = true };
+        var list = new Option<string?>("--list") { Description = "Only this list.", Recursive = true };
+        var since = new Option<DateTimeOffset?>("--since") { Description = "Only snapshots extracted at or after this time (RFC 3339).", Recursive = true };
+        var until = new Option<DateTimeOffset?>("--until") { Description = "Only snapshots extracted before this time (RFC 3339).", Recursive = true };
+        var dryRun = new Option<bool>("--dry-run") { Description = "List what would be replayed; change nothing.", Recursive = true };
+
+        Command Source(string name, string description, Func<Replayer, ReplayFilter, bool, CancellationToken, Task<ReplayReport>> replay)
+        {
+            var command = new Command(name, description);
+            command.SetAction(async (parse, ct) =>
+            {
+                var configuration = Configuration();
+                var options = Microsoft.Extensions.Options.Options.Create(configuration.GetSection(Storage.IngestOptions.Section).Get<Storage.IngestOptions>() ?? new Storage.IngestOptions());
+                await using var database = DataSource(parse, connection);
+                var replayer = new Replayer(Storage.StorageClients.CreateQueues(configuration), Storage.StorageClients.CreateBlobs(configuration), database, options);
+                var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until));
+                var report = await replay(replayer, filter, parse.GetValue(dryRun), ct);
+                foreach (var item in report.Items)
+                {
+                    Console.WriteLine($"{item.SnapshotId} site={item.Site} list={item.List} extractedAt={item.ExtractedAt:O}");
+                }
+
+                Console.WriteLine(report.DryRun
+                    ? $"dry run: {report.Items.Count} snapshot(s) would be replayed from {report.Source}"
+                    : $"{report.Replayed} snapshot(s) replayed from {report.Source}");
+                return 0;
+            });
+            return command;
+        }
+
+        return new Command("replay", "Send failed loads back to the load queue.")
+        {
+            site, list, since, until, dryRun,
+            Source("poison", "Move poison-queue messages back to the load queue.", (r, f, d, ct) => r.ReplayPoisonAsync(f, d, ct)),
+            Source("blobs", "Re-queue snapshots straight from Blob storage (the source of truth).", (r, f, d, ct) => r.ReplayBlobsAsync(f, d, ct)),
+        };
     }
 
     private static string ConnectionString(ParseResult parse, Option<string?> connection) =>

@@ -4,6 +4,7 @@ using Ingest.Functions.Hosting;
 using Ingest.Functions.Ingest;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Loading;
+using Ingest.Functions.Operations;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.Authorization;
@@ -58,13 +59,15 @@ public static class FunctionsApp
         services.AddSingleton<ListCatalog>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
+        services.AddSingleton<Replayer>();
         services.AddProblemDetails();
         services.AddOpenApi();
         services.AddHttpClient();
         services.AddAuthentication(SiteTokenAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SiteTokenAuthentication>(SiteTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .AddPolicy("site", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.SiteClaim));
+            .AddPolicy("site", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.SiteClaim))
+            .AddPolicy("admin", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.AdminClaim));
         if (LocalQueueDispatcher.ShouldRun(configuration))
         {
             services.AddHostedService<LocalQueueDispatcher>();
@@ -83,6 +86,12 @@ public static class FunctionsApp
         // Readiness: the host waits for any answer on "/" before sending invocations.
         app.MapGet("/", () => TypedResults.Ok(new { status = "ready" })).ExcludeFromDescription();
         app.MapOpenApi("/api/v1/openapi.json");
+
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization("admin");
+        admin.MapPost("/replay", ReplayEndpoint.HandleAsync)
+            .WithName("Replay")
+            .Produces<ReplayReport>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
 
         var v1 = app.MapGroup("/api/v1").RequireAuthorization("site");
         v1.MapPut("/lists/{list}/snapshots/{snapshotId}",

@@ -20,6 +20,7 @@ public sealed class SiteTokenAuthentication(
 {
     public const string SchemeName = "SiteToken";
     public const string SiteClaim = "site";
+    public const string AdminClaim = "admin";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -29,15 +30,29 @@ public sealed class SiteTokenAuthentication(
             return AuthenticateResult.NoResult();
         }
 
-        var site = await SiteTokens.FindSiteAsync(dataSource, header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (site is null)
+        var token = header["Bearer ".Length..].Trim();
+        Claim? claim = null;
+        if (await SiteTokens.FindSiteAsync(dataSource, token, Context.RequestAborted) is { } site)
+        {
+            claim = new Claim(SiteClaim, site);
+        }
+        else if (await SiteTokens.FindAdminAsync(dataSource, token, Context.RequestAborted) is { } admin)
+        {
+            claim = new Claim(AdminClaim, admin);
+        }
+
+        if (claim is null)
         {
             return AuthenticateResult.Fail("unknown or revoked token");
         }
 
-        var identity = new ClaimsIdentity([new Claim(SiteClaim, site)], SchemeName);
+        var identity = new ClaimsIdentity([claim], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
+
+    protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        await Problems.Write(Context, StatusCodes.Status403Forbidden, "forbidden",
+            "This credential cannot do this", "Site tokens act only for their own site; admin operations need an operator token.");
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {

@@ -10,6 +10,7 @@ namespace Ingest.Functions.Sites;
 public static class SiteTokens
 {
     private const string Prefix = "pec_";
+    private const string AdminPrefix = "adm_";
 
     public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
@@ -48,6 +49,34 @@ public static class SiteTokens
         return await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE ingest.site_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
             new { tokenId }, cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Issues an operator token (prefix "adm_"), valid only for admin operations.</summary>
+    public static async Task<(Guid TokenId, string Token)> IssueAdminAsync(NpgsqlDataSource dataSource, string name, CancellationToken ct)
+    {
+        var token = AdminPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var tokenId = Guid.CreateVersion7();
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest.admin_tokens (token_id, name, token_hash) VALUES (@tokenId, @name, @hash)",
+            new { tokenId, name, hash = Hash(token) }, cancellationToken: ct));
+        return (tokenId, token);
+    }
+
+    /// <summary>The operator name of a live admin token, or null.</summary>
+    public static async Task<string?> FindAdminAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
+    {
+        if (!token.StartsWith(AdminPrefix, StringComparison.Ordinal) || token.Length > 200)
+        {
+            return null;
+        }
+
+        var hash = Hash(token);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<(string Name, byte[] TokenHash)?>(new CommandDefinition(
+            "SELECT name, token_hash FROM ingest.admin_tokens WHERE token_hash = @hash AND revoked_at IS NULL",
+            new { hash }, cancellationToken: ct));
+        return row is { } found && CryptographicOperations.FixedTimeEquals(found.TokenHash, hash) ? found.Name : null;
     }
 
     /// <summary>The site a live token belongs to, or null. Looks up by hash, then compares in constant time.</summary>

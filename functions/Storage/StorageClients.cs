@@ -15,10 +15,14 @@ public static class StorageClients
     /// <summary>Base64 on the wire, as the Functions queue trigger expects by default.</summary>
     public static QueueClientOptions QueueOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
+    public static BlobServiceClient CreateBlobs(IConfiguration configuration) => new(ConnectionString(configuration));
+
+    public static QueueServiceClient CreateQueues(IConfiguration configuration) => new(ConnectionString(configuration), QueueOptions());
+
     public static IServiceCollection AddIngestStorage(this IServiceCollection services)
     {
-        services.AddSingleton(sp => new BlobServiceClient(ConnectionString(sp.GetRequiredService<IConfiguration>())));
-        services.AddSingleton(sp => new QueueServiceClient(ConnectionString(sp.GetRequiredService<IConfiguration>()), QueueOptions()));
+        services.AddSingleton(sp => CreateBlobs(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => CreateQueues(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<SnapshotStore>();
         services.AddSingleton<LoadQueue>();
         return services;

@@ -8,7 +8,7 @@ namespace EndToEnd.Tests;
 public sealed class PoisonTests
 {
     [Fact]
-    public async Task A_message_that_keeps_failing_is_moved_to_the_poison_queue_after_max_dequeue_count()
+    public async Task A_failing_load_is_poisoned_after_max_dequeue_count_then_replay_restores_the_right_state()
     {
         var options = new LocalPipelineOptions();
         // The host's app-setting overrides of host.json, read by the local dispatcher like the host does.
@@ -46,6 +46,62 @@ public sealed class PoisonTests
         Assert.Equal(("failed", 3), (snapshot.Status, snapshot.Attempts));
         Assert.Contains("retried", snapshot.ErrorDetail, StringComparison.Ordinal);
         Assert.Contains("Moving message to queue 'snapshot-loads-poison'", pipeline.Functions.Output, StringComparison.Ordinal);
+
+        // Maintenance ends; the operator looks first, then replays.
         await transaction.RollbackAsync();
+        var dryRun = await pipeline.FunctionsCommandAsync(["replay", "poison", "--site", site.Ibge, "--dry-run"]);
+        Assert.Contains("1 snapshot(s) would be replayed", dryRun.StandardOutput, StringComparison.Ordinal);
+        Assert.Single((await poison.PeekMessagesAsync(32)).Value);
+        var otherSite = await pipeline.FunctionsCommandAsync(["replay", "poison", "--site", "9999999"]);
+        Assert.Contains("0 snapshot(s) replayed", otherSite.StandardOutput, StringComparison.Ordinal);
+
+        var replay = await pipeline.FunctionsCommandAsync(["replay", "poison", "--site", site.Ibge]);
+
+        Assert.Contains("1 snapshot(s) replayed", replay.StandardOutput, StringComparison.Ordinal);
+        var loaded = Assert.Single(await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1)));
+        Assert.Equal("loaded", loaded.Status);
+        Assert.True((await pipeline.CompareAsync(site, "hipertensos")).Equal);
+        Assert.Empty((await poison.PeekMessagesAsync(32)).Value);
+
+        // Replaying from blob storage, three times, changes nothing: every replayed load is a no-op.
+        var before = await RowVersionsAsync(pipeline.CentralConnection, site.Ibge);
+        for (var i = 1; i <= 3; i++)
+        {
+            var fromBlobs = await pipeline.FunctionsCommandAsync(["replay", "blobs", "--site", site.Ibge, "--list", "hipertensos"]);
+            Assert.Contains("1 snapshot(s) replayed", fromBlobs.StandardOutput, StringComparison.Ordinal);
+        }
+
+        var waitUntil = DateTime.UtcNow.AddMinutes(1);
+        while (CountLines(pipeline.Functions.Output, "SnapshotAlreadyFinal") < 3)
+        {
+            Assert.True(DateTime.UtcNow < waitUntil, "the replayed messages were not all processed:\n" + pipeline.Functions.Output);
+            await Task.Delay(250);
+        }
+
+        Assert.Equal(before, await RowVersionsAsync(pipeline.CentralConnection, site.Ibge));
+        Assert.Equal("loaded", Assert.Single(await pipeline.SnapshotsAsync()).Status);
+    }
+
+    private static int CountLines(string text, string marker) =>
+        text.Split('\n').Count(l => l.Contains(marker, StringComparison.Ordinal));
+
+    /// <summary>Every row's physical version and content: equal lists mean nothing was rewritten.</summary>
+    private static async Task<List<string>> RowVersionsAsync(string connectionString, string site)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            "SELECT id_cidadao::text || ':' || xmin::text || ':' || row_hash::text || ':' || snapshot_id::text FROM lists.hipertensos WHERE site_id = @site ORDER BY id_cidadao",
+            connection);
+        command.Parameters.AddWithValue("site", site);
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            rows.Add(reader.GetString(0));
+        }
+
+        Assert.NotEmpty(rows);
+        return rows;
     }
 }

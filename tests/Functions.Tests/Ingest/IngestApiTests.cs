@@ -247,6 +247,37 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
     }
 
+    private async Task<HttpResponseMessage> ReplayAsync(string token, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/admin/replay") { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return await _http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task Admin_operations_refuse_site_tokens_and_accept_operator_tokens()
+    {
+        using var asSite = await ReplayAsync(_token, new { source = "blobs", dryRun = true });
+        await AssertProblem(asSite, HttpStatusCode.Forbidden, "forbidden");
+
+        var (_, adminToken) = await SiteTokens.IssueAdminAsync(infra.Database, "ops", CancellationToken.None);
+        using var put = await _http.SendAsync(Put(GoodBody()));
+        using var asAdmin = await ReplayAsync(adminToken, new { source = "blobs", site = _site, dryRun = true });
+
+        Assert.Equal(HttpStatusCode.OK, asAdmin.StatusCode);
+        using var report = JsonDocument.Parse(await asAdmin.Content.ReadAsStringAsync());
+        Assert.Equal(0, report.RootElement.GetProperty("replayed").GetInt32());
+        Assert.Equal(1, report.RootElement.GetProperty("items").GetArrayLength());
+        Assert.Equal(1, await QueuedMessagesAsync()); // a dry run queues nothing
+
+        using var badSource = await ReplayAsync(adminToken, new { source = "everything" });
+        await AssertProblem(badSource, HttpStatusCode.BadRequest, "bad-replay-source");
+
+        // An operator token is not a site: it cannot upload.
+        using var adminPut = await _http.SendAsync(Put(GoodBody(), token: adminToken));
+        await AssertProblem(adminPut, HttpStatusCode.Forbidden, "forbidden");
+    }
+
     [Fact]
     public async Task The_root_answers_at_once_for_the_host_readiness_probe()
     {
