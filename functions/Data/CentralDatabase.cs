@@ -17,6 +17,9 @@ public static class CentralDatabase
     {
         var builder = new NpgsqlDataSourceBuilder(GetConnectionString(configuration));
         builder.ConnectionStringBuilder.ApplicationName ??= "ingest-functions";
+        // temp_buffers can only be set before a session first touches a temporary table, so it goes in the startup options.
+        var tempBuffers = configuration.GetValue("Load:TempBuffersMB", 64);
+        builder.ConnectionStringBuilder.Options ??= $"-c temp_buffers={tempBuffers}MB";
         return builder.Build();
     }
 }

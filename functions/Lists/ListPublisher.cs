@@ -67,19 +67,21 @@ public static class ListPublisher
     }
 
     /// <summary>
-    /// The typed table: (site, key) primary key, the list's columns, a hash of the row's values (so unchanged rows
-    /// are recognised without comparing every column) and the id of the snapshot that last wrote it (lineage).
+    /// The typed table: (site, key) primary key, the list's columns, and the id of the snapshot that last wrote the
+    /// row (lineage). site_id and snapshot_id default to the loading transaction's settings, so a first load can COPY
+    /// straight into the table.
     /// </summary>
     public static string CreateTableSql(ListDefinition definition)
     {
         var sql = new StringBuilder();
-        sql.Append("CREATE TABLE IF NOT EXISTS ").Append(definition.TableName).Append(" (\n    site_id text NOT NULL");
+        sql.Append("CREATE TABLE IF NOT EXISTS ").Append(definition.TableName)
+            .Append(" (\n    site_id text NOT NULL DEFAULT current_setting('ingest.site_id')");
         foreach (var column in definition.Columns)
         {
             sql.Append(",\n    ").Append(Quote(column.Name)).Append(' ').Append(column.Type);
         }
 
-        sql.Append(",\n    row_hash uuid NOT NULL,\n    snapshot_id uuid NOT NULL");
+        sql.Append(",\n    snapshot_id uuid NOT NULL DEFAULT current_setting('ingest.snapshot_id')::uuid");
         sql.Append(",\n    PRIMARY KEY (site_id, ").Append(string.Join(", ", definition.Key.Select(Quote))).Append(")\n)");
         return sql.ToString();
     }

@@ -17,6 +17,12 @@ public sealed class LoadOptions
     /// <summary>A message that finds no free slot comes back after about this long (jittered), with a fresh dequeue count.</summary>
     public double DeferSeconds { get; set; } = 15;
 
+    /// <summary>Memory for the diff's hash join (per load; keep MaxConcurrentLoads × this within the server's memory).</summary>
+    public int WorkMemMB { get; set; } = 64;
+
+    /// <summary>Session memory for the staging table before it spills to disk (set when connections open).</summary>
+    public int TempBuffersMB { get; set; } = 64;
+
     /// <summary>Upper bound for any one statement of a load.</summary>
     public int StatementTimeoutSeconds { get; set; } = 900;
 }

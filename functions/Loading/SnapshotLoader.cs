@@ -12,6 +12,12 @@ namespace Ingest.Functions.Loading;
 
 public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? ErrorCode = null, string? Reason = null, bool AlreadyFinal = false)
 {
+    /// <summary>Milliseconds spent copying the snapshot in, finding the differences and writing them.</summary>
+    public LoadPhases? Phases { get; init; }
+
+    /// <summary>How it was applied: "first-load" (COPY into the table), "merge" (staged diff) or "identical" (same digest).</summary>
+    public string? Path { get; init; }
+
     /// <summary>No load slot was free: the message must come back later, without counting as a failure.</summary>
     public const string Deferred = "deferred";
 }
@@ -21,6 +27,8 @@ public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? 
 /// rows, update changed rows, delete vanished rows and record counts. Safe under redelivery (a finished snapshot is
 /// a no-op) and out-of-order delivery (older than the loaded one: skipped).
 /// </summary>
+public sealed record LoadPhases(long CopyMs, long DiffMs, long WriteMs);
+
 public sealed class SnapshotLoader(
     NpgsqlDataSource database,
     SnapshotStore store,
@@ -68,8 +76,9 @@ public sealed class SnapshotLoader(
         {
             var result = await ApplyAsync(connection, message, ct);
             logger.LogInformation(
-                "SnapshotLoaded site={Site} list={List} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged}",
-                message.Site, message.List, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged);
+                "SnapshotLoaded site={Site} list={List} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged} copyMs={CopyMs} diffMs={DiffMs} writeMs={WriteMs}",
+                message.Site, message.List, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged,
+                result.Phases?.CopyMs, result.Phases?.DiffMs, result.Phases?.WriteMs);
             return result;
         }
         catch (Exception ex) when (LoadErrors.AsPermanent(ex) is { } permanent)
@@ -102,8 +111,10 @@ public sealed class SnapshotLoader(
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var limits = options.Value;
         await connection.ExecuteAsync(new CommandDefinition(
-            $"SET LOCAL lock_timeout = {limits.LockTimeoutSeconds * 1000}; SET LOCAL statement_timeout = {limits.StatementTimeoutSeconds * 1000}",
-            transaction: transaction, cancellationToken: ct));
+            $"SET LOCAL lock_timeout = {limits.LockTimeoutSeconds * 1000}; SET LOCAL statement_timeout = {limits.StatementTimeoutSeconds * 1000}; " +
+            $"SET LOCAL work_mem = '{limits.WorkMemMB}MB'; " +
+            "SELECT set_config('ingest.site_id', @site, true), set_config('ingest.snapshot_id', @snapshotId::text, true)",
+            new { site = message.Site, snapshotId = message.SnapshotId }, transaction, cancellationToken: ct));
 
         // One load per (site, list) at a time: a second delivery waits here, then sees the first one's outcome.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(message.Site, message.List) }, transaction, cancellationToken: ct));
@@ -128,17 +139,40 @@ public sealed class SnapshotLoader(
             return new LoadResult(SnapshotStatuses.Skipped, null, "older-snapshot", reason);
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(sql.CreateStage, transaction: transaction, cancellationToken: ct));
-        await CopyBlobAsync(connection, sql.Copy, message.Blob, ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql.IndexStage, transaction: transaction, cancellationToken: ct));
-
         var parameters = new { site = message.Site, snapshotId = message.SnapshotId };
-        var updated = await connection.ExecuteAsync(new CommandDefinition(sql.Update, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
-        var inserted = await connection.ExecuteAsync(new CommandDefinition(sql.Insert, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
-        var deleted = await connection.ExecuteAsync(new CommandDefinition(sql.Delete, parameters, transaction, commandTimeout: 0, cancellationToken: ct));
-        var staged = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CountStage, transaction: transaction, cancellationToken: ct));
-        var rows = new SnapshotRowCounts(inserted, updated, deleted, staged - inserted - updated);
+        var sameAsLoaded = await SameContentAsLoadedAsync(connection, transaction, message, ct);
+        if (sameAsLoaded is { } unchangedRows)
+        {
+            // Byte-identical to the snapshot already applied: every row is unchanged, nothing to read or write.
+            await RecordLoadedAsync(connection, transaction, message, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
+            await transaction.CommitAsync(ct);
+            return new LoadResult(SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 0, unchangedRows)) { Phases = new LoadPhases(0, 0, 0), Path = "identical" };
+        }
 
+        var hasRows = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.HasRows, parameters, transaction, cancellationToken: ct));
+        var (rows, phases) = hasRows
+            ? await MergeAsync(connection, transaction, sql, message, ct)
+            : await FirstLoadAsync(connection, transaction, sql, message, ct);
+
+        await RecordLoadedAsync(connection, transaction, message, rows, ct);
+        await transaction.CommitAsync(ct);
+        return new LoadResult(SnapshotStatuses.Loaded, rows) { Phases = phases, Path = hasRows ? "merge" : "first-load" };
+    }
+
+    /// <summary>When the newest loaded snapshot of the pair has the same digest, its row count; otherwise null.</summary>
+    private static Task<long?> SameContentAsLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadMessage message, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
+            """
+            SELECT coalesce(prev.rows_inserted, 0) + coalesce(prev.rows_updated, 0) + coalesce(prev.rows_unchanged, 0)
+              FROM ingest.load_state ls
+              JOIN ingest.snapshots prev ON prev.snapshot_id = ls.snapshot_id
+              JOIN ingest.snapshots cur ON cur.snapshot_id = @id
+             WHERE ls.site_id = @site AND ls.list_name = @list AND cur.digest <> '' AND cur.digest = prev.digest
+            """,
+            new { id = message.SnapshotId, site = message.Site, list = message.List }, transaction, cancellationToken: ct));
+
+    private static async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadMessage message, SnapshotRowCounts rows, CancellationToken ct)
+    {
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO ingest.load_state (site_id, list_name, snapshot_id, extracted_at, loaded_at)
@@ -148,8 +182,39 @@ public sealed class SnapshotLoader(
             """,
             new { id = message.SnapshotId }, transaction, cancellationToken: ct));
         await SetFinalAsync(connection, transaction, message.SnapshotId, SnapshotStatuses.Loaded, rows, null, null, ct);
-        await transaction.CommitAsync(ct);
-        return new LoadResult(SnapshotStatuses.Loaded, rows);
+    }
+
+    /// <summary>Nothing of this (site, list) yet: COPY straight into the table (site and snapshot ids are column defaults).</summary>
+    private async Task<(SnapshotRowCounts, LoadPhases)> FirstLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, LoadMessage message, CancellationToken ct)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await CopyBlobAsync(connection, sql.CopyIntoTable, message.Blob, ct);
+        var inserted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CountSite, new { site = message.Site }, transaction, commandTimeout: 0, cancellationToken: ct));
+        return (new SnapshotRowCounts(inserted, 0, 0, 0), new LoadPhases(clock.ElapsedMilliseconds, 0, 0));
+    }
+
+    /// <summary>Stage, diff against the site's rows in one hash full join, then write only the differences.</summary>
+    private async Task<(SnapshotRowCounts, LoadPhases)> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, LoadMessage message, CancellationToken ct)
+    {
+        CommandDefinition Command(string text) => new(text, new { site = message.Site, snapshotId = message.SnapshotId }, transaction, commandTimeout: 0, cancellationToken: ct);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await connection.ExecuteAsync(Command(sql.CreateStage));
+        await CopyBlobAsync(connection, sql.CopyIntoStage, message.Blob, ct);
+        var copyMs = clock.ElapsedMilliseconds;
+        if (await connection.ExecuteScalarAsync<int?>(Command(sql.FindDuplicateKey)) is not null)
+        {
+            throw new PermanentLoadException("duplicate-key", "Two rows of the snapshot have the same key. Check the list's SQL.");
+        }
+
+        await connection.ExecuteAsync(Command(sql.CreateDelta));
+        await connection.ExecuteAsync(Command("ANALYZE delta"));
+        var diffMs = clock.ElapsedMilliseconds - copyMs;
+        var updated = await connection.ExecuteAsync(Command(sql.Update));
+        var inserted = await connection.ExecuteAsync(Command(sql.Insert));
+        var deleted = await connection.ExecuteAsync(Command(sql.Delete));
+        var staged = await connection.ExecuteScalarAsync<long>(Command(sql.CountStage));
+        return (new SnapshotRowCounts(inserted, updated, deleted, staged - inserted - updated), new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs));
     }
 
     /// <summary>Streams blob → gunzip → strict UTF-8 → COPY, never holding the snapshot in memory.</summary>

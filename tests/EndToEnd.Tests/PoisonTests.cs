@@ -91,7 +91,7 @@ public sealed class PoisonTests
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT id_cidadao::text || ':' || xmin::text || ':' || row_hash::text || ':' || snapshot_id::text FROM lists.hipertensos WHERE site_id = @site ORDER BY id_cidadao",
+            "SELECT id_cidadao::text || ':' || xmin::text || ':' || snapshot_id::text FROM lists.hipertensos WHERE site_id = @site ORDER BY id_cidadao",
             connection);
         command.Parameters.AddWithValue("site", site);
         var rows = new List<string>();

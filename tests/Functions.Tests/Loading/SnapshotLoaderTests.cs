@@ -66,6 +66,7 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
 
         Assert.Equal(SnapshotStatuses.Loaded, result.Status);
         Assert.Equal(new SnapshotRowCounts(3, 0, 0, 0), result.Rows);
+        Assert.Equal("first-load", result.Path);
         var rows = await RowsAsync(site);
         Assert.Equal([1L, 2, 3], rows.Select(r => r.Id));
         Assert.Equal("João da Conceição", rows[0].Nome);
@@ -92,7 +93,34 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
         var result = await Loader().LoadAsync(await StageAsync(site, Monday.AddDays(1), rows), CancellationToken.None);
 
         Assert.Equal(new SnapshotRowCounts(0, 0, 0, 2), result.Rows);
+        Assert.Equal("identical", result.Path); // same bytes as the loaded snapshot: no table work at all
         Assert.Equal(before, await RowsAsync(site)); // same xmin: no row version was written; lineage stays with the first
+    }
+
+    [Fact]
+    public async Task Same_rows_in_another_order_are_diffed_and_write_nothing()
+    {
+        var site = await infra.NewSiteAsync();
+        await Loader().LoadAsync(await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5", "2,\"Bia, a\",,f,", "3,\"\",1970-05-06,,80"), CancellationToken.None);
+        var before = await RowsAsync(site);
+
+        var result = await Loader().LoadAsync(await StageAsync(site, Monday.AddDays(1), "3,\"\",1970-05-06,,80", "2,\"Bia, a\",,f,", "1,Ana,1950-01-02,t,70.5"), CancellationToken.None);
+
+        Assert.Equal(new SnapshotRowCounts(0, 0, 0, 3), result.Rows);
+        Assert.Equal("merge", result.Path);
+        Assert.Equal(before, await RowsAsync(site));
+    }
+
+    [Fact]
+    public async Task A_null_that_becomes_an_empty_string_is_a_change()
+    {
+        var site = await infra.NewSiteAsync();
+        await Loader().LoadAsync(await StageAsync(site, Monday, "1,,1950-01-02,t,70.5"), CancellationToken.None);
+
+        var result = await Loader().LoadAsync(await StageAsync(site, Monday.AddDays(1), "1,\"\",1950-01-02,t,70.5"), CancellationToken.None);
+
+        Assert.Equal(new SnapshotRowCounts(0, 1, 0, 0), result.Rows);
+        Assert.Equal(string.Empty, Assert.Single(await RowsAsync(site)).Nome);
     }
 
     [Fact]

@@ -1,0 +1,33 @@
+using Npgsql;
+
+namespace Bench;
+
+/// <summary>Small helpers for timing a step against the central database and measuring the WAL it wrote.</summary>
+public static class Central
+{
+    public static async Task ExecAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Checkpoints first (so every case starts with the same full-page-write state), then times the step.</summary>
+    public static async Task<Measurement> MeasureAsync(NpgsqlConnection central, Func<Task> step)
+    {
+        await ExecAsync(central, "CHECKPOINT");
+        var before = await ScalarAsync<string>(central, "SELECT pg_current_wal_insert_lsn()::text");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await step();
+        clock.Stop();
+        var wal = await ScalarAsync<decimal>(central, $"SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '{before}')");
+        return new Measurement(clock.Elapsed.TotalSeconds, (long)wal);
+    }
+}
+
+public sealed record Measurement(double Seconds, long WalBytes);
