@@ -18,16 +18,19 @@ public static class Central
     }
 
     /// <summary>Checkpoints first (so every case starts with the same full-page-write state), then times the step.</summary>
-    public static async Task<Measurement> MeasureAsync(NpgsqlConnection central, Func<Task> step)
+    public static async Task<Measurement> MeasureAsync(LocalInfra.PostgresServer server, NpgsqlConnection central, Func<Task> step)
     {
         await ExecAsync(central, "CHECKPOINT");
         var before = await ScalarAsync<string>(central, "SELECT pg_current_wal_insert_lsn()::text");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await step();
         clock.Stop();
-        var wal = await ScalarAsync<decimal>(central, $"SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '{before}')");
-        return new Measurement(clock.Elapsed.TotalSeconds, (long)wal);
+        var after = await ScalarAsync<string>(central, "SELECT pg_current_wal_insert_lsn()::text");
+        var wal = await ScalarAsync<decimal>(central, $"SELECT pg_wal_lsn_diff('{after}', '{before}')");
+        var (_, fpi) = wal > 0 ? await server.WalStatsAsync(before, after) : (0, 0);
+        return new Measurement(clock.Elapsed.TotalSeconds, (long)wal, fpi);
     }
 }
 
-public sealed record Measurement(double Seconds, long WalBytes);
+/// <summary>One timed step: wall time, central WAL bytes, and how much of that WAL was full-page images.</summary>
+public sealed record Measurement(double Seconds, long WalBytes, long FullPageImageBytes);

@@ -76,7 +76,7 @@ public static class LoadBenchmark
         void Add(string name, Measurement m)
         {
             (results.TryGetValue(name, out var list) ? list : results[name] = []).Add(m);
-            Console.WriteLine($"  {name,-28} {m.Seconds,8:F2} s {m.WalBytes / 1e6,10:F2} MB WAL");
+            Console.WriteLine($"  {name,-32} {m.Seconds,8:F2} s {m.WalBytes / 1e6,10:F2} MB WAL ({m.FullPageImageBytes / 1e6:F2} MB full-page images)");
         }
 
         var clock = DateTimeOffset.UtcNow.AddDays(-runs * 3);
@@ -86,7 +86,7 @@ public static class LoadBenchmark
             foreach (var table in new[] { "bench_raw", "bench_raw_pk" })
             {
                 await Central.ExecAsync(control, $"TRUNCATE {table}");
-                Add(table == "bench_raw" ? "raw COPY" : "raw COPY (with PK)", await Central.MeasureAsync(control, () => CopyAsync(control, $"COPY {table} ({columnList}) FROM STDIN (FORMAT csv, HEADER)", baseCsv)));
+                Add(table == "bench_raw" ? "raw COPY" : "raw COPY (with PK)", await Central.MeasureAsync(central, control, () => CopyAsync(control, $"COPY {table} ({columnList}) FROM STDIN (FORMAT csv, HEADER)", baseCsv)));
             }
 
             await Central.ExecAsync(control, "TRUNCATE lists.hipertensos; DELETE FROM ingest.load_state");
@@ -101,7 +101,7 @@ public static class LoadBenchmark
                 clock = clock.AddMinutes(1);
                 var message = await StageAsync(database, store, body, clock);
                 LoadResult? result = null;
-                Add(name, await Central.MeasureAsync(control, async () => result = await loader.LoadAsync(message, CancellationToken.None)));
+                Add(name, await Central.MeasureAsync(central, control, async () => result = await loader.LoadAsync(message, CancellationToken.None)));
                 if (result?.Status != SnapshotStatuses.Loaded)
                 {
                     throw new InvalidOperationException($"{name}: {result?.Status} {result?.Reason}");
@@ -115,7 +115,7 @@ public static class LoadBenchmark
             await source.OpenAsync();
             foreach (var (name, table) in new[] { ("legacy fdw: first load", "lista"), ("legacy fdw: unchanged reload", "lista"), ("legacy fdw: churned reload", "lista_churn") })
             {
-                Add(name, await Central.MeasureAsync(control, () => Central.ExecAsync(source,
+                Add(name, await Central.MeasureAsync(central, control, () => Central.ExecAsync(source,
                     $"BEGIN; DELETE FROM legacy_ft WHERE site_id = '{Site}'; INSERT INTO legacy_ft SELECT '{Site}', * FROM {table}; COMMIT")));
             }
         }
@@ -215,23 +215,27 @@ public static class LoadBenchmark
     {
         static Measurement Median(List<Measurement> values) => new(
             values.Select(v => v.Seconds).Order().ElementAt(values.Count / 2),
-            values.Select(v => v.WalBytes).Order().ElementAt(values.Count / 2));
+            values.Select(v => v.WalBytes).Order().ElementAt(values.Count / 2),
+            values.Select(v => v.FullPageImageBytes).Order().ElementAt(values.Count / 2));
 
         var medians = results.ToDictionary(r => r.Key, r => Median(r.Value));
         var raw = medians["raw COPY"];
         Console.WriteLine();
-        Console.WriteLine($"| case ({rows} rows) | time (s) | × raw COPY time | central WAL (MB) | × raw COPY WAL |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine($"| case ({rows} rows) | time (s) | × raw COPY time | central WAL (MB) | of which full-page images (MB) | × raw COPY WAL |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         foreach (var (name, m) in medians)
         {
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {m.Seconds:F2} | {m.Seconds / raw.Seconds:F2} | {m.WalBytes / 1e6:F2} | {(double)m.WalBytes / raw.WalBytes:F3} |"));
+                $"| {name} | {m.Seconds:F2} | {m.Seconds / raw.Seconds:F2} | {m.WalBytes / 1e6:F2} | {m.FullPageImageBytes / 1e6:F2} | {(double)m.WalBytes / raw.WalBytes:F3} |"));
         }
 
         Console.WriteLine();
         var ours = medians["ours: churned reload"];
         var legacy = medians["legacy fdw: churned reload"];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"churned reload: {changedRows} changed rows; ours {ours.WalBytes / (double)changedRows:F0} WAL bytes per changed row, legacy {legacy.WalBytes / (double)changedRows:F0}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"churned reload: {changedRows} changed rows; ours {ours.WalBytes / (double)changedRows:F0} WAL bytes per changed row " +
+            $"({(ours.WalBytes - ours.FullPageImageBytes) / (double)changedRows:F0} without full-page images), legacy {legacy.WalBytes / (double)changedRows:F0} " +
+            $"({(legacy.WalBytes - legacy.FullPageImageBytes) / (double)changedRows:F0})"));
         foreach (var @case in new[] { "first load", "unchanged reload", "churned reload" })
         {
             var o = medians[$"ours: {@case}"];

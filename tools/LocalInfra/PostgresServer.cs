@@ -132,6 +132,19 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StartAgainAsync(CancellationToken ct = default) =>
         RunPgAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"], ct);
 
+    /// <summary>
+    /// WAL between two LSNs split into record bytes and full-page-image bytes (pg_waldump --stats), to tell the WAL a
+    /// change itself needs from the page images PostgreSQL writes on a page's first change after a checkpoint.
+    /// </summary>
+    public async Task<(long RecordBytes, long FullPageImageBytes)> WalStatsAsync(string startLsn, string endLsn, CancellationToken ct = default)
+    {
+        var result = await RunPgAsync("pg_waldump", ["-p", Path.Combine(DataDirectory, "pg_wal"), "-s", startLsn, "-e", endLsn, "--stats"], ct);
+        var total = result.StandardOutput.Split('\n').Last(l => l.StartsWith("Total", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        // "Total <records> <record bytes> [x%] <fpi bytes> [y%] <combined> [100%]"
+        return (long.Parse(total[2], CultureInfo.InvariantCulture), long.Parse(total[4], CultureInfo.InvariantCulture));
+    }
+
     private Task<ProcessResult> RunPgAsync(string tool, IReadOnlyList<string> args, CancellationToken ct)
     {
         var exe = Path.Combine(_binDirectory, tool);

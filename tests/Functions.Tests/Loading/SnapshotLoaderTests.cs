@@ -219,6 +219,29 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
     }
 
     [Fact]
+    public async Task Duplicate_keys_in_a_first_load_reject_it_and_write_nothing()
+    {
+        var site = await infra.NewSiteAsync();
+
+        var result = await Loader().LoadAsync(await StageAsync(site, Monday, "7,Ana,1950-01-02,t,1", "7,Outra,1950-01-02,t,2"), CancellationToken.None);
+
+        Assert.Equal(("rejected", "duplicate-key"), (result.Status, result.ErrorCode));
+        Assert.Empty(await RowsAsync(site));
+    }
+
+    [Fact]
+    public async Task A_row_without_its_key_is_rejected()
+    {
+        var site = await infra.NewSiteAsync();
+        await Loader().LoadAsync(await StageAsync(site, Monday, "1,Ana,1950-01-02,t,1"), CancellationToken.None);
+
+        var result = await Loader().LoadAsync(await StageAsync(site, Monday.AddDays(1), ",Sem chave,1950-01-02,t,1"), CancellationToken.None);
+
+        Assert.Equal(("rejected", "null-key"), (result.Status, result.ErrorCode));
+        Assert.Equal("Ana", Assert.Single(await RowsAsync(site)).Nome);
+    }
+
+    [Fact]
     public async Task A_locked_table_fails_transiently_and_a_retry_loads()
     {
         var site = await infra.NewSiteAsync();
