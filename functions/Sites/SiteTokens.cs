@@ -64,35 +64,25 @@ public static class SiteTokens
     }
 
     /// <summary>The operator name of a live admin token, or null.</summary>
-    public static async Task<string?> FindAdminAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
+    public static Task<string?> FindAdminAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>
+        FindOwnerAsync(dataSource, token, AdminPrefix, "SELECT name, token_hash FROM ingest.admin_tokens WHERE token_hash = @hash AND revoked_at IS NULL", ct);
+
+    /// <summary>The site a live token belongs to, or null.</summary>
+    public static Task<string?> FindSiteAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>
+        FindOwnerAsync(dataSource, token, Prefix, "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NULL", ct);
+
+    /// <summary>Looks a token up by its hash, then compares in constant time; the prefix keeps the two kinds apart.</summary>
+    private static async Task<string?> FindOwnerAsync(NpgsqlDataSource dataSource, string token, string prefix, string sql, CancellationToken ct)
     {
-        if (!token.StartsWith(AdminPrefix, StringComparison.Ordinal) || token.Length > 200)
+        if (!token.StartsWith(prefix, StringComparison.Ordinal) || token.Length > 200)
         {
             return null;
         }
 
         var hash = Hash(token);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var row = await connection.QueryFirstOrDefaultAsync<(string Name, byte[] TokenHash)?>(new CommandDefinition(
-            "SELECT name, token_hash FROM ingest.admin_tokens WHERE token_hash = @hash AND revoked_at IS NULL",
-            new { hash }, cancellationToken: ct));
-        return row is { } found && CryptographicOperations.FixedTimeEquals(found.TokenHash, hash) ? found.Name : null;
-    }
-
-    /// <summary>The site a live token belongs to, or null. Looks up by hash, then compares in constant time.</summary>
-    public static async Task<string?> FindSiteAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
-    {
-        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > 200)
-        {
-            return null;
-        }
-
-        var hash = Hash(token);
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var row = await connection.QueryFirstOrDefaultAsync<(string SiteId, byte[] TokenHash)?>(new CommandDefinition(
-            "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NULL",
-            new { hash }, cancellationToken: ct));
-        return row is { } found && CryptographicOperations.FixedTimeEquals(found.TokenHash, hash) ? found.SiteId : null;
+        var row = await connection.QueryFirstOrDefaultAsync<(string Owner, byte[] TokenHash)?>(new CommandDefinition(sql, new { hash }, cancellationToken: ct));
+        return row is { } found && CryptographicOperations.FixedTimeEquals(found.TokenHash, hash) ? found.Owner : null;
     }
 
     private static string Base64Url(byte[] bytes) =>

@@ -46,12 +46,13 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
 
     private HttpRequestMessage Put(byte[] body, Guid? id = null, string list = "pacientes_teste", string? digest = null, string? token = null, Action<HttpRequestMessage>? tweak = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/lists/{list}/snapshots/{id ?? Guid.CreateVersion7()}") { Content = new ByteArrayContent(body) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? _token);
-        request.Content.Headers.ContentEncoding.Add("gzip");
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
-        request.Content.Headers.Add(WireNames.ContentDigestHeader, digest ?? Csv.Digest(body));
-        request.Headers.Add(WireNames.ExtractedAtHeader, "2026-11-23T03:00:00.000Z");
+        var request = Uploads.Put(list, id ?? Guid.CreateVersion7(), body, token ?? _token, new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
+        if (digest is not null)
+        {
+            request.Content!.Headers.Remove(WireNames.ContentDigestHeader);
+            request.Content.Headers.Add(WireNames.ContentDigestHeader, digest);
+        }
+
         tweak?.Invoke(request);
         return request;
     }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Dapper;
 using Ingest.Contracts;
 using Ingest.Functions.Hosting;
@@ -85,11 +84,7 @@ public sealed class LoadCapTests(InfraFixture infra)
             var (site, token) = sites[i % sites.Count];
             var body = Csv.Gzip(Csv.Rows(Enumerable.Range(0, 3000).Select(r => $"{r},Pessoa {r} {i},1950-01-02,t,{r}").ToArray()));
             var id = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-60 + i));
-            using var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/lists/pacientes_teste/snapshots/{id}") { Content = new ByteArrayContent(body) };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Content.Headers.ContentEncoding.Add("gzip");
-            request.Content.Headers.Add(WireNames.ContentDigestHeader, Csv.Digest(body));
-            request.Headers.Add(WireNames.ExtractedAtHeader, DateTimeOffset.UtcNow.AddMinutes(-60 + i).ToString("O"));
+            using var request = Uploads.Put("pacientes_teste", id, body, token, DateTimeOffset.UtcNow.AddMinutes(-60 + i));
             using var response = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             ids.Add(id);

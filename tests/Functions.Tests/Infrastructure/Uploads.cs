@@ -1,0 +1,19 @@
+using System.Net.Http.Headers;
+using Ingest.Contracts;
+
+namespace Ingest.Functions.Tests.Infrastructure;
+
+/// <summary>A snapshot PUT exactly as the uploader sends it.</summary>
+public static class Uploads
+{
+    public static HttpRequestMessage Put(string list, Guid id, byte[] body, string token, DateTimeOffset extractedAt)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/lists/{list}/snapshots/{id}") { Content = new ByteArrayContent(body) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        request.Content.Headers.Add(WireNames.ContentDigestHeader, Csv.Digest(body));
+        request.Headers.Add(WireNames.ExtractedAtHeader, extractedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        return request;
+    }
+}
