@@ -48,4 +48,26 @@ public static class SnapshotStatuses
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ListCatalogDto))]
 [JsonSerializable(typeof(SnapshotStatusDto))]
+[JsonSerializable(typeof(HeartbeatDto))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;
+
+/// <summary>The uploader's health report (POST /api/v1/heartbeats) after every run and every doctor. No personal data.</summary>
+public sealed record HeartbeatDto(
+    string Kind,
+    string UploaderVersion,
+    string Os,
+    DateTimeOffset SentAt,
+    string? Outcome = null,
+    string? ErrorCode = null,
+    DateTimeOffset? LastRunAt = null,
+    bool? DatabaseReachable = null,
+    string? PecVersion = null,
+    DateTimeOffset? PecReportsRefreshedAt = null,
+    int? SpoolDepth = null,
+    int? SpoolDropped = null,
+    double? ClockSkewSeconds = null,
+    long? DiskFreeBytes = null,
+    IReadOnlyList<HeartbeatCheck>? Checks = null);
+
+/// <summary>One doctor check: a stable name, whether it passed, and a stable error code when it did not.</summary>
+public sealed record HeartbeatCheck(string Name, bool Ok, string? Code = null);

@@ -61,6 +61,7 @@ public static class FunctionsApp
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<Replayer>();
         services.AddProblemDetails();
+        services.AddIngestRateLimits(configuration);
         services.AddOpenApi();
         services.AddHttpClient();
         services.AddAuthentication(SiteTokenAuthentication.SchemeName)
@@ -82,6 +83,7 @@ public static class FunctionsApp
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         // Readiness: the host waits for any answer on "/" before sending invocations.
         app.MapGet("/", () => TypedResults.Ok(new { status = "ready" })).ExcludeFromDescription();
@@ -93,7 +95,7 @@ public static class FunctionsApp
             .Produces<ReplayReport>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
 
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization("site");
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization("site").RequireRateLimiting(RateLimits.PerSite);
         v1.MapPut("/lists/{list}/snapshots/{snapshotId}",
                 (HttpContext context, string list, string snapshotId, SnapshotIngestor ingestor) =>
                     ingestor.PutAsync(context, context.User.Site(), list, snapshotId))
@@ -107,6 +109,12 @@ public static class FunctionsApp
             .WithName("GetSnapshotStatus")
             .Produces<SnapshotStatusDto>()
             .ProducesProblem(404);
+        v1.MapPost("/heartbeats",
+                (HttpContext context, NpgsqlDataSource database, TimeProvider time) => HeartbeatEndpoint.HandleAsync(context, context.User.Site(), database, time))
+            .WithName("PostHeartbeat")
+            .Accepts<HeartbeatDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(429);
         v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, catalog))
             .WithName("GetListDefinitions")
             .Produces<ListCatalogDto>();

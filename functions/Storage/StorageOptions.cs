@@ -15,4 +15,10 @@ public sealed class IngestOptions
     public string Container { get; set; } = "snapshots";
 
     public string Queue { get; set; } = "snapshot-loads";
+
+    /// <summary>Requests a site may make per minute (token bucket); past that: 429 with Retry-After.</summary>
+    public int PermitsPerMinutePerSite { get; set; } = 60;
+
+    /// <summary>Uploads processed at once by one instance; past that: 429 with Retry-After (the uploader retries).</summary>
+    public int MaxConcurrentUploads { get; set; } = 16;
 }

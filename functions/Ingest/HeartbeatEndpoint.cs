@@ -1,0 +1,143 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Dapper;
+using Ingest.Contracts;
+using Npgsql;
+
+namespace Ingest.Functions.Ingest;
+
+/// <summary>
+/// POST /api/v1/heartbeats: stores the uploader's health report. The body is size-capped, must match the schema
+/// exactly (unknown fields are refused) and every text value must fit a strict allow-list, so names, CPF or CNS
+/// cannot be smuggled in; what is stored is the re-serialised report, never the raw body.
+/// </summary>
+public static partial class HeartbeatEndpoint
+{
+    public const int MaxBytes = 16 * 1024;
+
+    private static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+        MaxDepth = 8,
+    };
+
+    public static async Task<IResult> HandleAsync(HttpContext context, string site, NpgsqlDataSource database, TimeProvider time)
+    {
+        var ct = context.RequestAborted;
+        if (context.Request.ContentLength > MaxBytes)
+        {
+            return Problems.Result(413, "too-large", "Heartbeat too large", $"A heartbeat is at most {MaxBytes} bytes.");
+        }
+
+        var body = new byte[MaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length <= MaxBytes && (read = await context.Request.Body.ReadAsync(body.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > MaxBytes)
+        {
+            return Problems.Result(413, "too-large", "Heartbeat too large", $"A heartbeat is at most {MaxBytes} bytes.");
+        }
+
+        HeartbeatDto? heartbeat;
+        try
+        {
+            heartbeat = JsonSerializer.Deserialize<HeartbeatDto>(body.AsSpan(0, length), Strict);
+        }
+        catch (JsonException ex)
+        {
+            return Problems.Result(400, "bad-heartbeat", "Heartbeat is not valid", $"The heartbeat does not match the schema ({ex.Path ?? "body"}).");
+        }
+
+        var problem = heartbeat is null ? "Empty heartbeat." : Validate(heartbeat);
+        if (problem is not null || heartbeat is null)
+        {
+            return Problems.Result(400, "bad-heartbeat", "Heartbeat is not valid", problem);
+        }
+
+        if (LooksPersonal(heartbeat))
+        {
+            return Problems.Result(400, "personal-data", "Heartbeat looks like it holds personal data",
+                "A heartbeat carries only versions, codes and counts; a long digit run (CPF/CNS-like) or free text was found.");
+        }
+
+        var skew = (time.GetUtcNow() - heartbeat.SentAt).TotalSeconds;
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest.heartbeats (site_id, received_at, report) VALUES (@site, clock_timestamp(), @report::jsonb)",
+            new { site, report = JsonSerializer.Serialize(heartbeat with { ClockSkewSeconds = heartbeat.ClockSkewSeconds ?? Math.Round(skew, 1) }, ContractsJsonContext.Default.HeartbeatDto) },
+            cancellationToken: ct));
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>Null when valid; otherwise what is wrong, naming the field (never echoing its value).</summary>
+    public static string? Validate(HeartbeatDto h)
+    {
+        if (h.Kind is not ("run" or "doctor" or "install"))
+        {
+            return "'kind' must be run, doctor or install";
+        }
+
+        if (h.UploaderVersion is null || h.Os is null)
+        {
+            return "'uploaderVersion' and 'os' are required";
+        }
+
+        if (!Version().IsMatch(h.UploaderVersion))
+        {
+            return "'uploaderVersion' must look like 1.2.3";
+        }
+
+        if (!Code().IsMatch(h.Os))
+        {
+            return "'os' must be a short lowercase code";
+        }
+
+        foreach (var (name, value) in new[] { ("outcome", h.Outcome), ("errorCode", h.ErrorCode) })
+        {
+            if (value is not null && !Code().IsMatch(value))
+            {
+                return $"'{name}' must be a short lowercase code";
+            }
+        }
+
+        if (h.PecVersion is not null && !Version().IsMatch(h.PecVersion))
+        {
+            return "'pecVersion' must look like 5.2.38";
+        }
+
+        if (h.SpoolDepth is < 0 || h.SpoolDropped is < 0 || h.DiskFreeBytes is < 0)
+        {
+            return "counts must not be negative";
+        }
+
+        if (h.Checks is { Count: > 50 })
+        {
+            return "at most 50 checks";
+        }
+
+        return h.Checks?.Any(c => c is null || c.Name is null || !Code().IsMatch(c.Name) || (c.Code is not null && !Code().IsMatch(c.Code))) == true
+            ? "check names and codes must be short lowercase codes"
+            : null;
+    }
+
+    /// <summary>Belt and braces after the allow-list: any run of 11+ digits (CPF has 11, CNS 15) is refused.</summary>
+    private static bool LooksPersonal(HeartbeatDto h) =>
+        new[] { h.UploaderVersion, h.Os, h.Outcome, h.ErrorCode, h.PecVersion }
+            .Concat(h.Checks?.SelectMany(c => new[] { c.Name, c.Code }) ?? [])
+            .Any(v => v is not null && LongDigitRun().IsMatch(v));
+
+    [GeneratedRegex("^[0-9]{1,4}(\\.[0-9]{1,4}){0,3}([-+][0-9A-Za-z.]{1,20})?$")]
+    private static partial Regex Version();
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
+    private static partial Regex Code();
+
+    [GeneratedRegex("[0-9]{11,}")]
+    private static partial Regex LongDigitRun();
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Storage;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace Ingest.Functions.Ingest;
+
+/// <summary>
+/// A token bucket per site (one misbehaving site cannot crowd out the others) and a concurrency limit on uploads
+/// (bounded memory and temp disk per instance). Both answer 429 problem+json with Retry-After.
+/// </summary>
+public static class RateLimits
+{
+    public const string PerSite = "per-site";
+
+    public static IServiceCollection AddIngestRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.AddPolicy(PerSite, http => RateLimitPartition.GetTokenBucketLimiter(
+                http.User.FindFirst(SiteTokenAuthentication.SiteClaim)?.Value ?? "anonymous",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = options.PermitsPerMinutePerSite,
+                    TokensPerPeriod = options.PermitsPerMinutePerSite,
+                    ReplenishmentPeriod = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+                HttpMethods.IsPut(http.Request.Method)
+                    ? RateLimitPartition.GetConcurrencyLimiter("uploads", _ => new ConcurrencyLimiterOptions { PermitLimit = options.MaxConcurrentUploads, QueueLimit = 0 })
+                    : RateLimitPartition.GetNoLimiter("other"));
+            limiter.OnRejected = async (context, ct) =>
+            {
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(5);
+                context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                await Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+                    "Slow down and retry after the number of seconds in Retry-After.");
+            };
+        });
+        return services;
+    }
+}

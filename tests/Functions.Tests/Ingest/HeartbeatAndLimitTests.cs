@@ -1,0 +1,175 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Ingest.Functions.Hosting;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Tests.Infrastructure;
+using LocalInfra;
+using Microsoft.AspNetCore.Builder;
+
+namespace Ingest.Functions.Tests.Ingest;
+
+[Collection(InfraCollection.Name)]
+public sealed class HeartbeatAndLimitTests(InfraFixture infra)
+{
+    private async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var app = FunctionsApp.Build(
+        [
+            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
+            "--LocalDispatcher:Enabled=false", $"--Ingest:Queue=q{Guid.NewGuid():N}"[..40], .. extra,
+        ]);
+        await app.StartAsync();
+        return (app, new HttpClient { BaseAddress = new Uri(url) });
+    }
+
+    private async Task<(string Site, string Token)> SiteAsync()
+    {
+        var site = await infra.NewSiteAsync();
+        return (site, (await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None)).Token);
+    }
+
+    private static HttpRequestMessage Heartbeat(string token, string json)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/heartbeats") { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    private const string GoodHeartbeat = """
+        {"kind":"run","uploaderVersion":"0.1.0","os":"linux","sentAt":"2026-11-24T02:00:00Z","outcome":"ok","databaseReachable":true,
+         "pecVersion":"5.2.38","spoolDepth":0,"spoolDropped":0,"diskFreeBytes":1000000,"checks":[{"name":"database","ok":true}]}
+        """;
+
+    private static async Task<string?> CodeOf(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null;
+    }
+
+    [Fact]
+    public async Task A_valid_heartbeat_is_stored_for_its_site_with_the_measured_clock_skew()
+    {
+        var (app, http) = await StartAsync();
+        await using var _ = app;
+        var (site, token) = await SiteAsync();
+
+        using var response = await http.SendAsync(Heartbeat(token, GoodHeartbeat));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        var report = await connection.QuerySingleAsync<string>("SELECT report::text FROM ingest.heartbeats WHERE site_id = @site", new { site });
+        using var json = JsonDocument.Parse(report);
+        Assert.Equal("5.2.38", json.RootElement.GetProperty("pecVersion").GetString());
+        Assert.True(json.RootElement.GetProperty("clockSkewSeconds").GetDouble() > 0);
+    }
+
+    public static TheoryData<string, HttpStatusCode, string> BadHeartbeats() => new()
+    {
+        { """{"kind":"run"}""", HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { "not json", HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { "null", HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { """{"kind":"run","uploaderVersion":"0.1.0","os":"linux","sentAt":"2026-11-24T02:00:00Z","checks":[null]}""", HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { GoodHeartbeat.Replace("\"outcome\":\"ok\"", "\"outcome\":\"ok\",\"nome\":\"Maria da Silva\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { GoodHeartbeat.Replace("\"outcome\":\"ok\"", "\"outcome\":\"ok\",\"errorCode\":\"12345678909\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "personal-data" },
+        { GoodHeartbeat.Replace("\"outcome\":\"ok\"", "\"outcome\":\"Maria da Silva\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { GoodHeartbeat.Replace("\"name\":\"database\"", "\"name\":\"898001160655555\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "personal-data" },
+        { GoodHeartbeat.Replace("\"kind\":\"run\"", "\"kind\":\"other\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { GoodHeartbeat.Replace("\"spoolDepth\":0", "\"spoolDepth\":-1", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { GoodHeartbeat.Replace("\"spoolDepth\":0", "\"spoolDepth\":\"zero\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { GoodHeartbeat.Replace("\"os\":\"linux\"", "\"os\":null", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { "{\"checks\":[" + string.Join(',', Enumerable.Repeat("{\"name\":\"x\",\"ok\":true}", 2000)) + "]}", HttpStatusCode.RequestEntityTooLarge, "too-large" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadHeartbeats))]
+    public async Task Bad_heartbeats_are_refused_with_a_stable_code_and_not_stored(string json, HttpStatusCode status, string code)
+    {
+        var (app, http) = await StartAsync();
+        await using var _ = app;
+        var (site, token) = await SiteAsync();
+
+        using var response = await http.SendAsync(Heartbeat(token, json));
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(code, await CodeOf(response));
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM ingest.heartbeats WHERE site_id = @site", new { site }));
+        using var good = await http.SendAsync(Heartbeat(token, GoodHeartbeat));
+        Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_site_over_its_rate_gets_429_with_retry_after_and_other_sites_are_not_affected()
+    {
+        var (app, http) = await StartAsync("--Ingest:PermitsPerMinutePerSite=3");
+        await using var _ = app;
+        var (_, noisy) = await SiteAsync();
+        var (_, quiet) = await SiteAsync();
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var ok = await http.SendAsync(Heartbeat(noisy, GoodHeartbeat));
+            Assert.Equal(HttpStatusCode.NoContent, ok.StatusCode);
+        }
+
+        using var limited = await http.SendAsync(Heartbeat(noisy, GoodHeartbeat));
+        Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
+        Assert.Equal("rate-limited", await CodeOf(limited));
+        Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+
+        using var other = await http.SendAsync(Heartbeat(quiet, GoodHeartbeat));
+        Assert.Equal(HttpStatusCode.NoContent, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Uploads_beyond_the_concurrency_limit_get_429_while_the_running_one_completes()
+    {
+        var (app, http) = await StartAsync("--Ingest:MaxConcurrentUploads=1");
+        await using var _ = app;
+        var (_, token) = await SiteAsync();
+        var body = Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,1"));
+        var slow = new SlowContent(body);
+        using var first = Uploads.Put("pacientes_teste", Guid.CreateVersion7(), body, token, DateTimeOffset.UtcNow);
+        first.Content = slow;
+        first.Content.Headers.ContentEncoding.Add("gzip");
+        first.Content.Headers.Add(global::Ingest.Contracts.WireNames.ContentDigestHeader, Csv.Digest(body));
+        var running = http.SendAsync(first);
+        await slow.Started.Task;
+        await Task.Delay(500); // let the first request get past authentication and take the upload slot
+
+        using var second = await http.SendAsync(Uploads.Put("pacientes_teste", Guid.CreateVersion7(), body, token, DateTimeOffset.UtcNow));
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
+        Assert.Equal("rate-limited", await CodeOf(second));
+        slow.Release.SetResult();
+        using var firstResponse = await running;
+        Assert.Equal(HttpStatusCode.Accepted, firstResponse.StatusCode);
+    }
+
+    /// <summary>A body that sends its first byte, then waits to be released: an upload in progress.</summary>
+    private sealed class SlowContent(byte[] body) : HttpContent
+    {
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            await stream.WriteAsync(body.AsMemory(0, 1));
+            await stream.FlushAsync();
+            Started.SetResult();
+            await Release.Task;
+            await stream.WriteAsync(body.AsMemory(1));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+}
