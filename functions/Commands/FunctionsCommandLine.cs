@@ -77,7 +77,18 @@ public static class FunctionsCommandLine
             Console.WriteLine($"Site {site} added.");
             return 0;
         });
-        return new Command("sites", "Manage sites (municipalities).") { add };
+        var list = new Command("list", "List sites and how many live tokens each has.");
+        list.SetAction(async (parse, ct) =>
+        {
+            await using var database = DataSource(parse, connection);
+            foreach (var site in await SiteTokens.ListSitesAsync(database, ct))
+            {
+                Console.WriteLine($"{site.Ibge}  {site.Name}  tokens={site.ActiveTokens}  since {site.CreatedAt:yyyy-MM-dd}");
+            }
+
+            return 0;
+        });
+        return new Command("sites", "Manage sites (municipalities).") { add, list };
     }
 
     private static Command TokensCommand(Option<string?> connection)
@@ -118,7 +129,28 @@ public static class FunctionsCommandLine
             Console.WriteLine($"List {definition.Name} v{definition.Version} published{(parse.GetValue(activate) ? " and active" : string.Empty)}.");
             return 0;
         });
-        return new Command("lists", "Manage list definitions.") { publish };
+        var name = new Option<string>("--name") { Description = "List name.", Required = true };
+        var version = new Option<int>("--version") { Description = "Version to make active.", Required = true };
+        var activateVersion = new Command("activate", "Make a published version the active one (the previous one stays in history).") { name, version };
+        activateVersion.SetAction(async (parse, ct) =>
+        {
+            await using var database = DataSource(parse, connection);
+            var done = await ListPublisher.ActivateAsync(database, parse.GetValue(name)!, parse.GetValue(version), ct);
+            Console.WriteLine(done ? $"List {parse.GetValue(name)} v{parse.GetValue(version)} is now active." : "No such list version; publish it first.");
+            return done ? 0 : 1;
+        });
+        var history = new Command("history", "Every published version and which one is active.");
+        history.SetAction(async (parse, ct) =>
+        {
+            await using var database = DataSource(parse, connection);
+            foreach (var item in await ListPublisher.HistoryAsync(database, ct))
+            {
+                Console.WriteLine($"{item.Name} v{item.Version}{(item.Active ? "  (active)" : string.Empty)}  published {item.CreatedAt:yyyy-MM-dd HH:mm}");
+            }
+
+            return 0;
+        });
+        return new Command("lists", "Manage list definitions.") { publish, activateVersion, history };
     }
 
     private static Command AdminCommand(Option<string?> connection)

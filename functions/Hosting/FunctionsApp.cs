@@ -89,11 +89,10 @@ public static class FunctionsApp
         app.MapGet("/", () => TypedResults.Ok(new { status = "ready" })).ExcludeFromDescription();
         app.MapOpenApi("/api/v1/openapi.json");
 
-        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization("admin");
-        admin.MapPost("/replay", ReplayEndpoint.HandleAsync)
-            .WithName("Replay")
-            .Produces<ReplayReport>()
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(403);
+        app.MapGroup("/api/v1/admin").RequireAuthorization("admin").MapAdminApi().ProducesProblem(401).ProducesProblem(403);
+
+        // Reachability for the uploader's doctor and for probes: no credential, no I/O.
+        app.MapGet("/api/v1/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithName("Health");
 
         var v1 = app.MapGroup("/api/v1").RequireAuthorization("site").RequireRateLimiting(RateLimits.PerSite);
         v1.MapPut("/lists/{list}/snapshots/{snapshotId}",

@@ -9,6 +9,8 @@ namespace Ingest.Functions.Lists;
 /// Adds a version of a list definition, optionally activates it, and keeps the list's typed table in step
 /// (created on first publish; new columns added; nothing is ever dropped automatically).
 /// </summary>
+public sealed record ListVersion(string Name, int Version, bool Active, DateTime CreatedAt, DateTime? ActivatedAt);
+
 public static class ListPublisher
 {
     public static async Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, CancellationToken ct)
@@ -43,16 +45,49 @@ public static class ListPublisher
 
         if (activate)
         {
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE ingest.list_definitions SET is_active = false WHERE name = @Name AND is_active AND version <> @Version",
-                new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE ingest.list_definitions SET is_active = true, activated_at = now() WHERE name = @Name AND version = @Version AND NOT is_active",
-                new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
-            await EnsureTableAsync(connection, transaction, definition, ct);
+            await ActivateAsync(connection, transaction, definition, ct);
         }
 
         await transaction.CommitAsync(ct);
+    }
+
+    /// <summary>Makes a stored version the active one (history is kept). False when there is no such version.</summary>
+    public static async Task<bool> ActivateAsync(NpgsqlDataSource dataSource, string name, int version, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key)?>(new CommandDefinition(
+            "SELECT name, version, description, sql, columns::text, key_columns FROM ingest.list_definitions WHERE name = @name AND version = @version FOR UPDATE",
+            new { name, version }, transaction, cancellationToken: ct));
+        if (row is not { } r)
+        {
+            return false;
+        }
+
+        var definition = new ListDefinition(r.Name, r.Version, r.Description, r.Sql,
+            JsonSerializer.Deserialize<List<global::Ingest.Contracts.ListColumnDto>>(r.Columns, JsonSerializerOptions.Web) ?? [], r.Key);
+        await ActivateAsync(connection, transaction, definition, ct);
+        await transaction.CommitAsync(ct);
+        return true;
+    }
+
+    public static async Task<IReadOnlyList<ListVersion>> HistoryAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ListVersion>(new CommandDefinition(
+            "SELECT name AS Name, version AS Version, is_active AS Active, created_at AS CreatedAt, activated_at AS ActivatedAt FROM ingest.list_definitions ORDER BY name, version",
+            cancellationToken: ct))).ToList();
+    }
+
+    private static async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.list_definitions SET is_active = false WHERE name = @Name AND is_active AND version <> @Version",
+            new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.list_definitions SET is_active = true, activated_at = now() WHERE name = @Name AND version = @Version AND NOT is_active",
+            new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
+        await EnsureTableAsync(connection, transaction, definition, ct);
     }
 
     private static async Task EnsureTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, CancellationToken ct)

@@ -7,6 +7,8 @@ namespace Ingest.Functions.Sites;
 /// <summary>
 /// Per-site bearer tokens: 256 random bits, shown once, stored only as a SHA-256 hash. A token acts only for its site.
 /// </summary>
+public sealed record SiteSummary(string Ibge, string Name, DateTime CreatedAt, long ActiveTokens);
+
 public static class SiteTokens
 {
     private const string Prefix = "pec_";
@@ -22,6 +24,17 @@ public static class SiteTokens
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ingest.sites (site_id, name) VALUES (@siteId, @name) ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name",
             new { siteId, name }, cancellationToken: ct));
+    }
+
+    public static async Task<IReadOnlyList<SiteSummary>> ListSitesAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<SiteSummary>(new CommandDefinition(
+            """
+            SELECT s.site_id AS Ibge, s.name AS Name, s.created_at AS CreatedAt,
+                   (SELECT count(*) FROM ingest.site_tokens t WHERE t.site_id = s.site_id AND t.revoked_at IS NULL) AS ActiveTokens
+              FROM ingest.sites s ORDER BY s.site_id
+            """, cancellationToken: ct))).ToList();
     }
 
     /// <summary>Issues a token for a site; the clear token is returned once and never stored.</summary>

@@ -1,0 +1,79 @@
+using Ingest.Contracts;
+using Ingest.Functions.Ingest;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Sites;
+using Npgsql;
+
+namespace Ingest.Functions.Operations;
+
+/// <summary>Operator API under /api/v1/admin (operator tokens only): sites, tokens, list definitions, fleet, replay.</summary>
+public static class AdminEndpoints
+{
+    public sealed record NewSite(string Ibge, string Name);
+
+    public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true);
+
+    public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder admin)
+    {
+        admin.MapPost("/replay", ReplayEndpoint.HandleAsync).WithName("Replay").Produces<ReplayReport>().ProducesProblem(400);
+
+        admin.MapGet("/sites", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await SiteTokens.ListSitesAsync(db, ct)))
+            .WithName("ListSites");
+        admin.MapPost("/sites", async (NewSite site, NpgsqlDataSource db, CancellationToken ct) =>
+            {
+                if (site.Ibge is not { Length: 7 } || !site.Ibge.All(char.IsAsciiDigit) || string.IsNullOrWhiteSpace(site.Name) || site.Name.Length > 200)
+                {
+                    return Problems.Result(400, "bad-site", "Bad site", "'ibge' must be the 7-digit IBGE code and 'name' 1–200 characters.");
+                }
+
+                await SiteTokens.AddSiteAsync(db, site.Ibge, site.Name.Trim(), ct);
+                return TypedResults.Created($"/api/v1/admin/sites/{site.Ibge}", site);
+            })
+            .WithName("AddSite").ProducesProblem(400);
+        admin.MapPost("/sites/{ibge}/tokens", async (string ibge, NpgsqlDataSource db, CancellationToken ct) =>
+            {
+                var exists = (await SiteTokens.ListSitesAsync(db, ct)).Any(s => s.Ibge == ibge);
+                if (!exists)
+                {
+                    return Problems.Result(404, "unknown-site", "Unknown site", "Add the site first.");
+                }
+
+                var (tokenId, token) = await SiteTokens.IssueAsync(db, ibge, ct);
+                return TypedResults.Created($"/api/v1/admin/tokens/{tokenId}", new { tokenId, token, site = ibge });
+            })
+            .WithName("IssueToken").ProducesProblem(404);
+        admin.MapDelete("/tokens/{tokenId}", async (string tokenId, NpgsqlDataSource db, CancellationToken ct) =>
+                Guid.TryParse(tokenId, out var id) && await SiteTokens.RevokeAsync(db, id, ct)
+                    ? Results.NoContent()
+                    : Problems.Result(404, "unknown-token", "Unknown token", "No live token with that id."))
+            .WithName("RevokeToken").ProducesProblem(404);
+
+        admin.MapGet("/lists", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await ListPublisher.HistoryAsync(db, ct)))
+            .WithName("ListVersions");
+        admin.MapPost("/lists", async (NewList list, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
+            {
+                var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? []);
+                var errors = ListDefinitionRules.Validate(definition);
+                if (errors.Count > 0)
+                {
+                    return Problems.Result(400, "bad-list-definition", "List definition is not valid", string.Join("; ", errors));
+                }
+
+                await ListPublisher.PublishAsync(db, definition, list.Activate, ct);
+                catalog.Invalidate();
+                return TypedResults.Created($"/api/v1/admin/lists/{definition.Name}/versions/{definition.Version}", new { definition.Name, definition.Version, active = list.Activate });
+            })
+            .WithName("PublishList").ProducesProblem(400);
+        admin.MapPost("/lists/{name}/versions/{version:int}/activate", async (string name, int version, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
+            {
+                var activated = await ListPublisher.ActivateAsync(db, name, version, ct);
+                catalog.Invalidate();
+                return activated ? Results.NoContent() : Problems.Result(404, "unknown-list", "Unknown list version", "Publish that version first.");
+            })
+            .WithName("ActivateList").ProducesProblem(404);
+
+        admin.MapGet("/fleet", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await Fleet.ReadAsync(db, ct)))
+            .WithName("Fleet");
+        return admin;
+    }
+}
