@@ -9,7 +9,10 @@ public static class ContentDigest
 
     public static string Format(ReadOnlySpan<byte> sha256) => $"{Prefix}{Convert.ToBase64String(sha256)}:";
 
-    /// <summary>Finds the sha-256 member of a Content-Digest field value (other algorithms are ignored).</summary>
+    /// <summary>
+    /// Finds the sha-256 member of a Content-Digest field value (other algorithms are ignored). Two sha-256 members
+    /// that disagree (e.g. a duplicated header) make the whole value invalid.
+    /// </summary>
     public static bool TryParseSha256(string? fieldValue, out byte[] sha256)
     {
         sha256 = [];
@@ -18,6 +21,7 @@ public static class ContentDigest
             return false;
         }
 
+        byte[]? found = null;
         foreach (var member in fieldValue.Split(','))
         {
             var item = member.Trim();
@@ -28,15 +32,16 @@ public static class ContentDigest
 
             var encoded = item[Prefix.Length..^1];
             var buffer = new byte[SHA256.HashSizeInBytes];
-            if (Convert.TryFromBase64String(encoded, buffer, out var written) && written == SHA256.HashSizeInBytes)
+            if (!Convert.TryFromBase64String(encoded, buffer, out var written) || written != SHA256.HashSizeInBytes
+                || (found is not null && !found.AsSpan().SequenceEqual(buffer)))
             {
-                sha256 = buffer;
-                return true;
+                return false;
             }
 
-            return false;
+            found = buffer;
         }
 
-        return false;
+        sha256 = found ?? [];
+        return found is not null;
     }
 }

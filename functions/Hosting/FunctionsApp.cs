@@ -9,6 +9,7 @@ using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -80,7 +81,13 @@ public static class FunctionsApp
     public static WebApplication MapFunctionEndpoints(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Routing-level answers (no such route, wrong method) get problem+json with a stable code too.
+        app.UseStatusCodePages(async context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            var code = status switch { 404 => "not-found", 405 => "method-not-allowed", _ => $"http-{status}" };
+            await Problems.Write(context.HttpContext, status, code, ReasonPhrases.GetReasonPhrase(status));
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

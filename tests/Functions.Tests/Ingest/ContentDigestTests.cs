@@ -24,6 +24,16 @@ public sealed class ContentDigestTests
         Assert.Equal(hash, parsed);
     }
 
+    [Fact]
+    public void Two_sha256_members_that_disagree_are_refused()
+    {
+        var one = ContentDigest.Format(SHA256.HashData("a"u8));
+        var other = ContentDigest.Format(SHA256.HashData("b"u8));
+
+        Assert.False(ContentDigest.TryParseSha256($"{one}, {other}", out _));
+        Assert.True(ContentDigest.TryParseSha256($"{one}, {one}", out _));
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("")]

@@ -1,0 +1,273 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Functions.Hosting;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Tests.Infrastructure;
+using LocalInfra;
+using Microsoft.AspNetCore.Builder;
+
+namespace Ingest.Functions.Tests.Ingest;
+
+/// <summary>
+/// Hostile and broken input over real HTTP. Every case must get its 4xx with a stable problem code, never a 5xx,
+/// leave nothing behind, and the service must still accept a good upload right after.
+/// </summary>
+[Collection(InfraCollection.Name)]
+public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
+{
+    private const string List = "pacientes_teste";
+    private static readonly DateTimeOffset Extracted = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
+    private readonly string _container = "h" + Guid.NewGuid().ToString("N")[..12];
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+    private string _site = null!;
+    private string _token = null!;
+
+    public async Task InitializeAsync()
+    {
+        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        _app = FunctionsApp.Build(
+        [
+            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
+            "--LocalDispatcher:Enabled=false", $"--Ingest:Queue=q{_container}", $"--Ingest:Container={_container}",
+            "--Ingest:MaxCompressedBytes=300000", "--Ingest:MaxDecompressedBytes=2000000", "--Ingest:PermitsPerMinutePerSite=1000",
+        ]);
+        await _app.StartAsync();
+        _http = new HttpClient { BaseAddress = new Uri(url) };
+        _site = await infra.NewSiteAsync();
+        _token = (await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None)).Token;
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    private static byte[] Good(string name = "Ana") => Csv.Gzip(Csv.Rows($"1,{name},1950-01-02,t,70.5"));
+
+    private HttpRequestMessage Put(byte[] body, string? path = null, Action<HttpRequestMessage>? tweak = null)
+    {
+        var request = Uploads.Put(List, Guid.CreateVersion7(), body, _token, Extracted);
+        if (path is not null)
+        {
+            request.RequestUri = new Uri(path, UriKind.Relative);
+        }
+
+        tweak?.Invoke(request);
+        return request;
+    }
+
+    private static void SetHeader(HttpRequestMessage request, string name, params string[] values)
+    {
+        var target = name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase) ? (HttpHeaders)request.Content!.Headers : request.Headers;
+        target.Remove(name);
+        foreach (var value in values)
+        {
+            target.TryAddWithoutValidation(name, value);
+        }
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string path, string token, HttpContent? content = null)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
+    }
+
+    public static TheoryData<string, int, string> Cases() => new()
+    {
+        { "gzip-header-then-garbage", 400, "bad-gzip" },
+        { "plain-text-body", 400, "bad-gzip" },
+        { "decompression-bomb", 413, "too-large" },
+        { "compressed-over-cap", 413, "too-large" },
+        { "body-truncated-in-transit", 400, "bad-digest" },
+        { "gzip-truncated-with-matching-digest", 400, "bad-gzip" },
+        { "wrong-digest", 400, "bad-digest" },
+        { "digest-md5-only", 400, "bad-digest" },
+        { "digest-not-base64", 400, "bad-digest" },
+        { "digest-missing", 400, "bad-digest" },
+        { "two-conflicting-digests", 400, "bad-digest" },
+        { "no-content-encoding", 415, "unsupported-encoding" },
+        { "brotli-encoding", 415, "unsupported-encoding" },
+        { "double-gzip-encoding", 415, "unsupported-encoding" },
+        { "csv-extra-column", 400, "bad-csv-header" },
+        { "csv-missing-column", 400, "bad-csv-header" },
+        { "csv-renamed-column", 400, "bad-csv-header" },
+        { "csv-quoted-header", 400, "bad-csv-header" },
+        { "csv-columns-reordered", 400, "bad-csv-header" },
+        { "csv-latin1-not-utf8", 400, "bad-encoding" },
+        { "csv-huge-header-line", 400, "bad-csv-header" },
+        { "empty-body", 400, "bad-csv-header" },
+        { "empty-gzip", 400, "bad-csv-header" },
+        { "path-traversal-list", 404, "unknown-list" },
+        { "encoded-slash-list", 404, "not-found" },
+        { "sql-injection-list", 404, "unknown-list" },
+        { "uppercase-list", 404, "unknown-list" },
+        { "very-long-list-name", 404, "unknown-list" },
+        { "snapshot-id-not-uuid", 400, "bad-snapshot-id" },
+        { "snapshot-id-empty-uuid", 400, "bad-snapshot-id" },
+        { "snapshot-id-with-braces", 400, "bad-snapshot-id" },
+        { "extracted-at-missing", 400, "bad-extracted-at" },
+        { "extracted-at-garbage", 400, "bad-extracted-at" },
+        { "extracted-at-future", 400, "bad-extracted-at" },
+        { "extracted-at-1900", 400, "bad-extracted-at" },
+        { "extracted-at-without-offset", 400, "bad-extracted-at" },
+        { "no-authorization", 401, "unauthorized" },
+        { "basic-authorization", 401, "unauthorized" },
+        { "bearer-garbage", 401, "unauthorized" },
+        { "operator-token-uploads", 403, "forbidden" },
+        { "revoked-token", 401, "unauthorized" },
+        { "post-instead-of-put", 405, "method-not-allowed" },
+        { "unknown-route", 404, "not-found" },
+        { "other-sites-snapshot", 404, "unknown-snapshot" },
+        { "status-bad-id", 400, "bad-snapshot-id" },
+        { "same-id-other-content", 409, "snapshot-conflict" },
+        { "heartbeat-oversize", 413, "too-large" },
+        { "heartbeat-with-cpf", 400, "personal-data" },
+        { "heartbeat-unknown-field", 400, "bad-heartbeat" },
+        { "heartbeat-not-json", 400, "bad-heartbeat" },
+    };
+
+    private async Task<HttpRequestMessage> BuildAsync(string scenario)
+    {
+        var good = Good();
+        switch (scenario)
+        {
+            case "gzip-header-then-garbage": return Put([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, .. Encoding.ASCII.GetBytes(new string('x', 200))]);
+            case "plain-text-body": return Put(Encoding.UTF8.GetBytes(Csv.Rows("1,a,1950-01-02,t,1")));
+            case "decompression-bomb": return Put(Csv.Gzip([.. Encoding.UTF8.GetBytes(Csv.TestHeader + "\n"), .. new byte[20_000_000]], System.IO.Compression.CompressionLevel.SmallestSize));
+            case "compressed-over-cap": return Put(System.Security.Cryptography.RandomNumberGenerator.GetBytes(400_000));
+            case "body-truncated-in-transit":
+            {
+                var big = Csv.Gzip(Csv.Rows(Enumerable.Range(0, 500).Select(i => $"{i},nome {i},1950-01-02,t,{i}").ToArray()));
+                var request = Put(big[..(big.Length / 2)]);
+                SetHeader(request, WireNames.ContentDigestHeader, Csv.Digest(big));
+                return request;
+            }
+
+            case "gzip-truncated-with-matching-digest":
+            {
+                var big = Csv.Gzip(Csv.Rows(Enumerable.Range(0, 500).Select(i => $"{i},nome {i},1950-01-02,t,{i}").ToArray()));
+                return Put(big[..(big.Length - 8)]);
+            }
+
+            case "wrong-digest": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader, Csv.Digest(Good("Outra"))));
+            case "digest-md5-only": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader, "md5=:kAFQmDzST7DWlj99KOF/cg==:"));
+            case "digest-not-base64": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader, "sha-256=:***not base64***:"));
+            case "digest-missing": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader));
+            case "two-conflicting-digests": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader, Csv.Digest(good), Csv.Digest(Good("Outra"))));
+            case "no-content-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding"));
+            case "brotli-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "br"));
+            case "double-gzip-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "gzip", "gzip"));
+            case "csv-extra-column": return Put(Csv.Gzip(Csv.TestHeader + ",extra\n1,a,1950-01-02,t,1,x\n"));
+            case "csv-missing-column": return Put(Csv.Gzip("id,nome,nascimento,ativo\n1,a,1950-01-02,t\n"));
+            case "csv-renamed-column": return Put(Csv.Gzip("id,nome,nascimento,ativo,weight\n1,a,1950-01-02,t,1\n"));
+            case "csv-quoted-header": return Put(Csv.Gzip("\"id\",\"nome\",\"nascimento\",\"ativo\",\"peso\"\n1,a,1950-01-02,t,1\n"));
+            case "csv-columns-reordered": return Put(Csv.Gzip("nome,id,nascimento,ativo,peso\na,1,1950-01-02,t,1\n"));
+            case "csv-latin1-not-utf8": return Put(Csv.Gzip(Encoding.Latin1.GetBytes(Csv.Rows("1,João,1950-01-02,t,1"))));
+            case "csv-huge-header-line": return Put(Csv.Gzip(new string('a', 150_000) + "\n"));
+            case "empty-body": return Put([]);
+            case "empty-gzip": return Put(Csv.Gzip(string.Empty));
+            case "path-traversal-list": return Put(good, path: $"/api/v1/lists/..%2E/snapshots/{Guid.CreateVersion7()}");
+            case "encoded-slash-list": return Put(good, path: $"/api/v1/lists/a/b/snapshots/{Guid.CreateVersion7()}");
+            case "sql-injection-list": return Put(good, path: $"/api/v1/lists/x%27%3B%20DROP%20TABLE%20ingest.sites%3B--/snapshots/{Guid.CreateVersion7()}");
+            case "uppercase-list": return Put(good, path: $"/api/v1/lists/PACIENTES_TESTE/snapshots/{Guid.CreateVersion7()}");
+            case "very-long-list-name": return Put(good, path: $"/api/v1/lists/{new string('a', 4000)}/snapshots/{Guid.CreateVersion7()}");
+            case "snapshot-id-not-uuid": return Put(good, path: $"/api/v1/lists/{List}/snapshots/not-a-uuid");
+            case "snapshot-id-empty-uuid": return Put(good, path: $"/api/v1/lists/{List}/snapshots/{Guid.Empty}");
+            case "snapshot-id-with-braces": return Put(good, path: $"/api/v1/lists/{List}/snapshots/%7B{Guid.CreateVersion7()}%7D");
+            case "extracted-at-missing": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader));
+            case "extracted-at-garbage": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader, "yesterday afternoon"));
+            case "extracted-at-future": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader, DateTimeOffset.UtcNow.AddDays(2).ToString("O")));
+            case "extracted-at-1900": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader, "1900-01-01T00:00:00Z"));
+            case "extracted-at-without-offset": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader, "2026-11-23T03:00:00"));
+            case "no-authorization": return Put(good, tweak: r => r.Headers.Authorization = null);
+            case "basic-authorization": return Put(good, tweak: r => r.Headers.Authorization = new AuthenticationHeaderValue("Basic", "dXNlcjpwYXNz"));
+            case "bearer-garbage": return Put(good, tweak: r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "pec_" + new string('%', 300)));
+            case "operator-token-uploads":
+            {
+                var admin = (await SiteTokens.IssueAdminAsync(infra.Database, "ops", CancellationToken.None)).Token;
+                return Put(good, tweak: r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin));
+            }
+
+            case "revoked-token":
+            {
+                var (id, token) = await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None);
+                await SiteTokens.RevokeAsync(infra.Database, id, CancellationToken.None);
+                return Put(good, tweak: r => r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token));
+            }
+
+            case "post-instead-of-put": return Put(good, tweak: r => r.Method = HttpMethod.Post);
+            case "unknown-route": return Authorized(HttpMethod.Get, "/api/v1/nothing-here", _token);
+            case "other-sites-snapshot":
+            {
+                var other = await infra.NewSiteAsync();
+                var otherToken = (await SiteTokens.IssueAsync(infra.Database, other, CancellationToken.None)).Token;
+                var id = Guid.CreateVersion7();
+                using var put = Uploads.Put(List, id, Good(), otherToken, Extracted);
+                using var accepted = await _http.SendAsync(put);
+                Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+                return Authorized(HttpMethod.Get, $"/api/v1/snapshots/{id}", _token);
+            }
+
+            case "status-bad-id": return Authorized(HttpMethod.Get, "/api/v1/snapshots/1%20OR%201=1", _token);
+            case "same-id-other-content":
+            {
+                var id = Guid.CreateVersion7();
+                using var first = await _http.SendAsync(Uploads.Put(List, id, Good("Primeira"), _token, Extracted));
+                Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+                return Uploads.Put(List, id, Good("Segunda"), _token, Extracted);
+            }
+
+            case "heartbeat-oversize": return Authorized(HttpMethod.Post, "/api/v1/heartbeats", _token, new StringContent(new string(' ', 40_000) + "{}", Encoding.UTF8, "application/json"));
+            case "heartbeat-with-cpf": return Authorized(HttpMethod.Post, "/api/v1/heartbeats", _token, new StringContent("""{"kind":"run","uploaderVersion":"0.1.0","os":"linux","sentAt":"2026-11-24T02:00:00Z","errorCode":"52998224725"}""", Encoding.UTF8, "application/json"));
+            case "heartbeat-unknown-field": return Authorized(HttpMethod.Post, "/api/v1/heartbeats", _token, new StringContent("""{"kind":"run","uploaderVersion":"0.1.0","os":"linux","sentAt":"2026-11-24T02:00:00Z","paciente":"x"}""", Encoding.UTF8, "application/json"));
+            case "heartbeat-not-json": return Authorized(HttpMethod.Post, "/api/v1/heartbeats", _token, new StringContent("<xml/>", Encoding.UTF8, "application/json"));
+            default: throw new ArgumentOutOfRangeException(nameof(scenario), scenario);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Hostile_input_gets_its_4xx_code_and_the_service_stays_healthy(string scenario, int status, string code)
+    {
+        using var request = await BuildAsync(scenario);
+        var blobsBefore = await BlobCountAsync();
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.True((int)response.StatusCode < 500, $"{scenario}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using (var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()))
+        {
+            Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(blobsBefore, await BlobCountAsync()); // a refused upload leaves no blob behind
+
+        using var good = await _http.SendAsync(Uploads.Put(List, Guid.CreateVersion7(), Good(), _token, Extracted));
+        Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
+    }
+
+    private async Task<int> BlobCountAsync()
+    {
+        var container = infra.Blobs.GetBlobContainerClient(_container);
+        if (!await container.ExistsAsync())
+        {
+            return 0;
+        }
+
+        var count = 0;
+        await foreach (var _ in container.GetBlobsAsync())
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
