@@ -74,6 +74,24 @@ public sealed class PipelineTests(PipelineFixture fixture) : IClassFixture<Pipel
     }
 
     [Fact]
+    public async Task Every_run_leaves_a_heartbeat_the_backend_accepted()
+    {
+        await using var central = new NpgsqlConnection(fixture.Pipeline.CentralConnection);
+        await central.OpenAsync();
+        foreach (var site in fixture.Sites)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT report->>'outcome', report->>'kind', (report->>'spoolDepth')::int FROM ingest.heartbeats WHERE site_id = @site", central);
+            command.Parameters.AddWithValue("site", site.Ibge);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync(), $"no heartbeat from {site.Ibge}");
+            Assert.Equal(("ok", "run", 0), (reader.GetString(0), reader.GetString(1), reader.GetInt32(2)));
+        }
+
+        Assert.All(fixture.UploaderRuns, r => Assert.DoesNotContain("heartbeat not delivered", r.Combined, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Accents_nulls_and_dates_arrive_intact()
     {
         await using var central = new NpgsqlConnection(fixture.Pipeline.CentralConnection);

@@ -41,6 +41,10 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         {
             await put(context);
         }
+        else if (request.Method == "POST" && request.Path == "/api/v1/heartbeats")
+        {
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
         else
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -84,6 +88,9 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
             Assert.Equal(2, puts.Count);
             Assert.All(puts, p => Assert.Equal(spooledId, SnapshotIdOf(p)));
             Assert.Contains("kept in the spool", log, StringComparison.Ordinal);
+            var failedHeartbeat = Assert.Single(failing.Requests, r => r.Path == "/api/v1/heartbeats");
+            var failedReport = JsonSerializer.Deserialize(failedHeartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
+            Assert.Equal(("failed", "network", 1, true), (failedReport.Outcome, failedReport.ErrorCode, failedReport.SpoolDepth, failedReport.DatabaseReachable));
         }
 
         // Run 2: nothing listens at all. The snapshot is kept, untouched.
@@ -101,8 +108,12 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
 
         Assert.Equal(ExitCodes.Ok, okExit);
         Assert.Empty(_dir.Files());
-        var requests = healthy.Requests;
+        var requests = healthy.Requests.Where(r => r.Path != "/api/v1/heartbeats").ToList();
         Assert.Equal(["PUT", "GET", "PUT"], requests.Select(r => r.Method));
+        var heartbeat = Assert.Single(healthy.Requests, r => r.Path == "/api/v1/heartbeats");
+        var report = JsonSerializer.Deserialize(heartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(("run", "ok", 0), (report.Kind, report.Outcome, report.SpoolDepth));
+        Assert.Null(report.ErrorCode);
         Assert.Equal(spooledId, SnapshotIdOf(requests[0]));
         Assert.Equal(spooledBytes, requests[0].Body);
         Assert.Equal(SnapshotIds.Timestamp(spooledId), DateTimeOffset.Parse(requests[0].Header("X-Extracted-At")!, System.Globalization.CultureInfo.InvariantCulture));

@@ -27,7 +27,9 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
         var worst = ExitCodes.Ok;
         foreach (var site in config.Sites)
         {
-            worst = Worse(worst, await RunSiteAsync(site, spool, backend, ct));
+            var siteResult = await RunSiteAsync(site, spool, backend, ct);
+            worst = Worse(worst, siteResult);
+            await SendHeartbeatAsync(site, spool, backend, siteResult, quarantined, ct);
         }
 
         Log(worst == ExitCodes.Ok ? "run finished: everything sent" : $"run finished with problems (exit code {worst})");
@@ -104,6 +106,51 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
             default:
                 Log($"site {site.Ibge}: backend unreachable for {snapshot.List} ({upload.Status?.ToString() ?? upload.Code}); snapshot kept in the spool for the next run.");
                 return ExitCodes.Network;
+        }
+    }
+
+    /// <summary>After each site's run: outcome, error category and spool state, so silent failures are visible centrally.</summary>
+    private async Task SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, int dropped, CancellationToken ct)
+    {
+        var heartbeat = new HeartbeatDto(
+            Kind: "run",
+            UploaderVersion: BackendClient.Version,
+            Os: OperatingSystem.IsWindows() ? "windows" : "linux",
+            SentAt: DateTimeOffset.UtcNow,
+            Outcome: result == ExitCodes.Ok ? "ok" : "failed",
+            ErrorCode: ErrorCategory(result),
+            LastRunAt: DateTimeOffset.UtcNow,
+            DatabaseReachable: result != ExitCodes.Database,
+            SpoolDepth: spool.Pending(site.Ibge).Count,
+            SpoolDropped: dropped,
+            DiskFreeBytes: FreeBytes(spool.Root));
+        if (!await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
+        {
+            Log($"site {site.Ibge}: heartbeat not delivered (the backend is unreachable or refused it)");
+        }
+    }
+
+    public static string? ErrorCategory(int exitCode) => exitCode switch
+    {
+        ExitCodes.Ok => null,
+        ExitCodes.Network => "network",
+        ExitCodes.Database => "database",
+        ExitCodes.Token => "token",
+        ExitCodes.Rejected => "rejected",
+        ExitCodes.Config => "config",
+        _ => "unexpected",
+    };
+
+    private static long? FreeBytes(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            return new DriveInfo(Path.GetFullPath(path)).AvailableFreeSpace;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return null;
         }
     }
 

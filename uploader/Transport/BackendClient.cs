@@ -146,6 +146,30 @@ public sealed class BackendClient : IDisposable
         }
     }
 
+    /// <summary>Sends the health report; false (never an exception) when the backend cannot be reached or refuses it.</summary>
+    public async Task<bool> SendHeartbeatAsync(string token, HeartbeatDto heartbeat, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/heartbeats")
+                {
+                    Content = JsonContent.Create(heartbeat, ContractsJsonContext.Default.HeartbeatDto),
+                };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return await _http.SendAsync(request, attemptCt);
+            }, ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            return false;
+        }
+    }
+
+    public static string Version => typeof(BackendClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
     public void Dispose() => _http.Dispose();
 }
 
