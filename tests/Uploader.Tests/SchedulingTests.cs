@@ -1,0 +1,106 @@
+using System.Text;
+using System.Xml.Linq;
+using Ingest.Uploader.Scheduling;
+
+namespace Ingest.Uploader.Tests;
+
+public sealed class SchedulingTests
+{
+    private static readonly TimeOnly WindowStart = new(1, 0);
+    private static readonly TimeSpan Window = TimeSpan.FromHours(5);
+
+    [Fact]
+    public void A_site_always_gets_the_same_time_inside_the_window()
+    {
+        var first = ScheduleTime.For("2611606", WindowStart, Window);
+
+        Assert.Equal(first, ScheduleTime.For("2611606", WindowStart, Window));
+        Assert.InRange(first, WindowStart, WindowStart.Add(Window).AddMinutes(-1));
+    }
+
+    [Fact]
+    public void Six_hundred_and_fifty_sites_spread_over_the_window_instead_of_firing_together()
+    {
+        var sites = Enumerable.Range(0, 650).Select(i => (1_100_000 + (i * 7919)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var perMinute = sites.Select(s => ScheduleTime.For(s, WindowStart, Window)).GroupBy(t => t).Select(g => g.Count()).ToList();
+
+        Assert.True(perMinute.Count > 250, $"only {perMinute.Count} distinct minutes");
+        Assert.True(perMinute.Max() <= 8, $"{perMinute.Max()} sites in one minute");
+    }
+
+    private static readonly ScheduledJob Job = new("/usr/local/bin/uploader", "/etc/pec-uploader/config.json", new TimeOnly(3, 7), "pec-uploader");
+
+    [Fact]
+    public void The_cron_line_runs_the_job_daily_at_the_site_time_with_our_marker()
+    {
+        var line = ScheduleDefinitions.CronLine(Job);
+
+        var fields = line.Split(' ');
+        Assert.Equal(["7", "3", "*", "*", "*", "/usr/local/bin/uploader", "run", "--config", "/etc/pec-uploader/config.json"], fields[..9]);
+        Assert.EndsWith(ScheduleDefinitions.CronMarker, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Installing_twice_keeps_one_line_and_other_entries_untouched_and_uninstall_removes_only_ours()
+    {
+        const string existing = "MAILTO=ti@municipio.gov.br\n0 2 * * * /opt/backup.sh\n";
+
+        var once = ScheduleDefinitions.MergeCrontab(existing, Job);
+        var twice = ScheduleDefinitions.MergeCrontab(once, Job with { At = new TimeOnly(4, 30) });
+        var removed = ScheduleDefinitions.MergeCrontab(twice, null);
+
+        Assert.Equal(once, ScheduleDefinitions.MergeCrontab(once, Job));
+        Assert.Single(twice.Split('\n'), l => l.Contains(ScheduleDefinitions.CronMarker, StringComparison.Ordinal));
+        Assert.Contains("30 4 * * *", twice, StringComparison.Ordinal);
+        Assert.Equal(existing, removed);
+    }
+
+    [Fact]
+    public void Paths_with_spaces_are_quoted_in_cron_and_systemd()
+    {
+        var job = Job with { ExecutablePath = "/opt/PEC Uploader/uploader" };
+
+        Assert.Contains("\"/opt/PEC Uploader/uploader\" run", ScheduleDefinitions.CronLine(job), StringComparison.Ordinal);
+        Assert.Contains("ExecStart=\"/opt/PEC Uploader/uploader\" run", ScheduleDefinitions.SystemdUnits(job).Service, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_systemd_timer_catches_up_after_the_machine_was_off()
+    {
+        var (service, timer) = ScheduleDefinitions.SystemdUnits(Job);
+
+        Assert.Contains("OnCalendar=*-*-* 03:07:00", timer, StringComparison.Ordinal);
+        Assert.Contains("Persistent=true", timer, StringComparison.Ordinal);
+        Assert.Contains("User=pec-uploader", service, StringComparison.Ordinal);
+        Assert.Contains("Type=oneshot", service, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_windows_task_xml_is_schema_shaped_with_the_right_command_time_and_user()
+    {
+        var job = new ScheduledJob(@"C:\Program Files\PEC Uploader\uploader.exe", @"C:\ProgramData\PecUploader\config & ""teste"".json", new TimeOnly(2, 45), "NT AUTHORITY\\SYSTEM");
+
+        var xml = ScheduleDefinitions.WindowsTaskXml(job, new DateOnly(2026, 11, 25));
+
+        // schtasks reads the file as UTF-16, as its declaration says: round-trip it that way.
+        var document = XDocument.Load(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(xml)).ToArray()));
+        XNamespace ns = "http://schemas.microsoft.com/windows/2004/02/mit/task";
+        var task = document.Root!;
+        Assert.Equal(ns + "Task", task.Name);
+        Assert.Equal("1.2", task.Attribute("version")!.Value);
+        Assert.Equal(["RegistrationInfo", "Triggers", "Principals", "Settings", "Actions"], task.Elements().Select(e => e.Name.LocalName));
+        var trigger = task.Element(ns + "Triggers")!.Element(ns + "CalendarTrigger")!;
+        Assert.Equal("2026-11-25T02:45:00", trigger.Element(ns + "StartBoundary")!.Value);
+        Assert.Equal("1", trigger.Element(ns + "ScheduleByDay")!.Element(ns + "DaysInterval")!.Value);
+        var principal = task.Element(ns + "Principals")!.Element(ns + "Principal")!;
+        Assert.Equal("NT AUTHORITY\\SYSTEM", principal.Element(ns + "UserId")!.Value);
+        Assert.Equal("LeastPrivilege", principal.Element(ns + "RunLevel")!.Value);
+        var settings = task.Element(ns + "Settings")!;
+        Assert.Equal("true", settings.Element(ns + "StartWhenAvailable")!.Value);
+        Assert.Equal("IgnoreNew", settings.Element(ns + "MultipleInstancesPolicy")!.Value);
+        var exec = task.Element(ns + "Actions")!.Element(ns + "Exec")!;
+        Assert.Equal(job.ExecutablePath, exec.Element(ns + "Command")!.Value);
+        Assert.Equal($"run --config \"{job.ConfigPath}\"", exec.Element(ns + "Arguments")!.Value);
+    }
+}

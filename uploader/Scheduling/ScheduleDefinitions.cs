@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Security;
+using System.Text;
+
+namespace Ingest.Uploader.Scheduling;
+
+/// <summary>What the schedule runs: the executable, its config, and the daily time.</summary>
+public sealed record ScheduledJob(string ExecutablePath, string ConfigPath, TimeOnly At, string RunAsUser);
+
+/// <summary>The schedule entries the installer writes, one job description for each scheduler.</summary>
+public static class ScheduleDefinitions
+{
+    /// <summary>Marks our line in a crontab, so install replaces it and uninstall removes it (and nothing else).</summary>
+    public const string CronMarker = "# pec-uploader (managed by 'uploader install')";
+
+    public const string TaskName = @"\PEC Uploader\Daily run";
+
+    /// <summary>One crontab line (in the run-as user's crontab), with our marker.</summary>
+    public static string CronLine(ScheduledJob job) => string.Create(CultureInfo.InvariantCulture,
+        $"{job.At.Minute} {job.At.Hour} * * * {Quote(job.ExecutablePath)} run --config {Quote(job.ConfigPath)} >/dev/null 2>&1 {CronMarker}");
+
+    /// <summary>A crontab with our line put in place of any earlier one; other lines are kept as they are.</summary>
+    public static string MergeCrontab(string? existing, ScheduledJob? job)
+    {
+        var lines = (existing ?? string.Empty).Split('\n')
+            .Select(l => l.TrimEnd('\r'))
+            .Where(l => !l.Contains(CronMarker, StringComparison.Ordinal))
+            .ToList();
+        while (lines.Count > 0 && lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        if (job is not null)
+        {
+            lines.Add(CronLine(job));
+        }
+
+        return lines.Count == 0 ? string.Empty : string.Join('\n', lines) + "\n";
+    }
+
+    /// <summary>systemd service + timer. Persistent=true runs a missed job at the next boot (machine was off).</summary>
+    public static (string Service, string Timer) SystemdUnits(ScheduledJob job) =>
+    (
+        $"""
+        [Unit]
+        Description=PEC lists uploader (daily run)
+        Wants=network-online.target
+        After=network-online.target
+
+        [Service]
+        Type=oneshot
+        User={job.RunAsUser}
+        ExecStart={Quote(job.ExecutablePath)} run --config {Quote(job.ConfigPath)}
+        Nice=10
+        """,
+        string.Create(CultureInfo.InvariantCulture, $"""
+        [Unit]
+        Description=PEC lists uploader, daily at {job.At:HH\:mm}
+
+        [Timer]
+        OnCalendar=*-*-* {job.At:HH\:mm}:00
+        Persistent=true
+
+        [Install]
+        WantedBy=timers.target
+        """)
+    );
+
+    /// <summary>
+    /// Windows Task Scheduler task (schema 1.2), registered with <c>schtasks /Create /XML file /TN name /F</c>.
+    /// StartWhenAvailable runs a missed start when the machine comes back; one instance at a time; 4 h limit.
+    /// </summary>
+    public static string WindowsTaskXml(ScheduledJob job, DateOnly startDate)
+    {
+        var start = startDate.ToDateTime(job.At).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        var xml = new StringBuilder();
+        xml.Append("""<?xml version="1.0" encoding="UTF-16"?>""").Append("\r\n");
+        xml.Append(CultureInfo.InvariantCulture, $"""
+            <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+              <RegistrationInfo>
+                <Description>Sends the PEC nominal lists to the central backend once a day.</Description>
+                <URI>{Escape(TaskName)}</URI>
+              </RegistrationInfo>
+              <Triggers>
+                <CalendarTrigger>
+                  <StartBoundary>{start}</StartBoundary>
+                  <Enabled>true</Enabled>
+                  <ScheduleByDay>
+                    <DaysInterval>1</DaysInterval>
+                  </ScheduleByDay>
+                </CalendarTrigger>
+              </Triggers>
+              <Principals>
+                <Principal id="Author">
+                  <UserId>{Escape(job.RunAsUser)}</UserId>
+                  <LogonType>ServiceAccount</LogonType>
+                  <RunLevel>LeastPrivilege</RunLevel>
+                </Principal>
+              </Principals>
+              <Settings>
+                <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+                <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+                <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+                <StartWhenAvailable>true</StartWhenAvailable>
+                <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+                <ExecutionTimeLimit>PT4H</ExecutionTimeLimit>
+                <Enabled>true</Enabled>
+                <Priority>7</Priority>
+              </Settings>
+              <Actions Context="Author">
+                <Exec>
+                  <Command>{Escape(job.ExecutablePath)}</Command>
+                  <Arguments>run --config "{Escape(job.ConfigPath)}"</Arguments>
+                </Exec>
+              </Actions>
+            </Task>
+            """);
+        return xml.ToString();
+    }
+
+    private static string Escape(string value) => SecurityElement.Escape(value);
+
+    private static string Quote(string path) => path.Contains(' ', StringComparison.Ordinal) ? $"\"{path}\"" : path;
+}
