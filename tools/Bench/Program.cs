@@ -1,12 +1,14 @@
 using Bench;
 
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll load [--rows 200000] [--runs 3]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll extract [--rows 1000000]
 var command = args.FirstOrDefault() ?? "load";
 var rows = IntArg("--rows", 200_000);
 var runs = IntArg("--runs", 3);
 return command switch
 {
     "load" => await LoadBenchmark.RunAsync(rows, runs),
+    "extract" => await ExtractBenchmark.RunAsync(IntArg("--rows", 1_000_000)),
     _ => Usage(),
 };
 
@@ -18,6 +20,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N]");
     return 2;
 }

@@ -227,7 +227,8 @@ public static class PecDatabase
             await w.CompleteAsync(ct);
         }
 
-        await using var analyze = new NpgsqlCommand("ANALYZE " + string.Join(", ", PecSchema.Tables), connection);
+        // One ANALYZE per table: a list of tables in one ANALYZE needs PostgreSQL 11.
+        await using var analyze = new NpgsqlCommand(string.Concat(PecSchema.Tables.Select(t => "ANALYZE " + t + ";\n")), connection);
         await analyze.ExecuteNonQueryAsync(ct);
     }
 

@@ -34,6 +34,29 @@ public static class UploaderCommandLine
             return await new RunCommand(config, Console.Out).ExecuteAsync(ct);
         });
 
+        var sqlFile = new Option<string>("--sql-file") { Description = "File with the query to extract.", Required = true };
+        var output = new Option<string>("--out") { Description = "Where to write the gzip CSV.", Required = true };
+        var level = new Option<string?>("--level") { Description = "gzip level: fastest (default), optimal, smallest, none." };
+        var extract = new Command("extract", "Extract a query to a local gzip CSV, as 'run' would, without sending it.") { sqlFile, output, level };
+        extract.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                var config = UploaderConfig.Load(parse.GetValue(configPath)!);
+                return await ExtractCommand.ExecuteAsync(config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, ct);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.Config;
+            }
+            catch (Npgsql.NpgsqlException ex)
+            {
+                await Console.Error.WriteLineAsync($"Database error: {ex.Message}");
+                return ExitCodes.Database;
+            }
+        });
+
         var version = new Command("version", "Print the version.");
         version.SetAction(_ =>
         {
@@ -43,6 +66,7 @@ public static class UploaderCommandLine
         });
 
         root.Subcommands.Add(run);
+        root.Subcommands.Add(extract);
         root.Subcommands.Add(version);
         return root;
     }

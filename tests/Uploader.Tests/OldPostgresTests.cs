@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Ingest.Uploader.Extraction;
+using LocalInfra;
+using Npgsql;
+using SyntheticPec;
+using Xunit.Abstractions;
+
+namespace Ingest.Uploader.Tests;
+
+/// <summary>
+/// A synthetic PEC database on PostgreSQL 10, the oldest server available here (e-SUS PEC bundles 9.6), from the npm
+/// package that scripts/install-deps.sh installs (<see cref="PostgresServer.FindOldBinDirectory"/>).
+/// </summary>
+public sealed class OldPecDatabaseFixture : IAsyncLifetime
+{
+    public const int Citizens = 2_000;
+
+    private PostgresServer? _server;
+
+    public PostgresServer Server => _server ?? throw new InvalidOperationException("Not started.");
+
+    public string ReadOnlyConnectionString =>
+        Server.ConnectionString(PecDatabaseFixture.Database, PecDatabaseFixture.ReadOnlyRole, PecDatabaseFixture.ReadOnlyPassword);
+
+    public string SuperuserConnectionString => Server.ConnectionString(PecDatabaseFixture.Database);
+
+    /// <summary>How long starting the cluster and building the database took, for the test output.</summary>
+    public TimeSpan SetupTime { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var started = Stopwatch.StartNew();
+        _server = await PostgresServer.StartAsync(binDirectory: PostgresServer.FindOldBinDirectory());
+        await _server.CreateDatabaseAsync(PecDatabaseFixture.Database);
+        await using var connection = new NpgsqlConnection(SuperuserConnectionString);
+        await connection.OpenAsync();
+        await PecDatabase.CreateSchemaAsync(connection);
+        await PecDatabase.PopulateAsync(connection, new PecSeed(Citizens, 7, "2304400", "Fortaleza", DateOnly.FromDateTime(DateTime.Today)));
+        await PecDatabase.CreateReadOnlyRoleAsync(connection, PecDatabaseFixture.ReadOnlyRole, PecDatabaseFixture.ReadOnlyPassword);
+        SetupTime = started.Elapsed;
+    }
+
+    public async Task<T> ScalarAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(SuperuserConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper output) : IClassFixture<OldPecDatabaseFixture>
+{
+    private static async Task<string> ExtractAsync(string connectionString, string sql)
+    {
+        using var destination = new MemoryStream();
+        await new ListExtractor(connectionString, 60).ExtractAsync(sql, destination, CompressionLevel.Fastest, null, CancellationToken.None);
+        return Gzip.Decompress(destination.ToArray());
+    }
+
+    [Fact]
+    public async Task The_server_really_is_PostgreSQL_10()
+    {
+        Assert.Equal(10, db.Server.MajorVersion);
+        var version = await db.ScalarAsync<string>("SELECT version()");
+        Assert.StartsWith("PostgreSQL 10.", version, StringComparison.Ordinal);
+        var versionNum = int.Parse(await db.ScalarAsync<string>("SHOW server_version_num"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(versionNum, 100000, 109999);
+        output.WriteLine($"{version}; cluster + {OldPecDatabaseFixture.Citizens} citizens built in {db.SetupTime.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task The_extractor_session_is_the_read_only_role_on_PostgreSQL_10_in_a_read_only_transaction()
+    {
+        var csv = await ExtractAsync(
+            db.ReadOnlyConnectionString,
+            "SELECT current_user::text AS who, split_part(version(), ' ', 2) AS version, current_setting('transaction_read_only') AS read_only");
+
+        var rows = Csv.Parse(csv);
+        Assert.Equal(["who", "version", "read_only"], rows[0]);
+        Assert.Equal(PecDatabaseFixture.ReadOnlyRole, rows[1][0]);
+        Assert.StartsWith("10.", rows[1][1], StringComparison.Ordinal);
+        Assert.Equal("on", rows[1][2]);
+    }
+
+    [Fact]
+    public async Task Hipertensos_extracts_as_the_read_only_role_with_the_declared_header_and_every_row()
+    {
+        var sql = PecDatabaseFixture.HipertensosSql;
+        var started = Stopwatch.StartNew();
+
+        var rows = Csv.Parse(await ExtractAsync(db.ReadOnlyConnectionString, sql));
+
+        var columns = PecDatabaseFixture.HipertensosColumns();
+        Assert.Equal(columns, rows[0]);
+        Assert.All(rows, r => Assert.Equal(columns.Count, r.Length));
+        var expectedRows = await db.ScalarAsync<long>($"SELECT count(*) FROM (\n{sql}\n) q");
+        Assert.True(expectedRows > 50, $"the synthetic municipality should have plenty of hypertensive people, got {expectedRows}");
+        Assert.Equal(expectedRows, rows.Count - 1);
+        output.WriteLine($"{expectedRows} rows extracted in {started.ElapsedMilliseconds} ms");
+    }
+
+    [Fact]
+    public async Task Extraction_runs_read_only_so_a_data_modifying_statement_fails_even_for_the_superuser()
+    {
+        await using (var connection = new NpgsqlConnection(db.SuperuserConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE TABLE IF NOT EXISTS uploader_test_write (id integer)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var ex = await Assert.ThrowsAsync<PostgresException>(() =>
+            ExtractAsync(db.SuperuserConnectionString, "INSERT INTO uploader_test_write VALUES (1) RETURNING id"));
+
+        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, ex.SqlState);
+        Assert.Equal("25006", ex.SqlState);
+        Assert.Equal(0L, await db.ScalarAsync<long>("SELECT count(*) FROM uploader_test_write"));
+    }
+}

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Extraction;
+
+namespace Ingest.Uploader.Commands;
+
+/// <summary>
+/// Extracts one query to a local gzip file exactly as <c>run</c> would, without sending it: lets an IT person check
+/// a list against their database, and is what the extraction benchmark measures.
+/// </summary>
+public static class ExtractCommand
+{
+    public static CompressionLevel ParseLevel(string? level) => level?.ToLowerInvariant() switch
+    {
+        null or "fastest" => CompressionLevel.Fastest,
+        "optimal" => CompressionLevel.Optimal,
+        "smallest" => CompressionLevel.SmallestSize,
+        "none" => CompressionLevel.NoCompression,
+        _ => throw new ConfigException($"Unknown compression level '{level}': use fastest, optimal, smallest or none."),
+    };
+
+    public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, CancellationToken ct)
+    {
+        var sql = (await File.ReadAllTextAsync(sqlFile, ct)).Trim().TrimEnd(';');
+        var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);
+        var clock = Stopwatch.StartNew();
+        await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+        var result = await extractor.ExtractAsync(sql, file, level, null, ct);
+        var seconds = clock.Elapsed.TotalSeconds;
+        log.WriteLine(System.FormattableString.Invariant(
+            $"extracted {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV"));
+        return ExitCodes.Ok;
+    }
+}
