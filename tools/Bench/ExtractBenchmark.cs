@@ -60,7 +60,12 @@ public static partial class ExtractBenchmark
             })
             {
                 var output = Path.Combine(work, $"{level}-{Path.GetFileNameWithoutExtension(sql)}.csv.gz");
-                var sample = await TimeAsync("dotnet", [RepoPaths.UploaderDll, "extract", "--config", config, "--sql-file", sql, "--out", output, "--level", level]);
+                // UPLOADER_BIN: a published binary (e.g. the NativeAOT one) instead of the framework-dependent build.
+                var native = Environment.GetEnvironmentVariable("UPLOADER_BIN");
+                string[] extractArgs = ["extract", "--config", config, "--sql-file", sql, "--out", output, "--level", level];
+                var sample = native is { Length: > 0 }
+                    ? await TimeAsync(native, extractArgs)
+                    : await TimeAsync("dotnet", [RepoPaths.UploaderDll, .. extractArgs]);
                 results.Add((name, sample, new FileInfo(output).Length));
                 Console.WriteLine($"  {name,-40} {sample.Seconds,7:F2} s  peak RSS {sample.PeakRssKb / 1024.0,7:F1} MB  {new FileInfo(output).Length / 1e6,8:F1} MB");
             }
@@ -101,7 +106,7 @@ public static partial class ExtractBenchmark
         var copies = (int)Math.Ceiling(rows / (double)baseRows);
         var columns = string.Join(", ", list.Columns.Skip(1).Select(c => $"\"{c.Name}\""));
         await Central.ExecAsync(connection,
-            $"CREATE TABLE lista AS SELECT id_cidadao + k * 1000000000 AS id_cidadao, {columns} FROM base CROSS JOIN generate_series(0, {copies - 1}) k ORDER BY 1 LIMIT {rows}; ANALYZE lista");
+            $"CREATE TABLE lista AS SELECT id_cidadao + k::bigint * 1000000000 AS id_cidadao, {columns} FROM base CROSS JOIN generate_series(0, {copies - 1}) k ORDER BY 1 LIMIT {rows}; ANALYZE lista");
     }
 
     private static async Task<long> CsvBytesAsync(PostgresServer server, string work)

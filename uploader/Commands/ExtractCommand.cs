@@ -13,7 +13,8 @@ public static class ExtractCommand
 {
     public static CompressionLevel ParseLevel(string? level) => level?.ToLowerInvariant() switch
     {
-        null or "fastest" => CompressionLevel.Fastest,
+        null => RunCommand.DefaultCompression,
+        "fastest" => CompressionLevel.Fastest,
         "optimal" => CompressionLevel.Optimal,
         "smallest" => CompressionLevel.SmallestSize,
         "none" => CompressionLevel.NoCompression,

@@ -36,7 +36,7 @@ public static class UploaderCommandLine
 
         var sqlFile = new Option<string>("--sql-file") { Description = "File with the query to extract.", Required = true };
         var output = new Option<string>("--out") { Description = "Where to write the gzip CSV.", Required = true };
-        var level = new Option<string?>("--level") { Description = "gzip level: fastest (default), optimal, smallest, none." };
+        var level = new Option<string?>("--level") { Description = "gzip level: optimal (default), fastest, smallest, none." };
         var extract = new Command("extract", "Extract a query to a local gzip CSV, as 'run' would, without sending it.") { sqlFile, output, level };
         extract.SetAction(async (parse, ct) =>
         {
