@@ -58,6 +58,29 @@ public sealed class InfraFixture : IAsyncLifetime
         return site;
     }
 
+    public async Task<int> BlobCountAsync(string container)
+    {
+        var client = Blobs.GetBlobContainerClient(container);
+        if (!await client.ExistsAsync())
+        {
+            return 0;
+        }
+
+        var count = 0;
+        await foreach (var _ in client.GetBlobsAsync())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async Task<int> QueuedCountAsync(string queue)
+    {
+        var client = Queues.GetQueueClient(queue);
+        return await client.ExistsAsync() ? (await client.PeekMessagesAsync(32)).Value.Length : 0;
+    }
+
     public async Task DisposeAsync()
     {
         await Database.DisposeAsync();

@@ -2,11 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Ingest.Functions.Hosting;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Tests.Infrastructure;
-using LocalInfra;
-using Microsoft.AspNetCore.Builder;
 
 namespace Ingest.Functions.Tests.Ingest;
 
@@ -14,26 +11,20 @@ namespace Ingest.Functions.Tests.Ingest;
 [Collection(InfraCollection.Name)]
 public sealed class AdminApiTests(InfraFixture infra) : IAsyncLifetime
 {
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private InProcessApp _app = null!;
     private string _admin = null!;
     private string _siteToken = null!;
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        _app = FunctionsApp.Build([$"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}", "--LocalDispatcher:Enabled=false"]);
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(url) };
+        _app = await InProcessApp.StartAsync(infra);
         _admin = (await SiteTokens.IssueAdminAsync(infra.Database, "ops", CancellationToken.None)).Token;
         _siteToken = (await SiteTokens.IssueAsync(infra.Database, await infra.NewSiteAsync(), CancellationToken.None)).Token;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.DisposeAsync();
-    }
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    private HttpClient _http => _app.Http;
 
     private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? token, object? body = null)
     {

@@ -3,28 +3,16 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Ingest.Functions.Hosting;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Tests.Infrastructure;
-using LocalInfra;
-using Microsoft.AspNetCore.Builder;
 
 namespace Ingest.Functions.Tests.Ingest;
 
 [Collection(InfraCollection.Name)]
 public sealed class HeartbeatAndLimitTests(InfraFixture infra)
 {
-    private async Task<(WebApplication App, HttpClient Http)> StartAsync(params string[] extra)
-    {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        var app = FunctionsApp.Build(
-        [
-            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
-            "--LocalDispatcher:Enabled=false", $"--Ingest:Queue=q{Guid.NewGuid():N}"[..40], .. extra,
-        ]);
-        await app.StartAsync();
-        return (app, new HttpClient { BaseAddress = new Uri(url) });
-    }
+    private Task<InProcessApp> StartAsync(params string[] extra) =>
+        InProcessApp.StartAsync(infra, [$"--Ingest:Queue=q{Guid.NewGuid():N}"[..40], .. extra]);
 
     private async Task<(string Site, string Token)> SiteAsync()
     {
@@ -53,8 +41,8 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
     [Fact]
     public async Task A_valid_heartbeat_is_stored_for_its_site_with_the_measured_clock_skew()
     {
-        var (app, http) = await StartAsync();
-        await using var _ = app;
+        await using var app = await StartAsync();
+        var http = app.Http;
         var (site, token) = await SiteAsync();
 
         using var response = await http.SendAsync(Heartbeat(token, GoodHeartbeat));
@@ -88,8 +76,8 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
     [MemberData(nameof(BadHeartbeats))]
     public async Task Bad_heartbeats_are_refused_with_a_stable_code_and_not_stored(string json, HttpStatusCode status, string code)
     {
-        var (app, http) = await StartAsync();
-        await using var _ = app;
+        await using var app = await StartAsync();
+        var http = app.Http;
         var (site, token) = await SiteAsync();
 
         using var response = await http.SendAsync(Heartbeat(token, json));
@@ -105,8 +93,8 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
     [Fact]
     public async Task A_site_over_its_rate_gets_429_with_retry_after_and_other_sites_are_not_affected()
     {
-        var (app, http) = await StartAsync("--Ingest:PermitsPerMinutePerSite=3");
-        await using var _ = app;
+        await using var app = await StartAsync("--Ingest:PermitsPerMinutePerSite=3");
+        var http = app.Http;
         var (_, noisy) = await SiteAsync();
         var (_, quiet) = await SiteAsync();
 
@@ -128,8 +116,8 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
     [Fact]
     public async Task Uploads_beyond_the_concurrency_limit_get_429_while_the_running_one_completes()
     {
-        var (app, http) = await StartAsync("--Ingest:MaxConcurrentUploads=1");
-        await using var _ = app;
+        await using var app = await StartAsync("--Ingest:MaxConcurrentUploads=1");
+        var http = app.Http;
         var (_, token) = await SiteAsync();
         var body = Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,1"));
         var slow = new SlowContent(body);

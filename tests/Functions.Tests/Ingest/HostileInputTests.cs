@@ -3,11 +3,8 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Ingest.Contracts;
-using Ingest.Functions.Hosting;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Tests.Infrastructure;
-using LocalInfra;
-using Microsoft.AspNetCore.Builder;
 
 namespace Ingest.Functions.Tests.Ingest;
 
@@ -21,31 +18,22 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
     private const string List = "pacientes_teste";
     private static readonly DateTimeOffset Extracted = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
     private readonly string _container = "h" + Guid.NewGuid().ToString("N")[..12];
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private InProcessApp _app = null!;
     private string _site = null!;
     private string _token = null!;
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        _app = FunctionsApp.Build(
-        [
-            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
-            "--LocalDispatcher:Enabled=false", $"--Ingest:Queue=q{_container}", $"--Ingest:Container={_container}",
-            "--Ingest:MaxCompressedBytes=300000", "--Ingest:MaxDecompressedBytes=2000000", "--Ingest:PermitsPerMinutePerSite=1000",
-        ]);
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(url) };
+        _app = await InProcessApp.StartAsync(infra,
+            $"--Ingest:Queue=q{_container}", $"--Ingest:Container={_container}",
+            "--Ingest:MaxCompressedBytes=300000", "--Ingest:MaxDecompressedBytes=2000000", "--Ingest:PermitsPerMinutePerSite=1000");
         _site = await infra.NewSiteAsync();
         _token = (await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None)).Token;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.DisposeAsync();
-    }
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    private HttpClient _http => _app.Http;
 
     private static byte[] Good(string name = "Ana") => Csv.Gzip(Csv.Rows($"1,{name},1950-01-02,t,70.5"));
 
@@ -254,20 +242,5 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
     }
 
-    private async Task<int> BlobCountAsync()
-    {
-        var container = infra.Blobs.GetBlobContainerClient(_container);
-        if (!await container.ExistsAsync())
-        {
-            return 0;
-        }
-
-        var count = 0;
-        await foreach (var _ in container.GetBlobsAsync())
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private Task<int> BlobCountAsync() => infra.BlobCountAsync(_container);
 }

@@ -3,12 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ingest.Contracts;
-using Ingest.Functions.Hosting;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Ingest.Functions.Tests.Infrastructure;
-using LocalInfra;
-using Microsoft.AspNetCore.Builder;
 
 namespace Ingest.Functions.Tests.Ingest;
 
@@ -18,31 +15,20 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
 {
     private readonly string _queue = "q" + Guid.NewGuid().ToString("N")[..12];
     private readonly string _container = "c" + Guid.NewGuid().ToString("N")[..12];
-    private WebApplication _app = null!;
-    private HttpClient _http = null!;
+    private InProcessApp _app = null!;
     private string _site = null!;
     private string _token = null!;
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
-        _app = FunctionsApp.Build(
-        [
-            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
-            $"--Ingest:Queue={_queue}", $"--Ingest:Container={_container}", "--LocalDispatcher:Enabled=false",
-        ]);
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri(url) };
+        _app = await InProcessApp.StartAsync(infra, $"--Ingest:Queue={_queue}", $"--Ingest:Container={_container}");
         _site = await infra.NewSiteAsync();
         _token = (await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None)).Token;
     }
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public Task DisposeAsync() => _app.DisposeAsync().AsTask();
+
+    private HttpClient _http => _app.Http;
 
     private HttpRequestMessage Put(byte[] body, Guid? id = null, string list = "pacientes_teste", string? digest = null, string? token = null, Action<HttpRequestMessage>? tweak = null)
     {
@@ -59,28 +45,9 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
 
     private static byte[] GoodBody(string name = "Ana") => Csv.Gzip(Csv.Rows($"1,{name},1950-01-02,t,70.5"));
 
-    private async Task<int> QueuedMessagesAsync()
-    {
-        var queue = infra.Queues.GetQueueClient(_queue);
-        return await queue.ExistsAsync() ? (await queue.PeekMessagesAsync(32)).Value.Length : 0;
-    }
+    private Task<int> QueuedMessagesAsync() => infra.QueuedCountAsync(_queue);
 
-    private async Task<int> BlobsAsync()
-    {
-        var container = infra.Blobs.GetBlobContainerClient(_container);
-        if (!await container.ExistsAsync())
-        {
-            return 0;
-        }
-
-        var count = 0;
-        await foreach (var _ in container.GetBlobsAsync())
-        {
-            count++;
-        }
-
-        return count;
-    }
+    private Task<int> BlobsAsync() => infra.BlobCountAsync(_container);
 
     private static async Task AssertProblem(HttpResponseMessage response, HttpStatusCode status, string code)
     {

@@ -1,14 +1,11 @@
 using System.Net;
 using Dapper;
 using Ingest.Contracts;
-using Ingest.Functions.Hosting;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Loading;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Ingest.Functions.Tests.Infrastructure;
-using LocalInfra;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -59,17 +56,12 @@ public sealed class LoadCapTests(InfraFixture infra)
     {
         const int cap = 2;
         const int snapshots = 50;
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
         // The dispatcher may run 24 invocations at once on this "instance"; the database-side cap must still hold.
-        await using var app = FunctionsApp.Build(
-        [
-            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
+        await using var app = await InProcessApp.StartWithDispatcherAsync(infra,
             $"--Load:MaxConcurrentLoads={cap}", "--Load:DeferSeconds=0.2",
             "--AzureFunctionsJobHost:extensions:queues:batchSize=16", "--AzureFunctionsJobHost:extensions:queues:newBatchThreshold=8",
-            "--AzureFunctionsJobHost:extensions:queues:maxPollingInterval=00:00:00.200",
-        ]);
-        await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(url) };
+            "--AzureFunctionsJobHost:extensions:queues:maxPollingInterval=00:00:00.200");
+        var http = app.Http;
         var sites = new List<(string Site, string Token)>();
         // One site per snapshot: snapshots of one site may legitimately be skipped when a newer one lands first.
         for (var i = 0; i < snapshots; i++)
@@ -103,7 +95,7 @@ public sealed class LoadCapTests(InfraFixture infra)
         }
         while (rows.Count < snapshots || rows.Any(r => !SnapshotStatuses.IsFinal(r.Status)));
 
-        await app.StopAsync();
+        await app.App.StopAsync();
         Assert.All(rows, r => Assert.Equal(SnapshotStatuses.Loaded, r.Status));
         Assert.All(rows, r => Assert.Equal(1, r.Attempts)); // deferrals never counted as failed attempts
         var poison = infra.Queues.GetQueueClient("snapshot-loads-poison");
