@@ -144,6 +144,33 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_spooled_file_is_quarantined_counted_and_reported_and_older_ones_are_superseded()
+    {
+        var list = Path.Combine(SpoolRoot, Site, "hipertensos");
+        Directory.CreateDirectory(list);
+        var older = Path.Combine(list, $"{SnapshotIds.New(DateTimeOffset.UtcNow.AddDays(-2)):D}.csv.gz");
+        var damaged = Path.Combine(list, $"{SnapshotIds.New(DateTimeOffset.UtcNow.AddDays(-1)):D}.csv.gz");
+        await File.WriteAllBytesAsync(older, Gzip.Compress("old"));
+        var good = Gzip.Compress(new string('x', 10_000));
+        await File.WriteAllBytesAsync(damaged, good[..^6]); // cut short, as a crashed disk write would leave it
+        await using var backend = await StubBackend.StartAsync(Backend(PecDatabaseFixture.HipertensosCatalog(), Accept));
+
+        var (exit, log) = await RunAsync(Config(backend.Endpoint));
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        Assert.False(File.Exists(older)); // superseded by the newer spooled snapshot
+        Assert.Single(Directory.GetFiles(Path.Combine(SpoolRoot, "quarantine")), f => f.EndsWith(Path.GetFileName(damaged), StringComparison.Ordinal));
+        Assert.Contains("damaged", log, StringComparison.Ordinal);
+        var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(2, report.SpoolDropped); // one superseded + one quarantined, reported, never silent
+        Assert.Single(backend.Requests, r => r.Method == "PUT"); // only the fresh extraction was sent
+
+        var (_, _) = await RunAsync(Config(backend.Endpoint));
+        var second = JsonSerializer.Deserialize(backend.Requests.Last(r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(0, second.SpoolDropped); // counted once, then reset after the report got through
+    }
+
+    [Fact]
     public async Task A_rejected_snapshot_goes_to_quarantine_and_is_not_resent()
     {
         var catalog = PecDatabaseFixture.HipertensosCatalog();

@@ -10,10 +10,14 @@ public sealed class TempDirectory : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
-    /// <summary>Every file under the directory, as paths relative to it with '/' separators, sorted.</summary>
+    /// <summary>
+    /// Every file under the directory, as paths relative to it with '/' separators, sorted; the spool's own
+    /// bookkeeping (state.json) is left out: these tests are about snapshot files.
+    /// </summary>
     public IReadOnlyList<string> Files() =>
         [.. Directory.GetFiles(Path, "*", SearchOption.AllDirectories)
             .Select(f => System.IO.Path.GetRelativePath(Path, f).Replace('\\', '/'))
+            .Where(f => !f.EndsWith("/state.json", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 
     public void Dispose()

@@ -20,7 +20,9 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         var spool = new Spool(config.SpoolDirectory);
+        var state = SpoolState.Load(spool.Root);
         var quarantined = spool.QuarantinePartials();
+        state.Quarantined += quarantined;
         if (quarantined > 0)
         {
             Log($"moved {quarantined} interrupted spool file(s) to {spool.QuarantineDirectory}");
@@ -30,20 +32,40 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
         var worst = ExitCodes.Ok;
         foreach (var site in config.Sites)
         {
-            var siteResult = await RunSiteAsync(site, spool, backend, ct);
+            var siteResult = await RunSiteAsync(site, spool, state, backend, ct);
             worst = Worse(worst, siteResult);
-            await SendHeartbeatAsync(site, spool, backend, siteResult, quarantined, ct);
+            state.Save(spool.Root);
+            if (await SendHeartbeatAsync(site, spool, backend, siteResult, state, ct))
+            {
+                state = new SpoolState(); // reported: start counting again
+                state.Save(spool.Root);
+            }
         }
 
         Log(worst == ExitCodes.Ok ? "run finished: everything sent" : $"run finished with problems (exit code {worst})");
         return worst;
     }
 
-    private async Task<int> RunSiteAsync(SiteConfig site, Spool spool, BackendClient backend, CancellationToken ct)
+    private async Task<int> RunSiteAsync(SiteConfig site, Spool spool, SpoolState state, BackendClient backend, CancellationToken ct)
     {
         var result = ExitCodes.Ok;
+        var superseded = spool.DropSuperseded(site.Ibge);
+        state.Superseded += superseded;
+        if (superseded > 0)
+        {
+            Log($"site {site.Ibge}: dropped {superseded} older spooled snapshot(s); only the newest of each list is sent");
+        }
+
         foreach (var pending in spool.Pending(site.Ibge))
         {
+            if (!await Spool.IsIntactAsync(pending, ct))
+            {
+                spool.Quarantine(pending);
+                state.Quarantined++;
+                Log($"site {site.Ibge}: spooled snapshot {pending.SnapshotId} of {pending.List} is damaged; moved to {spool.QuarantineDirectory}");
+                continue;
+            }
+
             Log($"site {site.Ibge}: sending spooled snapshot {pending.SnapshotId} of {pending.List}");
             result = Worse(result, await SendAsync(site, spool, backend, pending, ct));
         }
@@ -76,6 +98,12 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
                 snapshot = await spool.WriteAsync(site.Ibge, list.Name, snapshotId, async file =>
                     extracted = await extractor.ExtractAsync(list.Sql, file, DefaultCompression, null, ct));
                 Log($"site {site.Ibge}: extracted {list.Name} v{list.Version}: {extracted!.CompressedBytes} bytes compressed in {extracted.Elapsed.TotalSeconds:F1}s");
+                var overCap = spool.EnforceCap(config.SpoolMaxBytes, snapshot);
+                state.OverCap += overCap;
+                if (overCap > 0)
+                {
+                    Log($"site {site.Ibge}: spool over {config.SpoolMaxBytes} bytes; dropped the {overCap} oldest pending snapshot(s)");
+                }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
             {
@@ -113,7 +141,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
     }
 
     /// <summary>After each site's run: outcome, error category and spool state, so silent failures are visible centrally.</summary>
-    private async Task SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, int dropped, CancellationToken ct)
+    private async Task<bool> SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, SpoolState state, CancellationToken ct)
     {
         var heartbeat = new HeartbeatDto(
             Kind: "run",
@@ -125,12 +153,15 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
             LastRunAt: DateTimeOffset.UtcNow,
             DatabaseReachable: result != ExitCodes.Database,
             SpoolDepth: spool.Pending(site.Ibge).Count,
-            SpoolDropped: dropped,
+            SpoolDropped: state.Dropped,
             DiskFreeBytes: FreeBytes(spool.Root));
-        if (!await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
+        if (await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
         {
-            Log($"site {site.Ibge}: heartbeat not delivered (the backend is unreachable or refused it)");
+            return true;
         }
+
+        Log($"site {site.Ibge}: heartbeat not delivered (the backend is unreachable or refused it)");
+        return false;
     }
 
     public static string? ErrorCategory(int exitCode) => exitCode switch

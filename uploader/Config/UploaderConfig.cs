@@ -17,6 +17,9 @@ public sealed class UploaderConfig
 
     public string SpoolDirectory { get; set; } = DefaultPaths.SpoolDirectory;
 
+    /// <summary>Disk the spool may use; past it the oldest pending snapshots are dropped (counted and reported).</summary>
+    public long SpoolMaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
     public UploadConfig Upload { get; set; } = new();
 
     public static UploaderConfig Load(string path)

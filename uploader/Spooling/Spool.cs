@@ -85,6 +85,84 @@ public sealed class Spool(string root)
 
     public static void Delete(SpooledSnapshot snapshot) => File.Delete(snapshot.Path);
 
+    /// <summary>Only the newest snapshot of each list matters: older pending ones are deleted. Returns how many.</summary>
+    public int DropSuperseded(string site)
+    {
+        var dropped = 0;
+        foreach (var older in Pending(site).GroupBy(s => s.List).SelectMany(g => g.OrderByDescending(s => s.ExtractedAt).Skip(1)))
+        {
+            Delete(older);
+            dropped++;
+        }
+
+        return dropped;
+    }
+
+    /// <summary>
+    /// Keeps the spool under <paramref name="maxBytes"/> by deleting the oldest pending snapshots, never
+    /// <paramref name="keep"/> (the one just written). Returns how many were deleted.
+    /// </summary>
+    public int EnforceCap(long maxBytes, SpooledSnapshot? keep)
+    {
+        if (!Directory.Exists(root))
+        {
+            return 0;
+        }
+
+        var files = Directory.GetDirectories(root)
+            .Where(d => !d.StartsWith(QuarantineDirectory, StringComparison.Ordinal))
+            .SelectMany(d => Pending(Path.GetFileName(d)))
+            .OrderBy(s => s.ExtractedAt)
+            .ToList();
+        var total = files.Sum(f => new FileInfo(f.Path).Length);
+        var dropped = 0;
+        foreach (var file in files.Where(f => f.Path != keep?.Path))
+        {
+            if (total <= maxBytes)
+            {
+                break;
+            }
+
+            total -= new FileInfo(file.Path).Length;
+            Delete(file);
+            dropped++;
+        }
+
+        return dropped;
+    }
+
+    /// <summary>A complete gzip whose trailer matches its content; false for a damaged or truncated file.</summary>
+    public static async Task<bool> IsIntactAsync(SpooledSnapshot snapshot, CancellationToken ct)
+    {
+        try
+        {
+            await using var file = File.OpenRead(snapshot.Path);
+            await using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true);
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int read;
+            while ((read = await gzip.ReadAsync(buffer, ct)) > 0)
+            {
+                total += read;
+            }
+
+            // GZipStream ends quietly on truncation; the trailer's ISIZE must match what was decompressed.
+            if (file.Length < 18 || total == 0)
+            {
+                return false;
+            }
+
+            file.Seek(-4, SeekOrigin.End);
+            var trailer = new byte[4];
+            await file.ReadExactlyAsync(trailer, ct);
+            return BitConverter.ToUInt32(trailer) == (uint)(total & 0xFFFFFFFF);
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
+    }
+
     public void Quarantine(SpooledSnapshot snapshot) => MoveToQuarantine(snapshot.Path);
 
     private void MoveToQuarantine(string path)
