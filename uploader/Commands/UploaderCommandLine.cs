@@ -57,6 +57,24 @@ public static class UploaderCommandLine
             }
         });
 
+        var doctor = new Command("doctor", "Check everything a run needs and say how to fix what is wrong; reports to the backend.");
+        doctor.SetAction(async (parse, ct) =>
+        {
+            UploaderConfig config;
+            try
+            {
+                config = UploaderConfig.Load(parse.GetValue(configPath)!);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Out.WriteLineAsync($"[FAIL] config           {ex.Message}");
+                return ExitCodes.Config;
+            }
+
+            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Crontab.Read).ExecuteAsync(ct);
+            return exitCode;
+        });
+
         var version = new Command("version", "Print the version.");
         version.SetAction(_ =>
         {
@@ -67,6 +85,7 @@ public static class UploaderCommandLine
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(extract);
+        root.Subcommands.Add(doctor);
         root.Subcommands.Add(version);
         return root;
     }

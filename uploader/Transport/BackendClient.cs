@@ -46,11 +46,14 @@ public sealed class BackendClient : IDisposable
         _pipeline = BuildPipeline(upload);
     }
 
-    public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(UploadConfig upload) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage>()
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+    public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(UploadConfig upload)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>();
+        if (upload.MaxAttempts > 1) // Polly refuses a retry strategy with zero retries; one attempt means no retry at all
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(0, upload.MaxAttempts - 1),
+                MaxRetryAttempts = upload.MaxAttempts - 1,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 Delay = TimeSpan.FromSeconds(upload.FirstRetryDelaySeconds),
@@ -66,9 +69,11 @@ public sealed class BackendClient : IDisposable
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
-            .AddTimeout(TimeSpan.FromSeconds(upload.AttemptTimeoutSeconds))
-            .Build();
+            });
+        }
+
+        return builder.AddTimeout(TimeSpan.FromSeconds(upload.AttemptTimeoutSeconds)).Build();
+    }
 
     /// <summary>The server's Retry-After (seconds or date), capped; null lets the back-off decide.</summary>
     private static TimeSpan? RetryAfter(HttpResponseMessage? response)
@@ -165,6 +170,30 @@ public sealed class BackendClient : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
             return false;
+        }
+    }
+
+    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error);
+
+    /// <summary>GET /api/v1/health once (no retries): reachability through DNS, TLS and any proxy, and the server's clock.</summary>
+    public async Task<Probe> ProbeAsync(CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(20));
+            using var response = await _http.GetAsync(new Uri("api/v1/health", UriKind.Relative), timeout.Token);
+            return response.IsSuccessStatusCode
+                ? new Probe(response.StatusCode, response.Headers.Date, null)
+                : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}");
+        }
+        catch (HttpRequestException ex)
+        {
+            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? "TLS handshake failed" : ex.Message);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Probe(null, null, "no answer within 20 s");
         }
     }
 

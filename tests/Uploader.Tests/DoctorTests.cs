@@ -1,0 +1,109 @@
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Uploader.Commands;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Scheduling;
+using LocalInfra;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingest.Uploader.Tests;
+
+/// <summary>doctor against a real PEC-shaped PostgreSQL and a real HTTP backend stub.</summary>
+[Collection(PecDatabaseCollection.Name)]
+public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private UploaderConfig Config(Uri endpoint, string? connection = null) => new()
+    {
+        Endpoint = endpoint.ToString(),
+        Sites = [new SiteConfig { Ibge = "2304400", Token = "pec_doctor" }],
+        Database = new DatabaseConfig { ConnectionString = connection ?? db.ReadOnlyConnectionString },
+        SpoolDirectory = _dir.Combine("spool"),
+    };
+
+    private static Task<StubBackend> Backend(bool tokenAccepted = true) => StubBackend.StartAsync(async (context, request) =>
+    {
+        switch (request.Path)
+        {
+            case "/api/v1/health":
+                await context.Response.WriteAsync("{\"status\":\"ok\"}");
+                break;
+            case "/api/v1/lists" when tokenAccepted:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(PecDatabaseFixture.HipertensosCatalog(), ContractsJsonContext.Default.ListCatalogDto));
+                break;
+            case "/api/v1/heartbeats":
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            default:
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                break;
+        }
+    });
+
+    private static string Registered => $"7 3 * * * /usr/local/bin/uploader run --config /etc/pec-uploader/config.json {ScheduleDefinitions.CronMarker}\n";
+
+    [Fact]
+    public async Task A_healthy_install_passes_every_check_and_reports_it()
+    {
+        await using var backend = await Backend();
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, output.ToString());
+        Assert.DoesNotContain(checks, c => c.Outcome == DoctorOutcome.Fail);
+        Assert.Contains(checks, c => c is { Name: "list-tables", Outcome: DoctorOutcome.Pass });
+        Assert.Contains(checks, c => c is { Name: "clock", Outcome: DoctorOutcome.Pass });
+        Assert.Contains(checks, c => c is { Name: "database-rights", Outcome: DoctorOutcome.Pass });
+        var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(("doctor", "ok"), (report.Kind, report.Outcome));
+        Assert.Contains(report.Checks!, c => c is { Name: "database", Ok: true });
+    }
+
+    [Fact]
+    public async Task A_database_that_is_down_is_named_with_a_fix_and_a_database_exit_code()
+    {
+        await using var backend = await Backend();
+        using var output = new StringWriter();
+        var down = $"Host=127.0.0.1;Port={FreePort.Next()};Database=esus;Username=esus_leitura;Password=x";
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint, down), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Database, exit);
+        var database = Assert.Single(checks, c => c.Name == "database");
+        Assert.Equal((DoctorOutcome.Fail, "database-down"), (database.Outcome, database.Code));
+        Assert.Contains("[FAIL] database", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("fix: Is the PEC database running?", output.ToString(), StringComparison.Ordinal);
+        var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(("failed", "database-down", false), (report.Outcome, report.ErrorCode, report.DatabaseReachable));
+    }
+
+    [Fact]
+    public async Task A_refused_token_and_a_missing_schedule_are_failures_and_a_superuser_is_flagged()
+    {
+        await using var backend = await Backend(tokenAccepted: false);
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint, db.SuperuserConnectionString), output, () => string.Empty).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Token, exit);
+        Assert.Equal(DoctorOutcome.Fail, Assert.Single(checks, c => c.Name == "token").Outcome);
+        Assert.Equal(DoctorOutcome.Fail, Assert.Single(checks, c => c.Name == "schedule").Outcome);
+        Assert.Equal((DoctorOutcome.Warn, "superuser"), (Assert.Single(checks, c => c.Name == "database-rights").Outcome, checks.Single(c => c.Name == "database-rights").Code));
+    }
+
+    [Fact]
+    public async Task An_unreachable_backend_is_a_network_failure()
+    {
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(new Uri($"http://127.0.0.1:{FreePort.Next()}/")), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Network, exit);
+        Assert.Equal(("backend", DoctorOutcome.Fail), (checks.First(c => c.Outcome == DoctorOutcome.Fail).Name, DoctorOutcome.Fail));
+    }
+}
