@@ -13,7 +13,8 @@ public sealed record ListDefinitionDto(
 
 public sealed record ListColumnDto(string Name, string Type);
 
-public sealed record ListCatalogDto(IReadOnlyList<ListDefinitionDto> Lists);
+/// <summary>The lists a site must send; <c>Site</c> is the IBGE code the token belongs to (install learns it here).</summary>
+public sealed record ListCatalogDto(IReadOnlyList<ListDefinitionDto> Lists, string? Site = null);
 
 /// <summary>Snapshot status (GET /api/v1/snapshots/{id}).</summary>
 public sealed record SnapshotStatusDto(

@@ -121,7 +121,7 @@ public static class FunctionsApp
             .Accepts<HeartbeatDto>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(429);
-        v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, catalog))
+        v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, context.User.Site(), catalog))
             .WithName("GetListDefinitions")
             .Produces<ListCatalogDto>();
 

@@ -37,10 +37,10 @@ public static class ReadEndpoints
         return TypedResults.Ok(row.ToDto());
     }
 
-    public static async Task<IResult> ListDefinitionsAsync(HttpContext context, ListCatalog catalog)
+    public static async Task<IResult> ListDefinitionsAsync(HttpContext context, string site, ListCatalog catalog)
     {
         var active = await catalog.GetActiveAsync(context.RequestAborted);
-        var body = new ListCatalogDto(active.Values.OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => l.ToDto()).ToList());
+        var body = new ListCatalogDto(active.Values.OrderBy(l => l.Name, StringComparer.Ordinal).Select(l => l.ToDto()).ToList(), site);
         var json = JsonSerializer.SerializeToUtf8Bytes(body, ContractsJsonContext.Default.ListCatalogDto);
         var etag = $"\"{Convert.ToHexStringLower(SHA256.HashData(json))[..32]}\"";
         context.Response.Headers.ETag = etag;

@@ -75,6 +75,47 @@ public static class UploaderCommandLine
             return exitCode;
         });
 
+        var endpoint = new Option<string>("--endpoint") { Description = "The backend's address (https://…).", Required = true };
+        var token = new Option<string>("--token") { Description = "This site's token (from the operator).", Required = true };
+        var db = new Option<string?>("--db") { Description = "PEC database connection string (default: found from the PEC install)." };
+        var spoolDir = new Option<string?>("--spool") { Description = "Spool folder (default: the system's spool location)." };
+        var windowStart = new Option<string?>("--window-start") { Description = "Start of the daily window, HH:mm (default 01:00)." };
+        var windowHours = new Option<double>("--window-hours") { Description = "Length of the daily window in hours (default 5).", DefaultValueFactory = _ => 5 };
+        var install = new Command("install", "Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.")
+        {
+            endpoint, token, db, spoolDir, windowStart, windowHours,
+        };
+        install.SetAction(async (parse, ct) =>
+        {
+            var options = new InstallOptions(
+                parse.GetValue(endpoint)!, parse.GetValue(token)!, parse.GetValue(configPath)!, parse.GetValue(db), parse.GetValue(spoolDir),
+                parse.GetValue(windowStart) is { } start ? TimeOnly.ParseExact(start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture) : null,
+                parse.GetValue(windowHours));
+            return await new InstallCommand(options, Console.Out, new CronScheduler()).ExecuteAsync(ct);
+        });
+
+        var purge = new Option<bool>("--purge") { Description = "Also delete the config and the spool." };
+        var uninstall = new Command("uninstall", "Remove the daily run (and, with --purge, the config and spool).") { purge };
+        uninstall.SetAction(parse =>
+        {
+            new CronScheduler().Unregister();
+            Console.WriteLine("Daily run removed.");
+            if (parse.GetValue(purge))
+            {
+                var path = parse.GetValue(configPath)!;
+                var spool = File.Exists(path) ? UploaderConfig.Load(path).SpoolDirectory : null;
+                File.Delete(path);
+                if (spool is not null && Directory.Exists(spool))
+                {
+                    Directory.Delete(spool, recursive: true);
+                }
+
+                Console.WriteLine("Config and spool deleted.");
+            }
+
+            return ExitCodes.Ok;
+        });
+
         var version = new Command("version", "Print the version.");
         version.SetAction(_ =>
         {
@@ -86,6 +127,8 @@ public static class UploaderCommandLine
         root.Subcommands.Add(run);
         root.Subcommands.Add(extract);
         root.Subcommands.Add(doctor);
+        root.Subcommands.Add(install);
+        root.Subcommands.Add(uninstall);
         root.Subcommands.Add(version);
         return root;
     }
