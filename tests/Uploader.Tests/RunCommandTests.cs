@@ -93,16 +93,23 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
             Assert.Equal(("failed", "network", 1, true), (failedReport.Outcome, failedReport.ErrorCode, failedReport.SpoolDepth, failedReport.DatabaseReachable));
         }
 
-        // Run 2: nothing listens at all. The snapshot is kept, untouched.
+        // Run 2: nothing listens at all. The first snapshot is kept, untouched, and the day's extraction still happens
+        // with the list definitions cached by run 1: it waits in the spool too.
         var downEndpoint = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
         await BackendClientTests.AssertNothingListensAsync(downEndpoint.Port);
-        var (downExit, _) = await RunAsync(Config(downEndpoint));
+        var (downExit, downLog) = await RunAsync(Config(downEndpoint));
 
         Assert.Equal(ExitCodes.Network, downExit);
-        Assert.Equal([$"spool/{Site}/hipertensos/{spooledId:D}.csv.gz"], _dir.Files());
+        Assert.Contains("using the list definitions cached", downLog, StringComparison.Ordinal);
+        Assert.Equal(2, _dir.Files().Count);
         Assert.Equal(spooledBytes, await File.ReadAllBytesAsync(spooledFile));
+        var offline = new Spool(SpoolRoot).Pending(Site).Single(p => p.SnapshotId != spooledId);
+        var offlineBytes = await File.ReadAllBytesAsync(offline.Path);
 
-        // Run 3: the backend is back. The spooled snapshot goes first, then a fresh extraction; the spool ends empty.
+        // Run 3: the backend is back. Only the newest spooled snapshot of the list matters: the older one is dropped
+        // (counted), the newest goes first, then a fresh extraction; the spool ends empty.
+        spooledId = offline.SnapshotId;
+        spooledBytes = offlineBytes;
         await using var healthy = await StubBackend.StartAsync(Backend(catalog, Accept));
         var (okExit, okLog) = await RunAsync(Config(healthy.Endpoint));
 
@@ -112,7 +119,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         Assert.Equal(["PUT", "GET", "PUT"], requests.Select(r => r.Method));
         var heartbeat = Assert.Single(healthy.Requests, r => r.Path == "/api/v1/heartbeats");
         var report = JsonSerializer.Deserialize(heartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
-        Assert.Equal(("run", "ok", 0), (report.Kind, report.Outcome, report.SpoolDepth));
+        Assert.Equal(("run", "ok", 0, 1), (report.Kind, report.Outcome, report.SpoolDepth, report.SpoolDropped));
         Assert.Null(report.ErrorCode);
         Assert.Equal(spooledId, SnapshotIdOf(requests[0]));
         Assert.Equal(spooledBytes, requests[0].Body);

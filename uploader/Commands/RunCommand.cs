@@ -70,10 +70,16 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
             result = Worse(result, await SendAsync(site, spool, backend, pending, ct));
         }
 
+        var cached = ListCache.Load(spool.Root, site.Ibge);
         ListCatalogDto catalog;
         try
         {
-            catalog = await backend.GetListsAsync(site.Token, ct);
+            var (fresh, etag) = await backend.GetListsAsync(site.Token, cached?.ETag, ct);
+            catalog = fresh ?? cached!.Catalog;
+            if (fresh is not null)
+            {
+                new ListCache(etag, DateTimeOffset.UtcNow, fresh).Save(spool.Root, site.Ibge);
+            }
         }
         catch (BackendAuthException)
         {
@@ -82,8 +88,16 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
         {
-            Log($"site {site.Ibge}: backend unreachable ({ex.Message}). Check the network/proxy; the next run will try again.");
-            return ExitCodes.Network;
+            if (cached is null)
+            {
+                Log($"site {site.Ibge}: backend unreachable ({ex.Message}) and no list definitions cached yet. Check the network/proxy; the next run will try again.");
+                return ExitCodes.Network;
+            }
+
+            // Offline: extract with the last definitions so today's data waits in the spool for the network.
+            Log($"site {site.Ibge}: backend unreachable ({ex.Message}); using the list definitions cached at {cached.FetchedAt:yyyy-MM-dd HH:mm}");
+            catalog = cached.Catalog;
+            result = ExitCodes.Network;
         }
 
         var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);

@@ -83,12 +83,21 @@ public sealed class BackendClient : IDisposable
         return delay is { } d && d > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(d.Ticks, TimeSpan.FromMinutes(10).Ticks)) : null;
     }
 
-    public async Task<ListCatalogDto> GetListsAsync(string token, CancellationToken ct)
+    public async Task<ListCatalogDto> GetListsAsync(string token, CancellationToken ct) =>
+        (await GetListsAsync(token, null, ct)).Catalog!;
+
+    /// <summary>The list definitions; with <paramref name="etag"/>, Catalog is null when they did not change (304).</summary>
+    public async Task<(ListCatalogDto? Catalog, string? ETag)> GetListsAsync(string token, string? etag, CancellationToken ct)
     {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/lists");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (etag is not null)
+            {
+                request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+            }
+
             return await _http.SendAsync(request, attemptCt);
         }, ct);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
@@ -96,9 +105,14 @@ public sealed class BackendClient : IDisposable
             throw new BackendAuthException();
         }
 
+        if (response.StatusCode == HttpStatusCode.NotModified && etag is not null)
+        {
+            return (null, etag);
+        }
+
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ListCatalogDto, ct)
-            ?? new ListCatalogDto([]);
+        var catalog = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ListCatalogDto, ct) ?? new ListCatalogDto([]);
+        return (catalog, response.Headers.ETag?.ToString());
     }
 
     /// <summary>PUTs a spooled snapshot (re-opened for every attempt), with its digest and extraction time.</summary>
