@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using LocalInfra;
+
+namespace EndToEnd.Tests;
+
+/// <summary>The real uploader process killed in the middle of an extraction: the next run is clean and delivers.</summary>
+public sealed class UploaderFaultTests
+{
+    [Fact]
+    public async Task Killed_during_extraction_the_next_run_quarantines_the_partial_file_and_delivers()
+    {
+        await using var pipeline = await LocalPipeline.StartAsync();
+        var site = await pipeline.AddMunicipalityAsync("3106200", "Belo Horizonte (teste)", 30_000, seed: 4);
+
+        using (var run = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { RepoPaths.UploaderDll, "run", "--config", site.ConfigPath }, RedirectStandardOutput = true })!)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!PartialFiles(site).Any())
+            {
+                Assert.True(DateTime.UtcNow < deadline && !run.HasExited, "the extraction never started writing");
+                await Task.Delay(5);
+            }
+
+            run.Kill(entireProcessTree: true); // the machine lost power, or someone closed the window
+            await run.WaitForExitAsync();
+        }
+
+        Assert.NotEmpty(PartialFiles(site));
+        Assert.Empty(await pipeline.SnapshotsAsync()); // nothing half-sent
+
+        var again = await pipeline.RunUploaderAsync(site);
+
+        Assert.True(again.ExitCode == 0, again.Combined);
+        Assert.Contains("interrupted spool file", again.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(PartialFiles(site), f => !f.Contains("quarantine", StringComparison.Ordinal));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(site.SpoolDirectory, "quarantine")));
+        Assert.Equal("loaded", Assert.Single(await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1))).Status);
+        Assert.True((await pipeline.CompareAsync(site, "hipertensos")).Equal);
+    }
+
+    private static IEnumerable<string> PartialFiles(Municipality site) =>
+        Directory.Exists(site.SpoolDirectory) ? Directory.GetFiles(site.SpoolDirectory, "*.partial", SearchOption.AllDirectories) : [];
+}
