@@ -42,9 +42,11 @@ public sealed class PipelineTests(PipelineFixture fixture) : IClassFixture<Pipel
         {
             Assert.True(run.ExitCode == 0, run.Combined);
             Assert.Contains("accepted", run.StandardOutput, StringComparison.Ordinal);
+            // No snapshot left behind (the spool's own state.json and cached list definitions stay, by design).
             Assert.Empty(Directory.Exists(site.SpoolDirectory)
-                ? Directory.GetFiles(site.SpoolDirectory, "*", SearchOption.AllDirectories)
+                ? Directory.GetFiles(site.SpoolDirectory, "*.csv.gz*", SearchOption.AllDirectories)
                 : []);
+            Assert.True(File.Exists(Path.Combine(site.SpoolDirectory, $"lists-{site.Ibge}.json")));
         }
     }
 
