@@ -12,12 +12,12 @@ public sealed class TempDirectory : IDisposable
 
     /// <summary>
     /// Every file under the directory, as paths relative to it with '/' separators, sorted; the spool's own
-    /// bookkeeping (state.json, the cached list definitions) is left out: these tests are about snapshot files.
+    /// bookkeeping (state, cached list definitions, sent log) is left out: these tests are about snapshot files.
     /// </summary>
     public IReadOnlyList<string> Files() =>
         [.. Directory.GetFiles(Path, "*", SearchOption.AllDirectories)
             .Select(f => System.IO.Path.GetRelativePath(Path, f).Replace('\\', '/'))
-            .Where(f => !f.EndsWith("/state.json", StringComparison.Ordinal) && !System.IO.Path.GetFileName(f).StartsWith("lists-", StringComparison.Ordinal))
+            .Where(f => f.Contains(".csv.gz", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 
     public void Dispose()

@@ -143,6 +143,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             sites = new[] { new { ibge = m.Ibge, token = m.Token } },
             database = new { connectionString = m.SourceConnection, statementTimeoutSeconds = 600 },
             spoolDirectory = m.SpoolDirectory,
+            logDirectory = Path.Combine(Path.GetDirectoryName(m.SpoolDirectory)!, "logs"),
             upload = new { maxAttempts = _options.UploadMaxAttempts, firstRetryDelaySeconds = _options.UploadFirstRetryDelaySeconds, attemptTimeoutSeconds = 120 },
         };
         File.WriteAllText(m.ConfigPath, JsonSerializer.Serialize(config, Indented));

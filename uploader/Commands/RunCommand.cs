@@ -139,6 +139,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log)
         {
             case UploadOutcome.Accepted:
                 Spool.Delete(snapshot);
+                SentLog.Append(spool.Root, new SentSnapshot(site.Ibge, snapshot.List, snapshot.SnapshotId, DateTimeOffset.UtcNow));
                 Log($"site {site.Ibge}: {snapshot.List} snapshot {snapshot.SnapshotId} accepted");
                 return ExitCodes.Ok;
             case UploadOutcome.Unauthorized:

@@ -31,7 +31,8 @@ public static class UploaderCommandLine
                 return ExitCodes.Config;
             }
 
-            return await new RunCommand(config, Console.Out).ExecuteAsync(ct);
+            using var log = new Spooling.RunLog(Console.Out, config.LogDirectory);
+            return await new RunCommand(config, log).ExecuteAsync(ct);
         });
 
         var sqlFile = new Option<string>("--sql-file") { Description = "File with the query to extract.", Required = true };
@@ -116,6 +117,20 @@ public static class UploaderCommandLine
             return ExitCodes.Ok;
         });
 
+        var status = new Command("status", "The last runs and what the backend says of each snapshot sent.");
+        status.SetAction(async (parse, ct) =>
+        {
+            try
+            {
+                return await new StatusCommand(UploaderConfig.Load(parse.GetValue(configPath)!), Console.Out).ExecuteAsync(ct);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.Config;
+            }
+        });
+
         var version = new Command("version", "Print the version.");
         version.SetAction(_ =>
         {
@@ -128,6 +143,7 @@ public static class UploaderCommandLine
         root.Subcommands.Add(extract);
         root.Subcommands.Add(doctor);
         root.Subcommands.Add(install);
+        root.Subcommands.Add(status);
         root.Subcommands.Add(uninstall);
         root.Subcommands.Add(version);
         return root;

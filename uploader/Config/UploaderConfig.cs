@@ -17,6 +17,8 @@ public sealed class UploaderConfig
 
     public string SpoolDirectory { get; set; } = DefaultPaths.SpoolDirectory;
 
+    public string LogDirectory { get; set; } = DefaultPaths.LogDirectory;
+
     /// <summary>Disk the spool may use; past it the oldest pending snapshots are dropped (counted and reported).</summary>
     public long SpoolMaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
@@ -97,6 +99,10 @@ public static class DefaultPaths
     public static string ConfigFile => OperatingSystem.IsWindows()
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "config.json")
         : "/etc/pec-uploader/config.json";
+
+    public static string LogDirectory => OperatingSystem.IsWindows()
+        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "logs")
+        : "/var/log/pec-uploader";
 
     public static string SpoolDirectory => OperatingSystem.IsWindows()
         ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "spool")

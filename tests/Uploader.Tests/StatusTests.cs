@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Uploader.Commands;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Spooling;
+using Microsoft.AspNetCore.Http;
+
+namespace Ingest.Uploader.Tests;
+
+public sealed class StatusTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public async Task Status_shows_the_last_runs_and_the_backend_outcome_of_each_snapshot_sent()
+    {
+        var loaded = Guid.CreateVersion7();
+        var rejected = Guid.CreateVersion7();
+        await using var backend = await StubBackend.StartAsync(async (context, request) =>
+        {
+            SnapshotStatusDto? dto = request.Path.EndsWith(loaded.ToString(), StringComparison.Ordinal)
+                ? new(loaded, "2611606", "hipertensos", "loaded", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, new SnapshotRowCounts(5, 1, 0, 20), null, null)
+                : request.Path.EndsWith(rejected.ToString(), StringComparison.Ordinal)
+                    ? new(rejected, "2611606", "hipertensos", "rejected", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, null, "bad-data", "invalid input at CSV line 3, column id.")
+                    : null;
+            if (dto is null || request.Header("Authorization") != "Bearer pec_status")
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(dto, ContractsJsonContext.Default.SnapshotStatusDto));
+        });
+        var config = new UploaderConfig
+        {
+            Endpoint = backend.Endpoint.ToString(),
+            Sites = [new SiteConfig { Ibge = "2611606", Token = "pec_status" }],
+            SpoolDirectory = _dir.Combine("spool"),
+            LogDirectory = _dir.Combine("logs"),
+        };
+        using (var log = new RunLog(TextWriter.Null, config.LogDirectory))
+        {
+            log.WriteLine("2026-11-23 03:07:00 run finished: everything sent");
+            log.WriteLine("2026-11-24 03:07:00 run finished with problems (exit code 3)");
+        }
+
+        SentLog.Append(config.SpoolDirectory, new SentSnapshot("2611606", "hipertensos", rejected, DateTimeOffset.UtcNow.AddDays(-1)));
+        SentLog.Append(config.SpoolDirectory, new SentSnapshot("2611606", "hipertensos", loaded, DateTimeOffset.UtcNow));
+        using var output = new StringWriter();
+
+        Assert.Equal(ExitCodes.Ok, await new StatusCommand(config, output).ExecuteAsync(CancellationToken.None));
+
+        var text = output.ToString();
+        Assert.Contains("run finished with problems (exit code 3)", text, StringComparison.Ordinal);
+        Assert.Contains("loaded: 5 new, 1 changed, 0 removed, 20 unchanged", text, StringComparison.Ordinal);
+        Assert.Contains("rejected: invalid input at CSV line 3, column id.", text, StringComparison.Ordinal);
+        Assert.True(text.IndexOf(loaded.ToString(), StringComparison.Ordinal) < text.IndexOf(rejected.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_log_file_rotates_past_its_size_and_keeps_a_bounded_history()
+    {
+        var directory = _dir.Combine("logs");
+        Directory.CreateDirectory(directory);
+        for (var round = 0; round < RunLog.Keep + 2; round++)
+        {
+            File.AppendAllText(RunLog.FileIn(directory), new string('x', (int)RunLog.MaxBytes));
+            using var log = new RunLog(TextWriter.Null, directory);
+            log.WriteLine($"round {round}");
+        }
+
+        var files = Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["uploader.log", "uploader.log.1", "uploader.log.2", "uploader.log.3", "uploader.log.4"], files);
+        Assert.EndsWith($"round {RunLog.Keep + 1}\n", File.ReadAllText(RunLog.FileIn(directory)), StringComparison.Ordinal);
+    }
+}

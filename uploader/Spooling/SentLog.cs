@@ -1,0 +1,40 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Uploader.Spooling;
+
+/// <summary>The last snapshots the backend accepted (for <c>status</c>): ids only, the newest 50.</summary>
+public sealed record SentSnapshot(string Site, string List, Guid SnapshotId, DateTimeOffset SentAt);
+
+public static class SentLog
+{
+    private const int Keep = 50;
+
+    public static string PathIn(string spoolRoot) => Path.Combine(spoolRoot, "sent.json");
+
+    public static IReadOnlyList<SentSnapshot> Read(string spoolRoot)
+    {
+        try
+        {
+            return File.Exists(PathIn(spoolRoot))
+                ? JsonSerializer.Deserialize(File.ReadAllText(PathIn(spoolRoot)), SentLogJson.Default.ListSentSnapshot) ?? []
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    public static void Append(string spoolRoot, SentSnapshot sent)
+    {
+        var all = Read(spoolRoot).Append(sent).OrderByDescending(s => s.SentAt).Take(Keep).ToList();
+        Directory.CreateDirectory(spoolRoot);
+        File.WriteAllText(PathIn(spoolRoot) + ".tmp", JsonSerializer.Serialize(all, SentLogJson.Default.ListSentSnapshot));
+        File.Move(PathIn(spoolRoot) + ".tmp", PathIn(spoolRoot), overwrite: true);
+    }
+}
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<SentSnapshot>))]
+internal sealed partial class SentLogJson : JsonSerializerContext;
