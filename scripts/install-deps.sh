@@ -22,6 +22,11 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${PG_BIN:-}" ]
 fi
 # The Debian package starts a cluster of its own on 5432; the project never uses it.
 
+if ! command -v crontab >/dev/null; then
+  echo "installing cron (apt; the uploader's install test registers a real cron job)…"
+  apt_install cron
+fi
+
 if ! command -v npm >/dev/null; then
   echo "installing Node.js and npm (apt)…"
   apt_install nodejs npm

@@ -17,7 +17,10 @@ public sealed record InstallOptions(
     TimeOnly? WindowStart = null,
     double WindowHours = 5,
     string? ExecutablePath = null,
-    string? RunAsUser = null);
+    string? RunAsUser = null)
+{
+    public string? LogDirectory { get; init; }
+}
 
 /// <summary>
 /// One command, one secret: finds the PEC database, verifies it, learns the site from the token, writes the config
@@ -83,6 +86,7 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         config.Endpoint = options.Endpoint;
         config.Database.ConnectionString = connection;
         config.SpoolDirectory = options.SpoolDirectory ?? existing?.SpoolDirectory ?? DefaultPaths.SpoolDirectory;
+        config.LogDirectory = options.LogDirectory ?? existing?.LogDirectory ?? DefaultPaths.LogDirectory;
         config.Sites = [.. config.Sites.Where(s => s.Ibge != site), new SiteConfig { Ibge = site, Token = options.Token }];
         config.Sites.Sort((a, b) => string.CompareOrdinal(a.Ibge, b.Ibge));
         var changed = WriteConfig(options.ConfigPath, config);
@@ -91,7 +95,7 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         // 4. The schedule: the site's own minute in the window, so hundreds of sites never fire together.
         var at = ScheduleTime.For(site, options.WindowStart ?? new TimeOnly(1, 0), TimeSpan.FromHours(options.WindowHours));
         var job = new ScheduledJob(
-            options.ExecutablePath ?? Environment.ProcessPath ?? "uploader",
+            options.ExecutablePath ?? OwnExecutable(),
             Path.GetFullPath(options.ConfigPath),
             at,
             options.RunAsUser ?? Environment.UserName);
@@ -105,6 +109,22 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             ? $"Installed. The first run happens at {at:HH\\:mm}; to send now: {job.ExecutablePath} run --config {job.ConfigPath}"
             : "Installed, but doctor found problems (above): fix them, then run 'uploader doctor' again.");
         return doctorExit;
+    }
+
+    /// <summary>
+    /// The program the schedule must start: this executable, or, when launched as "dotnet uploader.dll", the app host
+    /// beside the dll (the schedule cannot rely on a PATH that finds dotnet).
+    /// </summary>
+    public static string OwnExecutable()
+    {
+        var process = Environment.ProcessPath ?? "uploader";
+        if (!Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            return process;
+        }
+
+        var appHost = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "uploader.exe" : "uploader");
+        return File.Exists(appHost) ? appHost : process;
     }
 
     private static UploaderConfig? TryLoad(string path)

@@ -82,17 +82,23 @@ public static class UploaderCommandLine
         var spoolDir = new Option<string?>("--spool") { Description = "Spool folder (default: the system's spool location)." };
         var windowStart = new Option<string?>("--window-start") { Description = "Start of the daily window, HH:mm (default 01:00)." };
         var windowHours = new Option<double>("--window-hours") { Description = "Length of the daily window in hours (default 5).", DefaultValueFactory = _ => 5 };
+        var logDir = new Option<string?>("--log-dir") { Description = "Log folder (default: the system's log location)." };
+        var pecRoot = new Option<string?>("--pec-root") { Description = "PEC install folder when not in the usual place (/opt/e-SUS, C:\\Program Files\\e-SUS)." };
         var install = new Command("install", "Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.")
         {
-            endpoint, token, db, spoolDir, windowStart, windowHours,
+            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir,
         };
         install.SetAction(async (parse, ct) =>
         {
             var options = new InstallOptions(
                 parse.GetValue(endpoint)!, parse.GetValue(token)!, parse.GetValue(configPath)!, parse.GetValue(db), parse.GetValue(spoolDir),
                 parse.GetValue(windowStart) is { } start ? TimeOnly.ParseExact(start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture) : null,
-                parse.GetValue(windowHours));
-            return await new InstallCommand(options, Console.Out, new CronScheduler()).ExecuteAsync(ct);
+                parse.GetValue(windowHours))
+            {
+                LogDirectory = parse.GetValue(logDir),
+            };
+            IReadOnlyList<string> Roots() => parse.GetValue(pecRoot) is { } root ? [root] : Discovery.PecDiscovery.DefaultInstallRoots;
+            return await new InstallCommand(options, Console.Out, new CronScheduler(), Roots).ExecuteAsync(ct);
         });
 
         var purge = new Option<bool>("--purge") { Description = "Also delete the config and the spool." };

@@ -1,0 +1,98 @@
+using System.Globalization;
+using LocalInfra;
+using Npgsql;
+using SyntheticPec;
+
+namespace EndToEnd.Tests;
+
+/// <summary>
+/// The real uploader installed on this Linux machine: PEC's config files in their places, a real cron entry that
+/// really runs the job, the first transmission loaded centrally, doctor passing, and re-install changing nothing.
+/// </summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public sealed class InstallForRealTests
+{
+    private const string Marker = "# pec-uploader";
+
+    [Fact]
+    public async Task Install_registers_a_cron_job_that_runs_and_delivers_and_reinstalling_changes_nothing()
+    {
+        await using var pipeline = await LocalPipeline.StartAsync();
+        var site = await pipeline.AddMunicipalityAsync("5300108", "Brasília (teste)", 1500, seed: 5);
+        await using (var connection = new NpgsqlConnection(pipeline.Municipal.ConnectionString(site.Database)))
+        {
+            await connection.OpenAsync();
+            await PecDatabase.CreateReadOnlyRoleAsync(connection, "esus_leitura", "Leitura#2024", CancellationToken.None);
+        }
+
+        var work = Directory.CreateTempSubdirectory("install-real-").FullName;
+        var pecRoot = Path.Combine(work, "e-SUS");
+        var pecConfig = Path.Combine(pecRoot, "webserver", "config");
+        Directory.CreateDirectory(pecConfig);
+        await File.WriteAllTextAsync(Path.Combine(pecConfig, "application.properties"),
+            $"spring.datasource.url=jdbc:postgresql://127.0.0.1:{pipeline.Municipal.Port}/{site.Database}\nspring.datasource.username=postgres\nspring.datasource.password=\n");
+        await File.WriteAllTextAsync(Path.Combine(pecConfig, "credenciais.txt"), "Usuário: postgres\nSenha: \n\nUsuário de leitura: esus_leitura\nSenha: Leitura#2024\n");
+        var config = Path.Combine(work, "etc", "config.json");
+        var startedCron = await EnsureCronRunningAsync();
+        // The window is the coming minute after next, so cron fires within two minutes.
+        var at = DateTime.Now.AddMinutes(2);
+        string[] install =
+        [
+            RepoPaths.UploaderDll, "install", "--endpoint", pipeline.Endpoint.ToString(), "--token", site.Token, "--config", config,
+            "--spool", Path.Combine(work, "spool"), "--log-dir", Path.Combine(work, "logs"), "--pec-root", pecRoot,
+            "--window-start", at.ToString("HH:mm", CultureInfo.InvariantCulture), "--window-hours", (1 / 60.0).ToString("R", CultureInfo.InvariantCulture),
+        ];
+        try
+        {
+            var installed = await ProcessRunner.RunAsync("dotnet", install);
+            Assert.True(installed.ExitCode == 0, installed.Combined);
+            Assert.Contains("Installed.", installed.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("esus_leitura", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
+            var crontab = await CrontabAsync();
+            var line = Assert.Single(crontab.Split('\n'), l => l.Contains(Marker, StringComparison.Ordinal));
+            Assert.StartsWith($"{at.Minute} {at.Hour} * * * ", line, StringComparison.Ordinal);
+            Assert.Contains($"run --config {config}", line, StringComparison.Ordinal);
+
+            // Cron runs the job by itself; the transmission arrives and is loaded.
+            var loaded = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(4));
+            Assert.Equal("loaded", Assert.Single(loaded).Status);
+            Assert.True((await pipeline.CompareAsync(site, "hipertensos")).Equal);
+            Assert.Contains("run finished: everything sent", await File.ReadAllTextAsync(Path.Combine(work, "logs", "uploader.log")), StringComparison.Ordinal);
+
+            var doctor = await ProcessRunner.RunAsync("dotnet", [RepoPaths.UploaderDll, "doctor", "--config", config]);
+            Assert.True(doctor.ExitCode == 0, doctor.Combined);
+
+            var configBefore = await File.ReadAllBytesAsync(config);
+            var again = await ProcessRunner.RunAsync("dotnet", install);
+            Assert.True(again.ExitCode == 0, again.Combined);
+            Assert.Equal(configBefore, await File.ReadAllBytesAsync(config));
+            Assert.Equal(crontab, await CrontabAsync());
+        }
+        finally
+        {
+            await ProcessRunner.RunAsync("dotnet", [RepoPaths.UploaderDll, "uninstall", "--config", config]);
+            Assert.DoesNotContain(Marker, await CrontabAsync(), StringComparison.Ordinal);
+            if (startedCron)
+            {
+                await ProcessRunner.RunAsync("pkill", ["-x", "cron"]);
+            }
+
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<string> CrontabAsync() => (await ProcessRunner.RunAsync("crontab", ["-l"])).StandardOutput;
+
+    /// <summary>Starts the cron daemon when it is not running; true when this test started it (and must stop it).</summary>
+    private static async Task<bool> EnsureCronRunningAsync()
+    {
+        if ((await ProcessRunner.RunAsync("pgrep", ["-x", "cron"])).ExitCode == 0)
+        {
+            return false;
+        }
+
+        await ProcessRunner.RunCheckedAsync("/usr/sbin/cron", []);
+        return true;
+    }
+}
