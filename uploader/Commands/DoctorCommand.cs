@@ -238,7 +238,7 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
 
     private void CheckSchedule(List<DoctorCheck> checks)
     {
-        if (OperatingSystem.IsWindows() || crontab is null)
+        if (crontab is null)
         {
             checks.Add(new DoctorCheck("schedule", DoctorOutcome.Warn, "schedule not checked on this system", "Run 'uploader install' to register the daily run.", "schedule-unknown"));
             return;
@@ -246,7 +246,7 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
 
         var table = crontab();
         checks.Add(table is not null && table.Contains(ScheduleDefinitions.CronMarker, StringComparison.Ordinal)
-            ? new DoctorCheck("schedule", DoctorOutcome.Pass, "daily run registered in cron")
+            ? new DoctorCheck("schedule", DoctorOutcome.Pass, "daily run registered")
             : new DoctorCheck("schedule", DoctorOutcome.Fail, "no daily run registered", "Run 'uploader install' (it registers the daily run).", "schedule"));
     }
 }

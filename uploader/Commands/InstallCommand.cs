@@ -98,7 +98,8 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             options.ExecutablePath ?? OwnExecutable(),
             Path.GetFullPath(options.ConfigPath),
             at,
-            options.RunAsUser ?? Environment.UserName);
+            // Windows runs the task as SYSTEM (a service account: no password stored); Linux as the installing user.
+            options.RunAsUser ?? (OperatingSystem.IsWindows() ? @"NT AUTHORITY\SYSTEM" : Environment.UserName));
         var registered = scheduler.Register(job);
         output.WriteLine($"ok   daily run at {at:HH\\:mm} {registered}");
 

@@ -72,7 +72,7 @@ public static class UploaderCommandLine
                 return ExitCodes.Config;
             }
 
-            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Crontab.Read).ExecuteAsync(ct);
+            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.WindowsTaskScheduler.ForThisMachine().Current).ExecuteAsync(ct);
             return exitCode;
         });
 
@@ -98,14 +98,14 @@ public static class UploaderCommandLine
                 LogDirectory = parse.GetValue(logDir),
             };
             IReadOnlyList<string> Roots() => parse.GetValue(pecRoot) is { } root ? [root] : Discovery.PecDiscovery.DefaultInstallRoots;
-            return await new InstallCommand(options, Console.Out, new CronScheduler(), Roots).ExecuteAsync(ct);
+            return await new InstallCommand(options, Console.Out, Scheduling.WindowsTaskScheduler.ForThisMachine(), Roots).ExecuteAsync(ct);
         });
 
         var purge = new Option<bool>("--purge") { Description = "Also delete the config and the spool." };
         var uninstall = new Command("uninstall", "Remove the daily run (and, with --purge, the config and spool).") { purge };
         uninstall.SetAction(parse =>
         {
-            new CronScheduler().Unregister();
+            Scheduling.WindowsTaskScheduler.ForThisMachine().Unregister();
             Console.WriteLine("Daily run removed.");
             if (parse.GetValue(purge))
             {

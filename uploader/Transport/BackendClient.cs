@@ -54,8 +54,6 @@ public sealed class BackendClient : IDisposable
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = upload.MaxAttempts - 1,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
                 Delay = TimeSpan.FromSeconds(upload.FirstRetryDelaySeconds),
                 MaxDelay = TimeSpan.FromMinutes(5),
                 ShouldHandle = new PredicateBuilder<HttpResponseMessage>()
@@ -63,7 +61,7 @@ public sealed class BackendClient : IDisposable
                     .Handle<TimeoutRejectedException>()
                     .Handle<IOException>()
                     .HandleResult(r => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500),
-                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(RetryAfter(args.Outcome.Result) ?? FullJitter(upload.FirstRetryDelaySeconds, args.AttemptNumber)),
                 OnRetry = args =>
                 {
                     args.Outcome.Result?.Dispose();
@@ -73,6 +71,16 @@ public sealed class BackendClient : IDisposable
         }
 
         return builder.AddTimeout(TimeSpan.FromSeconds(upload.AttemptTimeoutSeconds)).Build();
+    }
+
+    /// <summary>
+    /// Exponential back-off with full jitter: a uniform delay between 0 and first × 2^attempt (capped at 5 min), so
+    /// sites that failed together do not retry together.
+    /// </summary>
+    public static TimeSpan FullJitter(double firstDelaySeconds, int attempt)
+    {
+        var ceiling = Math.Min(300, firstDelaySeconds * Math.Pow(2, Math.Min(attempt, 20)));
+        return TimeSpan.FromSeconds(Random.Shared.NextDouble() * ceiling);
     }
 
     /// <summary>The server's Retry-After (seconds or date), capped; null lets the back-off decide.</summary>

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text;
+using Ingest.Uploader.Commands;
+
+namespace Ingest.Uploader.Scheduling;
+
+/// <summary>Windows: the daily run as a Task Scheduler task, created from the generated task XML with schtasks.</summary>
+public sealed class WindowsTaskScheduler : IScheduler
+{
+    public string Register(ScheduledJob job)
+    {
+        var xml = Path.Combine(Path.GetTempPath(), $"pec-uploader-task-{Guid.NewGuid():N}.xml");
+        try
+        {
+            // The XML declares UTF-16, and schtasks reads it as such.
+            File.WriteAllText(xml, ScheduleDefinitions.WindowsTaskXml(job, DateOnly.FromDateTime(DateTime.Today)), Encoding.Unicode);
+            Run("/Create", "/XML", xml, "/TN", ScheduleDefinitions.TaskName, "/F");
+            return $"in Task Scheduler ({ScheduleDefinitions.TaskName})";
+        }
+        finally
+        {
+            File.Delete(xml);
+        }
+    }
+
+    public void Unregister() => Run("/Delete", "/TN", ScheduleDefinitions.TaskName, "/F");
+
+    /// <summary>For doctor: the cron marker when the task exists, so the same check reads both schedulers.</summary>
+    public string? Current()
+    {
+        try
+        {
+            return Run("/Query", "/TN", ScheduleDefinitions.TaskName) == 0 ? ScheduleDefinitions.CronMarker : string.Empty;
+        }
+        catch (InvalidOperationException)
+        {
+            return string.Empty;
+        }
+    }
+
+    private static int Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("schtasks") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("schtasks could not be started.");
+        process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0 && arguments[0] != "/Query")
+        {
+            throw new InvalidOperationException($"schtasks {arguments[0]} failed: {error.Trim()}");
+        }
+
+        return process.ExitCode;
+    }
+
+    /// <summary>The scheduler of this operating system.</summary>
+    public static IScheduler ForThisMachine() => OperatingSystem.IsWindows() ? new WindowsTaskScheduler() : new CronScheduler();
+}
