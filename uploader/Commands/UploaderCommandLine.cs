@@ -53,7 +53,10 @@ public static class UploaderCommandLine
             }
             catch (Npgsql.NpgsqlException ex)
             {
-                await Console.Error.WriteLineAsync($"Database error: {ex.Message}");
+                // The SQL state only: PostgreSQL's message text can quote a row's values.
+                await Console.Error.WriteLineAsync(ex is Npgsql.PostgresException pg
+                    ? $"Database error {pg.SqlState} (see https://www.postgresql.org/docs/current/errcodes-appendix.html)."
+                    : "Database unreachable: check that the PEC database is running and the connection settings.");
                 return ExitCodes.Database;
             }
         });
