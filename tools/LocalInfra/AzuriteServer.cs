@@ -42,7 +42,23 @@ public sealed class AzuriteServer : IAsyncDisposable
             : throw new InvalidOperationException($"Azurite not found at {local}. Run scripts/install-deps.sh or set AZURITE_BIN.");
     }
 
+    /// <summary>Starts Azurite; a port taken between picking and binding (another test run) means one more try.</summary>
     public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(cancellationToken);
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                // New ports next time round.
+            }
+        }
+    }
+
+    private static async Task<AzuriteServer> StartOnceAsync(CancellationToken cancellationToken)
     {
         var (blob, queue, table) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
         var process = ChildProcess.Start(FindExecutable(),
@@ -58,6 +74,13 @@ public sealed class AzuriteServer : IAsyncDisposable
             foreach (var port in new[] { blob, queue, table })
             {
                 await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => process.Output);
+            }
+
+            // Something else may answer on a port Azurite failed to bind: make sure Azurite itself is still alive.
+            await Task.Delay(200, cancellationToken);
+            if (process.HasExited)
+            {
+                throw new TimeoutException($"Azurite exited at start-up: {process.Output}");
             }
         }
         catch

@@ -37,7 +37,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>The server's major version from <c>postgres --version</c> (9 for 9.6, 10, 15...).</summary>
     public int MajorVersion { get; }
@@ -181,7 +181,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
         var options = new List<string>
         {
-            $"-p {Port}",
             "-c listen_addresses=127.0.0.1",
             $"-c unix_socket_directories={_directory}",
             "-c max_connections=200",
@@ -200,7 +199,19 @@ public sealed class PostgresServer : IAsyncDisposable
             options.Add($"-c {key}={value}");
         }
 
-        await RunPgAsync("pg_ctl", ["-D", DataDirectory, "-o", string.Join(' ', options), "-l", LogFile, "-w", "-t", "60", "start"], ct);
+        // The free port was only free when it was picked: another process may take it first. Try again on a new one.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await RunPgAsync("pg_ctl", ["-D", DataDirectory, "-o", string.Join(' ', [$"-p {Port}", .. options]), "-l", LogFile, "-w", "-t", "60", "start"], ct);
+                return;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                Port = FreePort.Next();
+            }
+        }
     }
 
     public async Task CreateDatabaseAsync(string name, CancellationToken ct = default)
@@ -238,8 +249,8 @@ public sealed class PostgresServer : IAsyncDisposable
         var exe = Path.Combine(_binDirectory, tool);
         // runuser (no --login) passes the environment on, so LD_LIBRARY_PATH reaches initdb, pg_ctl and postgres.
         return _asPostgresUser
-            ? ProcessRunner.RunCheckedAsync("runuser", ["-u", "postgres", "--", exe, .. args], _environment, cancellationToken: ct)
-            : ProcessRunner.RunCheckedAsync(exe, args, _environment, cancellationToken: ct);
+            ? ProcessRunner.RunCheckedAsync("runuser", ["-u", "postgres", "--", exe, .. args], _environment, workingDirectory: "/", cancellationToken: ct)
+            : ProcessRunner.RunCheckedAsync(exe, args, _environment, workingDirectory: "/", cancellationToken: ct);
     }
 
     public async ValueTask DisposeAsync()

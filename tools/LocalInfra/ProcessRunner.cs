@@ -65,10 +65,11 @@ public static class ProcessRunner
         IEnumerable<string> arguments,
         IDictionary<string, string?>? environment = null,
         TimeSpan? timeout = null,
+        string? workingDirectory = null,
         CancellationToken cancellationToken = default)
     {
         var args = arguments.ToList();
-        var result = await RunAsync(fileName, args, environment, timeout: timeout, cancellationToken: cancellationToken);
+        var result = await RunAsync(fileName, args, environment, workingDirectory, timeout, cancellationToken);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(
