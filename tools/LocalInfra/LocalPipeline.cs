@@ -71,9 +71,17 @@ public sealed class LocalPipeline : IAsyncDisposable
         var central = PostgresServer.StartAsync(cancellationToken: ct);
         var municipal = PostgresServer.StartAsync(cancellationToken: ct);
         var storage = AzuriteServer.StartAsync(ct);
-        Central = await central;
-        Municipal = await municipal;
-        Storage = await storage;
+        try
+        {
+            await Task.WhenAll(central, municipal, storage);
+        }
+        finally
+        {
+            // Keep whatever did start, even if another part failed, so DisposeAsync stops it.
+            Central = central.IsCompletedSuccessfully ? central.Result : null!;
+            Municipal = municipal.IsCompletedSuccessfully ? municipal.Result : null!;
+            Storage = storage.IsCompletedSuccessfully ? storage.Result : null!;
+        }
 
         await Central.CreateDatabaseAsync("central", ct);
         await FunctionsCommandAsync(["migrate"], ct);
