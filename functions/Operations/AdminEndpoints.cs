@@ -32,13 +32,18 @@ public static class AdminEndpoints
             .WithName("AddSite").ProducesProblem(400);
         admin.MapPost("/sites/{ibge}/tokens", async (string ibge, NpgsqlDataSource db, CancellationToken ct) =>
             {
-                var exists = (await SiteTokens.ListSitesAsync(db, ct)).Any(s => s.Ibge == ibge);
-                if (!exists)
+                Guid tokenId;
+                string token;
+                try
+                {
+                    // IssueAsync checks the site exists (one indexed lookup), no need to list every site first.
+                    (tokenId, token) = await SiteTokens.IssueAsync(db, ibge, ct);
+                }
+                catch (InvalidOperationException)
                 {
                     return Problems.Result(404, "unknown-site", "Unknown site", "Add the site first.");
                 }
 
-                var (tokenId, token) = await SiteTokens.IssueAsync(db, ibge, ct);
                 return TypedResults.Created($"/api/v1/admin/tokens/{tokenId}", new { tokenId, token, site = ibge });
             })
             .WithName("IssueToken").ProducesProblem(404);
