@@ -24,6 +24,9 @@ public sealed class UploaderConfig
 
     public UploadConfig Upload { get; set; } = new();
 
+    /// <summary>"pt-BR" or "en": recorded by install from its locale, used when the OS gives a job none (cron).</summary>
+    public string? Language { get; set; }
+
     public static UploaderConfig Load(string path)
     {
         if (!File.Exists(path))
@@ -42,6 +45,7 @@ public sealed class UploaderConfig
         }
 
         config ??= new UploaderConfig();
+        Localization.Localized.UseConfigured(config.Language);
         var problems = config.Validate();
         return problems.Count == 0 ? config : throw new ConfigException($"Config file {path}: {string.Join("; ", problems)}");
     }
