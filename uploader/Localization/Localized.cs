@@ -23,7 +23,7 @@ public static class Localized
     private static Language? _fromConfig;
 
     /// <summary>The OS locale's language, or null when it names none (C, POSIX, invariant).</summary>
-    public static Language? FromOperatingSystem { get; } = Parse(OperatingSystem.IsWindows() ? CultureInfo.CurrentUICulture.Name : UnixLocale());
+    public static Language? FromOperatingSystem { get; private set; } = Parse(OperatingSystem.IsWindows() ? CultureInfo.CurrentUICulture.Name : UnixLocale());
 
     public static Language Current => Scoped.Value ?? FromOperatingSystem ?? _fromConfig ?? Language.English;
 
@@ -34,6 +34,9 @@ public static class Localized
     /// culture because servers often lack ICU (then .NET runs globalization-invariant and knows no pt-BR).
     /// </summary>
     public static CultureInfo Culture => Current == Language.Portuguese ? Brazilian : CultureInfo.InvariantCulture;
+
+    /// <summary>Tests pin the process default so they read the same whatever the machine's locale.</summary>
+    internal static void PinOperatingSystemLanguage(Language? language) => FromOperatingSystem = language;
 
     /// <summary>Called once at start-up with the config's "language" (used only when the OS locale names none).</summary>
     public static void UseConfigured(string? language) => _fromConfig = Parse(language);

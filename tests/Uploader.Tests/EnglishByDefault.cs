@@ -1,0 +1,11 @@
+using System.Runtime.CompilerServices;
+using Ingest.Uploader.Localization;
+
+namespace Ingest.Uploader.Tests;
+
+/// <summary>Tests read English unless they ask for Portuguese (Localized.Use), whatever this machine's locale.</summary>
+internal static class EnglishByDefault
+{
+    [ModuleInitializer]
+    internal static void Pin() => Localized.PinOperatingSystemLanguage(Language.English);
+}
