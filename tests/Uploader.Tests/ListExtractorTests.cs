@@ -7,10 +7,10 @@ namespace Ingest.Uploader.Tests;
 [Collection(PecDatabaseCollection.Name)]
 public sealed class ListExtractorTests(PecDatabaseFixture db)
 {
-    private static async Task<(string Csv, ExtractResult Result, List<long> Progress)> ExtractAsync(string connectionString, string sql, int statementTimeoutSeconds = 60)
+    private static async Task<(string Csv, ExtractResult Result, List<ExtractProgress> Progress)> ExtractAsync(string connectionString, string sql, int statementTimeoutSeconds = 60)
     {
         using var destination = new MemoryStream();
-        var progress = new List<long>();
+        var progress = new List<ExtractProgress>();
         var result = await new ListExtractor(connectionString, statementTimeoutSeconds)
             .ExtractAsync(sql, destination, CompressionLevel.Fastest, progress.Add, CancellationToken.None);
         return (Gzip.Decompress(destination.ToArray()), result, progress);
@@ -24,7 +24,7 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
     {
         var sql = PecDatabaseFixture.HipertensosSql;
         using var destination = new MemoryStream();
-        var progress = new List<long>();
+        var progress = new List<ExtractProgress>();
 
         var result = await new ListExtractor(db.ReadOnlyConnectionString, 60)
             .ExtractAsync(sql, destination, CompressionLevel.Fastest, progress.Add, CancellationToken.None);
@@ -49,9 +49,12 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
 
         Assert.Equal(csv.Length, result.CsvChars);
         Assert.Equal(compressed.Length, result.CompressedBytes);
+        Assert.Equal(expectedRows, result.Rows);
         Assert.NotEmpty(progress);
-        Assert.Equal(result.CsvChars, progress[^1]);
-        Assert.Equal(progress.Order(), progress);
+        Assert.Equal(result.CsvChars, progress[^1].CsvChars);
+        Assert.Equal(result.Rows, progress[^1].Rows);
+        Assert.Equal(progress.Select(p => p.CsvChars).Order(), progress.Select(p => p.CsvChars));
+        Assert.Equal(progress.Select(p => p.Rows).Order(), progress.Select(p => p.Rows));
     }
 
     [Fact]

@@ -2,6 +2,8 @@ using System.Text.Json;
 using Ingest.Contracts;
 using Ingest.Uploader.Commands;
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
+using Ingest.Uploader.Output;
 using Ingest.Uploader.Spooling;
 using LocalInfra;
 using Microsoft.AspNetCore.Http;
@@ -220,5 +222,30 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
 
         Assert.Equal(ExitCodes.Token, exit);
         Assert.Empty(_dir.Files());
+    }
+
+    [Fact]
+    public async Task At_a_terminal_in_portuguese_a_run_shows_progress_and_logs_rows_in_portuguese()
+    {
+        using var _ = Localized.Use(Language.Portuguese);
+        var catalog = PecDatabaseFixture.HipertensosCatalog();
+        await using var backend = await StubBackend.StartAsync(Backend(catalog, Accept));
+        using var log = new StringWriter();
+        using var terminal = new StringWriter();
+
+        var exit = await new RunCommand(Config(backend.Endpoint), log, new TerminalProgress(terminal)).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM (\n{PecDatabaseFixture.HipertensosSql}\n) q");
+        var expectedRows = rows.ToString("N0", Localized.Culture);
+        Assert.Contains($"hipertensos v1 extraída: {expectedRows} linhas", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("aceito", log.ToString(), StringComparison.Ordinal);
+        Assert.Contains("execução concluída: tudo enviado", log.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("site ", log.ToString(), StringComparison.Ordinal);
+
+        // The status line was drawn during extraction and erased before the next log line.
+        Assert.Matches(@"\rhipertensos: [\d.]+ linhas · [\d,]+ MB lidos", terminal.ToString());
+        Assert.EndsWith("\r", terminal.ToString(), StringComparison.Ordinal);
+        Assert.True(terminal.ToString().TrimEnd('\r').EndsWith(' '), "the last write blanks the line");
     }
 }

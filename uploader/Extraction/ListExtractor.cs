@@ -4,8 +4,11 @@ using Npgsql;
 
 namespace Ingest.Uploader.Extraction;
 
-/// <summary>Sizes of one extraction: CSV characters read from PostgreSQL and gzip bytes written.</summary>
-public sealed record ExtractResult(long CsvChars, long CompressedBytes, TimeSpan Elapsed);
+/// <summary>Sizes of one extraction: data rows, CSV characters read from PostgreSQL and gzip bytes written.</summary>
+public sealed record ExtractResult(long Rows, long CsvChars, long CompressedBytes, TimeSpan Elapsed);
+
+/// <summary>How far an extraction is, reported after every buffer: rows so far, CSV characters and gzip bytes.</summary>
+public readonly record struct ExtractProgress(long Rows, long CsvChars, long CompressedBytes);
 
 /// <summary>
 /// Runs a list's SQL as <c>COPY (...) TO STDOUT (FORMAT csv, HEADER)</c> in a read-only transaction with a statement
@@ -25,7 +28,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         return builder.Build();
     }
 
-    public async Task<ExtractResult> ExtractAsync(string sql, Stream destination, CompressionLevel level, Action<long>? progress, CancellationToken ct)
+    public async Task<ExtractResult> ExtractAsync(string sql, Stream destination, CompressionLevel level, Action<ExtractProgress>? progress, CancellationToken ct)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         await using var dataSource = CreateDataSource(connectionString);
@@ -40,6 +43,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         }
 
         var counting = new CountingStream(destination);
+        var rows = new CsvRowCounter();
         long csvChars = 0;
         await using (var gzip = new GZipStream(counting, level, leaveOpen: true))
         await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false), CharBufferSize))
@@ -52,7 +56,8 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
             {
                 await writer.WriteAsync(buffer.AsMemory(0, read), ct);
                 csvChars += read;
-                progress?.Invoke(csvChars);
+                rows.Count(buffer.AsSpan(0, read));
+                progress?.Invoke(new ExtractProgress(rows.DataRows, csvChars, counting.Position));
             }
         }
 
@@ -62,7 +67,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
             await end.ExecuteNonQueryAsync(ct);
         }
 
-        return new ExtractResult(csvChars, counting.Position, started.Elapsed);
+        return new ExtractResult(rows.DataRows, csvChars, counting.Position, started.Elapsed);
     }
 
     /// <summary>Counts bytes written through it (the compressed size).</summary>

@@ -23,11 +23,15 @@ public static class Localized
     private static Language? _fromConfig;
 
     /// <summary>The OS locale's language, or null when it names none (C, POSIX, invariant).</summary>
-    public static Language? FromOperatingSystem { get; private set; } = Parse(OperatingSystem.IsWindows() ? CultureInfo.CurrentUICulture.Name : UnixLocale());
+    public static Language? FromOperatingSystem { get; private set; } = Parse(OperatingSystem.IsWindows() ? WindowsDisplayLanguage() : UnixLocale());
 
     public static Language Current => Scoped.Value ?? FromOperatingSystem ?? _fromConfig ?? Language.English;
 
     public static string Text(string english, string portuguese) => Current == Language.Portuguese ? portuguese : english;
+
+    /// <summary>As <see cref="Text"/>, with numbers formatted for the language (1.234,5 in Portuguese).</summary>
+    public static string Format(FormattableString english, FormattableString portuguese) =>
+        (Current == Language.Portuguese ? portuguese : english).ToString(Culture);
 
     /// <summary>
     /// The culture numbers are shown in: decimal comma and dot grouping in Portuguese. Built from the invariant
@@ -72,6 +76,20 @@ public static class Localized
     /// <summary>POSIX precedence: LC_ALL, then LC_MESSAGES, then LANG; the first one set decides.</summary>
     private static string? UnixLocale() =>
         LocaleVariables.Select(Environment.GetEnvironmentVariable).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+
+    /// <summary>
+    /// The user's display language. The uploader runs globalization-invariant (no ICU needed on the server), where
+    /// CultureInfo cannot tell, so ask Windows directly.
+    /// </summary>
+    private static string? WindowsDisplayLanguage()
+    {
+        var buffer = new char[85];
+        var length = GetUserDefaultLocaleName(buffer, buffer.Length);
+        return length > 1 ? new string(buffer, 0, length - 1) : null;
+    }
+
+    [System.Runtime.InteropServices.DllImport("kernel32.dll", CharSet = System.Runtime.InteropServices.CharSet.Unicode)]
+    private static extern int GetUserDefaultLocaleName(char[] buffer, int length);
 
     private static CultureInfo BrazilianNumbers()
     {
