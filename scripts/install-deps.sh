@@ -27,6 +27,11 @@ if ! command -v crontab >/dev/null; then
   apt_install cron
 fi
 
+if ! command -v systemd-analyze >/dev/null; then
+  echo "installing systemd's tools (apt; the tests verify the generated timer units with systemd-analyze)…"
+  apt_install systemd
+fi
+
 if ! command -v npm >/dev/null; then
   echo "installing Node.js and npm (apt)…"
   apt_install nodejs npm

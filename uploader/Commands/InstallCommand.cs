@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Discovery;
+using Ingest.Uploader.Localization;
 using Ingest.Uploader.Scheduling;
 using Ingest.Uploader.Transport;
 using Npgsql;
@@ -42,7 +42,9 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
 
         if (connection is null)
         {
-            output.WriteLine("Could not find the PEC database settings. Pass --db \"Host=…;Port=5433;Database=esus;Username=esus_leitura;Password=…\".");
+            output.WriteLine(Localized.Text(
+                "Could not find the PEC database settings. Pass --db \"Host=…;Port=5433;Database=esus;Username=esus_leitura;Password=…\".",
+                "Não foi possível encontrar os dados de conexão do banco do PEC. Informe --db \"Host=…;Port=5433;Database=esus;Username=esus_leitura;Password=…\"."));
             return ExitCodes.Config;
         }
 
@@ -50,11 +52,15 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         {
             await using var dataSource = Extraction.ListExtractor.CreateDataSource(connection);
             await using var db = await dataSource.OpenConnectionAsync(ct);
-            output.WriteLine($"ok   PEC database reachable ({new NpgsqlConnectionStringBuilder(connection).Username}@{db.Host}:{db.Port}/{db.Database})");
+            var where = $"{new NpgsqlConnectionStringBuilder(connection).Username}@{db.Host}:{db.Port}/{db.Database}";
+            output.WriteLine(Localized.Text($"ok    PEC database reachable ({where})", $"ok    banco de dados do PEC acessível ({where})"));
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
         {
-            output.WriteLine($"FAIL cannot connect to the PEC database ({(ex as PostgresException)?.SqlState ?? "unreachable"}). Is PEC running? Are the user and password right?");
+            var reason = (ex as PostgresException)?.SqlState ?? Localized.Text("unreachable", "inacessível");
+            output.WriteLine(Localized.Text(
+                $"FAIL  cannot connect to the PEC database ({reason}). Is PEC running? Are the user and password right?",
+                $"FALHA não foi possível conectar ao banco de dados do PEC ({reason}). O PEC está em execução? O usuário e a senha estão certos?"));
             return ExitCodes.Database;
         }
 
@@ -66,16 +72,22 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             {
                 var catalog = await backend.GetListsAsync(options.Token, ct);
                 site = catalog.Site ?? throw new HttpRequestException("the backend did not say which site the token belongs to");
-                output.WriteLine($"ok   token accepted for site {site}; {catalog.Lists.Count} list(s) to send");
+                output.WriteLine(Localized.Text(
+                    $"ok    token accepted for site {site}; {catalog.Lists.Count} list(s) to send",
+                    $"ok    token aceito para o município {site}; {catalog.Lists.Count} lista(s) a enviar"));
             }
             catch (BackendAuthException)
             {
-                output.WriteLine("FAIL the backend refused the token. Check it was copied whole, or ask the operator for a new one.");
+                output.WriteLine(Localized.Text(
+                    "FAIL  the backend refused the token. Check it was copied whole, or ask the operator for a new one.",
+                    "FALHA o servidor central recusou o token. Confira se ele foi copiado inteiro, ou peça um novo ao operador."));
                 return ExitCodes.Token;
             }
             catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
             {
-                output.WriteLine($"FAIL cannot reach {options.Endpoint}: {ex.Message}. Check the internet connection, firewall and proxy.");
+                output.WriteLine(Localized.Text(
+                    $"FAIL  cannot reach {options.Endpoint}: {ex.Message}. Check the internet connection, firewall and proxy.",
+                    $"FALHA não foi possível acessar {options.Endpoint}: {ex.Message}. Verifique a conexão com a internet, o firewall e o proxy."));
                 return ExitCodes.Network;
             }
         }
@@ -89,8 +101,12 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         config.LogDirectory = options.LogDirectory ?? existing?.LogDirectory ?? DefaultPaths.LogDirectory;
         config.Sites = [.. config.Sites.Where(s => s.Ibge != site), new SiteConfig { Ibge = site, Token = options.Token }];
         config.Sites.Sort((a, b) => string.CompareOrdinal(a.Ibge, b.Ibge));
+        // Scheduled runs get no locale from cron or systemd: they speak the language the installer spoke.
+        config.Language = Localized.FromOperatingSystem is { } language ? Localized.Tag(language) : existing?.Language;
         var changed = WriteConfig(options.ConfigPath, config);
-        output.WriteLine($"ok   config {(changed ? "written to" : "unchanged at")} {options.ConfigPath} (owner-only)");
+        output.WriteLine(changed
+            ? Localized.Text($"ok    config written to {options.ConfigPath} (readable by its owner only)", $"ok    configuração gravada em {options.ConfigPath} (legível só pelo dono)")
+            : Localized.Text($"ok    config unchanged at {options.ConfigPath} (readable by its owner only)", $"ok    configuração sem alterações em {options.ConfigPath} (legível só pelo dono)"));
 
         // 4. The schedule: the site's own minute in the window, so hundreds of sites never fire together.
         var at = ScheduleTime.For(site, options.WindowStart ?? new TimeOnly(1, 0), TimeSpan.FromHours(options.WindowHours));
@@ -100,15 +116,31 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             at,
             // Windows runs the task as SYSTEM (a service account: no password stored); Linux as the installing user.
             options.RunAsUser ?? (OperatingSystem.IsWindows() ? @"NT AUTHORITY\SYSTEM" : Environment.UserName));
-        var registered = scheduler.Register(job);
-        output.WriteLine($"ok   daily run at {at:HH\\:mm} {registered}");
+        string registered;
+        try
+        {
+            registered = scheduler.Register(job);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
+        {
+            output.WriteLine(Localized.Text(
+                $"FAIL  could not register the daily run: {ex.Message}",
+                $"FALHA não foi possível agendar a execução diária: {ex.Message}"));
+            return ExitCodes.Config;
+        }
+
+        output.WriteLine(Localized.Text($"ok    daily run at {at:HH\\:mm} {registered}", $"ok    execução diária às {at:HH\\:mm} {registered}"));
 
         // 5. Doctor, which also sends the first heartbeat.
         output.WriteLine("doctor:");
         var (doctorExit, _) = await new DoctorCommand(config, output, scheduler.Current).ExecuteAsync(ct);
         output.WriteLine(doctorExit == ExitCodes.Ok
-            ? $"Installed. The first run happens at {at:HH\\:mm}; to send now: {job.ExecutablePath} run --config {job.ConfigPath}"
-            : "Installed, but doctor found problems (above): fix them, then run 'uploader doctor' again.");
+            ? Localized.Text(
+                $"Installed. The first run happens at {at:HH\\:mm}; to send now: {job.ExecutablePath} run --config {job.ConfigPath}",
+                $"Instalado. A primeira execução será às {at:HH\\:mm}; para enviar agora: {job.ExecutablePath} run --config {job.ConfigPath}")
+            : Localized.Text(
+                "Installed, but doctor found problems (above): fix them, then run 'uploader doctor' again.",
+                "Instalado, mas o doctor encontrou problemas (acima): corrija-os e execute 'uploader doctor' novamente."));
         return doctorExit;
     }
 
@@ -168,45 +200,6 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         else
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-    }
-}
-
-/// <summary>Where the daily run is registered (cron, systemd, Task Scheduler); swapped in tests.</summary>
-public interface IScheduler
-{
-    /// <summary>Registers (or replaces) the job; returns a short description of where.</summary>
-    string Register(ScheduledJob job);
-
-    void Unregister();
-
-    /// <summary>The current crontab-like text for doctor's schedule check (null when unknown).</summary>
-    string? Current();
-}
-
-/// <summary>The invoking user's crontab, edited through the crontab command with our marker line.</summary>
-public sealed class CronScheduler : IScheduler
-{
-    public string Register(ScheduledJob job)
-    {
-        Write(ScheduleDefinitions.MergeCrontab(Crontab.Read(), job));
-        return "in cron";
-    }
-
-    public void Unregister() => Write(ScheduleDefinitions.MergeCrontab(Crontab.Read(), null));
-
-    public string? Current() => Crontab.Read();
-
-    private static void Write(string crontab)
-    {
-        using var process = Process.Start(new ProcessStartInfo("crontab", "-") { RedirectStandardInput = true, UseShellExecute = false })
-            ?? throw new InvalidOperationException("crontab could not be started; install cron.");
-        process.StandardInput.Write(crontab);
-        process.StandardInput.Close();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"crontab exited with {process.ExitCode}.");
         }
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text;
-using Ingest.Uploader.Commands;
 
 namespace Ingest.Uploader.Scheduling;
 
@@ -58,6 +57,6 @@ public sealed class WindowsTaskScheduler : IScheduler
         return process.ExitCode;
     }
 
-    /// <summary>The scheduler of this operating system.</summary>
-    public static IScheduler ForThisMachine() => OperatingSystem.IsWindows() ? new WindowsTaskScheduler() : new CronScheduler();
+    /// <summary>The scheduler of this machine (see <see cref="Schedulers.ForThisMachine"/>).</summary>
+    public static IScheduler ForThisMachine() => Schedulers.ForThisMachine();
 }

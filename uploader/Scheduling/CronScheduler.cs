@@ -1,0 +1,39 @@
+using System.Diagnostics;
+using Ingest.Uploader.Localization;
+
+namespace Ingest.Uploader.Scheduling;
+
+/// <summary>The invoking user's crontab, edited through the crontab command; only our marked line is touched.</summary>
+public sealed class CronScheduler : IScheduler
+{
+    public string Register(ScheduledJob job)
+    {
+        Write(ScheduleDefinitions.MergeCrontab(Crontab.Read(), job));
+        return Localized.Text("in cron", "no cron");
+    }
+
+    public void Unregister()
+    {
+        var current = Crontab.Read();
+        var without = ScheduleDefinitions.MergeCrontab(current, null);
+        if (current is not null && without != current)
+        {
+            Write(without);
+        }
+    }
+
+    public string? Current() => Crontab.Read();
+
+    private static void Write(string crontab)
+    {
+        using var process = Process.Start(new ProcessStartInfo("crontab", "-") { RedirectStandardInput = true, UseShellExecute = false })
+            ?? throw new InvalidOperationException(Localized.Text("crontab could not be started; install cron.", "não foi possível executar crontab; instale o cron."));
+        process.StandardInput.Write(crontab);
+        process.StandardInput.Close();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException(Localized.Text($"crontab exited with {process.ExitCode}.", $"crontab terminou com o código {process.ExitCode}."));
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.ComponentModel;
+
+namespace Ingest.Uploader.Scheduling;
+
+/// <summary>Which scheduler registers the daily run on this machine.</summary>
+public static class Schedulers
+{
+    /// <summary>
+    /// Windows: Task Scheduler. Linux: a systemd timer where systemd runs and we are root (system units need root),
+    /// else the user's crontab; <paramref name="preference"/> ("cron" / "systemd") overrides. Registering with one
+    /// removes our entry from the other, so a machine never runs the job twice after switching.
+    /// </summary>
+    public static IScheduler ForThisMachine(string? preference = null)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return new WindowsTaskScheduler();
+        }
+
+        var useSystemd = preference?.ToLowerInvariant() switch
+        {
+            "systemd" => true,
+            "cron" => false,
+            _ => SystemdScheduler.RunsHere && Environment.IsPrivilegedProcess,
+        };
+        return useSystemd
+            ? new ExclusiveScheduler(new SystemdScheduler(), new CronScheduler())
+            : new ExclusiveScheduler(new CronScheduler(), new SystemdScheduler());
+    }
+
+    /// <summary>Every scheduler that may hold our job here (uninstall removes it from all).</summary>
+    public static IReadOnlyList<IScheduler> All() =>
+        OperatingSystem.IsWindows() ? [new WindowsTaskScheduler()] : [new CronScheduler(), new SystemdScheduler()];
+}
+
+/// <summary>Registers with <paramref name="chosen"/> after removing the job from <paramref name="other"/>.</summary>
+public sealed class ExclusiveScheduler(IScheduler chosen, IScheduler other) : IScheduler
+{
+    public string Register(ScheduledJob job)
+    {
+        RemoveFromOther();
+        return chosen.Register(job);
+    }
+
+    public void Unregister()
+    {
+        chosen.Unregister();
+        RemoveFromOther();
+    }
+
+    public string? Current() => chosen.Current();
+
+    private void RemoveFromOther()
+    {
+        try
+        {
+            other.Unregister();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or IOException or UnauthorizedAccessException)
+        {
+            // The other scheduler is absent or not ours to touch: nothing of ours can be registered there.
+        }
+    }
+}
