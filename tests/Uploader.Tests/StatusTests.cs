@@ -103,6 +103,22 @@ public sealed class StatusTests : IDisposable
     }
 
     [Fact]
+    public void In_Portuguese_a_log_folder_that_cannot_be_written_is_said_in_Portuguese_and_the_run_goes_on()
+    {
+        File.WriteAllText(_dir.Combine("not-a-folder"), "a file where the log folder should be");
+        var directory = _dir.Combine("not-a-folder", "logs");
+        using var console = new StringWriter();
+
+        using (Localized.Use(Language.Portuguese))
+        {
+            using var log = new RunLog(console, directory);
+            log.WriteLine("linha de teste");
+        }
+
+        Assert.Equal($"(sem arquivo de log: sem permissão de escrita em {directory})\nlinha de teste\n", console.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
     public void The_log_file_rotates_past_its_size_and_keeps_a_bounded_history()
     {
         var directory = _dir.Combine("logs");
