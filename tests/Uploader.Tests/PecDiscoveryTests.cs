@@ -78,7 +78,7 @@ public sealed class PecDiscoveryTests : IDisposable
         var found = PecDiscovery.Discover([root], null, notes);
 
         Assert.Equal(("postgres", "s3nh4:dono"), (found!.Username, found.Password));
-        Assert.Contains(notes, n => n.Contains("--db-user", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("pass --db \"Host=", StringComparison.Ordinal)); // install's option for a connection string
     }
 
     [Fact]

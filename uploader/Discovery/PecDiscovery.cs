@@ -81,8 +81,8 @@ public static class PecDiscovery
         }
 
         notes.Add(Localized.Text(
-            $"read-only role {ReadOnlyRole} not found in credenciais.txt; falling back to the application's user — pass --db-user/--db-password to use a read-only one",
-            $"usuário somente leitura {ReadOnlyRole} não encontrado em credenciais.txt; usando o usuário da aplicação — informe --db-user/--db-password para usar um usuário somente leitura"));
+            $"read-only role {ReadOnlyRole} not found in credenciais.txt; falling back to the application's user — pass --db \"Host=…;Port=…;Database=esus;Username=…;Password=…\" to use a read-only one",
+            $"usuário somente leitura {ReadOnlyRole} não encontrado em credenciais.txt; usando o usuário da aplicação — informe --db \"Host=…;Port=…;Database=esus;Username=…;Password=…\" para usar um usuário somente leitura"));
         return owner is { } o ? new PecConnection(target.Host, target.Port, target.Database, o.User, o.Password, o.Source) : null;
     }
 
