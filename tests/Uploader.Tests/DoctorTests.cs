@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ingest.Contracts;
 using Ingest.Uploader.Commands;
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
 using Ingest.Uploader.Scheduling;
 using LocalInfra;
 using Microsoft.AspNetCore.Http;
@@ -80,6 +81,42 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         Assert.Contains("fix: Is the PEC database running?", output.ToString(), StringComparison.Ordinal);
         var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
         Assert.Equal(("failed", "database-down", false), (report.Outcome, report.ErrorCode, report.DatabaseReachable));
+    }
+
+    [Fact]
+    public async Task In_Portuguese_a_database_that_is_down_gets_a_Portuguese_detail_and_fix_in_aligned_columns_and_the_same_exit_code()
+    {
+        await using var backend = await Backend();
+        using var output = new StringWriter();
+        var down = $"Host=127.0.0.1;Port={FreePort.Next()};Database=esus;Username=esus_leitura;Password=x";
+
+        int exit;
+        IReadOnlyList<DoctorCheck> checks;
+        using (Localized.Use(Language.Portuguese))
+        {
+            (exit, checks) = await new DoctorCommand(Config(backend.Endpoint, down), output, () => Registered).ExecuteAsync(CancellationToken.None);
+        }
+
+        var text = output.ToString();
+        var lines = text.ReplaceLineEndings("\n").Split('\n');
+        Assert.Equal(ExitCodes.Database, exit);
+        var database = Assert.Single(checks, c => c.Name == "database");
+        Assert.Equal((DoctorOutcome.Fail, "database-down"), (database.Outcome, database.Code)); // names and codes stay English
+        Assert.StartsWith("não foi possível conectar ao PostgreSQL em 127.0.0.1:", database.Detail, StringComparison.Ordinal);
+        Assert.Contains("[FALHA] database         não foi possível conectar ao PostgreSQL", text, StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("        como resolver: O banco de dados do PEC está em execução?", StringComparison.Ordinal));
+        Assert.Contains("doctor: 1 problema(s) a resolver", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("fix:", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("[FAIL]", text, StringComparison.Ordinal);
+
+        // Every mark is as wide as "[FALHA]", so the names and details line up whatever the outcome.
+        var checkLines = lines.Where(l => l.StartsWith('[')).ToList();
+        Assert.Equal(checks.Count, checkLines.Count);
+        Assert.All(checkLines, l => Assert.Equal("[FALHA]".Length - 1, l.IndexOf(']', StringComparison.Ordinal)));
+        Assert.Contains(checkLines, l => l.StartsWith("[ok   ] ", StringComparison.Ordinal));
+
+        var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(("failed", "database-down"), (report.Outcome, report.ErrorCode)); // the backend reads codes, never prose
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text;
 using Ingest.Uploader.Discovery;
+using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Tests;
 
@@ -77,7 +78,7 @@ public sealed class PecDiscoveryTests : IDisposable
         var found = PecDiscovery.Discover([root], null, notes);
 
         Assert.Equal(("postgres", "s3nh4:dono"), (found!.Username, found.Password));
-        Assert.Contains(notes, n => n.Contains("--db-user", StringComparison.Ordinal));
+        Assert.Contains(notes, n => n.Contains("pass --db \"Host=", StringComparison.Ordinal)); // install's option for a connection string
     }
 
     [Fact]
@@ -93,6 +94,27 @@ public sealed class PecDiscoveryTests : IDisposable
         var found = PecDiscovery.Discover([], pecConfig, []);
 
         Assert.Equal(("127.0.0.1", 5433, "esus_leitura"), (found!.Host, found.Port, found.Username));
+    }
+
+    [Fact]
+    public void In_Portuguese_the_notes_say_where_the_settings_came_from_in_Portuguese()
+    {
+        var root = Install(Properties, Credentials);
+        var notes = new List<string>();
+        var nothing = new List<string>();
+
+        using (Localized.Use(Language.Portuguese))
+        {
+            Assert.NotNull(PecDiscovery.Discover([root], pecConfigPath: null, notes));
+            Assert.Null(PecDiscovery.Discover([Path.Combine(_root, "nowhere")], Path.Combine(_root, "missing.config"), nothing));
+        }
+
+        var credentials = Path.Combine(root, "webserver", "config", "credenciais.txt");
+        Assert.Equal(
+            [$"{Path.Combine(root, "webserver", "config", "application.properties")}: banco de dados localhost:5433/esus", $"usando o usuário somente leitura esus_leitura (senha lida de {credentials})"],
+            notes);
+        Assert.Equal(["configurações de conexão do PEC não encontradas (procurado em /etc/pec.config e <instalação>/webserver/config/application.properties)"], nothing);
+        Assert.DoesNotContain(notes, n => n.Contains("Leitura#2024", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Ingest.Contracts;
 using Ingest.Uploader.Commands;
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
 using Ingest.Uploader.Spooling;
 using Microsoft.AspNetCore.Http;
 
@@ -58,6 +59,63 @@ public sealed class StatusTests : IDisposable
         Assert.Contains("loaded: 5 new, 1 changed, 0 removed, 20 unchanged", text, StringComparison.Ordinal);
         Assert.Contains("rejected: invalid input at CSV line 3, column id.", text, StringComparison.Ordinal);
         Assert.True(text.IndexOf(loaded.ToString(), StringComparison.Ordinal) < text.IndexOf(rejected.ToString(), StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task In_Portuguese_status_lists_runs_logged_in_either_language_and_groups_row_counts_the_Brazilian_way()
+    {
+        var loaded = Guid.CreateVersion7();
+        await using var backend = await StubBackend.StartAsync(async (context, request) =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(JsonSerializer.Serialize(
+                new SnapshotStatusDto(loaded, "2611606", "hipertensos", "loaded", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, new SnapshotRowCounts(12345, 1, 0, 1234567), null, null),
+                ContractsJsonContext.Default.SnapshotStatusDto));
+        });
+        var config = new UploaderConfig
+        {
+            Endpoint = backend.Endpoint.ToString(),
+            Sites = [new SiteConfig { Ibge = "2611606", Token = "pec_status" }],
+            SpoolDirectory = _dir.Combine("spool"),
+            LogDirectory = _dir.Combine("logs"),
+        };
+        using (var log = new RunLog(TextWriter.Null, config.LogDirectory))
+        {
+            log.WriteLine("2026-11-23 03:07:00 run finished: everything sent"); // an install made with LANG=en
+            log.WriteLine("2026-11-24 03:07:00 execução concluída com problemas (código de saída 3)");
+        }
+
+        SentLog.Append(config.SpoolDirectory, new SentSnapshot("2611606", "hipertensos", loaded, DateTimeOffset.UtcNow));
+        using var output = new StringWriter();
+
+        using (Localized.Use(Language.Portuguese))
+        {
+            Assert.Equal(ExitCodes.Ok, await new StatusCommand(config, output).ExecuteAsync(CancellationToken.None));
+        }
+
+        var text = output.ToString();
+        Assert.Contains("últimas execuções:", text, StringComparison.Ordinal);
+        Assert.Contains("run finished: everything sent", text, StringComparison.Ordinal);
+        Assert.Contains("execução concluída com problemas (código de saída 3)", text, StringComparison.Ordinal);
+        Assert.Contains("envios feitos (mais recentes primeiro):", text, StringComparison.Ordinal);
+        Assert.Contains("loaded: linhas: 12.345 novas, 1 alteradas, 0 removidas, 1.234.567 inalteradas", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("last runs", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_Portuguese_a_log_folder_that_cannot_be_written_is_said_in_Portuguese_and_the_run_goes_on()
+    {
+        File.WriteAllText(_dir.Combine("not-a-folder"), "a file where the log folder should be");
+        var directory = _dir.Combine("not-a-folder", "logs");
+        using var console = new StringWriter();
+
+        using (Localized.Use(Language.Portuguese))
+        {
+            using var log = new RunLog(console, directory);
+            log.WriteLine("linha de teste");
+        }
+
+        Assert.Equal($"(sem arquivo de log: sem permissão de escrita em {directory})\nlinha de teste\n", console.ToString().ReplaceLineEndings("\n"));
     }
 
     [Fact]

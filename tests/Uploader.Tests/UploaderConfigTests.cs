@@ -1,4 +1,5 @@
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Tests;
 
@@ -54,6 +55,51 @@ public sealed class UploaderConfigTests : IDisposable
 
         Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
         Assert.Contains("line 3", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_Portuguese_a_missing_file_says_so_in_Portuguese_and_names_the_path()
+    {
+        var path = _dir.Combine("nowhere", "config.json");
+
+        ConfigException ex;
+        using (Localized.Use(Language.Portuguese))
+        {
+            ex = Assert.Throws<ConfigException>(() => UploaderConfig.Load(path));
+        }
+
+        Assert.Equal($"Arquivo de configuração não encontrado: {path}. Execute 'uploader install' primeiro ou informe --config.", ex.Message);
+    }
+
+    [Fact]
+    public void In_Portuguese_bad_json_says_so_in_Portuguese_with_the_line()
+    {
+        var path = Write("{\n  \"endpoint\": \"https://x.example\",\n  \"sites\": [ oops ]\n}\n");
+
+        ConfigException ex;
+        using (Localized.Use(Language.Portuguese))
+        {
+            ex = Assert.Throws<ConfigException>(() => UploaderConfig.Load(path));
+        }
+
+        Assert.Equal($"O arquivo de configuração {path} não é um JSON válido (linha 3): corrija-o ou execute 'uploader install' novamente.", ex.Message);
+    }
+
+    [Fact]
+    public void In_Portuguese_every_problem_is_in_Portuguese_and_the_config_keys_stay_as_written()
+    {
+        var path = Write("{}");
+
+        ConfigException ex;
+        using (Localized.Use(Language.Portuguese))
+        {
+            ex = Assert.Throws<ConfigException>(() => UploaderConfig.Load(path));
+        }
+
+        Assert.StartsWith($"Arquivo de configuração {path}: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'endpoint' deve ser o endereço https:// do servidor central", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'sites' precisa de pelo menos uma entrada com o código 'ibge' de 7 dígitos e o seu 'token'", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'database.connectionString' está vazio", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Ingest.Contracts;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Extraction;
+using Ingest.Uploader.Localization;
 using Ingest.Uploader.Scheduling;
 using Ingest.Uploader.Transport;
 using Npgsql;
@@ -44,17 +45,19 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
 
         foreach (var check in checks)
         {
-            var mark = check.Outcome switch { DoctorOutcome.Pass => "ok  ", DoctorOutcome.Warn => "warn", _ => "FAIL" };
+            var mark = check.Outcome switch { DoctorOutcome.Pass => Localized.Text("ok  ", "ok   "), DoctorOutcome.Warn => Localized.Text("warn", "aviso"), _ => Localized.Text("FAIL", "FALHA") };
             output.WriteLine($"[{mark}] {check.Name,-16} {check.Detail}");
             if (check.Fix is not null && check.Outcome != DoctorOutcome.Pass)
             {
-                output.WriteLine($"       fix: {check.Fix}");
+                output.WriteLine(Localized.Text($"       fix: {check.Fix}", $"        como resolver: {check.Fix}"));
             }
         }
 
         var firstFailure = checks.FirstOrDefault(c => c.Outcome == DoctorOutcome.Fail);
         var exitCode = firstFailure is null ? ExitCodes.Ok : ExitCodeFor(firstFailure.Name);
-        output.WriteLine(firstFailure is null ? "doctor: everything needed for a run is in place" : $"doctor: {checks.Count(c => c.Outcome == DoctorOutcome.Fail)} problem(s) to fix");
+        output.WriteLine(firstFailure is null
+            ? Localized.Text("doctor: everything needed for a run is in place", "doctor: tudo o que a execução precisa está em ordem")
+            : Localized.Text($"doctor: {checks.Count(c => c.Outcome == DoctorOutcome.Fail)} problem(s) to fix", $"doctor: {checks.Count(c => c.Outcome == DoctorOutcome.Fail)} problema(s) a resolver"));
 
         foreach (var site in config.Sites)
         {
@@ -90,10 +93,10 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             var (user, super, version) = (reader.GetString(0), reader.GetBoolean(1), reader.GetString(2));
-            checks.Add(new DoctorCheck("database", DoctorOutcome.Pass, $"connected to {builder.Host}:{builder.Port}/{builder.Database} as {user} (PostgreSQL {version})"));
+            checks.Add(new DoctorCheck("database", DoctorOutcome.Pass, Localized.Text($"connected to {builder.Host}:{builder.Port}/{builder.Database} as {user} (PostgreSQL {version})", $"conectado a {builder.Host}:{builder.Port}/{builder.Database} como {user} (PostgreSQL {version})")));
             checks.Add(super
-                ? new DoctorCheck("database-rights", DoctorOutcome.Warn, $"{user} is a superuser: more rights than needed", "Use the read-only role esus_leitura (run 'uploader install' again, or set database.connectionString).", "superuser")
-                : new DoctorCheck("database-rights", DoctorOutcome.Pass, $"{user} is not a superuser"));
+                ? new DoctorCheck("database-rights", DoctorOutcome.Warn, Localized.Text($"{user} is a superuser: more rights than needed", $"{user} é superusuário: tem mais permissões do que o necessário"), Localized.Text("Use the read-only role esus_leitura (run 'uploader install' again, or set database.connectionString).", "Use o usuário somente leitura esus_leitura (execute 'uploader install' novamente ou ajuste database.connectionString)."), "superuser")
+                : new DoctorCheck("database-rights", DoctorOutcome.Pass, Localized.Text($"{user} is not a superuser", $"{user} não é superusuário")));
             await reader.DisposeAsync();
             await CheckFreshnessAsync(checks, connection, ct);
         }
@@ -101,9 +104,9 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
         {
             var (detail, fix, code) = ex switch
             {
-                PostgresException { SqlState: "28P01" or "28000" } => ("the database refused the user or password", "Check database.connectionString (user esus_leitura and its password from credenciais.txt).", "database-login"),
-                PostgresException { SqlState: "3D000" } => ("the database does not exist", "Check the database name in database.connectionString (PEC uses 'esus').", "database-name"),
-                _ => ($"cannot reach PostgreSQL at {builder.Host}:{builder.Port}", "Is the PEC database running? PEC's bundled PostgreSQL listens on 127.0.0.1:5433; check the e-SUS services.", "database-down"),
+                PostgresException { SqlState: "28P01" or "28000" } => (Localized.Text("the database refused the user or password", "o banco de dados recusou o usuário ou a senha"), Localized.Text("Check database.connectionString (user esus_leitura and its password from credenciais.txt).", "Confira database.connectionString (usuário esus_leitura e a senha dele em credenciais.txt)."), "database-login"),
+                PostgresException { SqlState: "3D000" } => (Localized.Text("the database does not exist", "o banco de dados não existe"), Localized.Text("Check the database name in database.connectionString (PEC uses 'esus').", "Confira o nome do banco em database.connectionString (o PEC usa 'esus')."), "database-name"),
+                _ => (Localized.Text($"cannot reach PostgreSQL at {builder.Host}:{builder.Port}", $"não foi possível conectar ao PostgreSQL em {builder.Host}:{builder.Port}"), Localized.Text("Is the PEC database running? PEC's bundled PostgreSQL listens on 127.0.0.1:5433; check the e-SUS services.", "O banco de dados do PEC está em execução? O PostgreSQL que vem com o PEC escuta em 127.0.0.1:5433; verifique os serviços do e-SUS."), "database-down"),
             };
             checks.Add(new DoctorCheck("database", DoctorOutcome.Fail, detail, fix, code));
         }
@@ -118,18 +121,18 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
             var last = await command.ExecuteScalarAsync(ct) as string;
             if (last is null || !DateTime.TryParse(last, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at))
             {
-                checks.Add(new DoctorCheck("pec-reports", DoctorOutcome.Warn, "PEC has not recorded any reporting refresh", "Check that PEC's nightly processing runs.", "pec-reports-unknown"));
+                checks.Add(new DoctorCheck("pec-reports", DoctorOutcome.Warn, Localized.Text("PEC has not recorded any reporting refresh", "o PEC não registrou nenhum processamento dos relatórios"), Localized.Text("Check that PEC's nightly processing runs.", "Verifique se o processamento noturno do PEC está rodando."), "pec-reports-unknown"));
                 return;
             }
 
             var age = DateTime.Now - at;
             checks.Add(age > TimeSpan.FromHours(48)
-                ? new DoctorCheck("pec-reports", DoctorOutcome.Warn, $"PEC last refreshed its reporting tables {age.TotalHours:F0} h ago: lists will be stale", "Check PEC's processing (Administração → Processamento) or restart PEC.", "pec-reports-stale")
-                : new DoctorCheck("pec-reports", DoctorOutcome.Pass, $"PEC reporting refreshed {age.TotalHours:F0} h ago"));
+                ? new DoctorCheck("pec-reports", DoctorOutcome.Warn, Localized.Text($"PEC last refreshed its reporting tables {age.TotalHours:F0} h ago: lists will be stale", $"o PEC atualizou as tabelas de relatórios pela última vez há {age.TotalHours:F0} h: as listas ficarão desatualizadas"), Localized.Text("Check PEC's processing (Administração → Processamento) or restart PEC.", "Verifique o processamento do PEC (Administração → Processamento) ou reinicie o PEC."), "pec-reports-stale")
+                : new DoctorCheck("pec-reports", DoctorOutcome.Pass, Localized.Text($"PEC reporting refreshed {age.TotalHours:F0} h ago", $"relatórios do PEC atualizados há {age.TotalHours:F0} h")));
         }
         catch (PostgresException)
         {
-            checks.Add(new DoctorCheck("pec-reports", DoctorOutcome.Warn, "tb_relatorio_processamento not readable", "Is this the PEC database (esus)?", "pec-reports-unknown"));
+            checks.Add(new DoctorCheck("pec-reports", DoctorOutcome.Warn, Localized.Text("tb_relatorio_processamento not readable", "não foi possível ler tb_relatorio_processamento"), Localized.Text("Is this the PEC database (esus)?", "Este é mesmo o banco de dados do PEC (esus)?"), "pec-reports-unknown"));
         }
     }
 
@@ -141,11 +144,11 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
             try
             {
                 var addresses = await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-                checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, $"{endpoint.Host} resolves to {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}"));
+                checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, Localized.Text($"{endpoint.Host} resolves to {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}", $"{endpoint.Host} resolve para {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}")));
             }
             catch (SocketException)
             {
-                checks.Add(new DoctorCheck("dns", DoctorOutcome.Fail, $"{endpoint.Host} does not resolve", "Check the machine's DNS servers or the proxy settings; try: nslookup " + endpoint.Host, "dns"));
+                checks.Add(new DoctorCheck("dns", DoctorOutcome.Fail, Localized.Text($"{endpoint.Host} does not resolve", $"o nome {endpoint.Host} não foi encontrado no DNS"), Localized.Text("Check the machine's DNS servers or the proxy settings; try: nslookup ", "Verifique os servidores DNS da máquina ou as configurações de proxy; teste com: nslookup ") + endpoint.Host, "dns"));
                 return null;
             }
         }
@@ -153,18 +156,18 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
         var health = await backend.ProbeAsync(ct);
         if (health.Error is not null)
         {
-            checks.Add(new DoctorCheck("backend", DoctorOutcome.Fail, $"{config.Endpoint} unreachable: {health.Error}",
-                "Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.", "network"));
+            checks.Add(new DoctorCheck("backend", DoctorOutcome.Fail, Localized.Text($"{config.Endpoint} unreachable: {health.Error}", $"{config.Endpoint} inacessível: {health.Error}"),
+                Localized.Text("Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.", "Verifique a conexão com a internet, o firewall (saída HTTPS para o endereço) e o proxy do sistema; erros de TLS costumam indicar um proxy que intercepta o tráfego ou o relógio errado."), "network"));
             return null;
         }
 
-        checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, $"{config.Endpoint} answers ({health.Status})"));
+        checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, Localized.Text($"{config.Endpoint} answers ({health.Status})", $"{config.Endpoint} responde ({health.Status})")));
         if (health.ServerTime is { } serverTime)
         {
             var skew = DateTimeOffset.UtcNow - serverTime;
             checks.Add(skew.Duration() > MaxClockSkew
-                ? new DoctorCheck("clock", DoctorOutcome.Fail, $"this machine's clock is {skew.TotalMinutes:F0} min off", "Set the clock right (enable time synchronisation / NTP).", "clock-skew")
-                : new DoctorCheck("clock", DoctorOutcome.Pass, $"clock within {Math.Abs(skew.TotalSeconds):F0} s of the backend"));
+                ? new DoctorCheck("clock", DoctorOutcome.Fail, Localized.Text($"this machine's clock is {skew.TotalMinutes:F0} min off", $"o relógio desta máquina está com {skew.TotalMinutes:F0} min de diferença"), Localized.Text("Set the clock right (enable time synchronisation / NTP).", "Acerte o relógio (ative a sincronização de horário / NTP)."), "clock-skew")
+                : new DoctorCheck("clock", DoctorOutcome.Pass, Localized.Text($"clock within {Math.Abs(skew.TotalSeconds):F0} s of the backend", $"relógio com {Math.Abs(skew.TotalSeconds):F0} s de diferença em relação ao servidor central")));
         }
 
         ListCatalogDto? lists = null;
@@ -173,15 +176,15 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
             try
             {
                 lists = await backend.GetListsAsync(site.Token, ct);
-                checks.Add(new DoctorCheck("token", DoctorOutcome.Pass, $"site {site.Ibge}: token accepted, {lists.Lists.Count} list(s) to send"));
+                checks.Add(new DoctorCheck("token", DoctorOutcome.Pass, Localized.Text($"site {site.Ibge}: token accepted, {lists.Lists.Count} list(s) to send", $"município {site.Ibge}: token aceito, {lists.Lists.Count} lista(s) a enviar")));
             }
             catch (BackendAuthException)
             {
-                checks.Add(new DoctorCheck("token", DoctorOutcome.Fail, $"site {site.Ibge}: the backend refused the token", "Ask the operator for a new token and run 'uploader install --token …' again.", "token"));
+                checks.Add(new DoctorCheck("token", DoctorOutcome.Fail, Localized.Text($"site {site.Ibge}: the backend refused the token", $"município {site.Ibge}: o servidor central recusou o token"), Localized.Text("Ask the operator for a new token and run 'uploader install --token …' again.", "Peça um novo token ao operador e execute 'uploader install --token …' novamente."), "token"));
             }
             catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
             {
-                checks.Add(new DoctorCheck("token", DoctorOutcome.Fail, $"site {site.Ibge}: could not fetch the list definitions", "Retry later; if it persists, check the network.", "network"));
+                checks.Add(new DoctorCheck("token", DoctorOutcome.Fail, Localized.Text($"site {site.Ibge}: could not fetch the list definitions", $"município {site.Ibge}: não foi possível obter as definições das listas"), Localized.Text("Retry later; if it persists, check the network.", "Tente novamente mais tarde; se persistir, verifique a rede."), "network"));
             }
         }
 
@@ -203,12 +206,14 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
                 try
                 {
                     await command.ExecuteNonQueryAsync(ct);
-                    checks.Add(new DoctorCheck("list-tables", DoctorOutcome.Pass, $"{list.Name}: the PEC tables it reads are present and readable"));
+                    checks.Add(new DoctorCheck("list-tables", DoctorOutcome.Pass, Localized.Text($"{list.Name}: the PEC tables it reads are present and readable", $"{list.Name}: as tabelas do PEC que ela lê existem e podem ser lidas")));
                 }
                 catch (PostgresException ex)
                 {
                     checks.Add(new DoctorCheck("list-tables", DoctorOutcome.Fail, $"{list.Name}: {ex.SqlState} {ex.MessageText}",
-                        ex.SqlState == "42501" ? "Grant SELECT on the PEC tables to the uploader's role (esus_leitura has it by default)." : "This PEC version may lack a table the list needs: tell the operator.", "list-tables"));
+                        ex.SqlState == "42501"
+                            ? Localized.Text("Grant SELECT on the PEC tables to the uploader's role (esus_leitura has it by default).", "Conceda SELECT nas tabelas do PEC ao usuário do uploader (o esus_leitura já tem por padrão).")
+                            : Localized.Text("This PEC version may lack a table the list needs: tell the operator.", "Esta versão do PEC pode não ter uma tabela de que a lista precisa: avise o operador."), "list-tables"));
                 }
 
                 await transaction.RollbackAsync(ct);
@@ -227,12 +232,12 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
             Directory.CreateDirectory(config.SpoolDirectory);
             var free = new DriveInfo(Path.GetFullPath(config.SpoolDirectory)).AvailableFreeSpace;
             checks.Add(free < 1L << 30
-                ? new DoctorCheck("disk", DoctorOutcome.Fail, $"only {free / (1 << 20)} MB free for the spool at {config.SpoolDirectory}", "Free disk space or move spoolDirectory to a larger disk.", "disk")
-                : new DoctorCheck("disk", DoctorOutcome.Pass, $"{free / (1L << 30)} GB free for the spool"));
+                ? new DoctorCheck("disk", DoctorOutcome.Fail, Localized.Text($"only {free / (1 << 20)} MB free for the spool at {config.SpoolDirectory}", $"apenas {free / (1 << 20)} MB livres para a fila local (spool) em {config.SpoolDirectory}"), Localized.Text("Free disk space or move spoolDirectory to a larger disk.", "Libere espaço em disco ou mude spoolDirectory para um disco maior."), "disk")
+                : new DoctorCheck("disk", DoctorOutcome.Pass, Localized.Text($"{free / (1L << 30)} GB free for the spool", $"{free / (1L << 30)} GB livres para a fila local (spool)")));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            checks.Add(new DoctorCheck("disk", DoctorOutcome.Fail, $"spool directory {config.SpoolDirectory} not writable", "Run as the account the schedule uses, or fix the folder's permissions.", "disk"));
+            checks.Add(new DoctorCheck("disk", DoctorOutcome.Fail, Localized.Text($"spool directory {config.SpoolDirectory} not writable", $"sem permissão de escrita na pasta da fila local (spool) {config.SpoolDirectory}"), Localized.Text("Run as the account the schedule uses, or fix the folder's permissions.", "Execute com a conta usada pelo agendamento ou corrija as permissões da pasta."), "disk"));
         }
     }
 
@@ -240,13 +245,13 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
     {
         if (crontab is null)
         {
-            checks.Add(new DoctorCheck("schedule", DoctorOutcome.Warn, "schedule not checked on this system", "Run 'uploader install' to register the daily run.", "schedule-unknown"));
+            checks.Add(new DoctorCheck("schedule", DoctorOutcome.Warn, Localized.Text("schedule not checked on this system", "agendamento não verificado neste sistema"), Localized.Text("Run 'uploader install' to register the daily run.", "Execute 'uploader install' para registrar a execução diária."), "schedule-unknown"));
             return;
         }
 
         var table = crontab();
         checks.Add(table is not null && table.Contains(ScheduleDefinitions.CronMarker, StringComparison.Ordinal)
-            ? new DoctorCheck("schedule", DoctorOutcome.Pass, "daily run registered")
-            : new DoctorCheck("schedule", DoctorOutcome.Fail, "no daily run registered", "Run 'uploader install' (it registers the daily run).", "schedule"));
+            ? new DoctorCheck("schedule", DoctorOutcome.Pass, Localized.Text("daily run registered", "execução diária registrada"))
+            : new DoctorCheck("schedule", DoctorOutcome.Fail, Localized.Text("no daily run registered", "nenhuma execução diária registrada"), Localized.Text("Run 'uploader install' (it registers the daily run).", "Execute 'uploader install' (ele registra a execução diária)."), "schedule"));
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.IO.Compression;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Extraction;
+using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Commands;
 
@@ -18,7 +19,9 @@ public static class ExtractCommand
         "optimal" => CompressionLevel.Optimal,
         "smallest" => CompressionLevel.SmallestSize,
         "none" => CompressionLevel.NoCompression,
-        _ => throw new ConfigException($"Unknown compression level '{level}': use fastest, optimal, smallest or none."),
+        _ => throw new ConfigException(Localized.Text(
+            $"Unknown compression level '{level}': use fastest, optimal, smallest or none.",
+            $"Nível de compressão desconhecido '{level}': use fastest, optimal, smallest ou none.")),
     };
 
     public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, CancellationToken ct)
@@ -29,8 +32,9 @@ public static class ExtractCommand
         await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
         var result = await extractor.ExtractAsync(sql, file, level, null, ct);
         var seconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine(System.FormattableString.Invariant(
-            $"extracted {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV"));
+        log.WriteLine(Localized.Text(
+            string.Create(Localized.Culture, $"extracted {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV"),
+            string.Create(Localized.Culture, $"extraídos {result.CsvChars} caracteres de CSV em {result.CompressedBytes} bytes ({level}) em {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s de CSV")));
         return ExitCodes.Ok;
     }
 }

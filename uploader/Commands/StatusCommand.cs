@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Ingest.Contracts;
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
 using Ingest.Uploader.Spooling;
 
 namespace Ingest.Uploader.Commands;
@@ -9,23 +10,26 @@ namespace Ingest.Uploader.Commands;
 /// <summary><c>status</c>: the last runs from the local log, and what the backend says of each snapshot sent.</summary>
 public sealed class StatusCommand(UploaderConfig config, TextWriter output, HttpMessageHandler? handler = null)
 {
+    /// <summary>How run's last line starts in either language: the log may hold runs made in both (cron runs without LANG).</summary>
+    private static readonly string[] RunFinished = ["run finished", "execução concluída"];
+
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
-        output.WriteLine("last runs:");
+        output.WriteLine(Localized.Text("last runs:", "últimas execuções:"));
         var logFile = RunLog.FileIn(config.LogDirectory);
         var runs = File.Exists(logFile)
-            ? File.ReadLines(logFile).Where(l => l.Contains("run finished", StringComparison.Ordinal)).TakeLast(10).ToList()
+            ? File.ReadLines(logFile).Where(l => RunFinished.Any(marker => l.Contains(marker, StringComparison.Ordinal))).TakeLast(10).ToList()
             : [];
-        foreach (var line in runs.Count == 0 ? ["  (no run recorded yet)"] : runs.Select(r => "  " + r))
+        foreach (var line in runs.Count == 0 ? [Localized.Text("  (no run recorded yet)", "  (nenhuma execução registrada ainda)")] : runs.Select(r => "  " + r))
         {
             output.WriteLine(line);
         }
 
-        output.WriteLine("snapshots sent (newest first):");
+        output.WriteLine(Localized.Text("snapshots sent (newest first):", "envios feitos (mais recentes primeiro):"));
         var sent = SentLog.Read(config.SpoolDirectory).Take(10).ToList();
         if (sent.Count == 0)
         {
-            output.WriteLine("  (none yet)");
+            output.WriteLine(Localized.Text("  (none yet)", "  (nenhum ainda)"));
         }
 
         using var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = new Uri(config.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(20) };
@@ -47,21 +51,23 @@ public sealed class StatusCommand(UploaderConfig config, TextWriter output, Http
             using var response = await http.SendAsync(request, ct);
             if (response.StatusCode != HttpStatusCode.OK)
             {
-                return $"backend answered {(int)response.StatusCode}";
+                return Localized.Text($"backend answered {(int)response.StatusCode}", $"o servidor central respondeu {(int)response.StatusCode}");
             }
 
             var status = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.SnapshotStatusDto, ct);
             return status switch
             {
-                null => "no status",
-                { Rows: { } rows } => $"{status.Status}: {rows.Inserted} new, {rows.Updated} changed, {rows.Deleted} removed, {rows.Unchanged} unchanged",
+                null => Localized.Text("no status", "sem situação"),
+                { Rows: { } rows } => $"{status.Status}: " + Localized.Text(
+                    string.Create(Localized.Culture, $"{rows.Inserted:N0} new, {rows.Updated:N0} changed, {rows.Deleted:N0} removed, {rows.Unchanged:N0} unchanged"),
+                    string.Create(Localized.Culture, $"linhas: {rows.Inserted:N0} novas, {rows.Updated:N0} alteradas, {rows.Deleted:N0} removidas, {rows.Unchanged:N0} inalteradas")),
                 { Reason: { } reason } => $"{status.Status}: {reason}",
                 _ => status.Status,
             };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return "backend unreachable";
+            return Localized.Text("backend unreachable", "servidor central inacessível");
         }
     }
 }

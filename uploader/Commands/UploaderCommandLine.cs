@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Commands;
 
@@ -10,14 +11,14 @@ public static class UploaderCommandLine
     {
         var configPath = new Option<string>("--config")
         {
-            Description = "Config file path.",
+            Description = Localized.Text("Config file path.", "Caminho do arquivo de configuração."),
             DefaultValueFactory = _ => DefaultPaths.ConfigFile,
             Recursive = true,
         };
-        var root = new RootCommand("PEC list uploader: extracts nominal lists read-only and sends them to the central backend.");
+        var root = new RootCommand(Localized.Text("PEC list uploader: extracts nominal lists read-only and sends them to the central backend.", "Envio de listas do PEC: extrai as listas nominais somente leitura e as envia ao servidor central."));
         root.Options.Add(configPath);
 
-        var run = new Command("run", "Extract every list and send it (what the schedule runs).");
+        var run = new Command("run", Localized.Text("Extract every list and send it (what the schedule runs).", "Extrai cada lista e a envia (é o que o agendamento executa)."));
         run.SetAction(async (parse, ct) =>
         {
             UploaderConfig config;
@@ -35,10 +36,10 @@ public static class UploaderCommandLine
             return await new RunCommand(config, log).ExecuteAsync(ct);
         });
 
-        var sqlFile = new Option<string>("--sql-file") { Description = "File with the query to extract.", Required = true };
-        var output = new Option<string>("--out") { Description = "Where to write the gzip CSV.", Required = true };
-        var level = new Option<string?>("--level") { Description = "gzip level: optimal (default), fastest, smallest, none." };
-        var extract = new Command("extract", "Extract a query to a local gzip CSV, as 'run' would, without sending it.") { sqlFile, output, level };
+        var sqlFile = new Option<string>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair."), Required = true };
+        var output = new Option<string>("--out") { Description = Localized.Text("Where to write the gzip CSV.", "Onde gravar o CSV compactado (gzip)."), Required = true };
+        var level = new Option<string?>("--level") { Description = Localized.Text("gzip level: optimal (default), fastest, smallest, none.", "Nível de compressão gzip: optimal (padrão), fastest, smallest, none.") };
+        var extract = new Command("extract", Localized.Text("Extract a query to a local gzip CSV, as 'run' would, without sending it.", "Extrai uma consulta para um CSV gzip local, como o 'run' faria, sem enviá-lo.")) { sqlFile, output, level };
         extract.SetAction(async (parse, ct) =>
         {
             try
@@ -55,13 +56,13 @@ public static class UploaderCommandLine
             {
                 // The SQL state only: PostgreSQL's message text can quote a row's values.
                 await Console.Error.WriteLineAsync(ex is Npgsql.PostgresException pg
-                    ? $"Database error {pg.SqlState} (see https://www.postgresql.org/docs/current/errcodes-appendix.html)."
-                    : "Database unreachable: check that the PEC database is running and the connection settings.");
+                    ? Localized.Text($"Database error {pg.SqlState} (see https://www.postgresql.org/docs/current/errcodes-appendix.html).", $"Erro do banco de dados {pg.SqlState} (veja https://www.postgresql.org/docs/current/errcodes-appendix.html).")
+                    : Localized.Text("Database unreachable: check that the PEC database is running and the connection settings.", "Banco de dados inacessível: confira se o banco do PEC está em execução e os dados de conexão."));
                 return ExitCodes.Database;
             }
         });
 
-        var doctor = new Command("doctor", "Check everything a run needs and say how to fix what is wrong; reports to the backend.");
+        var doctor = new Command("doctor", Localized.Text("Check everything a run needs and say how to fix what is wrong; reports to the backend.", "Verifica tudo o que uma execução precisa e diz como corrigir o que estiver errado; envia o resultado ao servidor central."));
         doctor.SetAction(async (parse, ct) =>
         {
             UploaderConfig config;
@@ -71,7 +72,7 @@ public static class UploaderCommandLine
             }
             catch (ConfigException ex)
             {
-                await Console.Out.WriteLineAsync($"[FAIL] config           {ex.Message}");
+                await Console.Out.WriteLineAsync(Localized.Text($"[FAIL] config           {ex.Message}", $"[FALHA] config           {ex.Message}"));
                 return ExitCodes.Config;
             }
 
@@ -79,15 +80,15 @@ public static class UploaderCommandLine
             return exitCode;
         });
 
-        var endpoint = new Option<string>("--endpoint") { Description = "The backend's address (https://…).", Required = true };
-        var token = new Option<string>("--token") { Description = "This site's token (from the operator).", Required = true };
-        var db = new Option<string?>("--db") { Description = "PEC database connection string (default: found from the PEC install)." };
-        var spoolDir = new Option<string?>("--spool") { Description = "Spool folder (default: the system's spool location)." };
-        var windowStart = new Option<string?>("--window-start") { Description = "Start of the daily window, HH:mm (default 01:00)." };
-        var windowHours = new Option<double>("--window-hours") { Description = "Length of the daily window in hours (default 5).", DefaultValueFactory = _ => 5 };
-        var logDir = new Option<string?>("--log-dir") { Description = "Log folder (default: the system's log location)." };
-        var pecRoot = new Option<string?>("--pec-root") { Description = "PEC install folder when not in the usual place (/opt/e-SUS, C:\\Program Files\\e-SUS)." };
-        var install = new Command("install", "Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.")
+        var endpoint = new Option<string>("--endpoint") { Description = Localized.Text("The backend's address (https://…).", "Endereço do servidor central (https://…)."), Required = true };
+        var token = new Option<string>("--token") { Description = Localized.Text("This site's token (from the operator).", "Token deste município (fornecido pelo operador)."), Required = true };
+        var db = new Option<string?>("--db") { Description = Localized.Text("PEC database connection string (default: found from the PEC install).", "String de conexão do banco de dados do PEC (padrão: obtida da instalação do PEC).") };
+        var spoolDir = new Option<string?>("--spool") { Description = Localized.Text("Spool folder (default: the system's spool location).", "Pasta da fila local (spool) (padrão: o local de spool do sistema).") };
+        var windowStart = new Option<string?>("--window-start") { Description = Localized.Text("Start of the daily window, HH:mm (default 01:00).", "Início da janela diária, HH:mm (padrão 01:00).") };
+        var windowHours = new Option<double>("--window-hours") { Description = Localized.Text("Length of the daily window in hours (default 5).", "Duração da janela diária em horas (padrão 5)."), DefaultValueFactory = _ => 5 };
+        var logDir = new Option<string?>("--log-dir") { Description = Localized.Text("Log folder (default: the system's log location).", "Pasta de logs (padrão: o local de logs do sistema).") };
+        var pecRoot = new Option<string?>("--pec-root") { Description = Localized.Text("PEC install folder when not in the usual place (/opt/e-SUS, C:\\Program Files\\e-SUS).", "Pasta de instalação do PEC, quando não estiver no lugar de costume (/opt/e-SUS, C:\\Program Files\\e-SUS).") };
+        var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e executa o doctor."))
         {
             endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir,
         };
@@ -104,12 +105,12 @@ public static class UploaderCommandLine
             return await new InstallCommand(options, Console.Out, Scheduling.WindowsTaskScheduler.ForThisMachine(), Roots).ExecuteAsync(ct);
         });
 
-        var purge = new Option<bool>("--purge") { Description = "Also delete the config and the spool." };
-        var uninstall = new Command("uninstall", "Remove the daily run (and, with --purge, the config and spool).") { purge };
+        var purge = new Option<bool>("--purge") { Description = Localized.Text("Also delete the config and the spool.", "Apaga também a configuração e a fila local (spool).") };
+        var uninstall = new Command("uninstall", Localized.Text("Remove the daily run (and, with --purge, the config and spool).", "Remove a execução diária (e, com --purge, a configuração e a fila local).")) { purge };
         uninstall.SetAction(parse =>
         {
             Scheduling.WindowsTaskScheduler.ForThisMachine().Unregister();
-            Console.WriteLine("Daily run removed.");
+            Console.WriteLine(Localized.Text("Daily run removed.", "Execução diária removida."));
             if (parse.GetValue(purge))
             {
                 var path = parse.GetValue(configPath)!;
@@ -120,13 +121,13 @@ public static class UploaderCommandLine
                     Directory.Delete(spool, recursive: true);
                 }
 
-                Console.WriteLine("Config and spool deleted.");
+                Console.WriteLine(Localized.Text("Config and spool deleted.", "Configuração e fila local (spool) apagadas."));
             }
 
             return ExitCodes.Ok;
         });
 
-        var status = new Command("status", "The last runs and what the backend says of each snapshot sent.");
+        var status = new Command("status", Localized.Text("The last runs and what the backend says of each snapshot sent.", "As últimas execuções e o que o servidor central diz de cada envio."));
         status.SetAction(async (parse, ct) =>
         {
             try
@@ -140,7 +141,7 @@ public static class UploaderCommandLine
             }
         });
 
-        var version = new Command("version", "Print the version.");
+        var version = new Command("version", Localized.Text("Print the version.", "Mostra a versão."));
         version.SetAction(_ =>
         {
             var informational = typeof(UploaderCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Config;
 
@@ -31,7 +32,9 @@ public sealed class UploaderConfig
     {
         if (!File.Exists(path))
         {
-            throw new ConfigException($"Config file not found: {path}. Run 'uploader install' first, or pass --config.");
+            throw new ConfigException(Localized.Text(
+                $"Config file not found: {path}. Run 'uploader install' first, or pass --config.",
+                $"Arquivo de configuração não encontrado: {path}. Execute 'uploader install' primeiro ou informe --config."));
         }
 
         UploaderConfig? config;
@@ -41,13 +44,15 @@ public sealed class UploaderConfig
         }
         catch (JsonException ex)
         {
-            throw new ConfigException($"Config file {path} is not valid JSON (line {ex.LineNumber + 1}): fix it or run 'uploader install' again.");
+            throw new ConfigException(Localized.Text(
+                $"Config file {path} is not valid JSON (line {ex.LineNumber + 1}): fix it or run 'uploader install' again.",
+                $"O arquivo de configuração {path} não é um JSON válido (linha {ex.LineNumber + 1}): corrija-o ou execute 'uploader install' novamente."));
         }
 
         config ??= new UploaderConfig();
         Localization.Localized.UseConfigured(config.Language);
         var problems = config.Validate();
-        return problems.Count == 0 ? config : throw new ConfigException($"Config file {path}: {string.Join("; ", problems)}");
+        return problems.Count == 0 ? config : throw new ConfigException(Localized.Text($"Config file {path}: {string.Join("; ", problems)}", $"Arquivo de configuração {path}: {string.Join("; ", problems)}"));
     }
 
     public List<string> Validate()
@@ -55,18 +60,18 @@ public sealed class UploaderConfig
         var problems = new List<string>();
         if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
-            problems.Add("'endpoint' must be the backend's https:// address");
+            problems.Add(Localized.Text("'endpoint' must be the backend's https:// address", "'endpoint' deve ser o endereço https:// do servidor central"));
         }
 
         // "sites": [null] gets through the serializer (element nullability is not checked).
         if (Sites.Count == 0 || Sites.Any(s => s is null || s.Ibge is not { Length: 7 } || !s.Ibge.All(char.IsAsciiDigit) || string.IsNullOrWhiteSpace(s.Token)))
         {
-            problems.Add("'sites' needs at least one entry with a 7-digit 'ibge' code and its 'token'");
+            problems.Add(Localized.Text("'sites' needs at least one entry with a 7-digit 'ibge' code and its 'token'", "'sites' precisa de pelo menos uma entrada com o código 'ibge' de 7 dígitos e o seu 'token'"));
         }
 
         if (string.IsNullOrWhiteSpace(Database.ConnectionString))
         {
-            problems.Add("'database.connectionString' is empty");
+            problems.Add(Localized.Text("'database.connectionString' is empty", "'database.connectionString' está vazio"));
         }
 
         return problems;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Ingest.Uploader.Localization;
 using Npgsql;
 
 namespace Ingest.Uploader.Discovery;
@@ -16,7 +17,7 @@ public sealed record PecConnection(string Host, int Port, string Database, strin
         Password = Password,
     }.ConnectionString;
 
-    public override string ToString() => $"{Username}@{Host}:{Port}/{Database} (from {Source})";
+    public override string ToString() => Localized.Text($"{Username}@{Host}:{Port}/{Database} (from {Source})", $"{Username}@{Host}:{Port}/{Database} (de {Source})");
 }
 
 /// <summary>
@@ -67,17 +68,21 @@ public static class PecDiscovery
 
         if (target is null)
         {
-            notes.Add("no PEC connection settings found (looked for /etc/pec.config and <install>/webserver/config/application.properties)");
+            notes.Add(Localized.Text(
+                "no PEC connection settings found (looked for /etc/pec.config and <install>/webserver/config/application.properties)",
+                "configurações de conexão do PEC não encontradas (procurado em /etc/pec.config e <instalação>/webserver/config/application.properties)"));
             return null;
         }
 
         if (credentials is not null && ReadReadOnlyPassword(credentials) is { } readOnlyPassword)
         {
-            notes.Add($"using the read-only role {ReadOnlyRole} (password from {credentials})");
+            notes.Add(Localized.Text($"using the read-only role {ReadOnlyRole} (password from {credentials})", $"usando o usuário somente leitura {ReadOnlyRole} (senha lida de {credentials})"));
             return new PecConnection(target.Host, target.Port, target.Database, ReadOnlyRole, readOnlyPassword, credentials);
         }
 
-        notes.Add($"read-only role {ReadOnlyRole} not found in credenciais.txt; falling back to the application's user — pass --db-user/--db-password to use a read-only one");
+        notes.Add(Localized.Text(
+            $"read-only role {ReadOnlyRole} not found in credenciais.txt; falling back to the application's user — pass --db \"Host=…;Port=…;Database=esus;Username=…;Password=…\" to use a read-only one",
+            $"usuário somente leitura {ReadOnlyRole} não encontrado em credenciais.txt; usando o usuário da aplicação — informe --db \"Host=…;Port=…;Database=esus;Username=…;Password=…\" para usar um usuário somente leitura"));
         return owner is { } o ? new PecConnection(target.Host, target.Port, target.Database, o.User, o.Password, o.Source) : null;
     }
 
@@ -118,16 +123,16 @@ public static class PecDiscovery
             var target = ParseJdbcUrl(Get("databaseUrl"));
             if (target is null)
             {
-                notes.Add($"{path}: no usable databaseUrl");
+                notes.Add(Localized.Text($"{path}: no usable databaseUrl", $"{path}: sem databaseUrl utilizável"));
                 return null;
             }
 
-            notes.Add($"{path}: database {target.Host}:{target.Port}/{target.Database}");
+            notes.Add(Localized.Text($"{path}: database {target.Host}:{target.Port}/{target.Database}", $"{path}: banco de dados {target.Host}:{target.Port}/{target.Database}"));
             return new Found(target, Get("databaseUsername") ?? string.Empty, Get("databasePassword") ?? string.Empty, Get("directory"));
         }
         catch (JsonException)
         {
-            notes.Add($"{path}: not valid JSON, ignored");
+            notes.Add(Localized.Text($"{path}: not valid JSON, ignored", $"{path}: não é um JSON válido, ignorado"));
             return null;
         }
     }
@@ -138,11 +143,11 @@ public static class PecDiscovery
         var target = ParseJdbcUrl(values.GetValueOrDefault("spring.datasource.url"));
         if (target is null)
         {
-            notes.Add($"{path}: no usable spring.datasource.url");
+            notes.Add(Localized.Text($"{path}: no usable spring.datasource.url", $"{path}: sem spring.datasource.url utilizável"));
             return null;
         }
 
-        notes.Add($"{path}: database {target.Host}:{target.Port}/{target.Database}");
+        notes.Add(Localized.Text($"{path}: database {target.Host}:{target.Port}/{target.Database}", $"{path}: banco de dados {target.Host}:{target.Port}/{target.Database}"));
         return new Found(target, values.GetValueOrDefault("spring.datasource.username") ?? string.Empty, values.GetValueOrDefault("spring.datasource.password") ?? string.Empty, null);
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Spooling;
 
@@ -25,7 +26,7 @@ public sealed class RunLog : TextWriter
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            console.WriteLine($"(no log file: {directory} is not writable)");
+            console.WriteLine(Localized.Text($"(no log file: {directory} is not writable)", $"(sem arquivo de log: sem permissão de escrita em {directory})"));
         }
     }
 

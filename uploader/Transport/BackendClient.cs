@@ -211,11 +211,11 @@ public sealed class BackendClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? "TLS handshake failed" : ex.Message);
+            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? Localization.Localized.Text("TLS handshake failed", "falha na negociação TLS") : ex.Message);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Probe(null, null, "no answer within 20 s");
+            return new Probe(null, null, Localization.Localized.Text("no answer within 20 s", "sem resposta em 20 s"));
         }
     }
 
@@ -224,4 +224,4 @@ public sealed class BackendClient : IDisposable
     public void Dispose() => _http.Dispose();
 }
 
-public sealed class BackendAuthException() : Exception("The backend refused the site token (401/403).");
+public sealed class BackendAuthException() : Exception(Localization.Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));
