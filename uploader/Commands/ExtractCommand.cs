@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Extraction;
 using Ingest.Uploader.Localization;
+using Ingest.Uploader.Output;
 
 namespace Ingest.Uploader.Commands;
 
@@ -24,17 +25,19 @@ public static class ExtractCommand
             $"Nível de compressão desconhecido '{level}': use fastest, optimal, smallest ou none.")),
     };
 
-    public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, CancellationToken ct)
+    public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, CancellationToken ct, TerminalProgress? progress = null)
     {
         var sql = (await File.ReadAllTextAsync(sqlFile, ct)).Trim().TrimEnd(';');
         var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);
         var clock = Stopwatch.StartNew();
         await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        var result = await extractor.ExtractAsync(sql, file, level, null, ct);
+        progress?.Start();
+        var result = await extractor.ExtractAsync(sql, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+        progress?.Clear();
         var seconds = clock.Elapsed.TotalSeconds;
-        log.WriteLine(Localized.Text(
-            string.Create(Localized.Culture, $"extracted {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV"),
-            string.Create(Localized.Culture, $"extraídos {result.CsvChars} caracteres de CSV em {result.CompressedBytes} bytes ({level}) em {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s de CSV")));
+        log.WriteLine(Localized.Format(
+            $"extracted {result.Rows} rows, {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV",
+            $"extraídas {result.Rows} linhas, {result.CsvChars} caracteres de CSV em {result.CompressedBytes} bytes ({level}) em {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s de CSV"));
         return ExitCodes.Ok;
     }
 }

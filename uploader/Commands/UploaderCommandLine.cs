@@ -33,7 +33,7 @@ public static class UploaderCommandLine
             }
 
             using var log = new Spooling.RunLog(Console.Out, config.LogDirectory);
-            return await new RunCommand(config, log).ExecuteAsync(ct);
+            return await new RunCommand(config, log, Output.TerminalProgress.ForConsole()).ExecuteAsync(ct);
         });
 
         var sqlFile = new Option<string>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair."), Required = true };
@@ -45,7 +45,7 @@ public static class UploaderCommandLine
             try
             {
                 var config = UploaderConfig.Load(parse.GetValue(configPath)!);
-                return await ExtractCommand.ExecuteAsync(config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, ct);
+                return await ExtractCommand.ExecuteAsync(config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, ct, Output.TerminalProgress.ForConsole());
             }
             catch (ConfigException ex)
             {
@@ -76,7 +76,7 @@ public static class UploaderCommandLine
                 return ExitCodes.Config;
             }
 
-            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.WindowsTaskScheduler.ForThisMachine().Current).ExecuteAsync(ct);
+            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Schedulers.ForThisMachine().Current).ExecuteAsync(ct);
             return exitCode;
         });
 
@@ -88,9 +88,17 @@ public static class UploaderCommandLine
         var windowHours = new Option<double>("--window-hours") { Description = Localized.Text("Length of the daily window in hours (default 5).", "Duração da janela diária em horas (padrão 5)."), DefaultValueFactory = _ => 5 };
         var logDir = new Option<string?>("--log-dir") { Description = Localized.Text("Log folder (default: the system's log location).", "Pasta de logs (padrão: o local de logs do sistema).") };
         var pecRoot = new Option<string?>("--pec-root") { Description = Localized.Text("PEC install folder when not in the usual place (/opt/e-SUS, C:\\Program Files\\e-SUS).", "Pasta de instalação do PEC, quando não estiver no lugar de costume (/opt/e-SUS, C:\\Program Files\\e-SUS).") };
+        var scheduler = new Option<string>("--scheduler")
+        {
+            Description = Localized.Text(
+                "Linux: 'systemd' (a timer; needs root), 'cron', or 'auto' (systemd where it runs and we are root, else cron).",
+                "Linux: 'systemd' (um timer; exige root), 'cron' ou 'auto' (systemd onde ele roda e somos root, senão cron)."),
+            DefaultValueFactory = _ => "auto",
+        };
+        scheduler.AcceptOnlyFromAmong("auto", "cron", "systemd");
         var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e executa o doctor."))
         {
-            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir,
+            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler,
         };
         install.SetAction(async (parse, ct) =>
         {
@@ -102,30 +110,13 @@ public static class UploaderCommandLine
                 LogDirectory = parse.GetValue(logDir),
             };
             IReadOnlyList<string> Roots() => parse.GetValue(pecRoot) is { } root ? [root] : Discovery.PecDiscovery.DefaultInstallRoots;
-            return await new InstallCommand(options, Console.Out, Scheduling.WindowsTaskScheduler.ForThisMachine(), Roots).ExecuteAsync(ct);
+            return await new InstallCommand(options, Console.Out, Scheduling.Schedulers.ForThisMachine(parse.GetValue(scheduler)), Roots).ExecuteAsync(ct);
         });
 
         var purge = new Option<bool>("--purge") { Description = Localized.Text("Also delete the config and the spool.", "Apaga também a configuração e a fila local (spool).") };
         var uninstall = new Command("uninstall", Localized.Text("Remove the daily run (and, with --purge, the config and spool).", "Remove a execução diária (e, com --purge, a configuração e a fila local).")) { purge };
         uninstall.SetAction(parse =>
-        {
-            Scheduling.WindowsTaskScheduler.ForThisMachine().Unregister();
-            Console.WriteLine(Localized.Text("Daily run removed.", "Execução diária removida."));
-            if (parse.GetValue(purge))
-            {
-                var path = parse.GetValue(configPath)!;
-                var spool = File.Exists(path) ? UploaderConfig.Load(path).SpoolDirectory : null;
-                File.Delete(path);
-                if (spool is not null && Directory.Exists(spool))
-                {
-                    Directory.Delete(spool, recursive: true);
-                }
-
-                Console.WriteLine(Localized.Text("Config and spool deleted.", "Configuração e fila local (spool) apagadas."));
-            }
-
-            return ExitCodes.Ok;
-        });
+            new UninstallCommand(Scheduling.Schedulers.All(), Console.Out).Execute(parse.GetValue(configPath)!, parse.GetValue(purge)));
 
         var status = new Command("status", Localized.Text("The last runs and what the backend says of each snapshot sent.", "As últimas execuções e o que o servidor central diz de cada envio."));
         status.SetAction(async (parse, ct) =>

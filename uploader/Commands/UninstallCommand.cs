@@ -1,0 +1,64 @@
+using System.Text.Json;
+using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
+using Ingest.Uploader.Scheduling;
+
+namespace Ingest.Uploader.Commands;
+
+/// <summary>Removes the daily run from every scheduler that may hold it and, on request, the config and the spool.</summary>
+public sealed class UninstallCommand(IReadOnlyList<IScheduler> schedulers, TextWriter output)
+{
+    public int Execute(string configPath, bool purge)
+    {
+        foreach (var scheduler in schedulers)
+        {
+            scheduler.Unregister();
+        }
+
+        output.WriteLine(Localized.Text("Daily run removed.", "Execução diária removida."));
+        if (!purge)
+        {
+            return ExitCodes.Ok;
+        }
+
+        var spool = ConfiguredSpool(configPath);
+        File.Delete(configPath);
+        if (spool is not null && Directory.Exists(spool))
+        {
+            Directory.Delete(spool, recursive: true);
+        }
+
+        output.WriteLine(Localized.Text("Config and spool deleted.", "Configuração e fila local (spool) apagadas."));
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The spool folder a config names, even when the config is invalid (purge must still work).</summary>
+    private static string? ConfiguredSpool(string configPath)
+    {
+        if (!File.Exists(configPath))
+        {
+            return null;
+        }
+
+        try
+        {
+            return UploaderConfig.Load(configPath).SpoolDirectory;
+        }
+        catch (ConfigException)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(File.ReadAllText(configPath));
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("spoolDirectory", out var spool)
+                    && spool.ValueKind == JsonValueKind.String
+                    ? spool.GetString()
+                    : DefaultPaths.SpoolDirectory;
+            }
+            catch (JsonException)
+            {
+                return DefaultPaths.SpoolDirectory;
+            }
+        }
+    }
+}
