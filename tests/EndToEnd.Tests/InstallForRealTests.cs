@@ -14,6 +14,8 @@ public sealed class InstallForRealTests
 {
     private const string Marker = "# pec-uploader";
 
+    private static readonly Dictionary<string, string?> Brazilian = UploaderLocale.Environment(UploaderLocale.Brazilian);
+
     [Fact]
     public async Task Install_registers_a_cron_job_that_runs_and_delivers_and_reinstalling_changes_nothing()
     {
@@ -44,10 +46,12 @@ public sealed class InstallForRealTests
         ];
         try
         {
-            var installed = await ProcessRunner.RunAsync("dotnet", install);
+            // A Brazilian technician's terminal: install speaks Portuguese and records it for the scheduled runs.
+            var installed = await ProcessRunner.RunAsync("dotnet", install, Brazilian);
             Assert.True(installed.ExitCode == 0, installed.Combined);
-            Assert.Contains("Installed.", installed.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("Instalado.", installed.StandardOutput, StringComparison.Ordinal);
             Assert.Contains("esus_leitura", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
+            Assert.Contains("\"language\": \"pt-BR\"", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
             var crontab = await CrontabAsync();
             var line = Assert.Single(crontab.Split('\n'), l => l.Contains(Marker, StringComparison.Ordinal));
@@ -58,13 +62,14 @@ public sealed class InstallForRealTests
             var loaded = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(4));
             Assert.Equal("loaded", Assert.Single(loaded).Status);
             Assert.True((await pipeline.CompareAsync(site, "hipertensos")).Equal);
-            Assert.Contains("run finished: everything sent", await File.ReadAllTextAsync(Path.Combine(work, "logs", "uploader.log")), StringComparison.Ordinal);
+            // cron starts the job without LANG: it speaks the language install recorded.
+            Assert.Contains("execução concluída: tudo enviado", await File.ReadAllTextAsync(Path.Combine(work, "logs", "uploader.log")), StringComparison.Ordinal);
 
-            var doctor = await ProcessRunner.RunAsync("dotnet", [RepoPaths.UploaderDll, "doctor", "--config", config]);
+            var doctor = await ProcessRunner.RunAsync("dotnet", [RepoPaths.UploaderDll, "doctor", "--config", config], Brazilian);
             Assert.True(doctor.ExitCode == 0, doctor.Combined);
 
             var configBefore = await File.ReadAllBytesAsync(config);
-            var again = await ProcessRunner.RunAsync("dotnet", install);
+            var again = await ProcessRunner.RunAsync("dotnet", install, Brazilian);
             Assert.True(again.ExitCode == 0, again.Combined);
             Assert.Equal(configBefore, await File.ReadAllBytesAsync(config));
             Assert.Equal(crontab, await CrontabAsync());

@@ -12,7 +12,13 @@ public sealed class UploaderFaultTests
         await using var pipeline = await LocalPipeline.StartAsync();
         var site = await pipeline.AddMunicipalityAsync("3106200", "Belo Horizonte (teste)", 30_000, seed: 4);
 
-        using (var run = Process.Start(new ProcessStartInfo("dotnet") { ArgumentList = { RepoPaths.UploaderDll, "run", "--config", site.ConfigPath }, RedirectStandardOutput = true })!)
+        var start = new ProcessStartInfo("dotnet") { ArgumentList = { RepoPaths.UploaderDll, "run", "--config", site.ConfigPath }, RedirectStandardOutput = true };
+        foreach (var (key, value) in UploaderLocale.Environment(UploaderLocale.English))
+        {
+            start.Environment[key] = value;
+        }
+
+        using (var run = Process.Start(start)!)
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
             while (!PartialFiles(site).Any())

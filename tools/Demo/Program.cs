@@ -29,7 +29,7 @@ var failures = 0;
 for (var round = 1; round <= 2; round++)
 {
     Say(round == 1 ? "round 1: first transmission of every site (all at once, like 8am)" : "round 2: the next day's run with unchanged data (should write nothing)");
-    var runs = await Task.WhenAll(sites.Select(async site => (site, result: await pipeline.RunUploaderAsync(site))));
+    var runs = await Task.WhenAll(sites.Select(async site => (site, result: await pipeline.RunUploaderAsync(site, locale: null))));
     foreach (var (site, result) in runs)
     {
         foreach (var line in result.Combined.Split('\n', StringSplitOptions.RemoveEmptyEntries))

@@ -39,7 +39,14 @@ public sealed class ChildProcess : IAsyncDisposable
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
-            startInfo.Environment[key] = value;
+            if (value is null)
+            {
+                startInfo.Environment.Remove(key); // unset, not set to empty
+            }
+            else
+            {
+                startInfo.Environment[key] = value;
+            }
         }
 
         var process = new Process { StartInfo = startInfo };

@@ -158,8 +158,17 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>Runs the real uploader executable as the schedule would.</summary>
-    public Task<ProcessResult> RunUploaderAsync(Municipality m, CancellationToken ct = default) =>
-        ProcessRunner.RunAsync("dotnet", [RepoPaths.UploaderDll, "run", "--config", m.ConfigPath], timeout: TimeSpan.FromMinutes(10), cancellationToken: ct);
+    /// <remarks>
+    /// English by default (LC_ALL), so tests read the same on any machine; pass <paramref name="locale"/> null to
+    /// inherit this machine's locale (the demo speaks Portuguese on a Brazilian machine).
+    /// </remarks>
+    public Task<ProcessResult> RunUploaderAsync(Municipality m, string? locale = UploaderLocale.English, CancellationToken ct = default) =>
+        ProcessRunner.RunAsync(
+            "dotnet",
+            [RepoPaths.UploaderDll, "run", "--config", m.ConfigPath],
+            environment: UploaderLocale.Environment(locale),
+            timeout: TimeSpan.FromMinutes(10),
+            cancellationToken: ct);
 
     public async Task<IReadOnlyList<SnapshotRow>> SnapshotsAsync(CancellationToken ct = default)
     {
