@@ -224,6 +224,42 @@ public sealed class BackendClientTests : IDisposable
         Assert.Single(stub.Requests);
     }
 
+    [Fact]
+    public async Task An_over_cap_snapshot_is_refused_413_before_its_body_is_sent_and_is_a_clean_rejection()
+    {
+        const int Cap = 64 * 1024;
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted), new StubOptions { MaxRequestBodySize = Cap });
+        await using var wire = ConnectProxy.Relay(new IPEndPoint(IPAddress.Loopback, stub.Endpoint.Port));
+        var body = RandomNumberGenerator.GetBytes(8 << 20); // 8 MB that no compression along the way could shrink
+        var snapshot = await new Spool(_dir.Combine("spool")).WriteAsync("2304400", "hipertensos", SnapshotIds.New(ExtractedAt), async s => await s.WriteAsync(body));
+        using var client = new BackendClient($"http://127.0.0.1:{wire.Port}/", Fast(maxAttempts: 3));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal((UploadOutcome.Rejected, HttpStatusCode.RequestEntityTooLarge, "too-large"), (result.Outcome, result.Status, result.Code));
+        var put = Assert.Single(Puts(stub));
+        Assert.Equal("100-continue", put.Header("Expect"));
+        Assert.True(wire.BytesFromClients < 16 * 1024, $"the uploader sent {wire.BytesFromClients} bytes of an {body.Length}-byte upload the server refused on its headers");
+    }
+
+    [Fact]
+    public async Task A_snapshot_under_the_cap_is_sent_whole_after_the_server_says_continue()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted), new StubOptions { MaxRequestBodySize = 1 << 20 });
+        await using var wire = ConnectProxy.Relay(new IPEndPoint(IPAddress.Loopback, stub.Endpoint.Port));
+        var body = RandomNumberGenerator.GetBytes(512 * 1024);
+        var snapshot = await new Spool(_dir.Combine("spool")).WriteAsync("2304400", "hipertensos", SnapshotIds.New(ExtractedAt), async s => await s.WriteAsync(body));
+        using var client = new BackendClient($"http://127.0.0.1:{wire.Port}/", Fast());
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Accepted, result.Outcome);
+        var put = Assert.Single(Puts(stub));
+        Assert.Equal("100-continue", put.Header("Expect"));
+        Assert.Equal(body, put.Body);
+        Assert.True(wire.BytesFromClients > body.Length, $"the uploader sent {wire.BytesFromClients} bytes of a {body.Length}-byte upload");
+    }
+
     internal static async Task AssertNothingListensAsync(int port)
     {
         using var probe = new TcpClient();

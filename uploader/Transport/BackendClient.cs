@@ -37,7 +37,12 @@ public sealed class BackendClient : IDisposable
 
     public BackendClient(string endpoint, UploadConfig upload, HttpMessageHandler? handler = null)
     {
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }, disposeHandler: true)
+        handler ??= new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(5), // not the default 1 s: a backend deciding on a refusal after that gets the body anyway
+        };
+        _http = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = new Uri(endpoint.TrimEnd('/') + "/"),
             Timeout = Timeout.InfiniteTimeSpan, // the pipeline times each attempt
@@ -142,6 +147,7 @@ public sealed class BackendClient : IDisposable
                     Content = new StreamContent(body, 1 << 16),
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.ExpectContinue = true; // the server can refuse (401, 413, 429) before the body is sent
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
                 request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
                 request.Content.Headers.Add(WireNames.ContentDigestHeader, digest);
@@ -211,11 +217,11 @@ public sealed class BackendClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? "TLS handshake failed" : ex.Message);
+            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? Localization.Localized.Text("TLS handshake failed", "falha na negociação TLS") : ex.Message);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Probe(null, null, "no answer within 20 s");
+            return new Probe(null, null, Localization.Localized.Text("no answer within 20 s", "sem resposta em 20 s"));
         }
     }
 
@@ -224,4 +230,4 @@ public sealed class BackendClient : IDisposable
     public void Dispose() => _http.Dispose();
 }
 
-public sealed class BackendAuthException() : Exception("The backend refused the site token (401/403).");
+public sealed class BackendAuthException() : Exception(Localization.Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));
