@@ -260,6 +260,19 @@ public sealed class BackendClientTests : IDisposable
         Assert.True(wire.BytesFromClients > body.Length, $"the uploader sent {wire.BytesFromClients} bytes of a {body.Length}-byte upload");
     }
 
+    [Fact]
+    public void The_proxy_a_handler_would_use_is_reported_without_its_credentials()
+    {
+        using var viaProxy = new BackendClient("https://backend.example.org/", Fast(), new SocketsHttpHandler { Proxy = new WebProxy(new Uri("http://uploader:s3cret@proxy.prefeitura.local:3128")) });
+        using var bypassed = new BackendClient("https://backend.example.org/", Fast(), new SocketsHttpHandler { Proxy = new WebProxy("http://proxy.prefeitura.local:3128", false, ["backend\\.example\\.org"]) });
+        using var proxyOff = new BackendClient("https://backend.example.org/", Fast(), new SocketsHttpHandler { UseProxy = false, Proxy = new WebProxy("http://proxy.prefeitura.local:3128") });
+
+        Assert.Equal("http://proxy.prefeitura.local:3128", viaProxy.ProxyText);
+        Assert.Equal(string.Empty, viaProxy.Proxy!.UserInfo);
+        Assert.Null(bypassed.Proxy);
+        Assert.Null(proxyOff.Proxy);
+    }
+
     internal static async Task AssertNothingListensAsync(int port)
     {
         using var probe = new TcpClient();

@@ -136,29 +136,45 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
     private async Task<ListCatalogDto?> CheckBackendAsync(List<DoctorCheck> checks, BackendClient backend, CancellationToken ct)
     {
         var endpoint = new Uri(config.Endpoint);
-        if (!IPAddress.TryParse(endpoint.Host, out _))
+        var proxy = backend.ProxyText;
+
+        // Behind a proxy the proxy resolves the endpoint's name (these networks often have no outside DNS): resolve the proxy's.
+        var host = backend.Proxy?.Host ?? endpoint.Host;
+        if (!IPAddress.TryParse(host, out _))
         {
             try
             {
-                var addresses = await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-                checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, $"{endpoint.Host} resolves to {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}"));
+                var addresses = await Dns.GetHostAddressesAsync(host, ct);
+                var resolved = $"{host} resolves to {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}";
+                checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, proxy is null ? resolved : $"{endpoint.Host} via proxy {proxy} ({resolved})"));
             }
             catch (SocketException)
             {
-                checks.Add(new DoctorCheck("dns", DoctorOutcome.Fail, $"{endpoint.Host} does not resolve", "Check the machine's DNS servers or the proxy settings; try: nslookup " + endpoint.Host, "dns"));
+                checks.Add(proxy is null
+                    ? new DoctorCheck("dns", DoctorOutcome.Fail, $"{endpoint.Host} does not resolve", "Check the machine's DNS servers or the proxy settings; try: nslookup " + endpoint.Host, "dns")
+                    : new DoctorCheck("dns", DoctorOutcome.Fail, $"the proxy's host {host} does not resolve", $"Check the proxy address {proxy} (HTTPS_PROXY / the system proxy settings) and the machine's DNS servers; try: nslookup {host}", "proxy"));
                 return null;
             }
+        }
+        else if (proxy is not null)
+        {
+            checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, $"{endpoint.Host} via proxy {proxy}"));
         }
 
         var health = await backend.ProbeAsync(ct);
         if (health.Error is not null)
         {
-            checks.Add(new DoctorCheck("backend", DoctorOutcome.Fail, $"{config.Endpoint} unreachable: {health.Error}",
-                "Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.", "network"));
+            var (fix, code) = health.Failure switch
+            {
+                ProbeFailure.ProxyUnreachable => ($"Is the proxy {proxy} running, and is that its right address (HTTPS_PROXY / the system proxy settings)?", "proxy"),
+                ProbeFailure.ProxyRefused => ($"Ask the network administrator to let the proxy {proxy} open HTTPS connections to {endpoint.Host}:{endpoint.Port}, and check the proxy's user and password.", "proxy"),
+                _ => ("Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.", "network"),
+            };
+            checks.Add(new DoctorCheck("backend", DoctorOutcome.Fail, $"{config.Endpoint} unreachable: {health.Error}", fix, code));
             return null;
         }
 
-        checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, $"{config.Endpoint} answers ({health.Status})"));
+        checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, $"{config.Endpoint} answers ({health.Status}){(proxy is null ? string.Empty : $" via proxy {proxy}")}"));
         if (health.ServerTime is { } serverTime)
         {
             var skew = DateTimeOffset.UtcNow - serverTime;

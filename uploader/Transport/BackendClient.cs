@@ -37,6 +37,8 @@ public sealed class BackendClient : IDisposable
 
     public BackendClient(string endpoint, UploadConfig upload, HttpMessageHandler? handler = null)
     {
+        // UseProxy stays on and Proxy unset: HttpClient.DefaultProxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the Windows
+        // settings).
         handler ??= new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
@@ -49,7 +51,22 @@ public sealed class BackendClient : IDisposable
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         _pipeline = BuildPipeline(upload);
+        var proxy = handler switch
+        {
+            SocketsHttpHandler { UseProxy: true } sockets => sockets.Proxy ?? HttpClient.DefaultProxy,
+            HttpClientHandler { UseProxy: true } client => client.Proxy ?? HttpClient.DefaultProxy,
+            _ => null,
+        };
+        Proxy = proxy is not null && !proxy.IsBypassed(_http.BaseAddress) && proxy.GetProxy(_http.BaseAddress) is { } via
+            ? new Uri($"{via.Scheme}://{via.Authority}") // without the user-info: proxy credentials are never shown
+            : null;
     }
+
+    /// <summary>The proxy requests to the endpoint go through (no credentials in it), or null when they go direct.</summary>
+    public Uri? Proxy { get; }
+
+    /// <summary>"http://host:port" of <see cref="Proxy"/>, port always shown.</summary>
+    public string? ProxyText => Proxy is { } p ? $"{p.Scheme}://{p.Host}:{p.Port}" : null;
 
     public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(UploadConfig upload)
     {
@@ -201,7 +218,7 @@ public sealed class BackendClient : IDisposable
         }
     }
 
-    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error);
+    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error, ProbeFailure Failure = ProbeFailure.None);
 
     /// <summary>GET /api/v1/health once (no retries): reachability through DNS, TLS and any proxy, and the server's clock.</summary>
     public async Task<Probe> ProbeAsync(CancellationToken ct)
@@ -213,15 +230,23 @@ public sealed class BackendClient : IDisposable
             using var response = await _http.GetAsync(new Uri("api/v1/health", UriKind.Relative), timeout.Token);
             return response.IsSuccessStatusCode
                 ? new Probe(response.StatusCode, response.Headers.Date, null)
-                : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}");
+                : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}", ProbeFailure.Status);
         }
         catch (HttpRequestException ex)
         {
-            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? Localization.Localized.Text("TLS handshake failed", "falha na negociação TLS") : ex.Message);
+            var target = $"{_http.BaseAddress!.Host}:{_http.BaseAddress.Port}";
+            return ex.HttpRequestError switch
+            {
+                HttpRequestError.SecureConnectionError => new Probe(null, null, "TLS handshake failed", ProbeFailure.Tls),
+                HttpRequestError.ProxyTunnelError => new Probe(null, null, $"the proxy {ProxyText} would not open a tunnel to {target}{(ex.StatusCode is { } s ? $" (HTTP {(int)s})" : string.Empty)}", ProbeFailure.ProxyRefused),
+                HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError when Proxy is not null => new Probe(null, null, $"cannot connect to the proxy {ProxyText}", ProbeFailure.ProxyUnreachable),
+                _ when Proxy is not null => new Probe(null, null, $"the request through the proxy {ProxyText} failed ({ex.HttpRequestError})", ProbeFailure.Network),
+                _ => new Probe(null, null, ex.Message, ProbeFailure.Network), // .NET's messages can quote the proxy's credentials: not used with one
+            };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Probe(null, null, Localization.Localized.Text("no answer within 20 s", "sem resposta em 20 s"));
+            return new Probe(null, null, "no answer within 20 s", ProbeFailure.Network);
         }
     }
 
@@ -230,4 +255,15 @@ public sealed class BackendClient : IDisposable
     public void Dispose() => _http.Dispose();
 }
 
-public sealed class BackendAuthException() : Exception(Localization.Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));
+/// <summary>Why <see cref="BackendClient.ProbeAsync"/> failed, so doctor can suggest the right fix.</summary>
+public enum ProbeFailure
+{
+    None,
+    Status,
+    Network,
+    Tls,
+    ProxyUnreachable,
+    ProxyRefused,
+}
+
+public sealed class BackendAuthException() : Exception("The backend refused the site token (401/403).");
