@@ -166,4 +166,39 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
         Assert.Contains($"CONNECT {BackendName}:443 HTTP/1.1", proxy.RequestLines);
         Assert.DoesNotContain(ProxyPassword, output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_certificate_this_machine_does_not_trust_fails_the_backend_check_with_a_TLS_specific_fix()
+    {
+        using var certificate = TestCertificate.Create();
+        await using var backend = await HttpsBackend(certificate, "localhost");
+
+        var (exit, output) = await DoctorAsync(["doctor", "--config", WriteConfig(backend.Endpoint)], new Dictionary<string, string>());
+
+        Assert.True(exit == ExitCodes.Network, output);
+        Assert.StartsWith("[FAIL] backend", Line(output, "backend"), StringComparison.Ordinal);
+        Assert.Contains("the server's certificate is not trusted by this machine", Line(output, "backend"), StringComparison.Ordinal);
+        var fix = FixAfter(output, "backend");
+        Assert.Contains("intercepting", fix, StringComparison.Ordinal);
+        Assert.Contains("OS certificate store", fix, StringComparison.Ordinal);
+        Assert.Contains("clock", fix, StringComparison.Ordinal);
+        Assert.DoesNotContain(backend.Requests, r => r.Path == "/api/v1/health"); // refused at the handshake
+    }
+
+    [Fact]
+    public async Task The_same_certificate_in_the_trust_store_the_OS_gives_OpenSSL_passes_the_backend_check()
+    {
+        using var certificate = TestCertificate.Create();
+        await using var backend = await HttpsBackend(certificate, "localhost");
+
+        var (exit, output) = await DoctorAsync(["doctor", "--config", WriteConfig(backend.Endpoint)], new Dictionary<string, string>
+        {
+            ["SSL_CERT_FILE"] = TestCertificate.WritePem(certificate, _dir.Combine("trusted.pem")),
+        });
+
+        Assert.StartsWith("[ok  ] backend", Line(output, "backend"), StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
+        Assert.Contains(backend.Requests, r => r.Path == "/api/v1/health");
+        Assert.NotEqual(ExitCodes.Network, exit);
+    }
 }

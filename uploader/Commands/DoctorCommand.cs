@@ -166,6 +166,7 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
         {
             var (fix, code) = health.Failure switch
             {
+                ProbeFailure.Certificate => ("Something between this machine and the backend presents a certificate it does not trust: usually an intercepting (TLS-inspecting) proxy or antivirus. Install its CA certificate in the OS certificate store (or have the endpoint exempted from inspection), and check the date and clock.", "tls-certificate"),
                 ProbeFailure.ProxyUnreachable => ($"Is the proxy {proxy} running, and is that its right address (HTTPS_PROXY / the system proxy settings)?", "proxy"),
                 ProbeFailure.ProxyRefused => ($"Ask the network administrator to let the proxy {proxy} open HTTPS connections to {endpoint.Host}:{endpoint.Port}, and check the proxy's user and password.", "proxy"),
                 _ => ("Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.", "network"),

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Security;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Ingest.Contracts;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Spooling;
@@ -35,14 +37,18 @@ public sealed class BackendClient : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
+    // What the OS certificate store said of the last server certificate it refused (null: none refused).
+    private volatile string? _certificateProblem;
+
     public BackendClient(string endpoint, UploadConfig upload, HttpMessageHandler? handler = null)
     {
         // UseProxy stays on and Proxy unset: HttpClient.DefaultProxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the Windows
-        // settings).
+        // settings). The certificate callback keeps the OS store's verdict and only notes why it refused.
         handler ??= new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
             Expect100ContinueTimeout = TimeSpan.FromSeconds(5), // not the default 1 s: a backend deciding on a refusal after that gets the body anyway
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = NoteCertificateProblem },
         };
         _http = new HttpClient(handler, disposeHandler: true)
         {
@@ -67,6 +73,22 @@ public sealed class BackendClient : IDisposable
 
     /// <summary>"http://host:port" of <see cref="Proxy"/>, port always shown.</summary>
     public string? ProxyText => Proxy is { } p ? $"{p.Scheme}://{p.Host}:{p.Port}" : null;
+
+    private bool NoteCertificateProblem(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        var status = chain?.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status) ?? X509ChainStatusFlags.NoError;
+        _certificateProblem =
+            errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) ? "the server sent no certificate"
+            : status.HasFlag(X509ChainStatusFlags.NotTimeValid) ? "the server's certificate is expired or not yet valid by this machine's clock"
+            : errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) ? "the server's certificate is not trusted by this machine"
+            : "the server's certificate was issued for another name";
+        return false;
+    }
 
     public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(UploadConfig upload)
     {
@@ -223,6 +245,7 @@ public sealed class BackendClient : IDisposable
     /// <summary>GET /api/v1/health once (no retries): reachability through DNS, TLS and any proxy, and the server's clock.</summary>
     public async Task<Probe> ProbeAsync(CancellationToken ct)
     {
+        _certificateProblem = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -237,6 +260,7 @@ public sealed class BackendClient : IDisposable
             var target = $"{_http.BaseAddress!.Host}:{_http.BaseAddress.Port}";
             return ex.HttpRequestError switch
             {
+                HttpRequestError.SecureConnectionError when _certificateProblem is { } problem => new Probe(null, null, problem, ProbeFailure.Certificate),
                 HttpRequestError.SecureConnectionError => new Probe(null, null, "TLS handshake failed", ProbeFailure.Tls),
                 HttpRequestError.ProxyTunnelError => new Probe(null, null, $"the proxy {ProxyText} would not open a tunnel to {target}{(ex.StatusCode is { } s ? $" (HTTP {(int)s})" : string.Empty)}", ProbeFailure.ProxyRefused),
                 HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError when Proxy is not null => new Probe(null, null, $"cannot connect to the proxy {ProxyText}", ProbeFailure.ProxyUnreachable),
@@ -262,6 +286,7 @@ public enum ProbeFailure
     Status,
     Network,
     Tls,
+    Certificate,
     ProxyUnreachable,
     ProxyRefused,
 }
