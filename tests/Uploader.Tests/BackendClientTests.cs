@@ -273,6 +273,28 @@ public sealed class BackendClientTests : IDisposable
         Assert.Null(proxyOff.Proxy);
     }
 
+    [Fact]
+    public async Task A_proxy_that_refuses_the_tunnel_never_gets_its_password_into_errors_the_run_logs()
+    {
+        const string Password = "s3cret-proxy-pw";
+        await using var proxy = new ConnectProxy(new Dictionary<string, IPAddress>()); // knows no names: 502 to every CONNECT
+        var snapshot = await SpoolSnapshotAsync();
+        HttpMessageHandler ViaProxy() => new SocketsHttpHandler { Proxy = new WebProxy(new Uri($"http://uploader:{Password}@127.0.0.1:{proxy.Port}")) };
+        using var lists = new BackendClient("https://backend.invalid/", Fast(maxAttempts: 1), ViaProxy());
+        using var uploads = new BackendClient("https://backend.invalid/", Fast(maxAttempts: 1), ViaProxy());
+
+        var listsError = await Assert.ThrowsAsync<HttpRequestException>(() => lists.GetListsAsync(Token, CancellationToken.None));
+        var upload = await uploads.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(HttpRequestError.ProxyTunnelError, listsError.HttpRequestError);
+        Assert.Contains($"127.0.0.1:{proxy.Port}", listsError.Message, StringComparison.Ordinal); // still says which proxy
+        Assert.DoesNotContain(Password, listsError.Message, StringComparison.Ordinal);
+        Assert.Equal((UploadOutcome.Unreachable, "network"), (upload.Outcome, upload.Code));
+        Assert.Contains($"127.0.0.1:{proxy.Port}", upload.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, upload.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, proxy.RequestLines.Count(l => l == "CONNECT backend.invalid:443 HTTP/1.1"));
+    }
+
     internal static async Task AssertNothingListensAsync(int port)
     {
         using var probe = new TcpClient();

@@ -141,6 +141,18 @@ public sealed class BackendClient : IDisposable
     /// <summary>The list definitions; with <paramref name="etag"/>, Catalog is null when they did not change (304).</summary>
     public async Task<(ListCatalogDto? Catalog, string? ETag)> GetListsAsync(string token, string? etag, CancellationToken ct)
     {
+        try
+        {
+            return await FetchListsAsync(token, etag, ct);
+        }
+        catch (HttpRequestException ex) when (Redact.Credentials(ex.Message) != ex.Message)
+        {
+            throw new HttpRequestException(ex.HttpRequestError, Redact.Credentials(ex.Message), ex.InnerException, ex.StatusCode); // run logs print it
+        }
+    }
+
+    private async Task<(ListCatalogDto? Catalog, string? ETag)> FetchListsAsync(string token, string? etag, CancellationToken ct)
+    {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/lists");
@@ -214,7 +226,7 @@ public sealed class BackendClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
-            return new UploadResult(UploadOutcome.Unreachable, null, "network", ex.Message);
+            return new UploadResult(UploadOutcome.Unreachable, null, "network", Redact.Credentials(ex.Message));
         }
     }
 
