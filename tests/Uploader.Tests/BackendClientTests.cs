@@ -224,6 +224,77 @@ public sealed class BackendClientTests : IDisposable
         Assert.Single(stub.Requests);
     }
 
+    [Fact]
+    public async Task An_over_cap_snapshot_is_refused_413_before_its_body_is_sent_and_is_a_clean_rejection()
+    {
+        const int Cap = 64 * 1024;
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted), new StubOptions { MaxRequestBodySize = Cap });
+        await using var wire = ConnectProxy.Relay(new IPEndPoint(IPAddress.Loopback, stub.Endpoint.Port));
+        var body = RandomNumberGenerator.GetBytes(8 << 20); // 8 MB that no compression along the way could shrink
+        var snapshot = await new Spool(_dir.Combine("spool")).WriteAsync("2304400", "hipertensos", SnapshotIds.New(ExtractedAt), async s => await s.WriteAsync(body));
+        using var client = new BackendClient($"http://127.0.0.1:{wire.Port}/", Fast(maxAttempts: 3));
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal((UploadOutcome.Rejected, HttpStatusCode.RequestEntityTooLarge, "too-large"), (result.Outcome, result.Status, result.Code));
+        var put = Assert.Single(Puts(stub));
+        Assert.Equal("100-continue", put.Header("Expect"));
+        Assert.True(wire.BytesFromClients < 16 * 1024, $"the uploader sent {wire.BytesFromClients} bytes of an {body.Length}-byte upload the server refused on its headers");
+    }
+
+    [Fact]
+    public async Task A_snapshot_under_the_cap_is_sent_whole_after_the_server_says_continue()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted), new StubOptions { MaxRequestBodySize = 1 << 20 });
+        await using var wire = ConnectProxy.Relay(new IPEndPoint(IPAddress.Loopback, stub.Endpoint.Port));
+        var body = RandomNumberGenerator.GetBytes(512 * 1024);
+        var snapshot = await new Spool(_dir.Combine("spool")).WriteAsync("2304400", "hipertensos", SnapshotIds.New(ExtractedAt), async s => await s.WriteAsync(body));
+        using var client = new BackendClient($"http://127.0.0.1:{wire.Port}/", Fast());
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(UploadOutcome.Accepted, result.Outcome);
+        var put = Assert.Single(Puts(stub));
+        Assert.Equal("100-continue", put.Header("Expect"));
+        Assert.Equal(body, put.Body);
+        Assert.True(wire.BytesFromClients > body.Length, $"the uploader sent {wire.BytesFromClients} bytes of a {body.Length}-byte upload");
+    }
+
+    [Fact]
+    public void The_proxy_a_handler_would_use_is_reported_without_its_credentials()
+    {
+        using var viaProxy = new BackendClient("https://backend.example.org/", Fast(), new SocketsHttpHandler { Proxy = new WebProxy(new Uri("http://uploader:s3cret@proxy.prefeitura.local:3128")) });
+        using var bypassed = new BackendClient("https://backend.example.org/", Fast(), new SocketsHttpHandler { Proxy = new WebProxy("http://proxy.prefeitura.local:3128", false, ["backend\\.example\\.org"]) });
+        using var proxyOff = new BackendClient("https://backend.example.org/", Fast(), new SocketsHttpHandler { UseProxy = false, Proxy = new WebProxy("http://proxy.prefeitura.local:3128") });
+
+        Assert.Equal("http://proxy.prefeitura.local:3128", viaProxy.ProxyText);
+        Assert.Equal(string.Empty, viaProxy.Proxy!.UserInfo);
+        Assert.Null(bypassed.Proxy);
+        Assert.Null(proxyOff.Proxy);
+    }
+
+    [Fact]
+    public async Task A_proxy_that_refuses_the_tunnel_never_gets_its_password_into_errors_the_run_logs()
+    {
+        const string Password = "s3cret-proxy-pw";
+        await using var proxy = new ConnectProxy(new Dictionary<string, IPAddress>()); // knows no names: 502 to every CONNECT
+        var snapshot = await SpoolSnapshotAsync();
+        HttpMessageHandler ViaProxy() => new SocketsHttpHandler { Proxy = new WebProxy(new Uri($"http://uploader:{Password}@127.0.0.1:{proxy.Port}")) };
+        using var lists = new BackendClient("https://backend.invalid/", Fast(maxAttempts: 1), ViaProxy());
+        using var uploads = new BackendClient("https://backend.invalid/", Fast(maxAttempts: 1), ViaProxy());
+
+        var listsError = await Assert.ThrowsAsync<HttpRequestException>(() => lists.GetListsAsync(Token, CancellationToken.None));
+        var upload = await uploads.UploadAsync(Token, snapshot, CancellationToken.None);
+
+        Assert.Equal(HttpRequestError.ProxyTunnelError, listsError.HttpRequestError);
+        Assert.Contains($"127.0.0.1:{proxy.Port}", listsError.Message, StringComparison.Ordinal); // still says which proxy
+        Assert.DoesNotContain(Password, listsError.Message, StringComparison.Ordinal);
+        Assert.Equal((UploadOutcome.Unreachable, "network"), (upload.Outcome, upload.Code));
+        Assert.Contains($"127.0.0.1:{proxy.Port}", upload.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, upload.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, proxy.RequestLines.Count(l => l == "CONNECT backend.invalid:443 HTTP/1.1"));
+    }
+
     internal static async Task AssertNothingListensAsync(int port)
     {
         using var probe = new TcpClient();

@@ -1,6 +1,9 @@
 using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,6 +17,22 @@ public sealed record ReceivedRequest(int Number, string Method, string Path, IRe
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }
 
+/// <summary>How the stub listens: HTTPS with a certificate, and a body cap it enforces the way the functions app does.</summary>
+public sealed record StubOptions
+{
+    /// <summary>Serve HTTPS with this certificate (else plain HTTP).</summary>
+    public X509Certificate2? Certificate { get; init; }
+
+    /// <summary>The host name the endpoint is given by (the certificate must name it); 127.0.0.1 by default.</summary>
+    public string Host { get; init; } = "127.0.0.1";
+
+    /// <summary>
+    /// Like the functions app: a declared Content-Length over this is answered 413 "too-large" without reading the
+    /// body (such requests are recorded with an empty body), and Kestrel's own limit is this plus one.
+    /// </summary>
+    public long? MaxRequestBodySize { get; init; }
+}
+
 /// <summary>
 /// A real Kestrel server on a free loopback port that records every request and answers with a test-supplied responder.
 /// </summary>
@@ -23,12 +42,14 @@ public sealed class StubBackend : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly List<ReceivedRequest> _requests = [];
     private readonly Func<HttpContext, ReceivedRequest, Task> _respond;
+    private readonly StubOptions _options;
 
-    private StubBackend(WebApplication app, Uri endpoint, Func<HttpContext, ReceivedRequest, Task> respond)
+    private StubBackend(WebApplication app, Uri endpoint, Func<HttpContext, ReceivedRequest, Task> respond, StubOptions options)
     {
         _app = app;
         Endpoint = endpoint;
         _respond = respond;
+        _options = options;
     }
 
     public Uri Endpoint { get; }
@@ -44,16 +65,31 @@ public sealed class StubBackend : IAsyncDisposable
         }
     }
 
-    public static async Task<StubBackend> StartAsync(Func<HttpContext, ReceivedRequest, Task> respond)
+    public static async Task<StubBackend> StartAsync(Func<HttpContext, ReceivedRequest, Task> respond, StubOptions? options = null)
     {
+        options ??= new StubOptions();
         var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            if (options.MaxRequestBodySize is { } max)
+            {
+                kestrel.Limits.MaxRequestBodySize = max + 1;
+            }
+
+            kestrel.Listen(IPAddress.Loopback, port, listen =>
+            {
+                if (options.Certificate is { } certificate)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
         var app = builder.Build();
-        app.Urls.Clear();
-        app.Urls.Add($"http://127.0.0.1:{port}");
-        var stub = new StubBackend(app, new Uri($"http://127.0.0.1:{port}/"), respond);
+        var scheme = options.Certificate is null ? "http" : "https";
+        var stub = new StubBackend(app, new Uri($"{scheme}://{options.Host}:{port}/"), respond, options);
         app.Run(stub.HandleAsync);
         await app.StartAsync();
         return stub;
@@ -62,14 +98,25 @@ public sealed class StubBackend : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         var arrived = _clock.Elapsed;
+        var tooLarge = context.Request.ContentLength > _options.MaxRequestBodySize;
         using var body = new MemoryStream();
-        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        if (!tooLarge)
+        {
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        }
+
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         ReceivedRequest request;
         lock (_requests)
         {
             request = new ReceivedRequest(_requests.Count + 1, context.Request.Method, context.Request.Path.Value ?? string.Empty, headers, body.ToArray(), arrived);
             _requests.Add(request);
+        }
+
+        if (tooLarge)
+        {
+            await Problem(context, StatusCodes.Status413PayloadTooLarge, "too-large", $"The compressed body exceeds {_options.MaxRequestBodySize} bytes.");
+            return;
         }
 
         await _respond(context, request);

@@ -139,29 +139,65 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
     private async Task<ListCatalogDto?> CheckBackendAsync(List<DoctorCheck> checks, BackendClient backend, CancellationToken ct)
     {
         var endpoint = new Uri(config.Endpoint);
-        if (!IPAddress.TryParse(endpoint.Host, out _))
+        var proxy = backend.ProxyText;
+
+        // Behind a proxy the proxy resolves the endpoint's name (these networks often have no outside DNS): resolve the proxy's.
+        var host = backend.Proxy?.Host ?? endpoint.Host;
+        if (!IPAddress.TryParse(host, out _))
         {
             try
             {
-                var addresses = await Dns.GetHostAddressesAsync(endpoint.Host, ct);
-                checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, Localized.Text($"{endpoint.Host} resolves to {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}", $"{endpoint.Host} resolve para {string.Join(", ", addresses.Take(3).Select(a => a.ToString()))}")));
+                var addresses = await Dns.GetHostAddressesAsync(host, ct);
+                var list = string.Join(", ", addresses.Take(3).Select(a => a.ToString()));
+                checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, proxy is null
+                    ? Localized.Text($"{host} resolves to {list}", $"{host} resolve para {list}")
+                    : Localized.Text($"{endpoint.Host} via proxy {proxy} ({host} resolves to {list})", $"{endpoint.Host} via proxy {proxy} ({host} resolve para {list})")));
             }
             catch (SocketException)
             {
-                checks.Add(new DoctorCheck("dns", DoctorOutcome.Fail, Localized.Text($"{endpoint.Host} does not resolve", $"o nome {endpoint.Host} não foi encontrado no DNS"), Localized.Text("Check the machine's DNS servers or the proxy settings; try: nslookup ", "Verifique os servidores DNS da máquina ou as configurações de proxy; teste com: nslookup ") + endpoint.Host, "dns"));
+                checks.Add(proxy is null
+                    ? new DoctorCheck("dns", DoctorOutcome.Fail,
+                        Localized.Text($"{endpoint.Host} does not resolve", $"o nome {endpoint.Host} não foi encontrado no DNS"),
+                        Localized.Text("Check the machine's DNS servers or the proxy settings; try: nslookup ", "Verifique os servidores DNS da máquina ou as configurações de proxy; teste com: nslookup ") + endpoint.Host,
+                        "dns")
+                    : new DoctorCheck("dns", DoctorOutcome.Fail,
+                        Localized.Text($"the proxy's host {host} does not resolve", $"o nome do proxy, {host}, não foi encontrado no DNS"),
+                        Localized.Text(
+                            $"Check the proxy address {proxy} (HTTPS_PROXY / the system proxy settings) and the machine's DNS servers; try: nslookup {host}",
+                            $"Confira o endereço do proxy {proxy} (HTTPS_PROXY / as configurações de proxy do sistema) e os servidores DNS da máquina; teste com: nslookup {host}"),
+                        "proxy"));
                 return null;
             }
+        }
+        else if (proxy is not null)
+        {
+            checks.Add(new DoctorCheck("dns", DoctorOutcome.Pass, $"{endpoint.Host} via proxy {proxy}"));
         }
 
         var health = await backend.ProbeAsync(ct);
         if (health.Error is not null)
         {
-            checks.Add(new DoctorCheck("backend", DoctorOutcome.Fail, Localized.Text($"{config.Endpoint} unreachable: {health.Error}", $"{config.Endpoint} inacessível: {health.Error}"),
-                Localized.Text("Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.", "Verifique a conexão com a internet, o firewall (saída HTTPS para o endereço) e o proxy do sistema; erros de TLS costumam indicar um proxy que intercepta o tráfego ou o relógio errado."), "network"));
+            var (fix, code) = health.Failure switch
+            {
+                ProbeFailure.Certificate => (Localized.Text(
+                    "Something between this machine and the backend presents a certificate it does not trust: usually an intercepting (TLS-inspecting) proxy or antivirus. Install its CA certificate in the OS certificate store (or have the endpoint exempted from inspection), and check the date and clock.",
+                    "Algo entre esta máquina e o servidor central apresenta um certificado em que ela não confia: geralmente um proxy ou antivírus que inspeciona TLS. Instale o certificado da autoridade (CA) dele no repositório de certificados do sistema (ou peça que o endereço fique fora da inspeção) e confira a data e o relógio."), "tls-certificate"),
+                ProbeFailure.ProxyUnreachable => (Localized.Text(
+                    $"Is the proxy {proxy} running, and is that its right address (HTTPS_PROXY / the system proxy settings)?",
+                    $"O proxy {proxy} está no ar, e esse é o endereço certo dele (HTTPS_PROXY / as configurações de proxy do sistema)?"), "proxy"),
+                ProbeFailure.ProxyRefused => (Localized.Text(
+                    $"Ask the network administrator to let the proxy {proxy} open HTTPS connections to {endpoint.Host}:{endpoint.Port}, and check the proxy's user and password.",
+                    $"Peça ao administrador da rede que o proxy {proxy} permita conexões HTTPS para {endpoint.Host}:{endpoint.Port}, e confira o usuário e a senha do proxy."), "proxy"),
+                _ => (Localized.Text(
+                    "Check the internet connection, the firewall (HTTPS out to the endpoint) and the system proxy; TLS errors usually mean an intercepting proxy or a wrong clock.",
+                    "Verifique a conexão com a internet, o firewall (saída HTTPS para o endereço) e o proxy do sistema; erros de TLS costumam indicar um proxy que intercepta o tráfego ou o relógio errado."), "network"),
+            };
+            checks.Add(new DoctorCheck("backend", DoctorOutcome.Fail, Localized.Text($"{config.Endpoint} unreachable: {health.Error}", $"{config.Endpoint} inacessível: {health.Error}"), fix, code));
             return null;
         }
 
-        checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, Localized.Text($"{config.Endpoint} answers ({health.Status})", $"{config.Endpoint} responde ({health.Status})")));
+        var via = proxy is null ? string.Empty : $" via proxy {proxy}";
+        checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, Localized.Text($"{config.Endpoint} answers ({health.Status}){via}", $"{config.Endpoint} responde ({health.Status}){via}")));
         if (health.ServerTime is { } serverTime)
         {
             var skew = DateTimeOffset.UtcNow - serverTime;

@@ -2,9 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.Security;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Ingest.Contracts;
 using Ingest.Uploader.Config;
+using Ingest.Uploader.Localization;
 using Ingest.Uploader.Spooling;
 using Polly;
 using Polly.Retry;
@@ -35,15 +38,61 @@ public sealed class BackendClient : IDisposable
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
 
+    // What the OS certificate store said of the last server certificate it refused (null: none refused).
+    private volatile string? _certificateProblem;
+
     public BackendClient(string endpoint, UploadConfig upload, HttpMessageHandler? handler = null)
     {
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AutomaticDecompression = DecompressionMethods.None }, disposeHandler: true)
+        // UseProxy stays on and Proxy unset: HttpClient.DefaultProxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the Windows
+        // settings). The certificate callback keeps the OS store's verdict and only notes why it refused.
+        handler ??= new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(5), // not the default 1 s: a backend deciding on a refusal after that gets the body anyway
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = NoteCertificateProblem },
+        };
+        _http = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = new Uri(endpoint.TrimEnd('/') + "/"),
             Timeout = Timeout.InfiniteTimeSpan, // the pipeline times each attempt
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         _pipeline = BuildPipeline(upload);
+        var proxy = handler switch
+        {
+            SocketsHttpHandler { UseProxy: true } sockets => sockets.Proxy ?? HttpClient.DefaultProxy,
+            HttpClientHandler { UseProxy: true } client => client.Proxy ?? HttpClient.DefaultProxy,
+            _ => null,
+        };
+        Proxy = proxy is not null && !proxy.IsBypassed(_http.BaseAddress) && proxy.GetProxy(_http.BaseAddress) is { } via
+            ? new Uri($"{via.Scheme}://{via.Authority}") // without the user-info: proxy credentials are never shown
+            : null;
+    }
+
+    /// <summary>The proxy requests to the endpoint go through (no credentials in it), or null when they go direct.</summary>
+    public Uri? Proxy { get; }
+
+    /// <summary>"http://host:port" of <see cref="Proxy"/>, port always shown.</summary>
+    public string? ProxyText => Proxy is { } p ? $"{p.Scheme}://{p.Host}:{p.Port}" : null;
+
+    private bool NoteCertificateProblem(object sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)
+    {
+        if (errors == SslPolicyErrors.None)
+        {
+            return true;
+        }
+
+        var status = chain?.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (all, s) => all | s.Status) ?? X509ChainStatusFlags.NoError;
+        _certificateProblem =
+            errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable) ? Localized.Text("the server sent no certificate", "o servidor não enviou certificado")
+            : status.HasFlag(X509ChainStatusFlags.NotTimeValid) ? Localized.Text(
+                "the server's certificate is expired or not yet valid by this machine's clock",
+                "o certificado do servidor está vencido ou ainda não é válido pelo relógio desta máquina")
+            : errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors) ? Localized.Text(
+                "the server's certificate is not trusted by this machine",
+                "o certificado do servidor não é confiável para esta máquina")
+            : Localized.Text("the server's certificate was issued for another name", "o certificado do servidor foi emitido para outro nome");
+        return false;
     }
 
     public static ResiliencePipeline<HttpResponseMessage> BuildPipeline(UploadConfig upload)
@@ -97,6 +146,18 @@ public sealed class BackendClient : IDisposable
     /// <summary>The list definitions; with <paramref name="etag"/>, Catalog is null when they did not change (304).</summary>
     public async Task<(ListCatalogDto? Catalog, string? ETag)> GetListsAsync(string token, string? etag, CancellationToken ct)
     {
+        try
+        {
+            return await FetchListsAsync(token, etag, ct);
+        }
+        catch (HttpRequestException ex) when (Redact.Credentials(ex.Message) != ex.Message)
+        {
+            throw new HttpRequestException(ex.HttpRequestError, Redact.Credentials(ex.Message), ex.InnerException, ex.StatusCode); // run logs print it
+        }
+    }
+
+    private async Task<(ListCatalogDto? Catalog, string? ETag)> FetchListsAsync(string token, string? etag, CancellationToken ct)
+    {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/lists");
@@ -142,6 +203,7 @@ public sealed class BackendClient : IDisposable
                     Content = new StreamContent(body, 1 << 16),
                 };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.ExpectContinue = true; // the server can refuse (401, 413, 429) before the body is sent
                 request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
                 request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
                 request.Content.Headers.Add(WireNames.ContentDigestHeader, digest);
@@ -169,7 +231,7 @@ public sealed class BackendClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
-            return new UploadResult(UploadOutcome.Unreachable, null, "network", ex.Message);
+            return new UploadResult(UploadOutcome.Unreachable, null, "network", Redact.Credentials(ex.Message));
         }
     }
 
@@ -195,11 +257,12 @@ public sealed class BackendClient : IDisposable
         }
     }
 
-    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error);
+    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error, ProbeFailure Failure = ProbeFailure.None);
 
     /// <summary>GET /api/v1/health once (no retries): reachability through DNS, TLS and any proxy, and the server's clock.</summary>
     public async Task<Probe> ProbeAsync(CancellationToken ct)
     {
+        _certificateProblem = null;
         try
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -207,15 +270,31 @@ public sealed class BackendClient : IDisposable
             using var response = await _http.GetAsync(new Uri("api/v1/health", UriKind.Relative), timeout.Token);
             return response.IsSuccessStatusCode
                 ? new Probe(response.StatusCode, response.Headers.Date, null)
-                : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}");
+                : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}", ProbeFailure.Status);
         }
         catch (HttpRequestException ex)
         {
-            return new Probe(null, null, ex.HttpRequestError == HttpRequestError.SecureConnectionError ? Localization.Localized.Text("TLS handshake failed", "falha na negociação TLS") : ex.Message);
+            var target = $"{_http.BaseAddress!.Host}:{_http.BaseAddress.Port}";
+            var status = ex.StatusCode is { } s ? $" (HTTP {(int)s})" : string.Empty;
+            return ex.HttpRequestError switch
+            {
+                HttpRequestError.SecureConnectionError when _certificateProblem is { } problem => new Probe(null, null, problem, ProbeFailure.Certificate),
+                HttpRequestError.SecureConnectionError => new Probe(null, null, Localized.Text("TLS handshake failed", "falha na negociação TLS"), ProbeFailure.Tls),
+                HttpRequestError.ProxyTunnelError => new Probe(null, null, Localized.Text(
+                    $"the proxy {ProxyText} would not open a tunnel to {target}{status}",
+                    $"o proxy {ProxyText} não abriu um túnel para {target}{status}"), ProbeFailure.ProxyRefused),
+                HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError when Proxy is not null => new Probe(null, null, Localized.Text(
+                    $"cannot connect to the proxy {ProxyText}",
+                    $"não foi possível conectar ao proxy {ProxyText}"), ProbeFailure.ProxyUnreachable),
+                _ when Proxy is not null => new Probe(null, null, Localized.Text(
+                    $"the request through the proxy {ProxyText} failed ({ex.HttpRequestError})",
+                    $"a requisição pelo proxy {ProxyText} falhou ({ex.HttpRequestError})"), ProbeFailure.Network),
+                _ => new Probe(null, null, ex.Message, ProbeFailure.Network), // .NET's messages can quote the proxy's credentials: not used with one
+            };
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Probe(null, null, Localization.Localized.Text("no answer within 20 s", "sem resposta em 20 s"));
+            return new Probe(null, null, Localized.Text("no answer within 20 s", "sem resposta em 20 s"), ProbeFailure.Network);
         }
     }
 
@@ -224,4 +303,16 @@ public sealed class BackendClient : IDisposable
     public void Dispose() => _http.Dispose();
 }
 
-public sealed class BackendAuthException() : Exception(Localization.Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));
+/// <summary>Why <see cref="BackendClient.ProbeAsync"/> failed, so doctor can suggest the right fix.</summary>
+public enum ProbeFailure
+{
+    None,
+    Status,
+    Network,
+    Tls,
+    Certificate,
+    ProxyUnreachable,
+    ProxyRefused,
+}
+
+public sealed class BackendAuthException() : Exception(Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));

@@ -1,0 +1,15 @@
+using System.Text.RegularExpressions;
+
+namespace Ingest.Uploader.Transport;
+
+internal static partial class Redact
+{
+    /// <summary>
+    /// The text with the user-info of every URL in it removed: .NET quotes the proxy's address, password included, when
+    /// the proxy refuses a tunnel ("The proxy tunnel request to proxy 'http://user:pw@host:3128/' failed …").
+    /// </summary>
+    public static string Credentials(string text) => UserInfo().Replace(text, "://");
+
+    [GeneratedRegex(@"://[^/@\s'""]+@")]
+    private static partial Regex UserInfo();
+}
