@@ -38,6 +38,26 @@ public sealed class BackendClientTests : IDisposable
     private static IEnumerable<ReceivedRequest> Puts(StubBackend stub) => stub.Requests.Where(r => r.Method == "PUT");
 
     [Fact]
+    public async Task Upload_progress_counts_every_byte_and_keeps_the_content_length()
+    {
+        await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted));
+        var snapshot = await SpoolSnapshotAsync();
+        using var client = new BackendClient(stub.Endpoint.ToString(), Fast());
+        var reports = new List<(long Sent, long Total)>();
+
+        var result = await client.UploadAsync(Token, snapshot, CancellationToken.None, (sent, total) => reports.Add((sent, total)));
+
+        Assert.Equal(UploadOutcome.Accepted, result.Outcome);
+        var request = Assert.Single(stub.Requests);
+        var length = new FileInfo(snapshot.Path).Length;
+        Assert.Equal(await File.ReadAllBytesAsync(snapshot.Path), request.Body);
+        Assert.Equal(length.ToString(CultureInfo.InvariantCulture), request.Header("Content-Length")); // not chunked
+        Assert.Null(request.Header("Transfer-Encoding"));
+        Assert.Equal((length, length), reports[^1]);
+        Assert.All(reports, r => Assert.Equal(length, r.Total));
+    }
+
+    [Fact]
     public async Task Upload_sends_gzip_body_with_digest_extraction_time_token_and_user_agent()
     {
         await using var stub = await StubBackend.StartAsync((c, _) => StubBackend.Status(c, StatusCodes.Status202Accepted));

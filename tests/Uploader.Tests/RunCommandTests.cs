@@ -245,6 +245,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
 
         // The status line was drawn during extraction and erased before the next log line.
         Assert.Matches(@"\rhipertensos: [\d.]+ linhas · [\d,]+ MB lidos", terminal.ToString());
+        Assert.Matches(@"\rhipertensos: enviando [\d,]+ MB de [\d,]+ MB \(\d+ %\)", terminal.ToString());
         Assert.EndsWith("\r", terminal.ToString(), StringComparison.Ordinal);
         Assert.True(terminal.ToString().TrimEnd('\r').EndsWith(' '), "the last write blanks the line");
     }

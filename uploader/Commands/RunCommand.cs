@@ -159,7 +159,8 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
 
     private async Task<int> SendAsync(SiteConfig site, Spool spool, BackendClient backend, SpooledSnapshot snapshot, CancellationToken ct)
     {
-        var upload = await backend.UploadAsync(site.Token, snapshot, ct);
+        progress?.Start();
+        var upload = await backend.UploadAsync(site.Token, snapshot, ct, progress is null ? null : (sent, total) => progress.Sending(snapshot.List, sent, total));
         switch (upload.Outcome)
         {
             case UploadOutcome.Accepted:

@@ -185,7 +185,7 @@ public sealed class BackendClient : IDisposable
     }
 
     /// <summary>PUTs a spooled snapshot (re-opened for every attempt), with its digest and extraction time.</summary>
-    public async Task<UploadResult> UploadAsync(string token, SpooledSnapshot snapshot, CancellationToken ct)
+    public async Task<UploadResult> UploadAsync(string token, SpooledSnapshot snapshot, CancellationToken ct, Action<long, long>? sent = null)
     {
         string digest;
         await using (var file = File.OpenRead(snapshot.Path))
@@ -197,7 +197,7 @@ public sealed class BackendClient : IDisposable
         {
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
-                await using var body = File.OpenRead(snapshot.Path);
+                await using Stream body = sent is null ? File.OpenRead(snapshot.Path) : new ProgressReadStream(File.OpenRead(snapshot.Path), sent);
                 using var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.SnapshotPath(snapshot.List, snapshot.SnapshotId).TrimStart('/'))
                 {
                     Content = new StreamContent(body, 1 << 16),
