@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Ingest.Uploader.Tests;
 
 /// <summary>
@@ -8,54 +6,20 @@ namespace Ingest.Uploader.Tests;
 /// </summary>
 public sealed class OperatingSystemLanguageTests : IDisposable
 {
-    private static readonly string[] LocaleVariables = ["LC_ALL", "LC_MESSAGES", "LANG"];
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
 
-    /// <summary>The uploader build the test project references is copied next to the tests.</summary>
-    private static string UploaderDll => Path.Combine(AppContext.BaseDirectory, "uploader.dll");
-
-    private static async Task<(int ExitCode, string Output)> RunUploaderAsync(IReadOnlyDictionary<string, string> locale, params string[] arguments)
+    /// <summary>Runs the uploader with only <paramref name="locale"/> set among LC_ALL / LC_MESSAGES / LANG.</summary>
+    private static Task<(int ExitCode, string Output)> RunUploaderAsync(IReadOnlyDictionary<string, string> locale, params string[] arguments)
     {
-        Assert.True(File.Exists(UploaderDll), $"{UploaderDll} not built");
-        var startInfo = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(UploaderDll);
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var variable in LocaleVariables)
-        {
-            startInfo.Environment.Remove(variable);
-        }
-
+        var environment = new Dictionary<string, string> { ["LC_ALL"] = string.Empty, ["LC_MESSAGES"] = string.Empty, ["LANG"] = string.Empty };
         foreach (var (name, value) in locale)
         {
-            startInfo.Environment[name] = value;
+            environment[name] = value;
         }
 
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
+        return UploaderProcess.RunAsync(arguments, environment);
     }
 
     [Fact]
