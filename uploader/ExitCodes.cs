@@ -10,4 +10,7 @@ public static class ExitCodes
     public const int Database = 4;
     public const int Token = 5;
     public const int Rejected = 6;
+
+    /// <summary>Another run was already in progress on this spool; this one did nothing.</summary>
+    public const int Busy = 7;
 }

@@ -249,4 +249,30 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         Assert.EndsWith("\r", terminal.ToString(), StringComparison.Ordinal);
         Assert.True(terminal.ToString().TrimEnd('\r').EndsWith(' '), "the last write blanks the line");
     }
+
+    [Fact]
+    public async Task A_second_run_while_one_is_in_progress_does_nothing_and_leaves_its_file_alone()
+    {
+        await using var backend = await StubBackend.StartAsync(Backend(PecDatabaseFixture.HipertensosCatalog(), Accept));
+        var inProgress = Path.Combine(SpoolRoot, Site, "hipertensos", $"{SnapshotIds.New(DateTimeOffset.UtcNow):D}.csv.gz.partial");
+        Directory.CreateDirectory(Path.GetDirectoryName(inProgress)!);
+        await File.WriteAllTextAsync(inProgress, "being written by the running extraction");
+
+        (int Exit, string Log) second;
+        using (var first = RunLock.TryAcquire(SpoolRoot))
+        {
+            Assert.NotNull(first);
+            second = await RunAsync(Config(backend.Endpoint));
+        }
+
+        Assert.Equal(ExitCodes.Busy, second.Exit);
+        Assert.Contains("another run is already in progress", second.Log, StringComparison.Ordinal);
+        Assert.True(File.Exists(inProgress), "the running extraction's file was moved");
+        Assert.Empty(backend.Requests);
+
+        // Once the first run is over, the lock is free again and a run does its work (and quarantines the leftover).
+        var after = await RunAsync(Config(backend.Endpoint));
+        Assert.Equal(ExitCodes.Ok, after.ExitCode);
+        Assert.False(File.Exists(inProgress));
+    }
 }

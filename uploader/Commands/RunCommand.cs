@@ -22,6 +22,15 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         var spool = new Spool(config.SpoolDirectory);
+        using var runLock = RunLock.TryAcquire(spool.Root);
+        if (runLock is null)
+        {
+            Log(Localized.Text(
+                "another run is already in progress on this machine; this one stops without doing anything",
+                "outra execução já está em andamento nesta máquina; esta termina sem fazer nada"));
+            return ExitCodes.Busy;
+        }
+
         var state = SpoolState.Load(spool.Root);
         var quarantined = spool.QuarantinePartials();
         state.Quarantined += quarantined;
