@@ -21,6 +21,8 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
     // Reserved (RFC 2606): no resolver answers for it, so only the proxy's own table can.
     private const string BackendName = "backend.invalid";
 
+    private static readonly JsonSerializerOptions WithoutNulls = new() { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -44,7 +46,7 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
         },
         new StubOptions { Certificate = certificate, Host = host });
 
-    private string WriteConfig(Uri endpoint)
+    private string WriteConfig(Uri endpoint, string? proxy = null)
     {
         var path = _dir.Combine("config.json");
         File.WriteAllText(path, JsonSerializer.Serialize(new
@@ -55,7 +57,8 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
             spoolDirectory = _dir.Combine("spool"),
             logDirectory = _dir.Combine("logs"),
             language = "en",
-        }));
+            upload = proxy is null ? null : new { proxy },
+        }, WithoutNulls));
         return path;
     }
 
@@ -112,6 +115,68 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
         Assert.Contains(backend.Requests, r => r.Path == "/api/v1/health");
         Assert.Contains(backend.Requests, r => r.Path == "/api/v1/lists" && r.Header("Authorization") == "Bearer pec_doctor");
         Assert.NotEqual(ExitCodes.Network, exit);
+    }
+
+    [Fact]
+    public async Task With_no_proxy_in_the_environment_the_config_proxy_carries_doctor_to_the_backend_as_cron_would_run_it()
+    {
+        using var certificate = TestCertificate.Create(BackendName);
+        await using var backend = await HttpsBackend(certificate, BackendName);
+        await using var proxy = new ConnectProxy(new Dictionary<string, IPAddress> { [BackendName] = IPAddress.Loopback }, require: new NetworkCredential("uploader", ProxyPassword + "@"));
+        var configured = $"http://uploader:{Uri.EscapeDataString(ProxyPassword + "@")}@localhost:{proxy.Port}";
+
+        var (exit, output) = await DoctorAsync(["doctor", "--config", WriteConfig(backend.Endpoint, configured)], new Dictionary<string, string>
+        {
+            ["SSL_CERT_FILE"] = TestCertificate.WritePem(certificate, _dir.Combine("trusted.pem")), // and no HTTPS_PROXY
+        });
+
+        var via = $"via proxy http://localhost:{proxy.Port}";
+        Assert.StartsWith("[ok  ] dns", Line(output, "dns"), StringComparison.Ordinal);
+        Assert.Contains($"{BackendName} {via} (localhost resolves to ", Line(output, "dns"), StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] backend", Line(output, "backend"), StringComparison.Ordinal);
+        Assert.EndsWith(via, Line(output, "backend").TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProxyPassword, output, StringComparison.Ordinal);
+        Assert.Contains($"CONNECT {BackendName}:{backend.Endpoint.Port} HTTP/1.1", proxy.RequestLines);
+        Assert.Contains($"uploader:{ProxyPassword}@", proxy.Credentials);
+        Assert.Contains(backend.Requests, r => r.Path == "/api/v1/lists" && r.Header("Authorization") == "Bearer pec_doctor");
+        Assert.NotEqual(ExitCodes.Network, exit);
+    }
+
+    [Fact]
+    public async Task Direct_in_the_config_goes_around_the_HTTPS_PROXY_of_the_environment()
+    {
+        using var certificate = TestCertificate.Create();
+        await using var backend = await HttpsBackend(certificate, "localhost");
+        await using var proxy = new ConnectProxy(new Dictionary<string, IPAddress> { ["localhost"] = IPAddress.Loopback });
+
+        var (exit, output) = await DoctorAsync(["doctor", "--config", WriteConfig(backend.Endpoint, "direct")], new Dictionary<string, string>
+        {
+            ["HTTPS_PROXY"] = $"http://127.0.0.1:{proxy.Port}",
+            ["SSL_CERT_FILE"] = TestCertificate.WritePem(certificate, _dir.Combine("trusted.pem")),
+        });
+
+        Assert.StartsWith("[ok  ] dns", Line(output, "dns"), StringComparison.Ordinal);
+        Assert.DoesNotContain("via proxy", output, StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] backend", Line(output, "backend"), StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
+        Assert.Empty(proxy.RequestLines);
+        Assert.Contains(backend.Requests, r => r.Path == "/api/v1/health");
+        Assert.NotEqual(ExitCodes.Network, exit);
+    }
+
+    [Fact]
+    public async Task A_config_proxy_that_is_down_is_named_with_upload_proxy_as_where_to_fix_it()
+    {
+        var proxyPort = await ClosedPortAsync();
+
+        var (exit, output) = await DoctorAsync(["doctor", "--config", WriteConfig(new Uri($"https://{BackendName}/"), $"http://uploader:{ProxyPassword}@localhost:{proxyPort}")], new Dictionary<string, string>());
+
+        Assert.True(exit == ExitCodes.Network, output);
+        Assert.Contains($"cannot connect to the proxy http://localhost:{proxyPort}", Line(output, "backend"), StringComparison.Ordinal);
+        Assert.Contains("upload.proxy in the config", FixAfter(output, "backend"), StringComparison.Ordinal);
+        Assert.Contains("uploader install --proxy", FixAfter(output, "backend"), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProxyPassword, output, StringComparison.Ordinal);
     }
 
     [Fact]

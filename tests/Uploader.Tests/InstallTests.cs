@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Ingest.Contracts;
 using Ingest.Uploader.Commands;
@@ -15,6 +16,11 @@ namespace Ingest.Uploader.Tests;
 public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
 {
     private const string Site = "2927408";
+    private const string ProxyPassword = "pa@ss";
+    private const string EncodedProxyPassword = "pa%40ss";
+
+    // A session with no proxy (no HTTPS_PROXY): what these tests give install instead of this process's DefaultProxy.
+    private static readonly IWebProxy NoSessionProxy = new WebProxy();
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
@@ -79,7 +85,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader");
         using var output = new StringWriter();
 
-        var exit = await new InstallCommand(options, output, scheduler, () => [pecRoot]).ExecuteAsync(CancellationToken.None);
+        var exit = await new InstallCommand(options, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None);
 
         Assert.True(exit == ExitCodes.Ok, output.ToString());
         if (!OperatingSystem.IsWindows())
@@ -97,9 +103,10 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         Assert.Contains("Installed.", output.ToString(), StringComparison.Ordinal);
 
         var configBefore = await File.ReadAllTextAsync(configPath);
+        Assert.DoesNotContain("\"proxy\"", configBefore, StringComparison.Ordinal); // no proxy anywhere: the system's, as before
         var crontabBefore = scheduler.Crontab;
         using var again = new StringWriter();
-        Assert.Equal(ExitCodes.Ok, await new InstallCommand(options, again, scheduler, () => [pecRoot]).ExecuteAsync(CancellationToken.None));
+        Assert.Equal(ExitCodes.Ok, await new InstallCommand(options, again, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None));
 
         Assert.Equal(configBefore, await File.ReadAllTextAsync(configPath));
         Assert.Equal(crontabBefore, scheduler.Crontab);
@@ -107,6 +114,98 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
 
         scheduler.Unregister();
         Assert.Equal("MAILTO=ti@municipio.gov.br\n", scheduler.Crontab);
+    }
+
+    [Fact]
+    public async Task The_proxy_this_session_uses_is_recorded_for_the_scheduled_runs_without_showing_its_password_and_reruns_change_nothing()
+    {
+        var pecRoot = LayOutPecInstall();
+        await using var backend = await Backend();
+        await using var proxy = new ConnectProxy(new Dictionary<string, IPAddress>(), require: new NetworkCredential("ti", ProxyPassword));
+        var proxyUrl = $"http://ti:{EncodedProxyPassword}@127.0.0.1:{proxy.Port}";
+        var session = new WebProxy(proxyUrl); // what HTTPS_PROXY gives HttpClient.DefaultProxy in the installer's shell
+        var scheduler = new MemoryScheduler();
+        var configPath = _dir.Combine("etc", "pec-uploader", "config.json");
+        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader");
+        using var output = new StringWriter();
+
+        var exit = await new InstallCommand(options, output, scheduler, () => [pecRoot], session).ExecuteAsync(CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, output.ToString());
+        Assert.Equal(proxyUrl, UploaderConfig.Load(configPath).Upload.Proxy);
+        Assert.Contains($"ok    proxy http://127.0.0.1:{proxy.Port} recorded for the scheduled runs (", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProxyPassword, output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(EncodedProxyPassword, output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"GET http://127.0.0.1:{backend.Endpoint.Port}/api/v1/lists HTTP/1.1", proxy.RequestLines); // the token check went through it
+        Assert.Contains($"ti:{ProxyPassword}", proxy.Credentials);
+        Assert.Contains(backend.Requests, r => r.Path == "/api/v1/heartbeats");
+
+        // Again from the same shell, then from one without HTTPS_PROXY (sudo -i, a new login): the recorded proxy stays.
+        var configBefore = await File.ReadAllTextAsync(configPath);
+        foreach (var again in new[] { session, NoSessionProxy })
+        {
+            using var rerun = new StringWriter();
+            Assert.Equal(ExitCodes.Ok, await new InstallCommand(options, rerun, scheduler, () => [pecRoot], again).ExecuteAsync(CancellationToken.None));
+
+            Assert.Equal(configBefore, await File.ReadAllTextAsync(configPath));
+            Assert.Contains("config unchanged", rerun.ToString(), StringComparison.Ordinal);
+            Assert.Contains($"proxy http://127.0.0.1:{proxy.Port} ", rerun.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(ProxyPassword, rerun.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(EncodedProxyPassword, rerun.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_proxy_option_is_recorded_over_the_sessions_and_direct_then_goes_around_both()
+    {
+        var pecRoot = LayOutPecInstall();
+        await using var backend = await Backend();
+        await using var proxy = new ConnectProxy(new Dictionary<string, IPAddress>(), require: new NetworkCredential("ti", ProxyPassword));
+        await using var sessionProxy = new ConnectProxy(new Dictionary<string, IPAddress>());
+        var session = new WebProxy($"http://127.0.0.1:{sessionProxy.Port}");
+        var configPath = _dir.Combine("config.json");
+        var given = $"http://ti:{EncodedProxyPassword}@127.0.0.1:{proxy.Port}";
+        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader") { Proxy = given };
+        using var output = new StringWriter();
+
+        var exit = await new InstallCommand(options, output, new MemoryScheduler(), () => [pecRoot], session).ExecuteAsync(CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, output.ToString());
+        Assert.Equal(given, UploaderConfig.Load(configPath).Upload.Proxy);
+        Assert.Contains($"ok    proxy http://127.0.0.1:{proxy.Port} recorded for the scheduled runs (--proxy)", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProxyPassword, output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(EncodedProxyPassword, output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"GET http://127.0.0.1:{backend.Endpoint.Port}/api/v1/lists HTTP/1.1", proxy.RequestLines);
+        Assert.Empty(sessionProxy.RequestLines);
+
+        var throughTheProxy = proxy.RequestLines.Count;
+        using var direct = new StringWriter();
+        exit = await new InstallCommand(options with { Proxy = "direct" }, direct, new MemoryScheduler(), () => [pecRoot], session).ExecuteAsync(CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, direct.ToString());
+        Assert.Equal("direct", UploaderConfig.Load(configPath).Upload.Proxy);
+        Assert.Contains("ok    no proxy: the scheduled runs connect directly (--proxy direct)", direct.ToString(), StringComparison.Ordinal);
+        Assert.Equal(throughTheProxy, proxy.RequestLines.Count);
+        Assert.Empty(sessionProxy.RequestLines);
+    }
+
+    [Fact]
+    public async Task A_proxy_option_that_is_not_an_http_address_stops_before_anything_is_written()
+    {
+        var pecRoot = LayOutPecInstall();
+        await using var backend = await Backend();
+        var scheduler = new MemoryScheduler();
+        var configPath = _dir.Combine("config.json");
+        using var output = new StringWriter();
+
+        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath) { Proxy = "ftp://ti:s3cret@proxy" }, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.False(File.Exists(configPath));
+        Assert.Equal(0, scheduler.Registrations);
+        Assert.Empty(backend.Requests);
+        Assert.StartsWith("FAIL  --proxy must be 'direct' or a proxy's http:// address", output.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -38,10 +38,13 @@ public static class TestCertificate
 }
 
 /// <summary>
-/// A forward proxy for HTTPS: answers "CONNECT host:port" with 200 and pipes bytes both ways. It resolves names only
-/// from its own table (so it can reach hosts this machine cannot resolve), answers 502 for others, and records every
-/// request line it was sent. As a <see cref="Relay"/> it pipes every connection to one address without a CONNECT.
-/// It counts the bytes clients send; everything it opened is closed on dispose.
+/// A forward proxy for HTTPS: answers "CONNECT host:port" with 200 and pipes bytes both ways; a plain-HTTP request in
+/// absolute form ("GET http://host:port/path HTTP/1.1") is passed on as is to that host, and the connection piped
+/// from then on. It resolves names only from its own table (so it can reach hosts this machine cannot resolve),
+/// answers 502 for others, and records every request line it was sent and every Basic credential it was shown. Given
+/// a credential to require, it answers 407 (and closes) to any request without it. As a <see cref="Relay"/> it pipes
+/// every connection to one address without a CONNECT. It counts the bytes clients send; everything it opened is
+/// closed on dispose.
 /// </summary>
 public sealed class ConnectProxy : IAsyncDisposable
 {
@@ -49,16 +52,19 @@ public sealed class ConnectProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly IReadOnlyDictionary<string, IPAddress> _names;
     private readonly IPEndPoint? _relayTo;
+    private readonly NetworkCredential? _required;
     private readonly ConcurrentQueue<string> _requestLines = new();
+    private readonly ConcurrentQueue<string> _credentials = new();
     private readonly ConcurrentBag<IDisposable> _open = [];
     private readonly ConcurrentBag<Task> _connections = [];
     private readonly Task _accepting;
     private long _bytesFromClients;
 
-    public ConnectProxy(IReadOnlyDictionary<string, IPAddress> names, IPEndPoint? relayTo = null)
+    public ConnectProxy(IReadOnlyDictionary<string, IPAddress> names, IPEndPoint? relayTo = null, NetworkCredential? require = null)
     {
         _names = names;
         _relayTo = relayTo;
+        _required = require;
         _listener.Start();
         Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = AcceptAsync();
@@ -71,6 +77,9 @@ public sealed class ConnectProxy : IAsyncDisposable
 
     /// <summary>The first line of every request received, e.g. "CONNECT backend.invalid:443 HTTP/1.1".</summary>
     public IReadOnlyCollection<string> RequestLines => [.. _requestLines];
+
+    /// <summary>"user:password" of every Proxy-Authorization: Basic header received, decoded.</summary>
+    public IReadOnlyCollection<string> Credentials => [.. _credentials];
 
     /// <summary>Every byte read from clients (CONNECT heads included): what they put on the wire.</summary>
     public long BytesFromClients => Interlocked.Read(ref _bytesFromClients);
@@ -100,12 +109,32 @@ public sealed class ConnectProxy : IAsyncDisposable
         {
             var downstream = client.GetStream();
             var target = _relayTo;
+            string? forward = null;
             if (target is null)
             {
                 var head = await ReadHeadAsync(downstream);
                 var requestLine = head.Split("\r\n")[0];
                 _requestLines.Enqueue(requestLine);
-                if (requestLine.Split(' ') is not ["CONNECT", var authority, _] || (target = Target(authority)) is null)
+                var credential = BasicCredential(head);
+                if (credential is not null)
+                {
+                    _credentials.Enqueue(credential);
+                }
+
+                if (_required is not null && credential != $"{_required.UserName}:{_required.Password}")
+                {
+                    await downstream.WriteAsync("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);
+                    await DrainAsync(client.Client, downstream); // a request body left unread would turn the close into a reset
+                    return;
+                }
+
+                (target, forward) = requestLine.Split(' ') switch
+                {
+                    ["CONNECT", var authority, _] => (Target(authority), null),
+                    [_, var absolute, _] when Uri.TryCreate(absolute, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp => (Target($"{uri.Host}:{uri.Port}"), head),
+                    _ => (null, null),
+                };
+                if (target is null)
                 {
                     await downstream.WriteAsync("HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);
                     return;
@@ -115,7 +144,11 @@ public sealed class ConnectProxy : IAsyncDisposable
             var upstreamClient = new TcpClient();
             _open.Add(upstreamClient);
             await upstreamClient.ConnectAsync(target, _stop.Token);
-            if (_relayTo is null)
+            if (forward is not null)
+            {
+                await upstreamClient.GetStream().WriteAsync(Encoding.ASCII.GetBytes(forward), _stop.Token); // the server takes the absolute form
+            }
+            else if (_relayTo is null)
             {
                 await downstream.WriteAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), _stop.Token);
             }
@@ -130,6 +163,26 @@ public sealed class ConnectProxy : IAsyncDisposable
         finally
         {
             client.Dispose();
+        }
+    }
+
+    private static string? BasicCredential(string head)
+    {
+        const string Prefix = "Proxy-Authorization: Basic ";
+        var line = head.Split("\r\n").FirstOrDefault(l => l.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase));
+        return line is null ? null : Encoding.UTF8.GetString(Convert.FromBase64String(line[Prefix.Length..].Trim()));
+    }
+
+    /// <summary>Stops sending and reads what the client still sends until it closes (it was told to), or 10 s pass.</summary>
+    private async Task DrainAsync(Socket socket, NetworkStream stream)
+    {
+        socket.Shutdown(SocketShutdown.Send);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var buffer = new byte[16_384];
+        while (await stream.ReadAsync(buffer, timeout.Token) > 0)
+        {
+            // Discarded.
         }
     }
 

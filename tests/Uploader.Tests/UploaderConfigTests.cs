@@ -8,6 +8,8 @@ public sealed class UploaderConfigTests : IDisposable
     private const string EndpointProblem = "'endpoint'";
     private const string SitesProblem = "'sites'";
     private const string ConnectionProblem = "'database.connectionString'";
+    private const string ProxyProblem = "'upload.proxy' must be \"direct\" or a proxy's http:// address: http://host:port, or http://user:password@host:port with special characters percent-encoded (@ as %40)";
+    private const string ProxyProblemInPortuguese = "'upload.proxy' deve ser \"direct\" ou o endereço http:// de um proxy: http://host:porta, ou http://usuário:senha@host:porta com os caracteres especiais codificados com % (@ como %40)";
 
     private readonly TempDirectory _dir = new();
 
@@ -245,6 +247,44 @@ public sealed class UploaderConfigTests : IDisposable
         Assert.Equal(6, config.Upload.MaxAttempts);
         Assert.Equal(2, config.Upload.FirstRetryDelaySeconds);
         Assert.Equal(300, config.Upload.AttemptTimeoutSeconds);
+        Assert.Null(config.Upload.Proxy); // the system's proxy, as before the setting existed
+    }
+
+    private static string WithProxy(string proxyJson) =>
+        Config().TrimEnd().TrimEnd('}') + $",\n  \"upload\": {{ \"proxy\": {proxyJson} }}\n}}\n";
+
+    [Theory]
+    [InlineData("\"ftp://x\"")]
+    [InlineData("\"not a url\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"https://ti:s3cret@proxy.prefeitura.local:3128\"")]
+    [InlineData("\"http://ti:s3cret@proxy.prefeitura.local:3128/some/path\"")]
+    public void A_proxy_neither_direct_nor_an_http_address_is_named_in_English_and_in_Portuguese_without_quoting_it(string proxy)
+    {
+        var english = LoadFails(WithProxy(proxy));
+        ConfigException portuguese;
+        using (Localized.Use(Language.Portuguese))
+        {
+            portuguese = LoadFails(WithProxy(proxy));
+        }
+
+        Assert.EndsWith(ProxyProblem, english.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(EndpointProblem, english.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(SitesProblem, english.Message, StringComparison.Ordinal);
+        Assert.EndsWith(ProxyProblemInPortuguese, portuguese.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Arquivo de configuração ", portuguese.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cret", english.Message + portuguese.Message, StringComparison.Ordinal); // may be a password
+    }
+
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("http://proxy.prefeitura.local:3128")]
+    [InlineData("http://ti:s%40nha@10.0.0.1:8080")]
+    public void Direct_or_an_http_proxy_address_loads_as_written(string proxy)
+    {
+        var config = UploaderConfig.Load(Write(WithProxy($"\"{proxy}\"")));
+
+        Assert.Equal(proxy, config.Upload.Proxy);
     }
 
     [Fact]

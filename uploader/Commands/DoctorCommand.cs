@@ -33,7 +33,7 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
     {
         var checks = new List<DoctorCheck>();
         await CheckDatabaseAsync(checks, ct);
-        using var backend = new BackendClient(config.Endpoint, new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 20 });
+        using var backend = new BackendClient(config.Endpoint, new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 20, Proxy = config.Upload.Proxy });
         var lists = await CheckBackendAsync(checks, backend, ct);
         if (lists is not null)
         {
@@ -140,6 +140,9 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
     {
         var endpoint = new Uri(config.Endpoint);
         var proxy = backend.ProxyText;
+        var proxySource = config.Upload.Proxy is null
+            ? Localized.Text("HTTPS_PROXY / the system proxy settings", "HTTPS_PROXY / as configurações de proxy do sistema")
+            : Localized.Text("upload.proxy in the config; 'uploader install --proxy' changes it", "upload.proxy na configuração; 'uploader install --proxy' o altera");
 
         // Behind a proxy the proxy resolves the endpoint's name (these networks often have no outside DNS): resolve the proxy's.
         var host = backend.Proxy?.Host ?? endpoint.Host;
@@ -163,8 +166,8 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
                     : new DoctorCheck("dns", DoctorOutcome.Fail,
                         Localized.Text($"the proxy's host {host} does not resolve", $"o nome do proxy, {host}, não foi encontrado no DNS"),
                         Localized.Text(
-                            $"Check the proxy address {proxy} (HTTPS_PROXY / the system proxy settings) and the machine's DNS servers; try: nslookup {host}",
-                            $"Confira o endereço do proxy {proxy} (HTTPS_PROXY / as configurações de proxy do sistema) e os servidores DNS da máquina; teste com: nslookup {host}"),
+                            $"Check the proxy address {proxy} ({proxySource}) and the machine's DNS servers; try: nslookup {host}",
+                            $"Confira o endereço do proxy {proxy} ({proxySource}) e os servidores DNS da máquina; teste com: nslookup {host}"),
                         "proxy"));
                 return null;
             }
@@ -183,8 +186,8 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
                     "Something between this machine and the backend presents a certificate it does not trust: usually an intercepting (TLS-inspecting) proxy or antivirus. Install its CA certificate in the OS certificate store (or have the endpoint exempted from inspection), and check the date and clock.",
                     "Algo entre esta máquina e o servidor central apresenta um certificado em que ela não confia: geralmente um proxy ou antivírus que inspeciona TLS. Instale o certificado da autoridade (CA) dele no repositório de certificados do sistema (ou peça que o endereço fique fora da inspeção) e confira a data e o relógio."), "tls-certificate"),
                 ProbeFailure.ProxyUnreachable => (Localized.Text(
-                    $"Is the proxy {proxy} running, and is that its right address (HTTPS_PROXY / the system proxy settings)?",
-                    $"O proxy {proxy} está no ar, e esse é o endereço certo dele (HTTPS_PROXY / as configurações de proxy do sistema)?"), "proxy"),
+                    $"Is the proxy {proxy} running, and is that its right address ({proxySource})?",
+                    $"O proxy {proxy} está no ar, e esse é o endereço certo dele ({proxySource})?"), "proxy"),
                 ProbeFailure.ProxyRefused => (Localized.Text(
                     $"Ask the network administrator to let the proxy {proxy} open HTTPS connections to {endpoint.Host}:{endpoint.Port}, and check the proxy's user and password.",
                     $"Peça ao administrador da rede que o proxy {proxy} permita conexões HTTPS para {endpoint.Host}:{endpoint.Port}, e confira o usuário e a senha do proxy."), "proxy"),

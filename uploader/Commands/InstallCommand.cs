@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Discovery;
@@ -20,17 +21,34 @@ public sealed record InstallOptions(
     string? RunAsUser = null)
 {
     public string? LogDirectory { get; init; }
+
+    /// <summary>--proxy: "direct" or an http:// proxy address for the scheduled runs (null: the one this session uses).</summary>
+    public string? Proxy { get; init; }
 }
 
 /// <summary>
 /// One command, one secret: finds the PEC database, verifies it, learns the site from the token, writes the config
 /// (owner-only), registers the daily run at the site's spot in the window, runs doctor (which reports the first
 /// heartbeat) and says what it did. Re-running it is safe: the same inputs give the same config and schedule.
+/// The proxy this session uses (<paramref name="systemProxy"/>, by default HttpClient.DefaultProxy) is recorded in
+/// the config: the scheduled runs start without the installer's HTTPS_PROXY or Windows proxy settings.
 /// </summary>
-public sealed class InstallCommand(InstallOptions options, TextWriter output, IScheduler scheduler, Func<IReadOnlyList<string>>? installRoots = null)
+public sealed class InstallCommand(InstallOptions options, TextWriter output, IScheduler scheduler, Func<IReadOnlyList<string>>? installRoots = null, IWebProxy? systemProxy = null)
 {
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
+        // 0. The proxy for the scheduled runs: --proxy, else the one this session uses, else the one recorded before.
+        if (options.Proxy is { } given && !ProxySetting.IsValid(given))
+        {
+            output.WriteLine(Localized.Text(
+                "FAIL  --proxy must be 'direct' or a proxy's http:// address: http://host:port, or http://user:password@host:port with special characters percent-encoded (@ as %40).",
+                "FALHA --proxy deve ser 'direct' ou o endereço http:// de um proxy: http://host:porta, ou http://usuário:senha@host:porta com os caracteres especiais codificados com % (@ como %40)."));
+            return ExitCodes.Config;
+        }
+
+        var existing = File.Exists(options.ConfigPath) ? TryLoad(options.ConfigPath) : null;
+        var (proxy, proxyReport) = ChooseProxy(existing?.Upload.Proxy);
+
         // 1. The PEC database: flags first, then what the PEC install records.
         var notes = new List<string>();
         var connection = options.DatabaseConnection
@@ -66,7 +84,7 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
 
         // 2. The site: the token says which municipality this is.
         string site;
-        using (var backend = new BackendClient(options.Endpoint, new UploadConfig { MaxAttempts = 3, FirstRetryDelaySeconds = 1, AttemptTimeoutSeconds = 30 }))
+        using (var backend = new BackendClient(options.Endpoint, new UploadConfig { MaxAttempts = 3, FirstRetryDelaySeconds = 1, AttemptTimeoutSeconds = 30, Proxy = proxy }))
         {
             try
             {
@@ -85,15 +103,15 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             }
             catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
             {
+                var via = backend.ProxyText is { } through ? Localized.Text($" via proxy {through}", $" pelo proxy {through}") : string.Empty;
                 output.WriteLine(Localized.Text(
-                    $"FAIL  cannot reach {options.Endpoint}: {ex.Message}. Check the internet connection, firewall and proxy.",
-                    $"FALHA não foi possível acessar {options.Endpoint}: {ex.Message}. Verifique a conexão com a internet, o firewall e o proxy."));
+                    $"FAIL  cannot reach {options.Endpoint}{via}: {ex.Message}. Check the internet connection, firewall and proxy (--proxy URL|direct).",
+                    $"FALHA não foi possível acessar {options.Endpoint}{via}: {ex.Message}. Verifique a conexão com a internet, o firewall e o proxy (--proxy URL|direct)."));
                 return ExitCodes.Network;
             }
         }
 
         // 3. The config, readable only by the account that runs the job.
-        var existing = File.Exists(options.ConfigPath) ? TryLoad(options.ConfigPath) : null;
         var config = existing ?? new UploaderConfig();
         config.Endpoint = options.Endpoint;
         config.Database.ConnectionString = connection;
@@ -103,10 +121,16 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         config.Sites.Sort((a, b) => string.CompareOrdinal(a.Ibge, b.Ibge));
         // Scheduled runs get no locale from cron or systemd: they speak the language the installer spoke.
         config.Language = Localized.FromOperatingSystem is { } language ? Localized.Tag(language) : existing?.Language;
+        // Cron, systemd and the SYSTEM account start the job without this session's proxy: it goes in the config.
+        config.Upload.Proxy = proxy;
         var changed = WriteConfig(options.ConfigPath, config);
         output.WriteLine(changed
             ? Localized.Text($"ok    config written to {options.ConfigPath} (readable by its owner only)", $"ok    configuração gravada em {options.ConfigPath} (legível só pelo dono)")
             : Localized.Text($"ok    config unchanged at {options.ConfigPath} (readable by its owner only)", $"ok    configuração sem alterações em {options.ConfigPath} (legível só pelo dono)"));
+        foreach (var line in proxyReport)
+        {
+            output.WriteLine(line);
+        }
 
         // 4. The schedule: the site's own minute in the window, so hundreds of sites never fire together.
         var at = ScheduleTime.For(site, options.WindowStart ?? new TimeOnly(1, 0), TimeSpan.FromHours(options.WindowHours));
@@ -142,6 +166,65 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
                 "Installed, but doctor found problems (above): fix them, then run 'uploader doctor' again.",
                 "Instalado, mas o doctor encontrou problemas (acima): corrija-os e execute 'uploader doctor' novamente."));
         return doctorExit;
+    }
+
+    /// <summary>
+    /// The upload.proxy to record, and what to say of it (never its credentials): --proxy when given; else the proxy
+    /// this session sends the endpoint through (HTTPS_PROXY, the Windows settings), which the scheduled runs would not
+    /// see; else the one the existing config has (so a re-run from a shell without HTTPS_PROXY changes nothing).
+    /// </summary>
+    private (string? Proxy, List<string> Report) ChooseProxy(string? recorded)
+    {
+        var report = new List<string>();
+        if (options.Proxy is { } given)
+        {
+            report.Add(ProxySetting.IsDirect(given)
+                ? Localized.Text("ok    no proxy: the scheduled runs connect directly (--proxy direct)", "ok    sem proxy: as execuções agendadas conectam diretamente (--proxy direct)")
+                : Localized.Text($"ok    proxy {ProxySetting.Display(given)} recorded for the scheduled runs (--proxy)", $"ok    proxy {ProxySetting.Display(given)} registrado para as execuções agendadas (--proxy)"));
+            return (ProxySetting.IsDirect(given) ? ProxySetting.Direct : given, report);
+        }
+
+        var detected = Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) ? ProxySetting.Detect(systemProxy ?? HttpClient.DefaultProxy, endpoint) : null;
+        if (detected is not null && ProxySetting.IsValid(detected))
+        {
+            report.Add(OperatingSystem.IsWindows()
+                ? Localized.Text(
+                    $"ok    proxy {ProxySetting.Display(detected)} recorded for the scheduled runs (the task runs as SYSTEM, which does not see this user's proxy settings)",
+                    $"ok    proxy {ProxySetting.Display(detected)} registrado para as execuções agendadas (a tarefa roda como SYSTEM, que não enxerga as configurações de proxy deste usuário)")
+                : Localized.Text(
+                    $"ok    proxy {ProxySetting.Display(detected)} recorded for the scheduled runs (cron and services don't see HTTPS_PROXY)",
+                    $"ok    proxy {ProxySetting.Display(detected)} registrado para as execuções agendadas (o cron e os serviços não enxergam o HTTPS_PROXY)"));
+            return (detected, report);
+        }
+
+        if (detected is not null)
+        {
+            var shown = new Uri(detected).GetComponents(UriComponents.SchemeAndServer | UriComponents.StrongPort, UriFormat.UriEscaped);
+            report.Add(Localized.Text(
+                $"warn  this session reaches the endpoint through the proxy {shown}, which cannot be recorded (only http:// proxies can): if the scheduled runs need a proxy, pass --proxy http://host:port",
+                $"aviso esta sessão acessa o endereço pelo proxy {shown}, que não pode ser registrado (só proxies http:// podem): se as execuções agendadas precisarem de proxy, informe --proxy http://host:porta"));
+        }
+
+        if (recorded is not null && !ProxySetting.IsValid(recorded))
+        {
+            report.Add(Localized.Text(
+                "warn  the existing config's upload.proxy is not valid: left out (the system proxy is used; pass --proxy URL|direct to set one)",
+                "aviso o upload.proxy da configuração existente não é válido: foi descartado (vale o proxy do sistema; informe --proxy URL|direct para definir um)"));
+            return (null, report);
+        }
+
+        if (recorded is not null)
+        {
+            report.Add(ProxySetting.IsDirect(recorded)
+                ? Localized.Text(
+                    "ok    no proxy for the scheduled runs, as the config says (upload.proxy \"direct\"; --proxy changes it)",
+                    "ok    sem proxy para as execuções agendadas, como diz a configuração (upload.proxy \"direct\"; --proxy o altera)")
+                : Localized.Text(
+                    $"ok    proxy {ProxySetting.Display(recorded)} kept for the scheduled runs (upload.proxy in the config; --proxy changes it)",
+                    $"ok    proxy {ProxySetting.Display(recorded)} mantido para as execuções agendadas (upload.proxy na configuração; --proxy o altera)"));
+        }
+
+        return (recorded, report);
     }
 
     /// <summary>

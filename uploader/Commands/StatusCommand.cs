@@ -32,7 +32,7 @@ public sealed class StatusCommand(UploaderConfig config, TextWriter output, Http
             output.WriteLine(Localized.Text("  (none yet)", "  (nenhum ainda)"));
         }
 
-        using var http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: true) { BaseAddress = new Uri(config.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(20) };
+        using var http = new HttpClient(handler ?? ProxySetting.Apply(config.Upload.Proxy, new SocketsHttpHandler()), disposeHandler: true) { BaseAddress = new Uri(config.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(20) };
         foreach (var snapshot in sent)
         {
             var token = config.Sites.FirstOrDefault(s => s.Ibge == snapshot.Site)?.Token;

@@ -96,9 +96,15 @@ public static class UploaderCommandLine
             DefaultValueFactory = _ => "auto",
         };
         scheduler.AcceptOnlyFromAmong("auto", "cron", "systemd");
+        var proxy = new Option<string?>("--proxy")
+        {
+            Description = Localized.Text(
+                "Proxy for the scheduled runs: http://[user:password@]host:port, or 'direct' for none (default: the proxy this session uses, e.g. HTTPS_PROXY, which cron, systemd and Task Scheduler do not pass on).",
+                "Proxy para as execuções agendadas: http://[usuário:senha@]host:porta, ou 'direct' para nenhum (padrão: o proxy que esta sessão usa, como o HTTPS_PROXY, que o cron, o systemd e o Agendador de Tarefas não repassam)."),
+        };
         var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e executa o doctor."))
         {
-            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler,
+            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler, proxy,
         };
         install.SetAction(async (parse, ct) =>
         {
@@ -108,6 +114,7 @@ public static class UploaderCommandLine
                 parse.GetValue(windowHours))
             {
                 LogDirectory = parse.GetValue(logDir),
+                Proxy = parse.GetValue(proxy),
             };
             IReadOnlyList<string> Roots() => parse.GetValue(pecRoot) is { } root ? [root] : Discovery.PecDiscovery.DefaultInstallRoots;
             return await new InstallCommand(options, Console.Out, Scheduling.Schedulers.ForThisMachine(parse.GetValue(scheduler)), Roots).ExecuteAsync(ct);

@@ -28,7 +28,7 @@ public sealed record UploadResult(UploadOutcome Outcome, HttpStatusCode? Status,
 /// <summary>
 /// Talks to the backend over HTTPS with the site's token. Every call goes through one resilience pipeline:
 /// exponential back-off with full jitter, Retry-After honoured (429/503), and a timeout per attempt.
-/// The system proxy and the OS certificate store are used as configured on the machine.
+/// The proxy is upload.proxy's, else the system's; the OS certificate store is used as configured on the machine.
 /// </summary>
 public sealed class BackendClient : IDisposable
 {
@@ -43,14 +43,15 @@ public sealed class BackendClient : IDisposable
 
     public BackendClient(string endpoint, UploadConfig upload, HttpMessageHandler? handler = null)
     {
-        // UseProxy stays on and Proxy unset: HttpClient.DefaultProxy (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the Windows
-        // settings). The certificate callback keeps the OS store's verdict and only notes why it refused.
-        handler ??= new SocketsHttpHandler
+        // The proxy is upload.proxy's: without one, UseProxy stays on and Proxy unset, i.e. HttpClient.DefaultProxy
+        // (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, the Windows settings). The certificate callback keeps the OS store's
+        // verdict and only notes why it refused.
+        handler ??= ProxySetting.Apply(upload.Proxy, new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
             Expect100ContinueTimeout = TimeSpan.FromSeconds(5), // not the default 1 s: a backend deciding on a refusal after that gets the body anyway
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = NoteCertificateProblem },
-        };
+        });
         _http = new HttpClient(handler, disposeHandler: true)
         {
             BaseAddress = new Uri(endpoint.TrimEnd('/') + "/"),
