@@ -208,6 +208,24 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         Assert.DoesNotContain("s3cret", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("backend.example.gov.br")]
+    [InlineData("ftp://backend.example.gov.br")]
+    [InlineData("https//backend.example.gov.br")]
+    public async Task An_endpoint_that_is_not_an_http_address_stops_before_anything_is_written(string endpoint)
+    {
+        var scheduler = new MemoryScheduler();
+        var configPath = _dir.Combine("config.json");
+        using var output = new StringWriter();
+
+        var exit = await new InstallCommand(new InstallOptions(endpoint, "pec_install", configPath), output, scheduler, () => [_dir.Combine("nowhere")], NoSessionProxy).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.False(File.Exists(configPath));
+        Assert.Equal(0, scheduler.Registrations);
+        Assert.StartsWith("FAIL  --endpoint must be the backend's address", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_wrong_token_stops_before_anything_is_written()
     {

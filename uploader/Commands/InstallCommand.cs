@@ -37,6 +37,14 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
 {
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
+        if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpointUri) || endpointUri.Scheme is not ("https" or "http"))
+        {
+            output.WriteLine(Localized.Text(
+                "FAIL  --endpoint must be the backend's address as the operator gave it, e.g. https://<app>.azurewebsites.net",
+                "FALHA --endpoint deve ser o endereço do servidor central como o operador informou, por exemplo https://<app>.azurewebsites.net"));
+            return ExitCodes.Config;
+        }
+
         // 0. The proxy for the scheduled runs: --proxy, else the one this session uses, else the one recorded before.
         if (options.Proxy is { } given && !ProxySetting.IsValid(given))
         {
