@@ -103,14 +103,7 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
             ["SSL_CERT_FILE"] = TestCertificate.WritePem(certificate, _dir.Combine("trusted.pem")),
         });
 
-        var via = $"via proxy http://localhost:{proxy.Port}";
-        Assert.StartsWith("[ok  ] dns", Line(output, "dns"), StringComparison.Ordinal);
-        Assert.Contains($"{BackendName} {via} (localhost resolves to ", Line(output, "dns"), StringComparison.Ordinal);
-        Assert.StartsWith("[ok  ] backend", Line(output, "backend"), StringComparison.Ordinal);
-        Assert.EndsWith(via, Line(output, "backend").TrimEnd(), StringComparison.Ordinal);
-        Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
-        Assert.DoesNotContain(ProxyPassword, output, StringComparison.Ordinal);
-        Assert.Contains($"CONNECT {BackendName}:{backend.Endpoint.Port} HTTP/1.1", proxy.RequestLines);
+        AssertReachedThroughProxy(output, proxy, backend);
         Assert.All(proxy.RequestLines, l => Assert.StartsWith("CONNECT ", l, StringComparison.Ordinal));
         Assert.Contains(backend.Requests, r => r.Path == "/api/v1/health");
         Assert.Contains(backend.Requests, r => r.Path == "/api/v1/lists" && r.Header("Authorization") == "Bearer pec_doctor");
@@ -130,14 +123,7 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
             ["SSL_CERT_FILE"] = TestCertificate.WritePem(certificate, _dir.Combine("trusted.pem")), // and no HTTPS_PROXY
         });
 
-        var via = $"via proxy http://localhost:{proxy.Port}";
-        Assert.StartsWith("[ok  ] dns", Line(output, "dns"), StringComparison.Ordinal);
-        Assert.Contains($"{BackendName} {via} (localhost resolves to ", Line(output, "dns"), StringComparison.Ordinal);
-        Assert.StartsWith("[ok  ] backend", Line(output, "backend"), StringComparison.Ordinal);
-        Assert.EndsWith(via, Line(output, "backend").TrimEnd(), StringComparison.Ordinal);
-        Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
-        Assert.DoesNotContain(ProxyPassword, output, StringComparison.Ordinal);
-        Assert.Contains($"CONNECT {BackendName}:{backend.Endpoint.Port} HTTP/1.1", proxy.RequestLines);
+        AssertReachedThroughProxy(output, proxy, backend);
         Assert.Contains($"uploader:{ProxyPassword}@", proxy.Credentials);
         Assert.Contains(backend.Requests, r => r.Path == "/api/v1/lists" && r.Header("Authorization") == "Bearer pec_doctor");
         Assert.NotEqual(ExitCodes.Network, exit);
@@ -265,5 +251,18 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
         Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
         Assert.Contains(backend.Requests, r => r.Path == "/api/v1/health");
         Assert.NotEqual(ExitCodes.Network, exit);
+    }
+
+    /// <summary>dns, backend and token passed through <paramref name="proxy"/>, which tunnelled to the backend; no password shown.</summary>
+    private static void AssertReachedThroughProxy(string output, ConnectProxy proxy, StubBackend backend)
+    {
+        var via = $"via proxy http://localhost:{proxy.Port}";
+        Assert.StartsWith("[ok  ] dns", Line(output, "dns"), StringComparison.Ordinal);
+        Assert.Contains($"{BackendName} {via} (localhost resolves to ", Line(output, "dns"), StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] backend", Line(output, "backend"), StringComparison.Ordinal);
+        Assert.EndsWith(via, Line(output, "backend").TrimEnd(), StringComparison.Ordinal);
+        Assert.StartsWith("[ok  ] token", Line(output, "token"), StringComparison.Ordinal);
+        Assert.DoesNotContain(ProxyPassword, output, StringComparison.Ordinal);
+        Assert.Contains($"CONNECT {BackendName}:{backend.Endpoint.Port} HTTP/1.1", proxy.RequestLines);
     }
 }

@@ -14,6 +14,14 @@ public sealed class StatusTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
+    private UploaderConfig Config(Uri endpoint) => new()
+    {
+        Endpoint = endpoint.ToString(),
+        Sites = [new SiteConfig { Ibge = "2611606", Token = "pec_status" }],
+        SpoolDirectory = _dir.Combine("spool"),
+        LogDirectory = _dir.Combine("logs"),
+    };
+
     [Fact]
     public async Task Status_shows_the_last_runs_and_the_backend_outcome_of_each_snapshot_sent()
     {
@@ -35,13 +43,7 @@ public sealed class StatusTests : IDisposable
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(JsonSerializer.Serialize(dto, ContractsJsonContext.Default.SnapshotStatusDto));
         });
-        var config = new UploaderConfig
-        {
-            Endpoint = backend.Endpoint.ToString(),
-            Sites = [new SiteConfig { Ibge = "2611606", Token = "pec_status" }],
-            SpoolDirectory = _dir.Combine("spool"),
-            LogDirectory = _dir.Combine("logs"),
-        };
+        var config = Config(backend.Endpoint);
         using (var log = new RunLog(TextWriter.Null, config.LogDirectory))
         {
             log.WriteLine("2026-11-23 03:07:00 run finished: everything sent");
@@ -72,13 +74,7 @@ public sealed class StatusTests : IDisposable
                 new SnapshotStatusDto(loaded, "2611606", "hipertensos", "loaded", DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, null, null, new SnapshotRowCounts(12345, 1, 0, 1234567), null, null),
                 ContractsJsonContext.Default.SnapshotStatusDto));
         });
-        var config = new UploaderConfig
-        {
-            Endpoint = backend.Endpoint.ToString(),
-            Sites = [new SiteConfig { Ibge = "2611606", Token = "pec_status" }],
-            SpoolDirectory = _dir.Combine("spool"),
-            LogDirectory = _dir.Combine("logs"),
-        };
+        var config = Config(backend.Endpoint);
         using (var log = new RunLog(TextWriter.Null, config.LogDirectory))
         {
             log.WriteLine("2026-11-23 03:07:00 run finished: everything sent"); // an install made with LANG=en
