@@ -41,7 +41,7 @@ public sealed class InstallForRealTests
         string[] install =
         [
             RepoPaths.UploaderDll, "install", "--endpoint", pipeline.Endpoint.ToString(), "--token", site.Token, "--config", config,
-            "--spool", Path.Combine(work, "spool"), "--log-dir", Path.Combine(work, "logs"), "--pec-root", pecRoot,
+            "--spool", Path.Combine(work, "spool"), "--log-dir", Path.Combine(work, "logs"), "--pec-root", pecRoot, "--scheduler", "cron",
             "--window-start", at.ToString("HH:mm", CultureInfo.InvariantCulture), "--window-hours", (1 / 60.0).ToString("R", CultureInfo.InvariantCulture),
         ];
         try

@@ -76,7 +76,7 @@ public static class UploaderCommandLine
                 return ExitCodes.Config;
             }
 
-            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Schedulers.ForThisMachine().Current).ExecuteAsync(ct);
+            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Schedulers.CurrentOfAll).ExecuteAsync(ct);
             return exitCode;
         });
 

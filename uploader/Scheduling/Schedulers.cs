@@ -28,6 +28,13 @@ public static class Schedulers
             : new ExclusiveScheduler(new CronScheduler(), new SystemdScheduler());
     }
 
+    /// <summary>For doctor: the job counts as registered in whichever scheduler holds it (null when none can tell).</summary>
+    public static string? CurrentOfAll()
+    {
+        var texts = All().Select(s => s.Current()).Where(t => t is not null).ToList();
+        return texts.Count == 0 ? null : string.Concat(texts);
+    }
+
     /// <summary>Every scheduler that may hold our job here (uninstall removes it from all).</summary>
     public static IReadOnlyList<IScheduler> All() =>
         OperatingSystem.IsWindows() ? [new WindowsTaskScheduler()] : [new CronScheduler(), new SystemdScheduler()];
