@@ -55,7 +55,7 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         }
 
         var existing = File.Exists(options.ConfigPath) ? TryLoad(options.ConfigPath) : null;
-        var (proxy, proxyReport) = ChooseProxy(existing?.Upload.Proxy);
+        var (proxy, proxyReport) = ChooseProxy(endpointUri, existing?.Upload.Proxy);
 
         // 1. The PEC database: flags first, then what the PEC install records.
         var notes = new List<string>();
@@ -181,7 +181,7 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
     /// this session sends the endpoint through (HTTPS_PROXY, the Windows settings), which the scheduled runs would not
     /// see; else the one the existing config has (so a re-run from a shell without HTTPS_PROXY changes nothing).
     /// </summary>
-    private (string? Proxy, List<string> Report) ChooseProxy(string? recorded)
+    private (string? Proxy, List<string> Report) ChooseProxy(Uri endpoint, string? recorded)
     {
         var report = new List<string>();
         if (options.Proxy is { } given)
@@ -192,7 +192,7 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             return (ProxySetting.IsDirect(given) ? ProxySetting.Direct : given, report);
         }
 
-        var detected = Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) ? ProxySetting.Detect(systemProxy ?? HttpClient.DefaultProxy, endpoint) : null;
+        var detected = ProxySetting.Detect(systemProxy ?? HttpClient.DefaultProxy, endpoint);
         if (detected is not null && ProxySetting.IsValid(detected))
         {
             report.Add(OperatingSystem.IsWindows()
