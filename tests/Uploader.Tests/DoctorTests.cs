@@ -25,25 +25,8 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         SpoolDirectory = _dir.Combine("spool"),
     };
 
-    private static Task<StubBackend> Backend(bool tokenAccepted = true) => StubBackend.StartAsync(async (context, request) =>
-    {
-        switch (request.Path)
-        {
-            case "/api/v1/health":
-                await context.Response.WriteAsync("{\"status\":\"ok\"}");
-                break;
-            case "/api/v1/lists" when tokenAccepted:
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(JsonSerializer.Serialize(PecDatabaseFixture.HipertensosCatalog(), ContractsJsonContext.Default.ListCatalogDto));
-                break;
-            case "/api/v1/heartbeats":
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
-                break;
-            default:
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                break;
-        }
-    });
+    private static Task<StubBackend> Backend(bool tokenAccepted = true) =>
+        StubBackend.ForSite(PecDatabaseFixture.HipertensosCatalog(), _ => tokenAccepted);
 
     private static string Registered => $"7 3 * * * /usr/local/bin/uploader run --config /etc/pec-uploader/config.json {ScheduleDefinitions.CronMarker}\n";
 

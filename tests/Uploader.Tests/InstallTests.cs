@@ -1,10 +1,7 @@
 using System.Net;
-using System.Text.Json;
-using Ingest.Contracts;
 using Ingest.Uploader.Commands;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Scheduling;
-using Microsoft.AspNetCore.Http;
 
 namespace Ingest.Uploader.Tests;
 
@@ -55,25 +52,8 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         return root;
     }
 
-    private static Task<StubBackend> Backend() => StubBackend.StartAsync(async (context, request) =>
-    {
-        switch (request.Path)
-        {
-            case "/api/v1/lists" when request.Header("Authorization") == "Bearer pec_install":
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(JsonSerializer.Serialize(PecDatabaseFixture.HipertensosCatalog() with { Site = Site }, ContractsJsonContext.Default.ListCatalogDto));
-                break;
-            case "/api/v1/health":
-                await context.Response.WriteAsync("{}");
-                break;
-            case "/api/v1/heartbeats":
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
-                break;
-            default:
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                break;
-        }
-    });
+    private static Task<StubBackend> Backend() =>
+        StubBackend.ForSite(PecDatabaseFixture.HipertensosCatalog() with { Site = Site }, request => request.Header("Authorization") == "Bearer pec_install");
 
     [Fact]
     public async Task One_command_finds_the_database_writes_an_owner_only_config_schedules_and_passes_doctor_and_reinstalling_changes_nothing()

@@ -124,6 +124,30 @@ public sealed class StubBackend : IAsyncDisposable
 
     // Canned responders.
 
+    /// <summary>
+    /// The backend doctor and install talk to: health answers, GET /api/v1/lists serves <paramref name="catalog"/> to
+    /// requests <paramref name="accepts"/>, heartbeats are taken, anything else is 401.
+    /// </summary>
+    public static Task<StubBackend> ForSite(Ingest.Contracts.ListCatalogDto catalog, Func<ReceivedRequest, bool> accepts) => StartAsync(async (context, request) =>
+    {
+        switch (request.Path)
+        {
+            case "/api/v1/health":
+                await context.Response.WriteAsync("{\"status\":\"ok\"}");
+                break;
+            case "/api/v1/lists" when accepts(request):
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(catalog, Ingest.Contracts.ContractsJsonContext.Default.ListCatalogDto));
+                break;
+            case "/api/v1/heartbeats":
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                break;
+            default:
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                break;
+        }
+    });
+
     public static Task Status(HttpContext context, int status, string? retryAfter = null)
     {
         context.Response.StatusCode = status;
