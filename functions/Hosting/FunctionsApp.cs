@@ -70,11 +70,6 @@ public static class FunctionsApp
         services.AddAuthorizationBuilder()
             .AddPolicy("site", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.SiteClaim))
             .AddPolicy("admin", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.AdminClaim));
-        if (LocalQueueDispatcher.ShouldRun(configuration))
-        {
-            services.AddHostedService<LocalQueueDispatcher>();
-        }
-
         return services;
     }
 

@@ -7,7 +7,8 @@ namespace Ingest.Functions.Loading;
 
 /// <summary>
 /// POST /load: the queue-triggered "load" function. 2xx with Outputs/ReturnValue = done (the host deletes the
-/// message); non-2xx = failed (the host makes it visible again after visibilityTimeout, then poisons it).
+/// message); non-2xx = failed (the host makes it visible again after visibilityTimeout, then poisons it). A message it
+/// cannot read is a failure too, never 200-and-delete.
 /// </summary>
 public static class LoadFunction
 {
@@ -20,9 +21,11 @@ public static class LoadFunction
         var message = LoadMessage.TryParse(invocation.TriggerText("msg"));
         if (message is null)
         {
-            // Retrying a message that cannot be read would only fill the poison queue later: drop it loudly.
-            logger.LogError("LoadMessageMalformed dequeueCount={DequeueCount}: message discarded", invocation.DequeueCount);
-            return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = "discarded" }, ["malformed load message discarded"], "discarded"));
+            // Non-2xx fails the invocation: the host retries it and then moves it to the poison queue, where an operator
+            // sees it. A 2xx would make the host delete it for good, and its snapshot would stay "queued" for ever.
+            logger.LogError("LoadMessageMalformed dequeueCount={DequeueCount}: the message is not a load reference; it will end in the poison queue", invocation.DequeueCount);
+            return Problems.Result(StatusCodes.Status400BadRequest, "malformed-load-message", "Malformed load message",
+                "The queue message is not a load reference ({snapshotId, site, list, blob, extractedAt}); it goes to the poison queue after the retries.");
         }
 
         try

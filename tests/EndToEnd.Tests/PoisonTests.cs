@@ -35,7 +35,7 @@ public sealed class PoisonTests
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0))
         {
-            Assert.True(DateTime.UtcNow < deadline, "nothing reached the poison queue:\n" + pipeline.Functions.Output);
+            Assert.True(DateTime.UtcNow < deadline, "nothing reached the poison queue:\n" + pipeline.Host.Log.Text);
             await Task.Delay(250);
         }
 
@@ -45,7 +45,7 @@ public sealed class PoisonTests
         var snapshot = Assert.Single(await pipeline.SnapshotsAsync());
         Assert.Equal(("failed", 3), (snapshot.Status, snapshot.Attempts));
         Assert.Contains("retried", snapshot.ErrorDetail, StringComparison.Ordinal);
-        Assert.Contains("Moving message to queue 'snapshot-loads-poison'", pipeline.Functions.Output, StringComparison.Ordinal);
+        Assert.Contains("Moving message to queue 'snapshot-loads-poison'", pipeline.Host.Log.Text, StringComparison.Ordinal);
 
         // Maintenance ends; the operator looks first, then replays.
         await transaction.RollbackAsync();
@@ -72,9 +72,9 @@ public sealed class PoisonTests
         }
 
         var waitUntil = DateTime.UtcNow.AddMinutes(1);
-        while (CountLines(pipeline.Functions.Output, "SnapshotAlreadyFinal") < 3)
+        while (CountLines(pipeline.Host.Log.Text, "SnapshotAlreadyFinal") < 3)
         {
-            Assert.True(DateTime.UtcNow < waitUntil, "the replayed messages were not all processed:\n" + pipeline.Functions.Output);
+            Assert.True(DateTime.UtcNow < waitUntil, "the replayed messages were not all processed:\n" + pipeline.Host.Log.Text);
             await Task.Delay(250);
         }
 

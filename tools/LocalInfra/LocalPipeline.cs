@@ -1,4 +1,5 @@
 using System.Text.Json;
+using HostStandIn;
 using Npgsql;
 using SyntheticPec;
 
@@ -6,10 +7,10 @@ namespace LocalInfra;
 
 public sealed class LocalPipelineOptions
 {
-    /// <summary>Extra environment for the functions app, e.g. host.json overrides (AzureFunctionsJobHost__...).</summary>
+    /// <summary>Extra app settings for the function app (host and handler), e.g. host.json overrides (AzureFunctionsJobHost__...).</summary>
     public Dictionary<string, string?> FunctionsEnvironment { get; } = [];
 
-    /// <summary>Called with every line the functions app prints (its logs).</summary>
+    /// <summary>Called with every line of the function app's log (the host stand-in's and the handler's).</summary>
     public Action<string>? OnFunctionsOutput { get; set; }
 
     /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
@@ -27,7 +28,8 @@ public sealed record SnapshotRow(
 
 /// <summary>
 /// The whole system on this machine: a central PostgreSQL, a "municipal" PostgreSQL holding one PEC-shaped database
-/// per municipality, Azurite, and the functions app (custom handler with its local dispatcher) as a child process.
+/// per municipality, Azurite, and the function app: the custom handler as a child process behind the host stand-in,
+/// which forwards HTTP and drives the queue trigger as the Functions host does.
 /// Used by the demo and the end-to-end tests; everything it starts is stopped and deleted on dispose.
 /// </summary>
 public sealed class LocalPipeline : IAsyncDisposable
@@ -44,7 +46,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public AzuriteServer Storage { get; private set; } = null!;
 
-    public ChildProcess Functions { get; private set; } = null!;
+    /// <summary>The Functions host stand-in running the function app (its <c>Log</c> holds the handler's output too).</summary>
+    public FunctionsHostStandIn Host { get; private set; } = null!;
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -90,17 +93,16 @@ public sealed class LocalPipeline : IAsyncDisposable
             await FunctionsCommandAsync(["lists", "publish", "--file", listFile], ct);
         }
 
-        var port = FreePort.Next();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        var environment = FunctionsEnvironment();
-        environment["urls"] = Endpoint.ToString();
+        var appSettings = FunctionsEnvironment();
         foreach (var (key, value) in _options.FunctionsEnvironment)
         {
-            environment[key] = value;
+            appSettings[key] = value;
         }
 
-        Functions = ChildProcess.Start("dotnet", [RepoPaths.FunctionsDll], environment, Path.GetDirectoryName(RepoPaths.FunctionsDll), _options.OnFunctionsOutput);
-        await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => Functions.Output);
+        Host = await FunctionsHostStandIn.StartAsync(
+            new StandInOptions { ScriptRoot = Path.GetDirectoryName(RepoPaths.FunctionsDll)!, AppSettings = appSettings, OnLog = _options.OnFunctionsOutput },
+            ct);
+        Endpoint = Host.Endpoint;
     }
 
     private Dictionary<string, string?> FunctionsEnvironment() => new()
@@ -195,8 +197,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         return rows;
     }
 
-    /// <summary>Waits until every snapshot received so far is final (loaded, skipped or rejected).</summary>
-    public async Task<IReadOnlyList<SnapshotRow>> WaitForLoadsAsync(TimeSpan timeout, int expectedAtLeast = 1, CancellationToken ct = default)
+    /// <summary>
+    /// Waits until every snapshot received so far is final (loaded, skipped or rejected), or — with
+    /// <paramref name="stopAtFirstProblem"/> — until one is rejected, failed or held, so a caller can report it at once.
+    /// </summary>
+    public async Task<IReadOnlyList<SnapshotRow>> WaitForLoadsAsync(TimeSpan timeout, int expectedAtLeast = 1, bool stopAtFirstProblem = false, CancellationToken ct = default)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -207,10 +212,15 @@ public sealed class LocalPipeline : IAsyncDisposable
                 return rows;
             }
 
-            if (DateTime.UtcNow > deadline || Functions.HasExited)
+            if (stopAtFirstProblem && rows.Any(r => r.Status is "rejected" or "failed" or "held"))
+            {
+                return rows;
+            }
+
+            if (DateTime.UtcNow > deadline || Host.HandlerExited)
             {
                 throw new TimeoutException(
-                    $"Loads not finished after {timeout}: {string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"))}\n{Functions.Output}");
+                    $"Loads not finished after {timeout}: {string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"))}\n{Host.Log.Text}");
             }
 
             await Task.Delay(250, ct);
@@ -231,9 +241,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Functions is not null)
+        if (Host is not null)
         {
-            await Functions.DisposeAsync();
+            await Host.DisposeAsync();
         }
 
         if (Storage is not null)

@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
 using Ingest.Contracts;
 using Ingest.Uploader.Config;
 using Ingest.Uploader.Localization;
@@ -243,10 +244,11 @@ public sealed class BackendClient : IDisposable
         {
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/heartbeats")
-                {
-                    Content = JsonContent.Create(heartbeat, ContractsJsonContext.Default.HeartbeatDto),
-                };
+                // Bytes, not JsonContent: JsonContent goes chunked, and the Functions host forwards a body only when the
+                // request has a Content-Length (chunked heartbeats never reach the function app).
+                var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(heartbeat, ContractsJsonContext.Default.HeartbeatDto));
+                json.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/heartbeats") { Content = json };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 return await _http.SendAsync(request, attemptCt);
             }, ct);

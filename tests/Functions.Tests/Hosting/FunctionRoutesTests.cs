@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using HostStandIn;
 using Ingest.Functions.Hosting;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,7 @@ public sealed class FunctionRoutesTests
 
     private static (string Method, string Route)[] HandlerRoutes()
     {
-        var app = FunctionsApp.Build(["--ConnectionStrings:Central=Host=127.0.0.1", "--IngestStorage=UseDevelopmentStorage=true", "--LocalDispatcher:Enabled=false"]);
+        var app = FunctionsApp.Build(["--ConnectionStrings:Central=Host=127.0.0.1", "--IngestStorage=UseDevelopmentStorage=true"]);
         return ((IEndpointRouteBuilder)app).DataSources
             .SelectMany(d => d.Endpoints)
             .OfType<RouteEndpoint>()
@@ -49,7 +50,7 @@ public sealed class FunctionRoutesTests
     public void Every_queue_function_has_a_POST_endpoint_named_after_its_folder()
     {
         var routes = HandlerRoutes();
-        foreach (var function in HostSettings.ReadQueueFunctions(AppRoot))
+        foreach (var function in new ScriptRoot(AppRoot, new AppSettings([])).QueueFunctions())
         {
             Assert.Contains(("POST", "/" + function.Name), routes);
         }

@@ -1,3 +1,4 @@
+using HostStandIn;
 using Ingest.Functions.Hosting;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
@@ -7,40 +8,74 @@ namespace Ingest.Functions.Tests.Infrastructure;
 /// <summary>The functions app on a real loopback socket, against the fixture's PostgreSQL and Azurite.</summary>
 public sealed class InProcessApp : IAsyncDisposable
 {
-    private InProcessApp(WebApplication app, HttpClient http)
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _dispatchers = [];
+    private HttpClient? _dispatcherClient;
+
+    private InProcessApp(WebApplication app, HttpClient http, int port)
     {
         App = app;
         Http = http;
+        Port = port;
     }
 
     public WebApplication App { get; }
 
     public HttpClient Http { get; }
 
-    /// <summary>HTTP only: the local queue dispatcher stays off, so queued messages stay put for the test to inspect.</summary>
-    public static Task<InProcessApp> StartAsync(InfraFixture infra, params string[] settings) =>
-        StartCoreAsync(infra, ["--LocalDispatcher:Enabled=false", .. settings]);
+    public int Port { get; }
 
-    /// <summary>With the local dispatcher playing the Functions host's queue trigger.</summary>
-    public static Task<InProcessApp> StartWithDispatcherAsync(InfraFixture infra, params string[] settings) =>
-        StartCoreAsync(infra, settings);
+    /// <summary>The handler alone: nothing drives the queue trigger, so queued messages stay put for the test to inspect.</summary>
+    public static Task<InProcessApp> StartAsync(InfraFixture infra, params string[] settings) => StartCoreAsync(infra, settings);
+
+    /// <summary>
+    /// With the host stand-in's queue listener driving the load function (same host.json, same invocation payload);
+    /// <c>--AzureFunctionsJobHost:…</c> settings override host.json as app settings do under the host.
+    /// </summary>
+    public static async Task<InProcessApp> StartWithDispatcherAsync(InfraFixture infra, params string[] settings)
+    {
+        var app = await StartCoreAsync(infra, settings);
+        var appSettings = new AppSettings(settings
+            .Select(s => s.TrimStart('-').Split('=', 2))
+            .Select(p => KeyValuePair.Create(p[0], (string?)p[1])));
+        var root = new ScriptRoot(Path.GetDirectoryName(RepoPaths.FunctionsDll)!, appSettings);
+        app._dispatcherClient = HttpForwarding.CreateClient(root.FunctionTimeout);
+        var log = new HostLog(null);
+        foreach (var function in root.QueueFunctions())
+        {
+            var dispatcher = new QueueTriggerDispatcher(function, root.QueueSettings(), infra.Azurite.ConnectionString, app.Port, app._dispatcherClient, log);
+            app._dispatchers.Add(Task.Run(() => dispatcher.RunAsync(app._stopping.Token)));
+        }
+
+        return app;
+    }
 
     private static async Task<InProcessApp> StartCoreAsync(InfraFixture infra, string[] settings)
     {
-        var url = $"http://127.0.0.1:{FreePort.Next()}";
+        var port = FreePort.Next();
         var app = FunctionsApp.Build(
         [
-            $"--urls={url}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
+            $"--urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
             .. settings,
         ]);
         await app.StartAsync();
-        return new InProcessApp(app, new HttpClient { BaseAddress = new Uri(url) });
+        return new InProcessApp(app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, port);
+    }
+
+    /// <summary>Stops the queue listener first (as the host drains), then the handler.</summary>
+    public async Task StopAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_dispatchers);
+        await App.StopAsync();
     }
 
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
         Http.Dispose();
-        await App.StopAsync();
+        _dispatcherClient?.Dispose();
         await App.DisposeAsync();
+        _stopping.Dispose();
     }
 }

@@ -95,7 +95,7 @@ public sealed class LoadCapTests(InfraFixture infra)
         }
         while (rows.Count < snapshots || rows.Any(r => !SnapshotStatuses.IsFinal(r.Status)));
 
-        await app.App.StopAsync();
+        await app.StopAsync();
         Assert.All(rows, r => Assert.Equal(SnapshotStatuses.Loaded, r.Status));
         Assert.All(rows, r => Assert.Equal(1, r.Attempts)); // deferrals never counted as failed attempts
         var poison = infra.Queues.GetQueueClient("snapshot-loads-poison");

@@ -1,0 +1,131 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+
+namespace HostStandIn;
+
+/// <summary>What to run: the app root (host.json + function folders) and its app settings.</summary>
+public sealed class StandInOptions
+{
+    public required string ScriptRoot { get; init; }
+
+    /// <summary>The app settings both the host and the handler see (environment variables in Azure).</summary>
+    public IDictionary<string, string?> AppSettings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>The public port (the app's own URL); 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Called with every log line: the stand-in's and the handler's console output.</summary>
+    public Action<string>? OnLog { get; init; }
+
+    /// <summary>Host: HttpWorkerOptions.InitializationTimeout (30 s).</summary>
+    public TimeSpan InitializationTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// A local stand-in for the Azure Functions host running a custom handler: starts the handler on a free loopback port
+/// as the host does, serves the app's public URL by forwarding HTTP the host's way, and drives every queue trigger
+/// with the host's invocation payload. Only what the host does is reproduced; see docs/adr/0006.
+/// </summary>
+public sealed class FunctionsHostStandIn : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _dispatchers = [];
+    private WorkerProcess? _worker;
+    private WebApplication? _front;
+    private HttpClient? _handlerClient;
+
+    private FunctionsHostStandIn(HostLog log) => Log = log;
+
+    public HostLog Log { get; }
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    public int HandlerPort { get; private set; }
+
+    /// <summary>True once the handler process has exited (it should not, while the host runs).</summary>
+    public bool HandlerExited => _worker?.HasExited ?? true;
+
+    public static async Task<FunctionsHostStandIn> StartAsync(StandInOptions options, CancellationToken ct = default)
+    {
+        var host = new FunctionsHostStandIn(new HostLog(options.OnLog));
+        try
+        {
+            await host.StartCoreAsync(options, ct);
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
+    }
+
+    private async Task StartCoreAsync(StandInOptions options, CancellationToken ct)
+    {
+        var settings = new AppSettings(options.AppSettings);
+        var root = new ScriptRoot(options.ScriptRoot, settings);
+        var description = root.CustomHandler();
+
+        // Host: WorkerUtilities.GetUnusedTcpPort, then the worker is started and polled until it answers.
+        HandlerPort = UnusedTcpPort();
+        _handlerClient = HttpForwarding.CreateClient(root.FunctionTimeout);
+        _worker = WorkerProcess.Start(description, root.Path, settings, HandlerPort, Log);
+        using (var readiness = new HttpClient())
+        {
+            await _worker.WaitUntilReadyAsync(readiness, options.InitializationTimeout, Log, ct);
+        }
+
+        var publicPort = options.Port == 0 ? UnusedTcpPort() : options.Port;
+        _front = HttpFront.Build(root, settings, publicPort, HandlerPort, _handlerClient, Log);
+        await _front.StartAsync(ct);
+        Endpoint = new Uri($"http://127.0.0.1:{publicPort}/");
+
+        var queueSettings = root.QueueSettings();
+        foreach (var function in root.QueueFunctions())
+        {
+            if (root.RetryPolicyOf(function.Name) is not null)
+            {
+                Log.Host($"function '{function.Name}': retry policies do not apply to queue triggers (the extension retries with dequeueCount and the poison queue); ignored, as by the host");
+            }
+
+            var connection = settings[function.Connection]
+                ?? throw new InvalidOperationException(
+                    $"Function '{function.Name}': app setting '{function.Connection}' (a storage connection string) is not set; " +
+                    "identity-based connections (__queueServiceUri) need Azure and are not reproduced locally.");
+            var dispatcher = new QueueTriggerDispatcher(function, queueSettings, connection, HandlerPort, _handlerClient, Log);
+            _dispatchers.Add(Task.Run(() => dispatcher.RunAsync(_stopping.Token), CancellationToken.None));
+        }
+
+        Log.Host($"listening on {Endpoint} → custom handler on 127.0.0.1:{HandlerPort}; {root.HttpFunctions().Count} HTTP function(s), " +
+            $"{root.QueueFunctions().Count} queue function(s) (batchSize={queueSettings.BatchSize} newBatchThreshold={queueSettings.NewBatchThreshold} " +
+            $"maxDequeueCount={queueSettings.MaxDequeueCount} visibilityTimeout={queueSettings.VisibilityTimeout})");
+    }
+
+    private static int UnusedTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_dispatchers).WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_front is not null)
+        {
+            await _front.StopAsync();
+            await _front.DisposeAsync();
+        }
+
+        if (_worker is not null)
+        {
+            await _worker.DisposeAsync();
+        }
+
+        _handlerClient?.Dispose();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,192 @@
+using System.Net.Http.Headers;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Newtonsoft.Json.Linq;
+
+namespace HostStandIn;
+
+/// <summary>
+/// Plays the host's queue listener for one queue-triggered function: polls like it (batchSize, newBatchThreshold,
+/// exponential back-off up to maxPollingInterval), POSTs the host's invocation payload to /{function}, deletes the
+/// message on success, releases it with visibilityTimeout on failure, and moves it to "{queue}-poison" at
+/// maxDequeueCount. Storage being down never stops it: it logs and tries again.
+/// </summary>
+public sealed class QueueTriggerDispatcher(
+    QueueFunction function, QueueTriggerSettings settings, string connectionString, int handlerPort, HttpClient http, HostLog log)
+{
+    // The host leases a message for 10 minutes and keeps renewing while the function runs.
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var options = new QueueClientOptions
+        {
+            MessageEncoding = string.Equals(settings.MessageEncoding, "none", StringComparison.OrdinalIgnoreCase)
+                ? QueueMessageEncoding.None
+                : QueueMessageEncoding.Base64,
+        };
+        var queue = new QueueClient(connectionString, function.QueueName, options);
+        var poison = new QueueClient(connectionString, function.QueueName + "-poison", options);
+
+        var inFlight = 0;
+        var slotFreed = new SemaphoreSlim(0);
+        var delay = MinPollingInterval;
+        var running = new List<Task>();
+        var queueReady = false;
+        while (!ct.IsCancellationRequested)
+        {
+            if (Volatile.Read(ref inFlight) > settings.NewBatchThreshold)
+            {
+                try
+                {
+                    await slotFreed.WaitAsync(TimeSpan.FromSeconds(1), ct);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                continue;
+            }
+
+            QueueMessage[] batch;
+            try
+            {
+                if (!queueReady)
+                {
+                    await queue.CreateIfNotExistsAsync(cancellationToken: ct);
+                    queueReady = true;
+                }
+
+                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, ct)).Value;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                log.Host($"queue '{function.QueueName}' unreachable ({ex.GetType().Name}: {FirstLine(ex.Message)}); polling again in {settings.MaxPollingInterval.TotalSeconds:F0} s");
+                await Task.Delay(settings.MaxPollingInterval, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                continue;
+            }
+
+            if (batch.Length == 0)
+            {
+                await Task.Delay(delay, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, settings.MaxPollingInterval.Ticks));
+                continue;
+            }
+
+            delay = MinPollingInterval;
+            running.RemoveAll(t => t.IsCompleted);
+            foreach (var message in batch)
+            {
+                Interlocked.Increment(ref inFlight);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await ProcessAsync(queue, poison, message, ct);
+                    }
+                    finally
+                    {
+                        Interlocked.Decrement(ref inFlight);
+                        slotFreed.Release();
+                    }
+                }, CancellationToken.None));
+            }
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private async Task ProcessAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            if (message.DequeueCount > settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(queue, poison, message, ct);
+                return;
+            }
+
+            if (await InvokeAsync(message, ct))
+            {
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+            }
+            else if (message.DequeueCount >= settings.MaxDequeueCount)
+            {
+                await MoveToPoisonAsync(queue, poison, message, ct);
+            }
+            else
+            {
+                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Shutting down: the lease expires and the message comes back, as with the real host.
+        }
+        catch (Exception ex)
+        {
+            log.Host($"dispatch of message {message.MessageId} failed: {ex.GetType().Name}: {FirstLine(ex.Message)}");
+        }
+    }
+
+    /// <summary>
+    /// Host: DefaultHttpWorkerService.ProcessDefaultInvocationRequest — non-2xx fails the invocation
+    /// (EnsureSuccessStatusCode), so does a 2xx whose body is not an invocation result; the result's Logs are logged.
+    /// </summary>
+    private async Task<bool> InvokeAsync(QueueMessage message, CancellationToken ct)
+    {
+        var invocationId = Guid.NewGuid().ToString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, HttpForwarding.HandlerUri(handlerPort, function.Name))
+        {
+            Content = new StringContent(QueueInvocationPayload.Build(function, message), System.Text.Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
+        };
+        HttpForwarding.AddHeaders(request, invocationId);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                log.Host($"Executed 'Functions.{function.Name}' (Failed, Id={invocationId}, message {message.MessageId}, dequeue {message.DequeueCount}): {(int)response.StatusCode} {Shorten(body)}");
+                return false;
+            }
+
+            JObject result;
+            try
+            {
+                result = JObject.Parse(body);
+            }
+            catch (Newtonsoft.Json.JsonReaderException)
+            {
+                log.Host($"Executed 'Functions.{function.Name}' (Failed, Id={invocationId}): Invalid HttpResponseMessage: {Shorten(body)}");
+                return false;
+            }
+
+            foreach (var line in result["Logs"] as JArray ?? [])
+            {
+                log.Write($"{DateTime.Now:HH:mm:ss} Function.{function.Name}.User: {line}");
+            }
+
+            return true;
+        }
+        catch (HttpRequestException ex)
+        {
+            log.Host($"Executed 'Functions.{function.Name}' (Failed, Id={invocationId}): handler unreachable: {FirstLine(ex.Message)}");
+            return false;
+        }
+    }
+
+    private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    {
+        await poison.CreateIfNotExistsAsync(cancellationToken: ct);
+        await poison.SendMessageAsync(message.Body, cancellationToken: ct);
+        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        log.Host($"Message has reached MaxDequeueCount of {settings.MaxDequeueCount}. Moving message to queue '{poison.Name}'.");
+    }
+
+    private static string Shorten(string text) => text.Length <= 500 ? text : text[..500] + "…";
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Newtonsoft.Json.Linq;
+
+namespace HostStandIn;
+
+/// <summary>
+/// The function app root as the host reads it: host.json (with the <c>AzureFunctionsJobHost__…</c> app-setting
+/// overrides) and one folder with a function.json per function directly under the root.
+/// </summary>
+public sealed partial class ScriptRoot
+{
+    private const string OverridePrefix = "AzureFunctionsJobHost__";
+    private readonly JObject _hostJson;
+    private readonly AppSettings _settings;
+
+    public ScriptRoot(string path, AppSettings settings)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        _settings = settings;
+        var hostJson = System.IO.Path.Combine(Path, "host.json");
+        if (!File.Exists(hostJson))
+        {
+            throw new InvalidOperationException($"{hostJson} not found: the script root must hold host.json.");
+        }
+
+        _hostJson = JObject.Parse(File.ReadAllText(hostJson));
+    }
+
+    public string Path { get; }
+
+    /// <summary>host.json value at a ':'-separated path; an app setting AzureFunctionsJobHost__a__b wins.</summary>
+    public string? Setting(string path) =>
+        _settings[OverridePrefix + path.Replace(":", "__", StringComparison.Ordinal)]
+        ?? _hostJson.SelectToken(string.Join('.', path.Split(':')))?.ToString();
+
+    /// <summary>host.json <c>functionTimeout</c>; null when absent or -1 (no limit).</summary>
+    public TimeSpan? FunctionTimeout =>
+        TimeSpan.TryParse(Setting("functionTimeout"), CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero ? timeout : null;
+
+    /// <summary><c>extensions.http.routePrefix</c>, "api" by default.</summary>
+    public string RoutePrefix => Setting("extensions:http:routePrefix") ?? "api";
+
+    // Host: Workers/Http/Configuration/HttpWorkerOptionsSetup.ConfigureWorkerDescription and
+    // HttpWorkerDescription.ApplyDefaultsAndValidate.
+    public CustomHandlerDescription CustomHandler()
+    {
+        var section = _hostJson["customHandler"] as JObject
+            ?? throw new InvalidOperationException("host.json has no customHandler section.");
+        var description = section["description"] as JObject
+            ?? throw new InvalidOperationException("host.json customHandler has no description.");
+
+        var executable = Environment.ExpandEnvironmentVariables(description.Value<string>("defaultExecutablePath") ?? string.Empty);
+        if (executable.Length == 0)
+        {
+            throw new InvalidOperationException("WorkerDescription DefaultExecutablePath cannot be empty");
+        }
+
+        // A relative path is a file of the app root when it exists there, else a runtime on the PATH (e.g. "dotnet").
+        if (!System.IO.Path.IsPathRooted(executable) && File.Exists(System.IO.Path.Combine(Path, executable)))
+        {
+            executable = System.IO.Path.Combine(Path, executable);
+        }
+
+        var workingDirectory = description.Value<string>("workingDirectory");
+        workingDirectory = string.IsNullOrEmpty(workingDirectory) ? Path
+            : System.IO.Path.IsPathRooted(workingDirectory) ? workingDirectory
+            : System.IO.Path.Combine(Path, workingDirectory);
+
+        var arguments = (description["arguments"] as JArray ?? []).Select(a => ExpandAppSettings(a.ToString())).ToList();
+        return new CustomHandlerDescription(executable, arguments, workingDirectory, section.Value<bool?>("enableForwardingHttpRequest") ?? false);
+    }
+
+    public QueueTriggerSettings QueueSettings()
+    {
+        // Defaults are the queue extension's own (QueuesOptions).
+        var batchSize = ParseInt(Setting("extensions:queues:batchSize"), 16);
+        return new QueueTriggerSettings(
+            BatchSize: batchSize,
+            NewBatchThreshold: ParseInt(Setting("extensions:queues:newBatchThreshold"), batchSize / 2 * Environment.ProcessorCount),
+            MaxDequeueCount: ParseInt(Setting("extensions:queues:maxDequeueCount"), 5),
+            VisibilityTimeout: ParseTime(Setting("extensions:queues:visibilityTimeout"), TimeSpan.Zero),
+            MaxPollingInterval: ParseTime(Setting("extensions:queues:maxPollingInterval"), TimeSpan.FromMinutes(1)),
+            MessageEncoding: Setting("extensions:queues:messageEncoding") ?? "base64");
+    }
+
+    public IReadOnlyList<HttpFunction> HttpFunctions() =>
+        [.. Functions().SelectMany(f => f.Bindings
+            .Where(b => string.Equals(b.Value<string>("type"), "httpTrigger", StringComparison.OrdinalIgnoreCase))
+            .Select(b => new HttpFunction(
+                f.Name,
+                b.Value<string>("route") ?? f.Name,
+                [.. (b["methods"] as JArray ?? []).Select(m => m.ToString().ToUpperInvariant())],
+                b.Value<string>("authLevel") ?? "function",
+                IsHttpInAndOut(f.Bindings))))];
+
+    public IReadOnlyList<QueueFunction> QueueFunctions() =>
+        [.. Functions().SelectMany(f => f.Bindings
+            .Where(b => string.Equals(b.Value<string>("type"), "queueTrigger", StringComparison.OrdinalIgnoreCase))
+            .Select(b => new QueueFunction(
+                f.Name,
+                b.Value<string>("name") ?? throw new InvalidOperationException($"{f.Name}: binding name missing"),
+                b.Value<string>("queueName") ?? throw new InvalidOperationException($"{f.Name}: queueName missing"),
+                b.Value<string>("connection") ?? "AzureWebJobsStorage",
+                b.Value<string>("dataType"))))];
+
+    /// <summary>Every function folder, with a retry policy (if any) noted: see <see cref="RetryPolicyOf"/>.</summary>
+    public IEnumerable<(string Name, IReadOnlyList<JObject> Bindings, JObject? Retry)> Functions()
+    {
+        foreach (var file in Directory.GetDirectories(Path).Order(StringComparer.Ordinal).Select(d => System.IO.Path.Combine(d, "function.json")).Where(File.Exists))
+        {
+            var json = JObject.Parse(File.ReadAllText(file));
+            var bindings = (json["bindings"] as JArray ?? []).OfType<JObject>().ToList();
+            yield return (System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(file)!), bindings, json["retry"] as JObject);
+        }
+    }
+
+    /// <summary>A function-level or host-level retry policy (host.json <c>retry</c>).</summary>
+    public JObject? RetryPolicyOf(string function) =>
+        Functions().FirstOrDefault(f => f.Name == function).Retry ?? _hostJson["retry"] as JObject;
+
+    // Host: Extensions/FunctionMetadataExtensions.IsHttpInAndOutFunction — exactly one httpTrigger in, one http out.
+    private static bool IsHttpInAndOut(IReadOnlyList<JObject> bindings)
+    {
+        var inputs = bindings.Where(b => !string.Equals(b.Value<string>("direction"), "out", StringComparison.OrdinalIgnoreCase)).ToList();
+        var outputs = bindings.Where(b => string.Equals(b.Value<string>("direction"), "out", StringComparison.OrdinalIgnoreCase)).ToList();
+        return inputs.Count == 1 && outputs.Count == 1
+            && string.Equals(inputs[0].Value<string>("type"), "httpTrigger", StringComparison.OrdinalIgnoreCase)
+            && string.Equals(outputs[0].Value<string>("type"), "http", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>"%NAME%" in arguments is replaced by the app setting NAME, as the host does.</summary>
+    private string ExpandAppSettings(string argument) =>
+        AppSettingReference().Replace(argument, m => _settings[m.Groups[1].Value] ?? m.Value);
+
+    [GeneratedRegex("%([^%]+)%")]
+    private static partial Regex AppSettingReference();
+
+    private static int ParseInt(string? value, int fallback) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed) ? parsed : fallback;
+
+    private static TimeSpan ParseTime(string? value, TimeSpan fallback) =>
+        TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out var parsed) ? parsed : fallback;
+}
