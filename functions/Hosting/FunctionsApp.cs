@@ -46,8 +46,7 @@ public static class FunctionsApp
             builder.WebHost.UseUrls("http://127.0.0.1:7071");
         }
 
-        var maxBody = builder.Configuration.GetValue($"{IngestOptions.Section}:MaxCompressedBytes", 100L * 1024 * 1024);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = maxBody + 1);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, builder.Configuration));
     }
 
     public static IServiceCollection AddIngestServices(this IServiceCollection services, IConfiguration configuration)
@@ -62,6 +61,7 @@ public static class FunctionsApp
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<Replayer>();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddIngestRateLimits(configuration);
         services.AddOpenApi();
         services.AddHttpClient();
@@ -103,7 +103,7 @@ public static class FunctionsApp
             .WithName("PutSnapshot")
             .Accepts<Stream>(WireNames.CsvMediaType)
             .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415);
         v1.MapGet("/snapshots/{snapshotId}",
                 (HttpContext context, string snapshotId, NpgsqlDataSource database) =>
                     ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, database))

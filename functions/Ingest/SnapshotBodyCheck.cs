@@ -22,11 +22,10 @@ public sealed record BodyCheckResult(BodyVerdict Verdict, long DecompressedBytes
 public static class SnapshotBodyCheck
 {
     private const int MaxHeaderBytes = 64 * 1024;
-    private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
     public static async Task<BodyCheckResult> CheckAsync(Stream compressed, string expectedHeader, long maxDecompressedBytes, CancellationToken ct)
     {
-        var decoder = StrictUtf8.GetDecoder();
+        var utf8 = new Utf8StreamValidator();
         var buffer = new byte[81920];
         var header = new MemoryStream();
         var headerDone = false;
@@ -43,7 +42,11 @@ public static class SnapshotBodyCheck
                     return new BodyCheckResult(BodyVerdict.TooLarge, total, $"decompressed body exceeds {maxDecompressedBytes} bytes");
                 }
 
-                decoder.GetCharCount(buffer, 0, read, flush: false);
+                if (!utf8.Append(buffer.AsSpan(0, read)))
+                {
+                    return BadEncoding(total);
+                }
+
                 if (!headerDone)
                 {
                     var newline = Array.IndexOf(buffer, (byte)'\n', 0, read);
@@ -57,15 +60,14 @@ public static class SnapshotBodyCheck
                 }
             }
 
-            decoder.GetCharCount([], 0, 0, flush: true);
+            if (!utf8.Complete())
+            {
+                return BadEncoding(total);
+            }
         }
         catch (InvalidDataException ex)
         {
             return new BodyCheckResult(BodyVerdict.BadGzip, total, ex.Message);
-        }
-        catch (DecoderFallbackException)
-        {
-            return new BodyCheckResult(BodyVerdict.BadEncoding, total, "body is not valid UTF-8");
         }
 
         if (total == 0)
@@ -84,6 +86,8 @@ public static class SnapshotBodyCheck
             ? new BodyCheckResult(BodyVerdict.Ok, total)
             : new BodyCheckResult(BodyVerdict.BadHeader, total, DescribeHeaderMismatch(expectedHeader, actual));
     }
+
+    private static BodyCheckResult BadEncoding(long total) => new(BodyVerdict.BadEncoding, total, "body is not valid UTF-8");
 
     private static async Task<bool> TrailerMatchesAsync(Stream compressed, long decompressedBytes, CancellationToken ct)
     {

@@ -5,6 +5,7 @@ using Ingest.Contracts;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Storage;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using Npgsql;
 
 namespace Ingest.Functions.Ingest;
@@ -28,6 +29,13 @@ public sealed class SnapshotIngestor(
         var request = context.Request;
         var limits = options.Value;
 
+        // Under the Functions host a body without Content-Length (chunked) is not forwarded at all: refuse before reading.
+        if (request.ContentLength is null or 0)
+        {
+            return Problems.Result(411, "length-required", "Content-Length required",
+                "Send the snapshot with a Content-Length; chunked uploads reach the function app without their body.");
+        }
+
         if (!ListDefinitionRules.ListName().IsMatch(list) || await lists.FindAsync(list, ct) is not { } definition)
         {
             return Problems.Result(404, "unknown-list", "Unknown list", "This list is not defined or not active on the server.");
@@ -38,9 +46,13 @@ public sealed class SnapshotIngestor(
             return Problems.Result(400, "bad-snapshot-id", "Bad snapshot id", "The snapshot id must be a UUID (the uploader makes a UUIDv7).");
         }
 
-        if (!string.Equals(request.Headers.ContentEncoding.ToString(), WireNames.GzipEncoding, StringComparison.OrdinalIgnoreCase))
+        // The Functions host drops Content-Encoding (a content header) when it forwards the request, so its absence is
+        // normal there: the body's gzip magic bytes decide after spooling. Any coding other than exactly gzip is refused.
+        var encoding = request.Headers.ContentEncoding;
+        var declared = !StringValues.IsNullOrEmpty(encoding);
+        if (declared && !(encoding.Count == 1 && string.Equals(encoding.ToString().Trim(), WireNames.GzipEncoding, StringComparison.OrdinalIgnoreCase)))
         {
-            return Problems.Result(415, "unsupported-encoding", "Unsupported Content-Encoding", "Send the CSV compressed with 'Content-Encoding: gzip'.");
+            return UnsupportedEncoding();
         }
 
         if (!ContentDigest.TryParseSha256(request.Headers[WireNames.ContentDigestHeader].ToString(), out var claimedDigest))
@@ -68,6 +80,11 @@ public sealed class SnapshotIngestor(
             }
 
             var (length, actualDigest) = spooled.Value;
+            if (!declared && !await StartsWithGzipMagicAsync(tempPath, ct))
+            {
+                return UnsupportedEncoding();
+            }
+
             if (!CryptographicOperations.FixedTimeEquals(actualDigest, claimedDigest))
             {
                 return Problems.Result(400, "bad-digest", "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
@@ -154,6 +171,17 @@ public sealed class SnapshotIngestor(
 
     private static IResult Accepted(string location, Guid snapshotId) =>
         TypedResults.Accepted(location, new { snapshotId, status = SnapshotStatuses.Queued });
+
+    private static IResult UnsupportedEncoding() =>
+        Problems.Result(415, "unsupported-encoding", "Unsupported Content-Encoding",
+            "Send the CSV compressed with gzip ('Content-Encoding: gzip', or no Content-Encoding and a gzip body); no other coding is accepted.");
+
+    private static async Task<bool> StartsWithGzipMagicAsync(string path, CancellationToken ct)
+    {
+        var magic = new byte[2];
+        await using var file = File.OpenRead(path);
+        return await file.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, ct) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
+    }
 
     private static IResult Conflict() =>
         Problems.Result(409, "snapshot-conflict", "Snapshot id already used with other content",

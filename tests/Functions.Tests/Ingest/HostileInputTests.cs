@@ -26,7 +26,8 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
     {
         _app = await InProcessApp.StartAsync(infra,
             $"--Ingest:Queue=q{_container}", $"--Ingest:Container={_container}",
-            "--Ingest:MaxCompressedBytes=300000", "--Ingest:MaxDecompressedBytes=2000000", "--Ingest:PermitsPerMinutePerSite=1000");
+            "--Ingest:MaxCompressedBytes=300000", "--Ingest:MaxDecompressedBytes=2000000", "--Ingest:PermitsPerMinutePerSite=1000",
+            "--Ingest:MinBodyRateGraceSeconds=2"); // a trickled body is refused after ~3 s instead of Kestrel's 5 s grace
         _site = await infra.NewSiteAsync();
         _token = (await SiteTokens.IssueAsync(infra.Database, _site, CancellationToken.None)).Token;
     }
@@ -71,6 +72,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         { "gzip-header-then-garbage", 400, "bad-gzip" },
         { "plain-text-body", 400, "bad-gzip" },
         { "decompression-bomb", 413, "too-large" },
+        { "accented-rows-bomb", 413, "too-large" },
         { "compressed-over-cap", 413, "too-large" },
         { "body-truncated-in-transit", 400, "bad-digest" },
         { "gzip-truncated-with-matching-digest", 400, "bad-gzip" },
@@ -79,8 +81,11 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         { "digest-not-base64", 400, "bad-digest" },
         { "digest-missing", 400, "bad-digest" },
         { "two-conflicting-digests", 400, "bad-digest" },
-        { "no-content-encoding", 415, "unsupported-encoding" },
+        { "plain-csv-without-content-encoding", 415, "unsupported-encoding" },
         { "brotli-encoding", 415, "unsupported-encoding" },
+        { "deflate-encoding", 415, "unsupported-encoding" },
+        { "identity-encoding", 415, "unsupported-encoding" },
+        { "gzip-then-brotli-encoding", 415, "unsupported-encoding" },
         { "double-gzip-encoding", 415, "unsupported-encoding" },
         { "csv-extra-column", 400, "bad-csv-header" },
         { "csv-missing-column", 400, "bad-csv-header" },
@@ -89,7 +94,8 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         { "csv-columns-reordered", 400, "bad-csv-header" },
         { "csv-latin1-not-utf8", 400, "bad-encoding" },
         { "csv-huge-header-line", 400, "bad-csv-header" },
-        { "empty-body", 400, "bad-csv-header" },
+        { "empty-body", 411, "length-required" },
+        { "chunked-body", 411, "length-required" },
         { "empty-gzip", 400, "bad-csv-header" },
         { "path-traversal-list", 404, "unknown-list" },
         { "encoded-slash-list", 404, "not-found" },
@@ -130,6 +136,8 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
             case "decompression-bomb": return Put(Csv.Gzip([.. Encoding.UTF8.GetBytes(Csv.TestHeader + "\n"), .. new byte[20_000_000]], System.IO.Compression.CompressionLevel.SmallestSize));
             // A client sending more than the cap should ask first (Expect: 100-continue): the 413 then arrives before
             // the body is sent, instead of racing a connection the server closes after refusing it.
+            case "accented-rows-bomb":
+                return Put(Csv.Gzip(Encoding.UTF8.GetBytes(Csv.Rows([.. Enumerable.Repeat("1,João Conceição Araújo,1950-01-02,t,70.5", 500_000)])), System.IO.Compression.CompressionLevel.SmallestSize));
             case "compressed-over-cap": return Put(System.Security.Cryptography.RandomNumberGenerator.GetBytes(400_000), tweak: r => r.Headers.ExpectContinue = true);
             case "body-truncated-in-transit":
             {
@@ -150,8 +158,11 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
             case "digest-not-base64": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader, "sha-256=:***not base64***:"));
             case "digest-missing": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader));
             case "two-conflicting-digests": return Put(good, tweak: r => SetHeader(r, WireNames.ContentDigestHeader, Csv.Digest(good), Csv.Digest(Good("Outra"))));
-            case "no-content-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding"));
+            case "plain-csv-without-content-encoding": return Put(Encoding.UTF8.GetBytes(Csv.Rows("1,João,1950-01-02,t,1")), tweak: r => SetHeader(r, "Content-Encoding"));
             case "brotli-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "br"));
+            case "deflate-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "deflate"));
+            case "identity-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "identity"));
+            case "gzip-then-brotli-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "gzip, br"));
             case "double-gzip-encoding": return Put(good, tweak: r => SetHeader(r, "Content-Encoding", "gzip", "gzip"));
             case "csv-extra-column": return Put(Csv.Gzip(Csv.TestHeader + ",extra\n1,a,1950-01-02,t,1,x\n"));
             case "csv-missing-column": return Put(Csv.Gzip("id,nome,nascimento,ativo\n1,a,1950-01-02,t\n"));
@@ -161,7 +172,9 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
             case "csv-latin1-not-utf8": return Put(Csv.Gzip(Encoding.Latin1.GetBytes(Csv.Rows("1,João,1950-01-02,t,1"))));
             case "csv-huge-header-line": return Put(Csv.Gzip(new string('a', 150_000) + "\n"));
             case "empty-body": return Put([]);
-            case "empty-gzip": return Put(Csv.Gzip(string.Empty));
+            case "chunked-body": return Put(good, tweak: r => r.Headers.TransferEncodingChunked = true);
+            // GZipStream writes nothing for empty input: this is a complete gzip member holding zero bytes.
+            case "empty-gzip": return Put([0x1f, 0x8b, 0x08, 0, 0, 0, 0, 0, 0, 0xff, 0x03, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
             case "path-traversal-list": return Put(good, path: $"/api/v1/lists/..%2E/snapshots/{Guid.CreateVersion7()}");
             case "encoded-slash-list": return Put(good, path: $"/api/v1/lists/a/b/snapshots/{Guid.CreateVersion7()}");
             case "sql-injection-list": return Put(good, path: $"/api/v1/lists/x%27%3B%20DROP%20TABLE%20ingest.sites%3B--/snapshots/{Guid.CreateVersion7()}");
@@ -243,6 +256,92 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         using var good = await _http.SendAsync(Uploads.Put(List, Guid.CreateVersion7(), Good(), _token, Extracted));
         Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
     }
+
+    public static TheoryData<string, int, string> FramingCases() => new()
+    {
+        { "heartbeat-bad-chunk-framing", 400, "bad-request-body" },
+        { "put-bad-chunk-framing", 411, "length-required" },
+        { "heartbeat-256mib-chunked", 413, "too-large" },
+        { "put-256mib-chunked", 411, "length-required" },
+        { "put-1mib-trickled", 413, "too-large" },
+        { "put-200kb-trickled", 408, "request-timeout" },
+        { "heartbeat-trickled", 408, "request-timeout" },
+    };
+
+    /// <summary>Framings HttpClient cannot produce, over a raw socket; Kestrel's BadHttpRequestException must not become a 500.</summary>
+    [Theory]
+    [MemberData(nameof(FramingCases))]
+    public async Task Hostile_framing_gets_its_4xx_code_and_the_service_stays_healthy(string scenario, int status, string code)
+    {
+        var put = $"""
+            PUT /api/v1/lists/{List}/snapshots/{Guid.CreateVersion7()} HTTP/1.1
+            Host: 127.0.0.1
+            Authorization: Bearer {_token}
+            Content-Type: text/csv
+            Content-Encoding: gzip
+            {WireNames.ContentDigestHeader}: {Csv.Digest(Good())}
+            {WireNames.ExtractedAtHeader}: {Extracted:O}
+            """;
+        var heartbeat = $"""
+            POST /api/v1/heartbeats HTTP/1.1
+            Host: 127.0.0.1
+            Authorization: Bearer {_token}
+            Content-Type: application/json
+            """;
+        var (head, body) = scenario switch
+        {
+            "heartbeat-bad-chunk-framing" => (heartbeat + "\r\nTransfer-Encoding: chunked", Text("zz\r\n{}\r\n0\r\n\r\n")),
+            "put-bad-chunk-framing" => (put + "\r\nTransfer-Encoding: chunked", Text("zz\r\nxx\r\n0\r\n\r\n")),
+            "heartbeat-256mib-chunked" => (heartbeat + "\r\nTransfer-Encoding: chunked", Chunked(256L << 20)),
+            "put-256mib-chunked" => (put + "\r\nTransfer-Encoding: chunked", Chunked(256L << 20)),
+            "put-1mib-trickled" => (put + "\r\nContent-Length: 1048576", Trickle()),
+            "put-200kb-trickled" => (put + "\r\nContent-Length: 200000", Trickle()),
+            "heartbeat-trickled" => (heartbeat + "\r\nContent-Length: 2000", Trickle()),
+            _ => throw new ArgumentOutOfRangeException(nameof(scenario), scenario),
+        };
+        var blobsBefore = await BlobCountAsync();
+
+        var response = await RawHttp.SendAsync(_http.BaseAddress!, head.ReplaceLineEndings("\r\n"), body, TimeSpan.FromSeconds(30));
+
+        Assert.True(response.Status < 500, $"{scenario}: {response.Status} {response.Body}");
+        Assert.Equal(status, response.Status);
+        Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
+        using (var problem = JsonDocument.Parse(response.Body))
+        {
+            Assert.Equal(code, problem.RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(blobsBefore, await BlobCountAsync());
+        using var good = await _http.SendAsync(Uploads.Put(List, Guid.CreateVersion7(), Good(), _token, Extracted));
+        Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
+    }
+
+    private static Func<Stream, CancellationToken, Task> Text(string body) =>
+        (stream, ct) => stream.WriteAsync(Encoding.ASCII.GetBytes(body), ct).AsTask();
+
+    private static Func<Stream, CancellationToken, Task> Chunked(long total) => async (stream, ct) =>
+    {
+        var chunk = new byte[1 << 16];
+        var frame = Encoding.ASCII.GetBytes($"{chunk.Length:x}\r\n");
+        for (long sent = 0; sent < total; sent += chunk.Length)
+        {
+            await stream.WriteAsync(frame, ct);
+            await stream.WriteAsync(chunk, ct);
+            await stream.WriteAsync("\r\n"u8.ToArray(), ct);
+        }
+
+        await stream.WriteAsync("0\r\n\r\n"u8.ToArray(), ct);
+    };
+
+    /// <summary>One byte every 50 ms (20 B/s, under Kestrel's 240 B/s minimum) until the server gives up.</summary>
+    private static Func<Stream, CancellationToken, Task> Trickle() => async (stream, ct) =>
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            await stream.WriteAsync(new byte[] { 0x1f }, ct);
+            await Task.Delay(50, ct);
+        }
+    };
 
     private Task<int> BlobCountAsync() => infra.BlobCountAsync(_container);
 }

@@ -85,6 +85,19 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_gzip_body_without_content_encoding_is_accepted_as_the_functions_host_forwards_it()
+    {
+        // The host copies headers with TryAddWithoutValidation, which drops content headers such as Content-Encoding.
+        var id = Guid.CreateVersion7();
+
+        using var response = await _http.SendAsync(Put(GoodBody(), id, tweak: r => r.Content!.Headers.ContentEncoding.Clear()));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(1, await BlobsAsync());
+        Assert.Equal(1, await QueuedMessagesAsync());
+    }
+
+    [Fact]
     public async Task Repeating_a_put_answers_the_same_and_queues_nothing_twice()
     {
         var id = Guid.CreateVersion7();
@@ -118,7 +131,9 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
         { "unknown-list", HttpStatusCode.NotFound, "unknown-list" },
         { "injection-list", HttpStatusCode.NotFound, "unknown-list" },
         { "bad-id", HttpStatusCode.BadRequest, "bad-snapshot-id" },
-        { "no-encoding", HttpStatusCode.UnsupportedMediaType, "unsupported-encoding" },
+        { "no-encoding-plain-csv", HttpStatusCode.UnsupportedMediaType, "unsupported-encoding" },
+        { "deflate-encoding", HttpStatusCode.UnsupportedMediaType, "unsupported-encoding" },
+        { "no-content-length", HttpStatusCode.LengthRequired, "length-required" },
         { "bad-header", HttpStatusCode.BadRequest, "bad-csv-header" },
         { "not-gzip", HttpStatusCode.BadRequest, "bad-gzip" },
         { "no-extracted-at", HttpStatusCode.BadRequest, "bad-extracted-at" },
@@ -140,7 +155,9 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
             "unknown-list" => Put(body, list: "nao_existe"),
             "injection-list" => Put(body, list: "x%27%3B%20DROP%20TABLE%20ingest.sites%3B--"),
             "bad-id" => new HttpRequestMessage(HttpMethod.Put, "/api/v1/lists/pacientes_teste/snapshots/not-a-uuid") { Content = Put(body).Content },
-            "no-encoding" => Put(body, tweak: r => r.Content!.Headers.ContentEncoding.Clear()),
+            "no-encoding-plain-csv" => Put(System.Text.Encoding.UTF8.GetBytes(Csv.Rows("1,Ana,1950-01-02,t,70.5")), tweak: r => r.Content!.Headers.ContentEncoding.Clear()),
+            "deflate-encoding" => Put(body, tweak: r => { r.Content!.Headers.ContentEncoding.Clear(); r.Content.Headers.ContentEncoding.Add("deflate"); }),
+            "no-content-length" => Put(body, tweak: r => r.Headers.TransferEncodingChunked = true),
             "bad-header" => Put(Csv.Gzip("id,nome\n1,a\n")),
             "not-gzip" => Put("plain text, not gzip"u8.ToArray()),
             "no-extracted-at" => Put(body, tweak: r => r.Headers.Remove(WireNames.ExtractedAtHeader)),

@@ -50,6 +50,45 @@ public sealed class SnapshotBodyCheckTests
         Assert.InRange(result.DecompressedBytes, 1_000_001, 1_000_000 + 81920);
     }
 
+    private static readonly string[] FirstNames = ["João", "Maria", "José", "Lúcia", "Inês", "Ângela", "Conceição", "Antônio", "Sebastião", "Zé"];
+    private static readonly string[] LastNames = ["Conceição", "Araújo", "Simões", "Gonçalves", "Brandão", "Magalhães", "Guimarães", "Falcão", "Patrício", "Estêvão"];
+
+    private static byte[] AccentedCsv(int rows)
+    {
+        var random = new Random(5);
+        return Encoding.UTF8.GetBytes(Csv.Rows(Enumerable.Range(0, rows)
+            .Select(i => $"{i},{FirstNames[random.Next(10)]} {LastNames[random.Next(10)]} {LastNames[random.Next(10)]},1950-01-02,t,70.5").ToArray()));
+    }
+
+    [Fact]
+    public async Task Accepts_a_multi_megabyte_list_of_accented_names()
+    {
+        // Regression: a character straddling two reads was refused as bad-encoding (this body, gzipped at SmallestSize,
+        // splits 'ã' between two 80 KB reads); through random chunks the split points move everywhere.
+        var text = AccentedCsv(150_000);
+        Assert.True(text.Length > 7_000_000);
+        var gzip = Csv.Gzip(text, System.IO.Compression.CompressionLevel.SmallestSize);
+
+        var whole = await Check(gzip, max: 50_000_000);
+        var chunked = await SnapshotBodyCheck.CheckAsync(new ChunkyStream(gzip, new Random(3), 8192), Csv.TestHeader, 50_000_000, CancellationToken.None);
+
+        Assert.Equal(BodyVerdict.Ok, whole.Verdict);
+        Assert.Equal(text.Length, whole.DecompressedBytes);
+        Assert.Equal(BodyVerdict.Ok, chunked.Verdict);
+    }
+
+    [Fact]
+    public async Task Stops_a_bomb_of_valid_accented_rows_as_too_large()
+    {
+        var bomb = Csv.Gzip(AccentedCsv(300_000), System.IO.Compression.CompressionLevel.SmallestSize);
+
+        var whole = await Check(bomb, max: 10_000_000);
+        var chunked = await SnapshotBodyCheck.CheckAsync(new ChunkyStream(bomb, new Random(4), 8192), Csv.TestHeader, 10_000_000, CancellationToken.None);
+
+        Assert.Equal(BodyVerdict.TooLarge, whole.Verdict);
+        Assert.Equal(BodyVerdict.TooLarge, chunked.Verdict);
+    }
+
     [Fact]
     public async Task Rejects_what_is_not_gzip()
     {
