@@ -32,7 +32,7 @@ public sealed record SnapshotStatusDto(
 
 public sealed record SnapshotRowCounts(long Inserted, long Updated, long Deleted, long Unchanged);
 
-/// <summary>Snapshot statuses (DESIGN.md §3).</summary>
+/// <summary>Snapshot statuses (docs/design.md §3).</summary>
 public static class SnapshotStatuses
 {
     public const string Queued = "queued";

@@ -1,6 +1,6 @@
 namespace Ingest.Contracts;
 
-/// <summary>HTTP header names and media types of wire contract v1 (DESIGN.md §3).</summary>
+/// <summary>HTTP header names and media types of wire contract v1 (docs/design.md §3).</summary>
 public static class WireNames
 {
     public const string ContentDigestHeader = "Content-Digest";

@@ -9,7 +9,7 @@ namespace Ingest.Functions.Sites;
 
 /// <summary>
 /// "Authorization: Bearer &lt;site token&gt;". The Functions level is anonymous for site-facing functions;
-/// the app authenticates each site itself (DESIGN.md §3).
+/// the app authenticates each site itself (docs/design.md §3).
 /// </summary>
 public sealed class SiteTokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,

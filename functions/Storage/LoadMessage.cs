@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Ingest.Functions.Storage;
 
-/// <summary>The claim check queued for the load function (DESIGN.md §3): small, no data, only references.</summary>
+/// <summary>The claim check queued for the load function (docs/design.md §3): small, no data, only references.</summary>
 public sealed record LoadMessage(
     [property: JsonPropertyName("snapshotId")] Guid SnapshotId,
     [property: JsonPropertyName("site")] string Site,

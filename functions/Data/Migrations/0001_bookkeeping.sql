@@ -1,4 +1,4 @@
--- Bookkeeping of the ingestion service (DESIGN.md §4). List data lives in schema "lists",
+-- Bookkeeping of the ingestion service (docs/design.md §4). List data lives in schema "lists",
 -- one typed table per list, created when a list definition is published.
 CREATE SCHEMA IF NOT EXISTS ingest;
 CREATE SCHEMA IF NOT EXISTS lists;
