@@ -60,6 +60,7 @@ public static class FunctionsApp
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<Replayer>();
+        services.AddSingleton<HealthReporter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddIngestRateLimits(configuration);
@@ -93,8 +94,9 @@ public static class FunctionsApp
 
         app.MapGroup("/api/v1/admin").RequireAuthorization("admin").MapAdminApi().ProducesProblem(401).ProducesProblem(403);
 
-        // Reachability for the uploader's doctor and for probes: no credential, no I/O.
-        app.MapGet("/api/v1/health", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithName("Health");
+        // Reachability for the uploader's doctor and for probes, no credential: always 200 (the network path works),
+        // "degraded" naming what is down. Checks are short and cached (see HealthReporter).
+        app.MapGet("/api/v1/health", async (HealthReporter health) => TypedResults.Ok(await health.GetAsync())).AllowAnonymous().WithName("Health");
 
         var v1 = app.MapGroup("/api/v1").RequireAuthorization("site").RequireRateLimiting(RateLimits.PerSite);
         v1.MapPut("/lists/{list}/snapshots/{snapshotId}",

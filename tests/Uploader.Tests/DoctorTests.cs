@@ -117,6 +117,23 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
     }
 
     [Fact]
+    public async Task A_backend_reporting_a_dependency_down_is_a_warning_naming_it()
+    {
+        await using var backend = await StubBackend.ForSite(PecDatabaseFixture.HipertensosCatalog(), _ => true,
+            """{"status":"degraded","checks":{"database":"down: cannot connect (ConnectionRefused)","storage":"ok"}}""");
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, output.ToString()); // reachable: a warning, not a failure
+        Assert.Contains(checks, c => c is { Name: "backend", Outcome: DoctorOutcome.Pass });
+        var degraded = Assert.Single(checks, c => c.Name == "backend-health");
+        Assert.Equal((DoctorOutcome.Warn, "backend-degraded"), (degraded.Outcome, degraded.Code));
+        Assert.Contains("database: down: cannot connect (ConnectionRefused)", degraded.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("storage", degraded.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_backend_is_a_network_failure()
     {
         using var output = new StringWriter();

@@ -128,12 +128,13 @@ public sealed class StubBackend : IAsyncDisposable
     /// The backend doctor and install talk to: health answers, GET /api/v1/lists serves <paramref name="catalog"/> to
     /// requests <paramref name="accepts"/>, heartbeats are taken, anything else is 401.
     /// </summary>
-    public static Task<StubBackend> ForSite(Ingest.Contracts.ListCatalogDto catalog, Func<ReceivedRequest, bool> accepts) => StartAsync(async (context, request) =>
+    public static Task<StubBackend> ForSite(Ingest.Contracts.ListCatalogDto catalog, Func<ReceivedRequest, bool> accepts, string health = """{"status":"ok","checks":{"database":"ok","storage":"ok"}}""") => StartAsync(async (context, request) =>
     {
         switch (request.Path)
         {
             case "/api/v1/health":
-                await context.Response.WriteAsync("{\"status\":\"ok\"}");
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(health);
                 break;
             case "/api/v1/lists" when accepts(request):
                 context.Response.ContentType = "application/json";

@@ -201,6 +201,16 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
 
         var via = proxy is null ? string.Empty : $" via proxy {proxy}";
         checks.Add(new DoctorCheck("backend", DoctorOutcome.Pass, Localized.Text($"{config.Endpoint} answers ({health.Status}){via}", $"{config.Endpoint} responde ({health.Status}){via}")));
+        if (health.Degraded is { } degraded)
+        {
+            // Reachable, but the backend says a dependency is down: uploads will be refused or wait; nothing to fix here.
+            checks.Add(new DoctorCheck("backend-health", DoctorOutcome.Warn,
+                Localized.Text($"the backend reports a problem: {degraded}", $"o servidor central informa um problema: {degraded}"),
+                Localized.Text("Nothing to change on this machine: runs keep their snapshots and retry. If it lasts, tell the central team.",
+                    "Nada a mudar nesta máquina: as execuções guardam os envios e tentam de novo. Se persistir, avise a equipe central."),
+                "backend-degraded"));
+        }
+
         if (health.ServerTime is { } serverTime)
         {
             var skew = DateTimeOffset.UtcNow - serverTime;

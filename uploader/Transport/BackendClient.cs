@@ -260,7 +260,11 @@ public sealed class BackendClient : IDisposable
         }
     }
 
-    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error, ProbeFailure Failure = ProbeFailure.None);
+    /// <summary>
+    /// One health probe. <paramref name="Degraded"/>: what the backend says is down ("database: down: …"), null when it
+    /// reports ok or says nothing (older backends answered only {"status":"ok"}).
+    /// </summary>
+    public sealed record Probe(HttpStatusCode? Status, DateTimeOffset? ServerTime, string? Error, ProbeFailure Failure = ProbeFailure.None, string? Degraded = null);
 
     /// <summary>GET /api/v1/health once (no retries): reachability through DNS, TLS and any proxy, and the server's clock.</summary>
     public async Task<Probe> ProbeAsync(CancellationToken ct)
@@ -272,7 +276,7 @@ public sealed class BackendClient : IDisposable
             timeout.CancelAfter(TimeSpan.FromSeconds(20));
             using var response = await _http.GetAsync(new Uri("api/v1/health", UriKind.Relative), timeout.Token);
             return response.IsSuccessStatusCode
-                ? new Probe(response.StatusCode, response.Headers.Date, null)
+                ? new Probe(response.StatusCode, response.Headers.Date, null, Degraded: await ReadDegradedAsync(response, timeout.Token))
                 : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}", ProbeFailure.Status);
         }
         catch (HttpRequestException ex)
@@ -298,6 +302,31 @@ public sealed class BackendClient : IDisposable
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return new Probe(null, null, Localized.Text("no answer within 20 s", "sem resposta em 20 s"), ProbeFailure.Network);
+        }
+    }
+
+    /// <summary>From {"status":"degraded","checks":{"database":"down: …"}}: the checks not ok, as "name: state"; tolerant of anything else.</summary>
+    private static async Task<string?> ReadDegradedAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            using var json = await System.Text.Json.JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
+            var root = json.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("status", out var status)
+                || status.ValueKind != System.Text.Json.JsonValueKind.String || status.GetString() == "ok")
+            {
+                return null;
+            }
+
+            var down = root.TryGetProperty("checks", out var checks) && checks.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? checks.EnumerateObject().Where(c => c.Value.ValueKind == System.Text.Json.JsonValueKind.String && c.Value.GetString() != "ok")
+                    .Select(c => $"{c.Name}: {c.Value.GetString()}").ToList()
+                : [];
+            return down.Count > 0 ? string.Join("; ", down) : status.GetString();
+        }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or HttpRequestException or IOException or OperationCanceledException)
+        {
+            return null;
         }
     }
 

@@ -65,7 +65,7 @@ public sealed class FunctionRoutesTests
             .Select(t => "/api/" + t!["route"])
             .ToHashSet();
 
-        foreach (var (_, route) in HandlerRoutes().Where(r => r.Route.StartsWith("/api/v1/", StringComparison.Ordinal) && !r.Route.EndsWith(".json", StringComparison.Ordinal)))
+        foreach (var (_, route) in HandlerRoutes().Where(r => r.Route.StartsWith("/api/", StringComparison.Ordinal)))
         {
             Assert.Contains(route, declared);
         }
