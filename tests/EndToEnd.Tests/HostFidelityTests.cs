@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Text;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using LocalInfra;
 using Npgsql;
 
@@ -17,10 +16,7 @@ public sealed class HostFidelityTests
     [Fact]
     public async Task A_several_MB_snapshot_of_accented_names_loads_and_a_malformed_message_is_poisoned()
     {
-        var options = new LocalPipelineOptions();
-        options.FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "2";
-        options.FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01";
-        await using var pipeline = await LocalPipeline.StartAsync(options);
+        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions().WithQueueRetries(2, TimeSpan.FromSeconds(1)));
         var site = await pipeline.AddMunicipalityAsync("2611606", "Recife (teste)", 80000, seed: 11);
 
         var run = await pipeline.RunUploaderAsync(site);
@@ -35,17 +31,10 @@ public sealed class HostFidelityTests
         Assert.True((await pipeline.CompareAsync(site, "hipertensos")).Equal);
 
         // A message that is not a load reference: under the host a 2xx would delete it; it must reach the poison queue.
-        var queues = new QueueServiceClient(pipeline.Storage.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
-        await queues.GetQueueClient("snapshot-loads").SendMessageAsync("""{"snapshotId":"not-a-uuid","blob":"../../etc"}""");
-        var poison = queues.GetQueueClient("snapshot-loads-poison");
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (!(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the malformed message did not reach the poison queue:\n" + pipeline.Host.Log.Text);
-            await Task.Delay(250);
-        }
+        await pipeline.Queues.GetQueueClient("snapshot-loads").SendMessageAsync("""{"snapshotId":"not-a-uuid","blob":"../../etc"}""");
 
-        Assert.Contains("not-a-uuid", Assert.Single((await poison.PeekMessagesAsync(32)).Value).Body.ToString(), StringComparison.Ordinal);
+        var poisoned = Assert.Single(await pipeline.WaitForPoisonAsync(TimeSpan.FromMinutes(1)));
+        Assert.Contains("not-a-uuid", poisoned.Body.ToString(), StringComparison.Ordinal);
         Assert.Contains("LoadMessageMalformed", pipeline.Host.Log.Text, StringComparison.Ordinal);
         Assert.Single(await pipeline.SnapshotsAsync()); // nothing else was recorded or applied
     }

@@ -11,9 +11,8 @@ public sealed class PoisonTests
     public async Task A_failing_load_is_poisoned_after_max_dequeue_count_then_replay_restores_the_right_state()
     {
         var options = new LocalPipelineOptions();
-        // The host's app-setting overrides of host.json, read by the local dispatcher like the host does.
-        options.FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = "3";
-        options.FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = "00:00:01";
+        // The host's app-setting overrides of host.json, read by the host stand-in as the host reads them.
+        options.WithQueueRetries(3, TimeSpan.FromSeconds(1));
         options.FunctionsEnvironment["Load__LockTimeoutSeconds"] = "1";
         await using var pipeline = await LocalPipeline.StartAsync(options);
         var site = await pipeline.AddMunicipalityAsync("4106902", "Curitiba (teste)", 500, seed: 3);
@@ -30,16 +29,9 @@ public sealed class PoisonTests
         var run = await pipeline.RunUploaderAsync(site);
         Assert.True(run.ExitCode == 0, run.Combined);
 
-        var queues = new QueueServiceClient(pipeline.Storage.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queues = pipeline.Queues;
         var poison = queues.GetQueueClient("snapshot-loads-poison");
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "nothing reached the poison queue:\n" + pipeline.Host.Log.Text);
-            await Task.Delay(250);
-        }
-
-        var poisoned = Assert.Single((await poison.PeekMessagesAsync(32)).Value);
+        var poisoned = Assert.Single(await pipeline.WaitForPoisonAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains(site.Ibge, poisoned.Body.ToString(), StringComparison.Ordinal);
         Assert.Empty((await queues.GetQueueClient("snapshot-loads").PeekMessagesAsync(32)).Value);
         var snapshot = Assert.Single(await pipeline.SnapshotsAsync());

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using HostStandIn;
 using Npgsql;
 using SyntheticPec;
@@ -12,6 +14,14 @@ public sealed class LocalPipelineOptions
 
     /// <summary>Called with every line of the function app's log (the host stand-in's and the handler's).</summary>
     public Action<string>? OnFunctionsOutput { get; set; }
+
+    /// <summary>Overrides host.json's queue retry settings the way app settings do under the host (shorter in tests).</summary>
+    public LocalPipelineOptions WithQueueRetries(int maxDequeueCount, TimeSpan visibilityTimeout)
+    {
+        FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__maxDequeueCount"] = maxDequeueCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__visibilityTimeout"] = visibilityTimeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        return this;
+    }
 
     /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
     public int UploadMaxAttempts { get; set; } = 4;
@@ -225,6 +235,27 @@ public sealed class LocalPipeline : IAsyncDisposable
 
             await Task.Delay(250, ct);
         }
+    }
+
+    /// <summary>The load queue and its poison queue, with the producer's message encoding.</summary>
+    public QueueServiceClient Queues => new(Storage.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+
+    /// <summary>Waits until the load queue's poison queue holds at least one message, and returns what it holds.</summary>
+    public async Task<IReadOnlyList<PeekedMessage>> WaitForPoisonAsync(TimeSpan timeout, CancellationToken ct = default)
+    {
+        var poison = Queues.GetQueueClient("snapshot-loads-poison");
+        var deadline = DateTime.UtcNow + timeout;
+        while (!(await poison.ExistsAsync(ct) && (await poison.PeekMessagesAsync(cancellationToken: ct)).Value.Length > 0))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"nothing reached the poison queue within {timeout}:\n{Host.Log.Text}");
+            }
+
+            await Task.Delay(250, ct);
+        }
+
+        return (await poison.PeekMessagesAsync(32, ct)).Value;
     }
 
     public async Task<ComparisonResult> CompareAsync(Municipality m, string list, CancellationToken ct = default)
