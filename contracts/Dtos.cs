@@ -35,6 +35,8 @@ public sealed record SnapshotRowCounts(long Inserted, long Updated, long Deleted
 /// <summary>Snapshot statuses (docs/design.md §3).</summary>
 public static class SnapshotStatuses
 {
+    /// <summary>Stored and recorded, not yet queued. Internal: the status endpoint shows it as <see cref="Queued"/>.</summary>
+    public const string Received = "received";
     public const string Queued = "queued";
     public const string Loading = "loading";
     public const string Loaded = "loaded";

@@ -1,6 +1,7 @@
 using Ingest.Contracts;
 using Ingest.Functions.Data;
 using Ingest.Functions.Hosting;
+using Ingest.Functions.Http;
 using Ingest.Functions.Ingest;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Loading;

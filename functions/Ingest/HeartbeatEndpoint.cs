@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
 using Ingest.Contracts;
+using Ingest.Functions.Http;
 using Npgsql;
 
 namespace Ingest.Functions.Ingest;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Ingest.Functions.Http;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.RateLimiting;

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Dapper;
 using Ingest.Contracts;
+using Ingest.Functions.Http;
 using Ingest.Functions.Lists;
 using Npgsql;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Dapper;
 using Ingest.Contracts;
+using Ingest.Functions.Http;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Storage;
 using Microsoft.Extensions.Options;

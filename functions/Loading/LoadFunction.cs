@@ -1,5 +1,4 @@
-using Ingest.Functions.Hosting;
-using Ingest.Functions.Ingest;
+using Ingest.Functions.Http;
 using Ingest.Functions.Storage;
 using Microsoft.Extensions.Options;
 
@@ -50,8 +49,8 @@ public static class LoadFunction
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             logger.LogWarning("SnapshotLoadFailed site={Site} list={List} snapshot={SnapshotId} dequeueCount={DequeueCount} error={Error}",
-                message.Site, message.List, message.SnapshotId, invocation.DequeueCount, Loading.LoadErrors.DescribeTransient(ex));
-            return Problems.Result(StatusCodes.Status500InternalServerError, "load-failed", "Load failed, will be retried", Loading.LoadErrors.DescribeTransient(ex));
+                message.Site, message.List, message.SnapshotId, invocation.DequeueCount, LoadErrors.DescribeTransient(ex));
+            return Problems.Result(StatusCodes.Status500InternalServerError, "load-failed", "Load failed, will be retried", LoadErrors.DescribeTransient(ex));
         }
     }
 }

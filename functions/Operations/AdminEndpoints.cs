@@ -1,5 +1,5 @@
 using Ingest.Contracts;
-using Ingest.Functions.Ingest;
+using Ingest.Functions.Http;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Sites;
 using Npgsql;

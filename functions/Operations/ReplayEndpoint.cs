@@ -1,4 +1,4 @@
-using Ingest.Functions.Ingest;
+using Ingest.Functions.Http;
 
 namespace Ingest.Functions.Operations;
 

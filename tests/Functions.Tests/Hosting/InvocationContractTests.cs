@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using HostStandIn;
-using Ingest.Functions.Hosting;
+using Ingest.Functions.Http;
 using Ingest.Functions.Storage;
 
 namespace Ingest.Functions.Tests.Hosting;

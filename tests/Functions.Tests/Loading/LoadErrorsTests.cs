@@ -1,5 +1,5 @@
 using System.Text;
-using Ingest.Functions.Hosting;
+using Ingest.Functions.Http;
 using Ingest.Functions.Loading;
 using Ingest.Functions.Storage;
 using Npgsql;

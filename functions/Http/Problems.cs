@@ -1,7 +1,7 @@
 using Ingest.Contracts;
 using Microsoft.AspNetCore.Mvc;
 
-namespace Ingest.Functions.Ingest;
+namespace Ingest.Functions.Http;
 
 /// <summary>RFC 9457 problem+json answers, each with a stable machine-readable <c>code</c>.</summary>
 public static class Problems

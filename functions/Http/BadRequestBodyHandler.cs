@@ -1,7 +1,6 @@
-using Ingest.Functions.Ingest;
 using Microsoft.AspNetCore.Diagnostics;
 
-namespace Ingest.Functions.Hosting;
+namespace Ingest.Functions.Http;
 
 /// <summary>
 /// A request Kestrel finds broken while the app reads its body (bad chunked framing, over the body size limit, sent
