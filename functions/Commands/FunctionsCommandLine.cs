@@ -184,7 +184,10 @@ public static class FunctionsCommandLine
                 var configuration = Configuration();
                 var options = Microsoft.Extensions.Options.Options.Create(configuration.GetSection(Storage.IngestOptions.Section).Get<Storage.IngestOptions>() ?? new Storage.IngestOptions());
                 await using var database = DataSource(parse, connection);
-                var replayer = new Replayer(Storage.StorageClients.CreateQueues(configuration), Storage.StorageClients.CreateBlobs(configuration), database, options);
+                var replayer = new Replayer(
+                    new Storage.LoadQueue(Storage.StorageClients.CreateQueues(configuration), options),
+                    new Storage.SnapshotStore(Storage.StorageClients.CreateBlobs(configuration), options),
+                    new Snapshots.SnapshotLedger(database));
                 var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until));
                 var report = await replay(replayer, filter, parse.GetValue(dryRun), ct);
                 foreach (var item in report.Items)

@@ -7,6 +7,7 @@ using Ingest.Functions.Lists;
 using Ingest.Functions.Loading;
 using Ingest.Functions.Operations;
 using Ingest.Functions.Sites;
+using Ingest.Functions.Snapshots;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -58,6 +59,7 @@ public static class FunctionsApp
         services.AddSingleton(_ => CentralDatabase.Create(configuration));
         services.AddIngestStorage();
         services.AddSingleton<ListCatalog>();
+        services.AddSingleton<SnapshotLedger>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<Replayer>();
@@ -108,8 +110,8 @@ public static class FunctionsApp
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415);
         v1.MapGet("/snapshots/{snapshotId}",
-                (HttpContext context, string snapshotId, NpgsqlDataSource database) =>
-                    ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, database))
+                (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
+                    ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))
             .WithName("GetSnapshotStatus")
             .Produces<SnapshotStatusDto>()
             .ProducesProblem(404);

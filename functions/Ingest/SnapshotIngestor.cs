@@ -1,13 +1,12 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Dapper;
 using Ingest.Contracts;
 using Ingest.Functions.Http;
 using Ingest.Functions.Lists;
+using Ingest.Functions.Snapshots;
 using Ingest.Functions.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
-using Npgsql;
 
 namespace Ingest.Functions.Ingest;
 
@@ -19,7 +18,7 @@ public sealed class SnapshotIngestor(
     ListCatalog lists,
     SnapshotStore store,
     LoadQueue queue,
-    NpgsqlDataSource database,
+    SnapshotLedger ledger,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<SnapshotIngestor> logger)
@@ -102,38 +101,30 @@ public sealed class SnapshotIngestor(
 
             var digest = ContentDigest.Format(actualDigest);
             var location = ApiRoutes.SnapshotStatusPath(snapshotId);
-            var blobName = SnapshotStore.BlobName(site, list, extractedAt, snapshotId);
-            var existing = await FindAsync(snapshotId, ct);
-            if (existing is not null)
+            var reference = new LoadMessage(snapshotId, site, list, SnapshotStore.BlobName(site, list, extractedAt, snapshotId), extractedAt);
+            if (await ledger.FindAsync(snapshotId, ct) is { } existing)
             {
-                return await RepeatAsync(existing.Value, site, list, digest, blobName, extractedAt, snapshotId, location, ct);
+                return await RepeatAsync(existing, reference, digest, location, ct);
             }
 
-            var metadata = new Dictionary<string, string>
-            {
-                ["site"] = site,
-                ["list"] = list,
-                ["extractedat"] = extractedAt.ToString("O", CultureInfo.InvariantCulture),
-                ["digest"] = digest,
-                ["snapshotid"] = snapshotId.ToString("D"),
-            };
             await using (var upload = File.OpenRead(tempPath))
             {
-                var storedDigest = await store.TryCreateAsync(blobName, upload, metadata, ct);
+                var storedDigest = await store.TryCreateAsync(reference, digest, upload, ct);
                 if (storedDigest is not null && storedDigest != digest)
                 {
                     return Conflict();
                 }
             }
 
-            var inserted = await InsertAsync(snapshotId, site, list, blobName, digest, length, extractedAt, request.Headers.UserAgent.ToString(), ct);
-            if (!inserted)
+            var recorded = await ledger.RecordReceivedAsync(
+                new NewSnapshot(snapshotId, site, list, reference.Blob, digest, length, extractedAt, request.Headers.UserAgent.ToString()), ct);
+            if (!recorded)
             {
                 // A concurrent PUT of the same id won the race: answer as a repeat.
-                return await RepeatAsync((await FindAsync(snapshotId, ct))!.Value, site, list, digest, blobName, extractedAt, snapshotId, location, ct);
+                return await RepeatAsync((await ledger.FindAsync(snapshotId, ct))!, reference, digest, location, ct);
             }
 
-            await EnqueueAsync(new LoadMessage(snapshotId, site, list, blobName, extractedAt), ct);
+            await EnqueueAsync(reference, ct);
             logger.LogInformation("SnapshotReceived site={Site} list={List} snapshot={SnapshotId} compressedBytes={Bytes}", site, list, snapshotId, length);
             return Accepted(location, snapshotId);
         }
@@ -143,31 +134,26 @@ public sealed class SnapshotIngestor(
         }
     }
 
-    private async Task<IResult> RepeatAsync(
-        (string Site, string List, string Digest, string Status) existing,
-        string site, string list, string digest, string blobName, DateTimeOffset extractedAt, Guid snapshotId, string location, CancellationToken ct)
+    private async Task<IResult> RepeatAsync(SnapshotRecord existing, LoadMessage reference, string digest, string location, CancellationToken ct)
     {
-        if (existing.Site != site || existing.List != list || existing.Digest != digest)
+        if (existing.Site != reference.Site || existing.List != reference.List || existing.Digest != digest)
         {
             return Conflict();
         }
 
-        if (existing.Status == "received")
+        if (SnapshotLifecycle.NeedsQueueing(existing.Status))
         {
             // The first attempt stored it but did not get to queue it: finish the job now.
-            await EnqueueAsync(new LoadMessage(snapshotId, site, list, blobName, extractedAt), ct);
+            await EnqueueAsync(reference, ct);
         }
 
-        return Accepted(location, snapshotId);
+        return Accepted(location, reference.SnapshotId);
     }
 
-    private async Task EnqueueAsync(LoadMessage message, CancellationToken ct)
+    private async Task EnqueueAsync(LoadMessage reference, CancellationToken ct)
     {
-        await queue.EnqueueAsync(message, ct);
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE ingest.snapshots SET status = 'queued' WHERE snapshot_id = @id AND status = 'received'",
-            new { id = message.SnapshotId }, cancellationToken: ct));
+        await queue.EnqueueAsync(reference, ct);
+        await ledger.MarkQueuedAsync(reference.SnapshotId, ct);
     }
 
     private static IResult Accepted(string location, Guid snapshotId) =>
@@ -233,27 +219,5 @@ public sealed class SnapshotIngestor(
         }
 
         return (total, hash.GetHashAndReset());
-    }
-
-    private async Task<(string Site, string List, string Digest, string Status)?> FindAsync(Guid snapshotId, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.QueryFirstOrDefaultAsync<(string, string, string, string)?>(new CommandDefinition(
-            "SELECT site_id, list_name, digest, status FROM ingest.snapshots WHERE snapshot_id = @snapshotId",
-            new { snapshotId }, cancellationToken: ct));
-    }
-
-    private async Task<bool> InsertAsync(
-        Guid snapshotId, string site, string list, string blobName, string digest, long bytes, DateTimeOffset extractedAt, string userAgent, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, status)
-            VALUES (@snapshotId, @site, @list, @blobName, @digest, @bytes, @extractedAt, @userAgent, 'received')
-            ON CONFLICT (snapshot_id) DO NOTHING
-            """,
-            new { snapshotId, site, list, blobName, digest, bytes, extractedAt, userAgent = userAgent.Length > 200 ? userAgent[..200] : userAgent },
-            cancellationToken: ct)) == 1;
     }
 }

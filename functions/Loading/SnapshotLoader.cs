@@ -4,6 +4,7 @@ using System.Text;
 using Dapper;
 using Ingest.Contracts;
 using Ingest.Functions.Lists;
+using Ingest.Functions.Snapshots;
 using Ingest.Functions.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -38,6 +39,9 @@ public sealed class SnapshotLoader(
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
+    // Built here rather than injected so the loader keeps the constructor the benchmark and the tests use.
+    private readonly SnapshotLedger _ledger = new(database);
+
     public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -59,7 +63,7 @@ public sealed class SnapshotLoader(
 
     private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
     {
-        var current = await MarkLoadingAsync(connection, message.SnapshotId, ct);
+        var current = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
         if (current is null)
         {
             logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
@@ -83,7 +87,7 @@ public sealed class SnapshotLoader(
         }
         catch (Exception ex) when (LoadErrors.AsPermanent(ex) is { } permanent)
         {
-            await FinishAsync(message.SnapshotId, SnapshotStatuses.Rejected, permanent.Code, permanent.Message, CancellationToken.None);
+            await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Rejected(permanent.Code, permanent.Message), CancellationToken.None);
             logger.LogWarning("SnapshotRejected site={Site} list={List} snapshot={SnapshotId} code={Code}", message.Site, message.List, message.SnapshotId, permanent.Code);
             return new LoadResult(SnapshotStatuses.Rejected, null, permanent.Code, permanent.Message);
         }
@@ -91,7 +95,7 @@ public sealed class SnapshotLoader(
         {
             try
             {
-                await FinishAsync(message.SnapshotId, SnapshotStatuses.Failed, "transient", LoadErrors.DescribeTransient(ex), CancellationToken.None);
+                await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Failed("transient", LoadErrors.DescribeTransient(ex)), CancellationToken.None);
             }
             catch (Exception bookkeeping) when (bookkeeping is NpgsqlException or TimeoutException)
             {
@@ -118,33 +122,27 @@ public sealed class SnapshotLoader(
 
         // One load per (site, list) at a time: a second delivery waits here, then sees the first one's outcome.
         await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(message.Site, message.List) }, transaction, cancellationToken: ct));
-        var status = await connection.ExecuteScalarAsync<string>(new CommandDefinition(
-            "SELECT status FROM ingest.snapshots WHERE snapshot_id = @id FOR UPDATE", new { id = message.SnapshotId }, transaction, cancellationToken: ct));
+        var status = await _ledger.LockForLoadAsync(connection, transaction, message.SnapshotId, ct);
         if (status is null || SnapshotStatuses.IsFinal(status))
         {
             return new LoadResult(status ?? "unknown", null, AlreadyFinal: true);
         }
 
-        var newer = await connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition(
-            """
-            SELECT ls.snapshot_id FROM ingest.load_state ls JOIN ingest.snapshots s ON s.snapshot_id = @id
-             WHERE ls.site_id = @site AND ls.list_name = @list AND ls.extracted_at >= s.extracted_at
-            """,
-            new { id = message.SnapshotId, site = message.Site, list = message.List }, transaction, cancellationToken: ct));
+        var newer = await _ledger.FindNewerLoadedAsync(connection, transaction, message.SnapshotId, message.Site, message.List, ct);
         if (newer is { } newerId)
         {
             var reason = $"A snapshot extracted later ({newerId}) is already loaded; this older one was not applied.";
-            await SetFinalAsync(connection, transaction, message.SnapshotId, SnapshotStatuses.Skipped, null, "older-snapshot", reason, ct);
+            await _ledger.FinishAsync(connection, transaction, message.SnapshotId, SnapshotOutcome.Skipped("older-snapshot", reason), ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Skipped, null, "older-snapshot", reason);
         }
 
         var parameters = new { site = message.Site, snapshotId = message.SnapshotId };
-        var sameAsLoaded = await SameContentAsLoadedAsync(connection, transaction, message, ct);
+        var sameAsLoaded = await _ledger.RowsIfSameAsLoadedAsync(connection, transaction, message.SnapshotId, message.Site, message.List, ct);
         if (sameAsLoaded is { } unchangedRows)
         {
             // Byte-identical to the snapshot already applied: every row is unchanged, nothing to read or write.
-            await RecordLoadedAsync(connection, transaction, message, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
+            await _ledger.RecordLoadedAsync(connection, transaction, message.SnapshotId, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 0, unchangedRows)) { Phases = new LoadPhases(0, 0, 0), Path = "identical" };
         }
@@ -154,34 +152,9 @@ public sealed class SnapshotLoader(
             ? await MergeAsync(connection, transaction, sql, message, ct)
             : await FirstLoadAsync(connection, transaction, sql, message, ct);
 
-        await RecordLoadedAsync(connection, transaction, message, rows, ct);
+        await _ledger.RecordLoadedAsync(connection, transaction, message.SnapshotId, rows, ct);
         await transaction.CommitAsync(ct);
         return new LoadResult(SnapshotStatuses.Loaded, rows) { Phases = phases, Path = hasRows ? "merge" : "first-load" };
-    }
-
-    /// <summary>When the newest loaded snapshot of the pair has the same digest, its row count; otherwise null.</summary>
-    private static Task<long?> SameContentAsLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadMessage message, CancellationToken ct) =>
-        connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
-            """
-            SELECT coalesce(prev.rows_inserted, 0) + coalesce(prev.rows_updated, 0) + coalesce(prev.rows_unchanged, 0)
-              FROM ingest.load_state ls
-              JOIN ingest.snapshots prev ON prev.snapshot_id = ls.snapshot_id
-              JOIN ingest.snapshots cur ON cur.snapshot_id = @id
-             WHERE ls.site_id = @site AND ls.list_name = @list AND cur.digest <> '' AND cur.digest = prev.digest
-            """,
-            new { id = message.SnapshotId, site = message.Site, list = message.List }, transaction, cancellationToken: ct));
-
-    private static async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadMessage message, SnapshotRowCounts rows, CancellationToken ct)
-    {
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO ingest.load_state (site_id, list_name, snapshot_id, extracted_at, loaded_at)
-            SELECT site_id, list_name, snapshot_id, extracted_at, now() FROM ingest.snapshots WHERE snapshot_id = @id
-            ON CONFLICT (site_id, list_name) DO UPDATE
-               SET snapshot_id = EXCLUDED.snapshot_id, extracted_at = EXCLUDED.extracted_at, loaded_at = EXCLUDED.loaded_at
-            """,
-            new { id = message.SnapshotId }, transaction, cancellationToken: ct));
-        await SetFinalAsync(connection, transaction, message.SnapshotId, SnapshotStatuses.Loaded, rows, null, null, ct);
     }
 
     /// <summary>Nothing of this (site, list) yet: COPY straight into the table (site and snapshot ids are column defaults).</summary>
@@ -242,50 +215,6 @@ public sealed class SnapshotLoader(
 
         await writer.DisposeAsync();
     }
-
-    /// <summary>Marks the snapshot as loading (visible to status callers) and returns its status before that.</summary>
-    private static async Task<string?> MarkLoadingAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
-    {
-        return await connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
-            """
-            WITH before AS (SELECT status FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
-                 marked AS (
-                    UPDATE ingest.snapshots SET status = 'loading', attempts = attempts + 1, load_started_at = clock_timestamp()
-                     WHERE snapshot_id = @snapshotId AND status IN ('received', 'queued', 'failed', 'loading'))
-            SELECT status FROM before
-            """,
-            new { snapshotId }, cancellationToken: ct));
-    }
-
-    private async Task FinishAsync(Guid snapshotId, string status, string code, string reason, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await SetFinalAsync(connection, null, snapshotId, status, null, code, reason, ct);
-    }
-
-    private static Task SetFinalAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid snapshotId, string status, SnapshotRowCounts? rows,
-        string? code, string? reason, CancellationToken ct) =>
-        connection.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE ingest.snapshots
-               SET status = @status, load_finished_at = clock_timestamp(),
-                   rows_inserted = @inserted, rows_updated = @updated, rows_deleted = @deleted, rows_unchanged = @unchanged,
-                   error_code = @code, error_detail = @detail
-             WHERE snapshot_id = @snapshotId AND status NOT IN ('loaded', 'skipped', 'rejected')
-            """,
-            new
-            {
-                snapshotId,
-                status,
-                inserted = rows?.Inserted,
-                updated = rows?.Updated,
-                deleted = rows?.Deleted,
-                unchanged = rows?.Unchanged,
-                code,
-                detail = reason,
-            },
-            transaction, cancellationToken: ct));
 
     /// <summary>A stable 64-bit advisory-lock key for a (site, list) pair.</summary>
     public static long PairLockKey(string site, string list) =>

@@ -2,6 +2,7 @@ using Ingest.Contracts;
 using Ingest.Functions.Http;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Sites;
+using Ingest.Functions.Snapshots;
 using Npgsql;
 
 namespace Ingest.Functions.Operations;
@@ -77,7 +78,7 @@ public static class AdminEndpoints
             })
             .WithName("ActivateList").ProducesProblem(404);
 
-        admin.MapGet("/fleet", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await Fleet.ReadAsync(db, ct)))
+        admin.MapGet("/fleet", async (SnapshotLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ReadFleetAsync(ct)))
             .WithName("Fleet");
         return admin;
     }

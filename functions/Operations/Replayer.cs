@@ -1,11 +1,6 @@
-using System.Globalization;
-using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Dapper;
+using Ingest.Functions.Snapshots;
 using Ingest.Functions.Storage;
-using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Ingest.Functions.Operations;
 
@@ -28,16 +23,12 @@ public sealed record ReplayReport(string Source, bool DryRun, int Replayed, IRea
 /// from Blob storage (the source of truth). Loads are idempotent, so replaying anything any number of times
 /// leaves the central tables as one replay would.
 /// </summary>
-public sealed class Replayer(QueueServiceClient queues, BlobServiceClient blobs, NpgsqlDataSource database, IOptions<IngestOptions> options)
+public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedger ledger)
 {
-    private QueueClient LoadQueue => queues.GetQueueClient(options.Value.Queue);
-
-    private QueueClient PoisonQueue => queues.GetQueueClient(options.Value.Queue + "-poison");
-
     public async Task<ReplayReport> ReplayPoisonAsync(ReplayFilter filter, bool dryRun, CancellationToken ct)
     {
         var items = new List<ReplayItem>();
-        if (!await PoisonQueue.ExistsAsync(ct))
+        if (!await queue.PoisonExistsAsync(ct))
         {
             return new ReplayReport("poison", dryRun, 0, items);
         }
@@ -48,7 +39,7 @@ public sealed class Replayer(QueueServiceClient queues, BlobServiceClient blobs,
         var leftAlone = new List<QueueMessage>();
         while (true)
         {
-            var batch = (await PoisonQueue.ReceiveMessagesAsync(32, lease, ct)).Value;
+            var batch = await queue.ReceivePoisonedAsync(lease, ct);
             if (batch.Length == 0)
             {
                 break;
@@ -70,14 +61,14 @@ public sealed class Replayer(QueueServiceClient queues, BlobServiceClient blobs,
                     continue;
                 }
 
-                await SendAsync(load, ct);
-                await PoisonQueue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                await queue.EnqueueAsync(load, ct);
+                await queue.DeletePoisonedAsync(message, ct);
             }
         }
 
         foreach (var message in leftAlone)
         {
-            await PoisonQueue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
+            await queue.ReleasePoisonedAsync(message, ct);
         }
 
         return new ReplayReport("poison", dryRun, dryRun ? 0 : items.Count, items);
@@ -85,17 +76,11 @@ public sealed class Replayer(QueueServiceClient queues, BlobServiceClient blobs,
 
     public async Task<ReplayReport> ReplayBlobsAsync(ReplayFilter filter, bool dryRun, CancellationToken ct)
     {
-        var container = blobs.GetBlobContainerClient(options.Value.Container);
         var items = new List<ReplayItem>();
-        if (!await container.ExistsAsync(ct))
+        await foreach (var stored in store.ListAsync(filter.Site, filter.List, ct))
         {
-            return new ReplayReport("blobs", dryRun, 0, items);
-        }
-
-        var prefix = filter.Site is null ? null : filter.List is null ? $"{filter.Site}/" : $"{filter.Site}/{filter.List}/";
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.Metadata, Azure.Storage.Blobs.Models.BlobStates.None, prefix, ct))
-        {
-            if (!TryReadReference(blob.Name, blob.Metadata, out var load) || !filter.Matches(load))
+            var load = stored.Reference;
+            if (!filter.Matches(load))
             {
                 continue;
             }
@@ -103,46 +88,13 @@ public sealed class Replayer(QueueServiceClient queues, BlobServiceClient blobs,
             items.Add(new ReplayItem(load.SnapshotId, load.Site, load.List, load.ExtractedAt));
             if (!dryRun)
             {
-                await EnsureBookkeepingAsync(load, blob.Metadata, blob.Properties.ContentLength ?? 0, ct);
-                await SendAsync(load, ct);
+                // A blob whose bookkeeping row is gone (e.g. a database restore) gets it back, queued.
+                await ledger.RecordQueuedIfMissingAsync(
+                    new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt), ct);
+                await queue.EnqueueAsync(load, ct);
             }
         }
 
         return new ReplayReport("blobs", dryRun, dryRun ? 0 : items.Count, items);
-    }
-
-    private async Task SendAsync(LoadMessage load, CancellationToken ct)
-    {
-        await LoadQueue.CreateIfNotExistsAsync(cancellationToken: ct);
-        await LoadQueue.SendMessageAsync(load.ToJson(), ct);
-    }
-
-    private static bool TryReadReference(string blobName, IDictionary<string, string> metadata, out LoadMessage load)
-    {
-        load = null!;
-        if (!metadata.TryGetValue("site", out var site) || !metadata.TryGetValue("list", out var list)
-            || !metadata.TryGetValue("snapshotid", out var id) || !Guid.TryParse(id, out var snapshotId)
-            || !metadata.TryGetValue("extractedat", out var at)
-            || !DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out var extractedAt))
-        {
-            return false;
-        }
-
-        load = new LoadMessage(snapshotId, site, list, blobName, extractedAt);
-        return true;
-    }
-
-    /// <summary>A blob whose bookkeeping row is gone (e.g. a database restore) gets it back, queued.</summary>
-    private async Task EnsureBookkeepingAsync(LoadMessage load, IDictionary<string, string> metadata, long bytes, CancellationToken ct)
-    {
-        await using var connection = await database.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            """
-            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, status)
-            VALUES (@SnapshotId, @Site, @List, @Blob, @digest, @bytes, @ExtractedAt, 'queued')
-            ON CONFLICT (snapshot_id) DO NOTHING
-            """,
-            new { load.SnapshotId, load.Site, load.List, load.Blob, digest = metadata.TryGetValue("digest", out var d) ? d : string.Empty, bytes, load.ExtractedAt },
-            cancellationToken: ct));
     }
 }

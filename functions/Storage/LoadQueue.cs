@@ -6,17 +6,43 @@ using Microsoft.Extensions.Options;
 namespace Ingest.Functions.Storage;
 
 /// <summary>
-/// Producer side of the load queue. Messages are base64-encoded because host.json says
-/// <c>"messageEncoding": "base64"</c> (the queue trigger's default); the two must agree.
+/// The load queue and its poison queue: their names, sending, deferring, and the replay's reading of poisoned
+/// messages. Messages are base64-encoded because host.json says <c>"messageEncoding": "base64"</c> (the queue
+/// trigger's default); the two must agree.
 /// </summary>
 public sealed class LoadQueue(QueueServiceClient queues, IOptions<IngestOptions> options)
 {
-    public QueueClient Client => queues.GetQueueClient(options.Value.Queue);
+    /// <summary>The queue's name unless "Ingest:Queue" says otherwise; load/function.json names the same queue.</summary>
+    public const string DefaultName = "snapshot-loads";
+
+    /// <summary>Where the Functions host moves a message that failed maxDequeueCount times.</summary>
+    public static string PoisonNameOf(string queue) => queue + "-poison";
+
+    public string Name => options.Value.Queue;
+
+    public string PoisonName => PoisonNameOf(Name);
+
+    public QueueClient Client => queues.GetQueueClient(Name);
+
+    private QueueClient Poison => queues.GetQueueClient(PoisonName);
 
     public Task EnqueueAsync(LoadMessage message, CancellationToken ct) => SendAsync(message, null, ct);
 
     /// <summary>A new copy that becomes visible after <paramref name="delay"/>: its dequeue count starts again at zero.</summary>
     public Task DeferAsync(LoadMessage message, TimeSpan delay, CancellationToken ct) => SendAsync(message, delay, ct);
+
+    public async Task<bool> PoisonExistsAsync(CancellationToken ct) => await Poison.ExistsAsync(ct);
+
+    /// <summary>Up to 32 poisoned messages, invisible to others for <paramref name="lease"/>; empty when none is left.</summary>
+    public async Task<QueueMessage[]> ReceivePoisonedAsync(TimeSpan lease, CancellationToken ct) =>
+        (await Poison.ReceiveMessagesAsync(32, lease, ct)).Value;
+
+    public Task DeletePoisonedAsync(QueueMessage message, CancellationToken ct) =>
+        Poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+
+    /// <summary>Makes a received poisoned message visible again at once (left where it was).</summary>
+    public Task ReleasePoisonedAsync(QueueMessage message, CancellationToken ct) =>
+        Poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: ct);
 
     private async Task SendAsync(LoadMessage message, TimeSpan? delay, CancellationToken ct)
     {

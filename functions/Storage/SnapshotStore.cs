@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -5,16 +7,31 @@ using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions.Storage;
 
-/// <summary>Snapshots in Blob storage: the claim check and the source of truth for replay.</summary>
+/// <summary>
+/// Snapshots in Blob storage: the claim check and the source of truth for replay. The one owner of how a snapshot
+/// blob is named and of its metadata keys (what replay reads back to rebuild a load reference).
+/// </summary>
 public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOptions> options)
 {
+    // Blob metadata keys: lowercase, as Azure returns them whatever case they were written in.
+    private const string SiteKey = "site";
+    private const string ListKey = "list";
+    private const string ExtractedAtKey = "extractedat";
+    private const string DigestKey = "digest";
+    private const string SnapshotIdKey = "snapshotid";
+
     private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.Container);
 
+    /// <summary>{site}/{list}/{yyyy}/{MM}/{dd}/{snapshotId}.csv.gz, the day in UTC of the extraction.</summary>
     public static string BlobName(string site, string list, DateTimeOffset extractedAt, Guid snapshotId)
     {
         var day = extractedAt.UtcDateTime;
         return $"{site}/{list}/{day:yyyy}/{day:MM}/{day:dd}/{snapshotId:D}.csv.gz";
     }
+
+    /// <summary>Stores a snapshot once, with the metadata replay needs. Returns the digest already stored when the blob exists.</summary>
+    public Task<string?> TryCreateAsync(LoadMessage reference, string digest, Stream content, CancellationToken ct) =>
+        TryCreateAsync(reference.Blob, content, Metadata(reference, digest), ct);
 
     /// <summary>Stores the body once. Returns the digest already stored when the blob exists (a retry or a conflict).</summary>
     public async Task<string?> TryCreateAsync(string blobName, Stream content, IDictionary<string, string> metadata, CancellationToken ct)
@@ -45,7 +62,27 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
         catch (RequestFailedException ex) when (ex.Status is 409 or 412)
         {
             var properties = await blob.GetPropertiesAsync(cancellationToken: ct);
-            return properties.Value.Metadata.TryGetValue("digest", out var digest) ? digest : string.Empty;
+            return properties.Value.Metadata.TryGetValue(DigestKey, out var digest) ? digest : string.Empty;
+        }
+    }
+
+    /// <summary>
+    /// Every stored snapshot of a site (and list), or of all; blobs whose metadata does not name a snapshot are passed over.
+    /// </summary>
+    public async IAsyncEnumerable<StoredSnapshot> ListAsync(string? site, string? list, [EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!await Container.ExistsAsync(ct))
+        {
+            yield break;
+        }
+
+        var prefix = site is null ? null : list is null ? $"{site}/" : $"{site}/{list}/";
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, ct))
+        {
+            if (TryReadReference(blob.Name, blob.Metadata) is { } reference)
+            {
+                yield return new StoredSnapshot(reference, blob.Metadata.TryGetValue(DigestKey, out var digest) ? digest : string.Empty, blob.Properties.ContentLength ?? 0);
+            }
         }
     }
 
@@ -55,4 +92,20 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     public Task DeleteIfExistsAsync(string blobName, CancellationToken ct) =>
         Container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 
+    private static Dictionary<string, string> Metadata(LoadMessage reference, string digest) => new()
+    {
+        [SiteKey] = reference.Site,
+        [ListKey] = reference.List,
+        [ExtractedAtKey] = reference.ExtractedAt.ToString("O", CultureInfo.InvariantCulture),
+        [DigestKey] = digest,
+        [SnapshotIdKey] = reference.SnapshotId.ToString("D"),
+    };
+
+    private static LoadMessage? TryReadReference(string blobName, IDictionary<string, string> metadata) =>
+        metadata.TryGetValue(SiteKey, out var site) && metadata.TryGetValue(ListKey, out var list)
+        && metadata.TryGetValue(SnapshotIdKey, out var id) && Guid.TryParse(id, out var snapshotId)
+        && metadata.TryGetValue(ExtractedAtKey, out var at)
+        && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out var extractedAt)
+            ? new LoadMessage(snapshotId, site, list, blobName, extractedAt)
+            : null;
 }

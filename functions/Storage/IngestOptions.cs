@@ -14,7 +14,7 @@ public sealed class IngestOptions
 
     public string Container { get; set; } = "snapshots";
 
-    public string Queue { get; set; } = "snapshot-loads";
+    public string Queue { get; set; } = LoadQueue.DefaultName;
 
     /// <summary>Requests a site may make per minute (token bucket); past that: 429 with Retry-After.</summary>
     public int PermitsPerMinutePerSite { get; set; } = 60;

@@ -1,0 +1,6 @@
+namespace Ingest.Functions.Snapshots;
+
+/// <summary>One row of GET /api/v1/admin/fleet: a site's last heartbeat and last snapshot, and how long it has been silent.</summary>
+public sealed record FleetSite(
+    string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion,
+    DateTime? LastSnapshotAt, string? LastSnapshotStatus, double? HoursSilent);

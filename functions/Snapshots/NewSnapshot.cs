@@ -1,0 +1,5 @@
+namespace Ingest.Functions.Snapshots;
+
+/// <summary>A snapshot stored in Blob storage and about to be recorded. <c>UserAgent</c> is unknown on replay.</summary>
+public sealed record NewSnapshot(
+    Guid SnapshotId, string Site, string List, string BlobName, string Digest, long CompressedBytes, DateTimeOffset ExtractedAt, string? UserAgent = null);

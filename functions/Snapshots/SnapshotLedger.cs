@@ -1,0 +1,185 @@
+using Dapper;
+using Ingest.Contracts;
+using Npgsql;
+
+namespace Ingest.Functions.Snapshots;
+
+/// <summary>
+/// The one owner of ingest.snapshots (and of ingest.load_state, the loaded snapshot per site and list): every read and
+/// every status change of a snapshot is a method here, and each change moves only along <see cref="SnapshotLifecycle"/>.
+/// Statuses reach SQL as parameters, never as literals. Methods taking a connection run inside the caller's load.
+/// </summary>
+public sealed class SnapshotLedger(NpgsqlDataSource database)
+{
+    /// <summary>(none) → received. False when the id is already recorded (a repeat or a concurrent upload).</summary>
+    public async Task<bool> RecordReceivedAsync(NewSnapshot snapshot, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await InsertAsync(connection, snapshot, SnapshotStatuses.Received, ct) == 1;
+    }
+
+    /// <summary>(none) → queued: a blob replayed after its row was lost (e.g. a database restore). A row already there is left as it is.</summary>
+    public async Task RecordQueuedIfMissingAsync(NewSnapshot snapshot, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await InsertAsync(connection, snapshot, SnapshotStatuses.Queued, ct);
+    }
+
+    /// <summary>received → queued, once the load message is sent. Any other status is left alone.</summary>
+    public async Task MarkQueuedAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.snapshots SET status = @queued WHERE snapshot_id = @snapshotId AND status = @received",
+            new { snapshotId, queued = SnapshotStatuses.Queued, received = SnapshotStatuses.Received }, cancellationToken: ct));
+    }
+
+    public async Task<SnapshotRecord?> FindAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.QueryFirstOrDefaultAsync<SnapshotRecord>(new CommandDefinition(
+            "SELECT site_id AS Site, list_name AS List, digest AS Digest, status AS Status FROM ingest.snapshots WHERE snapshot_id = @snapshotId",
+            new { snapshotId }, cancellationToken: ct));
+    }
+
+    /// <summary>What GET /api/v1/snapshots/{id} answers, with the status as sites see it; null when unknown.</summary>
+    public async Task<SnapshotStatusDto?> ReadStatusAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<SnapshotStatusRow>(new CommandDefinition(
+            """
+            SELECT snapshot_id AS SnapshotId, site_id AS Site, list_name AS List, status AS Status, extracted_at AS ExtractedAt,
+                   received_at AS ReceivedAt, load_started_at AS LoadStartedAt, load_finished_at AS LoadFinishedAt,
+                   rows_inserted AS Inserted, rows_updated AS Updated, rows_deleted AS Deleted, rows_unchanged AS Unchanged,
+                   error_code AS ErrorCode, error_detail AS ErrorDetail
+              FROM ingest.snapshots WHERE snapshot_id = @snapshotId
+            """,
+            new { snapshotId }, cancellationToken: ct));
+        return row?.ToDto();
+    }
+
+    /// <summary>One row per site: its last heartbeat and last snapshot, and how long it has been silent.</summary>
+    public async Task<IReadOnlyList<FleetSite>> ReadFleetAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<FleetSite>(new CommandDefinition(
+            """
+            SELECT s.site_id AS Ibge, s.name AS Name,
+                   h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
+                   h.report->>'uploaderVersion' AS UploaderVersion,
+                   n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
+                   (extract(epoch FROM now() - greatest(h.received_at, n.received_at)) / 3600.0)::float8 AS HoursSilent
+              FROM ingest.sites s
+              LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
+              LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
+             ORDER BY s.site_id
+            """, cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>
+    /// received | queued | failed | loading → loading, counting the attempt (visible to status callers at once).
+    /// Returns the status before, null for an unknown snapshot; a final one is returned and left unchanged.
+    /// </summary>
+    public Task<string?> StartLoadAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+            """
+            WITH before AS (SELECT status FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
+                 marked AS (
+                    UPDATE ingest.snapshots SET status = @loading, attempts = attempts + 1, load_started_at = clock_timestamp()
+                     WHERE snapshot_id = @snapshotId AND status = ANY(@from))
+            SELECT status FROM before
+            """,
+            new { snapshotId, loading = SnapshotStatuses.Loading, from = SnapshotLifecycle.LoadableFrom.ToArray() }, cancellationToken: ct));
+
+    /// <summary>Locks the snapshot's row for the load's transaction and returns its status (null when unknown).</summary>
+    public Task<string?> LockForLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT status FROM ingest.snapshots WHERE snapshot_id = @snapshotId FOR UPDATE", new { snapshotId }, transaction, cancellationToken: ct));
+
+    /// <summary>The snapshot of the pair already loaded that was extracted at or after this one, if any.</summary>
+    public Task<Guid?> FindNewerLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, string site, string list, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<Guid?>(new CommandDefinition(
+            """
+            SELECT ls.snapshot_id FROM ingest.load_state ls JOIN ingest.snapshots s ON s.snapshot_id = @snapshotId
+             WHERE ls.site_id = @site AND ls.list_name = @list AND ls.extracted_at >= s.extracted_at
+            """,
+            new { snapshotId, site, list }, transaction, cancellationToken: ct));
+
+    /// <summary>When the newest loaded snapshot of the pair has the same digest, its row count; otherwise null.</summary>
+    public Task<long?> RowsIfSameAsLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, string site, string list, CancellationToken ct) =>
+        connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
+            """
+            SELECT coalesce(prev.rows_inserted, 0) + coalesce(prev.rows_updated, 0) + coalesce(prev.rows_unchanged, 0)
+              FROM ingest.load_state ls
+              JOIN ingest.snapshots prev ON prev.snapshot_id = ls.snapshot_id
+              JOIN ingest.snapshots cur ON cur.snapshot_id = @snapshotId
+             WHERE ls.site_id = @site AND ls.list_name = @list AND cur.digest <> '' AND cur.digest = prev.digest
+            """,
+            new { snapshotId, site, list }, transaction, cancellationToken: ct));
+
+    /// <summary>loading → loaded, and the snapshot becomes the pair's loaded one (what older snapshots are skipped against).</summary>
+    public async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts rows, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.load_state (site_id, list_name, snapshot_id, extracted_at, loaded_at)
+            SELECT site_id, list_name, snapshot_id, extracted_at, now() FROM ingest.snapshots WHERE snapshot_id = @snapshotId
+            ON CONFLICT (site_id, list_name) DO UPDATE
+               SET snapshot_id = EXCLUDED.snapshot_id, extracted_at = EXCLUDED.extracted_at, loaded_at = EXCLUDED.loaded_at
+            """,
+            new { snapshotId }, transaction, cancellationToken: ct));
+        await FinishAsync(connection, transaction, snapshotId, SnapshotOutcome.Loaded(rows), ct);
+    }
+
+    /// <summary>Any status but a final one → the outcome's, on a connection of its own (the load's may be broken).</summary>
+    public async Task FinishAsync(Guid snapshotId, SnapshotOutcome outcome, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await FinishAsync(connection, null, snapshotId, outcome, ct);
+    }
+
+    /// <summary>Any status but a final one → the outcome's, inside the load's transaction.</summary>
+    public Task FinishAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid snapshotId, SnapshotOutcome outcome, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots
+               SET status = @status, load_finished_at = clock_timestamp(),
+                   rows_inserted = @inserted, rows_updated = @updated, rows_deleted = @deleted, rows_unchanged = @unchanged,
+                   error_code = @code, error_detail = @detail
+             WHERE snapshot_id = @snapshotId AND status <> ALL(@final)
+            """,
+            new
+            {
+                snapshotId,
+                status = outcome.Status,
+                inserted = outcome.Rows?.Inserted,
+                updated = outcome.Rows?.Updated,
+                deleted = outcome.Rows?.Deleted,
+                unchanged = outcome.Rows?.Unchanged,
+                code = outcome.Code,
+                detail = outcome.Reason,
+                final = SnapshotLifecycle.Final.ToArray(),
+            },
+            transaction, cancellationToken: ct));
+
+    private static Task<int> InsertAsync(NpgsqlConnection connection, NewSnapshot snapshot, string status, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, status)
+            VALUES (@SnapshotId, @Site, @List, @BlobName, @Digest, @CompressedBytes, @ExtractedAt, @userAgent, @status)
+            ON CONFLICT (snapshot_id) DO NOTHING
+            """,
+            new
+            {
+                snapshot.SnapshotId,
+                snapshot.Site,
+                snapshot.List,
+                snapshot.BlobName,
+                snapshot.Digest,
+                snapshot.CompressedBytes,
+                snapshot.ExtractedAt,
+                userAgent = snapshot.UserAgent is { Length: > 200 } agent ? agent[..200] : snapshot.UserAgent,
+                status,
+            },
+            cancellationToken: ct));
+}

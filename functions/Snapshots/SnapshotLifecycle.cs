@@ -1,0 +1,29 @@
+using Ingest.Contracts;
+
+namespace Ingest.Functions.Snapshots;
+
+/// <summary>
+/// Which status a snapshot may move to from which. The statuses themselves are the wire vocabulary
+/// (<see cref="SnapshotStatuses"/>); <see cref="SnapshotLedger"/> is the only code that changes them, and only along
+/// these edges:
+/// <code>
+/// (none) ──ingest──▶ received ──queued──▶ queued ──load──▶ loading ──▶ loaded | skipped | rejected | failed
+/// (none) ──replay from blobs──▶ queued          received, failed, loading ──load──▶ loading (a retry or redelivery)
+/// </code>
+/// loaded, skipped and rejected are final: nothing changes them again.
+/// </summary>
+public static class SnapshotLifecycle
+{
+    /// <summary>A load may start from these; "loading" too, because a load that died mid-way is delivered again.</summary>
+    public static readonly IReadOnlyList<string> LoadableFrom =
+        [SnapshotStatuses.Received, SnapshotStatuses.Queued, SnapshotStatuses.Failed, SnapshotStatuses.Loading];
+
+    /// <summary>The statuses no transition leaves (<see cref="SnapshotStatuses.IsFinal"/> as a list for SQL).</summary>
+    public static readonly IReadOnlyList<string> Final = [SnapshotStatuses.Loaded, SnapshotStatuses.Skipped, SnapshotStatuses.Rejected];
+
+    /// <summary>What the status endpoint shows: "received" is an internal step a site need not tell from "queued".</summary>
+    public static string ToWire(string status) => status == SnapshotStatuses.Received ? SnapshotStatuses.Queued : status;
+
+    /// <summary>Stored but never queued (a crash between the two): a repeat of the upload must queue it.</summary>
+    public static bool NeedsQueueing(string status) => status == SnapshotStatuses.Received;
+}
