@@ -6,6 +6,7 @@ using Ingest.Functions.Hosting;
 using Ingest.Functions.Lists;
 using Ingest.Functions.Operations;
 using Ingest.Functions.Sites;
+using Npgsql;
 
 namespace Ingest.Functions.Commands;
 
@@ -21,12 +22,7 @@ public static class FunctionsCommandLine
         {
             TreatUnmatchedTokensAsErrors = false,
         };
-        root.SetAction(async (parse, ct) =>
-        {
-            var app = FunctionsApp.Build([.. parse.UnmatchedTokens]);
-            await app.RunAsync(ct);
-            return 0;
-        });
+        root.SetAction((parse, ct) => FunctionsApp.RunAsync([.. parse.UnmatchedTokens], Console.Error, ct));
 
         var connection = new Option<string?>("--connection") { Description = "Central PostgreSQL connection string (default: ConnectionStrings__Central).", Recursive = true };
         root.Options.Add(connection);
@@ -45,7 +41,7 @@ public static class FunctionsCommandLine
         var command = new Command("migrate", "Apply the central schema migrations (safe to re-run).");
         command.SetAction(parse =>
         {
-            var outcome = Migrator.Migrate(ConnectionString(parse, connection), Console.Out);
+            var outcome = Migrator.Migrate(CentralDatabase.GetConnectionString(Configuration(parse, connection)), Console.Out);
             if (!outcome.Succeeded)
             {
                 Console.Error.WriteLine($"Migration failed: {outcome.Error}");
@@ -72,7 +68,8 @@ public static class FunctionsCommandLine
                 return 2;
             }
 
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             await SiteTokens.AddSiteAsync(database, site, parse.GetValue(name)!, ct);
             Console.WriteLine($"Site {site} added.");
             return 0;
@@ -80,7 +77,8 @@ public static class FunctionsCommandLine
         var list = new Command("list", "List sites and how many live tokens each has.");
         list.SetAction(async (parse, ct) =>
         {
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             foreach (var site in await SiteTokens.ListSitesAsync(database, ct))
             {
                 Console.WriteLine($"{site.Ibge}  {site.Name}  tokens={site.ActiveTokens}  since {site.CreatedAt:yyyy-MM-dd}");
@@ -97,7 +95,8 @@ public static class FunctionsCommandLine
         var issue = new Command("issue", "Issue a new token for a site. The token is printed once and never stored.") { site };
         issue.SetAction(async (parse, ct) =>
         {
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             var (tokenId, token) = await SiteTokens.IssueAsync(database, parse.GetValue(site)!, ct);
             Console.Error.WriteLine($"Token {tokenId} issued for site {parse.GetValue(site)}. Store it now: it cannot be shown again.");
             Console.WriteLine(token);
@@ -108,7 +107,8 @@ public static class FunctionsCommandLine
         var revoke = new Command("revoke", "Revoke a token at once.") { id };
         revoke.SetAction(async (parse, ct) =>
         {
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             var revoked = await SiteTokens.RevokeAsync(database, parse.GetValue(id), ct);
             Console.WriteLine(revoked ? "Token revoked." : "No live token with that id.");
             return revoked ? 0 : 1;
@@ -124,7 +124,8 @@ public static class FunctionsCommandLine
         publish.SetAction(async (parse, ct) =>
         {
             var definition = ListDefinitionFile.Read(parse.GetValue(file)!.FullName);
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), ct);
             Console.WriteLine($"List {definition.Name} v{definition.Version} published{(parse.GetValue(activate) ? " and active" : string.Empty)}.");
             return 0;
@@ -134,7 +135,8 @@ public static class FunctionsCommandLine
         var activateVersion = new Command("activate", "Make a published version the active one (the previous one stays in history).") { name, version };
         activateVersion.SetAction(async (parse, ct) =>
         {
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             var done = await ListPublisher.ActivateAsync(database, parse.GetValue(name)!, parse.GetValue(version), ct);
             Console.WriteLine(done ? $"List {parse.GetValue(name)} v{parse.GetValue(version)} is now active." : "No such list version; publish it first.");
             return done ? 0 : 1;
@@ -142,7 +144,8 @@ public static class FunctionsCommandLine
         var history = new Command("history", "Every published version and which one is active.");
         history.SetAction(async (parse, ct) =>
         {
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             foreach (var item in await ListPublisher.HistoryAsync(database, ct))
             {
                 Console.WriteLine($"{item.Name} v{item.Version}{(item.Active ? "  (active)" : string.Empty)}  published {item.CreatedAt:yyyy-MM-dd HH:mm}");
@@ -159,7 +162,8 @@ public static class FunctionsCommandLine
         var issue = new Command("issue-token", "Issue an operator token for admin operations. Printed once, stored only as a hash.") { name };
         issue.SetAction(async (parse, ct) =>
         {
-            await using var database = DataSource(parse, connection);
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
             var (tokenId, token) = await SiteTokens.IssueAdminAsync(database, parse.GetValue(name)!, ct);
             Console.Error.WriteLine($"Admin token {tokenId} issued. Store it now: it cannot be shown again.");
             Console.WriteLine(token);
@@ -181,13 +185,8 @@ public static class FunctionsCommandLine
             var command = new Command(name, description);
             command.SetAction(async (parse, ct) =>
             {
-                var configuration = Configuration();
-                var options = Microsoft.Extensions.Options.Options.Create(configuration.GetSection(Storage.IngestOptions.Section).Get<Storage.IngestOptions>() ?? new Storage.IngestOptions());
-                await using var database = DataSource(parse, connection);
-                var replayer = new Replayer(
-                    new Storage.LoadQueue(Storage.StorageClients.CreateQueues(configuration), options),
-                    new Storage.SnapshotStore(Storage.StorageClients.CreateBlobs(configuration), options),
-                    new Snapshots.SnapshotLedger(database));
+                await using var services = Services(parse, connection);
+                var replayer = services.GetRequiredService<Replayer>();
                 var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until));
                 var report = await replay(replayer, filter, parse.GetValue(dryRun), ct);
                 foreach (var item in report.Items)
@@ -211,25 +210,28 @@ public static class FunctionsCommandLine
         };
     }
 
-    private static string ConnectionString(ParseResult parse, Option<string?> connection) =>
-        parse.GetValue(connection) ?? CentralDatabase.GetConnectionString(Configuration());
-
-    private static Npgsql.NpgsqlDataSource DataSource(ParseResult parse, Option<string?> connection) =>
-        Npgsql.NpgsqlDataSource.Create(ConnectionString(parse, connection));
-
-    private static IConfiguration Configuration() => new ConfigurationBuilder().AddEnvironmentVariables().Build();
-}
-
-/// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it.</summary>
-public static class ListDefinitionFile
-{
-    public static ListDefinition Read(string path)
+    /// <summary>
+    /// The backend's services over the same configuration the server reads (appsettings.json, then the environment),
+    /// with --connection, when given, as the central connection string. Nothing connects until a command uses it.
+    /// </summary>
+    private static ServiceProvider Services(ParseResult parse, Option<string?> connection)
     {
-        var file = JsonSerializer.Deserialize<FileShape>(File.ReadAllText(path), JsonSerializerOptions.Web)
-            ?? throw new InvalidOperationException($"{path} is empty.");
-        var sql = file.Sql ?? File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, file.SqlFile ?? throw new InvalidOperationException($"{path}: 'sql' or 'sqlFile' is required.")));
-        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key);
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddBackendServices(Configuration(parse, connection));
+        return services.BuildServiceProvider();
     }
 
-    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key);
+    private static IConfiguration Configuration(ParseResult parse, Option<string?> connection)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables();
+        if (parse.GetValue(connection) is { } given)
+        {
+            configuration.AddInMemoryCollection([KeyValuePair.Create($"ConnectionStrings:{CentralDatabase.ConnectionName}", (string?)given)]);
+        }
+
+        return configuration.Build();
+    }
 }

@@ -13,13 +13,14 @@ public static class CentralDatabase
             : throw new InvalidOperationException(
                 $"ConnectionStrings:{ConnectionName} is not set (environment variable ConnectionStrings__{ConnectionName}).");
 
-    public static NpgsqlDataSource Create(IConfiguration configuration)
+    /// <param name="configuration">Where ConnectionStrings:Central is read.</param>
+    /// <param name="tempBuffersMB">The app passes its validated Load:TempBuffersMB.</param>
+    public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64)
     {
         var builder = new NpgsqlDataSourceBuilder(GetConnectionString(configuration));
         builder.ConnectionStringBuilder.ApplicationName ??= "ingest-functions";
         // temp_buffers can only be set before a session first touches a temporary table, so it goes in the startup options.
-        var tempBuffers = configuration.GetValue("Load:TempBuffersMB", 64);
-        builder.ConnectionStringBuilder.Options ??= $"-c temp_buffers={tempBuffers}MB";
+        builder.ConnectionStringBuilder.Options ??= $"-c temp_buffers={tempBuffersMB}MB";
         return builder.Build();
     }
 }

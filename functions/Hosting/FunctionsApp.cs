@@ -1,23 +1,11 @@
-using Ingest.Contracts;
-using Ingest.Functions.Data;
-using Ingest.Functions.Hosting;
-using Ingest.Functions.Http;
 using Ingest.Functions.Ingest;
-using Ingest.Functions.Lists;
 using Ingest.Functions.Loading;
 using Ingest.Functions.Operations;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Snapshots;
-using Ingest.Functions.Storage;
-using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace Ingest.Functions.Hosting;
 
-/// <summary>Builds the custom handler: services, Kestrel binding and endpoints. No I/O happens at start-up.</summary>
+/// <summary>Builds the custom handler: Kestrel binding, the backend's services, its middleware and its APIs. No I/O happens at start-up.</summary>
 public static class FunctionsApp
 {
     public static WebApplication Build(string[] args)
@@ -28,11 +16,40 @@ public static class FunctionsApp
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.ConfigureCustomHandlerUrl();
-        builder.Services.AddIngestServices(builder.Configuration);
+        builder.Services.AddBackendServices(builder.Configuration);
 
         var app = builder.Build();
-        app.MapFunctionEndpoints();
+        app.UseBackendMiddleware();
+        app.MapAdminApi();
+        app.MapHealthApi();
+        app.MapSiteApi();
+        app.MapLoadFunction();
         return app;
+    }
+
+    /// <summary>Serves until stopped. A bad setting stops it first, one line per broken rule on stderr, exit code 1.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter error, CancellationToken ct)
+    {
+        WebApplication app;
+        try
+        {
+            // Kestrel reads its limits (Ingest settings) while the app is built; the rest is what the host checks
+            // first when it starts (ValidateOnStart), done here to answer with the broken rules alone.
+            app = Build(args);
+            app.Services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException invalid)
+        {
+            foreach (var failure in invalid.Failures)
+            {
+                await error.WriteLineAsync(failure);
+            }
+
+            return 1;
+        }
+
+        await app.RunAsync(ct);
+        return 0;
     }
 
     /// <summary>Under the Functions host: 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT. Alone: the configured URL.</summary>
@@ -47,90 +64,5 @@ public static class FunctionsApp
         {
             builder.WebHost.UseUrls("http://127.0.0.1:7071");
         }
-
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelLimits.Apply(kestrel, builder.Configuration));
-    }
-
-    public static IServiceCollection AddIngestServices(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<IngestOptions>().Bind(configuration.GetSection(IngestOptions.Section));
-        services.AddOptions<LoadOptions>().Bind(configuration.GetSection(LoadOptions.Section));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => CentralDatabase.Create(configuration));
-        services.AddIngestStorage();
-        services.AddSingleton<ListCatalog>();
-        services.AddSingleton<SnapshotLedger>();
-        services.AddSingleton<SnapshotIngestor>();
-        services.AddSingleton<SnapshotLoader>();
-        services.AddSingleton<Replayer>();
-        services.AddSingleton<HealthReporter>();
-        services.AddProblemDetails();
-        services.AddExceptionHandler<BadRequestBodyHandler>();
-        services.AddIngestRateLimits(configuration);
-        services.AddOpenApi();
-        services.AddHttpClient();
-        services.AddAuthentication(SiteTokenAuthentication.SchemeName)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, SiteTokenAuthentication>(SiteTokenAuthentication.SchemeName, null);
-        services.AddAuthorizationBuilder()
-            .AddPolicy("site", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.SiteClaim))
-            .AddPolicy("admin", policy => policy.AddAuthenticationSchemes(SiteTokenAuthentication.SchemeName).RequireClaim(SiteTokenAuthentication.AdminClaim));
-        return services;
-    }
-
-    public static WebApplication MapFunctionEndpoints(this WebApplication app)
-    {
-        app.UseExceptionHandler();
-        // Routing-level answers (no such route, wrong method) get problem+json with a stable code too.
-        app.UseStatusCodePages(async context =>
-        {
-            var status = context.HttpContext.Response.StatusCode;
-            var code = status switch { 404 => "not-found", 405 => "method-not-allowed", _ => $"http-{status}" };
-            await Problems.Write(context.HttpContext, status, code, ReasonPhrases.GetReasonPhrase(status));
-        });
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-
-        // Readiness: the host waits for any answer on "/" before sending invocations.
-        app.MapGet("/", () => TypedResults.Ok(new { status = "ready" })).ExcludeFromDescription();
-        app.MapOpenApi("/api/v1/openapi.json");
-
-        app.MapGroup("/api/v1/admin").RequireAuthorization("admin").MapAdminApi().ProducesProblem(401).ProducesProblem(403);
-
-        // Reachability for the uploader's doctor and for probes, no credential: always 200 (the network path works),
-        // "degraded" naming what is down. Checks are short and cached (see HealthReporter).
-        app.MapGet("/api/v1/health", async (HealthReporter health) => TypedResults.Ok(await health.GetAsync())).AllowAnonymous().WithName("Health");
-
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization("site").RequireRateLimiting(RateLimits.PerSite);
-        v1.MapPut("/lists/{list}/snapshots/{snapshotId}",
-                (HttpContext context, string list, string snapshotId, SnapshotIngestor ingestor) =>
-                    ingestor.PutAsync(context, context.User.Site(), list, snapshotId))
-            .WithName("PutSnapshot")
-            .Accepts<Stream>(WireNames.CsvMediaType)
-            .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415);
-        v1.MapGet("/snapshots/{snapshotId}",
-                (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
-                    ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))
-            .WithName("GetSnapshotStatus")
-            .Produces<SnapshotStatusDto>()
-            .ProducesProblem(404);
-        v1.MapPost("/heartbeats",
-                (HttpContext context, NpgsqlDataSource database, TimeProvider time) => HeartbeatEndpoint.HandleAsync(context, context.User.Site(), database, time))
-            .WithName("PostHeartbeat")
-            .Accepts<HeartbeatDto>("application/json")
-            .Produces(StatusCodes.Status204NoContent)
-            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(429);
-        v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, context.User.Site(), catalog))
-            .WithName("GetListDefinitions")
-            .Produces<ListCatalogDto>();
-
-        // Queue-triggered function, called by the Functions host (or the local dispatcher) on loopback only.
-        app.MapPost("/" + LoadFunction.Name,
-                ([FromBody] InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
-                    LoadFunction.InvokeAsync(invocation, loader, queue, options, loggers, ct))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
-        return app;
     }
 }

@@ -1,5 +1,7 @@
 using Ingest.Contracts;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Ingest.Functions.Http;
 
@@ -20,5 +22,13 @@ public static class Problems
     {
         context.Response.StatusCode = status;
         await context.Response.WriteAsJsonAsync(Create(status, code, title, detail), (System.Text.Json.JsonSerializerOptions?)null, WireNames.ProblemMediaType);
+    }
+
+    /// <summary>Routing-level answers (no such route, wrong method) get problem+json with a stable code too.</summary>
+    public static async Task ForStatusCodeAsync(StatusCodeContext context)
+    {
+        var status = context.HttpContext.Response.StatusCode;
+        var code = status switch { 404 => "not-found", 405 => "method-not-allowed", _ => $"http-{status}" };
+        await Write(context.HttpContext, status, code, ReasonPhrases.GetReasonPhrase(status));
     }
 }

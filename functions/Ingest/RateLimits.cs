@@ -4,6 +4,7 @@ using Ingest.Functions.Http;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions.Ingest;
 
@@ -15,11 +16,12 @@ public static class RateLimits
 {
     public const string PerSite = "per-site";
 
-    public static IServiceCollection AddIngestRateLimits(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddIngestRateLimits(this IServiceCollection services)
     {
-        var options = configuration.GetSection(IngestOptions.Section).Get<IngestOptions>() ?? new IngestOptions();
-        services.AddRateLimiter(limiter =>
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<IngestOptions>>((limiter, ingest) =>
         {
+            var options = ingest.Value;
             limiter.AddPolicy(PerSite, http => RateLimitPartition.GetTokenBucketLimiter(
                 http.User.FindFirst(SiteTokenAuthentication.SiteClaim)?.Value ?? "anonymous",
                 _ => new TokenBucketRateLimiterOptions

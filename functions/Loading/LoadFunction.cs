@@ -1,5 +1,6 @@
 using Ingest.Functions.Http;
 using Ingest.Functions.Storage;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Ingest.Functions.Loading;
@@ -12,6 +13,17 @@ namespace Ingest.Functions.Loading;
 public static class LoadFunction
 {
     public const string Name = "load";
+
+    /// <summary>Called by the Functions host (or the stand-in) on loopback only; not part of the public API.</summary>
+    public static IEndpointRouteBuilder MapLoadFunction(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/" + Name,
+                ([FromBody] InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
+                    InvokeAsync(invocation, loader, queue, options, loggers, ct))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return app;
+    }
 
     public static async Task<IResult> InvokeAsync(
         InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct)

@@ -1,28 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Ingest.Functions.Loading;
 
-/// <summary>Limits of one load against the central database ("Load" configuration section).</summary>
+/// <summary>
+/// Limits of one load against the central database ("Load" configuration section). Each rule's message names the
+/// setting as it is configured; 0 would mean "never" or "no limit" for most of these, so none may be 0.
+/// </summary>
 public sealed class LoadOptions
 {
     public const string Section = "Load";
 
     /// <summary>Waiting longer than this for a table lock (e.g. maintenance) fails the load transiently: it is retried later.</summary>
+    [Range(1, 3600, ErrorMessage = "Load:LockTimeoutSeconds must be between {1} and {2}.")]
     public int LockTimeoutSeconds { get; set; } = 60;
 
     /// <summary>
     /// Loads running against the central database at once, across every instance (enforced in PostgreSQL).
     /// Keep it below the database's connection limit.
     /// </summary>
+    [Range(1, 1000, ErrorMessage = "Load:MaxConcurrentLoads must be between {1} and {2}.")]
     public int MaxConcurrentLoads { get; set; } = 4;
 
     /// <summary>A message that finds no free slot comes back after about this long (jittered), with a fresh dequeue count.</summary>
+    [Range(0.1, 3600.0, ErrorMessage = "Load:DeferSeconds must be between {1} and {2}.")]
     public double DeferSeconds { get; set; } = 15;
 
     /// <summary>Memory for the diff's hash join (per load; keep MaxConcurrentLoads × this within the server's memory).</summary>
+    [Range(1, 65536, ErrorMessage = "Load:WorkMemMB must be between {1} and {2}.")]
     public int WorkMemMB { get; set; } = 64;
 
     /// <summary>Session memory for the staging table before it spills to disk (set when connections open).</summary>
+    [Range(1, 65536, ErrorMessage = "Load:TempBuffersMB must be between {1} and {2}.")]
     public int TempBuffersMB { get; set; } = 64;
 
     /// <summary>Upper bound for any one statement of a load.</summary>
+    [Range(1, 86400, ErrorMessage = "Load:StatementTimeoutSeconds must be between {1} and {2}.")]
     public int StatementTimeoutSeconds { get; set; } = 900;
 }

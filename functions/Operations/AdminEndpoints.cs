@@ -14,8 +14,10 @@ public static class AdminEndpoints
 
     public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true);
 
-    public static RouteGroupBuilder MapAdminApi(this RouteGroupBuilder admin)
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
+        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(SiteAuthorization.AdminPolicy);
+        admin.ProducesProblem(401).ProducesProblem(403);
         admin.MapPost("/replay", ReplayEndpoint.HandleAsync).WithName("Replay").Produces<ReplayReport>().ProducesProblem(400);
 
         admin.MapGet("/sites", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await SiteTokens.ListSitesAsync(db, ct)))
@@ -80,6 +82,6 @@ public static class AdminEndpoints
 
         admin.MapGet("/fleet", async (SnapshotLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ReadFleetAsync(ct)))
             .WithName("Fleet");
-        return admin;
+        return app;
     }
 }

@@ -1,24 +1,49 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Ingest.Functions.Storage;
 
-/// <summary>Where snapshots are kept and queued. "IngestStorage" is the connection the load function.json names.</summary>
+/// <summary>
+/// Where snapshots are kept and queued, and the limits of an upload ("Ingest" configuration section). "IngestStorage"
+/// is the connection the load function.json names. Each rule's message names the setting as it is configured.
+/// </summary>
 public sealed class IngestOptions
 {
     public const string Section = "Ingest";
     public const string StorageConnectionName = "IngestStorage";
 
     /// <summary>Compressed body cap (the Functions host's default request limit is 100 MB).</summary>
+    [Range(1024L, 10L * 1024 * 1024 * 1024, ErrorMessage = "Ingest:MaxCompressedBytes must be between {1} and {2}.")]
     public long MaxCompressedBytes { get; set; } = 100L * 1024 * 1024;
 
     /// <summary>Decompressed cap: stops decompression bombs early.</summary>
+    [Range(1024L, 1024L * 1024 * 1024 * 1024, ErrorMessage = "Ingest:MaxDecompressedBytes must be between {1} and {2}.")]
     public long MaxDecompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>Blob container of the snapshots (Azure's rules for container names).</summary>
+    [Required(ErrorMessage = "Ingest:Container must be set.")]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$",
+        ErrorMessage = "Ingest:Container must be 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]
     public string Container { get; set; } = "snapshots";
 
+    /// <summary>The load queue (Azure's rules for queue names, leaving room for the "-poison" suffix).</summary>
+    [Required(ErrorMessage = "Ingest:Queue must be set.")]
+    [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$",
+        ErrorMessage = "Ingest:Queue must be 3 to 56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]
     public string Queue { get; set; } = LoadQueue.DefaultName;
 
     /// <summary>Requests a site may make per minute (token bucket); past that: 429 with Retry-After.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Ingest:PermitsPerMinutePerSite must be between {1} and {2}.")]
     public int PermitsPerMinutePerSite { get; set; } = 60;
 
     /// <summary>Uploads processed at once by one instance; past that: 429 with Retry-After (the uploader retries).</summary>
+    [Range(1, 10_000, ErrorMessage = "Ingest:MaxConcurrentUploads must be between {1} and {2}.")]
     public int MaxConcurrentUploads { get; set; } = 16;
+
+    /// <summary>A body slower than this (after the grace period) is cut off: Kestrel's default.</summary>
+    [Range(1.0, 1e9, ErrorMessage = "Ingest:MinBodyBytesPerSecond must be between {1} and {2}.")]
+    public double MinBodyBytesPerSecond { get; set; } = 240;
+
+    /// <summary>How long a body may be slower than the minimum rate; Kestrel needs more than its 1 s heartbeat.</summary>
+    [Range(2.0, 3600.0, ErrorMessage = "Ingest:MinBodyRateGraceSeconds must be between {1} and {2}.")]
+    public double MinBodyRateGraceSeconds { get; set; } = 5;
 }

@@ -1,0 +1,19 @@
+using System.Text.Json;
+using Ingest.Contracts;
+using Ingest.Functions.Lists;
+
+namespace Ingest.Functions.Commands;
+
+/// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it.</summary>
+public static class ListDefinitionFile
+{
+    public static ListDefinition Read(string path)
+    {
+        var file = JsonSerializer.Deserialize<FileShape>(File.ReadAllText(path), JsonSerializerOptions.Web)
+            ?? throw new InvalidOperationException($"{path} is empty.");
+        var sql = file.Sql ?? File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, file.SqlFile ?? throw new InvalidOperationException($"{path}: 'sql' or 'sqlFile' is required.")));
+        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key);
+    }
+
+    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key);
+}

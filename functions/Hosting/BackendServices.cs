@@ -1,0 +1,46 @@
+using Ingest.Functions.Data;
+using Ingest.Functions.Http;
+using Ingest.Functions.Ingest;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Loading;
+using Ingest.Functions.Operations;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Snapshots;
+using Ingest.Functions.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Ingest.Functions.Hosting;
+
+/// <summary>The backend's services, composed once: the server and the operator commands both start from here.</summary>
+public static class BackendServices
+{
+    /// <summary>
+    /// Settings are bound once and checked at start-up (a bad value stops the app naming the setting); nothing here
+    /// connects to anything: the database and storage are reached on first use, so the app starts while they are down.
+    /// </summary>
+    public static IServiceCollection AddBackendServices(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(configuration);
+        services.AddValidatedSettings<IngestOptions>(configuration, IngestOptions.Section);
+        services.AddValidatedSettings<LoadOptions>(configuration, LoadOptions.Section);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => CentralDatabase.Create(configuration, sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB));
+        services.AddIngestStorage();
+        services.AddSingleton<ListCatalog>();
+        services.AddSingleton<SnapshotLedger>();
+        services.AddSingleton<SnapshotIngestor>();
+        services.AddSingleton<SnapshotLoader>();
+        services.AddSingleton<Replayer>();
+        services.AddSingleton<HealthReporter>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestBodyHandler>();
+        services.AddIngestRateLimits();
+        services.AddOpenApi();
+        services.AddHttpClient();
+        services.AddSiteTokenAuthentication();
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<IngestOptions>>((kestrel, ingest) => KestrelLimits.Apply(kestrel, ingest.Value));
+        return services;
+    }
+}

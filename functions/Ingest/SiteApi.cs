@@ -1,0 +1,39 @@
+using Ingest.Contracts;
+using Ingest.Functions.Lists;
+using Ingest.Functions.Sites;
+using Ingest.Functions.Snapshots;
+using Npgsql;
+
+namespace Ingest.Functions.Ingest;
+
+/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload, status, heartbeat, lists.</summary>
+public static class SiteApi
+{
+    public static IEndpointRouteBuilder MapSiteApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/api/v1").RequireAuthorization(SiteAuthorization.SitePolicy).RequireRateLimiting(RateLimits.PerSite);
+        v1.MapPut("/lists/{list}/snapshots/{snapshotId}",
+                (HttpContext context, string list, string snapshotId, SnapshotIngestor ingestor) =>
+                    ingestor.PutAsync(context, context.User.Site(), list, snapshotId))
+            .WithName("PutSnapshot")
+            .Accepts<Stream>(WireNames.CsvMediaType)
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415);
+        v1.MapGet("/snapshots/{snapshotId}",
+                (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
+                    ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))
+            .WithName("GetSnapshotStatus")
+            .Produces<SnapshotStatusDto>()
+            .ProducesProblem(404);
+        v1.MapPost("/heartbeats",
+                (HttpContext context, NpgsqlDataSource database, TimeProvider time) => HeartbeatEndpoint.HandleAsync(context, context.User.Site(), database, time))
+            .WithName("PostHeartbeat")
+            .Accepts<HeartbeatDto>("application/json")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(400).ProducesProblem(413).ProducesProblem(429);
+        v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, context.User.Site(), catalog))
+            .WithName("GetListDefinitions")
+            .Produces<ListCatalogDto>();
+        return app;
+    }
+}
