@@ -38,5 +38,3 @@ public static class Migrator
         public void LogError(Exception ex, string format, params object[] args) => output.WriteLine("error: " + format, args);
     }
 }
-
-public sealed record MigrationOutcome(bool Succeeded, IReadOnlyList<string> Applied, string? Error);

@@ -3,18 +3,6 @@ using System.Text;
 
 namespace Ingest.Functions.Ingest;
 
-public enum BodyVerdict
-{
-    Ok,
-    BadGzip,
-    TooLarge,
-    BadHeader,
-    BadEncoding,
-    Empty,
-}
-
-public sealed record BodyCheckResult(BodyVerdict Verdict, long DecompressedBytes, string? Detail = null);
-
 /// <summary>
 /// Reads a gzip CSV once, streaming, before anything is queued: gzip integrity, a decompressed-size cap that stops
 /// bombs after at most <c>maxDecompressedBytes</c> of work, strict UTF-8, and the header row against the list's columns.

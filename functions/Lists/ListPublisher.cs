@@ -9,8 +9,6 @@ namespace Ingest.Functions.Lists;
 /// Adds a version of a list definition, optionally activates it, and keeps the list's typed table in step
 /// (created on first publish; new columns added; nothing is ever dropped automatically).
 /// </summary>
-public sealed record ListVersion(string Name, int Version, bool Active, DateTime CreatedAt, DateTime? ActivatedAt);
-
 public static class ListPublisher
 {
     public static async Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, CancellationToken ct)

@@ -5,12 +5,6 @@ using Npgsql;
 
 namespace Ingest.Functions.Loading;
 
-/// <summary>A load that can never succeed as sent (bad data, wrong columns): reject at once, do not retry.</summary>
-public sealed class PermanentLoadException(string code, string reason, Exception? inner = null) : Exception(reason, inner)
-{
-    public string Code { get; } = code;
-}
-
 /// <summary>
 /// Sorts failures into permanent (reject the snapshot) and transient (fail the invocation so the queue retries),
 /// and words a reason a municipal IT person can act on. Reasons never carry data values (they may be personal).

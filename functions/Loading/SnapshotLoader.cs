@@ -11,25 +11,11 @@ using Npgsql;
 
 namespace Ingest.Functions.Loading;
 
-public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? ErrorCode = null, string? Reason = null, bool AlreadyFinal = false)
-{
-    /// <summary>Milliseconds spent copying the snapshot in, finding the differences and writing them.</summary>
-    public LoadPhases? Phases { get; init; }
-
-    /// <summary>How it was applied: "first-load" (COPY into the table), "merge" (staged diff) or "identical" (same digest).</summary>
-    public string? Path { get; init; }
-
-    /// <summary>No load slot was free: the message must come back later, without counting as a failure.</summary>
-    public const string Deferred = "deferred";
-}
-
 /// <summary>
 /// Applies one snapshot to its (site, list) atomically: COPY into a staging table, then in one transaction insert new
 /// rows, update changed rows, delete vanished rows and record counts. Safe under redelivery (a finished snapshot is
 /// a no-op) and out-of-order delivery (older than the loaded one: skipped).
 /// </summary>
-public sealed record LoadPhases(long CopyMs, long DiffMs, long WriteMs);
-
 public sealed class SnapshotLoader(
     NpgsqlDataSource database,
     SnapshotStore store,

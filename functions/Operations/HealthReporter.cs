@@ -10,9 +10,6 @@ using Npgsql;
 
 namespace Ingest.Functions.Operations;
 
-/// <summary>What GET /api/v1/health answers: "ok", or "degraded" naming each dependency that is down and why.</summary>
-public sealed record HealthReport(string Status, IReadOnlyDictionary<string, string> Checks);
-
 /// <summary>
 /// Checks the central database and the ingest storage in parallel, each under a short timeout, and caches the answer
 /// for a few seconds: the endpoint is anonymous, so a flood of probes costs at most one check per dependency per

@@ -4,20 +4,6 @@ using Ingest.Functions.Storage;
 
 namespace Ingest.Functions.Operations;
 
-/// <summary>Which snapshots to replay: every filter is optional; the window is on the snapshot's extraction time.</summary>
-public sealed record ReplayFilter(string? Site = null, string? List = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null)
-{
-    public bool Matches(LoadMessage message) =>
-        (Site is null || message.Site == Site)
-        && (List is null || message.List == List)
-        && (Since is null || message.ExtractedAt >= Since)
-        && (Until is null || message.ExtractedAt < Until);
-}
-
-public sealed record ReplayItem(Guid SnapshotId, string Site, string List, DateTimeOffset ExtractedAt);
-
-public sealed record ReplayReport(string Source, bool DryRun, int Replayed, IReadOnlyList<ReplayItem> Items);
-
 /// <summary>
 /// The ops path for failed loads. Poison messages go back to the load queue; or snapshots are re-queued straight
 /// from Blob storage (the source of truth). Loads are idempotent, so replaying anything any number of times

@@ -62,9 +62,3 @@ public sealed class SiteTokenAuthentication(
             "Send 'Authorization: Bearer <site token>'. If the token was revoked, ask the operator for a new one.");
     }
 }
-
-public static class SiteClaims
-{
-    public static string Site(this ClaimsPrincipal user) =>
-        user.FindFirst(SiteTokenAuthentication.SiteClaim)?.Value ?? throw new InvalidOperationException("No site claim.");
-}

@@ -6,9 +6,8 @@ namespace Ingest.Functions.Sites;
 
 /// <summary>
 /// Per-site bearer tokens: 256 random bits, shown once, stored only as a SHA-256 hash. A token acts only for its site.
+/// Operator tokens are made and checked the same way, under their own prefix.
 /// </summary>
-public sealed record SiteSummary(string Ibge, string Name, DateTime CreatedAt, long ActiveTokens);
-
 public static class SiteTokens
 {
     private const string Prefix = "pec_";

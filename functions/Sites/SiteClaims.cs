@@ -1,0 +1,10 @@
+using System.Security.Claims;
+
+namespace Ingest.Functions.Sites;
+
+/// <summary>The site a request acts for, from its authenticated token.</summary>
+public static class SiteClaims
+{
+    public static string Site(this ClaimsPrincipal user) =>
+        user.FindFirst(SiteTokenAuthentication.SiteClaim)?.Value ?? throw new InvalidOperationException("No site claim.");
+}
