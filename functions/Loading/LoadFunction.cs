@@ -33,7 +33,7 @@ public static class LoadFunction
         if (message is null)
         {
             // Non-2xx fails the invocation: the host retries it and then moves it to the poison queue, where an operator
-            // sees it. A 2xx would make the host delete it for good, and its snapshot would stay "queued" for ever.
+            // sees it. A 2xx would make the host delete it for good, and its snapshot would stay queued for ever.
             logger.LogError("LoadMessageMalformed dequeueCount={DequeueCount}: the message is not a load reference; it will end in the poison queue", invocation.DequeueCount);
             return Problems.Result(StatusCodes.Status400BadRequest, "malformed-load-message", "Malformed load message",
                 "The queue message is not a load reference ({snapshotId, site, list, blob, extractedAt}); it goes to the poison queue after the retries.");

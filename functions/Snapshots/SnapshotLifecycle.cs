@@ -14,14 +14,14 @@ namespace Ingest.Functions.Snapshots;
 /// </summary>
 public static class SnapshotLifecycle
 {
-    /// <summary>A load may start from these; "loading" too, because a load that died mid-way is delivered again.</summary>
+    /// <summary>A load may start from these; from <see cref="SnapshotStatuses.Loading"/> too, because a load that died mid-way is delivered again.</summary>
     public static readonly IReadOnlyList<string> LoadableFrom =
         [SnapshotStatuses.Received, SnapshotStatuses.Queued, SnapshotStatuses.Failed, SnapshotStatuses.Loading];
 
     /// <summary>The statuses no transition leaves (<see cref="SnapshotStatuses.IsFinal"/> as a list for SQL).</summary>
     public static readonly IReadOnlyList<string> Final = [SnapshotStatuses.Loaded, SnapshotStatuses.Skipped, SnapshotStatuses.Rejected];
 
-    /// <summary>What the status endpoint shows: "received" is an internal step a site need not tell from "queued".</summary>
+    /// <summary>What the status endpoint shows: <see cref="SnapshotStatuses.Received"/> is an internal step a site need not tell from <see cref="SnapshotStatuses.Queued"/>.</summary>
     public static string ToWire(string status) => status == SnapshotStatuses.Received ? SnapshotStatuses.Queued : status;
 
     /// <summary>Stored but never queued (a crash between the two): a repeat of the upload must queue it.</summary>

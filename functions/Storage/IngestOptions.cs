@@ -25,7 +25,7 @@ public sealed class IngestOptions
         ErrorMessage = "Ingest:Container must be 3 to 63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]
     public string Container { get; set; } = "snapshots";
 
-    /// <summary>The load queue (Azure's rules for queue names, leaving room for the "-poison" suffix).</summary>
+    /// <summary>The load queue (Azure's rules for queue names, leaving room for the poison queue's suffix: <see cref="LoadQueue.PoisonNameOf"/>).</summary>
     [Required(ErrorMessage = "Ingest:Queue must be set.")]
     [RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,54}[a-z0-9]$",
         ErrorMessage = "Ingest:Queue must be 3 to 56 lowercase letters, digits and single hyphens, starting and ending with a letter or digit.")]

@@ -42,6 +42,8 @@ CREATE TABLE ingest.snapshots (
     received_at       timestamptz NOT NULL DEFAULT now(),
     user_agent        text,
     -- received: stored, not yet queued (internal); the API shows it as queued.
+    -- The schema's copy of the statuses: code names them only through SnapshotStatuses and moves them only
+    -- through functions/Snapshots/SnapshotLedger (transitions in SnapshotLifecycle, ADR 0007).
     status            text NOT NULL CHECK (status IN ('received', 'queued', 'loading', 'loaded', 'skipped', 'rejected', 'failed')),
     attempts          integer NOT NULL DEFAULT 0,
     load_started_at   timestamptz,

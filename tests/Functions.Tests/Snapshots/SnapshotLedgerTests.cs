@@ -1,0 +1,93 @@
+using Ingest.Contracts;
+using Ingest.Functions.Snapshots;
+using Ingest.Functions.Tests.Infrastructure;
+
+namespace Ingest.Functions.Tests.Snapshots;
+
+/// <summary>The ledger moves a snapshot only along SnapshotLifecycle's edges; any other move leaves the row as it was.</summary>
+[Collection(InfraCollection.Name)]
+public sealed class SnapshotLedgerTests(InfraFixture infra)
+{
+    private static readonly SnapshotRowCounts Rows = new(1, 0, 0, 0);
+
+    private SnapshotLedger Ledger => new(infra.Database);
+
+    private async Task<Guid> ReceivedAsync()
+    {
+        var site = await infra.NewSiteAsync();
+        var id = Guid.CreateVersion7();
+        Assert.True(await Ledger.RecordReceivedAsync(
+            new NewSnapshot(id, site, InfraFixture.TestList.Name, $"{site}/x/{id:D}.csv.gz", "sha-256=:x:", 10, DateTimeOffset.UtcNow, "test"), CancellationToken.None));
+        return id;
+    }
+
+    private async Task<string> StatusAsync(Guid id) => (await Ledger.FindAsync(id, CancellationToken.None))!.Status;
+
+    [Fact]
+    public async Task Received_is_shown_as_queued_and_queued_once_marked()
+    {
+        var id = await ReceivedAsync();
+        Assert.Equal(SnapshotStatuses.Received, await StatusAsync(id));
+        Assert.Equal(SnapshotStatuses.Queued, (await Ledger.ReadStatusAsync(id, CancellationToken.None))!.Status);
+
+        await Ledger.MarkQueuedAsync(id, CancellationToken.None);
+
+        Assert.Equal(SnapshotStatuses.Queued, await StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task A_second_record_of_the_same_id_is_refused()
+    {
+        var id = await ReceivedAsync();
+        var existing = (await Ledger.FindAsync(id, CancellationToken.None))!;
+
+        Assert.False(await Ledger.RecordReceivedAsync(
+            new NewSnapshot(id, existing.Site, existing.List, "other", "other", 1, DateTimeOffset.UtcNow), CancellationToken.None));
+        await Ledger.RecordQueuedIfMissingAsync(new NewSnapshot(id, existing.Site, existing.List, "other", "other", 1, DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal(existing, await Ledger.FindAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_loading_snapshot_is_not_marked_queued_and_a_final_one_never_changes()
+    {
+        var id = await ReceivedAsync();
+        await using var connection = await infra.Database.OpenConnectionAsync();
+
+        Assert.Equal(SnapshotStatuses.Received, await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+        await Ledger.MarkQueuedAsync(id, CancellationToken.None);
+        Assert.Equal(SnapshotStatuses.Loading, await StatusAsync(id));
+
+        await Ledger.FinishAsync(id, SnapshotOutcome.Rejected("bad-data", "test"), CancellationToken.None);
+        await Ledger.FinishAsync(id, SnapshotOutcome.Loaded(Rows), CancellationToken.None);
+        await Ledger.MarkQueuedAsync(id, CancellationToken.None);
+        Assert.Equal(SnapshotStatuses.Rejected, await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+
+        var status = (await Ledger.ReadStatusAsync(id, CancellationToken.None))!;
+        Assert.Equal((SnapshotStatuses.Rejected, "bad-data"), (status.Status, status.ErrorCode));
+        Assert.Null(status.Rows);
+    }
+
+    [Fact]
+    public async Task A_failed_load_starts_again()
+    {
+        var id = await ReceivedAsync();
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        await Ledger.StartLoadAsync(connection, id, CancellationToken.None);
+        await Ledger.FinishAsync(id, SnapshotOutcome.Failed("transient", "test"), CancellationToken.None);
+
+        Assert.Equal(SnapshotStatuses.Failed, await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+
+        Assert.Equal(SnapshotStatuses.Loading, await StatusAsync(id));
+    }
+
+    [Fact]
+    public async Task An_unknown_snapshot_has_no_status_and_does_not_start()
+    {
+        var id = Guid.CreateVersion7();
+        await using var connection = await infra.Database.OpenConnectionAsync();
+
+        Assert.Null(await Ledger.ReadStatusAsync(id, CancellationToken.None));
+        Assert.Null(await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+    }
+}
