@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using Ingest.Contracts;
 using Ingest.Functions.Data;
 using Ingest.Functions.Hosting;
 using Ingest.Functions.Lists;
