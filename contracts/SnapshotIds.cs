@@ -9,8 +9,11 @@ public static class SnapshotIds
     /// <summary>A UUIDv7 for a snapshot extracted at <paramref name="extractedAt"/>.</summary>
     public static Guid New(DateTimeOffset extractedAt) => Guid.CreateVersion7(extractedAt);
 
-    /// <summary>The millisecond Unix timestamp in the first 48 bits of a UUIDv7.</summary>
-    public static DateTimeOffset Timestamp(Guid id)
+    /// <summary>The time in a UUIDv7 made by <see cref="New"/> (to the millisecond).</summary>
+    public static DateTimeOffset Timestamp(Guid id) => DateTimeOffset.FromUnixTimeMilliseconds(UnixMilliseconds(id));
+
+    /// <summary>The first 48 bits of a UUID: a UUIDv7's Unix milliseconds (any 48-bit value: may exceed year 9999).</summary>
+    public static long UnixMilliseconds(Guid id)
     {
         Span<byte> bytes = stackalloc byte[16];
         id.TryWriteBytes(bytes, bigEndian: true, out _);
@@ -20,7 +23,7 @@ public static class SnapshotIds
             ms = (ms << 8) | bytes[i];
         }
 
-        return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+        return ms;
     }
 
     /// <summary>A version-7, RFC 9562-variant UUID.</summary>
@@ -33,5 +36,5 @@ public static class SnapshotIds
 
     /// <summary>True when <paramref name="id"/> is a UUIDv7 made from <paramref name="extractedAt"/> (to the millisecond).</summary>
     public static bool Matches(Guid id, DateTimeOffset extractedAt) =>
-        IsVersion7(id) && Timestamp(id).ToUnixTimeMilliseconds() == extractedAt.ToUnixTimeMilliseconds();
+        IsVersion7(id) && UnixMilliseconds(id) == extractedAt.ToUnixTimeMilliseconds();
 }

@@ -99,7 +99,8 @@ public class SnapshotIdsTests
         var v4 = Guid.NewGuid();
 
         Assert.False(SnapshotIds.IsVersion7(v4));
-        Assert.False(SnapshotIds.Matches(v4, SnapshotIds.Timestamp(v4)));
+        Assert.False(SnapshotIds.Matches(v4, Base));
+        Assert.False(SnapshotIds.Matches(Guid.Parse("ffffffff-ffff-7fff-bfff-ffffffffffff"), Base)); // a forged v7 beyond year 9999
         Assert.False(SnapshotIds.IsVersion7(Guid.Empty));
         Assert.True(SnapshotIds.IsVersion7(SnapshotIds.New(Base)));
     }
