@@ -1,3 +1,4 @@
+using Ingest.Contracts;
 using Ingest.Uploader.Spooling;
 
 namespace Ingest.Uploader.Tests;

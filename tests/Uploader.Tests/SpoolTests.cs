@@ -1,4 +1,5 @@
 using System.Text;
+using Ingest.Contracts;
 using Ingest.Uploader.Spooling;
 
 namespace Ingest.Uploader.Tests;

@@ -46,7 +46,7 @@ public sealed class StatusCommand(UploaderConfig config, TextWriter output, Http
     {
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.SnapshotStatusPath(id).TrimStart('/'));
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.SnapshotStatusPath(id)));
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
             using var response = await http.SendAsync(request, ct);
             if (response.StatusCode != HttpStatusCode.OK)

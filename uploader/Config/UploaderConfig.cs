@@ -1,3 +1,4 @@
+using Ingest.Contracts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ingest.Uploader.Localization;
@@ -64,7 +65,7 @@ public sealed class UploaderConfig
         }
 
         // "sites": [null] gets through the serializer (element nullability is not checked).
-        if (Sites.Count == 0 || Sites.Any(s => s is null || s.Ibge is not { Length: 7 } || !s.Ibge.All(char.IsAsciiDigit) || string.IsNullOrWhiteSpace(s.Token)))
+        if (Sites.Count == 0 || Sites.Any(s => s is null || !IbgeCode.IsValid(s.Ibge) || string.IsNullOrWhiteSpace(s.Token)))
         {
             problems.Add(Localized.Text("'sites' needs at least one entry with a 7-digit 'ibge' code and its 'token'", "'sites' precisa de pelo menos uma entrada com o código 'ibge' de 7 dígitos e o seu 'token'"));
         }

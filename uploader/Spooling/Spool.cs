@@ -1,3 +1,5 @@
+using Ingest.Contracts;
+
 namespace Ingest.Uploader.Spooling;
 
 /// <summary>A complete snapshot waiting in the spool: {site}/{list}/{snapshotId}.csv.gz.</summary>
@@ -146,16 +148,7 @@ public sealed class Spool(string root)
                 total += read;
             }
 
-            // GZipStream ends quietly on truncation; the trailer's ISIZE must match what was decompressed.
-            if (file.Length < 18 || total == 0)
-            {
-                return false;
-            }
-
-            file.Seek(-4, SeekOrigin.End);
-            var trailer = new byte[4];
-            await file.ReadExactlyAsync(trailer, ct);
-            return BitConverter.ToUInt32(trailer) == (uint)(total & 0xFFFFFFFF);
+            return total > 0 && await GzipTrailer.MatchesAsync(file, total, ct);
         }
         catch (InvalidDataException)
         {
@@ -169,25 +162,5 @@ public sealed class Spool(string root)
     {
         Directory.CreateDirectory(QuarantineDirectory);
         File.Move(path, Path.Combine(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Path.GetFileName(path)}"), overwrite: true);
-    }
-}
-
-public static class SnapshotIds
-{
-    /// <summary>A UUIDv7 for a snapshot extracted now: time-ordered, made by the uploader, so a retried PUT is idempotent.</summary>
-    public static Guid New(DateTimeOffset extractedAt) => Guid.CreateVersion7(extractedAt);
-
-    /// <summary>The millisecond Unix timestamp in the first 48 bits of a UUIDv7.</summary>
-    public static DateTimeOffset Timestamp(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        long ms = 0;
-        for (var i = 0; i < 6; i++)
-        {
-            ms = (ms << 8) | bytes[i];
-        }
-
-        return DateTimeOffset.FromUnixTimeMilliseconds(ms);
     }
 }

@@ -162,7 +162,7 @@ public sealed class BackendClient : IDisposable
     {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "api/v1/lists");
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.Lists));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (etag is not null)
             {
@@ -200,7 +200,7 @@ public sealed class BackendClient : IDisposable
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
                 await using Stream body = sent is null ? File.OpenRead(snapshot.Path) : new ProgressReadStream(File.OpenRead(snapshot.Path), sent);
-                using var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.SnapshotPath(snapshot.List, snapshot.SnapshotId).TrimStart('/'))
+                using var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.Relative(ApiRoutes.SnapshotPath(snapshot.List, snapshot.SnapshotId)))
                 {
                     Content = new StreamContent(body, 1 << 16),
                 };
@@ -248,7 +248,7 @@ public sealed class BackendClient : IDisposable
                 // request has a Content-Length (chunked heartbeats never reach the function app).
                 var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(heartbeat, ContractsJsonContext.Default.HeartbeatDto));
                 json.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
-                using var request = new HttpRequestMessage(HttpMethod.Post, "api/v1/heartbeats") { Content = json };
+                using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(ApiRoutes.Heartbeats)) { Content = json };
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
                 return await _http.SendAsync(request, attemptCt);
             }, ct);
@@ -274,7 +274,7 @@ public sealed class BackendClient : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(TimeSpan.FromSeconds(20));
-            using var response = await _http.GetAsync(new Uri("api/v1/health", UriKind.Relative), timeout.Token);
+            using var response = await _http.GetAsync(ApiRoutes.Relative(ApiRoutes.Health), timeout.Token);
             return response.IsSuccessStatusCode
                 ? new Probe(response.StatusCode, response.Headers.Date, null, Degraded: await ReadDegradedAsync(response, timeout.Token))
                 : new Probe(response.StatusCode, response.Headers.Date, $"HTTP {(int)response.StatusCode}", ProbeFailure.Status);

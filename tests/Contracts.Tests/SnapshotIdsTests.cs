@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ingest.Uploader.Spooling;
+using Ingest.Contracts;
 
-namespace Ingest.Uploader.Tests;
+namespace Ingest.Contracts.Tests;
 
 public class SnapshotIdsTests
 {
@@ -80,5 +80,28 @@ public class SnapshotIdsTests
         var expected = instants.Order().Select(TruncateToMilliseconds).ToList();
         Assert.Equal(expected, byGuid);
         Assert.Equal(expected, byName);
+    }
+
+    [Fact]
+    public void Matches_holds_for_the_extraction_time_it_was_made_from_and_no_other()
+    {
+        var id = SnapshotIds.New(Base);
+
+        Assert.True(SnapshotIds.Matches(id, Base));
+        Assert.True(SnapshotIds.Matches(id, Base.ToOffset(TimeSpan.FromHours(-3))));
+        Assert.False(SnapshotIds.Matches(id, Base.AddMilliseconds(1)));
+        Assert.False(SnapshotIds.Matches(id, Base.AddMinutes(-5)));
+    }
+
+    [Fact]
+    public void Only_version_7_ids_match()
+    {
+        var v4 = Guid.NewGuid();
+
+        Assert.False(SnapshotIds.IsVersion7(v4));
+        Assert.False(SnapshotIds.Matches(v4, Base));
+        Assert.False(SnapshotIds.Matches(Guid.Parse("ffffffff-ffff-7fff-bfff-ffffffffffff"), Base)); // a forged v7 beyond year 9999
+        Assert.False(SnapshotIds.IsVersion7(Guid.Empty));
+        Assert.True(SnapshotIds.IsVersion7(SnapshotIds.New(Base)));
     }
 }

@@ -1,0 +1,45 @@
+namespace Ingest.Contracts;
+
+/// <summary>
+/// Every route of wire contract v1, as the Functions host exposes it ("api" prefix, docs/design.md §3). The handler
+/// maps these templates and the uploader builds its requests from them; each function.json declares the same route
+/// without the prefix (tests/Functions.Tests/Hosting/FunctionRoutesTests checks both ways).
+/// </summary>
+public static class ApiRoutes
+{
+    public const string Prefix = "/api/v1";
+
+    // Site API (site token).
+    public const string Snapshot = Prefix + "/lists/{list}/snapshots/{snapshotId}";
+    public const string SnapshotStatus = Prefix + "/snapshots/{snapshotId}";
+    public const string Lists = Prefix + "/lists";
+    public const string Heartbeats = Prefix + "/heartbeats";
+
+    // Anonymous.
+    public const string Health = Prefix + "/health";
+    public const string OpenApi = Prefix + "/openapi.json";
+
+    // Operator API (operator token).
+    public const string Admin = Prefix + "/admin";
+    public const string AdminSites = Admin + "/sites";
+    public const string AdminSiteTokens = AdminSites + "/{ibge}/tokens";
+    public const string AdminToken = Admin + "/tokens/{tokenId}";
+    public const string AdminLists = Admin + "/lists";
+    public const string AdminListActivate = AdminLists + "/{name}/versions/{version:int}/activate";
+    public const string AdminFleet = Admin + "/fleet";
+    public const string AdminReplay = Admin + "/replay";
+
+    public static string SnapshotPath(string list, Guid snapshotId) =>
+        $"{Prefix}/lists/{Uri.EscapeDataString(list)}/snapshots/{snapshotId:D}";
+
+    public static string SnapshotStatusPath(Guid snapshotId) => $"{Prefix}/snapshots/{snapshotId:D}";
+
+    public static string AdminSitePath(string ibge) => $"{AdminSites}/{Uri.EscapeDataString(ibge)}";
+
+    public static string AdminTokenPath(Guid tokenId) => $"{Admin}/tokens/{tokenId:D}";
+
+    public static string AdminListVersionPath(string name, int version) => $"{AdminLists}/{Uri.EscapeDataString(name)}/versions/{version}";
+
+    /// <summary>A route relative to the endpoint's base address (the uploader's HttpClient has one).</summary>
+    public static Uri Relative(string path) => new(path.TrimStart('/'), UriKind.Relative);
+}

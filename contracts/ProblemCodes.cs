@@ -1,0 +1,54 @@
+namespace Ingest.Contracts;
+
+/// <summary>
+/// The stable <c>code</c> member of every problem+json answer (RFC 9457) of wire contract v1 (docs/design.md §3).
+/// Clients branch on these, never on titles or details; a code, once published, keeps its meaning.
+/// </summary>
+public static class ProblemCodes
+{
+    // Snapshot upload (PUT /api/v1/lists/{list}/snapshots/{snapshotId}).
+    public const string UnknownList = "unknown-list";
+    public const string BadSnapshotId = "bad-snapshot-id";
+    public const string UnsupportedEncoding = "unsupported-encoding";
+    public const string BadDigest = "bad-digest";
+    public const string BadExtractedAt = "bad-extracted-at";
+    public const string LengthRequired = "length-required";
+    public const string TooLarge = "too-large";
+    public const string BadGzip = "bad-gzip";
+    public const string BadEncoding = "bad-encoding";
+    public const string BadCsvHeader = "bad-csv-header";
+    public const string SnapshotConflict = "snapshot-conflict";
+
+    // Reads and heartbeats.
+    public const string UnknownSnapshot = "unknown-snapshot";
+    public const string BadHeartbeat = "bad-heartbeat";
+    public const string PersonalData = "personal-data";
+
+    // Any route: credentials, limits, framing, routing.
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string RateLimited = "rate-limited";
+    public const string BadRequestBody = "bad-request-body";
+    public const string RequestTimeout = "request-timeout";
+    public const string NotFound = "not-found";
+    public const string MethodNotAllowed = "method-not-allowed";
+
+    // Operator API.
+    public const string BadSite = "bad-site";
+    public const string UnknownSite = "unknown-site";
+    public const string UnknownToken = "unknown-token";
+    public const string BadListDefinition = "bad-list-definition";
+    public const string BadReplaySource = "bad-replay-source";
+
+    // The queue-invoked load function (seen by the Functions host, which retries non-2xx and then poisons).
+    public const string MalformedLoadMessage = "malformed-load-message";
+    public const string LoadFailed = "load-failed";
+
+    /// <summary>Any other HTTP status the routing layer answers by itself.</summary>
+    public static string ForStatus(int status) => status switch
+    {
+        404 => NotFound,
+        405 => MethodNotAllowed,
+        _ => $"http-{status}",
+    };
+}
