@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ingest.Contracts;
 using Ingest.Functions.Data;
 using Ingest.Functions.Hosting;
 using Ingest.Functions.Lists;
@@ -60,7 +61,7 @@ public static class FunctionsCommandLine
         add.SetAction(async (parse, ct) =>
         {
             var site = parse.GetValue(ibge)!;
-            if (site.Length != 7 || !site.All(char.IsAsciiDigit))
+            if (!IbgeCode.IsValid(site))
             {
                 Console.Error.WriteLine("--ibge must be the 7-digit IBGE code of the municipality.");
                 return 2;

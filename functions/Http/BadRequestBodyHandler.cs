@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 
+using Ingest.Contracts;
+
 namespace Ingest.Functions.Http;
 
 /// <summary>
@@ -18,12 +20,12 @@ public sealed class BadRequestBodyHandler : IExceptionHandler
 
         var (code, title, detail) = bad.StatusCode switch
         {
-            StatusCodes.Status408RequestTimeout => ("request-timeout", "Request body too slow",
+            StatusCodes.Status408RequestTimeout => (ProblemCodes.RequestTimeout, "Request body too slow",
                 "The body arrived too slowly and the server stopped waiting; send it again over a better connection."),
-            StatusCodes.Status411LengthRequired => ("length-required", "Content-Length required",
+            StatusCodes.Status411LengthRequired => (ProblemCodes.LengthRequired, "Content-Length required",
                 "Send the request with a Content-Length; chunked uploads reach the function app without their body."),
-            StatusCodes.Status413PayloadTooLarge => ("too-large", "Request body too large", "The body exceeds the size this endpoint accepts."),
-            _ => ("bad-request-body", "Malformed request body", "The request body could not be read (bad framing or length); send it again."),
+            StatusCodes.Status413PayloadTooLarge => (ProblemCodes.TooLarge, "Request body too large", "The body exceeds the size this endpoint accepts."),
+            _ => (ProblemCodes.BadRequestBody, "Malformed request body", "The request body could not be read (bad framing or length); send it again."),
         };
         var status = bad.StatusCode is >= 400 and < 500 ? bad.StatusCode : StatusCodes.Status400BadRequest;
         await Problems.Write(httpContext, status, code, title, detail);

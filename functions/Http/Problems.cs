@@ -28,7 +28,7 @@ public static class Problems
     public static async Task ForStatusCodeAsync(StatusCodeContext context)
     {
         var status = context.HttpContext.Response.StatusCode;
-        var code = status switch { 404 => "not-found", 405 => "method-not-allowed", _ => $"http-{status}" };
+        var code = ProblemCodes.ForStatus(status);
         await Write(context.HttpContext, status, code, ReasonPhrases.GetReasonPhrase(status));
     }
 }

@@ -29,7 +29,7 @@ public static partial class HeartbeatEndpoint
         var ct = context.RequestAborted;
         if (context.Request.ContentLength > MaxBytes)
         {
-            return Problems.Result(413, "too-large", "Heartbeat too large", $"A heartbeat is at most {MaxBytes} bytes.");
+            return Problems.Result(413, ProblemCodes.TooLarge, "Heartbeat too large", $"A heartbeat is at most {MaxBytes} bytes.");
         }
 
         var body = new byte[MaxBytes + 1];
@@ -42,7 +42,7 @@ public static partial class HeartbeatEndpoint
 
         if (length > MaxBytes)
         {
-            return Problems.Result(413, "too-large", "Heartbeat too large", $"A heartbeat is at most {MaxBytes} bytes.");
+            return Problems.Result(413, ProblemCodes.TooLarge, "Heartbeat too large", $"A heartbeat is at most {MaxBytes} bytes.");
         }
 
         HeartbeatDto? heartbeat;
@@ -52,18 +52,18 @@ public static partial class HeartbeatEndpoint
         }
         catch (JsonException ex)
         {
-            return Problems.Result(400, "bad-heartbeat", "Heartbeat is not valid", $"The heartbeat does not match the schema ({ex.Path ?? "body"}).");
+            return Problems.Result(400, ProblemCodes.BadHeartbeat, "Heartbeat is not valid", $"The heartbeat does not match the schema ({ex.Path ?? "body"}).");
         }
 
         var problem = heartbeat is null ? "Empty heartbeat." : Validate(heartbeat);
         if (problem is not null || heartbeat is null)
         {
-            return Problems.Result(400, "bad-heartbeat", "Heartbeat is not valid", problem);
+            return Problems.Result(400, ProblemCodes.BadHeartbeat, "Heartbeat is not valid", problem);
         }
 
         if (LooksPersonal(heartbeat))
         {
-            return Problems.Result(400, "personal-data", "Heartbeat looks like it holds personal data",
+            return Problems.Result(400, ProblemCodes.PersonalData, "Heartbeat looks like it holds personal data",
                 "A heartbeat carries only versions, codes and counts; a long digit run (CPF/CNS-like) or free text was found.");
         }
 

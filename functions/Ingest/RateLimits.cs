@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Ingest.Contracts;
 using Ingest.Functions.Http;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Storage;
@@ -40,7 +41,7 @@ public static class RateLimits
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(5);
                 context.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate-limited", "Too many requests",
+                await Problems.Write(context.HttpContext, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
                     "Slow down and retry after the number of seconds in Retry-After.");
             };
         });

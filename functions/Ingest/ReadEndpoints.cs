@@ -14,7 +14,7 @@ public static class ReadEndpoints
     {
         if (!Guid.TryParseExact(snapshotIdText, "D", out var snapshotId))
         {
-            return Problems.Result(400, "bad-snapshot-id", "Bad snapshot id", "The snapshot id must be a UUID.");
+            return Problems.Result(400, ProblemCodes.BadSnapshotId, "Bad snapshot id", "The snapshot id must be a UUID.");
         }
 
         var status = await ledger.ReadStatusAsync(snapshotId, context.RequestAborted);
@@ -22,7 +22,7 @@ public static class ReadEndpoints
         // Another site's snapshot is answered exactly like a missing one: ids of other sites are not disclosed.
         if (status is null || status.Site != site)
         {
-            return Problems.Result(404, "unknown-snapshot", "Unknown snapshot", "No snapshot with this id was received from this site.");
+            return Problems.Result(404, ProblemCodes.UnknownSnapshot, "Unknown snapshot", "No snapshot with this id was received from this site.");
         }
 
         return TypedResults.Ok(status);

@@ -11,27 +11,27 @@ public static class SiteApi
 {
     public static IEndpointRouteBuilder MapSiteApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/api/v1").RequireAuthorization(SiteAuthorization.SitePolicy).RequireRateLimiting(RateLimits.PerSite);
-        v1.MapPut("/lists/{list}/snapshots/{snapshotId}",
+        var v1 = app.MapGroup(string.Empty).RequireAuthorization(SiteAuthorization.SitePolicy).RequireRateLimiting(RateLimits.PerSite);
+        v1.MapPut(ApiRoutes.Snapshot,
                 (HttpContext context, string list, string snapshotId, SnapshotIngestor ingestor) =>
                     ingestor.PutAsync(context, context.User.Site(), list, snapshotId))
             .WithName("PutSnapshot")
             .Accepts<Stream>(WireNames.CsvMediaType)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415);
-        v1.MapGet("/snapshots/{snapshotId}",
+        v1.MapGet(ApiRoutes.SnapshotStatus,
                 (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
                     ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))
             .WithName("GetSnapshotStatus")
             .Produces<SnapshotStatusDto>()
             .ProducesProblem(404);
-        v1.MapPost("/heartbeats",
+        v1.MapPost(ApiRoutes.Heartbeats,
                 (HttpContext context, NpgsqlDataSource database, TimeProvider time) => HeartbeatEndpoint.HandleAsync(context, context.User.Site(), database, time))
             .WithName("PostHeartbeat")
             .Accepts<HeartbeatDto>("application/json")
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(400).ProducesProblem(413).ProducesProblem(429);
-        v1.MapGet("/lists", (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, context.User.Site(), catalog))
+        v1.MapGet(ApiRoutes.Lists, (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, context.User.Site(), catalog))
             .WithName("GetListDefinitions")
             .Produces<ListCatalogDto>();
         return app;

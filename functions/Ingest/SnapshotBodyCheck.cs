@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using Ingest.Contracts;
 
 namespace Ingest.Functions.Ingest;
 
@@ -64,7 +65,7 @@ public static class SnapshotBodyCheck
         }
 
         // .NET's GZipStream ends quietly on a truncated stream; the gzip trailer's ISIZE (length mod 2^32) catches it.
-        if (compressed.CanSeek && !await TrailerMatchesAsync(compressed, total, ct))
+        if (compressed.CanSeek && !await GzipTrailer.MatchesAsync(compressed, total, ct))
         {
             return new BodyCheckResult(BodyVerdict.BadGzip, total, "gzip stream is truncated (trailer missing or wrong)");
         }
@@ -76,19 +77,6 @@ public static class SnapshotBodyCheck
     }
 
     private static BodyCheckResult BadEncoding(long total) => new(BodyVerdict.BadEncoding, total, "body is not valid UTF-8");
-
-    private static async Task<bool> TrailerMatchesAsync(Stream compressed, long decompressedBytes, CancellationToken ct)
-    {
-        if (compressed.Length < 18)
-        {
-            return false;
-        }
-
-        var trailer = new byte[4];
-        compressed.Seek(-4, SeekOrigin.End);
-        await compressed.ReadExactlyAsync(trailer, ct);
-        return BitConverter.ToUInt32(trailer) == (uint)(decompressedBytes & 0xFFFFFFFF);
-    }
 
     /// <summary>Names the first differing column (never echoes data: the header holds only column names).</summary>
     private static string DescribeHeaderMismatch(string expected, string actual)

@@ -32,18 +32,18 @@ public sealed class SnapshotIngestor(
         // Under the Functions host a body without Content-Length (chunked) is not forwarded at all: refuse before reading.
         if (request.ContentLength is null or 0)
         {
-            return Problems.Result(411, "length-required", "Content-Length required",
+            return Problems.Result(411, ProblemCodes.LengthRequired, "Content-Length required",
                 "Send the snapshot with a Content-Length; chunked uploads reach the function app without their body.");
         }
 
         if (!ListDefinitionRules.ListName().IsMatch(list) || await lists.FindAsync(list, ct) is not { } definition)
         {
-            return Problems.Result(404, "unknown-list", "Unknown list", "This list is not defined or not active on the server.");
+            return Problems.Result(404, ProblemCodes.UnknownList, "Unknown list", "This list is not defined or not active on the server.");
         }
 
         if (!Guid.TryParseExact(snapshotIdText, "D", out var snapshotId) || snapshotId == Guid.Empty)
         {
-            return Problems.Result(400, "bad-snapshot-id", "Bad snapshot id", "The snapshot id must be a UUID (the uploader makes a UUIDv7).");
+            return Problems.Result(400, ProblemCodes.BadSnapshotId, "Bad snapshot id", "The snapshot id must be a UUID (the uploader makes a UUIDv7).");
         }
 
         // The Functions host drops Content-Encoding (a content header) when it forwards the request, so its absence is
@@ -57,17 +57,24 @@ public sealed class SnapshotIngestor(
 
         if (!ContentDigest.TryParseSha256(request.Headers[WireNames.ContentDigestHeader].ToString(), out var claimedDigest))
         {
-            return Problems.Result(400, "bad-digest", "Missing or malformed Content-Digest", "Send 'Content-Digest: sha-256=:<base64>:' of the compressed body.");
+            return Problems.Result(400, ProblemCodes.BadDigest, "Missing or malformed Content-Digest", "Send 'Content-Digest: sha-256=:<base64>:' of the compressed body.");
         }
 
         if (!TryParseExtractedAt(request.Headers[WireNames.ExtractedAtHeader].ToString(), out var extractedAt))
         {
-            return Problems.Result(400, "bad-extracted-at", "Missing or malformed X-Extracted-At", "Send the extraction time as RFC 3339 with an offset, not in the future.");
+            return Problems.Result(400, ProblemCodes.BadExtractedAt, "Missing or malformed X-Extracted-At", "Send the extraction time as RFC 3339 with an offset, not in the future.");
+        }
+
+        // The id is made from the extraction time (UUIDv7): an id that says another time would be ordered wrongly.
+        if (!SnapshotIds.Matches(snapshotId, extractedAt))
+        {
+            return Problems.Result(400, ProblemCodes.BadSnapshotId, "Snapshot id does not match X-Extracted-At",
+                "The snapshot id must be the UUIDv7 made from the time sent in X-Extracted-At (to the millisecond).");
         }
 
         if (request.ContentLength > limits.MaxCompressedBytes)
         {
-            return Problems.Result(413, "too-large", "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
+            return Problems.Result(413, ProblemCodes.TooLarge, "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
         }
 
         var tempPath = Path.Combine(Path.GetTempPath(), $"ingest-{Guid.NewGuid():N}.csv.gz");
@@ -76,7 +83,7 @@ public sealed class SnapshotIngestor(
             var spooled = await SpoolAsync(request.Body, tempPath, limits.MaxCompressedBytes, ct);
             if (spooled is null)
             {
-                return Problems.Result(413, "too-large", "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
+                return Problems.Result(413, ProblemCodes.TooLarge, "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
             }
 
             var (length, actualDigest) = spooled.Value;
@@ -87,7 +94,7 @@ public sealed class SnapshotIngestor(
 
             if (!CryptographicOperations.FixedTimeEquals(actualDigest, claimedDigest))
             {
-                return Problems.Result(400, "bad-digest", "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
+                return Problems.Result(400, ProblemCodes.BadDigest, "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
             }
 
             await using (var check = File.OpenRead(tempPath))
@@ -160,7 +167,7 @@ public sealed class SnapshotIngestor(
         TypedResults.Accepted(location, new { snapshotId, status = SnapshotStatuses.Queued });
 
     private static IResult UnsupportedEncoding() =>
-        Problems.Result(415, "unsupported-encoding", "Unsupported Content-Encoding",
+        Problems.Result(415, ProblemCodes.UnsupportedEncoding, "Unsupported Content-Encoding",
             "Send the CSV compressed with gzip ('Content-Encoding: gzip', or no Content-Encoding and a gzip body); no other coding is accepted.");
 
     private static async Task<bool> StartsWithGzipMagicAsync(string path, CancellationToken ct)
@@ -171,16 +178,16 @@ public sealed class SnapshotIngestor(
     }
 
     private static IResult Conflict() =>
-        Problems.Result(409, "snapshot-conflict", "Snapshot id already used with other content",
+        Problems.Result(409, ProblemCodes.SnapshotConflict, "Snapshot id already used with other content",
             "This snapshot id was already sent with a different body. The uploader must make a new id for new content.");
 
     private static IResult BodyProblem(BodyCheckResult verdict) => verdict.Verdict switch
     {
-        BodyVerdict.TooLarge => Problems.Result(413, "too-large", "Snapshot too large", verdict.Detail),
-        BodyVerdict.BadHeader => Problems.Result(400, "bad-csv-header", "CSV header does not match the list", verdict.Detail),
-        BodyVerdict.BadEncoding => Problems.Result(400, "bad-encoding", "CSV is not UTF-8", verdict.Detail),
-        BodyVerdict.Empty => Problems.Result(400, "bad-csv-header", "Empty CSV", verdict.Detail),
-        _ => Problems.Result(400, "bad-gzip", "Body is not valid gzip", "The compressed body could not be decompressed; send it again."),
+        BodyVerdict.TooLarge => Problems.Result(413, ProblemCodes.TooLarge, "Snapshot too large", verdict.Detail),
+        BodyVerdict.BadHeader => Problems.Result(400, ProblemCodes.BadCsvHeader, "CSV header does not match the list", verdict.Detail),
+        BodyVerdict.BadEncoding => Problems.Result(400, ProblemCodes.BadEncoding, "CSV is not UTF-8", verdict.Detail),
+        BodyVerdict.Empty => Problems.Result(400, ProblemCodes.BadCsvHeader, "Empty CSV", verdict.Detail),
+        _ => Problems.Result(400, ProblemCodes.BadGzip, "Body is not valid gzip", "The compressed body could not be decompressed; send it again."),
     };
 
     private bool TryParseExtractedAt(string value, out DateTimeOffset extractedAt)

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Azure;
 using Npgsql;
 
+using Ingest.Contracts;
+
 namespace Ingest.Functions.Loading;
 
 /// <summary>
@@ -15,9 +17,9 @@ public static partial class LoadErrors
     {
         PermanentLoadException permanent => permanent,
         PostgresException pg when IsPermanentSqlState(pg.SqlState) => new PermanentLoadException(CodeFor(pg.SqlState), Describe(pg), pg),
-        InvalidDataException e => new PermanentLoadException("bad-gzip", "The stored snapshot is not valid gzip; send a new snapshot.", e),
-        DecoderFallbackException e => new PermanentLoadException("bad-encoding", "The snapshot is not valid UTF-8.", e),
-        RequestFailedException { Status: 404 } e => new PermanentLoadException("blob-missing", "The snapshot file is no longer in storage (retention?); send a new snapshot.", e),
+        InvalidDataException e => new PermanentLoadException(ProblemCodes.BadGzip, "The stored snapshot is not valid gzip; send a new snapshot.", e),
+        DecoderFallbackException e => new PermanentLoadException(ProblemCodes.BadEncoding, "The snapshot is not valid UTF-8.", e),
+        RequestFailedException { Status: 404 } e => new PermanentLoadException(SnapshotErrorCodes.BlobMissing, "The snapshot file is no longer in storage (retention?); send a new snapshot.", e),
         _ => null,
     };
 
@@ -37,10 +39,10 @@ public static partial class LoadErrors
 
     private static string CodeFor(string state) => state switch
     {
-        "23505" => "duplicate-key",
-        "23502" => "null-key",
-        _ when state.StartsWith("42", StringComparison.Ordinal) => "schema-mismatch",
-        _ => "bad-data",
+        "23505" => SnapshotErrorCodes.DuplicateKey,
+        "23502" => SnapshotErrorCodes.NullKey,
+        _ when state.StartsWith("42", StringComparison.Ordinal) => SnapshotErrorCodes.SchemaMismatch,
+        _ => SnapshotErrorCodes.BadData,
     };
 
     private static string Describe(PostgresException pg)

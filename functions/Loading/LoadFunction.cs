@@ -1,3 +1,4 @@
+using Ingest.Contracts;
 using Ingest.Functions.Http;
 using Ingest.Functions.Storage;
 using Microsoft.AspNetCore.Mvc;
@@ -35,7 +36,7 @@ public static class LoadFunction
             // Non-2xx fails the invocation: the host retries it and then moves it to the poison queue, where an operator
             // sees it. A 2xx would make the host delete it for good, and its snapshot would stay queued for ever.
             logger.LogError("LoadMessageMalformed dequeueCount={DequeueCount}: the message is not a load reference; it will end in the poison queue", invocation.DequeueCount);
-            return Problems.Result(StatusCodes.Status400BadRequest, "malformed-load-message", "Malformed load message",
+            return Problems.Result(StatusCodes.Status400BadRequest, ProblemCodes.MalformedLoadMessage, "Malformed load message",
                 "The queue message is not a load reference ({snapshotId, site, list, blob, extractedAt}); it goes to the poison queue after the retries.");
         }
 
@@ -62,7 +63,7 @@ public static class LoadFunction
         {
             logger.LogWarning("SnapshotLoadFailed site={Site} list={List} snapshot={SnapshotId} dequeueCount={DequeueCount} error={Error}",
                 message.Site, message.List, message.SnapshotId, invocation.DequeueCount, LoadErrors.DescribeTransient(ex));
-            return Problems.Result(StatusCodes.Status500InternalServerError, "load-failed", "Load failed, will be retried", LoadErrors.DescribeTransient(ex));
+            return Problems.Result(StatusCodes.Status500InternalServerError, ProblemCodes.LoadFailed, "Load failed, will be retried", LoadErrors.DescribeTransient(ex));
         }
     }
 }

@@ -53,7 +53,7 @@ public sealed class SnapshotLoader(
         if (current is null)
         {
             logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
-            return new LoadResult("unknown", null, "unknown-snapshot", "No such snapshot.", AlreadyFinal: true);
+            return new LoadResult("unknown", null, ProblemCodes.UnknownSnapshot, "No such snapshot.", AlreadyFinal: true);
         }
 
         if (SnapshotStatuses.IsFinal(current))
@@ -95,7 +95,7 @@ public sealed class SnapshotLoader(
     private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
     {
         var list = await lists.FindAsync(message.List, ct)
-            ?? throw new PermanentLoadException("unknown-list", $"List '{message.List}' is not active on the server.");
+            ?? throw new PermanentLoadException(ProblemCodes.UnknownList, $"List '{message.List}' is not active on the server.");
         var sql = new MergeSql(list);
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -118,9 +118,9 @@ public sealed class SnapshotLoader(
         if (newer is { } newerId)
         {
             var reason = $"A snapshot extracted later ({newerId}) is already loaded; this older one was not applied.";
-            await _ledger.FinishAsync(connection, transaction, message.SnapshotId, SnapshotOutcome.Skipped("older-snapshot", reason), ct);
+            await _ledger.FinishAsync(connection, transaction, message.SnapshotId, SnapshotOutcome.Skipped(SnapshotErrorCodes.OlderSnapshot, reason), ct);
             await transaction.CommitAsync(ct);
-            return new LoadResult(SnapshotStatuses.Skipped, null, "older-snapshot", reason);
+            return new LoadResult(SnapshotStatuses.Skipped, null, SnapshotErrorCodes.OlderSnapshot, reason);
         }
 
         var parameters = new { site = message.Site, snapshotId = message.SnapshotId };
@@ -163,7 +163,7 @@ public sealed class SnapshotLoader(
         var copyMs = clock.ElapsedMilliseconds;
         if (await connection.ExecuteScalarAsync<int?>(Command(sql.FindDuplicateKey)) is not null)
         {
-            throw new PermanentLoadException("duplicate-key", "Two rows of the snapshot have the same key. Check the list's SQL.");
+            throw new PermanentLoadException(SnapshotErrorCodes.DuplicateKey, "Two rows of the snapshot have the same key. Check the list's SQL.");
         }
 
         await connection.ExecuteAsync(Command(sql.CreateDelta));

@@ -16,24 +16,24 @@ public static class AdminEndpoints
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin").RequireAuthorization(SiteAuthorization.AdminPolicy);
+        var admin = app.MapGroup(string.Empty).RequireAuthorization(SiteAuthorization.AdminPolicy);
         admin.ProducesProblem(401).ProducesProblem(403);
-        admin.MapPost("/replay", ReplayEndpoint.HandleAsync).WithName("Replay").Produces<ReplayReport>().ProducesProblem(400);
+        admin.MapPost(ApiRoutes.AdminReplay, ReplayEndpoint.HandleAsync).WithName("Replay").Produces<ReplayReport>().ProducesProblem(400);
 
-        admin.MapGet("/sites", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await SiteTokens.ListSitesAsync(db, ct)))
+        admin.MapGet(ApiRoutes.AdminSites, async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await SiteTokens.ListSitesAsync(db, ct)))
             .WithName("ListSites");
-        admin.MapPost("/sites", async (NewSite site, NpgsqlDataSource db, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminSites, async (NewSite site, NpgsqlDataSource db, CancellationToken ct) =>
             {
-                if (site.Ibge is not { Length: 7 } || !site.Ibge.All(char.IsAsciiDigit) || string.IsNullOrWhiteSpace(site.Name) || site.Name.Length > 200)
+                if (!IbgeCode.IsValid(site.Ibge) || string.IsNullOrWhiteSpace(site.Name) || site.Name.Length > 200)
                 {
-                    return Problems.Result(400, "bad-site", "Bad site", "'ibge' must be the 7-digit IBGE code and 'name' 1–200 characters.");
+                    return Problems.Result(400, ProblemCodes.BadSite, "Bad site", "'ibge' must be the 7-digit IBGE code and 'name' 1–200 characters.");
                 }
 
                 await SiteTokens.AddSiteAsync(db, site.Ibge, site.Name.Trim(), ct);
-                return TypedResults.Created($"/api/v1/admin/sites/{site.Ibge}", site);
+                return TypedResults.Created(ApiRoutes.AdminSitePath(site.Ibge), site);
             })
             .WithName("AddSite").ProducesProblem(400);
-        admin.MapPost("/sites/{ibge}/tokens", async (string ibge, NpgsqlDataSource db, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminSiteTokens, async (string ibge, NpgsqlDataSource db, CancellationToken ct) =>
             {
                 Guid tokenId;
                 string token;
@@ -44,43 +44,43 @@ public static class AdminEndpoints
                 }
                 catch (InvalidOperationException)
                 {
-                    return Problems.Result(404, "unknown-site", "Unknown site", "Add the site first.");
+                    return Problems.Result(404, ProblemCodes.UnknownSite, "Unknown site", "Add the site first.");
                 }
 
-                return TypedResults.Created($"/api/v1/admin/tokens/{tokenId}", new { tokenId, token, site = ibge });
+                return TypedResults.Created(ApiRoutes.AdminTokenPath(tokenId), new { tokenId, token, site = ibge });
             })
             .WithName("IssueToken").ProducesProblem(404);
-        admin.MapDelete("/tokens/{tokenId}", async (string tokenId, NpgsqlDataSource db, CancellationToken ct) =>
+        admin.MapDelete(ApiRoutes.AdminToken, async (string tokenId, NpgsqlDataSource db, CancellationToken ct) =>
                 Guid.TryParse(tokenId, out var id) && await SiteTokens.RevokeAsync(db, id, ct)
                     ? Results.NoContent()
-                    : Problems.Result(404, "unknown-token", "Unknown token", "No live token with that id."))
+                    : Problems.Result(404, ProblemCodes.UnknownToken, "Unknown token", "No live token with that id."))
             .WithName("RevokeToken").ProducesProblem(404);
 
-        admin.MapGet("/lists", async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await ListPublisher.HistoryAsync(db, ct)))
+        admin.MapGet(ApiRoutes.AdminLists, async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await ListPublisher.HistoryAsync(db, ct)))
             .WithName("ListVersions");
-        admin.MapPost("/lists", async (NewList list, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminLists, async (NewList list, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
             {
                 var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? []);
                 var errors = ListDefinitionRules.Validate(definition);
                 if (errors.Count > 0)
                 {
-                    return Problems.Result(400, "bad-list-definition", "List definition is not valid", string.Join("; ", errors));
+                    return Problems.Result(400, ProblemCodes.BadListDefinition, "List definition is not valid", string.Join("; ", errors));
                 }
 
                 await ListPublisher.PublishAsync(db, definition, list.Activate, ct);
                 catalog.Invalidate();
-                return TypedResults.Created($"/api/v1/admin/lists/{definition.Name}/versions/{definition.Version}", new { definition.Name, definition.Version, active = list.Activate });
+                return TypedResults.Created(ApiRoutes.AdminListVersionPath(definition.Name, definition.Version), new { definition.Name, definition.Version, active = list.Activate });
             })
             .WithName("PublishList").ProducesProblem(400);
-        admin.MapPost("/lists/{name}/versions/{version:int}/activate", async (string name, int version, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminListActivate, async (string name, int version, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
             {
                 var activated = await ListPublisher.ActivateAsync(db, name, version, ct);
                 catalog.Invalidate();
-                return activated ? Results.NoContent() : Problems.Result(404, "unknown-list", "Unknown list version", "Publish that version first.");
+                return activated ? Results.NoContent() : Problems.Result(404, ProblemCodes.UnknownList, "Unknown list version", "Publish that version first.");
             })
             .WithName("ActivateList").ProducesProblem(404);
 
-        admin.MapGet("/fleet", async (SnapshotLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ReadFleetAsync(ct)))
+        admin.MapGet(ApiRoutes.AdminFleet, async (SnapshotLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ReadFleetAsync(ct)))
             .WithName("Fleet");
         return app;
     }

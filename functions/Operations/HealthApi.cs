@@ -1,3 +1,5 @@
+using Ingest.Contracts;
+
 namespace Ingest.Functions.Operations;
 
 /// <summary>What answers without a credential: readiness for the host, the OpenAPI document, and health.</summary>
@@ -7,11 +9,11 @@ public static class HealthApi
     {
         // Readiness: the host waits for any answer on "/" before sending invocations.
         app.MapGet("/", () => TypedResults.Ok(new { status = "ready" })).ExcludeFromDescription();
-        app.MapOpenApi("/api/v1/openapi.json");
+        app.MapOpenApi(ApiRoutes.OpenApi);
 
         // Reachability for the uploader's doctor and for probes, no credential: always 200 (the network path works),
         // "degraded" naming what is down. Checks are short and cached (see HealthReporter).
-        app.MapGet("/api/v1/health", async (HealthReporter health) => TypedResults.Ok(await health.GetAsync())).AllowAnonymous().WithName("Health");
+        app.MapGet(ApiRoutes.Health, async (HealthReporter health) => TypedResults.Ok(await health.GetAsync())).AllowAnonymous().WithName("Health");
         return app;
     }
 }

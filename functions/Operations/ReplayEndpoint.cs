@@ -1,3 +1,4 @@
+using Ingest.Contracts;
 using Ingest.Functions.Http;
 
 namespace Ingest.Functions.Operations;
@@ -20,7 +21,7 @@ public static class ReplayEndpoint
                 report = await replayer.ReplayBlobsAsync(filter, request.DryRun, ct);
                 break;
             default:
-                return Problems.Result(400, "bad-replay-source", "Unknown replay source", "'source' must be 'poison' or 'blobs'.");
+                return Problems.Result(400, ProblemCodes.BadReplaySource, "Unknown replay source", "'source' must be 'poison' or 'blobs'.");
         }
 
         loggers.CreateLogger(typeof(ReplayEndpoint)).LogInformation(

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Ingest.Contracts;
 using Ingest.Functions.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
@@ -51,13 +52,13 @@ public sealed class SiteTokenAuthentication(
     }
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        await Problems.Write(Context, StatusCodes.Status403Forbidden, "forbidden",
+        await Problems.Write(Context, StatusCodes.Status403Forbidden, ProblemCodes.Forbidden,
             "This credential cannot do this", "Site tokens act only for their own site; admin operations need an operator token.");
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer";
-        await Problems.Write(Context, StatusCodes.Status401Unauthorized, "unauthorized",
+        await Problems.Write(Context, StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized,
             "Missing, unknown or revoked site token",
             "Send 'Authorization: Bearer <site token>'. If the token was revoked, ask the operator for a new one.");
     }

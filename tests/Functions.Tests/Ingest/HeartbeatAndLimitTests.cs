@@ -121,7 +121,7 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         var (_, token) = await SiteAsync();
         var body = Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,1"));
         var slow = new SlowContent(body);
-        using var first = Uploads.Put("pacientes_teste", Guid.CreateVersion7(), body, token, DateTimeOffset.UtcNow);
+        using var first = Uploads.Put("pacientes_teste", body, token, DateTimeOffset.UtcNow);
         first.Content = slow;
         first.Content.Headers.ContentEncoding.Add("gzip");
         first.Content.Headers.Add(global::Ingest.Contracts.WireNames.ContentDigestHeader, Csv.Digest(body));
@@ -129,7 +129,7 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         await slow.Started.Task;
         await Task.Delay(500); // let the first request get past authentication and take the upload slot
 
-        using var second = await http.SendAsync(Uploads.Put("pacientes_teste", Guid.CreateVersion7(), body, token, DateTimeOffset.UtcNow));
+        using var second = await http.SendAsync(Uploads.Put("pacientes_teste", body, token, DateTimeOffset.UtcNow));
 
         Assert.Equal(HttpStatusCode.TooManyRequests, second.StatusCode);
         Assert.Equal("rate-limited", await CodeOf(second));

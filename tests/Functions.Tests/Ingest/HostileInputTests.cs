@@ -40,7 +40,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
 
     private HttpRequestMessage Put(byte[] body, string? path = null, Action<HttpRequestMessage>? tweak = null)
     {
-        var request = Uploads.Put(List, Guid.CreateVersion7(), body, _token, Extracted);
+        var request = Uploads.Put(List, SnapshotIds.New(Extracted), body, _token, Extracted);
         if (path is not null)
         {
             request.RequestUri = new Uri(path, UriKind.Relative);
@@ -105,6 +105,9 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         { "snapshot-id-not-uuid", 400, "bad-snapshot-id" },
         { "snapshot-id-empty-uuid", 400, "bad-snapshot-id" },
         { "snapshot-id-with-braces", 400, "bad-snapshot-id" },
+        { "snapshot-id-v4", 400, "bad-snapshot-id" },
+        { "snapshot-id-of-another-time", 400, "bad-snapshot-id" },
+        { "snapshot-id-beyond-year-9999", 400, "bad-snapshot-id" },
         { "extracted-at-missing", 400, "bad-extracted-at" },
         { "extracted-at-garbage", 400, "bad-extracted-at" },
         { "extracted-at-future", 400, "bad-extracted-at" },
@@ -183,6 +186,9 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
             case "snapshot-id-not-uuid": return Put(good, path: $"/api/v1/lists/{List}/snapshots/not-a-uuid");
             case "snapshot-id-empty-uuid": return Put(good, path: $"/api/v1/lists/{List}/snapshots/{Guid.Empty}");
             case "snapshot-id-with-braces": return Put(good, path: $"/api/v1/lists/{List}/snapshots/%7B{Guid.CreateVersion7()}%7D");
+            case "snapshot-id-v4": return Put(good, path: ApiRoutes.SnapshotPath(List, Guid.NewGuid()));
+            case "snapshot-id-of-another-time": return Put(good, path: ApiRoutes.SnapshotPath(List, SnapshotIds.New(Extracted.AddSeconds(-1))));
+            case "snapshot-id-beyond-year-9999": return Put(good, path: ApiRoutes.SnapshotPath(List, Guid.Parse("ffffffff-ffff-7fff-bfff-ffffffffffff")));
             case "extracted-at-missing": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader));
             case "extracted-at-garbage": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader, "yesterday afternoon"));
             case "extracted-at-future": return Put(good, tweak: r => SetHeader(r, WireNames.ExtractedAtHeader, DateTimeOffset.UtcNow.AddDays(2).ToString("O")));
@@ -210,7 +216,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
             {
                 var other = await infra.NewSiteAsync();
                 var otherToken = (await SiteTokens.IssueAsync(infra.Database, other, CancellationToken.None)).Token;
-                var id = Guid.CreateVersion7();
+                var id = SnapshotIds.New(Extracted);
                 using var put = Uploads.Put(List, id, Good(), otherToken, Extracted);
                 using var accepted = await _http.SendAsync(put);
                 Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -220,7 +226,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
             case "status-bad-id": return Authorized(HttpMethod.Get, "/api/v1/snapshots/1%20OR%201=1", _token);
             case "same-id-other-content":
             {
-                var id = Guid.CreateVersion7();
+                var id = SnapshotIds.New(Extracted);
                 using var first = await _http.SendAsync(Uploads.Put(List, id, Good("Primeira"), _token, Extracted));
                 Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
                 return Uploads.Put(List, id, Good("Segunda"), _token, Extracted);
@@ -253,7 +259,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
 
         Assert.Equal(blobsBefore, await BlobCountAsync()); // a refused upload leaves no blob behind
 
-        using var good = await _http.SendAsync(Uploads.Put(List, Guid.CreateVersion7(), Good(), _token, Extracted));
+        using var good = await _http.SendAsync(Uploads.Put(List, SnapshotIds.New(Extracted), Good(), _token, Extracted));
         Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
     }
 
@@ -274,7 +280,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
     public async Task Hostile_framing_gets_its_4xx_code_and_the_service_stays_healthy(string scenario, int status, string code)
     {
         var put = $"""
-            PUT /api/v1/lists/{List}/snapshots/{Guid.CreateVersion7()} HTTP/1.1
+            PUT /api/v1/lists/{List}/snapshots/{SnapshotIds.New(Extracted)} HTTP/1.1
             Host: 127.0.0.1
             Authorization: Bearer {_token}
             Content-Type: text/csv
@@ -312,7 +318,7 @@ public sealed class HostileInputTests(InfraFixture infra) : IAsyncLifetime
         }
 
         Assert.Equal(blobsBefore, await BlobCountAsync());
-        using var good = await _http.SendAsync(Uploads.Put(List, Guid.CreateVersion7(), Good(), _token, Extracted));
+        using var good = await _http.SendAsync(Uploads.Put(List, SnapshotIds.New(Extracted), Good(), _token, Extracted));
         Assert.Equal(HttpStatusCode.Accepted, good.StatusCode);
     }
 

@@ -28,11 +28,13 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
 
     public Task DisposeAsync() => _app.DisposeAsync().AsTask();
 
+    private static readonly DateTimeOffset Extracted = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
+
     private HttpClient _http => _app.Http;
 
     private HttpRequestMessage Put(byte[] body, Guid? id = null, string list = "pacientes_teste", string? digest = null, string? token = null, Action<HttpRequestMessage>? tweak = null)
     {
-        var request = Uploads.Put(list, id ?? Guid.CreateVersion7(), body, token ?? _token, new DateTimeOffset(2026, 11, 23, 3, 0, 0, TimeSpan.Zero));
+        var request = Uploads.Put(list, id ?? SnapshotIds.New(Extracted), body, token ?? _token, Extracted);
         if (digest is not null)
         {
             request.Content!.Headers.Remove(WireNames.ContentDigestHeader);
@@ -60,7 +62,7 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     [Fact]
     public async Task A_good_snapshot_is_stored_queued_and_answered_202_with_its_status_url()
     {
-        var id = Guid.CreateVersion7();
+        var id = SnapshotIds.New(Extracted);
         var body = GoodBody();
 
         using var response = await _http.SendAsync(Put(body, id));
@@ -88,7 +90,7 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     public async Task A_gzip_body_without_content_encoding_is_accepted_as_the_functions_host_forwards_it()
     {
         // The host copies headers with TryAddWithoutValidation, which drops content headers such as Content-Encoding.
-        var id = Guid.CreateVersion7();
+        var id = SnapshotIds.New(Extracted);
 
         using var response = await _http.SendAsync(Put(GoodBody(), id, tweak: r => r.Content!.Headers.ContentEncoding.Clear()));
 
@@ -100,7 +102,7 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     [Fact]
     public async Task Repeating_a_put_answers_the_same_and_queues_nothing_twice()
     {
-        var id = Guid.CreateVersion7();
+        var id = SnapshotIds.New(Extracted);
         var body = GoodBody();
         using var first = await _http.SendAsync(Put(body, id));
 
@@ -115,7 +117,7 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     [Fact]
     public async Task The_same_id_with_other_content_is_a_conflict()
     {
-        var id = Guid.CreateVersion7();
+        var id = SnapshotIds.New(Extracted);
         using var first = await _http.SendAsync(Put(GoodBody("Ana"), id));
 
         using var second = await _http.SendAsync(Put(GoodBody("Outra"), id));
@@ -201,7 +203,7 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     [Fact]
     public async Task Another_sites_snapshot_is_not_disclosed()
     {
-        var id = Guid.CreateVersion7();
+        var id = SnapshotIds.New(Extracted);
         using var put = await _http.SendAsync(Put(GoodBody(), id));
         var otherSite = await infra.NewSiteAsync();
         var otherToken = (await SiteTokens.IssueAsync(infra.Database, otherSite, CancellationToken.None)).Token;

@@ -75,8 +75,9 @@ public sealed class LoadCapTests(InfraFixture infra)
         {
             var (site, token) = sites[i % sites.Count];
             var body = Csv.Gzip(Csv.Rows(Enumerable.Range(0, 3000).Select(r => $"{r},Pessoa {r} {i},1950-01-02,t,{r}").ToArray()));
-            var id = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddMinutes(-60 + i));
-            using var request = Uploads.Put("pacientes_teste", id, body, token, DateTimeOffset.UtcNow.AddMinutes(-60 + i));
+            var extractedAt = DateTimeOffset.UtcNow.AddMinutes(-60 + i);
+            var id = SnapshotIds.New(extractedAt);
+            using var request = Uploads.Put("pacientes_teste", id, body, token, extractedAt);
             using var response = await http.SendAsync(request);
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
             ids.Add(id);
