@@ -1,12 +1,5 @@
 namespace Ingest.Uploader.Spooling;
 
-/// <summary>A complete snapshot waiting in the spool: {site}/{list}/{snapshotId}.csv.gz.</summary>
-public sealed record SpooledSnapshot(string Site, string List, Guid SnapshotId, string Path)
-{
-    /// <summary>The extraction time is the UUIDv7's timestamp: the file name carries everything needed to resend.</summary>
-    public DateTimeOffset ExtractedAt => SnapshotIds.Timestamp(SnapshotId);
-}
-
 /// <summary>
 /// Store-and-forward spool. A snapshot is written to "*.partial" and renamed only when complete, so a crash never
 /// leaves a file that looks complete; leftovers are moved to quarantine (counted, never silently dropped).
@@ -169,25 +162,5 @@ public sealed class Spool(string root)
     {
         Directory.CreateDirectory(QuarantineDirectory);
         File.Move(path, Path.Combine(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Path.GetFileName(path)}"), overwrite: true);
-    }
-}
-
-public static class SnapshotIds
-{
-    /// <summary>A UUIDv7 for a snapshot extracted now: time-ordered, made by the uploader, so a retried PUT is idempotent.</summary>
-    public static Guid New(DateTimeOffset extractedAt) => Guid.CreateVersion7(extractedAt);
-
-    /// <summary>The millisecond Unix timestamp in the first 48 bits of a UUIDv7.</summary>
-    public static DateTimeOffset Timestamp(Guid id)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        id.TryWriteBytes(bytes, bigEndian: true, out _);
-        long ms = 0;
-        for (var i = 0; i < 6; i++)
-        {
-            ms = (ms << 8) | bytes[i];
-        }
-
-        return DateTimeOffset.FromUnixTimeMilliseconds(ms);
     }
 }
