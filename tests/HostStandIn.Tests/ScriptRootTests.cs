@@ -2,10 +2,11 @@ using LocalInfra;
 
 namespace HostStandIn.Tests;
 
-/// <summary>host.json and function.json read as the host reads them (the real app root of functions/).</summary>
+/// <summary>host.json and function.json read as the host reads them (the real app root: the functions build output).</summary>
 public sealed class ScriptRootTests
 {
-    private static readonly string AppRoot = Path.Combine(RepoPaths.Root, "functions");
+    // The app root as the host sees it: the build output, where host.json and the function folders are copied.
+    private static readonly string AppRoot = Path.GetDirectoryName(RepoPaths.FunctionsDll)!;
 
     private static AppSettings Config(params (string Key, string Value)[] values) =>
         new(values.Select(v => new KeyValuePair<string, string?>(v.Key, v.Value)));

@@ -31,6 +31,3 @@ public static class Central
         return new Measurement(clock.Elapsed.TotalSeconds, (long)wal, fpi);
     }
 }
-
-/// <summary>One timed step: wall time, central WAL bytes, and how much of that WAL was full-page images.</summary>
-public sealed record Measurement(double Seconds, long WalBytes, long FullPageImageBytes);

@@ -2,11 +2,6 @@ using Npgsql;
 
 namespace LocalInfra;
 
-public sealed record ComparisonResult(long SourceRows, long CentralRows, long OnlyInSource, long OnlyInCentral)
-{
-    public bool Equal => SourceRows == CentralRows && OnlyInSource == 0 && OnlyInCentral == 0;
-}
-
 /// <summary>
 /// Compares a list's rows in the source (running its SQL now) with the site's rows in the central table, value by value:
 /// each row is reduced to md5 of its typed record text (NULL and '' differ, accents and dates are exact).

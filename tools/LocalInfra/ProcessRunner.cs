@@ -3,11 +3,6 @@ using System.Text;
 
 namespace LocalInfra;
 
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public string Combined => StandardOutput + StandardError;
-}
-
 /// <summary>Runs short commands to completion, capturing their output.</summary>
 public static class ProcessRunner
 {

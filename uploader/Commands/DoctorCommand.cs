@@ -10,16 +10,6 @@ using Npgsql;
 
 namespace Ingest.Uploader.Commands;
 
-/// <summary>One check of <c>doctor</c>: a stable name, the outcome, what was seen, and the fix when it failed.</summary>
-public sealed record DoctorCheck(string Name, DoctorOutcome Outcome, string Detail, string? Fix = null, string? Code = null);
-
-public enum DoctorOutcome
-{
-    Pass,
-    Warn,
-    Fail,
-}
-
 /// <summary>
 /// Checks everything a run needs and says how to fix what is wrong: config, database (reachable, rights, the lists'
 /// tables, PEC reporting freshness), backend (DNS, HTTPS, health), token, clock, disk and schedule. Sends the report

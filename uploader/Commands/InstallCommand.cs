@@ -9,23 +9,6 @@ using Npgsql;
 
 namespace Ingest.Uploader.Commands;
 
-public sealed record InstallOptions(
-    string Endpoint,
-    string Token,
-    string ConfigPath,
-    string? DatabaseConnection = null,
-    string? SpoolDirectory = null,
-    TimeOnly? WindowStart = null,
-    double WindowHours = 5,
-    string? ExecutablePath = null,
-    string? RunAsUser = null)
-{
-    public string? LogDirectory { get; init; }
-
-    /// <summary>--proxy: "direct" or an http:// proxy address for the scheduled runs (null: the one this session uses).</summary>
-    public string? Proxy { get; init; }
-}
-
 /// <summary>
 /// One command, one secret: finds the PEC database, verifies it, learns the site from the token, writes the config
 /// (owner-only), registers the daily run at the site's spot in the window, runs doctor (which reports the first

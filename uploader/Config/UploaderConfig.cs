@@ -1,6 +1,5 @@
 using Ingest.Contracts;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Ingest.Uploader.Localization;
 
 namespace Ingest.Uploader.Config;
@@ -83,56 +82,3 @@ public sealed class UploaderConfig
         return problems;
     }
 }
-
-public sealed class SiteConfig
-{
-    public string Ibge { get; set; } = string.Empty;
-
-    public string Token { get; set; } = string.Empty;
-}
-
-public sealed class DatabaseConfig
-{
-    public string ConnectionString { get; set; } = string.Empty;
-
-    public int StatementTimeoutSeconds { get; set; } = 1800;
-}
-
-public sealed class UploadConfig
-{
-    public int MaxAttempts { get; set; } = 6;
-
-    public double FirstRetryDelaySeconds { get; set; } = 2;
-
-    public double AttemptTimeoutSeconds { get; set; } = 300;
-
-    /// <summary>
-    /// The proxy to the endpoint: absent for the system's (HTTPS_PROXY, the Windows settings), "direct" for none, or
-    /// "http://[user:password@]host:port". Install records the one its session uses: scheduled runs do not see it.
-    /// Left out of the file when absent, so configs written before it stay byte-identical.
-    /// </summary>
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Proxy { get; set; }
-}
-
-public sealed class ConfigException(string message) : Exception(message);
-
-public static class DefaultPaths
-{
-    public static string ConfigFile => OperatingSystem.IsWindows()
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "config.json")
-        : "/etc/pec-uploader/config.json";
-
-    public static string LogDirectory => OperatingSystem.IsWindows()
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "logs")
-        : "/var/log/pec-uploader";
-
-    public static string SpoolDirectory => OperatingSystem.IsWindows()
-        ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "PecUploader", "spool")
-        : "/var/spool/pec-uploader";
-}
-
-// RespectNullableAnnotations: a hand-edited "sites": null (or any null setting) is a config error, not a crash later on.
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, RespectNullableAnnotations = true)]
-[JsonSerializable(typeof(UploaderConfig))]
-public sealed partial class UploaderJsonContext : JsonSerializerContext;

@@ -4,12 +4,6 @@ using Npgsql;
 
 namespace Ingest.Uploader.Extraction;
 
-/// <summary>Sizes of one extraction: data rows, CSV characters read from PostgreSQL and gzip bytes written.</summary>
-public sealed record ExtractResult(long Rows, long CsvChars, long CompressedBytes, TimeSpan Elapsed);
-
-/// <summary>How far an extraction is, reported after every buffer: rows so far, CSV characters and gzip bytes.</summary>
-public readonly record struct ExtractProgress(long Rows, long CsvChars, long CompressedBytes);
-
 /// <summary>
 /// Runs a list's SQL as <c>COPY (...) TO STDOUT (FORMAT csv, HEADER)</c> in a read-only transaction with a statement
 /// timeout, streaming through gzip into a file: memory stays flat whatever the list size. Works on PostgreSQL 9.6:

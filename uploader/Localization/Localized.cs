@@ -2,13 +2,6 @@ using System.Globalization;
 
 namespace Ingest.Uploader.Localization;
 
-/// <summary>The languages the uploader speaks to people. Codes, exit codes and heartbeat fields stay English.</summary>
-public enum Language
-{
-    English,
-    Portuguese,
-}
-
 /// <summary>
 /// Every message a person reads is written in both languages at the place it is said, so neither can be forgotten:
 /// <c>Localized.Text("disk full", "disco cheio")</c>. The language is Portuguese where the OS locale is Portuguese

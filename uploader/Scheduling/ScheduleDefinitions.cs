@@ -4,9 +4,6 @@ using System.Text;
 
 namespace Ingest.Uploader.Scheduling;
 
-/// <summary>What the schedule runs: the executable, its config, and the daily time.</summary>
-public sealed record ScheduledJob(string ExecutablePath, string ConfigPath, TimeOnly At, string RunAsUser);
-
 /// <summary>The schedule entries the installer writes, one job description for each scheduler.</summary>
 public static class ScheduleDefinitions
 {

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-
 namespace Ingest.Uploader.Scheduling;
 
 /// <summary>Which scheduler registers the daily run on this machine.</summary>
@@ -38,34 +36,4 @@ public static class Schedulers
     /// <summary>Every scheduler that may hold our job here (uninstall removes it from all).</summary>
     public static IReadOnlyList<IScheduler> All() =>
         OperatingSystem.IsWindows() ? [new WindowsTaskScheduler()] : [new CronScheduler(), new SystemdScheduler()];
-}
-
-/// <summary>Registers with <paramref name="chosen"/> after removing the job from <paramref name="other"/>.</summary>
-public sealed class ExclusiveScheduler(IScheduler chosen, IScheduler other) : IScheduler
-{
-    public string Register(ScheduledJob job)
-    {
-        RemoveFromOther();
-        return chosen.Register(job);
-    }
-
-    public void Unregister()
-    {
-        chosen.Unregister();
-        RemoveFromOther();
-    }
-
-    public string? Current() => chosen.Current();
-
-    private void RemoveFromOther()
-    {
-        try
-        {
-            other.Unregister();
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or Win32Exception or IOException or UnauthorizedAccessException)
-        {
-            // The other scheduler is absent or not ours to touch: nothing of ours can be registered there.
-        }
-    }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using Ingest.Contracts;
 
 namespace Ingest.Uploader.Spooling;
@@ -33,7 +32,3 @@ public sealed record ListCache(string? ETag, DateTimeOffset FetchedAt, ListCatal
         File.Move(path + ".tmp", path, overwrite: true);
     }
 }
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(ListCache))]
-internal sealed partial class ListCacheJson : JsonSerializerContext;

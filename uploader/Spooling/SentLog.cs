@@ -1,10 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Ingest.Uploader.Spooling;
-
-/// <summary>The last snapshots the backend accepted (for <c>status</c>): ids only, the newest 50.</summary>
-public sealed record SentSnapshot(string Site, string List, Guid SnapshotId, DateTimeOffset SentAt);
 
 public static class SentLog
 {
@@ -34,7 +30,3 @@ public static class SentLog
         File.Move(PathIn(spoolRoot) + ".tmp", PathIn(spoolRoot), overwrite: true);
     }
 }
-
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(List<SentSnapshot>))]
-internal sealed partial class SentLogJson : JsonSerializerContext;

@@ -2,13 +2,6 @@ using Ingest.Contracts;
 
 namespace Ingest.Uploader.Spooling;
 
-/// <summary>A complete snapshot waiting in the spool: {site}/{list}/{snapshotId}.csv.gz.</summary>
-public sealed record SpooledSnapshot(string Site, string List, Guid SnapshotId, string Path)
-{
-    /// <summary>The extraction time is the UUIDv7's timestamp: the file name carries everything needed to resend.</summary>
-    public DateTimeOffset ExtractedAt => SnapshotIds.Timestamp(SnapshotId);
-}
-
 /// <summary>
 /// Store-and-forward spool. A snapshot is written to "*.partial" and renamed only when complete, so a crash never
 /// leaves a file that looks complete; leftovers are moved to quarantine (counted, never silently dropped).

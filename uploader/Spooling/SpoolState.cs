@@ -42,6 +42,3 @@ public sealed class SpoolState
         File.Move(temp, PathIn(spoolRoot), overwrite: true);
     }
 }
-
-[JsonSerializable(typeof(SpoolState))]
-internal sealed partial class SpoolStateJson : JsonSerializerContext;

@@ -16,16 +16,6 @@ using Polly.Timeout;
 
 namespace Ingest.Uploader.Transport;
 
-public enum UploadOutcome
-{
-    Accepted,
-    Rejected,
-    Unauthorized,
-    Unreachable,
-}
-
-public sealed record UploadResult(UploadOutcome Outcome, HttpStatusCode? Status, string? Code, string? Detail);
-
 /// <summary>
 /// Talks to the backend over HTTPS with the site's token. Every call goes through one resilience pipeline:
 /// exponential back-off with full jitter, Retry-After honoured (429/503), and a timeout per attempt.
@@ -334,17 +324,3 @@ public sealed class BackendClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 }
-
-/// <summary>Why <see cref="BackendClient.ProbeAsync"/> failed, so doctor can suggest the right fix.</summary>
-public enum ProbeFailure
-{
-    None,
-    Status,
-    Network,
-    Tls,
-    Certificate,
-    ProxyUnreachable,
-    ProxyRefused,
-}
-
-public sealed class BackendAuthException() : Exception(Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));

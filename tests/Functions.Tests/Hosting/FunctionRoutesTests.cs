@@ -10,7 +10,8 @@ namespace Ingest.Functions.Tests.Hosting;
 /// <summary>What the host forwards (function.json) must be what the handler serves, and the other way round.</summary>
 public sealed class FunctionRoutesTests
 {
-    private static readonly string AppRoot = Path.Combine(RepoPaths.Root, "functions");
+    // The app root as the host sees it: the build output, where host.json and the function folders are copied.
+    private static readonly string AppRoot = Path.GetDirectoryName(RepoPaths.FunctionsDll)!;
 
     private static (string Method, string Route)[] HandlerRoutes()
     {

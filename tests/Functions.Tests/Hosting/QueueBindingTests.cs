@@ -7,7 +7,8 @@ namespace Ingest.Functions.Tests.Hosting;
 /// <summary>The load function's queue binding (function.json, host.json) agrees with what ingest produces.</summary>
 public sealed class QueueBindingTests
 {
-    private static readonly string AppRoot = Path.Combine(RepoPaths.Root, "functions");
+    // The app root as the host sees it: the build output, where host.json and the function folders are copied.
+    private static readonly string AppRoot = Path.GetDirectoryName(RepoPaths.FunctionsDll)!;
 
     private static ScriptRoot Root() => new(AppRoot, new AppSettings([]));
 

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Ingest.Functions.Sites;
 using Ingest.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Ingest;
+namespace Ingest.Functions.Tests.Operations;
 
 /// <summary>The operator API: only operator tokens, and it manages what the commands manage.</summary>
 [Collection(InfraCollection.Name)]

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Ingest.Contracts;
 
-namespace Ingest.Functions.Tests.Ingest;
+namespace Ingest.Contracts.Tests;
 
 public sealed class ContentDigestTests
 {

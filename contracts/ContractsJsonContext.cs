@@ -1,0 +1,11 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Contracts;
+
+/// <summary>Source-generated JSON metadata so the NativeAOT uploader needs no reflection.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ListCatalogDto))]
+[JsonSerializable(typeof(SnapshotStatusDto))]
+[JsonSerializable(typeof(HeartbeatDto))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;

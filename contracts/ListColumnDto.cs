@@ -1,0 +1,3 @@
+namespace Ingest.Contracts;
+
+public sealed record ListColumnDto(string Name, string Type);

@@ -1,0 +1,3 @@
+namespace Ingest.Contracts;
+
+public sealed record SnapshotRowCounts(long Inserted, long Updated, long Deleted, long Unchanged);

@@ -1,0 +1,15 @@
+namespace Ingest.Contracts;
+
+/// <summary>Snapshot status (GET /api/v1/snapshots/{id}).</summary>
+public sealed record SnapshotStatusDto(
+    Guid SnapshotId,
+    string Site,
+    string List,
+    string Status,
+    DateTimeOffset ExtractedAt,
+    DateTimeOffset ReceivedAt,
+    DateTimeOffset? LoadStartedAt,
+    DateTimeOffset? LoadFinishedAt,
+    SnapshotRowCounts? Rows,
+    string? ErrorCode,
+    string? Reason);

@@ -1,0 +1,14 @@
+namespace Ingest.Contracts;
+
+/// <summary>Snapshot statuses (docs/design.md §3).</summary>
+public static class SnapshotStatuses
+{
+    public const string Queued = "queued";
+    public const string Loading = "loading";
+    public const string Loaded = "loaded";
+    public const string Skipped = "skipped";
+    public const string Rejected = "rejected";
+    public const string Failed = "failed";
+
+    public static bool IsFinal(string status) => status is Loaded or Skipped or Rejected;
+}

@@ -1,0 +1,3 @@
+namespace SyntheticPec;
+
+internal readonly record struct CodeRow(long Id, string Code, string Name);

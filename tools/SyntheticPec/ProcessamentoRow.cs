@@ -1,0 +1,3 @@
+namespace SyntheticPec;
+
+internal readonly record struct ProcessamentoRow(long Id, DateTime Start, DateTime End);

@@ -1,0 +1,3 @@
+namespace SyntheticPec;
+
+internal readonly record struct ProfissionalRow(long Id, string Cns, string Name, long Cbo);

@@ -1,0 +1,8 @@
+namespace Ingest.Uploader.Commands;
+
+public enum DoctorOutcome
+{
+    Pass,
+    Warn,
+    Fail,
+}

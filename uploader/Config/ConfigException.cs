@@ -1,0 +1,3 @@
+namespace Ingest.Uploader.Config;
+
+public sealed class ConfigException(string message) : Exception(message);

@@ -1,0 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Uploader.Spooling;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ListCache))]
+internal sealed partial class ListCacheJson : JsonSerializerContext;

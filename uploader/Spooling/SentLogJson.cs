@@ -1,0 +1,8 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Ingest.Uploader.Spooling;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(List<SentSnapshot>))]
+internal sealed partial class SentLogJson : JsonSerializerContext;

@@ -1,0 +1,5 @@
+using Ingest.Uploader.Localization;
+
+namespace Ingest.Uploader.Transport;
+
+public sealed class BackendAuthException() : Exception(Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));

@@ -1,0 +1,9 @@
+namespace Ingest.Uploader.Transport;
+
+public enum UploadOutcome
+{
+    Accepted,
+    Rejected,
+    Unauthorized,
+    Unreachable,
+}
