@@ -3,6 +3,8 @@ namespace Ingest.Contracts;
 /// <summary>Snapshot statuses (docs/design.md §3).</summary>
 public static class SnapshotStatuses
 {
+    /// <summary>Stored and recorded, not yet queued. Internal: the status endpoint shows it as <see cref="Queued"/>.</summary>
+    public const string Received = "received";
     public const string Queued = "queued";
     public const string Loading = "loading";
     public const string Loaded = "loaded";

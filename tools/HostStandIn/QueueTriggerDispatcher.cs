@@ -61,7 +61,11 @@ public sealed class QueueTriggerDispatcher(
 
                 batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, ct)).Value;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
             {
                 log.Host($"queue '{function.QueueName}' unreachable ({ex.GetType().Name}: {FirstLine(ex.Message)}); polling again in {settings.MaxPollingInterval.TotalSeconds:F0} s");
                 await Task.Delay(settings.MaxPollingInterval, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);

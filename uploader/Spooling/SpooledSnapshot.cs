@@ -1,3 +1,5 @@
+using Ingest.Contracts;
+
 namespace Ingest.Uploader.Spooling;
 
 /// <summary>A complete snapshot waiting in the spool: {site}/{list}/{snapshotId}.csv.gz.</summary>
