@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>
 /// Every route of wire contract v1, as the Functions host exposes it ("api" prefix, docs/design.md §3). The handler

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>RFC 9530 <c>Content-Digest</c> with the sha-256 algorithm: <c>sha-256=:base64:</c>.</summary>
 public static class ContentDigest

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>Source-generated JSON metadata so the NativeAOT uploader needs no reflection.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

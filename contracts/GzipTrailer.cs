@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>
 /// .NET's GZipStream ends quietly on a truncated stream; the gzip trailer's ISIZE (the uncompressed length mod 2^32,

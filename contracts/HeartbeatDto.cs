@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>The uploader's health report (POST /api/v1/heartbeats) after every run and every doctor. No personal data.</summary>
 public sealed record HeartbeatDto(

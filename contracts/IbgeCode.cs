@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>A site is a municipality, named by its 7-digit IBGE code (e.g. 2611606, Recife).</summary>
 public static class IbgeCode

@@ -1,3 +1,3 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 public sealed record ListColumnDto(string Name, string Type);

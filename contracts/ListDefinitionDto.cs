@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>One nominal list the site must extract (GET /api/v1/lists).</summary>
 public sealed record ListDefinitionDto(

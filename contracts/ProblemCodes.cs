@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>
 /// The stable <c>code</c> member of every problem+json answer (RFC 9457) of wire contract v1 (docs/design.md §3).

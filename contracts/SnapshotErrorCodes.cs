@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>
 /// The stable <c>errorCode</c> of a snapshot that was not loaded (GET /api/v1/snapshots/{id}): why it was rejected

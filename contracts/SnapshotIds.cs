@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>
 /// Snapshot ids are UUIDv7 made by the uploader from the extraction time (docs/design.md §3): time-ordered, and a

@@ -1,3 +1,3 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 public sealed record SnapshotRowCounts(long Inserted, long Updated, long Deleted, long Unchanged);

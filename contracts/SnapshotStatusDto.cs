@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>Snapshot status (GET /api/v1/snapshots/{id}).</summary>
 public sealed record SnapshotStatusDto(

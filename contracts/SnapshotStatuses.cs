@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>Snapshot statuses (docs/design.md §3).</summary>
 public static class SnapshotStatuses

@@ -1,4 +1,4 @@
-namespace Ingest.Contracts;
+namespace PecLists.Contracts;
 
 /// <summary>HTTP header names and media types of wire contract v1 (docs/design.md §3).</summary>
 public static class WireNames

@@ -1,3 +1,3 @@
-using Ingest.Functions.Commands;
+using PecLists.Functions.Commands;
 
 return await FunctionsCommandLine.Build().Parse(args).InvokeAsync();

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader;
+namespace PecLists.Uploader;
 
 /// <summary>Distinct exit codes per failure category, so a scheduler or a person can tell what happened.</summary>
 public static class ExitCodes

@@ -1,3 +1,3 @@
-using Ingest.Uploader.Commands;
+using PecLists.Uploader.Commands;
 
 return await UploaderCommandLine.Build().Parse(args).InvokeAsync();

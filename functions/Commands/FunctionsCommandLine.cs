@@ -1,13 +1,13 @@
 using System.CommandLine;
-using Ingest.Contracts;
-using Ingest.Functions.Data;
-using Ingest.Functions.Hosting;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Operations;
-using Ingest.Functions.Sites;
+using PecLists.Contracts;
+using PecLists.Functions.Data;
+using PecLists.Functions.Hosting;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Operations;
+using PecLists.Functions.Sites;
 using Npgsql;
 
-namespace Ingest.Functions.Commands;
+namespace PecLists.Functions.Commands;
 
 /// <summary>
 /// The functions executable's commands. Without a command it serves (what the Functions host launches);

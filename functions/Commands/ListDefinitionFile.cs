@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Functions.Lists;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
 
-namespace Ingest.Functions.Commands;
+namespace PecLists.Functions.Commands;
 
 /// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it.</summary>
 public static class ListDefinitionFile

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Ingest.Functions.Data;
+namespace PecLists.Functions.Data;
 
 /// <summary>The central PostgreSQL data source, built once from configuration.</summary>
 public static class CentralDatabase

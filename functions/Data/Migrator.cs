@@ -1,7 +1,7 @@
 using DbUp;
 using DbUp.Engine.Output;
 
-namespace Ingest.Functions.Data;
+namespace PecLists.Functions.Data;
 
 /// <summary>Applies the versioned central schema migrations (embedded SQL files) with DbUp.</summary>
 public static class Migrator

@@ -1,6 +1,6 @@
-using Ingest.Functions.Http;
+using PecLists.Functions.Http;
 
-namespace Ingest.Functions.Hosting;
+namespace PecLists.Functions.Hosting;
 
 /// <summary>The request pipeline every API shares, in order: problem details for failures, then who is calling, then how often.</summary>
 public static class BackendMiddleware

@@ -1,17 +1,17 @@
-using Ingest.Functions.Data;
-using Ingest.Functions.Http;
-using Ingest.Functions.Ingest;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Loading;
-using Ingest.Functions.Operations;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Snapshots;
-using Ingest.Functions.Storage;
+using PecLists.Functions.Data;
+using PecLists.Functions.Http;
+using PecLists.Functions.Ingest;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Operations;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Hosting;
+namespace PecLists.Functions.Hosting;
 
 /// <summary>The backend's services, composed once: the server and the operator commands both start from here.</summary>
 public static class BackendServices

@@ -1,9 +1,9 @@
-using Ingest.Functions.Ingest;
-using Ingest.Functions.Loading;
-using Ingest.Functions.Operations;
+using PecLists.Functions.Ingest;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Operations;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Hosting;
+namespace PecLists.Functions.Hosting;
 
 /// <summary>Builds the custom handler: Kestrel binding, the backend's services, its middleware and its APIs. No I/O happens at start-up.</summary>
 public static class FunctionsApp

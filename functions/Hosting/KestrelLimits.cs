@@ -1,7 +1,7 @@
-using Ingest.Functions.Storage;
+using PecLists.Functions.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace Ingest.Functions.Hosting;
+namespace PecLists.Functions.Hosting;
 
 /// <summary>Request body limits: the compressed cap (+1 so the app, not Kestrel, answers at the cap) and the minimum body rate.</summary>
 public static class KestrelLimits

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Hosting;
+namespace PecLists.Functions.Hosting;
 
 /// <summary>
 /// Checks an options class's DataAnnotations and reports each broken rule by its message alone: the messages name the

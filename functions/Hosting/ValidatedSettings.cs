@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Hosting;
+namespace PecLists.Functions.Hosting;
 
 /// <summary>Binds an options class to its configuration section once and has it checked when the app starts.</summary>
 public static class ValidatedSettings

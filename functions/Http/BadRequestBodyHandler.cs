@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Diagnostics;
 
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Http;
+namespace PecLists.Functions.Http;
 
 /// <summary>
 /// A request Kestrel finds broken while the app reads its body (bad chunked framing, over the body size limit, sent

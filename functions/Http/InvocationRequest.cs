@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ingest.Functions.Http;
+namespace PecLists.Functions.Http;
 
 /// <summary>
 /// The custom-handler invocation payload for non-HTTP triggers: POST /{function} with

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Ingest.Functions.Http;
+namespace PecLists.Functions.Http;
 
 /// <summary>The handler's answer: non-empty Outputs and ReturnValue keep the host from warning on every call.</summary>
 public sealed record InvocationResponse(

@@ -1,9 +1,9 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Ingest.Functions.Http;
+namespace PecLists.Functions.Http;
 
 /// <summary>RFC 9457 problem+json answers, each with a stable machine-readable <c>code</c>.</summary>
 public static class Problems

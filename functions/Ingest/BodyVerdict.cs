@@ -1,4 +1,4 @@
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>What <see cref="SnapshotBodyCheck"/> found wrong with an upload's body, if anything.</summary>
 public enum BodyVerdict

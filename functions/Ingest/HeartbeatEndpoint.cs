@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Dapper;
-using Ingest.Contracts;
-using Ingest.Functions.Http;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
 using Npgsql;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>
 /// POST /api/v1/heartbeats: stores the uploader's health report. The body is size-capped, must match the schema

@@ -1,13 +1,13 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Ingest.Contracts;
-using Ingest.Functions.Http;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Storage;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Storage;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>
 /// A token bucket per site (one misbehaving site cannot crowd out the others) and a concurrency limit on uploads

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Functions.Http;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Snapshots;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Snapshots;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>GET endpoints for sites: snapshot status (own site only) and the list definitions (with ETag).</summary>
 public static class ReadEndpoints

@@ -1,10 +1,10 @@
-using Ingest.Contracts;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Snapshots;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Snapshots;
 using Npgsql;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload, status, heartbeat, lists.</summary>
 public static class SiteApi

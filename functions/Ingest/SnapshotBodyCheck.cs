@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>
 /// Reads a gzip CSV once, streaming, before anything is queued: gzip integrity, a decompressed-size cap that stops

@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Ingest.Contracts;
-using Ingest.Functions.Http;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Snapshots;
-using Ingest.Functions.Storage;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>
 /// PUT /api/v1/lists/{list}/snapshots/{snapshotId}: checks everything first, then stores the blob, records the

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
 
-namespace Ingest.Functions.Ingest;
+namespace PecLists.Functions.Ingest;
 
 /// <summary>
 /// Strict UTF-8 validation of a byte stream fed in arbitrary pieces. A multi-byte character cut by a buffer boundary

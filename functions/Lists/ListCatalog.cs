@@ -1,9 +1,9 @@
 using System.Text.Json;
 using Dapper;
-using Ingest.Contracts;
+using PecLists.Contracts;
 using Npgsql;
 
-namespace Ingest.Functions.Lists;
+namespace PecLists.Functions.Lists;
 
 /// <summary>Active list definitions, read from the central database and cached briefly.</summary>
 public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) : IDisposable

@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Lists;
+namespace PecLists.Functions.Lists;
 
 /// <summary>An active nominal list: what sites extract and how its typed central table is shaped.</summary>
 public sealed record ListDefinition(

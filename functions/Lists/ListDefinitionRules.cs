@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ingest.Functions.Lists;
+namespace PecLists.Functions.Lists;
 
 /// <summary>Checks definitions before they reach SQL: names become identifiers, types come from an allow-list.</summary>
 public static partial class ListDefinitionRules

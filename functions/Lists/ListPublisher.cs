@@ -3,7 +3,7 @@ using System.Text.Json;
 using Dapper;
 using Npgsql;
 
-namespace Ingest.Functions.Lists;
+namespace PecLists.Functions.Lists;
 
 /// <summary>
 /// Adds a version of a list definition, optionally activates it, and keeps the list's typed table in step
@@ -63,7 +63,7 @@ public static class ListPublisher
         }
 
         var definition = new ListDefinition(r.Name, r.Version, r.Description, r.Sql,
-            JsonSerializer.Deserialize<List<global::Ingest.Contracts.ListColumnDto>>(r.Columns, JsonSerializerOptions.Web) ?? [], r.Key);
+            JsonSerializer.Deserialize<List<global::PecLists.Contracts.ListColumnDto>>(r.Columns, JsonSerializerOptions.Web) ?? [], r.Key);
         await ActivateAsync(connection, transaction, definition, ct);
         await transaction.CommitAsync(ct);
         return true;

@@ -1,4 +1,4 @@
-namespace Ingest.Functions.Lists;
+namespace PecLists.Functions.Lists;
 
 /// <summary>One published version of a list definition, as the history shows it.</summary>
 public sealed record ListVersion(string Name, int Version, bool Active, DateTime CreatedAt, DateTime? ActivatedAt);

@@ -3,9 +3,9 @@ using System.Text.RegularExpressions;
 using Azure;
 using Npgsql;
 
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// Sorts failures into permanent (reject the snapshot) and transient (fail the invocation so the queue retries),

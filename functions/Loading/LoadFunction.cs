@@ -1,10 +1,10 @@
-using Ingest.Contracts;
-using Ingest.Functions.Http;
-using Ingest.Functions.Storage;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
+using PecLists.Functions.Storage;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// POST /load: the queue-triggered "load" function. 2xx with Outputs/ReturnValue = done (the host deletes the

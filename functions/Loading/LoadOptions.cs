@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// Limits of one load against the central database ("Load" configuration section). Each rule's message names the

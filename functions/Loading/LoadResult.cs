@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>How one delivery of a load message ended: a snapshot status (or "deferred"/"unknown"), the row counts and why.</summary>
 public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? ErrorCode = null, string? Reason = null, bool AlreadyFinal = false)

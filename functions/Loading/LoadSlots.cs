@@ -1,7 +1,7 @@
 using Dapper;
 using Npgsql;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// A hard cap on loads running against the central database, whatever the number of Function instances:

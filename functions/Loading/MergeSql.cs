@@ -1,6 +1,6 @@
-using Ingest.Functions.Lists;
+using PecLists.Functions.Lists;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// The SQL of one snapshot load. A (site, list) with no rows yet is loaded by COPY straight into its table. Later

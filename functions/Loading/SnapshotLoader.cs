@@ -2,14 +2,14 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Ingest.Contracts;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Snapshots;
-using Ingest.Functions.Storage;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Ingest.Functions.Loading;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// Applies one snapshot to its (site, list) atomically: COPY into a staging table, then in one transaction insert new

@@ -1,11 +1,11 @@
-using Ingest.Contracts;
-using Ingest.Functions.Http;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Snapshots;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Snapshots;
 using Npgsql;
 
-namespace Ingest.Functions.Operations;
+namespace PecLists.Functions.Operations;
 
 /// <summary>Operator API under /api/v1/admin (operator tokens only): sites, tokens, list definitions, fleet, replay.</summary>
 public static class AdminEndpoints

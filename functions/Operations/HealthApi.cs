@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Operations;
+namespace PecLists.Functions.Operations;
 
 /// <summary>What answers without a credential: readiness for the host, the OpenAPI document, and health.</summary>
 public static class HealthApi

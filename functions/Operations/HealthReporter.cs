@@ -3,12 +3,12 @@ using System.Net.Sockets;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Ingest.Functions.Data;
-using Ingest.Functions.Storage;
+using PecLists.Functions.Data;
+using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Ingest.Functions.Operations;
+namespace PecLists.Functions.Operations;
 
 /// <summary>
 /// Checks the central database and the ingest storage in parallel, each under a short timeout, and caches the answer

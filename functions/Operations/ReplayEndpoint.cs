@@ -1,7 +1,7 @@
-using Ingest.Contracts;
-using Ingest.Functions.Http;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
 
-namespace Ingest.Functions.Operations;
+namespace PecLists.Functions.Operations;
 
 /// <summary>POST /api/v1/admin/replay (operator token only).</summary>
 public static class ReplayEndpoint

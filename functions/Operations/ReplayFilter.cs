@@ -1,6 +1,6 @@
-using Ingest.Functions.Storage;
+using PecLists.Functions.Storage;
 
-namespace Ingest.Functions.Operations;
+namespace PecLists.Functions.Operations;
 
 /// <summary>Which snapshots to replay: every filter is optional; the window is on the snapshot's extraction time.</summary>
 public sealed record ReplayFilter(string? Site = null, string? List = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null)

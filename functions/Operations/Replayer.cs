@@ -1,8 +1,8 @@
 using Azure.Storage.Queues.Models;
-using Ingest.Functions.Snapshots;
-using Ingest.Functions.Storage;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 
-namespace Ingest.Functions.Operations;
+namespace PecLists.Functions.Operations;
 
 /// <summary>
 /// The ops path for failed loads. Poison messages go back to the load queue; or snapshots are re-queued straight

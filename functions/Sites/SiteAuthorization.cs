@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 
-namespace Ingest.Functions.Sites;
+namespace PecLists.Functions.Sites;
 
 /// <summary>Site tokens as the app's one authentication scheme, and the two policies the APIs require.</summary>
 public static class SiteAuthorization

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 
-namespace Ingest.Functions.Sites;
+namespace PecLists.Functions.Sites;
 
 /// <summary>The site a request acts for, from its authenticated token.</summary>
 public static class SiteClaims

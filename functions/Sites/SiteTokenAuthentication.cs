@@ -1,12 +1,12 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
-using Ingest.Contracts;
-using Ingest.Functions.Http;
+using PecLists.Contracts;
+using PecLists.Functions.Http;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Ingest.Functions.Sites;
+namespace PecLists.Functions.Sites;
 
 /// <summary>
 /// "Authorization: Bearer &lt;site token&gt;". The Functions level is anonymous for site-facing functions;

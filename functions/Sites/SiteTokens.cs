@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Dapper;
 using Npgsql;
 
-namespace Ingest.Functions.Sites;
+namespace PecLists.Functions.Sites;
 
 /// <summary>
 /// Per-site bearer tokens: 256 random bits, shown once, stored only as a SHA-256 hash. A token acts only for its site.

@@ -1,4 +1,4 @@
-namespace Ingest.Functions.Snapshots;
+namespace PecLists.Functions.Snapshots;
 
 /// <summary>One row of GET /api/v1/admin/fleet: a site's last heartbeat and last snapshot, and how long it has been silent.</summary>
 public sealed record FleetSite(

@@ -1,4 +1,4 @@
-namespace Ingest.Functions.Snapshots;
+namespace PecLists.Functions.Snapshots;
 
 /// <summary>A snapshot stored in Blob storage and about to be recorded. <c>UserAgent</c> is unknown on replay.</summary>
 public sealed record NewSnapshot(

@@ -1,8 +1,8 @@
 using Dapper;
-using Ingest.Contracts;
+using PecLists.Contracts;
 using Npgsql;
 
-namespace Ingest.Functions.Snapshots;
+namespace PecLists.Functions.Snapshots;
 
 /// <summary>
 /// The one owner of ingest.snapshots (and of ingest.load_state, the loaded snapshot per site and list): every read and

@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Snapshots;
+namespace PecLists.Functions.Snapshots;
 
 /// <summary>
 /// Which status a snapshot may move to from which. The statuses themselves are the wire vocabulary

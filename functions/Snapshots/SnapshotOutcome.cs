@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Snapshots;
+namespace PecLists.Functions.Snapshots;
 
 /// <summary>
 /// How a load ended. Only these four can be built, so a load can never "finish" a snapshot back to received or queued.

@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Snapshots;
+namespace PecLists.Functions.Snapshots;
 
 /// <summary>A row of ingest.snapshots as the status endpoint reads it; PostgreSQL's timestamps come back unspecified-kind UTC.</summary>
 internal sealed record SnapshotStatusRow(

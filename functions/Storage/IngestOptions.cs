@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Ingest.Functions.Storage;
+namespace PecLists.Functions.Storage;
 
 /// <summary>
 /// Where snapshots are kept and queued, and the limits of an upload ("Ingest" configuration section). "IngestStorage"

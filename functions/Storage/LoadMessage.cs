@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ingest.Functions.Storage;
+namespace PecLists.Functions.Storage;
 
 /// <summary>The claim check queued for the load function (docs/design.md §3): small, no data, only references.</summary>
 public sealed record LoadMessage(

@@ -3,7 +3,7 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Storage;
+namespace PecLists.Functions.Storage;
 
 /// <summary>
 /// The load queue and its poison queue: their names, sending, deferring, and the replay's reading of poisoned

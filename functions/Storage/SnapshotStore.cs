@@ -5,7 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Storage;
+namespace PecLists.Functions.Storage;
 
 /// <summary>
 /// Snapshots in Blob storage: the claim check and the source of truth for replay. The one owner of how a snapshot

@@ -1,7 +1,7 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 
-namespace Ingest.Functions.Storage;
+namespace PecLists.Functions.Storage;
 
 /// <summary>Builds the storage clients from the "IngestStorage" connection (a connection string locally and in tests).</summary>
 public static class StorageClients

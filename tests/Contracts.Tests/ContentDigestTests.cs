@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Contracts.Tests;
+namespace PecLists.Contracts.Tests;
 
 public sealed class ContentDigestTests
 {

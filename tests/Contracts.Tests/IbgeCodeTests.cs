@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Contracts.Tests;
+namespace PecLists.Contracts.Tests;
 
 public sealed class IbgeCodeTests
 {

@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Text.RegularExpressions;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Contracts.Tests;
+namespace PecLists.Contracts.Tests;
 
 public sealed partial class ProblemCodesTests
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Contracts.Tests;
+namespace PecLists.Contracts.Tests;
 
 public class SnapshotIdsTests
 {

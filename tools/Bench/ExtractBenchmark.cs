@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ingest.Functions.Commands;
+using PecLists.Functions.Commands;
 using LocalInfra;
 using Npgsql;
 using SyntheticPec;

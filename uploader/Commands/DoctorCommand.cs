@@ -1,14 +1,14 @@
 using System.Net;
 using System.Net.Sockets;
-using Ingest.Contracts;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Extraction;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Scheduling;
-using Ingest.Uploader.Transport;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Scheduling;
+using PecLists.Uploader.Transport;
 using Npgsql;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// Checks everything a run needs and says how to fix what is wrong: config, database (reachable, rights, the lists'

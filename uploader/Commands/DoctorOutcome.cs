@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 public enum DoctorOutcome
 {

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Extraction;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Output;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Output;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// Extracts one query to a local gzip file exactly as <c>run</c> would, without sending it: lets an IT person check

@@ -1,13 +1,13 @@
 using System.Net;
 using System.Text.Json;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Discovery;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Scheduling;
-using Ingest.Uploader.Transport;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Discovery;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Scheduling;
+using PecLists.Uploader.Transport;
 using Npgsql;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// One command, one secret: finds the PEC database, verifies it, learns the site from the token, writes the config

@@ -1,14 +1,14 @@
 using System.IO.Compression;
-using Ingest.Contracts;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Extraction;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Output;
-using Ingest.Uploader.Spooling;
-using Ingest.Uploader.Transport;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Output;
+using PecLists.Uploader.Spooling;
+using PecLists.Uploader.Transport;
 using Npgsql;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// One scheduled run: send what is still spooled first, then for each list extract → spool → upload → delete.

@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
-using Ingest.Contracts;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Spooling;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Spooling;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 /// <summary><c>status</c>: the last runs from the local log, and what the backend says of each snapshot sent.</summary>
 public sealed class StatusCommand(UploaderConfig config, TextWriter output, HttpMessageHandler? handler = null)

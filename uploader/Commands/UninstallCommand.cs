@@ -1,9 +1,9 @@
 using System.Text.Json;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Scheduling;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Scheduling;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 /// <summary>Removes the daily run from every scheduler that may hold it and, on request, the config and the spool.</summary>
 public sealed class UninstallCommand(IReadOnlyList<IScheduler> schedulers, TextWriter output)

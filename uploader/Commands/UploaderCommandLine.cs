@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Reflection;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Commands;
+namespace PecLists.Uploader.Commands;
 
 public static class UploaderCommandLine
 {

@@ -1,3 +1,3 @@
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 public sealed class ConfigException(string message) : Exception(message);

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 public static class DefaultPaths
 {

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 /// <summary>
 /// The "upload.proxy" setting: null for the system's proxy (HTTPS_PROXY / HTTP_PROXY / NO_PROXY on Linux, the user's

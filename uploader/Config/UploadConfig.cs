@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 public sealed class UploadConfig
 {

@@ -1,8 +1,8 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 using System.Text.Json;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 /// <summary>The uploader's config file. One PEC database may serve several sites (one token each).</summary>
 public sealed class UploaderConfig

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 // RespectNullableAnnotations: a hand-edited "sites": null (or any null setting) is a config error, not a crash later on.
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, RespectNullableAnnotations = true)]

@@ -2,7 +2,7 @@ using System.Runtime.Versioning;
 using System.Security.AccessControl;
 using System.Security.Principal;
 
-namespace Ingest.Uploader.Config;
+namespace PecLists.Uploader.Config;
 
 /// <summary>Windows: the config (it holds the token and the database password) readable only by its owner and SYSTEM.</summary>
 [SupportedOSPlatform("windows")]

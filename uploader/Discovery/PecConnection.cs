@@ -1,7 +1,7 @@
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 using Npgsql;
 
-namespace Ingest.Uploader.Discovery;
+namespace PecLists.Uploader.Discovery;
 
 /// <summary>The PEC database connection found on this machine, and where it came from (never printed with the password).</summary>
 public sealed record PecConnection(string Host, int Port, string Database, string Username, string Password, string Source)

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Discovery;
+namespace PecLists.Uploader.Discovery;
 
 /// <summary>
 /// Finds the PEC database connection where a PEC install records it (pec-notes.md): /etc/pec.config (Linux),

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Ingest.Uploader.Extraction;
+namespace PecLists.Uploader.Extraction;
 
 /// <summary>
 /// Counts CSV records as text streams past, chunk by chunk: a newline ends a record only outside quotes (a quoted

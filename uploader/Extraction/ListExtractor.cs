@@ -2,7 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Npgsql;
 
-namespace Ingest.Uploader.Extraction;
+namespace PecLists.Uploader.Extraction;
 
 /// <summary>
 /// Runs a list's SQL as <c>COPY (...) TO STDOUT (FORMAT csv, HEADER)</c> in a read-only transaction with a statement

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Ingest.Uploader.Localization;
+namespace PecLists.Uploader.Localization;
 
 /// <summary>
 /// Every message a person reads is written in both languages at the place it is said, so neither can be forgotten:

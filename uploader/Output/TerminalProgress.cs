@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Ingest.Uploader.Extraction;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Output;
+namespace PecLists.Uploader.Output;
 
 /// <summary>
 /// One self-overwriting status line (rows, bytes, speed) while a person watches at a terminal; nothing at all when

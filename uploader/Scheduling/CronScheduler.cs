@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>The invoking user's crontab, edited through the crontab command; only our marked line is touched.</summary>
 public sealed class CronScheduler : IScheduler

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>The current user's crontab through the crontab command (null when cron is not installed).</summary>
 public static class Crontab

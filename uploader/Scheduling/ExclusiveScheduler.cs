@@ -1,6 +1,6 @@
 using System.ComponentModel;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>Registers with <paramref name="chosen"/> after removing the job from <paramref name="other"/>.</summary>
 public sealed class ExclusiveScheduler(IScheduler chosen, IScheduler other) : IScheduler

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>Where the daily run is registered (cron, a systemd timer, Task Scheduler); swapped in tests.</summary>
 public interface IScheduler

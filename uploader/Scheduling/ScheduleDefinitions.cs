@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security;
 using System.Text;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>The schedule entries the installer writes, one job description for each scheduler.</summary>
 public static class ScheduleDefinitions

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>
 /// The daily run time of a site: a deterministic spot inside a window (default 01:00–06:00), derived from the site's

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>Which scheduler registers the daily run on this machine.</summary>
 public static class Schedulers

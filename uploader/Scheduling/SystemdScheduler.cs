@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>
 /// A systemd timer (pec-uploader.timer starting pec-uploader.service) in the system unit folder. Unlike cron,

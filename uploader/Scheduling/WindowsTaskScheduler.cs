@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Ingest.Uploader.Scheduling;
+namespace PecLists.Uploader.Scheduling;
 
 /// <summary>Windows: the daily run as a Task Scheduler task, created from the generated task XML with schtasks.</summary>
 public sealed class WindowsTaskScheduler : IScheduler

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 /// <summary>
 /// The last list definitions fetched for a site, with their ETag: sent as If-None-Match, and used as they are when the

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 /// <summary>
 /// One run at a time per spool: a scheduled run and one started by hand must not both extract, and the second must

@@ -1,7 +1,7 @@
 using System.Text;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 /// <summary>
 /// The local log: every line also goes to a file that rotates at 5 MB (5 files kept), so an IT person can read what

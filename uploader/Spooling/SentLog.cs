@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 public static class SentLog
 {

@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 /// <summary>
 /// Store-and-forward spool. A snapshot is written to "*.partial" and renamed only when complete, so a crash never

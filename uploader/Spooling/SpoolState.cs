@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 /// <summary>
 /// What the spool dropped since the last heartbeat that reached the backend, kept on disk so no drop goes unreported

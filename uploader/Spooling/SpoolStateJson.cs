@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 [JsonSerializable(typeof(SpoolState))]
 internal sealed partial class SpoolStateJson : JsonSerializerContext;

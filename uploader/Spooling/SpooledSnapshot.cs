@@ -1,6 +1,6 @@
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Uploader.Spooling;
+namespace PecLists.Uploader.Spooling;
 
 /// <summary>A complete snapshot waiting in the spool: {site}/{list}/{snapshotId}.csv.gz.</summary>
 public sealed record SpooledSnapshot(string Site, string List, Guid SnapshotId, string Path)

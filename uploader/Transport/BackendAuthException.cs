@@ -1,5 +1,5 @@
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 public sealed class BackendAuthException() : Exception(Localized.Text("The backend refused the site token (401/403).", "O servidor central recusou o token do município (401/403)."));

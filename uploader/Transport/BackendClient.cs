@@ -6,15 +6,15 @@ using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Spooling;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Spooling;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 /// <summary>
 /// Talks to the backend over HTTPS with the site's token. Every call goes through one resilience pipeline:

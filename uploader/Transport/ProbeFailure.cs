@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 /// <summary>Why <see cref="BackendClient.ProbeAsync"/> failed, so doctor can suggest the right fix.</summary>
 public enum ProbeFailure

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 /// <summary>Reads the stable <c>code</c> and the human detail of a problem+json answer, tolerating anything else.</summary>
 public static class ProblemReader

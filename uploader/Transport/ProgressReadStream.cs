@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 /// <summary>
 /// A read-only view of a seekable stream that reports the position after every read (bytes sent so far, out of

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 internal static partial class Redact
 {

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 public enum UploadOutcome
 {

@@ -1,5 +1,5 @@
 using System.Net;
 
-namespace Ingest.Uploader.Transport;
+namespace PecLists.Uploader.Transport;
 
 public sealed record UploadResult(UploadOutcome Outcome, HttpStatusCode? Status, string? Code, string? Detail);

@@ -1,11 +1,11 @@
 using System.Text.RegularExpressions;
 using LocalInfra;
 
-namespace Ingest.Functions.Tests.Architecture;
+namespace PecLists.Functions.Tests.Architecture;
 
 /// <summary>
-/// The backend's folders (each one namespace, Ingest.Functions.&lt;Folder&gt;) depend on each other without cycles
-/// (docs/adr/0007-backend-composition.md). Read from the <c>using Ingest.Functions.X;</c> lines of each folder's files.
+/// The backend's folders (each one namespace, PecLists.Functions.&lt;Folder&gt;) depend on each other without cycles
+/// (docs/adr/0007-backend-composition.md). Read from the <c>using PecLists.Functions.X;</c> lines of each folder's files.
 /// </summary>
 public sealed partial class FolderDependencyTests
 {
@@ -108,6 +108,6 @@ public sealed partial class FolderDependencyTests
         return graph.Keys.Order(StringComparer.Ordinal).Select(Visit).FirstOrDefault(c => c is not null);
     }
 
-    [GeneratedRegex(@"^\s*(global\s+)?using\s+Ingest\.Functions\.(?<folder>[A-Za-z0-9_]+)\s*;")]
+    [GeneratedRegex(@"^\s*(global\s+)?using\s+PecLists\.Functions\.(?<folder>[A-Za-z0-9_]+)\s*;")]
     private static partial Regex FolderUsing();
 }

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
 using HostStandIn;
-using Ingest.Functions.Hosting;
+using PecLists.Functions.Hosting;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 
-namespace Ingest.Functions.Tests.Hosting;
+namespace PecLists.Functions.Tests.Hosting;
 
 /// <summary>What the host forwards (function.json) must be what the handler serves, and the other way round.</summary>
 public sealed class FunctionRoutesTests

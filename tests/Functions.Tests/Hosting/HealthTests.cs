@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Functions.Tests.Infrastructure;
 using LocalInfra;
 
-namespace Ingest.Functions.Tests.Hosting;
+namespace PecLists.Functions.Tests.Hosting;
 
 /// <summary>GET /api/v1/health: anonymous, fast, always 200, and says which dependency is down without leaking secrets.</summary>
 [Collection(InfraCollection.Name)]

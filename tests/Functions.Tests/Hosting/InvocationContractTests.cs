@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Azure.Storage.Queues.Models;
 using HostStandIn;
-using Ingest.Functions.Http;
-using Ingest.Functions.Storage;
+using PecLists.Functions.Http;
+using PecLists.Functions.Storage;
 
-namespace Ingest.Functions.Tests.Hosting;
+namespace PecLists.Functions.Tests.Hosting;
 
 /// <summary>
 /// The handler reads a queue invocation in the form the real host sends (built here by the stand-in's copy of the

@@ -1,8 +1,8 @@
 using HostStandIn;
-using Ingest.Functions.Storage;
+using PecLists.Functions.Storage;
 using LocalInfra;
 
-namespace Ingest.Functions.Tests.Hosting;
+namespace PecLists.Functions.Tests.Hosting;
 
 /// <summary>The load function's queue binding (function.json, host.json) agrees with what ingest produces.</summary>
 public sealed class QueueBindingTests

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Ingest.Functions.Hosting;
+using PecLists.Functions.Hosting;
 using LocalInfra;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Tests.Hosting;
+namespace PecLists.Functions.Tests.Hosting;
 
 /// <summary>A bad setting stops the app at start-up naming the setting; the defaults start. Values only: no I/O.</summary>
 public sealed class SettingsValidationTests

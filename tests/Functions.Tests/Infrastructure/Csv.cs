@@ -1,9 +1,9 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Tests.Infrastructure;
+namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>Builds snapshot bodies the way the uploader does: CSV text, gzip, Content-Digest.</summary>
 public static class Csv

@@ -1,9 +1,9 @@
 using HostStandIn;
-using Ingest.Functions.Hosting;
+using PecLists.Functions.Hosting;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
 
-namespace Ingest.Functions.Tests.Infrastructure;
+namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>The functions app on a real loopback socket, against the fixture's PostgreSQL and Azurite.</summary>
 public sealed class InProcessApp : IAsyncDisposable

@@ -1,14 +1,14 @@
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Ingest.Contracts;
-using Ingest.Functions.Data;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Storage;
+using PecLists.Contracts;
+using PecLists.Functions.Data;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Storage;
 using LocalInfra;
 using Npgsql;
 
-namespace Ingest.Functions.Tests.Infrastructure;
+namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>A real PostgreSQL (migrated central schema) and a real Azurite, shared by the integration tests.</summary>
 public sealed class InfraFixture : IAsyncLifetime

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Ingest.Functions.Tests.Infrastructure;
+namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>Random valid UTF-8 rich in 2-, 3- and 4-byte characters, and a stream that answers reads in random small pieces.</summary>
 public static class RandomText

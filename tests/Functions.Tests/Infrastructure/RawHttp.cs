@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 
-namespace Ingest.Functions.Tests.Infrastructure;
+namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>A raw HTTP/1.1 exchange over a socket, for framings HttpClient will not produce (bad chunks, trickled bodies).</summary>
 public static class RawHttp

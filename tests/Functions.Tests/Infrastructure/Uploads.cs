@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
-using Ingest.Contracts;
+using PecLists.Contracts;
 
-namespace Ingest.Functions.Tests.Infrastructure;
+namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>A snapshot PUT exactly as the uploader sends it.</summary>
 public static class Uploads

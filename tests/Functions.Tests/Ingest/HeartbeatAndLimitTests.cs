@@ -3,10 +3,10 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Ingest;
+namespace PecLists.Functions.Tests.Ingest;
 
 [Collection(InfraCollection.Name)]
 public sealed class HeartbeatAndLimitTests(InfraFixture infra)
@@ -124,7 +124,7 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         using var first = Uploads.Put("pacientes_teste", body, token, DateTimeOffset.UtcNow);
         first.Content = slow;
         first.Content.Headers.ContentEncoding.Add("gzip");
-        first.Content.Headers.Add(global::Ingest.Contracts.WireNames.ContentDigestHeader, Csv.Digest(body));
+        first.Content.Headers.Add(global::PecLists.Contracts.WireNames.ContentDigestHeader, Csv.Digest(body));
         var running = http.SendAsync(first);
         await slow.Started.Task;
         await Task.Delay(500); // let the first request get past authentication and take the upload slot

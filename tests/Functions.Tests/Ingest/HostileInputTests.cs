@@ -2,11 +2,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Contracts;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Ingest;
+namespace PecLists.Functions.Tests.Ingest;
 
 /// <summary>
 /// Hostile and broken input over real HTTP. Every case must get its 4xx with a stable problem code, never a 5xx,

@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Storage;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Contracts;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Storage;
+using PecLists.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Ingest;
+namespace PecLists.Functions.Tests.Ingest;
 
 /// <summary>The HTTP contract over a real socket, with the real central database and Azurite behind it.</summary>
 [Collection(InfraCollection.Name)]

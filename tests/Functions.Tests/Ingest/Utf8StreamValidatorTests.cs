@@ -1,8 +1,8 @@
 using System.Text;
-using Ingest.Functions.Ingest;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Functions.Ingest;
+using PecLists.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Ingest;
+namespace PecLists.Functions.Tests.Ingest;
 
 /// <summary>
 /// Property tests (seeded, so a failure replays): where the pieces are cut must never change the verdict, and one bad

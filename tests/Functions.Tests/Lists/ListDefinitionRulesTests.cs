@@ -1,9 +1,9 @@
-using Ingest.Contracts;
-using Ingest.Functions.Commands;
-using Ingest.Functions.Lists;
+using PecLists.Contracts;
+using PecLists.Functions.Commands;
+using PecLists.Functions.Lists;
 using LocalInfra;
 
-namespace Ingest.Functions.Tests.Lists;
+namespace PecLists.Functions.Tests.Lists;
 
 public sealed class ListDefinitionRulesTests
 {

@@ -1,15 +1,15 @@
 using System.Net;
 using Dapper;
-using Ingest.Contracts;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Loading;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Storage;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Storage;
+using PecLists.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
-namespace Ingest.Functions.Tests.Loading;
+namespace PecLists.Functions.Tests.Loading;
 
 [Collection(InfraCollection.Name)]
 public sealed class LoadCapTests(InfraFixture infra)

@@ -1,10 +1,10 @@
 using System.Text;
-using Ingest.Functions.Http;
-using Ingest.Functions.Loading;
-using Ingest.Functions.Storage;
+using PecLists.Functions.Http;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Storage;
 using Npgsql;
 
-namespace Ingest.Functions.Tests.Loading;
+namespace PecLists.Functions.Tests.Loading;
 
 public sealed class LoadErrorsTests
 {

@@ -1,14 +1,14 @@
 using Dapper;
-using Ingest.Contracts;
-using Ingest.Functions.Lists;
-using Ingest.Functions.Loading;
-using Ingest.Functions.Storage;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Storage;
+using PecLists.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace Ingest.Functions.Tests.Loading;
+namespace PecLists.Functions.Tests.Loading;
 
 [Collection(InfraCollection.Name)]
 public sealed class SnapshotLoaderTests(InfraFixture infra)

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Ingest.Functions.Sites;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Operations;
+namespace PecLists.Functions.Tests.Operations;
 
 /// <summary>The operator API: only operator tokens, and it manages what the commands manage.</summary>
 [Collection(InfraCollection.Name)]
@@ -129,7 +129,7 @@ public sealed class AdminApiTests(InfraFixture infra) : IAsyncLifetime
     private async Task<string?> ServedSqlAsync()
     {
         using var response = await Send(HttpMethod.Get, "/api/v1/lists", _siteToken);
-        var catalog = await response.Content.ReadFromJsonAsync<global::Ingest.Contracts.ListCatalogDto>();
+        var catalog = await response.Content.ReadFromJsonAsync<global::PecLists.Contracts.ListCatalogDto>();
         return catalog!.Lists.SingleOrDefault(l => l.Name == "teste_admin")?.Sql;
     }
 

@@ -1,8 +1,8 @@
-using Ingest.Contracts;
-using Ingest.Functions.Snapshots;
-using Ingest.Functions.Tests.Infrastructure;
+using PecLists.Contracts;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Tests.Infrastructure;
 
-namespace Ingest.Functions.Tests.Snapshots;
+namespace PecLists.Functions.Tests.Snapshots;
 
 /// <summary>The ledger moves a snapshot only along SnapshotLifecycle's edges; any other move leaves the row as it was.</summary>
 [Collection(InfraCollection.Name)]

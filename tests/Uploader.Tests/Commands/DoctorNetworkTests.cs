@@ -2,12 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Ingest.Contracts;
+using PecLists.Contracts;
 using LocalInfra;
 using Microsoft.AspNetCore.Http;
 using Xunit.Abstractions;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>
 /// The real uploader's doctor in a child process (the proxy and the trust store are read once per process from its

@@ -1,13 +1,13 @@
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Uploader.Commands;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Scheduling;
+using PecLists.Contracts;
+using PecLists.Uploader.Commands;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Scheduling;
 using LocalInfra;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>doctor against a real PEC-shaped PostgreSQL and a real HTTP backend stub.</summary>
 [Collection(PecDatabaseCollection.Name)]

@@ -1,9 +1,9 @@
 using System.Net;
-using Ingest.Uploader.Commands;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Scheduling;
+using PecLists.Uploader.Commands;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Scheduling;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>
 /// install against a PEC install laid out on disk as on a real server (config files in their places), a real

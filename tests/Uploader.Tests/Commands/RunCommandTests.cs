@@ -1,14 +1,14 @@
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Uploader.Commands;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Output;
-using Ingest.Uploader.Spooling;
+using PecLists.Contracts;
+using PecLists.Uploader.Commands;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Output;
+using PecLists.Uploader.Spooling;
 using LocalInfra;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 [Collection(PecDatabaseCollection.Name)]
 public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable

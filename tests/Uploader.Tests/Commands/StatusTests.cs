@@ -1,12 +1,12 @@
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Uploader.Commands;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Spooling;
+using PecLists.Contracts;
+using PecLists.Uploader.Commands;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Spooling;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class StatusTests : IDisposable
 {

@@ -1,7 +1,7 @@
-using Ingest.Uploader.Commands;
-using Ingest.Uploader.Scheduling;
+using PecLists.Uploader.Commands;
+using PecLists.Uploader.Scheduling;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class UninstallTests : IDisposable
 {

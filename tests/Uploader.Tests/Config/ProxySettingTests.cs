@@ -1,12 +1,12 @@
 using System.Net;
 using System.Text.Json;
-using Ingest.Contracts;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Spooling;
-using Ingest.Uploader.Transport;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Spooling;
+using PecLists.Uploader.Transport;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>
 /// upload.proxy in this process, with proxies the tests make (no environment variables: HttpClient.DefaultProxy is read

@@ -1,7 +1,7 @@
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class UploaderConfigTests : IDisposable
 {

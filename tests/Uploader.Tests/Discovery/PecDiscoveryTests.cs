@@ -1,8 +1,8 @@
 using System.Text;
-using Ingest.Uploader.Discovery;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Discovery;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>Auto-detection of the PEC connection from the files a PEC install leaves, laid out as on a real server.</summary>
 public sealed class PecDiscoveryTests : IDisposable

@@ -1,6 +1,6 @@
-using Ingest.Uploader.Extraction;
+using PecLists.Uploader.Extraction;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class CsvRowCounterTests
 {

@@ -1,8 +1,8 @@
 using System.IO.Compression;
-using Ingest.Uploader.Extraction;
+using PecLists.Uploader.Extraction;
 using Npgsql;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 [Collection(PecDatabaseCollection.Name)]
 public sealed class ListExtractorTests(PecDatabaseFixture db)

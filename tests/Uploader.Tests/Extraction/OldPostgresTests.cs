@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using Ingest.Uploader.Extraction;
+using PecLists.Uploader.Extraction;
 using LocalInfra;
 using Npgsql;
 using SyntheticPec;
 using Xunit.Abstractions;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>
 /// A synthetic PEC database on PostgreSQL 10, the oldest server available here (e-SUS PEC bundles 9.6), from the npm

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>Tests read English unless they ask for Portuguese (Localized.Use), whatever this machine's locale.</summary>
 internal static class EnglishByDefault

@@ -6,7 +6,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>Self-signed server certificates made in the test, and their PEM for a trust store (SSL_CERT_FILE).</summary>
 public static class TestCertificate

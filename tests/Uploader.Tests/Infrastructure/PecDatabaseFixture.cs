@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Ingest.Contracts;
+using PecLists.Contracts;
 using LocalInfra;
 using Npgsql;
 using SyntheticPec;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>One throwaway PostgreSQL cluster with a populated synthetic PEC database and its read-only role.</summary>
 public sealed class PecDatabaseFixture : IAsyncLifetime

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>One request as the stub server received it (headers, whole body, arrival time).</summary>
 public sealed record ReceivedRequest(int Number, string Method, string Path, IReadOnlyDictionary<string, string> Headers, byte[] Body, TimeSpan ArrivedAt)
@@ -128,7 +128,7 @@ public sealed class StubBackend : IAsyncDisposable
     /// The backend doctor and install talk to: health answers, GET /api/v1/lists serves <paramref name="catalog"/> to
     /// requests <paramref name="accepts"/>, heartbeats are taken, anything else is 401.
     /// </summary>
-    public static Task<StubBackend> ForSite(Ingest.Contracts.ListCatalogDto catalog, Func<ReceivedRequest, bool> accepts, string health = """{"status":"ok","checks":{"database":"ok","storage":"ok"}}""") => StartAsync(async (context, request) =>
+    public static Task<StubBackend> ForSite(PecLists.Contracts.ListCatalogDto catalog, Func<ReceivedRequest, bool> accepts, string health = """{"status":"ok","checks":{"database":"ok","storage":"ok"}}""") => StartAsync(async (context, request) =>
     {
         switch (request.Path)
         {
@@ -138,7 +138,7 @@ public sealed class StubBackend : IAsyncDisposable
                 break;
             case "/api/v1/lists" when accepts(request):
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(catalog, Ingest.Contracts.ContractsJsonContext.Default.ListCatalogDto));
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(catalog, PecLists.Contracts.ContractsJsonContext.Default.ListCatalogDto));
                 break;
             case "/api/v1/heartbeats":
                 context.Response.StatusCode = StatusCodes.Status204NoContent;

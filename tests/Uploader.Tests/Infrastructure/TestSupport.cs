@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>A temporary directory deleted on dispose.</summary>
 public sealed class TempDirectory : IDisposable

@@ -1,6 +1,6 @@
-using Ingest.Uploader.Localization;
+using PecLists.Uploader.Localization;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class LocalizedTests
 {

@@ -1,4 +1,4 @@
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>
 /// The real uploader program started as a child process with a given locale environment: proves end to end that the

@@ -1,8 +1,8 @@
-using Ingest.Uploader.Extraction;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Output;
+using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Output;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class TerminalProgressTests
 {

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Xml.Linq;
-using Ingest.Uploader.Scheduling;
+using PecLists.Uploader.Scheduling;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class SchedulingTests
 {

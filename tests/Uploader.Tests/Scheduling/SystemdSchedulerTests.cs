@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Ingest.Uploader.Scheduling;
+using PecLists.Uploader.Scheduling;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>
 /// systemd does not run on this machine (no PID 1 systemd), so systemctl is recorded, not run; the unit files are

@@ -1,7 +1,7 @@
-using Ingest.Contracts;
-using Ingest.Uploader.Spooling;
+using PecLists.Contracts;
+using PecLists.Uploader.Spooling;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class SpoolPolicyTests : IDisposable
 {

@@ -1,8 +1,8 @@
 using System.Text;
-using Ingest.Contracts;
-using Ingest.Uploader.Spooling;
+using PecLists.Contracts;
+using PecLists.Uploader.Spooling;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class SpoolTests : IDisposable
 {

@@ -1,9 +1,9 @@
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Localization;
-using Ingest.Uploader.Transport;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Transport;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 /// <summary>What the backend client says to people (doctor shows a probe's error) follows the language too.</summary>
 public sealed class BackendClientLanguageTests

@@ -4,14 +4,14 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Ingest.Contracts;
-using Ingest.Uploader.Config;
-using Ingest.Uploader.Spooling;
-using Ingest.Uploader.Transport;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Spooling;
+using PecLists.Uploader.Transport;
 using LocalInfra;
 using Microsoft.AspNetCore.Http;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class BackendClientTests : IDisposable
 {

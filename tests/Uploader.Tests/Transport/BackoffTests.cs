@@ -1,6 +1,6 @@
-using Ingest.Uploader.Transport;
+using PecLists.Uploader.Transport;
 
-namespace Ingest.Uploader.Tests;
+namespace PecLists.Uploader.Tests;
 
 public sealed class BackoffTests
 {
