@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using LocalInfra;
 
 namespace Repository.Tests;
 
@@ -7,32 +8,12 @@ internal static class RepositoryFiles
 {
     private static readonly string[] SkippedFolders = ["bin", "obj", ".git", ".tools", ".artifacts", "TestResults", "node_modules"];
 
-    private static readonly Lazy<string> RootLazy = new(FindRoot);
-
     private static readonly Lazy<IReadOnlyList<string>> PathsLazy = new(ListPaths);
 
-    public static string Root => RootLazy.Value;
+    public static string Root => RepoPaths.Root;
 
     /// <summary>Every file, relative to the root, with '/' separators.</summary>
     public static IReadOnlyList<string> Paths => PathsLazy.Value;
-
-    private static string FindRoot()
-    {
-        if (Environment.GetEnvironmentVariable("REPO_ROOT") is { Length: > 0 } fromEnv)
-        {
-            return fromEnv;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Serverless.sln); set REPO_ROOT.");
-    }
 
     private static IReadOnlyList<string> ListPaths() => FromGit() ?? FromWalk();
 
