@@ -18,7 +18,10 @@ public static class HttpForwarding
     public const string HostVersionHeader = "X-Azure-Functions-HostVersion";
     public const string UserAgentProduct = "Azure-Functions-Host";
 
-    /// <summary>The version this stand-in claims in its headers: the host release whose source it copies.</summary>
+    /// <summary>
+    /// The version this stand-in sends in the host's headers: a 4.x host version string. Only its presence is part of the
+    /// contract; the rules copied come from the host source at commit 89dc438 (Oct 2024), not from this release.
+    /// </summary>
     public const string HostVersion = "4.1036.0.0";
 
     /// <summary>Host: DefaultHttpWorkerService.GetPathValue with forwarding on — the original absolute path.</summary>
