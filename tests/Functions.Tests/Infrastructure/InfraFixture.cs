@@ -41,8 +41,17 @@ public sealed class InfraFixture : IAsyncLifetime
     {
         var postgres = PostgresServer.StartAsync();
         var azurite = AzuriteServer.StartAsync();
-        Postgres = await postgres;
-        Azurite = await azurite;
+        try
+        {
+            await Task.WhenAll(postgres, azurite);
+        }
+        finally
+        {
+            // Keep whatever did start, even if the other part failed, so DisposeAsync stops it.
+            Postgres = postgres.IsCompletedSuccessfully ? postgres.Result : null!;
+            Azurite = azurite.IsCompletedSuccessfully ? azurite.Result : null!;
+        }
+
         await Postgres.CreateDatabaseAsync("central");
         var outcome = Migrator.Migrate(CentralConnection, TextWriter.Null);
         Assert.True(outcome.Succeeded, outcome.Error);
@@ -81,11 +90,23 @@ public sealed class InfraFixture : IAsyncLifetime
         return await client.ExistsAsync() ? (await client.PeekMessagesAsync(32)).Value.Length : 0;
     }
 
+    /// <summary>Null-safe: xunit disposes a fixture whose start failed half-way, and what did start must stop.</summary>
     public async Task DisposeAsync()
     {
-        await Database.DisposeAsync();
-        await Azurite.DisposeAsync();
-        await Postgres.DisposeAsync();
+        if (Database is not null)
+        {
+            await Database.DisposeAsync();
+        }
+
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
+        }
     }
 }
 
