@@ -63,22 +63,12 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         await _front.StartAsync(ct);
         Endpoint = new Uri($"http://127.0.0.1:{publicPort}/");
 
-        var queueSettings = root.QueueSettings();
-        foreach (var function in root.QueueFunctions())
+        foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, settings, HandlerPort, _handlerClient, Log))
         {
-            if (root.RetryPolicyOf(function.Name) is not null)
-            {
-                Log.Host($"function '{function.Name}': retry policies do not apply to queue triggers (the extension retries with dequeueCount and the poison queue); ignored, as by the host");
-            }
-
-            var connection = settings[function.Connection]
-                ?? throw new InvalidOperationException(
-                    $"Function '{function.Name}': app setting '{function.Connection}' (a storage connection string) is not set; " +
-                    "identity-based connections (__queueServiceUri) need Azure and are not reproduced locally.");
-            var dispatcher = new QueueTriggerDispatcher(function, queueSettings, connection, HandlerPort, _handlerClient, Log);
             _dispatchers.Add(Task.Run(() => dispatcher.RunAsync(_stopping.Token), CancellationToken.None));
         }
 
+        var queueSettings = root.QueueSettings();
         Log.Host($"listening on {Endpoint} → custom handler on 127.0.0.1:{HandlerPort}; {root.HttpFunctions().Count} HTTP function(s), " +
             $"{root.QueueFunctions().Count} queue function(s) (batchSize={queueSettings.BatchSize} newBatchThreshold={queueSettings.NewBatchThreshold} " +
             $"maxDequeueCount={queueSettings.MaxDequeueCount} visibilityTimeout={queueSettings.VisibilityTimeout})");

@@ -18,6 +18,31 @@ public sealed class QueueTriggerDispatcher(
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// One listener per queue-triggered function of the app, its connection read from the app settings as the host
+    /// reads it. A retry policy is ignored, as the host ignores it for queue triggers.
+    /// </summary>
+    public static IReadOnlyList<QueueTriggerDispatcher> ForApp(ScriptRoot root, AppSettings settings, int handlerPort, HttpClient http, HostLog log)
+    {
+        var queueSettings = root.QueueSettings();
+        var dispatchers = new List<QueueTriggerDispatcher>();
+        foreach (var function in root.QueueFunctions())
+        {
+            if (root.RetryPolicyOf(function.Name) is not null)
+            {
+                log.Host($"function '{function.Name}': retry policies do not apply to queue triggers (the extension retries with dequeueCount and the poison queue); ignored, as by the host");
+            }
+
+            var connection = settings[function.Connection]
+                ?? throw new InvalidOperationException(
+                    $"Function '{function.Name}': app setting '{function.Connection}' (a storage connection string) is not set; " +
+                    "identity-based connections (__queueServiceUri) need Azure and are not reproduced locally.");
+            dispatchers.Add(new QueueTriggerDispatcher(function, queueSettings, connection, handlerPort, http, log));
+        }
+
+        return dispatchers;
+    }
+
     public async Task RunAsync(CancellationToken ct)
     {
         var options = new QueueClientOptions

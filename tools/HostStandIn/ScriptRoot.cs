@@ -13,6 +13,7 @@ public sealed partial class ScriptRoot
     private const string OverridePrefix = "AzureFunctionsJobHost__";
     private readonly JObject _hostJson;
     private readonly AppSettings _settings;
+    private readonly Lazy<List<(string Name, IReadOnlyList<JObject> Bindings, JObject? Retry)>> _functions;
 
     public ScriptRoot(string path, AppSettings settings)
     {
@@ -25,6 +26,7 @@ public sealed partial class ScriptRoot
         }
 
         _hostJson = JObject.Parse(File.ReadAllText(hostJson));
+        _functions = new(ReadFunctions);
     }
 
     public string Path { get; }
@@ -104,16 +106,19 @@ public sealed partial class ScriptRoot
                 b.Value<string>("connection") ?? "AzureWebJobsStorage",
                 b.Value<string>("dataType"))))];
 
-    /// <summary>Every function folder, with a retry policy (if any) noted: see <see cref="RetryPolicyOf"/>.</summary>
-    public IEnumerable<(string Name, IReadOnlyList<JObject> Bindings, JObject? Retry)> Functions()
-    {
-        foreach (var file in Directory.GetDirectories(Path).Order(StringComparer.Ordinal).Select(d => System.IO.Path.Combine(d, "function.json")).Where(File.Exists))
-        {
-            var json = JObject.Parse(File.ReadAllText(file));
-            var bindings = (json["bindings"] as JArray ?? []).OfType<JObject>().ToList();
-            yield return (System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(file)!), bindings, json["retry"] as JObject);
-        }
-    }
+    /// <summary>Every function folder (read once, as the host indexes them at start-up), with its retry policy if any.</summary>
+    public IReadOnlyList<(string Name, IReadOnlyList<JObject> Bindings, JObject? Retry)> Functions() => _functions.Value;
+
+    private List<(string Name, IReadOnlyList<JObject> Bindings, JObject? Retry)> ReadFunctions() =>
+        [.. Directory.GetDirectories(Path).Order(StringComparer.Ordinal)
+            .Select(d => System.IO.Path.Combine(d, "function.json"))
+            .Where(File.Exists)
+            .Select(file =>
+            {
+                var json = JObject.Parse(File.ReadAllText(file));
+                IReadOnlyList<JObject> bindings = [.. (json["bindings"] as JArray ?? []).OfType<JObject>()];
+                return (System.IO.Path.GetFileName(System.IO.Path.GetDirectoryName(file)!), bindings, json["retry"] as JObject);
+            })];
 
     /// <summary>A function-level or host-level retry policy (host.json <c>retry</c>).</summary>
     public JObject? RetryPolicyOf(string function) =>

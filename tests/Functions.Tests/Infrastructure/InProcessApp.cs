@@ -1,5 +1,6 @@
 using HostStandIn;
 using PecLists.Functions.Hosting;
+using PecLists.Functions.Storage;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
 
@@ -37,13 +38,12 @@ public sealed class InProcessApp : IAsyncDisposable
         var app = await StartCoreAsync(infra, settings);
         var appSettings = new AppSettings(settings
             .Select(s => s.TrimStart('-').Split('=', 2))
-            .Select(p => KeyValuePair.Create(p[0], (string?)p[1])));
+            .Select(p => KeyValuePair.Create(p[0], (string?)p[1]))
+            .Append(KeyValuePair.Create(IngestOptions.StorageConnectionName, (string?)infra.Azurite.ConnectionString)));
         var root = new ScriptRoot(Path.GetDirectoryName(RepoPaths.FunctionsDll)!, appSettings);
         app._dispatcherClient = HttpForwarding.CreateClient(root.FunctionTimeout);
-        var log = new HostLog(null);
-        foreach (var function in root.QueueFunctions())
+        foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, appSettings, app.Port, app._dispatcherClient, new HostLog(null)))
         {
-            var dispatcher = new QueueTriggerDispatcher(function, root.QueueSettings(), infra.Azurite.ConnectionString, app.Port, app._dispatcherClient, log);
             app._dispatchers.Add(Task.Run(() => dispatcher.RunAsync(app._stopping.Token)));
         }
 
