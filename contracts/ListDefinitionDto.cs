@@ -1,6 +1,9 @@
 namespace PecLists.Contracts;
 
-/// <summary>One nominal list the site must extract (GET /api/v1/lists).</summary>
+/// <summary>
+/// One nominal list the site must extract (GET /api/v1/lists). An empty <c>Key</c> is a keyless list: the site's rows
+/// are kept as a multiset of whole rows.
+/// </summary>
 public sealed record ListDefinitionDto(
     string Name,
     int Version,
