@@ -19,6 +19,8 @@ public static class ListPublisher
             throw new InvalidOperationException($"List definition '{definition.Name}' is invalid: {string.Join("; ", errors)}");
         }
 
+        definition = ListDefinitionRules.Normalize(definition);
+
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
