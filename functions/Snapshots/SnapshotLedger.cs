@@ -69,12 +69,16 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
                    h.report->>'uploaderVersion' AS UploaderVersion,
                    n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
-                   (extract(epoch FROM now() - greatest(h.received_at, n.received_at)) / 3600.0)::float8 AS HoursSilent
+                   (extract(epoch FROM now() - greatest(h.received_at, n.received_at)) / 3600.0)::float8 AS HoursSilent,
+                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
               LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
+              LEFT JOIN LATERAL (
+                    SELECT count(*) AS count, string_agg(DISTINCT list_name, ',' ORDER BY list_name) AS lists
+                      FROM ingest.snapshots WHERE site_id = s.site_id AND status = @held) held ON true
              ORDER BY s.site_id
-            """, cancellationToken: ct))).ToList();
+            """, new { held = SnapshotStatuses.Held }, cancellationToken: ct))).ToList();
     }
 
     /// <summary>
