@@ -4,9 +4,15 @@ using Npgsql;
 
 namespace EndToEnd.Tests;
 
-/// <summary>Two synthetic municipalities through uploader → ingest → Blob + queue → dispatcher → load → central table.</summary>
+/// <summary>
+/// Two synthetic municipalities, every list in lists/, through uploader → ingest → Blob + queue → dispatcher → load →
+/// central table; then the next day's run of the same sources, where only extraction-time columns differ.
+/// </summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
+    public static IReadOnlyList<string> Lists { get; } =
+        [.. Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)];
+
     public ConcurrentQueue<string> FunctionsLog { get; } = new();
 
     public LocalPipeline Pipeline { get; private set; } = null!;
@@ -16,6 +22,11 @@ public sealed class PipelineFixture : IAsyncLifetime
     public ProcessResult[] UploaderRuns { get; private set; } = [];
 
     public IReadOnlyList<SnapshotRow> Snapshots { get; private set; } = [];
+
+    /// <summary>The second run's snapshots (same sources, run again).</summary>
+    public IReadOnlyList<SnapshotRow> NextDay { get; private set; } = [];
+
+    public ProcessResult[] NextDayRuns { get; private set; } = [];
 
     public async Task InitializeAsync()
     {
@@ -27,7 +38,13 @@ public sealed class PipelineFixture : IAsyncLifetime
             await Pipeline.AddMunicipalityAsync("2927408", "Salvador (teste)", 2500, seed: 2),
         ];
         UploaderRuns = await Task.WhenAll(Sites.Select(s => Pipeline.RunUploaderAsync(s)));
-        Snapshots = await Pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: Sites.Length);
+        var perRun = Sites.Length * Lists.Count;
+        Snapshots = await Pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: perRun);
+
+        // now() moves on between the runs, so every list's extraction-time columns differ from the first run's.
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        NextDayRuns = await Task.WhenAll(Sites.Select(s => Pipeline.RunUploaderAsync(s)));
+        NextDay = [.. (await Pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: 2 * perRun)).Where(s => !Snapshots.Any(first => first.SnapshotId == s.SnapshotId))];
     }
 
     public Task DisposeAsync() => Pipeline.DisposeAsync().AsTask();
@@ -51,27 +68,45 @@ public sealed class PipelineTests(PipelineFixture fixture) : IClassFixture<Pipel
     }
 
     [Fact]
-    public void Every_snapshot_is_loaded_once_with_inserted_rows()
+    public void Every_snapshot_of_every_list_is_loaded_once_with_inserted_rows()
     {
-        Assert.Equal(fixture.Sites.Select(s => s.Ibge).Order(), fixture.Snapshots.Select(s => s.Site).Order());
+        var expected = fixture.Sites.SelectMany(s => PipelineFixture.Lists.Select(l => $"{s.Ibge}/{l}")).Order();
+        Assert.Equal(expected, fixture.Snapshots.Select(s => $"{s.Site}/{s.List}").Order());
         Assert.All(fixture.Snapshots, s =>
         {
             Assert.Equal("loaded", s.Status);
             Assert.Equal(1, s.Attempts);
-            Assert.True(s.Inserted > 100, $"{s.Site} inserted {s.Inserted}");
+            Assert.True(s.Inserted > 10, $"{s.Site}/{s.List} inserted {s.Inserted}");
             Assert.Equal((0L, 0L, 0L), (s.Updated!.Value, s.Deleted!.Value, s.Unchanged!.Value));
         });
     }
 
     [Fact]
-    public async Task Central_rows_equal_the_source_query_rows_value_by_value()
+    public void The_next_days_run_of_unchanged_sources_writes_no_row_of_any_list()
+    {
+        Assert.All(fixture.NextDayRuns, r => Assert.True(r.ExitCode == 0, r.Combined));
+        Assert.Equal(fixture.Snapshots.Count, fixture.NextDay.Count);
+        Assert.All(fixture.NextDay, s =>
+        {
+            Assert.Equal("loaded", s.Status);
+            Assert.Equal((0L, 0L, 0L), (s.Inserted!.Value, s.Updated!.Value, s.Deleted!.Value));
+            var first = fixture.Snapshots.Single(f => f.Site == s.Site && f.List == s.List);
+            Assert.Equal(first.Inserted, s.Unchanged);
+        });
+    }
+
+    [Fact]
+    public async Task Central_rows_equal_the_source_query_rows_value_by_value_for_every_list()
     {
         foreach (var site in fixture.Sites)
         {
-            var comparison = await fixture.Pipeline.CompareAsync(site, "hipertensos");
+            foreach (var list in PipelineFixture.Lists)
+            {
+                var comparison = await fixture.Pipeline.CompareAsync(site, list);
 
-            Assert.True(comparison.Equal, $"{site.Ibge}: {comparison}");
-            Assert.True(comparison.SourceRows > 100);
+                Assert.True(comparison.Equal, $"{site.Ibge}/{list}: {comparison}");
+                Assert.True(comparison.SourceRows > 10, $"{site.Ibge}/{list}: {comparison}");
+            }
         }
     }
 
