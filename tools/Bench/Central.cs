@@ -27,6 +27,16 @@ public static class Central
         clock.Stop();
         var after = await ScalarAsync<string>(central, "SELECT pg_current_wal_insert_lsn()::text");
         var wal = await ScalarAsync<decimal>(central, $"SELECT pg_wal_lsn_diff('{after}', '{before}')");
+
+        // pg_waldump reads only what is on disk: an end LSN that is inserted but not yet flushed fails with "invalid
+        // record length … wanted 24, got 0". A transaction that takes an xid writes a commit record and, with
+        // synchronous_commit on, flushes everything before it; wait until the flush position has passed our end.
+        await ScalarAsync<long>(central, "SELECT txid_current()");
+        for (var i = 0; i < 100 && !await ScalarAsync<bool>(central, $"SELECT pg_current_wal_flush_lsn() >= '{after}'::pg_lsn"); i++)
+        {
+            await Task.Delay(50);
+        }
+
         var (_, fpi) = wal > 0 ? await server.WalStatsAsync(before, after) : (0, 0);
         return new Measurement(clock.Elapsed.TotalSeconds, (long)wal, fpi);
     }
