@@ -24,6 +24,8 @@ public static class ApiRoutes
     public const string AdminSites = Admin + "/sites";
     public const string AdminSiteTokens = AdminSites + "/{ibge}/tokens";
     public const string AdminToken = Admin + "/tokens/{tokenId}";
+    public const string AdminOperatorTokens = Admin + "/operator-tokens";
+    public const string AdminOperatorToken = AdminOperatorTokens + "/{tokenId}";
     public const string AdminLists = Admin + "/lists";
     public const string AdminListActivate = AdminLists + "/{name}/versions/{version:int}/activate";
     public const string AdminFleet = Admin + "/fleet";
@@ -37,6 +39,8 @@ public static class ApiRoutes
     public static string AdminSitePath(string ibge) => $"{AdminSites}/{Uri.EscapeDataString(ibge)}";
 
     public static string AdminTokenPath(Guid tokenId) => $"{Admin}/tokens/{tokenId:D}";
+
+    public static string AdminOperatorTokenPath(Guid tokenId) => $"{AdminOperatorTokens}/{tokenId:D}";
 
     public static string AdminListVersionPath(string name, int version) => $"{AdminLists}/{Uri.EscapeDataString(name)}/versions/{version}";
 

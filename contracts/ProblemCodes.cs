@@ -38,6 +38,7 @@ public static class ProblemCodes
     public const string UnknownSite = "unknown-site";
     public const string UnknownToken = "unknown-token";
     public const string BadListDefinition = "bad-list-definition";
+    public const string BadListSignature = "bad-list-signature";
     public const string BadReplaySource = "bad-replay-source";
 
     // The queue-invoked load function (seen by the Functions host, which retries non-2xx and then poisons).
