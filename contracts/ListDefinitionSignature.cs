@@ -48,8 +48,20 @@ public static class ListDefinitionSignature
             return false;
         }
 
-        using var key = ImportPublicKey(publicKey);
-        return key.VerifyData(CanonicalBytes(definition), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        ECDsa key;
+        try
+        {
+            key = ImportPublicKey(publicKey);
+        }
+        catch (CryptographicException)
+        {
+            return false; // no usable key verifies nothing
+        }
+
+        using (key)
+        {
+            return key.VerifyData(CanonicalBytes(definition), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
     }
 
     /// <summary>A short, public name for a key (first 8 bytes of SHA-256 of its SubjectPublicKeyInfo, hex): what logs and heartbeats show.</summary>

@@ -47,13 +47,13 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
     public static async Task<IReadOnlyDictionary<string, ListDefinition>> LoadActiveAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key)>(
+        var rows = await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, string? Signature)>(
             new CommandDefinition(
-                "SELECT name, version, description, sql, columns::text, key_columns FROM ingest.list_definitions WHERE is_active",
+                "SELECT name, version, description, sql, columns::text, key_columns, signature FROM ingest.list_definitions WHERE is_active",
                 cancellationToken: ct));
         return rows.ToDictionary(
             r => r.Name,
-            r => new ListDefinition(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key),
+            r => new ListDefinition(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key, r.Signature),
             StringComparer.Ordinal);
     }
 
