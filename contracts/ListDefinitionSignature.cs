@@ -9,7 +9,7 @@ namespace PecLists.Contracts;
 /// both read the same bytes: ECDSA P-256 with SHA-256, the signature in IEEE P1363 form (r‖s, 64 bytes) as base64, over
 /// <see cref="Purpose"/> followed by the UTF-8 JSON of <see cref="SignedListContent"/> written by the source-generated
 /// <see cref="ContractsJsonContext"/>. Public keys travel as SubjectPublicKeyInfo DER in base64 (or a PEM "PUBLIC KEY").
-/// See docs/adr/0009-signed-list-definitions.md.
+/// See docs/adr/0010-signed-list-definitions.md.
 /// </summary>
 public static class ListDefinitionSignature
 {

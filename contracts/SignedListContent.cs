@@ -2,7 +2,7 @@ namespace PecLists.Contracts;
 
 /// <summary>
 /// What a list definition's signature covers: exactly the fields the uploader receives and acts on, in this order.
-/// Serialised only through <see cref="ContractsJsonContext"/> (docs/adr/0009-signed-list-definitions.md).
+/// Serialised only through <see cref="ContractsJsonContext"/> (docs/adr/0010-signed-list-definitions.md).
 /// </summary>
 public sealed record SignedListContent(
     string Name,
