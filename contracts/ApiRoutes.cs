@@ -30,6 +30,8 @@ public static class ApiRoutes
     public const string AdminListActivate = AdminLists + "/{name}/versions/{version:int}/activate";
     public const string AdminFleet = Admin + "/fleet";
     public const string AdminReplay = Admin + "/replay";
+    public const string AdminHeldSnapshots = Admin + "/snapshots/held";
+    public const string AdminSnapshotDecision = Admin + "/snapshots/{snapshotId}/{decision}";
 
     public static string SnapshotPath(string list, Guid snapshotId) =>
         $"{Prefix}/lists/{Uri.EscapeDataString(list)}/snapshots/{snapshotId:D}";
@@ -41,6 +43,8 @@ public static class ApiRoutes
     public static string AdminTokenPath(Guid tokenId) => $"{Admin}/tokens/{tokenId:D}";
 
     public static string AdminOperatorTokenPath(Guid tokenId) => $"{AdminOperatorTokens}/{tokenId:D}";
+    /// <summary>POST here with decision "apply" or "drop" to settle a held snapshot.</summary>
+    public static string AdminSnapshotDecisionPath(Guid snapshotId, string decision) => $"{Admin}/snapshots/{snapshotId:D}/{Uri.EscapeDataString(decision)}";
 
     public static string AdminListVersionPath(string name, int version) => $"{AdminLists}/{Uri.EscapeDataString(name)}/versions/{version}";
 

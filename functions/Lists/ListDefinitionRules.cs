@@ -8,7 +8,7 @@ public static partial class ListDefinitionRules
     /// <summary>Columns every list table carries besides the list's own.</summary>
     public static readonly IReadOnlySet<string> ReservedColumns = new HashSet<string>(StringComparer.Ordinal)
     {
-        "site_id", "snapshot_id", "op",
+        "site_id", "snapshot_id", "op", "ingest_row_hash", "ingest_row_n",
     };
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]

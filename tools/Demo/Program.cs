@@ -11,6 +11,9 @@ using LocalInfra;
     ("5200258", "Águas Lindas de Goiás (sintético)", 45000),
 ];
 
+// Every list the repository defines (lists/*.json): each site sends each of them.
+var lists = Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(file => Path.GetFileNameWithoutExtension(file)).Order(StringComparer.Ordinal).ToList();
+
 var clock = Stopwatch.StartNew();
 void Say(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
 
@@ -28,7 +31,9 @@ foreach (var (ibge, name, citizens) in municipalities)
 
 for (var round = 1; round <= 2; round++)
 {
-    Say(round == 1 ? "round 1: first transmission of every site (all at once, like 8am)" : "round 2: the next day's run with unchanged data (should write nothing)");
+    Say(round == 1
+        ? $"round 1: first transmission of every site, {lists.Count} lists each ({string.Join(", ", lists)}), all at once like 8am"
+        : "round 2: the next day's run with unchanged data: only extraction-time columns (now(), ages) differ, so nothing should be written");
     var runs = await Task.WhenAll(sites.Select(async site => (site, result: await pipeline.RunUploaderAsync(site, locale: null))));
     foreach (var (site, result) in runs)
     {
@@ -57,13 +62,25 @@ for (var round = 1; round <= 2; round++)
         return 1;
     }
 
-    var snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: sites.Count * round, stopAtFirstProblem: true);
-    var thisRound = snapshots.Skip(sites.Count * (round - 1)).ToList();
+    var perRound = sites.Count * lists.Count;
+    var snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: perRound * round, stopAtFirstProblem: true);
+    var thisRound = snapshots.Skip(perRound * (round - 1)).ToList();
     PrintTable(thisRound, sites);
     if (thisRound.Any(s => s.Status != "loaded"))
     {
         Say("demo stopped: a snapshot was not loaded (its status and reason are in the table above)");
         return 1;
+    }
+
+    if (round == 2)
+    {
+        var written = thisRound.Sum(s => (s.Inserted ?? 0) + (s.Updated ?? 0) + (s.Deleted ?? 0));
+        Say($"round 2 wrote {written} rows to the central database ({thisRound.Sum(s => s.Unchanged ?? 0)} rows unchanged)");
+        if (written != 0)
+        {
+            Say("demo stopped: an unchanged source should write nothing");
+            return 1;
+        }
     }
 }
 
@@ -71,14 +88,17 @@ Say("checking central rows against each site's source query (value by value)…"
 var different = 0;
 foreach (var site in sites)
 {
-    var comparison = await pipeline.CompareAsync(site, "hipertensos");
-    Console.WriteLine(
-        $"          {site.Ibge} hipertensos: source {comparison.SourceRows} rows, central {comparison.CentralRows} rows, " +
-        $"{(comparison.Equal ? "identical" : $"DIFFERENT ({comparison.OnlyInSource} only in source, {comparison.OnlyInCentral} only in central)")}");
-    different += comparison.Equal ? 0 : 1;
+    foreach (var list in lists)
+    {
+        var comparison = await pipeline.CompareAsync(site, list);
+        Console.WriteLine(
+            $"          {site.Ibge} {list,-15}: source {comparison.SourceRows,6} rows, central {comparison.CentralRows,6} rows, " +
+            $"{(comparison.Equal ? "identical" : $"DIFFERENT ({comparison.OnlyInSource} only in source, {comparison.OnlyInCentral} only in central)")}");
+        different += comparison.Equal ? 0 : 1;
+    }
 }
 
-Say(different == 0 ? "demo finished: every site loaded and matches its source" : $"demo finished: {different} site(s) differ from their source");
+Say(different == 0 ? "demo finished: every site's lists loaded and match their source" : $"demo finished: {different} site list(s) differ from their source");
 return different == 0 ? 0 : 1;
 
 static bool IsProblemLine(string line) =>
@@ -89,12 +109,12 @@ static bool IsProblemLine(string line) =>
 static void PrintTable(IReadOnlyList<SnapshotRow> rows, IReadOnlyList<Municipality> sites)
 {
     Console.WriteLine();
-    Console.WriteLine($"  {"site",-8} {"municipality",-36} {"list",-12} {"status",-8} {"inserted",9} {"updated",8} {"deleted",8} {"unchanged",9} {"queued s",9} {"load s",7}  reason");
+    Console.WriteLine($"  {"site",-8} {"municipality",-36} {"list",-15} {"status",-8} {"inserted",9} {"updated",8} {"deleted",8} {"unchanged",9} {"queued s",9} {"load s",7}  reason");
     foreach (var row in rows.OrderBy(r => r.Site, StringComparer.Ordinal))
     {
         var name = sites.FirstOrDefault(s => s.Ibge == row.Site)?.Name ?? "?";
         Console.WriteLine(
-            $"  {row.Site,-8} {name,-36} {row.List,-12} {row.Status,-8} {row.Inserted,9} {row.Updated,8} {row.Deleted,8} {row.Unchanged,9} " +
+            $"  {row.Site,-8} {name,-36} {row.List,-15} {row.Status,-8} {row.Inserted,9} {row.Updated,8} {row.Deleted,8} {row.Unchanged,9} " +
             $"{row.QueueSeconds?.ToString("F2", CultureInfo.InvariantCulture),9} {row.LoadSeconds?.ToString("F2", CultureInfo.InvariantCulture),7}" +
             (row.ErrorCode is null ? string.Empty : $"  {row.ErrorCode}: {row.ErrorDetail}"));
     }

@@ -204,7 +204,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until every snapshot received so far is final (loaded, skipped or rejected), or — with
+    /// Waits until every snapshot received so far is settled (loaded, skipped, rejected, or held for an operator), or — with
     /// <paramref name="stopAtFirstProblem"/> — until one is rejected, failed or held, so a caller can report it at once.
     /// </summary>
     public async Task<IReadOnlyList<SnapshotRow>> WaitForLoadsAsync(TimeSpan timeout, int expectedAtLeast = 1, bool stopAtFirstProblem = false, CancellationToken ct = default)
@@ -213,7 +213,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         while (true)
         {
             var rows = await SnapshotsAsync(ct);
-            if (rows.Count >= expectedAtLeast && rows.All(r => r.Status is "loaded" or "skipped" or "rejected"))
+            if (rows.Count >= expectedAtLeast && rows.All(r => r.Status is "loaded" or "skipped" or "rejected" or "held"))
             {
                 return rows;
             }

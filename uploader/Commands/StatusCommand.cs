@@ -58,6 +58,9 @@ public sealed class StatusCommand(UploaderConfig config, TextWriter output, Http
             return status switch
             {
                 null => Localized.Text("no status", "sem situação"),
+                { Status: SnapshotStatuses.Held, Reason: { } held } => Localized.Text(
+                    $"held (not applied, waiting for the central operator): {held}",
+                    $"retido (não aplicado, aguardando o operador central): {held}"),
                 { Rows: { } rows } => $"{status.Status}: " + Localized.Text(
                     string.Create(Localized.Culture, $"{rows.Inserted:N0} new, {rows.Updated:N0} changed, {rows.Deleted:N0} removed, {rows.Unchanged:N0} unchanged"),
                     string.Create(Localized.Culture, $"linhas: {rows.Inserted:N0} novas, {rows.Updated:N0} alteradas, {rows.Deleted:N0} removidas, {rows.Unchanged:N0} inalteradas")),

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using PecLists.Contracts;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Tests.Infrastructure;
 
@@ -48,7 +49,25 @@ public sealed class AdminApiTests(InfraFixture infra) : IAsyncLifetime
         { "POST", "/api/v1/admin/lists/x/versions/1/activate" },
         { "GET", "/api/v1/admin/fleet" },
         { "POST", "/api/v1/admin/replay" },
+        { "GET", "/api/v1/admin/snapshots/held" },
+        { "POST", "/api/v1/admin/snapshots/00000000-0000-0000-0000-000000000001/apply" },
+        { "POST", "/api/v1/admin/snapshots/00000000-0000-0000-0000-000000000001/drop" },
     };
+
+    [Fact]
+    public async Task Deciding_on_a_snapshot_that_is_not_held_is_a_clear_404()
+    {
+        using var unknown = await Send(HttpMethod.Post, ApiRoutes.AdminSnapshotDecisionPath(Guid.CreateVersion7(), "apply"), _admin);
+        using var badDecision = await Send(HttpMethod.Post, ApiRoutes.AdminSnapshotDecisionPath(Guid.CreateVersion7(), "delete"), _admin);
+        using var held = await Send(HttpMethod.Get, ApiRoutes.AdminHeldSnapshots, _admin);
+
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains("\"code\":\"not-held\"", await unknown.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, badDecision.StatusCode);
+        Assert.Contains("apply", await badDecision.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, held.StatusCode);
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(await held.Content.ReadAsStringAsync()).RootElement.ValueKind);
+    }
 
     [Theory]
     [MemberData(nameof(AdminRoutes))]
