@@ -24,6 +24,8 @@ public static class ApiRoutes
     public const string AdminSites = Admin + "/sites";
     public const string AdminSiteTokens = AdminSites + "/{ibge}/tokens";
     public const string AdminToken = Admin + "/tokens/{tokenId}";
+    public const string AdminOperatorTokens = Admin + "/operator-tokens";
+    public const string AdminOperatorToken = AdminOperatorTokens + "/{tokenId}";
     public const string AdminLists = Admin + "/lists";
     public const string AdminListActivate = AdminLists + "/{name}/versions/{version:int}/activate";
     public const string AdminFleet = Admin + "/fleet";
@@ -40,6 +42,7 @@ public static class ApiRoutes
 
     public static string AdminTokenPath(Guid tokenId) => $"{Admin}/tokens/{tokenId:D}";
 
+    public static string AdminOperatorTokenPath(Guid tokenId) => $"{AdminOperatorTokens}/{tokenId:D}";
     /// <summary>POST here with decision "apply" or "drop" to settle a held snapshot.</summary>
     public static string AdminSnapshotDecisionPath(Guid snapshotId, string decision) => $"{Admin}/snapshots/{snapshotId:D}/{Uri.EscapeDataString(decision)}";
 

@@ -8,4 +8,5 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(ListCatalogDto))]
 [JsonSerializable(typeof(SnapshotStatusDto))]
 [JsonSerializable(typeof(HeartbeatDto))]
+[JsonSerializable(typeof(SignedListContent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -16,4 +16,5 @@ public sealed record HeartbeatDto(
     int? SpoolDropped = null,
     double? ClockSkewSeconds = null,
     long? DiskFreeBytes = null,
-    IReadOnlyList<HeartbeatCheck>? Checks = null);
+    IReadOnlyList<HeartbeatCheck>? Checks = null,
+    IReadOnlyList<RefusedDefinition>? RefusedDefinitions = null);

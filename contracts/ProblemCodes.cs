@@ -38,6 +38,7 @@ public static class ProblemCodes
     public const string UnknownSite = "unknown-site";
     public const string UnknownToken = "unknown-token";
     public const string BadListDefinition = "bad-list-definition";
+    public const string BadListSignature = "bad-list-signature";
 
     /// <summary>A list version that would change a stored version, the key, or a column's type (docs/design.md §5).</summary>
     public const string ListVersionConflict = "list-version-conflict";

@@ -13,4 +13,7 @@ public static class ExitCodes
 
     /// <summary>Another run was already in progress on this spool; this one did nothing.</summary>
     public const int Busy = 7;
+
+    /// <summary>A list definition's signature is missing or does not verify with the pinned key: that list was not run.</summary>
+    public const int DefinitionSignature = 8;
 }

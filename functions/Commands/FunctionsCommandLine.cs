@@ -5,6 +5,7 @@ using PecLists.Functions.Hosting;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Operations;
 using PecLists.Functions.Sites;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace PecLists.Functions.Commands;
@@ -15,6 +16,9 @@ namespace PecLists.Functions.Commands;
 /// </summary>
 public static class FunctionsCommandLine
 {
+    /// <summary>--as: the operator name the audit records (default: the OS user).</summary>
+    private static readonly Option<string?> Actor = CliActor.Option();
+
     public static RootCommand Build()
     {
         var root = new RootCommand("Ingestion functions app (Azure Functions custom handler) and its operator commands.")
@@ -25,6 +29,7 @@ public static class FunctionsCommandLine
 
         var connection = new Option<string?>("--connection") { Description = "Central PostgreSQL connection string (default: ConnectionStrings__Central).", Recursive = true };
         root.Options.Add(connection);
+        root.Options.Add(Actor);
 
         root.Subcommands.Add(MigrateCommand(connection));
         root.Subcommands.Add(SitesCommand(connection));
@@ -71,6 +76,7 @@ public static class FunctionsCommandLine
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
             await SiteTokens.AddSiteAsync(database, site, parse.GetValue(name)!, ct);
+            await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.SiteAdd, site, null, ct);
             Console.WriteLine($"Site {site} added.");
             return 0;
         });
@@ -98,6 +104,7 @@ public static class FunctionsCommandLine
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
             var (tokenId, token) = await SiteTokens.IssueAsync(database, parse.GetValue(site)!, ct);
+            await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.SiteTokenIssue, parse.GetValue(site)!, new Dictionary<string, object?> { ["tokenId"] = tokenId }, ct);
             Console.Error.WriteLine($"Token {tokenId} issued for site {parse.GetValue(site)}. Store it now: it cannot be shown again.");
             Console.WriteLine(token);
             return 0;
@@ -110,6 +117,11 @@ public static class FunctionsCommandLine
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
             var revoked = await SiteTokens.RevokeAsync(database, parse.GetValue(id), ct);
+            if (revoked)
+            {
+                await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.SiteTokenRevoke, parse.GetValue(id).ToString("D"), null, ct);
+            }
+
             Console.WriteLine(revoked ? "Token revoked." : "No live token with that id.");
             return revoked ? 0 : 1;
         });
@@ -126,9 +138,17 @@ public static class FunctionsCommandLine
             var definition = ListDefinitionFile.Read(parse.GetValue(file)!.FullName);
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
+            var errors = ListDefinitionRules.Validate(definition);
+            var signingKey = services.GetRequiredService<IOptions<ListSigningOptions>>().Value.PublicKey;
+            if (errors.Count == 0 && ListSignatureCheck.Problem(ListDefinitionRules.Normalize(definition), signingKey) is { } unsigned)
+            {
+                Console.Error.WriteLine($"Not published: {unsigned}");
+                return 3;
+            }
+
             try
             {
-                await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), ct);
+                await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), CliActor.Of(parse, Actor), ct);
             }
             catch (ListPublishRefusedException refused)
             {
@@ -146,7 +166,7 @@ public static class FunctionsCommandLine
         {
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
-            var done = await ListPublisher.ActivateAsync(database, parse.GetValue(name)!, parse.GetValue(version), ct);
+            var done = await ListPublisher.ActivateAsync(database, parse.GetValue(name)!, parse.GetValue(version), CliActor.Of(parse, Actor), ct);
             Console.WriteLine(done ? $"List {parse.GetValue(name)} v{parse.GetValue(version)} is now active." : "No such list version; publish it first.");
             return done ? 0 : 1;
         });
@@ -162,7 +182,7 @@ public static class FunctionsCommandLine
 
             return 0;
         });
-        return new Command("lists", "Manage list definitions.") { publish, activateVersion, history };
+        return new Command("lists", "Manage list definitions.") { publish, activateVersion, history, ListSigningCommands.Keygen(), ListSigningCommands.Sign() };
     }
 
     private static Command AdminCommand(Option<string?> connection)
@@ -174,11 +194,38 @@ public static class FunctionsCommandLine
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
             var (tokenId, token) = await SiteTokens.IssueAdminAsync(database, parse.GetValue(name)!, ct);
+            await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.OperatorTokenIssue, tokenId.ToString("D"), new Dictionary<string, object?> { ["name"] = parse.GetValue(name) }, ct);
             Console.Error.WriteLine($"Admin token {tokenId} issued. Store it now: it cannot be shown again.");
             Console.WriteLine(token);
             return 0;
         });
-        return new Command("admin", "Operator credentials.") { issue };
+        var tokenId = new Option<Guid>("--id") { Description = "Operator token id (printed when it was issued; see 'admin tokens').", Required = true };
+        var revoke = new Command("revoke-token", "Revoke an operator token at once.") { tokenId };
+        revoke.SetAction(async (parse, ct) =>
+        {
+            await using var services = Services(parse, connection);
+            var database = services.GetRequiredService<NpgsqlDataSource>();
+            var revoked = await SiteTokens.RevokeAdminAsync(database, parse.GetValue(tokenId), ct);
+            if (revoked)
+            {
+                await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.OperatorTokenRevoke, parse.GetValue(tokenId).ToString("D"), null, ct);
+            }
+
+            Console.WriteLine(revoked ? "Operator token revoked." : "No live operator token with that id.");
+            return revoked ? 0 : 1;
+        });
+        var tokens = new Command("tokens", "List operator tokens: id, name, created, revoked (never the token).");
+        tokens.SetAction(async (parse, ct) =>
+        {
+            await using var services = Services(parse, connection);
+            foreach (var token in await SiteTokens.ListAdminAsync(services.GetRequiredService<NpgsqlDataSource>(), ct))
+            {
+                Console.WriteLine($"{token.TokenId}  {token.Name}  created {token.CreatedAt:yyyy-MM-dd HH:mm}  {(token.RevokedAt is { } at ? $"revoked {at:yyyy-MM-dd HH:mm}" : "live")}");
+            }
+
+            return 0;
+        });
+        return new Command("admin", "Operator credentials.") { issue, revoke, tokens };
     }
 
     private static Command ReplayCommand(Option<string?> connection)
@@ -198,6 +245,7 @@ public static class FunctionsCommandLine
                 var replayer = services.GetRequiredService<Replayer>();
                 var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until));
                 var report = await replay(replayer, filter, parse.GetValue(dryRun), ct);
+                await OperatorAudit.RecordAsync(services.GetRequiredService<NpgsqlDataSource>(), CliActor.Of(parse, Actor), OperatorAudit.Replay, report.Source, ReplayEndpoint.AuditDetail(filter, report), ct);
                 foreach (var item in report.Items)
                 {
                     Console.WriteLine($"{item.SnapshotId} site={item.Site} list={item.List} extractedAt={item.ExtractedAt:O}");

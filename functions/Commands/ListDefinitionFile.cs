@@ -4,7 +4,7 @@ using PecLists.Functions.Lists;
 
 namespace PecLists.Functions.Commands;
 
-/// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it.</summary>
+/// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it, and the operator's "signature" once signed.</summary>
 public static class ListDefinitionFile
 {
     public static ListDefinition Read(string path)
@@ -12,8 +12,8 @@ public static class ListDefinitionFile
         var file = JsonSerializer.Deserialize<FileShape>(File.ReadAllText(path), JsonSerializerOptions.Web)
             ?? throw new InvalidOperationException($"{path} is empty.");
         var sql = file.Sql ?? File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, file.SqlFile ?? throw new InvalidOperationException($"{path}: 'sql' or 'sqlFile' is required.")));
-        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key);
+        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key, file.Signature);
     }
 
-    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key);
+    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key, string? Signature = null);
 }

@@ -122,8 +122,19 @@ public static partial class HeartbeatEndpoint
             return "at most 50 checks";
         }
 
-        return h.Checks?.Any(c => c is null || c.Name is null || !Code().IsMatch(c.Name) || (c.Code is not null && !Code().IsMatch(c.Code))) == true
-            ? "check names and codes must be short lowercase codes"
+        if (h.Checks?.Any(c => c is null || c.Name is null || !Code().IsMatch(c.Name) || (c.Code is not null && !Code().IsMatch(c.Code))) == true)
+        {
+            return "check names and codes must be short lowercase codes";
+        }
+
+        if (h.RefusedDefinitions is { Count: > 50 })
+        {
+            return "at most 50 refused definitions";
+        }
+
+        return h.RefusedDefinitions?.Any(r => r is null || r.List is null || !ListName().IsMatch(r.List) || r.Version < 1
+                || r.Code is null || !Code().IsMatch(r.Code) || r.KeyId is null || !KeyId().IsMatch(r.KeyId)) == true
+            ? "refused definitions need a list name, a version, a short lowercase code and a 16-hex-digit key id"
             : null;
     }
 
@@ -131,6 +142,7 @@ public static partial class HeartbeatEndpoint
     private static bool LooksPersonal(HeartbeatDto h) =>
         new[] { h.UploaderVersion, h.Os, h.Outcome, h.ErrorCode, h.PecVersion }
             .Concat(h.Checks?.SelectMany(c => new[] { c.Name, c.Code }) ?? [])
+            .Concat(h.RefusedDefinitions?.SelectMany(r => new[] { r.List, r.Code }) ?? [])
             .Any(v => v is not null && LongDigitRun().IsMatch(v));
 
     [GeneratedRegex("^[0-9]{1,4}(\\.[0-9]{1,4}){0,3}([-+][0-9A-Za-z.]{1,20})?$")]
@@ -138,6 +150,13 @@ public static partial class HeartbeatEndpoint
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex Code();
+
+    [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]
+    private static partial Regex ListName();
+
+    /// <summary>A key id is hex (<c>ListDefinitionSignature.KeyId</c>): checked by shape, not by the digit-run rule, which hex can trip.</summary>
+    [GeneratedRegex("^[0-9a-f]{16}$")]
+    private static partial Regex KeyId();
 
     [GeneratedRegex("[0-9]{11,}")]
     private static partial Regex LongDigitRun();

@@ -80,12 +80,12 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
     private static async Task<Snapshot> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active)>(
+        var rows = (await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature)>(
             new CommandDefinition(
-                "SELECT name, version, description, sql, columns::text, key_columns, is_active FROM ingest.list_definitions ORDER BY name, version DESC",
+                "SELECT name, version, description, sql, columns::text, key_columns, is_active, signature FROM ingest.list_definitions ORDER BY name, version DESC",
                 cancellationToken: ct))).ToList();
-        ListDefinition Definition((string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active) r) =>
-            new(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key);
+        ListDefinition Definition((string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature) r) =>
+            new(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key, r.Signature);
         return new Snapshot(
             rows.Where(r => r.Active).ToDictionary(r => r.Name, Definition, StringComparer.Ordinal),
             rows.GroupBy(r => r.Name, StringComparer.Ordinal)

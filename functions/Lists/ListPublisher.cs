@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using PecLists.Functions.Data;
 
 namespace PecLists.Functions.Lists;
 
@@ -13,7 +14,18 @@ namespace PecLists.Functions.Lists;
 /// </summary>
 public static class ListPublisher
 {
-    public static async Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, CancellationToken ct)
+    /// <summary>The actor recorded when a caller names none.</summary>
+    public const string Unattributed = "unattributed";
+
+    /// <summary>Publishes with no operator to name (tests, benchmarks); the audit says "unattributed".</summary>
+    public static Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, CancellationToken ct) =>
+        PublishAsync(dataSource, definition, activate, Unattributed, ct);
+
+    /// <summary>
+    /// Stores the version with its signature as given (checking it is the caller's job: <see cref="ListSignatureCheck"/>),
+    /// records who published it (and activated it) in the row and in the operator audit, in one transaction.
+    /// </summary>
+    public static async Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, string actor, CancellationToken ct)
     {
         var errors = ListDefinitionRules.Validate(definition);
         if (errors.Count > 0)
@@ -43,9 +55,10 @@ public static class ListPublisher
         // A version already stored with the same content is a repeat: only its description may change.
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns)
-            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key)
-            ON CONFLICT (name, version) DO UPDATE SET description = EXCLUDED.description
+            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns, signature, published_by)
+            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key, @Signature, @actor)
+            ON CONFLICT (name, version) DO UPDATE
+               SET description = EXCLUDED.description, signature = COALESCE(EXCLUDED.signature, ingest.list_definitions.signature)
             """,
             new
             {
@@ -55,22 +68,30 @@ public static class ListPublisher
                 definition.Sql,
                 Columns = JsonSerializer.Serialize(definition.Columns, JsonSerializerOptions.Web),
                 Key = definition.Key.ToArray(),
+                definition.Signature,
+                actor,
             },
             transaction,
             cancellationToken: ct));
+        await OperatorAudit.RecordAsync(connection, transaction, actor, OperatorAudit.ListPublish, $"{definition.Name} v{definition.Version}",
+            new Dictionary<string, object?> { ["signed"] = definition.Signature is not null, ["activate"] = activate }, ct);
 
         // The table gets the version's columns now, so a snapshot matching it loads even before it is activated.
         await EnsureTableAsync(connection, transaction, definition, ct);
         if (activate)
         {
-            await ActivateAsync(connection, transaction, definition, ct);
+            await ActivateAsync(connection, transaction, definition, actor, ct);
         }
 
         await transaction.CommitAsync(ct);
     }
 
     /// <summary>Makes a stored version the active one (history is kept). False when there is no such version.</summary>
-    public static async Task<bool> ActivateAsync(NpgsqlDataSource dataSource, string name, int version, CancellationToken ct)
+    public static Task<bool> ActivateAsync(NpgsqlDataSource dataSource, string name, int version, CancellationToken ct) =>
+        ActivateAsync(dataSource, name, version, Unattributed, ct);
+
+    /// <summary>As <see cref="ActivateAsync(NpgsqlDataSource, string, int, CancellationToken)"/>, recording who did it.</summary>
+    public static async Task<bool> ActivateAsync(NpgsqlDataSource dataSource, string name, int version, string actor, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -83,7 +104,7 @@ public static class ListPublisher
         }
 
         var definition = new ListDefinition(r.Name, r.Version, r.Description, r.Sql, ListCatalog.ParseColumns(r.Columns), r.Key);
-        await ActivateAsync(connection, transaction, definition, ct);
+        await ActivateAsync(connection, transaction, definition, actor, ct);
         await transaction.CommitAsync(ct);
         return true;
     }
@@ -96,14 +117,15 @@ public static class ListPublisher
             cancellationToken: ct))).ToList();
     }
 
-    private static async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, CancellationToken ct)
+    private static async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, string actor, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE ingest.list_definitions SET is_active = false WHERE name = @Name AND is_active AND version <> @Version",
             new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE ingest.list_definitions SET is_active = true, activated_at = now() WHERE name = @Name AND version = @Version AND NOT is_active",
-            new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
+            "UPDATE ingest.list_definitions SET is_active = true, activated_at = now(), activated_by = @actor WHERE name = @Name AND version = @Version AND NOT is_active",
+            new { definition.Name, definition.Version, actor }, transaction, cancellationToken: ct));
+        await OperatorAudit.RecordAsync(connection, transaction, actor, OperatorAudit.ListActivate, $"{definition.Name} v{definition.Version}", null, ct);
         await EnsureTableAsync(connection, transaction, definition, ct);
     }
 

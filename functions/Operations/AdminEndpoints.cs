@@ -1,8 +1,11 @@
+using System.Security.Claims;
 using PecLists.Contracts;
+using PecLists.Functions.Data;
 using PecLists.Functions.Http;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace PecLists.Functions.Operations;
@@ -12,7 +15,7 @@ public static class AdminEndpoints
 {
     public sealed record NewSite(string Ibge, string Name);
 
-    public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true);
+    public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true, string? Signature = null);
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
@@ -22,7 +25,7 @@ public static class AdminEndpoints
 
         admin.MapGet(ApiRoutes.AdminSites, async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await SiteTokens.ListSitesAsync(db, ct)))
             .WithName("ListSites");
-        admin.MapPost(ApiRoutes.AdminSites, async (NewSite site, NpgsqlDataSource db, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminSites, async (NewSite site, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 if (!IbgeCode.IsValid(site.Ibge) || string.IsNullOrWhiteSpace(site.Name) || site.Name.Length > 200)
                 {
@@ -30,10 +33,11 @@ public static class AdminEndpoints
                 }
 
                 await SiteTokens.AddSiteAsync(db, site.Ibge, site.Name.Trim(), ct);
+                await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.SiteAdd, site.Ibge, null, ct);
                 return TypedResults.Created(ApiRoutes.AdminSitePath(site.Ibge), site);
             })
             .WithName("AddSite").ProducesProblem(400);
-        admin.MapPost(ApiRoutes.AdminSiteTokens, async (string ibge, NpgsqlDataSource db, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminSiteTokens, async (string ibge, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 Guid tokenId;
                 string token;
@@ -47,29 +51,54 @@ public static class AdminEndpoints
                     return Problems.Result(404, ProblemCodes.UnknownSite, "Unknown site", "Add the site first.");
                 }
 
+                await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.SiteTokenIssue, ibge, new Dictionary<string, object?> { ["tokenId"] = tokenId }, ct);
                 return TypedResults.Created(ApiRoutes.AdminTokenPath(tokenId), new { tokenId, token, site = ibge });
             })
             .WithName("IssueToken").ProducesProblem(404);
-        admin.MapDelete(ApiRoutes.AdminToken, async (string tokenId, NpgsqlDataSource db, CancellationToken ct) =>
-                Guid.TryParse(tokenId, out var id) && await SiteTokens.RevokeAsync(db, id, ct)
-                    ? Results.NoContent()
-                    : Problems.Result(404, ProblemCodes.UnknownToken, "Unknown token", "No live token with that id."))
+        admin.MapDelete(ApiRoutes.AdminToken, async (string tokenId, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                if (!Guid.TryParse(tokenId, out var id) || !await SiteTokens.RevokeAsync(db, id, ct))
+                {
+                    return Problems.Result(404, ProblemCodes.UnknownToken, "Unknown token", "No live token with that id.");
+                }
+
+                await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.SiteTokenRevoke, id.ToString("D"), null, ct);
+                return Results.NoContent();
+            })
             .WithName("RevokeToken").ProducesProblem(404);
+        admin.MapGet(ApiRoutes.AdminOperatorTokens, async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await SiteTokens.ListAdminAsync(db, ct)))
+            .WithName("ListOperatorTokens");
+        admin.MapDelete(ApiRoutes.AdminOperatorToken, async (string tokenId, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct) =>
+            {
+                if (!Guid.TryParse(tokenId, out var id) || !await SiteTokens.RevokeAdminAsync(db, id, ct))
+                {
+                    return Problems.Result(404, ProblemCodes.UnknownToken, "Unknown token", "No live operator token with that id.");
+                }
+
+                await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.OperatorTokenRevoke, id.ToString("D"), null, ct);
+                return Results.NoContent();
+            })
+            .WithName("RevokeOperatorToken").ProducesProblem(404);
 
         admin.MapGet(ApiRoutes.AdminLists, async (NpgsqlDataSource db, CancellationToken ct) => TypedResults.Ok(await ListPublisher.HistoryAsync(db, ct)))
             .WithName("ListVersions");
-        admin.MapPost(ApiRoutes.AdminLists, async (NewList list, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminLists, async (NewList list, NpgsqlDataSource db, ListCatalog catalog, IOptions<ListSigningOptions> signing, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? []);
+                var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? [], list.Signature);
                 var errors = ListDefinitionRules.Validate(definition);
                 if (errors.Count > 0)
                 {
                     return Problems.Result(400, ProblemCodes.BadListDefinition, "List definition is not valid", string.Join("; ", errors));
                 }
 
+                if (ListSignatureCheck.Problem(ListDefinitionRules.Normalize(definition), signing.Value.PublicKey) is { } unsigned)
+                {
+                    return Problems.Result(400, ProblemCodes.BadListSignature, "List definition signature does not verify", unsigned);
+                }
+
                 try
                 {
-                    await ListPublisher.PublishAsync(db, definition, list.Activate, ct);
+                    await ListPublisher.PublishAsync(db, definition, list.Activate, user.Operator(), ct);
                 }
                 catch (ListPublishRefusedException refused)
                 {
@@ -80,9 +109,9 @@ public static class AdminEndpoints
                 return TypedResults.Created(ApiRoutes.AdminListVersionPath(definition.Name, definition.Version), new { definition.Name, definition.Version, active = list.Activate });
             })
             .WithName("PublishList").ProducesProblem(400).ProducesProblem(409);
-        admin.MapPost(ApiRoutes.AdminListActivate, async (string name, int version, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminListActivate, async (string name, int version, NpgsqlDataSource db, ListCatalog catalog, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var activated = await ListPublisher.ActivateAsync(db, name, version, ct);
+                var activated = await ListPublisher.ActivateAsync(db, name, version, user.Operator(), ct);
                 catalog.Invalidate();
                 return activated ? Results.NoContent() : Problems.Result(404, ProblemCodes.UnknownList, "Unknown list version", "Publish that version first.");
             })

@@ -1,5 +1,9 @@
+using System.Security.Claims;
 using PecLists.Contracts;
+using PecLists.Functions.Data;
 using PecLists.Functions.Http;
+using PecLists.Functions.Sites;
+using Npgsql;
 
 namespace PecLists.Functions.Operations;
 
@@ -8,7 +12,7 @@ public static class ReplayEndpoint
 {
     public sealed record ReplayRequest(string Source, string? Site, string? List, DateTimeOffset? Since, DateTimeOffset? Until, bool DryRun);
 
-    public static async Task<IResult> HandleAsync(ReplayRequest request, Replayer replayer, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(ReplayRequest request, Replayer replayer, ILoggerFactory loggers, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
     {
         var filter = new ReplayFilter(request.Site, request.List, request.Since, request.Until);
         ReplayReport report;
@@ -26,6 +30,19 @@ public static class ReplayEndpoint
 
         loggers.CreateLogger(typeof(ReplayEndpoint)).LogInformation(
             "Replay source={Source} dryRun={DryRun} matched={Matched} replayed={Replayed}", report.Source, report.DryRun, report.Items.Count, report.Replayed);
+        await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.Replay, report.Source, AuditDetail(filter, report), ct);
         return TypedResults.Ok(report);
     }
+
+    /// <summary>What the audit keeps of a replay: the filter and the counts.</summary>
+    public static IReadOnlyDictionary<string, object?> AuditDetail(ReplayFilter filter, ReplayReport report) => new Dictionary<string, object?>
+    {
+        ["site"] = filter.Site,
+        ["list"] = filter.List,
+        ["since"] = filter.Since,
+        ["until"] = filter.Until,
+        ["dryRun"] = report.DryRun,
+        ["matched"] = report.Items.Count,
+        ["replayed"] = report.Replayed,
+    };
 }

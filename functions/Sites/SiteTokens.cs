@@ -75,6 +75,24 @@ public static class SiteTokens
         return (tokenId, token);
     }
 
+    /// <summary>Every operator token (id, name, created, revoked), never the token nor its hash.</summary>
+    public static async Task<IReadOnlyList<OperatorTokenSummary>> ListAdminAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<OperatorTokenSummary>(new CommandDefinition(
+            "SELECT token_id AS TokenId, name AS Name, created_at AS CreatedAt, revoked_at AS RevokedAt FROM ingest.admin_tokens ORDER BY created_at, token_id",
+            cancellationToken: ct))).ToList();
+    }
+
+    /// <summary>Revokes an operator token at once (authentication reads revoked_at on every request; nothing is cached).</summary>
+    public static async Task<bool> RevokeAdminAsync(NpgsqlDataSource dataSource, Guid tokenId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.admin_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
+            new { tokenId }, cancellationToken: ct)) == 1;
+    }
+
     /// <summary>The operator name of a live admin token, or null.</summary>
     public static Task<string?> FindAdminAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>
         FindOwnerAsync(dataSource, token, AdminPrefix, "SELECT name, token_hash FROM ingest.admin_tokens WHERE token_hash = @hash AND revoked_at IS NULL", ct);

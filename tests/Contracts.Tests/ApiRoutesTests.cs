@@ -16,6 +16,7 @@ public sealed partial class ApiRoutesTests
         Assert.True(Fits(ApiRoutes.Snapshot, ApiRoutes.SnapshotPath("hipertensos", id)));
         Assert.True(Fits(ApiRoutes.SnapshotStatus, ApiRoutes.SnapshotStatusPath(id)));
         Assert.True(Fits(ApiRoutes.AdminToken, ApiRoutes.AdminTokenPath(id)));
+        Assert.True(Fits(ApiRoutes.AdminOperatorToken, ApiRoutes.AdminOperatorTokenPath(id)));
         Assert.True(Fits(ApiRoutes.AdminSites + "/{ibge}", ApiRoutes.AdminSitePath("2611606")));
         Assert.Equal("/api/v1/lists/a%20b/snapshots/" + id.ToString("D"), ApiRoutes.SnapshotPath("a b", id));
     }

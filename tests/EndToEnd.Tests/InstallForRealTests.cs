@@ -38,11 +38,15 @@ public sealed class InstallForRealTests
         var startedCron = await EnsureCronRunningAsync();
         // The window is the coming minute after next, so cron fires within two minutes.
         var at = DateTime.Now.AddMinutes(2);
+        // The operator's public key as handed over: a PEM file.
+        var operatorPublicKey = Path.Combine(work, "operator-list-signing.pub.pem");
+        await File.WriteAllTextAsync(operatorPublicKey, new string(System.Security.Cryptography.PemEncoding.Write("PUBLIC KEY", Convert.FromBase64String(pipeline.ListSigningPublicKey))));
         string[] install =
         [
             RepoPaths.UploaderDll, "install", "--endpoint", pipeline.Endpoint.ToString(), "--token", site.Token, "--config", config,
             "--spool", Path.Combine(work, "spool"), "--log-dir", Path.Combine(work, "logs"), "--pec-root", pecRoot, "--scheduler", "cron",
             "--window-start", at.ToString("HH:mm", CultureInfo.InvariantCulture), "--window-hours", (1 / 60.0).ToString("R", CultureInfo.InvariantCulture),
+            "--list-signing-key", operatorPublicKey,
         ];
         try
         {

@@ -39,6 +39,7 @@ public static partial class ExtractBenchmark
                 sites = new[] { new { ibge = "2611606", token = "pec_bench" } },
                 database = new { connectionString = connection, statementTimeoutSeconds = 3600 },
                 spoolDirectory = Path.Combine(work, "spool"),
+                listSigningKey = ThrowawaySigningKey(), // extract runs no definitions, but the config must be valid
             }));
             var small = Path.Combine(work, "small.sql");
             var full = Path.Combine(work, "full.sql");
@@ -128,4 +129,10 @@ public static partial class ExtractBenchmark
 
     [GeneratedRegex(@"Maximum resident set size \(kbytes\): (\d+)")]
     private static partial Regex MaxRss();
+
+    private static string ThrowawaySigningKey()
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        return Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+    }
 }

@@ -69,10 +69,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         await Central.CreateDatabaseAsync("central", ct);
         await FunctionsCommandAsync(["migrate"], ct);
-        foreach (var listFile in Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Order(StringComparer.Ordinal))
-        {
-            await FunctionsCommandAsync(["lists", "publish", "--file", listFile], ct);
-        }
+        await PublishSignedListsAsync(ct);
 
         var appSettings = FunctionsEnvironment();
         foreach (var (key, value) in _options.FunctionsEnvironment)
@@ -86,11 +83,38 @@ public sealed class LocalPipeline : IAsyncDisposable
         Endpoint = Host.Endpoint;
     }
 
+    /// <summary>
+    /// As an operator would: an ephemeral signing key pair for this pipeline (in its work directory, deleted with it),
+    /// signed copies of lists/*.json (the repository's files are never changed), each published by the real commands,
+    /// with the backend holding the public key so publishing checks the signatures too.
+    /// </summary>
+    private async Task PublishSignedListsAsync(CancellationToken ct)
+    {
+        var keys = Path.Combine(_workDirectory, "list-signing");
+        ListSigningPublicKey = (await FunctionsCommandAsync(["lists", "keygen", "--out", keys], ct)).StandardOutput.Trim();
+        var lists = Path.Combine(_workDirectory, "lists");
+        Directory.CreateDirectory(lists);
+        foreach (var file in Directory.GetFiles(RepoPaths.ListsDirectory))
+        {
+            File.Copy(file, Path.Combine(lists, Path.GetFileName(file)));
+        }
+
+        foreach (var listFile in Directory.GetFiles(lists, "*.json").Order(StringComparer.Ordinal))
+        {
+            await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", Path.Combine(keys, "list-signing-key.pem")], ct);
+            await FunctionsCommandAsync(["lists", "publish", "--file", listFile, "--as", "local-pipeline"], ct);
+        }
+    }
+
+    /// <summary>The public key of this pipeline's list-signing key pair (base64 SubjectPublicKeyInfo), pinned in every uploader config.</summary>
+    public string ListSigningPublicKey { get; private set; } = string.Empty;
+
     private Dictionary<string, string?> FunctionsEnvironment() => new()
     {
         ["ConnectionStrings__Central"] = CentralConnection,
         ["IngestStorage"] = Storage.ConnectionString,
         ["DOTNET_ENVIRONMENT"] = "Production",
+        ["Lists__SigningPublicKey"] = ListSigningPublicKey.Length == 0 ? null : ListSigningPublicKey,
     };
 
     /// <summary>Runs an operator command of the functions executable (migrate, sites, tokens, lists).</summary>
@@ -136,6 +160,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             spoolDirectory = m.SpoolDirectory,
             logDirectory = Path.Combine(Path.GetDirectoryName(m.SpoolDirectory)!, "logs"),
             upload = new { maxAttempts = _options.UploadMaxAttempts, firstRetryDelaySeconds = _options.UploadFirstRetryDelaySeconds, attemptTimeoutSeconds = 120 },
+            listSigningKey = ListSigningPublicKey,
         };
         File.WriteAllText(m.ConfigPath, JsonSerializer.Serialize(config, Indented));
     }

@@ -25,9 +25,11 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
         await CheckDatabaseAsync(checks, ct);
         using var backend = new BackendClient(config.Endpoint, new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 20, Proxy = config.Upload.Proxy });
         var lists = await CheckBackendAsync(checks, backend, ct);
+        IReadOnlyList<RefusedDefinition> refused = [];
         if (lists is not null)
         {
-            await CheckListsAsync(checks, lists, ct);
+            (var verified, refused) = CheckSignatures(checks, lists);
+            await CheckListsAsync(checks, verified, ct);
         }
 
         CheckDisk(checks);
@@ -56,7 +58,8 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
                 Outcome: firstFailure is null ? "ok" : "failed",
                 ErrorCode: firstFailure?.Code,
                 DatabaseReachable: checks.Any(c => c.Name == "database" && c.Outcome == DoctorOutcome.Pass),
-                Checks: [.. checks.Select(c => new HeartbeatCheck(c.Name, c.Outcome != DoctorOutcome.Fail, c.Code))]);
+                Checks: [.. checks.Select(c => new HeartbeatCheck(c.Name, c.Outcome != DoctorOutcome.Fail, c.Code))],
+                RefusedDefinitions: refused.Count == 0 ? null : refused);
             await backend.SendHeartbeatAsync(site.Token, heartbeat, ct);
         }
 
@@ -68,6 +71,7 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
         "database" or "database-rights" or "list-tables" => ExitCodes.Database,
         "token" => ExitCodes.Token,
         "backend" or "dns" => ExitCodes.Network,
+        "list-signatures" => ExitCodes.DefinitionSignature,
         _ => ExitCodes.Config,
     };
 
@@ -230,14 +234,39 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
         return lists;
     }
 
+    /// <summary>Every definition the backend serves must be signed by the key pinned at install; only those are EXPLAINed.</summary>
+    private (IReadOnlyList<ListDefinitionDto> Verified, IReadOnlyList<RefusedDefinition> Refused) CheckSignatures(List<DoctorCheck> checks, ListCatalogDto lists)
+    {
+        var signatures = new SignedDefinitions(config.ListSigningKeyBytes() ?? []);
+        var (verified, refused) = signatures.Check(lists.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
+        if (refused.Count == 0)
+        {
+            checks.Add(new DoctorCheck("list-signatures", DoctorOutcome.Pass, Localized.Text(
+                $"{verified.Count} list definition(s) signed by the pinned key {signatures.KeyId}",
+                $"{verified.Count} definição(ões) de lista assinada(s) pela chave registrada {signatures.KeyId}")));
+            return (verified, refused);
+        }
+
+        var names = string.Join(", ", refused.Select(r => $"{r.List} v{r.Version}"));
+        checks.Add(new DoctorCheck("list-signatures", DoctorOutcome.Fail,
+            Localized.Text(
+                $"not signed by the pinned key {signatures.KeyId}, so not run: {names}",
+                $"não assinada(s) pela chave registrada {signatures.KeyId}, por isso não executada(s): {names}"),
+            Localized.Text(
+                "The backend serves a definition not signed by the key pinned at install: tell the operator. Re-run 'uploader install' with the right --list-signing-key only if the operator changed keys.",
+                "O servidor central envia uma definição não assinada pela chave registrada na instalação: avise o operador. Execute 'uploader install' com a --list-signing-key certa somente se o operador trocou de chave."),
+            DefinitionCodes.Signature));
+        return (verified, refused);
+    }
+
     /// <summary>EXPLAIN of each list's SQL in a read-only transaction: proves the tables, columns and rights exist, reads nothing.</summary>
-    private async Task CheckListsAsync(List<DoctorCheck> checks, ListCatalogDto lists, CancellationToken ct)
+    private async Task CheckListsAsync(List<DoctorCheck> checks, IReadOnlyList<ListDefinitionDto> lists, CancellationToken ct)
     {
         try
         {
             await using var dataSource = ListExtractor.CreateDataSource(config.Database.ConnectionString);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            foreach (var list in lists.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)))
+            foreach (var list in lists)
             {
                 await using var transaction = await connection.BeginTransactionAsync(ct);
                 await using var command = connection.CreateCommand();

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Discovery;
 using PecLists.Uploader.Localization;
@@ -38,6 +39,12 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         }
 
         var existing = File.Exists(options.ConfigPath) ? TryLoad(options.ConfigPath) : null;
+        var (signingKey, keyReport) = ChooseListSigningKey(existing);
+        if (signingKey is null)
+        {
+            output.WriteLine(keyReport);
+            return ExitCodes.Config;
+        }
         var (proxy, proxyReport) = ChooseProxy(endpointUri, existing?.Upload.Proxy);
 
         // 1. The PEC database: flags first, then what the PEC install records.
@@ -114,6 +121,8 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         config.Language = Localized.FromOperatingSystem is { } language ? Localized.Tag(language) : existing?.Language;
         // Cron, systemd and the SYSTEM account start the job without this session's proxy: it goes in the config.
         config.Upload.Proxy = proxy;
+        // Only definitions signed by the operator's key run here: the key is pinned now and kept by later re-runs.
+        config.ListSigningKey = signingKey;
         var changed = WriteConfig(options.ConfigPath, config);
         output.WriteLine(changed
             ? Localized.Text($"ok    config written to {options.ConfigPath} (readable by its owner only)", $"ok    configuração gravada em {options.ConfigPath} (legível só pelo dono)")
@@ -122,6 +131,8 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
         {
             output.WriteLine(line);
         }
+
+        output.WriteLine(keyReport);
 
         // 4. The schedule: the site's own minute in the window, so hundreds of sites never fire together.
         var at = ScheduleTime.For(site, options.WindowStart ?? new TimeOnly(1, 0), TimeSpan.FromHours(options.WindowHours));
@@ -157,6 +168,44 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
                 "Installed, but doctor found problems (above): fix them, then run 'uploader doctor' again.",
                 "Instalado, mas o doctor encontrou problemas (acima): corrija-os e execute 'uploader doctor' novamente."));
         return doctorExit;
+    }
+
+    /// <summary>
+    /// The list-signing key to pin (base64 SubjectPublicKeyInfo) and what to say of it: --list-signing-key (base64, or the
+    /// path of the PEM file the operator gave), else the one the existing config pinned. Null with the reason when neither.
+    /// </summary>
+    private (string? Key, string Report) ChooseListSigningKey(UploaderConfig? existing)
+    {
+        if (options.ListSigningKey is { } given)
+        {
+            try
+            {
+                var text = File.Exists(given) ? File.ReadAllText(given) : given;
+                var key = ListDefinitionSignature.ReadPublicKey(text);
+                var keyId = ListDefinitionSignature.KeyId(key);
+                var replaced = existing?.ListSigningKeyBytes() is { } old && !old.AsSpan().SequenceEqual(key);
+                return (Convert.ToBase64String(key), replaced
+                    ? Localized.Text($"ok    list-signing key {keyId} pinned, replacing {ListDefinitionSignature.KeyId(existing!.ListSigningKeyBytes()!)} (--list-signing-key)", $"ok    chave de assinatura das listas {keyId} registrada, no lugar de {ListDefinitionSignature.KeyId(existing!.ListSigningKeyBytes()!)} (--list-signing-key)")
+                    : Localized.Text($"ok    list-signing key {keyId} pinned: only list definitions it signed will run", $"ok    chave de assinatura das listas {keyId} registrada: só rodam as definições de listas assinadas por ela"));
+            }
+            catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
+            {
+                return (null, Localized.Text(
+                    $"FAIL  --list-signing-key must be the operator's public key: the base64 text or the path of its .pem file ({ex.Message})",
+                    $"FALHA --list-signing-key deve ser a chave pública do operador: o texto base64 ou o caminho do arquivo .pem ({ex.Message})"));
+            }
+        }
+
+        if (existing?.ListSigningKeyBytes() is { } pinned)
+        {
+            return (Convert.ToBase64String(pinned), Localized.Text(
+                $"ok    list-signing key {ListDefinitionSignature.KeyId(pinned)} kept (listSigningKey in the config; --list-signing-key replaces it)",
+                $"ok    chave de assinatura das listas {ListDefinitionSignature.KeyId(pinned)} mantida (listSigningKey na configuração; --list-signing-key a substitui)"));
+        }
+
+        return (null, Localized.Text(
+            "FAIL  --list-signing-key is required: the operator's public key (base64 or a .pem file), which list definitions must be signed with to run here",
+            "FALHA --list-signing-key é obrigatória: a chave pública do operador (base64 ou um arquivo .pem), com a qual as definições de listas precisam estar assinadas para rodar aqui"));
     }
 
     /// <summary>

@@ -15,4 +15,7 @@ public sealed record InstallOptions(
 
     /// <summary>--proxy: "direct" or an http:// proxy address for the scheduled runs (null: the one this session uses).</summary>
     public string? Proxy { get; init; }
+
+    /// <summary>--list-signing-key: the operator's public key, base64 or a PEM file's path (null: keep the one the config has).</summary>
+    public string? ListSigningKey { get; init; }
 }

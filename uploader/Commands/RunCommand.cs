@@ -21,6 +21,14 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
 
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
+        if (config.ListSigningKeyBytes() is null)
+        {
+            Log(Localized.Text(
+                "no valid 'listSigningKey' in the config: nothing runs until 'uploader install --list-signing-key <the operator's public key>' pins it",
+                "não há 'listSigningKey' válida na configuração: nada é executado até que 'uploader install --list-signing-key <a chave pública do operador>' a registre"));
+            return ExitCodes.Config;
+        }
+
         var spool = new Spool(config.SpoolDirectory);
         using var runLock = RunLock.TryAcquire(spool.Root);
         if (runLock is null)
@@ -45,10 +53,11 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
         var worst = ExitCodes.Ok;
         foreach (var site in config.Sites)
         {
-            var siteResult = await RunSiteAsync(site, spool, state, backend, ct);
+            var refused = new List<RefusedDefinition>();
+            var siteResult = await RunSiteAsync(site, spool, state, backend, refused, ct);
             worst = Worse(worst, siteResult);
             state.Save(spool.Root);
-            if (await SendHeartbeatAsync(site, spool, backend, siteResult, state, ct))
+            if (await SendHeartbeatAsync(site, spool, backend, siteResult, state, refused, ct))
             {
                 state = new SpoolState(); // reported: start counting again
                 state.Save(spool.Root);
@@ -61,7 +70,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
         return worst;
     }
 
-    private async Task<int> RunSiteAsync(SiteConfig site, Spool spool, SpoolState state, BackendClient backend, CancellationToken ct)
+    private async Task<int> RunSiteAsync(SiteConfig site, Spool spool, SpoolState state, BackendClient backend, List<RefusedDefinition> refused, CancellationToken ct)
     {
         var result = ExitCodes.Ok;
         var superseded = spool.DropSuperseded(site.Ibge);
@@ -127,8 +136,23 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             result = ExitCodes.Network;
         }
 
+        // Every definition is checked before any SQL runs: one not signed by the pinned key is not run; the others are.
+        var (verified, notSigned) = new SignedDefinitions(config.ListSigningKeyBytes()!).Check(catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
+        foreach (var definition in notSigned)
+        {
+            refused.Add(definition);
+            Log(definition.Code == DefinitionCodes.NotSigned
+                ? Localized.Text(
+                    $"site {site.Ibge}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): the backend serves it unsigned; this uploader runs only definitions signed by key {definition.KeyId}. Tell the operator.",
+                    $"município {site.Ibge}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador.")
+                : Localized.Text(
+                    $"site {site.Ibge}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): its signature does not verify with the pinned key {definition.KeyId} (changed after signing, or signed with another key). Tell the operator.",
+                    $"município {site.Ibge}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador."));
+            result = Worse(result, ExitCodes.DefinitionSignature);
+        }
+
         var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);
-        foreach (var list in catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)))
+        foreach (var list in verified)
         {
             SpooledSnapshot snapshot;
             try
@@ -199,7 +223,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
     }
 
     /// <summary>After each site's run: outcome, error category and spool state, so silent failures are visible centrally.</summary>
-    private async Task<bool> SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, SpoolState state, CancellationToken ct)
+    private async Task<bool> SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, SpoolState state, IReadOnlyList<RefusedDefinition> refused, CancellationToken ct)
     {
         var heartbeat = new HeartbeatDto(
             Kind: "run",
@@ -212,7 +236,8 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             DatabaseReachable: result != ExitCodes.Database,
             SpoolDepth: spool.Pending(site.Ibge).Count,
             SpoolDropped: state.Dropped,
-            DiskFreeBytes: FreeBytes(spool.Root));
+            DiskFreeBytes: FreeBytes(spool.Root),
+            RefusedDefinitions: refused.Count == 0 ? null : refused);
         if (await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
         {
             return true;
@@ -232,6 +257,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
         ExitCodes.Token => "token",
         ExitCodes.Rejected => "rejected",
         ExitCodes.Config => "config",
+        ExitCodes.DefinitionSignature => DefinitionCodes.Signature,
         _ => "unexpected",
     };
 

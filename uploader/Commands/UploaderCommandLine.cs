@@ -102,9 +102,15 @@ public static class UploaderCommandLine
                 "Proxy for the scheduled runs: http://[user:password@]host:port, or 'direct' for none (default: the proxy this session uses, e.g. HTTPS_PROXY, which cron, systemd and Task Scheduler do not pass on).",
                 "Proxy para as execuções agendadas: http://[usuário:senha@]host:porta, ou 'direct' para nenhum (padrão: o proxy que esta sessão usa, como o HTTPS_PROXY, que o cron, o systemd e o Agendador de Tarefas não repassam)."),
         };
+        var listSigningKey = new Option<string?>("--list-signing-key")
+        {
+            Description = Localized.Text(
+                "The operator's list-signing public key: base64, or the path of its .pem file. Required the first time; re-runs keep the pinned one unless given.",
+                "A chave pública de assinatura das listas do operador: base64, ou o caminho do arquivo .pem. Obrigatória na primeira vez; as reexecuções mantêm a registrada, a menos que seja informada."),
+        };
         var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e executa o doctor."))
         {
-            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler, proxy,
+            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler, proxy, listSigningKey,
         };
         install.SetAction(async (parse, ct) =>
         {
@@ -115,6 +121,7 @@ public static class UploaderCommandLine
             {
                 LogDirectory = parse.GetValue(logDir),
                 Proxy = parse.GetValue(proxy),
+                ListSigningKey = parse.GetValue(listSigningKey),
             };
             IReadOnlyList<string> Roots() => parse.GetValue(pecRoot) is { } root ? [root] : Discovery.PecDiscovery.DefaultInstallRoots;
             return await new InstallCommand(options, Console.Out, Scheduling.Schedulers.ForThisMachine(parse.GetValue(scheduler)), Roots).ExecuteAsync(ct);

@@ -25,6 +25,12 @@ public sealed class UploaderConfig
 
     public UploadConfig Upload { get; set; } = new();
 
+    /// <summary>
+    /// The operator's list-signing public key (base64 SubjectPublicKeyInfo), pinned by <c>install --list-signing-key</c>:
+    /// a list definition runs only when its signature verifies with it.
+    /// </summary>
+    public string? ListSigningKey { get; set; }
+
     /// <summary>"pt-BR" or "en": recorded by install from its locale, used when the OS gives a job none (cron).</summary>
     public string? Language { get; set; }
 
@@ -55,6 +61,19 @@ public sealed class UploaderConfig
         return problems.Count == 0 ? config : throw new ConfigException(Localized.Text($"Config file {path}: {string.Join("; ", problems)}", $"Arquivo de configuração {path}: {string.Join("; ", problems)}"));
     }
 
+    /// <summary>The pinned key as SubjectPublicKeyInfo DER, or null when missing or not a P-256 public key.</summary>
+    public byte[]? ListSigningKeyBytes()
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(ListSigningKey) ? null : ListDefinitionSignature.ReadPublicKey(ListSigningKey);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     public List<string> Validate()
     {
         var problems = new List<string>();
@@ -72,6 +91,19 @@ public sealed class UploaderConfig
         if (string.IsNullOrWhiteSpace(Database.ConnectionString))
         {
             problems.Add(Localized.Text("'database.connectionString' is empty", "'database.connectionString' está vazio"));
+        }
+
+        if (string.IsNullOrWhiteSpace(ListSigningKey))
+        {
+            problems.Add(Localized.Text(
+                "'listSigningKey' is missing: this uploader runs only list definitions signed by the operator; run 'uploader install --list-signing-key <the public key the operator gave>' again",
+                "'listSigningKey' não está definido: este uploader só executa definições de listas assinadas pelo operador; execute 'uploader install --list-signing-key <a chave pública fornecida pelo operador>' novamente"));
+        }
+        else if (ListSigningKeyBytes() is null)
+        {
+            problems.Add(Localized.Text(
+                "'listSigningKey' is not an ECDSA P-256 public key (base64); run 'uploader install --list-signing-key <the public key the operator gave>' again",
+                "'listSigningKey' não é uma chave pública ECDSA P-256 (base64); execute 'uploader install --list-signing-key <a chave pública fornecida pelo operador>' novamente"));
         }
 
         if (!ProxySetting.IsValid(Upload.Proxy))

@@ -58,6 +58,7 @@ public sealed class DoctorNetworkTests(PecDatabaseFixture db, ITestOutputHelper 
             logDirectory = _dir.Combine("logs"),
             language = "en",
             upload = proxy is null ? null : new { proxy },
+            listSigningKey = TestSigning.PublicKey,
         }, WithoutNulls));
         return path;
     }

@@ -23,6 +23,7 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         Sites = [new SiteConfig { Ibge = "2304400", Token = "pec_doctor" }],
         Database = new DatabaseConfig { ConnectionString = connection ?? db.ReadOnlyConnectionString },
         SpoolDirectory = _dir.Combine("spool"),
+        ListSigningKey = TestSigning.PublicKey,
     };
 
     private static Task<StubBackend> Backend(bool tokenAccepted = true) =>
@@ -41,11 +42,36 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         Assert.True(exit == ExitCodes.Ok, output.ToString());
         Assert.DoesNotContain(checks, c => c.Outcome == DoctorOutcome.Fail);
         Assert.Contains(checks, c => c is { Name: "list-tables", Outcome: DoctorOutcome.Pass });
+        Assert.Contains(checks, c => c is { Name: "list-signatures", Outcome: DoctorOutcome.Pass });
         Assert.Contains(checks, c => c is { Name: "clock", Outcome: DoctorOutcome.Pass });
         Assert.Contains(checks, c => c is { Name: "database-rights", Outcome: DoctorOutcome.Pass });
         var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
         Assert.Equal(("doctor", "ok"), (report.Kind, report.Outcome));
         Assert.Contains(report.Checks!, c => c is { Name: "database", Ok: true });
+    }
+
+    [Fact]
+    public async Task A_definition_not_signed_by_the_pinned_key_fails_with_a_fix_is_not_explained_and_is_reported()
+    {
+        var good = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        var tampered = good with { Name = "gestantes", Sql = "SELECT 1 AS a FROM tabela_que_nao_existe" };
+        await using var backend = await StubBackend.ForSite(new ListCatalogDto([good, tampered]), _ => true);
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.DefinitionSignature, exit);
+        var check = Assert.Single(checks, c => c.Name == "list-signatures");
+        Assert.Equal((DoctorOutcome.Fail, DefinitionCodes.Signature), (check.Outcome, check.Code));
+        Assert.Contains("gestantes v1", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("tell the operator", check.Fix, StringComparison.Ordinal);
+        Assert.Contains("--list-signing-key only if the operator changed keys", check.Fix, StringComparison.Ordinal);
+        // Only the verified list's SQL reached the database (EXPLAIN); the tampered one was never sent there.
+        Assert.Single(checks, c => c.Name == "list-tables");
+        Assert.DoesNotContain("tabela_que_nao_existe", output.ToString(), StringComparison.Ordinal);
+        var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(DefinitionCodes.Signature, report.ErrorCode);
+        Assert.Equal([new RefusedDefinition("gestantes", 1, DefinitionCodes.BadSignature, TestSigning.KeyId)], report.RefusedDefinitions!);
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         await using var backend = await Backend();
         var scheduler = new MemoryScheduler();
         var configPath = _dir.Combine("etc", "pec-uploader", "config.json");
-        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader");
+        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader") { ListSigningKey = TestSigning.PublicKey };
         using var output = new StringWriter();
 
         var exit = await new InstallCommand(options, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None);
@@ -106,7 +106,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         var session = new WebProxy(proxyUrl); // what HTTPS_PROXY gives HttpClient.DefaultProxy in the installer's shell
         var scheduler = new MemoryScheduler();
         var configPath = _dir.Combine("etc", "pec-uploader", "config.json");
-        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader");
+        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader") { ListSigningKey = TestSigning.PublicKey };
         using var output = new StringWriter();
 
         var exit = await new InstallCommand(options, output, scheduler, () => [pecRoot], session).ExecuteAsync(CancellationToken.None);
@@ -145,7 +145,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         var session = new WebProxy($"http://127.0.0.1:{sessionProxy.Port}");
         var configPath = _dir.Combine("config.json");
         var given = $"http://ti:{EncodedProxyPassword}@127.0.0.1:{proxy.Port}";
-        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader") { Proxy = given };
+        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader") { Proxy = given, ListSigningKey = TestSigning.PublicKey };
         using var output = new StringWriter();
 
         var exit = await new InstallCommand(options, output, new MemoryScheduler(), () => [pecRoot], session).ExecuteAsync(CancellationToken.None);
@@ -178,7 +178,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         var configPath = _dir.Combine("config.json");
         using var output = new StringWriter();
 
-        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath) { Proxy = "ftp://ti:s3cret@proxy" }, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None);
+        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath) { Proxy = "ftp://ti:s3cret@proxy", ListSigningKey = TestSigning.PublicKey }, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None);
 
         Assert.Equal(ExitCodes.Config, exit);
         Assert.False(File.Exists(configPath));
@@ -198,7 +198,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         var configPath = _dir.Combine("config.json");
         using var output = new StringWriter();
 
-        var exit = await new InstallCommand(new InstallOptions(endpoint, "pec_install", configPath), output, scheduler, () => [_dir.Combine("nowhere")], NoSessionProxy).ExecuteAsync(CancellationToken.None);
+        var exit = await new InstallCommand(new InstallOptions(endpoint, "pec_install", configPath) { ListSigningKey = TestSigning.PublicKey }, output, scheduler, () => [_dir.Combine("nowhere")], NoSessionProxy).ExecuteAsync(CancellationToken.None);
 
         Assert.Equal(ExitCodes.Config, exit);
         Assert.False(File.Exists(configPath));
@@ -215,7 +215,7 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         var configPath = _dir.Combine("config.json");
         using var output = new StringWriter();
 
-        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_wrong", configPath), output, scheduler, () => [pecRoot]).ExecuteAsync(CancellationToken.None);
+        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_wrong", configPath) { ListSigningKey = TestSigning.PublicKey }, output, scheduler, () => [pecRoot]).ExecuteAsync(CancellationToken.None);
 
         Assert.Equal(ExitCodes.Token, exit);
         Assert.False(File.Exists(configPath));
@@ -229,9 +229,64 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         await using var backend = await Backend();
         using var output = new StringWriter();
 
-        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_install", _dir.Combine("c.json")), output, new MemoryScheduler(), () => [_dir.Combine("nowhere")]).ExecuteAsync(CancellationToken.None);
+        var exit = await new InstallCommand(new InstallOptions(backend.Endpoint.ToString(), "pec_install", _dir.Combine("c.json")) { ListSigningKey = TestSigning.PublicKey }, output, new MemoryScheduler(), () => [_dir.Combine("nowhere")]).ExecuteAsync(CancellationToken.None);
 
         Assert.Equal(ExitCodes.Config, exit);
         Assert.Contains("--db", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_list_signing_key_is_required_pinned_from_base64_or_a_PEM_file_kept_by_reruns_and_replaced_only_when_given()
+    {
+        var pecRoot = LayOutPecInstall();
+        await using var backend = await Backend();
+        var scheduler = new MemoryScheduler();
+        var configPath = _dir.Combine("config.json");
+        var options = new InstallOptions(backend.Endpoint.ToString(), "pec_install", configPath, SpoolDirectory: _dir.Combine("spool"), ExecutablePath: "/usr/local/bin/uploader");
+
+        // Without it: refused before anything is written.
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(ExitCodes.Config, await new InstallCommand(options, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None));
+            Assert.False(File.Exists(configPath));
+            Assert.Contains("FAIL  --list-signing-key is required", output.ToString(), StringComparison.Ordinal);
+        }
+
+        // Something else than a P-256 public key: refused, naming the option.
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(ExitCodes.Config, await new InstallCommand(options with { ListSigningKey = "not a key" }, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None));
+            Assert.False(File.Exists(configPath));
+            Assert.Contains("FAIL  --list-signing-key must be the operator's public key", output.ToString(), StringComparison.Ordinal);
+        }
+
+        // The PEM file the operator handed over: pinned as base64, and doctor finds the served lists signed by it.
+        var pem = _dir.Combine("operator.pub.pem");
+        await File.WriteAllTextAsync(pem, new string(System.Security.Cryptography.PemEncoding.Write("PUBLIC KEY", Convert.FromBase64String(TestSigning.PublicKey))));
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(ExitCodes.Ok, await new InstallCommand(options with { ListSigningKey = pem }, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None));
+            Assert.Equal(TestSigning.PublicKey, UploaderConfig.Load(configPath).ListSigningKey);
+            Assert.Contains($"list-signing key {TestSigning.KeyId} pinned", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("[ok  ] list-signatures", output.ToString(), StringComparison.Ordinal);
+        }
+
+        // A re-run without the option keeps it; with another key it is replaced, and the served lists no longer verify.
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(ExitCodes.Ok, await new InstallCommand(options, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None));
+            Assert.Equal(TestSigning.PublicKey, UploaderConfig.Load(configPath).ListSigningKey);
+            Assert.Contains($"list-signing key {TestSigning.KeyId} kept", output.ToString(), StringComparison.Ordinal);
+        }
+
+        using var other = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var otherKey = Convert.ToBase64String(other.ExportSubjectPublicKeyInfo());
+        using (var output = new StringWriter())
+        {
+            Assert.Equal(ExitCodes.DefinitionSignature, await new InstallCommand(options with { ListSigningKey = otherKey }, output, scheduler, () => [pecRoot], NoSessionProxy).ExecuteAsync(CancellationToken.None));
+            Assert.Equal(otherKey, UploaderConfig.Load(configPath).ListSigningKey);
+            Assert.Contains($"replacing {TestSigning.KeyId}", output.ToString(), StringComparison.Ordinal);
+            Assert.Contains("[FAIL] list-signatures", output.ToString(), StringComparison.Ordinal);
+        }
     }
 }

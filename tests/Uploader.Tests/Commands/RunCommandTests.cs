@@ -29,6 +29,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         Database = new DatabaseConfig { ConnectionString = db.ReadOnlyConnectionString, StatementTimeoutSeconds = 60 },
         SpoolDirectory = SpoolRoot,
         Upload = new UploadConfig { MaxAttempts = 2, FirstRetryDelaySeconds = 0.05, AttemptTimeoutSeconds = 10 },
+        ListSigningKey = TestSigning.PublicKey,
     };
 
     /// <summary>The backend: GET /api/v1/lists answers the catalog, PUTs get <paramref name="put"/>.</summary>
@@ -200,7 +201,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
     public async Task A_list_that_fails_to_extract_leaves_no_file_and_the_others_are_still_sent()
     {
         var good = PecDatabaseFixture.HipertensosCatalog().Lists[0];
-        var broken = good with { Name = "quebrada", Sql = "SELECT 1 AS a FROM tabela_que_nao_existe" };
+        var broken = TestSigning.Sign(good with { Name = "quebrada", Sql = "SELECT 1 AS a FROM tabela_que_nao_existe" });
         var catalog = new ListCatalogDto([broken, good]);
         await using var backend = await StubBackend.StartAsync(Backend(catalog, Accept));
 
@@ -211,6 +212,48 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         var put = Assert.Single(backend.Requests, r => r.Method == "PUT");
         Assert.StartsWith("/api/v1/lists/hipertensos/snapshots/", put.Path, StringComparison.Ordinal);
         Assert.Contains("could not extract quebrada", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Definitions_not_signed_by_the_pinned_key_are_not_run_the_heartbeat_names_them_and_the_others_are_sent()
+    {
+        var good = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        // Changed after signing (as by someone with the central database): were it run, it would fail to extract.
+        var tampered = TestSigning.Sign(good with { Name = "gestantes" }) with { Sql = "SELECT 1 AS a FROM tabela_que_nao_existe" };
+        var unsigned = good with { Name = "diabeticos", Version = 2, Signature = null, Sql = "SELECT 1 AS a FROM outra_tabela_que_nao_existe" };
+        await using var backend = await StubBackend.StartAsync(Backend(new ListCatalogDto([tampered, good, unsigned]), Accept));
+
+        var (exit, log) = await RunAsync(Config(backend.Endpoint));
+
+        Assert.Equal(ExitCodes.DefinitionSignature, exit);
+        var put = Assert.Single(backend.Requests, r => r.Method == "PUT");
+        Assert.StartsWith("/api/v1/lists/hipertensos/snapshots/", put.Path, StringComparison.Ordinal);
+        Assert.DoesNotContain("could not extract", log, StringComparison.Ordinal);
+        Assert.Contains($"gestantes v1 NOT RUN (definition-signature): its signature does not verify with the pinned key {TestSigning.KeyId}", log, StringComparison.Ordinal);
+        Assert.Contains($"diabeticos v2 NOT RUN (definition-signature): the backend serves it unsigned", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("tabela_que_nao_existe", log, StringComparison.Ordinal);
+
+        var heartbeat = Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats");
+        var report = JsonSerializer.Deserialize(heartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(("failed", DefinitionCodes.Signature, 0), (report.Outcome, report.ErrorCode, report.SpoolDepth));
+        Assert.Equal(
+            [new RefusedDefinition("gestantes", 1, DefinitionCodes.BadSignature, TestSigning.KeyId), new RefusedDefinition("diabeticos", 2, DefinitionCodes.NotSigned, TestSigning.KeyId)],
+            report.RefusedDefinitions!);
+        Assert.DoesNotContain("tabela_que_nao_existe", System.Text.Encoding.UTF8.GetString(heartbeat.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_pinned_key_nothing_runs()
+    {
+        await using var backend = await StubBackend.StartAsync(Backend(PecDatabaseFixture.HipertensosCatalog(), Accept));
+        var config = Config(backend.Endpoint);
+        config.ListSigningKey = null;
+
+        var (exit, log) = await RunAsync(config);
+
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.Empty(backend.Requests);
+        Assert.Contains("listSigningKey", log, StringComparison.Ordinal);
     }
 
     [Fact]

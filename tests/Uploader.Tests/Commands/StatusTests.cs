@@ -17,6 +17,7 @@ public sealed class StatusTests : IDisposable
     private UploaderConfig Config(Uri endpoint) => new()
     {
         Endpoint = endpoint.ToString(),
+        ListSigningKey = TestSigning.PublicKey,
         Sites = [new SiteConfig { Ibge = "2611606", Token = "pec_status" }],
         SpoolDirectory = _dir.Combine("spool"),
         LogDirectory = _dir.Combine("logs"),

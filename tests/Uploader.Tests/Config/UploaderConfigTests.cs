@@ -27,7 +27,8 @@ public sealed class UploaderConfigTests : IDisposable
         {
           "endpoint": {{endpoint}},
           "sites": {{sites}},
-          "database": {{database}}
+          "database": {{database}},
+          "listSigningKey": "{{TestSigning.PublicKey}}"
         }
         """;
 
@@ -192,6 +193,7 @@ public sealed class UploaderConfigTests : IDisposable
             ["sites"] = "\"sites\": [ { \"ibge\": \"2304400\", \"token\": \"t\" } ]",
             ["database"] = "\"database\": { \"connectionString\": \"Host=x\" }",
             ["extra"] = "\"lists\": []",
+            ["key"] = $"\"listSigningKey\": \"{TestSigning.PublicKey}\"",
         };
         var key = nullSetting.Split('"')[1] is "endpoint" or "sites" or "database" ? nullSetting.Split('"')[1] : "extra";
         settings[key] = nullSetting;
@@ -219,8 +221,9 @@ public sealed class UploaderConfigTests : IDisposable
               "lists": [ "hipertensos", ],
               "spoolDirectory": "/tmp/spool-x",
               "upload": { "maxAttempts": 3, "firstRetryDelaySeconds": 0.5, "attemptTimeoutSeconds": 60, },
+              "listSigningKey": "KEY",
             }
-            """);
+            """.Replace("KEY", TestSigning.PublicKey, StringComparison.Ordinal));
 
         var config = UploaderConfig.Load(path);
 
@@ -295,13 +298,30 @@ public sealed class UploaderConfigTests : IDisposable
             Endpoint = "http://127.0.0.1:7071",
             Sites = [new SiteConfig { Ibge = "2304400", Token = "t" }],
             Database = new DatabaseConfig { ConnectionString = "Host=x" },
+            ListSigningKey = TestSigning.PublicKey,
         };
         Assert.Empty(good.Validate());
 
         var problems = new UploaderConfig().Validate();
-        Assert.Equal(3, problems.Count);
+        Assert.Equal(4, problems.Count);
+        Assert.Single(problems, p => p.Contains("'listSigningKey' is missing", StringComparison.Ordinal));
         Assert.Single(problems, p => p.Contains(EndpointProblem, StringComparison.Ordinal));
         Assert.Single(problems, p => p.Contains(SitesProblem, StringComparison.Ordinal));
         Assert.Single(problems, p => p.Contains(ConnectionProblem, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_missing_or_wrong_list_signing_key_is_a_config_error_in_both_languages()
+    {
+        var missing = new UploaderConfig { Endpoint = "http://127.0.0.1:7071", Sites = [new SiteConfig { Ibge = "2304400", Token = "t" }], Database = new DatabaseConfig { ConnectionString = "Host=x" } };
+        var wrong = new UploaderConfig { Endpoint = missing.Endpoint, Sites = missing.Sites, Database = missing.Database, ListSigningKey = "bm90IGEga2V5" };
+
+        Assert.Contains(missing.Validate(), p => p.Contains("'listSigningKey' is missing", StringComparison.Ordinal) && p.Contains("--list-signing-key", StringComparison.Ordinal));
+        Assert.Contains(wrong.Validate(), p => p.Contains("'listSigningKey' is not an ECDSA P-256 public key", StringComparison.Ordinal));
+        using (Localized.Use(Language.Portuguese))
+        {
+            Assert.Contains(missing.Validate(), p => p.Contains("'listSigningKey' não está definido", StringComparison.Ordinal));
+            Assert.Contains(wrong.Validate(), p => p.Contains("não é uma chave pública ECDSA P-256", StringComparison.Ordinal));
+        }
     }
 }

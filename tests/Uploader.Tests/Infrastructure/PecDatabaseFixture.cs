@@ -38,12 +38,12 @@ public sealed class PecDatabaseFixture : IAsyncLifetime
         var root = json.RootElement;
         return new ListCatalogDto(
         [
-            new ListDefinitionDto(
+            TestSigning.Sign(new ListDefinitionDto(
                 root.GetProperty("name").GetString()!,
                 root.GetProperty("version").GetInt32(),
                 HipertensosSql,
                 [.. root.GetProperty("columns").EnumerateArray().Select(c => new ListColumnDto(c.GetProperty("name").GetString()!, c.GetProperty("type").GetString()!))],
-                [.. root.GetProperty("key").EnumerateArray().Select(k => k.GetString()!)]),
+                [.. root.GetProperty("key").EnumerateArray().Select(k => k.GetString()!)])),
         ]);
     }
 

@@ -125,7 +125,8 @@ public sealed class StubBackend : IAsyncDisposable
     // Canned responders.
 
     /// <summary>
-    /// The backend doctor and install talk to: health answers, GET /api/v1/lists serves <paramref name="catalog"/> to
+    /// The backend doctor and install talk to: health answers, GET /api/v1/lists serves <paramref name="catalog"/> (signed with
+    /// <see cref="TestSigning"/> where unsigned) to
     /// requests <paramref name="accepts"/>, heartbeats are taken, anything else is 401.
     /// </summary>
     public static Task<StubBackend> ForSite(PecLists.Contracts.ListCatalogDto catalog, Func<ReceivedRequest, bool> accepts, string health = """{"status":"ok","checks":{"database":"ok","storage":"ok"}}""") => StartAsync(async (context, request) =>
@@ -138,7 +139,7 @@ public sealed class StubBackend : IAsyncDisposable
                 break;
             case "/api/v1/lists" when accepts(request):
                 context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(catalog, PecLists.Contracts.ContractsJsonContext.Default.ListCatalogDto));
+                await context.Response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(TestSigning.SignUnsigned(catalog), PecLists.Contracts.ContractsJsonContext.Default.ListCatalogDto));
                 break;
             case "/api/v1/heartbeats":
                 context.Response.StatusCode = StatusCodes.Status204NoContent;

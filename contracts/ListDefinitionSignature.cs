@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace PecLists.Contracts;
+
+/// <summary>
+/// The operator's signature of a list definition, shared by the signer (functions CLI) and the verifier (uploader) so
+/// both read the same bytes: ECDSA P-256 with SHA-256, the signature in IEEE P1363 form (r‖s, 64 bytes) as base64, over
+/// <see cref="Purpose"/> followed by the UTF-8 JSON of <see cref="SignedListContent"/> written by the source-generated
+/// <see cref="ContractsJsonContext"/>. Public keys travel as SubjectPublicKeyInfo DER in base64 (or a PEM "PUBLIC KEY").
+/// See docs/adr/0010-signed-list-definitions.md.
+/// </summary>
+public static class ListDefinitionSignature
+{
+    /// <summary>Domain separation: a signature made for anything else never verifies as a list definition.</summary>
+    public const string Purpose = "pec-lists/list-definition/v1\n";
+
+    private const string P256Oid = "1.2.840.10045.3.1.7";
+    private const int SignatureBytes = 64;
+
+    /// <summary>The exact bytes signed: the purpose line, then the five fields the uploader acts on as JSON.</summary>
+    public static byte[] CanonicalBytes(ListDefinitionDto definition)
+    {
+        var content = new SignedListContent(definition.Name, definition.Version, definition.Sql, definition.Columns, definition.Key);
+        var json = JsonSerializer.SerializeToUtf8Bytes(content, ContractsJsonContext.Default.SignedListContent);
+        return [.. Encoding.UTF8.GetBytes(Purpose), .. json];
+    }
+
+    /// <summary>The base64 signature of <paramref name="definition"/> (its own Signature is ignored) with a P-256 private key.</summary>
+    public static string Sign(ListDefinitionDto definition, ECDsa privateKey)
+    {
+        RequireP256(privateKey);
+        return Convert.ToBase64String(privateKey.SignData(CanonicalBytes(definition), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+    }
+
+    /// <summary>True only when <paramref name="definition"/> carries a well-formed signature that this public key verifies.</summary>
+    public static bool Verify(ListDefinitionDto definition, ReadOnlySpan<byte> publicKey)
+    {
+        if (definition.Signature is not { } text)
+        {
+            return false;
+        }
+
+        var signature = new byte[SignatureBytes];
+        if (!Convert.TryFromBase64String(text, signature, out var written) || written != SignatureBytes)
+        {
+            return false;
+        }
+
+        ECDsa key;
+        try
+        {
+            key = ImportPublicKey(publicKey);
+        }
+        catch (CryptographicException)
+        {
+            return false; // no usable key verifies nothing
+        }
+
+        using (key)
+        {
+            return key.VerifyData(CanonicalBytes(definition), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        }
+    }
+
+    /// <summary>A short, public name for a key (first 8 bytes of SHA-256 of its SubjectPublicKeyInfo, hex): what logs and heartbeats show.</summary>
+    public static string KeyId(ReadOnlySpan<byte> publicKey) => Convert.ToHexStringLower(SHA256.HashData(publicKey)[..8]);
+
+    /// <summary>
+    /// A P-256 public key given as base64 SubjectPublicKeyInfo or as PEM text ("-----BEGIN PUBLIC KEY-----"), returned as
+    /// SubjectPublicKeyInfo DER. Throws <see cref="FormatException"/> for anything else (a private key included).
+    /// </summary>
+    public static byte[] ReadPublicKey(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        byte[] spki;
+        var trimmed = text.Trim();
+        if (trimmed.StartsWith("-----", StringComparison.Ordinal))
+        {
+            if (!PemEncoding.TryFind(trimmed, out var fields) || trimmed[fields.Label] is not "PUBLIC KEY")
+            {
+                throw new FormatException("expected a PEM \"PUBLIC KEY\" (SubjectPublicKeyInfo)");
+            }
+
+            spki = Convert.FromBase64String(trimmed[fields.Base64Data].ToString());
+        }
+        else if (!TryFromBase64(trimmed, out spki))
+        {
+            throw new FormatException("expected base64 SubjectPublicKeyInfo or a PEM \"PUBLIC KEY\"");
+        }
+
+        try
+        {
+            using var key = ImportPublicKey(spki);
+            return key.ExportSubjectPublicKeyInfo();
+        }
+        catch (CryptographicException)
+        {
+            throw new FormatException("not an ECDSA P-256 public key");
+        }
+    }
+
+    /// <summary>The public key as the base64 SubjectPublicKeyInfo the uploader pins.</summary>
+    public static string PublicKeyText(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
+
+    private static ECDsa ImportPublicKey(ReadOnlySpan<byte> spki)
+    {
+        var key = ECDsa.Create();
+        try
+        {
+            key.ImportSubjectPublicKeyInfo(spki, out var read);
+            if (read != spki.Length)
+            {
+                throw new CryptographicException("trailing bytes after the public key");
+            }
+
+            RequireP256(key);
+            return key;
+        }
+        catch
+        {
+            key.Dispose();
+            throw;
+        }
+    }
+
+    private static void RequireP256(ECDsa key)
+    {
+        // Windows names the curve (nistP256 / ECDSA_P256) where OpenSSL gives its OID.
+        var curve = key.ExportParameters(includePrivateParameters: false).Curve.Oid;
+        if (key.KeySize != 256 || !(curve?.Value == P256Oid || curve?.FriendlyName is "nistP256" or "ECDSA_P256" or "secp256r1" or "prime256v1"))
+        {
+            throw new CryptographicException("the key is not on curve P-256");
+        }
+    }
+
+    private static bool TryFromBase64(string text, out byte[] bytes)
+    {
+        var buffer = new byte[text.Length];
+        if (Convert.TryFromBase64String(text, buffer, out var written) && written > 0)
+        {
+            bytes = buffer[..written];
+            return true;
+        }
+
+        bytes = [];
+        return false;
+    }
+}

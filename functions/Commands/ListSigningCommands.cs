@@ -1,0 +1,132 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
+
+namespace PecLists.Functions.Commands;
+
+/// <summary>
+/// <c>lists keygen</c> and <c>lists sign</c>: the operator's offline signing of list definitions (docs/design.md §3).
+/// Neither touches the database; the private key never leaves the operator's machine.
+/// </summary>
+public static class ListSigningCommands
+{
+    public const string PrivateKeyFile = "list-signing-key.pem";
+    public const string PublicKeyFile = "list-signing-key.pub.pem";
+
+    public static Command Keygen()
+    {
+        var output = new Option<DirectoryInfo>("--out") { Description = "Directory for the key pair (created if missing).", Required = true };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing key pair in that directory." };
+        var command = new Command("keygen", $"Make an ECDSA P-256 key pair for signing list definitions: {PrivateKeyFile} (owner-only; keep it offline) and {PublicKeyFile}. Prints the public key (pin it with 'uploader install --list-signing-key' and Lists__SigningPublicKey).") { output, force };
+        command.SetAction(parse =>
+        {
+            var directory = parse.GetValue(output)!.FullName;
+            var privatePath = Path.Combine(directory, PrivateKeyFile);
+            var publicPath = Path.Combine(directory, PublicKeyFile);
+            if (!parse.GetValue(force) && (File.Exists(privatePath) || File.Exists(publicPath)))
+            {
+                Console.Error.WriteLine($"{directory} already holds a signing key; pass --force to replace it (definitions signed with the old key stop verifying).");
+                return 1;
+            }
+
+            Directory.CreateDirectory(directory);
+            using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            WriteOwnerOnly(privatePath, key.ExportPkcs8PrivateKeyPem() + "\n");
+            File.WriteAllText(publicPath, key.ExportSubjectPublicKeyInfoPem() + "\n");
+            var publicKey = key.ExportSubjectPublicKeyInfo();
+            Console.Error.WriteLine($"Private key: {privatePath} (owner-only; keep it offline, never in the repository). Public key: {publicPath}.");
+            Console.Error.WriteLine($"Key id {ListDefinitionSignature.KeyId(publicKey)}. The public key, for 'uploader install --list-signing-key' and Lists__SigningPublicKey:");
+            Console.WriteLine(Convert.ToBase64String(publicKey));
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Sign()
+    {
+        var file = new Option<FileInfo>("--file") { Description = "List definition JSON (see lists/*.json).", Required = true };
+        var privateKey = new Option<FileInfo>("--private-key") { Description = $"The PEM private key 'lists keygen' wrote ({PrivateKeyFile}).", Required = true };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the signed definition here instead of into --file (its sqlFile is kept pointing at the same SQL)." };
+        var command = new Command("sign", "Sign a list definition as it will be served (validated, types normalised) and write \"signature\" into the JSON.") { file, privateKey, output };
+        command.SetAction(parse =>
+        {
+            var source = parse.GetValue(file)!.FullName;
+            var target = parse.GetValue(output)?.FullName ?? source;
+            ListDefinition definition;
+            try
+            {
+                definition = ListDefinitionFile.Read(source);
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or System.Text.Json.JsonException or IOException)
+            {
+                Console.Error.WriteLine($"Cannot read {source}: {ex.Message}");
+                return 2;
+            }
+
+            var errors = ListDefinitionRules.Validate(definition);
+            if (errors.Count > 0)
+            {
+                Console.Error.WriteLine($"List definition '{definition.Name}' is invalid: {string.Join("; ", errors)}");
+                return 2;
+            }
+
+            using var key = ECDsa.Create();
+            try
+            {
+                key.ImportFromPem(File.ReadAllText(parse.GetValue(privateKey)!.FullName));
+                var served = ListDefinitionRules.Normalize(definition).ToDto();
+                var signature = ListDefinitionSignature.Sign(served, key);
+                WriteSigned(source, target, signature);
+                var keyId = ListDefinitionSignature.KeyId(key.ExportSubjectPublicKeyInfo());
+                Console.WriteLine($"List {definition.Name} v{definition.Version} signed with key {keyId}: {target}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is CryptographicException or ArgumentException)
+            {
+                Console.Error.WriteLine($"{parse.GetValue(privateKey)!.FullName} is not an ECDSA P-256 private key in PEM ({ex.Message}).");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// The definition file with "signature" set and every other byte kept as the operator wrote it (a one-line diff);
+    /// when written elsewhere, a relative "sqlFile" is rewritten relative to the new place so it names the same SQL.
+    /// </summary>
+    private static void WriteSigned(string source, string target, string signature)
+    {
+        var text = File.ReadAllText(source);
+        text = JsonMember.SetTopLevelString(text, "signature", signature);
+        if (JsonNode.Parse(text)?["sqlFile"]?.GetValue<string>() is { } sqlFile && !Path.IsPathRooted(sqlFile)
+            && Path.GetDirectoryName(target) != Path.GetDirectoryName(source))
+        {
+            var sqlPath = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(source)!, sqlFile));
+            text = JsonMember.SetTopLevelString(text, "sqlFile", Path.GetRelativePath(Path.GetDirectoryName(target)!, sqlPath).Replace('\\', '/'));
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        File.WriteAllText(target, text);
+    }
+
+    private static void WriteOwnerOnly(string path, string text)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            File.WriteAllText(path, text); // the user's profile ACLs; keep the key on an operator's machine, offline.
+            return;
+        }
+
+        File.Delete(path);
+        using var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        using var writer = new StreamWriter(stream);
+        writer.Write(text);
+    }
+}

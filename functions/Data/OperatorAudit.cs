@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace PecLists.Functions.Data;
+
+/// <summary>
+/// Writes one row of <c>ingest.operator_audit</c> per operator action (who, what, on what, a little detail). It only
+/// writes; callers choose what to record, and record it in their own transaction when they have one, so an action and
+/// its audit row commit together. Never pass a token or a definition's SQL as detail.
+/// </summary>
+public static class OperatorAudit
+{
+    public const string ListPublish = "list-publish";
+    public const string ListActivate = "list-activate";
+    public const string OperatorTokenIssue = "operator-token-issue";
+    public const string OperatorTokenRevoke = "operator-token-revoke";
+    public const string SiteAdd = "site-add";
+    public const string SiteTokenIssue = "site-token-issue";
+    public const string SiteTokenRevoke = "site-token-revoke";
+    public const string Replay = "replay";
+
+    public static async Task RecordAsync(NpgsqlDataSource dataSource, string actor, string action, string target, IReadOnlyDictionary<string, object?>? detail, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await RecordAsync(connection, null, actor, action, target, detail, ct);
+    }
+
+    public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string actor, string action, string target, IReadOnlyDictionary<string, object?>? detail, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest.operator_audit (actor, action, target, detail) VALUES (@actor, @action, @target, @detail::jsonb)",
+            new { actor, action, target, detail = JsonSerializer.Serialize(detail ?? new Dictionary<string, object?>(), JsonSerializerOptions.Web) },
+            transaction,
+            cancellationToken: ct));
+}

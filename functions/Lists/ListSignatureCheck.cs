@@ -1,0 +1,32 @@
+using PecLists.Contracts;
+
+namespace PecLists.Functions.Lists;
+
+/// <summary>
+/// Publish-time check of a definition's signature against the backend's configured key (<see cref="ListSigningOptions"/>).
+/// It checks the definition as it will be served: validated and normalised, so a signature made by <c>lists sign</c>
+/// (which signs the normalised form) verifies, and one over the operator's raw spelling (<c>int4</c>) does not.
+/// </summary>
+public static class ListSignatureCheck
+{
+    /// <summary>Null when the definition may be published; otherwise why not, in words an operator can act on.</summary>
+    public static string? Problem(ListDefinition normalized, byte[]? publicKey)
+    {
+        if (publicKey is null)
+        {
+            return null;
+        }
+
+        var keyId = ListDefinitionSignature.KeyId(publicKey);
+        if (normalized.Signature is null)
+        {
+            return $"list {normalized.Name} v{normalized.Version} is not signed; this backend only publishes definitions signed by key {keyId}. " +
+                "Sign it offline with 'lists sign --file <definition> --private-key <key.pem>' and publish the signed file.";
+        }
+
+        return ListDefinitionSignature.Verify(normalized.ToDto(), publicKey)
+            ? null
+            : $"the signature of list {normalized.Name} v{normalized.Version} does not verify with key {keyId}: " +
+              "the definition changed after it was signed, or it was signed with another key. Sign this exact file again with 'lists sign'.";
+    }
+}
