@@ -1,0 +1,264 @@
+/*
+  citopatologico - one row per woman aged 25 to 64 on the run date (the cervical screening population), with her
+  screening status: cytology within 36 months ("EM DIA"), within 36 months but expiring before the end of the current
+  four-month period ("VENCE NO QUADRIMESTRE"), older than 36 months ("EM ATRASO") or never recorded ("NUNCA REALIZOU").
+
+  Runs as COPY (<this query>) TO STDOUT (FORMAT csv, HEADER) in a read-only transaction on
+  PostgreSQL 9.6 or newer: a single SELECT, no statement terminator, no MATERIALIZED CTEs, nothing
+  newer than 9.6, SELECT privileges only.
+
+  Person: PEC can hold several tb_fat_cidadao_pec rows for one person. Rows with the same name
+  (trimmed, case-insensitive) and the same birth date are one person, whose key id_cidadao is the
+  smallest co_seq_fat_cidadao_pec among them (stable: new duplicates get larger ids). Rows without
+  a name or with an unknown birth date stay on their own (and, without a birth date, out of this list).
+  Name, CPF, CNS, phone and sex come from the newest row that has a value; a woman is a person whose
+  sex is FEMININO (tb_dim_sexo.ds_sexo).
+
+  Exam: a procedure done (tb_fat_proced_atend_proced) with SIGTAP 0201020033 (COLETA DE MATERIAL P/ EXAME
+  CITOPATOLOGICO DE COLO UTERINO), 0203010086 (EXAME CITOPATOLOGICO CERVICO-VAGINAL/MICROFLORA-RASTREAMENTO) or
+  0203010019 (EXAME CITOPATOLOGICO CERVICO-VAGINAL/MICROFLORA), or one of the two exam codes evaluated in an
+  individual consultation (tb_fat_atd_ind_procedimentos.co_dim_procedimento_avaliado), on the date of the
+  procedure or consultation. A request (co_dim_procedimento_solicitado) is not an exam: it is reported apart.
+  Several records of one day are one exam.
+
+  Four-month periods (quadrimestres): January-April, May-August, September-December; the current one is the
+  run date's. dt_proximo_exame = last exam + 36 months; "EM DIA" while dt_proximo_exame >= current_date.
+
+  Sentinels: dimension row 1 ('-', e.g. SEM EQUIPE) comes out as NULL, and so does the date
+  3000-12-31 (tb_dim_tempo 30001231). st_* flags are read through ::text, so they may be integer
+  0/1 or boolean.
+
+  Extraction-time columns (not compared by the central load, "compare": false): nu_meses_desde_ultimo_exame,
+  dt_fim_quadrimestre_atual, dt_extracao (now()) and ds_quadrimestre_atual ('2026Q3' = September to December 2026).
+*/
+WITH
+periodo AS (
+    SELECT current_date AS hoje,
+           make_date(date_part('year', current_date)::integer,
+                     ((date_part('month', current_date)::integer - 1) / 4) * 4 + 1, 1) AS dt_inicio_quadrimestre
+),
+cidadao AS (
+    SELECT c.co_seq_fat_cidadao_pec AS co_cidadao,
+           min(c.co_seq_fat_cidadao_pec) OVER (
+               PARTITION BY upper(btrim(coalesce(c.no_cidadao, ''))),
+                            c.co_dim_tempo_nascimento,
+                            CASE WHEN tn.nu_ano IS NULL OR tn.nu_ano = 3000
+                                      OR btrim(coalesce(c.no_cidadao, '')) = ''
+                                 THEN c.co_seq_fat_cidadao_pec
+                                 ELSE 0
+                            END
+           ) AS id_cidadao
+      FROM tb_fat_cidadao_pec c
+      LEFT JOIN tb_dim_tempo tn ON tn.co_seq_dim_tempo = c.co_dim_tempo_nascimento
+),
+pessoa_todas AS (
+    SELECT m.id_cidadao,
+           count(*) AS qt_registros,
+           (array_agg(btrim(c.no_cidadao) ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE btrim(c.no_cidadao) <> ''))[1] AS no_cidadao,
+           (array_agg(btrim(c.no_social_cidadao) ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE btrim(c.no_social_cidadao) <> ''))[1] AS no_social_cidadao,
+           (array_agg(btrim(c.nu_cpf_cidadao) ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE btrim(c.nu_cpf_cidadao) <> ''))[1] AS nu_cpf,
+           (array_agg(btrim(c.nu_cns) ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE btrim(c.nu_cns) <> ''))[1] AS nu_cns,
+           (array_agg(btrim(c.nu_telefone_celular) ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE btrim(c.nu_telefone_celular) <> ''))[1] AS nu_telefone_celular,
+           max(c.co_dim_tempo_nascimento) AS co_dim_tempo_nascimento,
+           (array_agg(c.co_dim_sexo ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE c.co_dim_sexo <> 1))[1] AS co_dim_sexo,
+           bool_or(c.st_faleceu::text IN ('1', 'true')) AS st_faleceu,
+           (array_agg(c.co_dim_municipio ORDER BY c.co_seq_fat_cidadao_pec DESC)
+               FILTER (WHERE c.co_dim_municipio <> 1))[1] AS co_dim_municipio
+      FROM cidadao m
+      JOIN tb_fat_cidadao_pec c ON c.co_seq_fat_cidadao_pec = m.co_cidadao
+     GROUP BY m.id_cidadao
+),
+pessoa AS (
+    SELECT p.*, tn.dt_registro AS dt_nascimento
+      FROM pessoa_todas p
+      JOIN tb_dim_tempo tn ON tn.co_seq_dim_tempo = p.co_dim_tempo_nascimento AND tn.nu_ano <> 3000
+      JOIN tb_dim_sexo sx ON sx.co_seq_dim_sexo = p.co_dim_sexo
+     WHERE upper(btrim(sx.ds_sexo)) = 'FEMININO'
+       AND date_part('year', age(current_date, tn.dt_registro)) BETWEEN 25 AND 64
+),
+membro AS (
+    SELECT m.id_cidadao, m.co_cidadao
+      FROM pessoa p
+      JOIN cidadao m ON m.id_cidadao = p.id_cidadao
+),
+cadastro AS (
+    SELECT DISTINCT ON (m.id_cidadao)
+           m.id_cidadao,
+           nullif(ci.co_dim_equipe, 1) AS co_dim_equipe,
+           nullif(ci.co_dim_unidade_saude, 1) AS co_dim_unidade_saude,
+           nullif(ci.co_dim_profissional, 1) AS co_dim_profissional,
+           CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END AS dt_cadastro
+      FROM tb_fat_cad_individual ci
+      JOIN membro m ON m.co_cidadao = ci.co_fat_cidadao_pec
+      LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = ci.co_dim_tempo
+     ORDER BY m.id_cidadao,
+              CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END DESC NULLS LAST,
+              ci.co_seq_fat_cad_individual DESC
+),
+exame AS (
+    SELECT m.id_cidadao,
+           t.dt_registro AS dt_exame,
+           btrim(pr.co_proced) AS co_proced,
+           pr.ds_proced,
+           nullif(f.co_dim_profissional, 1) AS co_dim_profissional,
+           nullif(f.co_dim_cbo, 1) AS co_dim_cbo,
+           nullif(f.co_dim_unidade_saude, 1) AS co_dim_unidade_saude,
+           1 AS nu_origem,
+           f.co_seq_fat_proced_atend_proced AS co_registro
+      FROM tb_fat_proced_atend_proced f
+      JOIN membro m ON m.co_cidadao = f.co_fat_cidadao_pec
+      JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = f.co_dim_procedimento
+      JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = f.co_dim_tempo AND t.nu_ano <> 3000
+     WHERE btrim(pr.co_proced) IN ('0201020033', '0203010086', '0203010019')
+    UNION ALL
+    SELECT m.id_cidadao,
+           coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date),
+           btrim(pr.co_proced),
+           pr.ds_proced,
+           nullif(a.co_dim_profissional_1, 1),
+           nullif(a.co_dim_cbo_1, 1),
+           nullif(a.co_dim_unidade_saude_1, 1),
+           2,
+           ap.co_seq_fat_atd_ind_procedimentos
+      FROM tb_fat_atd_ind_procedimentos ap
+      JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = ap.co_dim_procedimento_avaliado
+      JOIN tb_fat_atendimento_individual a ON a.co_seq_fat_atd_ind = ap.co_fat_atd_ind
+      JOIN membro m ON m.co_cidadao = a.co_fat_cidadao_pec
+      LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
+     WHERE btrim(pr.co_proced) IN ('0203010086', '0203010019')
+),
+exame_resumo AS (
+    SELECT e.id_cidadao,
+           max(e.dt_exame) AS dt_ultimo_exame,
+           (array_agg(e.co_proced ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_proced,
+           (array_agg(e.ds_proced ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS ds_proced,
+           (array_agg(e.co_dim_profissional ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_profissional,
+           (array_agg(e.co_dim_cbo ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_cbo,
+           (array_agg(e.co_dim_unidade_saude ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_unidade_saude,
+           count(DISTINCT e.dt_exame) AS qt_exames,
+           count(DISTINCT e.dt_exame) FILTER (WHERE e.dt_exame >= (current_date - interval '36 months')::date) AS qt_exames_36m
+      FROM exame e
+     GROUP BY e.id_cidadao
+),
+solicitacao AS (
+    SELECT m.id_cidadao,
+           max(coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date)) AS dt_ultima_solicitacao
+      FROM tb_fat_atd_ind_procedimentos ap
+      JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = ap.co_dim_procedimento_solicitado
+      JOIN tb_fat_atendimento_individual a ON a.co_seq_fat_atd_ind = ap.co_fat_atd_ind
+      JOIN membro m ON m.co_cidadao = a.co_fat_cidadao_pec
+      LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
+     WHERE btrim(pr.co_proced) IN ('0201020033', '0203010086', '0203010019')
+     GROUP BY m.id_cidadao
+),
+atendimento_resumo AS (
+    SELECT x.id_cidadao,
+           max(x.dt_atendimento) AS dt_ultimo_atendimento,
+           (array_agg(x.co_dim_profissional ORDER BY x.dt_atendimento DESC, x.dt_inicial_atendimento DESC, x.co_seq_fat_atd_ind DESC)
+               FILTER (WHERE x.co_dim_profissional IS NOT NULL))[1] AS co_dim_profissional,
+           (array_agg(x.co_dim_equipe ORDER BY x.dt_atendimento DESC, x.dt_inicial_atendimento DESC, x.co_seq_fat_atd_ind DESC)
+               FILTER (WHERE x.co_dim_equipe IS NOT NULL))[1] AS co_dim_equipe,
+           (array_agg(x.co_dim_unidade_saude ORDER BY x.dt_atendimento DESC, x.dt_inicial_atendimento DESC, x.co_seq_fat_atd_ind DESC)
+               FILTER (WHERE x.co_dim_unidade_saude IS NOT NULL))[1] AS co_dim_unidade_saude
+      FROM (
+            SELECT m.id_cidadao,
+                   a.co_seq_fat_atd_ind,
+                   a.dt_inicial_atendimento,
+                   coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date) AS dt_atendimento,
+                   nullif(a.co_dim_profissional_1, 1) AS co_dim_profissional,
+                   nullif(a.co_dim_equipe_1, 1) AS co_dim_equipe,
+                   nullif(a.co_dim_unidade_saude_1, 1) AS co_dim_unidade_saude
+              FROM tb_fat_atendimento_individual a
+              JOIN membro m ON m.co_cidadao = a.co_fat_cidadao_pec
+              LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
+           ) x
+     GROUP BY x.id_cidadao
+),
+visita_resumo AS (
+    SELECT m.id_cidadao,
+           max(t.dt_registro) AS dt_ultima_visita
+      FROM tb_fat_visita_domiciliar v
+      JOIN membro m ON m.co_cidadao = v.co_fat_cidadao_pec
+      JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = v.co_dim_tempo AND t.nu_ano <> 3000
+     GROUP BY m.id_cidadao
+),
+situacao AS (
+    SELECT p.id_cidadao,
+           er.dt_ultimo_exame,
+           (er.dt_ultimo_exame + interval '36 months')::date AS dt_proximo_exame,
+           (pe.dt_inicio_quadrimestre + interval '4 months')::date - 1 AS dt_fim_quadrimestre
+      FROM pessoa p
+      CROSS JOIN periodo pe
+      LEFT JOIN exame_resumo er ON er.id_cidadao = p.id_cidadao
+)
+SELECT
+    p.id_cidadao::int8 AS id_cidadao,
+    p.no_cidadao::text AS no_cidadao,
+    p.no_social_cidadao::text AS no_social_cidadao,
+    p.nu_cpf::varchar(11) AS nu_cpf,
+    p.nu_cns::varchar(15) AS nu_cns,
+    p.nu_telefone_celular::varchar(20) AS nu_telefone_celular,
+    p.dt_nascimento::date AS dt_nascimento,
+    date_part('year', age(current_date, p.dt_nascimento))::int2 AS nu_idade,
+    p.st_faleceu::bool AS st_faleceu,
+    p.qt_registros::int4 AS qt_registros_cidadao,
+    mu.co_ibge::varchar(7) AS co_ibge_municipio,
+    mu.no_municipio::text AS no_municipio,
+    eq.nu_ine::varchar(10) AS nu_ine,
+    eq.no_equipe::text AS no_equipe,
+    us.nu_cnes::varchar(7) AS nu_cnes,
+    us.no_unidade_saude::text AS no_unidade_saude,
+    pc.no_profissional::text AS no_profissional_cadastro,
+    cad.dt_cadastro::date AS dt_ultimo_cadastro,
+    (CASE WHEN s.dt_ultimo_exame IS NULL THEN 'NUNCA REALIZOU'
+          WHEN s.dt_proximo_exame < current_date THEN 'EM ATRASO'
+          WHEN s.dt_proximo_exame <= s.dt_fim_quadrimestre THEN 'VENCE NO QUADRIMESTRE'
+          ELSE 'EM DIA'
+     END)::varchar(30) AS ds_situacao,
+    coalesce(s.dt_proximo_exame >= current_date, false)::bool AS st_exame_em_dia,
+    coalesce(s.dt_proximo_exame >= current_date AND s.dt_proximo_exame <= s.dt_fim_quadrimestre, false)::bool AS st_vence_no_quadrimestre,
+    s.dt_ultimo_exame::date AS dt_ultimo_exame,
+    s.dt_proximo_exame::date AS dt_proximo_exame,
+    er.co_proced::varchar(20) AS co_proced_ultimo_exame,
+    er.ds_proced::text AS ds_proced_ultimo_exame,
+    pe.no_profissional::text AS no_profissional_ultimo_exame,
+    cbe.nu_cbo::varchar(10) AS nu_cbo_ultimo_exame,
+    ue.nu_cnes::varchar(7) AS nu_cnes_ultimo_exame,
+    ue.no_unidade_saude::text AS no_unidade_saude_ultimo_exame,
+    coalesce(er.qt_exames, 0)::int4 AS qt_exames,
+    coalesce(er.qt_exames_36m, 0)::int4 AS qt_exames_36m,
+    so.dt_ultima_solicitacao::date AS dt_ultima_solicitacao,
+    coalesce(so.dt_ultima_solicitacao > s.dt_ultimo_exame OR (so.dt_ultima_solicitacao IS NOT NULL AND s.dt_ultimo_exame IS NULL), false)::bool AS st_solicitacao_pendente,
+    ar.dt_ultimo_atendimento::date AS dt_ultimo_atendimento,
+    pa.no_profissional::text AS no_profissional_ultimo_atendimento,
+    coalesce(ar.dt_ultimo_atendimento >= (current_date - interval '12 months')::date, false)::bool AS st_atendimento_12m,
+    vr.dt_ultima_visita::date AS dt_ultima_visita_domiciliar,
+    coalesce(vr.dt_ultima_visita >= (current_date - interval '6 months')::date, false)::bool AS st_visita_domiciliar_6m,
+    (CASE WHEN s.dt_ultimo_exame IS NOT NULL
+          THEN date_part('year', age(current_date, s.dt_ultimo_exame)) * 12 + date_part('month', age(current_date, s.dt_ultimo_exame))
+     END)::int4 AS nu_meses_desde_ultimo_exame,
+    s.dt_fim_quadrimestre::date AS dt_fim_quadrimestre_atual,
+    now()::timestamptz AS dt_extracao,
+    (to_char(current_date, 'YYYY') || 'Q' || ((date_part('month', current_date)::integer + 3) / 4)::text)::varchar(6) AS ds_quadrimestre_atual
+  FROM pessoa p
+  JOIN situacao s ON s.id_cidadao = p.id_cidadao
+  LEFT JOIN cadastro cad ON cad.id_cidadao = p.id_cidadao
+  LEFT JOIN exame_resumo er ON er.id_cidadao = p.id_cidadao
+  LEFT JOIN solicitacao so ON so.id_cidadao = p.id_cidadao
+  LEFT JOIN atendimento_resumo ar ON ar.id_cidadao = p.id_cidadao
+  LEFT JOIN visita_resumo vr ON vr.id_cidadao = p.id_cidadao
+  LEFT JOIN tb_dim_municipio mu ON mu.co_seq_dim_municipio = p.co_dim_municipio
+  LEFT JOIN tb_dim_equipe eq ON eq.co_seq_dim_equipe = coalesce(cad.co_dim_equipe, ar.co_dim_equipe)
+  LEFT JOIN tb_dim_unidade_saude us ON us.co_seq_dim_unidade_saude = coalesce(cad.co_dim_unidade_saude, ar.co_dim_unidade_saude)
+  LEFT JOIN tb_dim_profissional pc ON pc.co_seq_dim_profissional = cad.co_dim_profissional
+  LEFT JOIN tb_dim_profissional pe ON pe.co_seq_dim_profissional = er.co_dim_profissional
+  LEFT JOIN tb_dim_cbo cbe ON cbe.co_seq_dim_cbo = er.co_dim_cbo
+  LEFT JOIN tb_dim_unidade_saude ue ON ue.co_seq_dim_unidade_saude = er.co_dim_unidade_saude
+  LEFT JOIN tb_dim_profissional pa ON pa.co_seq_dim_profissional = ar.co_dim_profissional
+ ORDER BY p.id_cidadao
