@@ -28,6 +28,8 @@ public static class ApiRoutes
     public const string AdminListActivate = AdminLists + "/{name}/versions/{version:int}/activate";
     public const string AdminFleet = Admin + "/fleet";
     public const string AdminReplay = Admin + "/replay";
+    public const string AdminHeldSnapshots = Admin + "/snapshots/held";
+    public const string AdminSnapshotDecision = Admin + "/snapshots/{snapshotId}/{decision}";
 
     public static string SnapshotPath(string list, Guid snapshotId) =>
         $"{Prefix}/lists/{Uri.EscapeDataString(list)}/snapshots/{snapshotId:D}";
@@ -37,6 +39,9 @@ public static class ApiRoutes
     public static string AdminSitePath(string ibge) => $"{AdminSites}/{Uri.EscapeDataString(ibge)}";
 
     public static string AdminTokenPath(Guid tokenId) => $"{Admin}/tokens/{tokenId:D}";
+
+    /// <summary>POST here with decision "apply" or "drop" to settle a held snapshot.</summary>
+    public static string AdminSnapshotDecisionPath(Guid snapshotId, string decision) => $"{Admin}/snapshots/{snapshotId:D}/{Uri.EscapeDataString(decision)}";
 
     public static string AdminListVersionPath(string name, int version) => $"{AdminLists}/{Uri.EscapeDataString(name)}/versions/{version}";
 

@@ -38,6 +38,12 @@ public static class ProblemCodes
     public const string UnknownSite = "unknown-site";
     public const string UnknownToken = "unknown-token";
     public const string BadListDefinition = "bad-list-definition";
+
+    /// <summary>A list version that would change a stored version, the key, or a column's type (docs/design.md §5).</summary>
+    public const string ListVersionConflict = "list-version-conflict";
+
+    /// <summary>No held snapshot with that id (unknown, or already applied or dropped).</summary>
+    public const string NotHeld = "not-held";
     public const string BadReplaySource = "bad-replay-source";
 
     // The queue-invoked load function (seen by the Functions host, which retries non-2xx and then poisons).

@@ -12,5 +12,17 @@ public static class SnapshotErrorCodes
     public const string BadData = "bad-data";
     public const string BlobMissing = "blob-missing";
     public const string OlderSnapshot = "older-snapshot";
+
+    /// <summary>Held: applying it would delete more than the allowed share of the site's rows.</summary>
+    public const string MassDeletion = "mass-deletion";
+
+    /// <summary>Held: no rows while the site has rows (a PEC database mid-restore, the wrong database).</summary>
+    public const string EmptySnapshot = "empty-snapshot";
+
+    /// <summary>Rejected: an operator dropped it while it was held.</summary>
+    public const string DroppedByOperator = "dropped-by-operator";
+
+    /// <summary>Rejected: the list version it was checked against at ingest is no longer stored.</summary>
+    public const string UnknownListVersion = "unknown-list-version";
     public const string LoadFailed = ProblemCodes.LoadFailed;
 }

@@ -12,5 +12,11 @@ public static class SnapshotStatuses
     public const string Rejected = "rejected";
     public const string Failed = "failed";
 
+    /// <summary>
+    /// Not applied: it would delete more of the site's rows than the configured share, or it is empty while the site has
+    /// rows. Waits for an operator to apply or drop it (docs/design.md §5).
+    /// </summary>
+    public const string Held = "held";
+
     public static bool IsFinal(string status) => status is Loaded or Skipped or Rejected;
 }

@@ -32,6 +32,7 @@ public static class FunctionsCommandLine
         root.Subcommands.Add(ListsCommand(connection));
         root.Subcommands.Add(AdminCommand(connection));
         root.Subcommands.Add(ReplayCommand(connection));
+        root.Subcommands.Add(SnapshotsCommand(connection));
         return root;
     }
 
@@ -125,7 +126,16 @@ public static class FunctionsCommandLine
             var definition = ListDefinitionFile.Read(parse.GetValue(file)!.FullName);
             await using var services = Services(parse, connection);
             var database = services.GetRequiredService<NpgsqlDataSource>();
-            await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), ct);
+            try
+            {
+                await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), ct);
+            }
+            catch (ListPublishRefusedException refused)
+            {
+                Console.Error.WriteLine(refused.Message);
+                return 1;
+            }
+
             Console.WriteLine($"List {definition.Name} v{definition.Version} published{(parse.GetValue(activate) ? " and active" : string.Empty)}.");
             return 0;
         });
@@ -206,6 +216,47 @@ public static class FunctionsCommandLine
             site, list, since, until, dryRun,
             Source("poison", "Move poison-queue messages back to the load queue.", (r, f, d, ct) => r.ReplayPoisonAsync(f, d, ct)),
             Source("blobs", "Re-queue snapshots straight from Blob storage (the source of truth).", (r, f, d, ct) => r.ReplayBlobsAsync(f, d, ct)),
+        };
+    }
+
+    private static Command SnapshotsCommand(Option<string?> connection)
+    {
+        var held = new Command("held", "Snapshots held by the mass-deletion guard, waiting for a decision.");
+        held.SetAction(async (parse, ct) =>
+        {
+            await using var services = Services(parse, connection);
+            var snapshots = await services.GetRequiredService<HeldSnapshots>().ListAsync(ct);
+            foreach (var s in snapshots)
+            {
+                Console.WriteLine($"{s.SnapshotId} site={s.Site} list={s.List} extractedAt={s.ExtractedAt:O} code={s.ErrorCode}");
+                Console.WriteLine($"    {s.Reason}");
+            }
+
+            Console.WriteLine($"{snapshots.Count} held snapshot(s).");
+            return 0;
+        });
+
+        Command Decide(string decision, string description)
+        {
+            var id = new Option<Guid>("--id") { Description = "Snapshot id (from 'snapshots held').", Required = true };
+            var command = new Command(decision, description) { id };
+            command.SetAction(async (parse, ct) =>
+            {
+                await using var services = Services(parse, connection);
+                var done = await services.GetRequiredService<HeldSnapshots>().DecideAsync(parse.GetValue(id), decision, ct);
+                Console.WriteLine(done
+                    ? decision == HeldSnapshots.Apply ? "Snapshot queued again; it will be applied without the guard." : "Snapshot dropped; the site's rows stay as they are."
+                    : "No held snapshot with that id (unknown, or already applied or dropped).");
+                return done ? 0 : 1;
+            });
+            return command;
+        }
+
+        return new Command("snapshots", "Decide on snapshots held by the mass-deletion guard.")
+        {
+            held,
+            Decide(HeldSnapshots.Apply, "Apply a held snapshot anyway (the site's rows are replaced by it)."),
+            Decide(HeldSnapshots.Drop, "Drop a held snapshot (rejected; the site's rows stay as they are)."),
         };
     }
 

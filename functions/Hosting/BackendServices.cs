@@ -33,6 +33,7 @@ public static class BackendServices
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<Replayer>();
+        services.AddSingleton<HeldSnapshots>();
         services.AddSingleton<HealthReporter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>();

@@ -12,7 +12,11 @@ public static class SnapshotBodyCheck
 {
     private const int MaxHeaderBytes = 64 * 1024;
 
-    public static async Task<BodyCheckResult> CheckAsync(Stream compressed, string expectedHeader, long maxDecompressedBytes, CancellationToken ct)
+    public static Task<BodyCheckResult> CheckAsync(Stream compressed, string expectedHeader, long maxDecompressedBytes, CancellationToken ct) =>
+        CheckAsync(compressed, [expectedHeader], maxDecompressedBytes, ct);
+
+    /// <summary>Checks the body; its header row may be any of <paramref name="acceptedHeaders"/> (a mismatch is described against the first).</summary>
+    public static async Task<BodyCheckResult> CheckAsync(Stream compressed, IReadOnlyList<string> acceptedHeaders, long maxDecompressedBytes, CancellationToken ct)
     {
         var utf8 = new Utf8StreamValidator();
         var buffer = new byte[81920];
@@ -71,9 +75,10 @@ public static class SnapshotBodyCheck
         }
 
         var actual = Encoding.UTF8.GetString(header.GetBuffer(), 0, (int)header.Length).TrimEnd('\r');
-        return actual == expectedHeader
-            ? new BodyCheckResult(BodyVerdict.Ok, total)
-            : new BodyCheckResult(BodyVerdict.BadHeader, total, DescribeHeaderMismatch(expectedHeader, actual));
+        var matched = acceptedHeaders.ToList().IndexOf(actual);
+        return matched >= 0
+            ? new BodyCheckResult(BodyVerdict.Ok, total, MatchedHeader: matched)
+            : new BodyCheckResult(BodyVerdict.BadHeader, total, DescribeHeaderMismatch(acceptedHeaders[0], actual));
     }
 
     private static BodyCheckResult BadEncoding(long total) => new(BodyVerdict.BadEncoding, total, "body is not valid UTF-8");

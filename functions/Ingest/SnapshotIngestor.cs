@@ -36,7 +36,10 @@ public sealed class SnapshotIngestor(
                 "Send the snapshot with a Content-Length; chunked uploads reach the function app without their body.");
         }
 
-        if (!ListDefinitionRules.ListName().IsMatch(list) || await lists.FindAsync(list, ct) is not { } definition)
+        // The active version first, then earlier ones: a site that fetched its definitions before a new version was
+        // activated (or spooled a snapshot for days) still sends a valid snapshot, loaded with the version it matches.
+        var versions = ListDefinitionRules.ListName().IsMatch(list) ? await lists.CandidatesAsync(list, ct) : [];
+        if (versions.Count == 0)
         {
             return Problems.Result(404, ProblemCodes.UnknownList, "Unknown list", "This list is not defined or not active on the server.");
         }
@@ -97,13 +100,16 @@ public sealed class SnapshotIngestor(
                 return Problems.Result(400, ProblemCodes.BadDigest, "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
             }
 
+            ListDefinition version;
             await using (var check = File.OpenRead(tempPath))
             {
-                var verdict = await SnapshotBodyCheck.CheckAsync(check, ListDefinitionRules.ExpectedHeader(definition), limits.MaxDecompressedBytes, ct);
+                var verdict = await SnapshotBodyCheck.CheckAsync(check, [.. versions.Select(ListDefinitionRules.ExpectedHeader)], limits.MaxDecompressedBytes, ct);
                 if (verdict.Verdict != BodyVerdict.Ok)
                 {
                     return BodyProblem(verdict);
                 }
+
+                version = versions[verdict.MatchedHeader];
             }
 
             var digest = ContentDigest.Format(actualDigest);
@@ -116,7 +122,7 @@ public sealed class SnapshotIngestor(
 
             await using (var upload = File.OpenRead(tempPath))
             {
-                var storedDigest = await store.TryCreateAsync(reference, digest, upload, ct);
+                var storedDigest = await store.TryCreateAsync(reference, version.Version, digest, upload, ct);
                 if (storedDigest is not null && storedDigest != digest)
                 {
                     return Conflict();
@@ -124,7 +130,7 @@ public sealed class SnapshotIngestor(
             }
 
             var recorded = await ledger.RecordReceivedAsync(
-                new NewSnapshot(snapshotId, site, list, reference.Blob, digest, length, extractedAt, request.Headers.UserAgent.ToString()), ct);
+                new NewSnapshot(snapshotId, site, list, reference.Blob, digest, length, extractedAt, request.Headers.UserAgent.ToString(), version.Version), ct);
             if (!recorded)
             {
                 // A concurrent PUT of the same id won the race: answer as a repeat.
@@ -132,7 +138,7 @@ public sealed class SnapshotIngestor(
             }
 
             await EnqueueAsync(reference, ct);
-            logger.LogInformation("SnapshotReceived site={Site} list={List} snapshot={SnapshotId} compressedBytes={Bytes}", site, list, snapshotId, length);
+            logger.LogInformation("SnapshotReceived site={Site} list={List} version={ListVersion} snapshot={SnapshotId} compressedBytes={Bytes}", site, list, version.Version, snapshotId, length);
             return Accepted(location, snapshotId);
         }
         finally

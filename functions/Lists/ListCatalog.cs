@@ -5,14 +5,54 @@ using Npgsql;
 
 namespace PecLists.Functions.Lists;
 
-/// <summary>Active list definitions, read from the central database and cached briefly.</summary>
+/// <summary>
+/// Every stored version of every list definition, read from the central database and cached briefly. Sites are served
+/// the active versions; a snapshot is checked and loaded with the version its header matched (docs/design.md §5).
+/// </summary>
 public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private (DateTimeOffset At, IReadOnlyDictionary<string, ListDefinition> Lists)? _cache;
+    private (DateTimeOffset At, Snapshot Lists)? _cache;
 
-    public async Task<IReadOnlyDictionary<string, ListDefinition>> GetActiveAsync(CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, ListDefinition>> GetActiveAsync(CancellationToken ct) => (await GetAsync(ct)).Active;
+
+    public async Task<ListDefinition?> FindAsync(string name, CancellationToken ct) =>
+        (await GetActiveAsync(ct)).GetValueOrDefault(name);
+
+    /// <summary>Every stored version of a list, the active one first, then newest first; empty when the list has no active version.</summary>
+    public async Task<IReadOnlyList<ListDefinition>> CandidatesAsync(string name, CancellationToken ct)
+    {
+        var lists = await GetAsync(ct);
+        return lists.Active.TryGetValue(name, out var active)
+            ? [active, .. lists.Versions.GetValueOrDefault(name, []).Where(v => v.Version != active.Version)]
+            : [];
+    }
+
+    /// <summary>One stored version; read again from the database once when the cache does not have it yet.</summary>
+    public async Task<ListDefinition?> FindVersionAsync(string name, int version, CancellationToken ct)
+    {
+        var found = Find(await GetAsync(ct), name, version);
+        if (found is null)
+        {
+            Invalidate();
+            found = Find(await GetAsync(ct), name, version);
+        }
+
+        return found;
+    }
+
+    public void Invalidate() => _cache = null;
+
+    public void Dispose() => _refresh.Dispose();
+
+    public static async Task<IReadOnlyDictionary<string, ListDefinition>> LoadActiveAsync(NpgsqlDataSource dataSource, CancellationToken ct) =>
+        (await LoadAsync(dataSource, ct)).Active;
+
+    private static ListDefinition? Find(Snapshot lists, string name, int version) =>
+        lists.Versions.GetValueOrDefault(name, []).FirstOrDefault(v => v.Version == version);
+
+    private async Task<Snapshot> GetAsync(CancellationToken ct)
     {
         if (_cache is { } cached && time.GetUtcNow() - cached.At < CacheFor)
         {
@@ -27,7 +67,7 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
                 return again.Lists;
             }
 
-            var lists = await LoadActiveAsync(dataSource, ct);
+            var lists = await LoadAsync(dataSource, ct);
             _cache = (time.GetUtcNow(), lists);
             return lists;
         }
@@ -37,26 +77,23 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
         }
     }
 
-    public async Task<ListDefinition?> FindAsync(string name, CancellationToken ct) =>
-        (await GetActiveAsync(ct)).GetValueOrDefault(name);
-
-    public void Invalidate() => _cache = null;
-
-    public void Dispose() => _refresh.Dispose();
-
-    public static async Task<IReadOnlyDictionary<string, ListDefinition>> LoadActiveAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    private static async Task<Snapshot> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key)>(
+        var rows = (await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active)>(
             new CommandDefinition(
-                "SELECT name, version, description, sql, columns::text, key_columns FROM ingest.list_definitions WHERE is_active",
-                cancellationToken: ct));
-        return rows.ToDictionary(
-            r => r.Name,
-            r => new ListDefinition(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key),
-            StringComparer.Ordinal);
+                "SELECT name, version, description, sql, columns::text, key_columns, is_active FROM ingest.list_definitions ORDER BY name, version DESC",
+                cancellationToken: ct))).ToList();
+        ListDefinition Definition((string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active) r) =>
+            new(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key);
+        return new Snapshot(
+            rows.Where(r => r.Active).ToDictionary(r => r.Name, Definition, StringComparer.Ordinal),
+            rows.GroupBy(r => r.Name, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<ListDefinition>)[.. g.Select(Definition)], StringComparer.Ordinal));
     }
 
-    private static List<ListColumnDto> ParseColumns(string json) =>
+    public static List<ListColumnDto> ParseColumns(string json) =>
         JsonSerializer.Deserialize<List<ListColumnDto>>(json, JsonSerializerOptions.Web) ?? [];
+
+    private sealed record Snapshot(IReadOnlyDictionary<string, ListDefinition> Active, IReadOnlyDictionary<string, IReadOnlyList<ListDefinition>> Versions);
 }

@@ -5,16 +5,10 @@ namespace PecLists.Functions.Lists;
 /// <summary>Checks definitions before they reach SQL: names become identifiers, types come from an allow-list.</summary>
 public static partial class ListDefinitionRules
 {
-    /// <summary>PostgreSQL types a list column may have (what PEC lists produce).</summary>
-    public static readonly IReadOnlySet<string> AllowedTypes = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "text", "smallint", "integer", "bigint", "boolean", "date", "timestamp", "timestamptz", "numeric", "double precision",
-    };
-
     /// <summary>Columns every list table carries besides the list's own.</summary>
     public static readonly IReadOnlySet<string> ReservedColumns = new HashSet<string>(StringComparer.Ordinal)
     {
-        "site_id", "snapshot_id", "op",
+        "site_id", "snapshot_id", "op", "ingest_row_hash", "ingest_row_n",
     };
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]
@@ -68,24 +62,41 @@ public static partial class ListDefinitionRules
                 errors.Add($"column '{column.Name}' appears twice");
             }
 
-            if (!AllowedTypes.Contains(column.Type))
+            if (ColumnTypes.Normalize(column.Type) is null)
             {
-                errors.Add($"column '{column.Name}' has type '{column.Type}', allowed: {string.Join(", ", AllowedTypes)}");
+                errors.Add($"column '{column.Name}' has type '{column.Type}', allowed: {string.Join(", ", ColumnTypes.Allowed)} (or a name PostgreSQL gives them, such as int4 or character varying(n))");
             }
         }
 
-        if (definition.Key.Count == 0)
-        {
-            errors.Add("key is empty");
-        }
-
+        // An empty key is a keyless list (rows compared whole); a key column must be compared, or its rows could never match.
         foreach (var keyColumn in definition.Key.Where(k => !seen.Contains(k)))
         {
             errors.Add($"key column '{keyColumn}' is not a column");
         }
 
+        if (definition.Key.Count != definition.Key.Distinct(StringComparer.Ordinal).Count())
+        {
+            errors.Add("a key column appears twice");
+        }
+
+        foreach (var column in definition.Columns.Where(c => !c.Compare && definition.Key.Contains(c.Name)))
+        {
+            errors.Add($"key column '{column.Name}' cannot be \"compare\": false");
+        }
+
+        if (definition.Columns.Count > 0 && definition.Columns.All(c => !c.Compare))
+        {
+            errors.Add("every column is \"compare\": false; at least one column must be compared");
+        }
+
         return errors;
     }
+
+    /// <summary>The definition with every column type in its canonical spelling (call after <see cref="Validate"/>).</summary>
+    public static ListDefinition Normalize(ListDefinition definition) => definition with
+    {
+        Columns = [.. definition.Columns.Select(c => c with { Type = ColumnTypes.Normalize(c.Type) ?? c.Type })],
+    };
 
     /// <summary>The CSV header row COPY writes for this list (no quoting: names are plain identifiers).</summary>
     public static string ExpectedHeader(ListDefinition definition) => string.Join(',', definition.ColumnNames);

@@ -7,7 +7,9 @@ namespace PecLists.Functions.Lists;
 
 /// <summary>
 /// Adds a version of a list definition, optionally activates it, and keeps the list's typed table in step
-/// (created on first publish; new columns added; nothing is ever dropped automatically).
+/// (created on first publish; new columns added; nothing is ever dropped automatically). One table serves every
+/// version of a list, so a version is immutable once published, and its key and the types of columns it shares with
+/// earlier versions are fixed: a change there is refused at publish (docs/design.md §5), never a silent mismatch.
 /// </summary>
 public static class ListPublisher
 {
@@ -19,15 +21,31 @@ public static class ListPublisher
             throw new InvalidOperationException($"List definition '{definition.Name}' is invalid: {string.Join("; ", errors)}");
         }
 
+        definition = ListDefinitionRules.Normalize(definition);
+
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        // Publishes of one list take turns, so two versions cannot both pass the checks against each other's absence.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('ingest.list_definitions:' || @Name))", new { definition.Name }, transaction, cancellationToken: ct));
+        var stored = (await connection.QueryAsync<(int Version, string Sql, string Columns, string[] Key)>(new CommandDefinition(
+            "SELECT version, sql, columns::text, key_columns FROM ingest.list_definitions WHERE name = @Name ORDER BY version",
+            new { definition.Name }, transaction, cancellationToken: ct)))
+            .Select(r => new ListDefinition(definition.Name, r.Version, string.Empty, r.Sql, ListCatalog.ParseColumns(r.Columns), r.Key))
+            .ToList();
+        var conflicts = ListEvolution.Check(stored, definition);
+        if (conflicts.Count > 0)
+        {
+            throw new ListPublishRefusedException($"List definition '{definition.Name}' v{definition.Version} cannot be published: {string.Join("; ", conflicts)}.");
+        }
+
+        // A version already stored with the same content is a repeat: only its description may change.
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns)
             VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key)
-            ON CONFLICT (name, version) DO UPDATE
-               SET description = EXCLUDED.description, sql = EXCLUDED.sql, columns = EXCLUDED.columns, key_columns = EXCLUDED.key_columns
-             WHERE NOT ingest.list_definitions.is_active
+            ON CONFLICT (name, version) DO UPDATE SET description = EXCLUDED.description
             """,
             new
             {
@@ -41,6 +59,8 @@ public static class ListPublisher
             transaction,
             cancellationToken: ct));
 
+        // The table gets the version's columns now, so a snapshot matching it loads even before it is activated.
+        await EnsureTableAsync(connection, transaction, definition, ct);
         if (activate)
         {
             await ActivateAsync(connection, transaction, definition, ct);
@@ -62,8 +82,7 @@ public static class ListPublisher
             return false;
         }
 
-        var definition = new ListDefinition(r.Name, r.Version, r.Description, r.Sql,
-            JsonSerializer.Deserialize<List<global::PecLists.Contracts.ListColumnDto>>(r.Columns, JsonSerializerOptions.Web) ?? [], r.Key);
+        var definition = new ListDefinition(r.Name, r.Version, r.Description, r.Sql, ListCatalog.ParseColumns(r.Columns), r.Key);
         await ActivateAsync(connection, transaction, definition, ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -91,6 +110,13 @@ public static class ListPublisher
     private static async Task EnsureTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(CreateTableSql(definition), transaction: transaction, cancellationToken: ct));
+        if (definition.Key.Count == 0)
+        {
+            // Keyless: no primary key; loads find a site's rows through this index.
+            await connection.ExecuteAsync(new CommandDefinition(
+                $"CREATE INDEX IF NOT EXISTS {Quote(definition.Name + "_site")} ON {definition.TableName} (site_id)", transaction: transaction, cancellationToken: ct));
+        }
+
         foreach (var column in definition.Columns)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -100,9 +126,9 @@ public static class ListPublisher
     }
 
     /// <summary>
-    /// The typed table: (site, key) primary key, the list's columns, and the id of the snapshot that last wrote the
-    /// row (lineage). site_id and snapshot_id default to the loading transaction's settings, so a first load can COPY
-    /// straight into the table.
+    /// The typed table: (site, key) primary key (none for a keyless list), the list's columns, and the id of the snapshot
+    /// that last wrote the row (lineage). site_id and snapshot_id default to the loading transaction's settings, so a
+    /// first load can COPY straight into the table.
     /// </summary>
     public static string CreateTableSql(ListDefinition definition)
     {
@@ -115,8 +141,12 @@ public static class ListPublisher
         }
 
         sql.Append(",\n    snapshot_id uuid NOT NULL DEFAULT current_setting('ingest.snapshot_id')::uuid");
-        sql.Append(",\n    PRIMARY KEY (site_id, ").Append(string.Join(", ", definition.Key.Select(Quote))).Append(")\n)");
-        return sql.ToString();
+        if (definition.Key.Count > 0)
+        {
+            sql.Append(",\n    PRIMARY KEY (site_id, ").Append(string.Join(", ", definition.Key.Select(Quote))).Append(')');
+        }
+
+        return sql.Append("\n)").ToString();
     }
 
     public static string Quote(string identifier) => $"\"{identifier}\"";

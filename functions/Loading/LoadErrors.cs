@@ -9,14 +9,20 @@ namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// Sorts failures into permanent (reject the snapshot) and transient (fail the invocation so the queue retries),
-/// and words a reason a municipal IT person can act on. Reasons never carry data values (they may be personal).
+/// and words a reason a municipal IT person can act on. Reasons never carry data values (they may be personal), but
+/// keep the identifiers the operator needs: column, table, constraint and type names.
 /// </summary>
 public static partial class LoadErrors
 {
-    public static PermanentLoadException? AsPermanent(Exception exception) => exception switch
+    /// <summary>
+    /// The permanent form of <paramref name="exception"/>, or null when it is transient. <paramref name="identifiers"/>
+    /// are names that may stay in the reason besides those PostgreSQL reports in the error's own fields (the list's
+    /// table and column names); every other quoted text is a value and is replaced.
+    /// </summary>
+    public static PermanentLoadException? AsPermanent(Exception exception, IReadOnlySet<string>? identifiers = null) => exception switch
     {
         PermanentLoadException permanent => permanent,
-        PostgresException pg when IsPermanentSqlState(pg.SqlState) => new PermanentLoadException(CodeFor(pg.SqlState), Describe(pg), pg),
+        PostgresException pg when IsPermanentSqlState(pg.SqlState) => new PermanentLoadException(CodeFor(pg.SqlState), Describe(pg, identifiers), pg),
         InvalidDataException e => new PermanentLoadException(ProblemCodes.BadGzip, "The stored snapshot is not valid gzip; send a new snapshot.", e),
         DecoderFallbackException e => new PermanentLoadException(ProblemCodes.BadEncoding, "The snapshot is not valid UTF-8.", e),
         RequestFailedException { Status: 404 } e => new PermanentLoadException(SnapshotErrorCodes.BlobMissing, "The snapshot file is no longer in storage (retention?); send a new snapshot.", e),
@@ -45,9 +51,11 @@ public static partial class LoadErrors
         _ => SnapshotErrorCodes.BadData,
     };
 
-    private static string Describe(PostgresException pg)
+    private static string Describe(PostgresException pg, IReadOnlySet<string>? identifiers)
     {
-        var message = QuotedValue().Replace(pg.MessageText, "(value)");
+        string[] reported = [.. new[] { pg.ColumnName, pg.TableName, pg.ConstraintName, pg.SchemaName, pg.DataTypeName }.OfType<string>()];
+        bool IsIdentifier(string quoted) => reported.Contains(quoted, StringComparer.Ordinal) || identifiers?.Contains(quoted) == true;
+        var message = QuotedValue().Replace(pg.MessageText, m => IsIdentifier(m.Value[1..^1]) ? m.Value : "(value)");
         var where = pg.Where is { } w && CopyLocation().Match(w) is { Success: true } m
             ? $" at CSV line {m.Groups["line"].Value}" + (m.Groups["column"].Success ? $", column {m.Groups["column"].Value}" : string.Empty)
             : string.Empty;

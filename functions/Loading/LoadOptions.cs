@@ -33,6 +33,17 @@ public sealed class LoadOptions
     [Range(1, 65536, ErrorMessage = "Load:TempBuffersMB must be between {1} and {2}.")]
     public int TempBuffersMB { get; set; } = 64;
 
+    /// <summary>
+    /// A snapshot that would delete more than this share of the site's rows is held for an operator instead of applied
+    /// (an empty snapshot while the site has rows is always held).
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Load:HoldWhenDeletingShare must be between {1} and {2}.")]
+    public double HoldWhenDeletingShare { get; set; } = 0.5;
+
+    /// <summary>The share rule applies only when the site has at least this many rows (small lists churn by whole percents).</summary>
+    [Range(1, int.MaxValue, ErrorMessage = "Load:HoldMinimumRows must be between {1} and {2}.")]
+    public int HoldMinimumRows { get; set; } = 20;
+
     /// <summary>Upper bound for any one statement of a load.</summary>
     [Range(1, 86400, ErrorMessage = "Load:StatementTimeoutSeconds must be between {1} and {2}.")]
     public int StatementTimeoutSeconds { get; set; } = 900;

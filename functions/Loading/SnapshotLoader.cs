@@ -49,32 +49,35 @@ public sealed class SnapshotLoader(
 
     private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
     {
-        var current = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
-        if (current is null)
+        // Everything but the id comes from the bookkeeping row: a message can only say which snapshot to load.
+        var target = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
+        if (target is null)
         {
             logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
             return new LoadResult("unknown", null, ProblemCodes.UnknownSnapshot, "No such snapshot.", AlreadyFinal: true);
         }
 
-        if (SnapshotStatuses.IsFinal(current))
+        if (!SnapshotLifecycle.LoadableFrom.Contains(target.Status))
         {
-            logger.LogInformation("SnapshotAlreadyFinal site={Site} list={List} snapshot={SnapshotId} status={Status}", message.Site, message.List, message.SnapshotId, current);
-            return new LoadResult(current, null, AlreadyFinal: true);
+            logger.LogInformation("SnapshotAlreadyFinal site={Site} list={List} snapshot={SnapshotId} status={Status}", target.Site, target.List, message.SnapshotId, target.Status);
+            return new LoadResult(target.Status, null, AlreadyFinal: true);
         }
 
+        ListDefinition? list = null;
         try
         {
-            var result = await ApplyAsync(connection, message, ct);
+            list = await DefinitionAsync(target, ct);
+            var result = await ApplyAsync(connection, message.SnapshotId, target, list, ct);
             logger.LogInformation(
-                "SnapshotLoaded site={Site} list={List} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged} copyMs={CopyMs} diffMs={DiffMs} writeMs={WriteMs}",
-                message.Site, message.List, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged,
+                "SnapshotLoaded site={Site} list={List} version={ListVersion} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged} copyMs={CopyMs} diffMs={DiffMs} writeMs={WriteMs}",
+                target.Site, target.List, target.ListVersion, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged,
                 result.Phases?.CopyMs, result.Phases?.DiffMs, result.Phases?.WriteMs);
             return result;
         }
-        catch (Exception ex) when (LoadErrors.AsPermanent(ex) is { } permanent)
+        catch (Exception ex) when (LoadErrors.AsPermanent(ex, Identifiers(target.List, list)) is { } permanent)
         {
             await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Rejected(permanent.Code, permanent.Message), CancellationToken.None);
-            logger.LogWarning("SnapshotRejected site={Site} list={List} snapshot={SnapshotId} code={Code}", message.Site, message.List, message.SnapshotId, permanent.Code);
+            logger.LogWarning("SnapshotRejected site={Site} list={List} snapshot={SnapshotId} code={Code}", target.Site, target.List, message.SnapshotId, permanent.Code);
             return new LoadResult(SnapshotStatuses.Rejected, null, permanent.Code, permanent.Message);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -92,11 +95,26 @@ public sealed class SnapshotLoader(
         }
     }
 
-    private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
+    /// <summary>Names a rejection reason may keep: the list's table and every column of its stored versions, the staging table.</summary>
+    private static HashSet<string> Identifiers(string name, ListDefinition? list)
     {
-        var list = await lists.FindAsync(message.List, ct)
-            ?? throw new PermanentLoadException(ProblemCodes.UnknownList, $"List '{message.List}' is not active on the server.");
+        var names = new HashSet<string>(StringComparer.Ordinal) { name, $"lists.{name}", "stage", "delta", $"{name}_pkey" };
+        names.UnionWith(list?.ColumnNames ?? []);
+        return names;
+    }
+
+    /// <summary>The list version the snapshot was checked against at ingest; the active one for a row recorded before versions were.</summary>
+    private async Task<ListDefinition> DefinitionAsync(LoadTarget target, CancellationToken ct) =>
+        target.ListVersion is { } version
+            ? await lists.FindVersionAsync(target.List, version, ct)
+              ?? throw new PermanentLoadException(SnapshotErrorCodes.UnknownListVersion, $"Version {version} of list '{target.List}', which this snapshot was checked against, is no longer stored on the server.")
+            : await lists.FindAsync(target.List, ct)
+              ?? throw new PermanentLoadException(ProblemCodes.UnknownList, $"List '{target.List}' is not active on the server.");
+
+    private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, Guid snapshotId, LoadTarget target, ListDefinition list, CancellationToken ct)
+    {
         var sql = new MergeSql(list);
+        var site = target.Site;
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
         var limits = options.Value;
@@ -104,76 +122,102 @@ public sealed class SnapshotLoader(
             $"SET LOCAL lock_timeout = {limits.LockTimeoutSeconds * 1000}; SET LOCAL statement_timeout = {limits.StatementTimeoutSeconds * 1000}; " +
             $"SET LOCAL work_mem = '{limits.WorkMemMB}MB'; " +
             "SELECT set_config('ingest.site_id', @site, true), set_config('ingest.snapshot_id', @snapshotId::text, true)",
-            new { site = message.Site, snapshotId = message.SnapshotId }, transaction, cancellationToken: ct));
+            new { site, snapshotId }, transaction, cancellationToken: ct));
 
         // One load per (site, list) at a time: a second delivery waits here, then sees the first one's outcome.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(message.Site, message.List) }, transaction, cancellationToken: ct));
-        var status = await _ledger.LockForLoadAsync(connection, transaction, message.SnapshotId, ct);
-        if (status is null || SnapshotStatuses.IsFinal(status))
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(site, target.List) }, transaction, cancellationToken: ct));
+        var status = await _ledger.LockForLoadAsync(connection, transaction, snapshotId, ct);
+        if (status is null || status != SnapshotStatuses.Loading)
         {
             return new LoadResult(status ?? "unknown", null, AlreadyFinal: true);
         }
 
-        var newer = await _ledger.FindNewerLoadedAsync(connection, transaction, message.SnapshotId, message.Site, message.List, ct);
+        var newer = await _ledger.FindNewerLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
         if (newer is { } newerId)
         {
             var reason = $"A snapshot extracted later ({newerId}) is already loaded; this older one was not applied.";
-            await _ledger.FinishAsync(connection, transaction, message.SnapshotId, SnapshotOutcome.Skipped(SnapshotErrorCodes.OlderSnapshot, reason), ct);
+            await _ledger.FinishAsync(connection, transaction, snapshotId, SnapshotOutcome.Skipped(SnapshotErrorCodes.OlderSnapshot, reason), ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Skipped, null, SnapshotErrorCodes.OlderSnapshot, reason);
         }
 
-        var parameters = new { site = message.Site, snapshotId = message.SnapshotId };
-        var sameAsLoaded = await _ledger.RowsIfSameAsLoadedAsync(connection, transaction, message.SnapshotId, message.Site, message.List, ct);
+        var sameAsLoaded = await _ledger.RowsIfSameAsLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
         if (sameAsLoaded is { } unchangedRows)
         {
             // Byte-identical to the snapshot already applied: every row is unchanged, nothing to read or write.
-            await _ledger.RecordLoadedAsync(connection, transaction, message.SnapshotId, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
+            await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 0, unchangedRows)) { Phases = new LoadPhases(0, 0, 0), Path = "identical" };
         }
 
-        var hasRows = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.HasRows, parameters, transaction, cancellationToken: ct));
-        var (rows, phases) = hasRows
-            ? await MergeAsync(connection, transaction, sql, message, ct)
-            : await FirstLoadAsync(connection, transaction, sql, message, ct);
+        var hasRows = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.HasRows, new { site }, transaction, cancellationToken: ct));
+        if (!hasRows)
+        {
+            var (firstRows, firstPhases) = await FirstLoadAsync(connection, transaction, sql, site, target.Blob, ct);
+            await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, firstRows, ct);
+            await transaction.CommitAsync(ct);
+            return new LoadResult(SnapshotStatuses.Loaded, firstRows) { Phases = firstPhases, Path = "first-load" };
+        }
 
-        await _ledger.RecordLoadedAsync(connection, transaction, message.SnapshotId, rows, ct);
+        var merge = await MergeAsync(connection, transaction, sql, snapshotId, target, ct);
+        if (merge.Hold is { } hold)
+        {
+            await _ledger.RecordHeldAsync(connection, transaction, snapshotId, merge.Rows, hold.Code, hold.Reason, ct);
+            await transaction.CommitAsync(ct);
+            logger.LogWarning("SnapshotHeld site={Site} list={List} snapshot={SnapshotId} code={Code} before={Before} deleted={Deleted}", site, target.List, snapshotId, hold.Code, merge.Rows.Before, merge.Rows.Deleted);
+            return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = "held" };
+        }
+
+        await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, merge.Rows, ct);
         await transaction.CommitAsync(ct);
-        return new LoadResult(SnapshotStatuses.Loaded, rows) { Phases = phases, Path = hasRows ? "merge" : "first-load" };
+        return new LoadResult(SnapshotStatuses.Loaded, merge.Rows) { Phases = merge.Phases, Path = "merge" };
     }
 
     /// <summary>Nothing of this (site, list) yet: COPY straight into the table (site and snapshot ids are column defaults).</summary>
-    private async Task<(SnapshotRowCounts, LoadPhases)> FirstLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, LoadMessage message, CancellationToken ct)
+    private async Task<(SnapshotRowCounts, LoadPhases)> FirstLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, string site, string blob, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await CopyBlobAsync(connection, sql.CopyIntoTable, message.Blob, ct);
-        var inserted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CountSite, new { site = message.Site }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await CopyBlobAsync(connection, sql.CopyIntoTable, blob, ct);
+        var inserted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CountSite, new { site }, transaction, commandTimeout: 0, cancellationToken: ct));
         return (new SnapshotRowCounts(inserted, 0, 0, 0), new LoadPhases(clock.ElapsedMilliseconds, 0, 0));
     }
 
-    /// <summary>Stage, diff against the site's rows in one hash full join, then write only the differences.</summary>
-    private async Task<(SnapshotRowCounts, LoadPhases)> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, LoadMessage message, CancellationToken ct)
+    /// <summary>
+    /// Stage, diff against the site's rows in one full join, check the guard, then write only the differences. A held
+    /// snapshot writes nothing to the list's table.
+    /// </summary>
+    private async Task<MergeOutcome> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, Guid snapshotId, LoadTarget target, CancellationToken ct)
     {
-        CommandDefinition Command(string text) => new(text, new { site = message.Site, snapshotId = message.SnapshotId }, transaction, commandTimeout: 0, cancellationToken: ct);
+        CommandDefinition Command(string text) => new(text, new { site = target.Site, snapshotId }, transaction, commandTimeout: 0, cancellationToken: ct);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await connection.ExecuteAsync(Command(sql.CreateStage));
-        await CopyBlobAsync(connection, sql.CopyIntoStage, message.Blob, ct);
+        await CopyBlobAsync(connection, sql.CopyIntoStage, target.Blob, ct);
         var copyMs = clock.ElapsedMilliseconds;
-        if (await connection.ExecuteScalarAsync<int?>(Command(sql.FindDuplicateKey)) is not null)
+        if (sql.FindDuplicateKey is { } findDuplicate && await connection.ExecuteScalarAsync<int?>(Command(findDuplicate)) is not null)
         {
             throw new PermanentLoadException(SnapshotErrorCodes.DuplicateKey, "Two rows of the snapshot have the same key. Check the list's SQL.");
         }
 
-        await connection.ExecuteAsync(Command(sql.CreateDelta));
-        await connection.ExecuteAsync(Command("ANALYZE delta"));
-        var diffMs = clock.ElapsedMilliseconds - copyMs;
-        var updated = await connection.ExecuteAsync(Command(sql.Update));
-        var inserted = await connection.ExecuteAsync(Command(sql.Insert));
-        var deleted = await connection.ExecuteAsync(Command(sql.Delete));
+        foreach (var statement in sql.CreateDelta)
+        {
+            await connection.ExecuteAsync(Command(statement));
+        }
+
         var staged = await connection.ExecuteScalarAsync<long>(Command(sql.CountStage));
-        return (new SnapshotRowCounts(inserted, updated, deleted, staged - inserted - updated), new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs));
+        var (toInsert, toUpdate, toDelete) = await connection.QuerySingleAsync<(long, long, long)>(Command(sql.CountDelta));
+        var diffMs = clock.ElapsedMilliseconds - copyMs;
+        var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, staged - toInsert - toUpdate);
+        if (!target.HoldReleased && DeletionGuard.Check(planned, options.Value) is { } hold)
+        {
+            return new MergeOutcome(planned, new LoadPhases(copyMs, diffMs, 0), hold);
+        }
+
+        var deleted = await connection.ExecuteAsync(Command(sql.Delete));
+        var updated = sql.Update is { } update ? await connection.ExecuteAsync(Command(update)) : 0;
+        var inserted = await connection.ExecuteAsync(Command(sql.Insert));
+        var rows = new SnapshotRowCounts(inserted, updated, deleted, staged - inserted - updated);
+        return new MergeOutcome(rows, new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs), null);
     }
 
     /// <summary>Streams blob → gunzip → strict UTF-8 → COPY, never holding the snapshot in memory.</summary>

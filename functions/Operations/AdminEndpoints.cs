@@ -67,11 +67,19 @@ public static class AdminEndpoints
                     return Problems.Result(400, ProblemCodes.BadListDefinition, "List definition is not valid", string.Join("; ", errors));
                 }
 
-                await ListPublisher.PublishAsync(db, definition, list.Activate, ct);
+                try
+                {
+                    await ListPublisher.PublishAsync(db, definition, list.Activate, ct);
+                }
+                catch (ListPublishRefusedException refused)
+                {
+                    return Problems.Result(409, ProblemCodes.ListVersionConflict, "List version conflicts with the stored versions", refused.Message);
+                }
+
                 catalog.Invalidate();
                 return TypedResults.Created(ApiRoutes.AdminListVersionPath(definition.Name, definition.Version), new { definition.Name, definition.Version, active = list.Activate });
             })
-            .WithName("PublishList").ProducesProblem(400);
+            .WithName("PublishList").ProducesProblem(400).ProducesProblem(409);
         admin.MapPost(ApiRoutes.AdminListActivate, async (string name, int version, NpgsqlDataSource db, ListCatalog catalog, CancellationToken ct) =>
             {
                 var activated = await ListPublisher.ActivateAsync(db, name, version, ct);
@@ -80,6 +88,15 @@ public static class AdminEndpoints
             })
             .WithName("ActivateList").ProducesProblem(404);
 
+        admin.MapGet(ApiRoutes.AdminHeldSnapshots, async (HeldSnapshots held, CancellationToken ct) => TypedResults.Ok(await held.ListAsync(ct)))
+            .WithName("HeldSnapshots");
+        admin.MapPost(ApiRoutes.AdminSnapshotDecision, async (string snapshotId, string decision, HeldSnapshots held, CancellationToken ct) =>
+                decision is not (HeldSnapshots.Apply or HeldSnapshots.Drop)
+                    ? Problems.Result(404, ProblemCodes.NotFound, "Unknown decision", $"POST .../{HeldSnapshots.Apply} or .../{HeldSnapshots.Drop}.")
+                    : Guid.TryParse(snapshotId, out var id) && await held.DecideAsync(id, decision, ct)
+                        ? Results.NoContent()
+                        : Problems.Result(404, ProblemCodes.NotHeld, "No such held snapshot", "No snapshot with that id is held (unknown, or already applied or dropped)."))
+            .WithName("DecideHeldSnapshot").ProducesProblem(404);
         admin.MapGet(ApiRoutes.AdminFleet, async (SnapshotLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ReadFleetAsync(ct)))
             .WithName("Fleet");
         return app;

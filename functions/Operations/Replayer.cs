@@ -76,7 +76,7 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
             {
                 // A blob whose bookkeeping row is gone (e.g. a database restore) gets it back, queued.
                 await ledger.RecordQueuedIfMissingAsync(
-                    new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt), ct);
+                    new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt, ListVersion: stored.ListVersion), ct);
                 await queue.EnqueueAsync(load, ct);
             }
         }

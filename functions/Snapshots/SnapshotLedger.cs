@@ -11,6 +11,14 @@ namespace PecLists.Functions.Snapshots;
 /// </summary>
 public sealed class SnapshotLedger(NpgsqlDataSource database)
 {
+    private const string StatusSelect = """
+        SELECT snapshot_id AS SnapshotId, site_id AS Site, list_name AS List, status AS Status, extracted_at AS ExtractedAt,
+               received_at AS ReceivedAt, load_started_at AS LoadStartedAt, load_finished_at AS LoadFinishedAt,
+               rows_inserted AS Inserted, rows_updated AS Updated, rows_deleted AS Deleted, rows_unchanged AS Unchanged,
+               error_code AS ErrorCode, error_detail AS ErrorDetail
+          FROM ingest.snapshots
+        """;
+
     /// <summary>(none) → received. False when the id is already recorded (a repeat or a concurrent upload).</summary>
     public async Task<bool> RecordReceivedAsync(NewSnapshot snapshot, CancellationToken ct)
     {
@@ -47,14 +55,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var row = await connection.QueryFirstOrDefaultAsync<SnapshotStatusRow>(new CommandDefinition(
-            """
-            SELECT snapshot_id AS SnapshotId, site_id AS Site, list_name AS List, status AS Status, extracted_at AS ExtractedAt,
-                   received_at AS ReceivedAt, load_started_at AS LoadStartedAt, load_finished_at AS LoadFinishedAt,
-                   rows_inserted AS Inserted, rows_updated AS Updated, rows_deleted AS Deleted, rows_unchanged AS Unchanged,
-                   error_code AS ErrorCode, error_detail AS ErrorDetail
-              FROM ingest.snapshots WHERE snapshot_id = @snapshotId
-            """,
-            new { snapshotId }, cancellationToken: ct));
+            StatusSelect + " WHERE snapshot_id = @snapshotId", new { snapshotId }, cancellationToken: ct));
         return row?.ToDto();
     }
 
@@ -78,18 +79,79 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     /// <summary>
     /// received | queued | failed | loading → loading, counting the attempt (visible to status callers at once).
-    /// Returns the status before, null for an unknown snapshot; a final one is returned and left unchanged.
+    /// Returns the row as it was before (status and what to load), null for an unknown snapshot; a snapshot in any other
+    /// status (final, or held) is returned and left unchanged.
     /// </summary>
-    public Task<string?> StartLoadAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct) =>
-        connection.QueryFirstOrDefaultAsync<string>(new CommandDefinition(
+    public async Task<LoadTarget?> StartLoadAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
+    {
+        var row = await connection.QueryFirstOrDefaultAsync<(string Status, string Site, string List, string Blob, DateTime ExtractedAt, int? Version, bool Released)?>(new CommandDefinition(
             """
-            WITH before AS (SELECT status FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
+            WITH before AS (
+                    SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL AS released
+                      FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
                  marked AS (
                     UPDATE ingest.snapshots SET status = @loading, attempts = attempts + 1, load_started_at = clock_timestamp()
                      WHERE snapshot_id = @snapshotId AND status = ANY(@from))
-            SELECT status FROM before
+            SELECT * FROM before
             """,
             new { snapshotId, loading = SnapshotStatuses.Loading, from = SnapshotLifecycle.LoadableFrom.ToArray() }, cancellationToken: ct));
+        return row is { } r
+            ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, new DateTimeOffset(DateTime.SpecifyKind(r.ExtractedAt, DateTimeKind.Utc)), r.Version, r.Released)
+            : null;
+    }
+
+    /// <summary>loading → held: not applied; the would-be counts and the reason wait for an operator.</summary>
+    public Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts wouldBe, string code, string reason, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots
+               SET status = @held, load_finished_at = clock_timestamp(),
+                   rows_inserted = @Inserted, rows_updated = @Updated, rows_deleted = @Deleted, rows_unchanged = @Unchanged,
+                   error_code = @code, error_detail = @reason
+             WHERE snapshot_id = @snapshotId AND status = @loading
+            """,
+            new { snapshotId, held = SnapshotStatuses.Held, loading = SnapshotStatuses.Loading, wouldBe.Inserted, wouldBe.Updated, wouldBe.Deleted, wouldBe.Unchanged, code, reason },
+            transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// held → queued by an operator, released from the guard. Returns the load reference to queue again, or null when the
+    /// snapshot is not held (unknown, or already applied or dropped).
+    /// </summary>
+    public async Task<(string Site, string List, string Blob, DateTimeOffset ExtractedAt)?> ReleaseHoldAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<(string Site, string List, string Blob, DateTime ExtractedAt)?>(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots SET status = @queued, hold_released_at = now(), error_code = NULL, error_detail = NULL
+             WHERE snapshot_id = @snapshotId AND status = @held
+            RETURNING site_id, list_name, blob_name, extracted_at
+            """,
+            new { snapshotId, queued = SnapshotStatuses.Queued, held = SnapshotStatuses.Held }, cancellationToken: ct));
+        return row is { } r ? (r.Site, r.List, r.Blob, new DateTimeOffset(DateTime.SpecifyKind(r.ExtractedAt, DateTimeKind.Utc))) : null;
+    }
+
+    /// <summary>held → rejected by an operator. False when the snapshot is not held.</summary>
+    public async Task<bool> DropHeldAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots SET status = @rejected, error_code = @code,
+                   error_detail = 'Dropped by an operator while held: ' || coalesce(error_detail, '')
+             WHERE snapshot_id = @snapshotId AND status = @held
+            """,
+            new { snapshotId, rejected = SnapshotStatuses.Rejected, held = SnapshotStatuses.Held, code = SnapshotErrorCodes.DroppedByOperator },
+            cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>Snapshots waiting for an operator, oldest first.</summary>
+    public async Task<IReadOnlyList<SnapshotStatusDto>> ReadHeldAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<SnapshotStatusRow>(new CommandDefinition(
+            StatusSelect + " WHERE status = @held ORDER BY received_at",
+            new { held = SnapshotStatuses.Held }, cancellationToken: ct))).Select(r => r.ToDto()).ToList();
+    }
 
     /// <summary>Locks the snapshot's row for the load's transaction and returns its status (null when unknown).</summary>
     public Task<string?> LockForLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, CancellationToken ct) =>
@@ -165,8 +227,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     private static Task<int> InsertAsync(NpgsqlConnection connection, NewSnapshot snapshot, string status, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, status)
-            VALUES (@SnapshotId, @Site, @List, @BlobName, @Digest, @CompressedBytes, @ExtractedAt, @userAgent, @status)
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, list_version, status)
+            VALUES (@SnapshotId, @Site, @List, @BlobName, @Digest, @CompressedBytes, @ExtractedAt, @userAgent, @ListVersion, @status)
             ON CONFLICT (snapshot_id) DO NOTHING
             """,
             new
@@ -178,6 +240,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 snapshot.Digest,
                 snapshot.CompressedBytes,
                 snapshot.ExtractedAt,
+                snapshot.ListVersion,
                 userAgent = snapshot.UserAgent is { Length: > 200 } agent ? agent[..200] : snapshot.UserAgent,
                 status,
             },

@@ -7,10 +7,11 @@ namespace PecLists.Functions.Snapshots;
 /// (<see cref="SnapshotStatuses"/>); <see cref="SnapshotLedger"/> is the only code that changes them, and only along
 /// these edges:
 /// <code>
-/// (none) ──ingest──▶ received ──queued──▶ queued ──load──▶ loading ──▶ loaded | skipped | rejected | failed
+/// (none) ──ingest──▶ received ──queued──▶ queued ──load──▶ loading ──▶ loaded | skipped | held | rejected | failed
 /// (none) ──replay from blobs──▶ queued          received, failed, loading ──load──▶ loading (a retry or redelivery)
+/// held ──operator applies──▶ queued (released from the guard)      held ──operator drops──▶ rejected
 /// </code>
-/// loaded, skipped and rejected are final: nothing changes them again.
+/// loaded, skipped and rejected are final: nothing changes them again. held waits for an operator: no load moves it.
 /// </summary>
 public static class SnapshotLifecycle
 {

@@ -19,6 +19,7 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     private const string ExtractedAtKey = "extractedat";
     private const string DigestKey = "digest";
     private const string SnapshotIdKey = "snapshotid";
+    private const string ListVersionKey = "listversion";
 
     private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.Container);
 
@@ -30,8 +31,8 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     }
 
     /// <summary>Stores a snapshot once, with the metadata replay needs. Returns the digest already stored when the blob exists.</summary>
-    public Task<string?> TryCreateAsync(LoadMessage reference, string digest, Stream content, CancellationToken ct) =>
-        TryCreateAsync(reference.Blob, content, Metadata(reference, digest), ct);
+    public Task<string?> TryCreateAsync(LoadMessage reference, int listVersion, string digest, Stream content, CancellationToken ct) =>
+        TryCreateAsync(reference.Blob, content, Metadata(reference, listVersion, digest), ct);
 
     /// <summary>Stores the body once. Returns the digest already stored when the blob exists (a retry or a conflict).</summary>
     public async Task<string?> TryCreateAsync(string blobName, Stream content, IDictionary<string, string> metadata, CancellationToken ct)
@@ -81,7 +82,11 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
         {
             if (TryReadReference(blob.Name, blob.Metadata) is { } reference)
             {
-                yield return new StoredSnapshot(reference, blob.Metadata.TryGetValue(DigestKey, out var digest) ? digest : string.Empty, blob.Properties.ContentLength ?? 0);
+                yield return new StoredSnapshot(
+                    reference,
+                    blob.Metadata.TryGetValue(DigestKey, out var digest) ? digest : string.Empty,
+                    blob.Properties.ContentLength ?? 0,
+                    blob.Metadata.TryGetValue(ListVersionKey, out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out var v) ? v : null);
             }
         }
     }
@@ -92,8 +97,9 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     public Task DeleteIfExistsAsync(string blobName, CancellationToken ct) =>
         Container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 
-    private static Dictionary<string, string> Metadata(LoadMessage reference, string digest) => new()
+    private static Dictionary<string, string> Metadata(LoadMessage reference, int listVersion, string digest) => new()
     {
+        [ListVersionKey] = listVersion.ToString(CultureInfo.InvariantCulture),
         [SiteKey] = reference.Site,
         [ListKey] = reference.List,
         [ExtractedAtKey] = reference.ExtractedAt.ToString("O", CultureInfo.InvariantCulture),

@@ -54,14 +54,14 @@ public sealed class SnapshotLedgerTests(InfraFixture infra)
         var id = await ReceivedAsync();
         await using var connection = await infra.Database.OpenConnectionAsync();
 
-        Assert.Equal(SnapshotStatuses.Received, await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+        Assert.Equal(SnapshotStatuses.Received, (await Ledger.StartLoadAsync(connection, id, CancellationToken.None))?.Status);
         await Ledger.MarkQueuedAsync(id, CancellationToken.None);
         Assert.Equal(SnapshotStatuses.Loading, await StatusAsync(id));
 
         await Ledger.FinishAsync(id, SnapshotOutcome.Rejected("bad-data", "test"), CancellationToken.None);
         await Ledger.FinishAsync(id, SnapshotOutcome.Loaded(Rows), CancellationToken.None);
         await Ledger.MarkQueuedAsync(id, CancellationToken.None);
-        Assert.Equal(SnapshotStatuses.Rejected, await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+        Assert.Equal(SnapshotStatuses.Rejected, (await Ledger.StartLoadAsync(connection, id, CancellationToken.None))?.Status);
 
         var status = (await Ledger.ReadStatusAsync(id, CancellationToken.None))!;
         Assert.Equal((SnapshotStatuses.Rejected, "bad-data"), (status.Status, status.ErrorCode));
@@ -76,7 +76,7 @@ public sealed class SnapshotLedgerTests(InfraFixture infra)
         await Ledger.StartLoadAsync(connection, id, CancellationToken.None);
         await Ledger.FinishAsync(id, SnapshotOutcome.Failed("transient", "test"), CancellationToken.None);
 
-        Assert.Equal(SnapshotStatuses.Failed, await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+        Assert.Equal(SnapshotStatuses.Failed, (await Ledger.StartLoadAsync(connection, id, CancellationToken.None))?.Status);
 
         Assert.Equal(SnapshotStatuses.Loading, await StatusAsync(id));
     }
@@ -88,6 +88,6 @@ public sealed class SnapshotLedgerTests(InfraFixture infra)
         await using var connection = await infra.Database.OpenConnectionAsync();
 
         Assert.Null(await Ledger.ReadStatusAsync(id, CancellationToken.None));
-        Assert.Null(await Ledger.StartLoadAsync(connection, id, CancellationToken.None));
+        Assert.Null((await Ledger.StartLoadAsync(connection, id, CancellationToken.None))?.Status);
     }
 }
