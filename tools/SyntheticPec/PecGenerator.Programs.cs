@@ -525,13 +525,23 @@ internal static partial class PecGenerator
     private static void AddVaccinations(PecSeed seed, List<Person> people, List<Team> teams, ExtraFacts extra, Random random)
     {
         var today = seed.Today;
-        foreach (var person in people)
+        bool Listed(Person p) => p.Birth is { } b && MonthsOn(b, today) <= 16;
+        var last = people.FindLastIndex(Listed);
+        var secondLast = last > 0 ? people.FindLastIndex(last - 1, Listed) : -1;
+        bool sawNoDose = false, sawDuplicate = false;
+        for (var index = 0; index < people.Count; index++)
         {
+            var person = people[index];
             if (person.Birth is not { } birth)
             {
                 continue;
             }
 
+            // Tests rely on the list showing both a child without a dose and a dose typed twice: when chance has not
+            // produced them among children up to 16 months by the last two such children, those two get them.
+            var listed = Listed(person);
+            var forceNoDose = index == last && !sawNoDose;
+            var forceDuplicate = (index == last || index == secondLast) && !sawDuplicate && !forceNoDose;
             var team = person.Team ?? teams[random.Next(teams.Count)];
             (long Profissional, long Cbo) Vaccinator() => random.Next(100) switch
             {
@@ -554,8 +564,9 @@ internal static partial class PecGenerator
                 continue;
             }
 
-            if (random.Next(100) < 5)
+            if (random.Next(100) < 5 || forceNoDose)
             {
+                sawNoDose |= listed;
                 continue; // never vaccinated (refusal, moved in from elsewhere)
             }
 
@@ -582,12 +593,15 @@ internal static partial class PecGenerator
                 doses.Add((imuno, dose));
             }
 
-            if (byDate.Count > 0 && random.Next(100) < 4)
+            if (byDate.Count > 0 && (random.Next(100) < 4 || forceDuplicate))
             {
                 // The same dose typed twice in one record.
                 var doses = byDate.ElementAt(random.Next(byDate.Count)).Value;
                 doses.Add(doses[random.Next(doses.Count)]);
+                sawDuplicate |= listed;
             }
+
+            sawNoDose |= listed && byDate.Count == 0;
 
             foreach (var (date, doses) in byDate)
             {
