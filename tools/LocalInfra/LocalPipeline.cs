@@ -233,7 +233,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var definitionFile = Path.Combine(RepoPaths.ListsDirectory, list + ".json");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(definitionFile, ct));
-        var columns = json.RootElement.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+        var columns = ListComparison.ComparedColumns(json.RootElement);
         var sql = await File.ReadAllTextAsync(Path.Combine(RepoPaths.ListsDirectory, json.RootElement.GetProperty("sqlFile").GetString()!), ct);
         return await ListComparison.CompareAsync(m.SourceConnection, sql.Trim(), CentralConnection, $"lists.{list}", m.Ibge, columns, ct);
     }
