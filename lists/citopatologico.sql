@@ -33,9 +33,9 @@
 */
 WITH
 periodo AS (
-    SELECT current_date AS hoje,
-           make_date(date_part('year', current_date)::integer,
-                     ((date_part('month', current_date)::integer - 1) / 4) * 4 + 1, 1) AS dt_inicio_quadrimestre
+    SELECT (make_date(date_part('year', current_date)::integer,
+                      ((date_part('month', current_date)::integer - 1) / 4) * 4 + 1, 1)
+            + interval '4 months')::date - 1 AS dt_fim_quadrimestre
 ),
 cidadao AS (
     SELECT c.co_seq_fat_cidadao_pec AS co_cidadao,
@@ -141,6 +141,7 @@ exame_resumo AS (
            (array_agg(e.co_dim_profissional ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_profissional,
            (array_agg(e.co_dim_cbo ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_cbo,
            (array_agg(e.co_dim_unidade_saude ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_unidade_saude,
+           (max(e.dt_exame) + interval '36 months')::date AS dt_proximo_exame,
            count(DISTINCT e.dt_exame) AS qt_exames,
            count(DISTINCT e.dt_exame) FILTER (WHERE e.dt_exame >= (current_date - interval '36 months')::date) AS qt_exames_36m
       FROM exame e
@@ -187,15 +188,6 @@ visita_resumo AS (
       JOIN membro m ON m.co_cidadao = v.co_fat_cidadao_pec
       JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = v.co_dim_tempo AND t.nu_ano <> 3000
      GROUP BY m.id_cidadao
-),
-situacao AS (
-    SELECT p.id_cidadao,
-           er.dt_ultimo_exame,
-           (er.dt_ultimo_exame + interval '36 months')::date AS dt_proximo_exame,
-           (pe.dt_inicio_quadrimestre + interval '4 months')::date - 1 AS dt_fim_quadrimestre
-      FROM pessoa p
-      CROSS JOIN periodo pe
-      LEFT JOIN exame_resumo er ON er.id_cidadao = p.id_cidadao
 )
 SELECT
     p.id_cidadao::int8 AS id_cidadao,
@@ -216,15 +208,15 @@ SELECT
     us.no_unidade_saude::text AS no_unidade_saude,
     pc.no_profissional::text AS no_profissional_cadastro,
     cad.dt_cadastro::date AS dt_ultimo_cadastro,
-    (CASE WHEN s.dt_ultimo_exame IS NULL THEN 'NUNCA REALIZOU'
-          WHEN s.dt_proximo_exame < current_date THEN 'EM ATRASO'
-          WHEN s.dt_proximo_exame <= s.dt_fim_quadrimestre THEN 'VENCE NO QUADRIMESTRE'
+    (CASE WHEN er.dt_ultimo_exame IS NULL THEN 'NUNCA REALIZOU'
+          WHEN er.dt_proximo_exame < current_date THEN 'EM ATRASO'
+          WHEN er.dt_proximo_exame <= pe_.dt_fim_quadrimestre THEN 'VENCE NO QUADRIMESTRE'
           ELSE 'EM DIA'
      END)::varchar(30) AS ds_situacao,
-    coalesce(s.dt_proximo_exame >= current_date, false)::bool AS st_exame_em_dia,
-    coalesce(s.dt_proximo_exame >= current_date AND s.dt_proximo_exame <= s.dt_fim_quadrimestre, false)::bool AS st_vence_no_quadrimestre,
-    s.dt_ultimo_exame::date AS dt_ultimo_exame,
-    s.dt_proximo_exame::date AS dt_proximo_exame,
+    coalesce(er.dt_proximo_exame >= current_date, false)::bool AS st_exame_em_dia,
+    coalesce(er.dt_proximo_exame >= current_date AND er.dt_proximo_exame <= pe_.dt_fim_quadrimestre, false)::bool AS st_vence_no_quadrimestre,
+    er.dt_ultimo_exame::date AS dt_ultimo_exame,
+    er.dt_proximo_exame::date AS dt_proximo_exame,
     er.co_proced::varchar(20) AS co_proced_ultimo_exame,
     er.ds_proced::text AS ds_proced_ultimo_exame,
     pe.no_profissional::text AS no_profissional_ultimo_exame,
@@ -234,20 +226,20 @@ SELECT
     coalesce(er.qt_exames, 0)::int4 AS qt_exames,
     coalesce(er.qt_exames_36m, 0)::int4 AS qt_exames_36m,
     so.dt_ultima_solicitacao::date AS dt_ultima_solicitacao,
-    coalesce(so.dt_ultima_solicitacao > s.dt_ultimo_exame OR (so.dt_ultima_solicitacao IS NOT NULL AND s.dt_ultimo_exame IS NULL), false)::bool AS st_solicitacao_pendente,
+    coalesce(so.dt_ultima_solicitacao > er.dt_ultimo_exame OR (so.dt_ultima_solicitacao IS NOT NULL AND er.dt_ultimo_exame IS NULL), false)::bool AS st_solicitacao_pendente,
     ar.dt_ultimo_atendimento::date AS dt_ultimo_atendimento,
     pa.no_profissional::text AS no_profissional_ultimo_atendimento,
     coalesce(ar.dt_ultimo_atendimento >= (current_date - interval '12 months')::date, false)::bool AS st_atendimento_12m,
     vr.dt_ultima_visita::date AS dt_ultima_visita_domiciliar,
     coalesce(vr.dt_ultima_visita >= (current_date - interval '6 months')::date, false)::bool AS st_visita_domiciliar_6m,
-    (CASE WHEN s.dt_ultimo_exame IS NOT NULL
-          THEN date_part('year', age(current_date, s.dt_ultimo_exame)) * 12 + date_part('month', age(current_date, s.dt_ultimo_exame))
+    (CASE WHEN er.dt_ultimo_exame IS NOT NULL
+          THEN date_part('year', age(current_date, er.dt_ultimo_exame)) * 12 + date_part('month', age(current_date, er.dt_ultimo_exame))
      END)::int4 AS nu_meses_desde_ultimo_exame,
-    s.dt_fim_quadrimestre::date AS dt_fim_quadrimestre_atual,
+    pe_.dt_fim_quadrimestre::date AS dt_fim_quadrimestre_atual,
     now()::timestamptz AS dt_extracao,
     (to_char(current_date, 'YYYY') || 'Q' || ((date_part('month', current_date)::integer + 3) / 4)::text)::varchar(6) AS ds_quadrimestre_atual
   FROM pessoa p
-  JOIN situacao s ON s.id_cidadao = p.id_cidadao
+  CROSS JOIN periodo pe_
   LEFT JOIN cadastro cad ON cad.id_cidadao = p.id_cidadao
   LEFT JOIN exame_resumo er ON er.id_cidadao = p.id_cidadao
   LEFT JOIN solicitacao so ON so.id_cidadao = p.id_cidadao
