@@ -28,6 +28,10 @@
   3000-12-31 (tb_dim_tempo 30001231). st_* flags are read through ::text, so they may be integer
   0/1 or boolean.
 
+  Plan: everything about a woman is looked up per woman (LATERAL subqueries on the fact tables' citizen
+  indexes, through the ids of her tb_fat_cidadao_pec rows), so the run time grows with the population even
+  when the planner underestimates it (joining per-person aggregates had it loop over them, quadratic).
+
   Extraction-time columns (not compared by the central load, "compare": false): nu_meses_desde_ultimo_exame,
   dt_fim_quadrimestre_atual, dt_extracao (now()) and ds_quadrimestre_atual ('2026Q3' = September to December 2026).
 */
@@ -53,6 +57,7 @@ cidadao AS (
 ),
 pessoa_todas AS (
     SELECT m.id_cidadao,
+           array_agg(c.co_seq_fat_cidadao_pec) AS co_cidadaos,
            count(*) AS qt_registros,
            (array_agg(btrim(c.no_cidadao) ORDER BY c.co_seq_fat_cidadao_pec DESC)
                FILTER (WHERE btrim(c.no_cidadao) <> ''))[1] AS no_cidadao,
@@ -81,113 +86,6 @@ pessoa AS (
       JOIN tb_dim_sexo sx ON sx.co_seq_dim_sexo = p.co_dim_sexo
      WHERE upper(btrim(sx.ds_sexo)) = 'FEMININO'
        AND date_part('year', age(current_date, tn.dt_registro)) BETWEEN 25 AND 64
-),
-membro AS (
-    SELECT m.id_cidadao, m.co_cidadao
-      FROM pessoa p
-      JOIN cidadao m ON m.id_cidadao = p.id_cidadao
-),
-cadastro AS (
-    SELECT DISTINCT ON (m.id_cidadao)
-           m.id_cidadao,
-           nullif(ci.co_dim_equipe, 1) AS co_dim_equipe,
-           nullif(ci.co_dim_unidade_saude, 1) AS co_dim_unidade_saude,
-           nullif(ci.co_dim_profissional, 1) AS co_dim_profissional,
-           CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END AS dt_cadastro
-      FROM tb_fat_cad_individual ci
-      JOIN membro m ON m.co_cidadao = ci.co_fat_cidadao_pec
-      LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = ci.co_dim_tempo
-     ORDER BY m.id_cidadao,
-              CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END DESC NULLS LAST,
-              ci.co_seq_fat_cad_individual DESC
-),
-exame AS (
-    SELECT m.id_cidadao,
-           t.dt_registro AS dt_exame,
-           btrim(pr.co_proced) AS co_proced,
-           pr.ds_proced,
-           nullif(f.co_dim_profissional, 1) AS co_dim_profissional,
-           nullif(f.co_dim_cbo, 1) AS co_dim_cbo,
-           nullif(f.co_dim_unidade_saude, 1) AS co_dim_unidade_saude,
-           1 AS nu_origem,
-           f.co_seq_fat_proced_atend_proced AS co_registro
-      FROM tb_fat_proced_atend_proced f
-      JOIN membro m ON m.co_cidadao = f.co_fat_cidadao_pec
-      JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = f.co_dim_procedimento
-      JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = f.co_dim_tempo AND t.nu_ano <> 3000
-     WHERE btrim(pr.co_proced) IN ('0201020033', '0203010086', '0203010019')
-    UNION ALL
-    SELECT m.id_cidadao,
-           coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date),
-           btrim(pr.co_proced),
-           pr.ds_proced,
-           nullif(a.co_dim_profissional_1, 1),
-           nullif(a.co_dim_cbo_1, 1),
-           nullif(a.co_dim_unidade_saude_1, 1),
-           2,
-           ap.co_seq_fat_atd_ind_procedimentos
-      FROM tb_fat_atd_ind_procedimentos ap
-      JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = ap.co_dim_procedimento_avaliado
-      JOIN tb_fat_atendimento_individual a ON a.co_seq_fat_atd_ind = ap.co_fat_atd_ind
-      JOIN membro m ON m.co_cidadao = a.co_fat_cidadao_pec
-      LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
-     WHERE btrim(pr.co_proced) IN ('0203010086', '0203010019')
-),
-exame_resumo AS (
-    SELECT e.id_cidadao,
-           max(e.dt_exame) AS dt_ultimo_exame,
-           (array_agg(e.co_proced ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_proced,
-           (array_agg(e.ds_proced ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS ds_proced,
-           (array_agg(e.co_dim_profissional ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_profissional,
-           (array_agg(e.co_dim_cbo ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_cbo,
-           (array_agg(e.co_dim_unidade_saude ORDER BY e.dt_exame DESC, e.nu_origem, e.co_registro DESC))[1] AS co_dim_unidade_saude,
-           (max(e.dt_exame) + interval '36 months')::date AS dt_proximo_exame,
-           count(DISTINCT e.dt_exame) AS qt_exames,
-           count(DISTINCT e.dt_exame) FILTER (WHERE e.dt_exame >= (current_date - interval '36 months')::date) AS qt_exames_36m
-      FROM exame e
-     GROUP BY e.id_cidadao
-),
-solicitacao AS (
-    SELECT m.id_cidadao,
-           max(coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date)) AS dt_ultima_solicitacao
-      FROM tb_fat_atd_ind_procedimentos ap
-      JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = ap.co_dim_procedimento_solicitado
-      JOIN tb_fat_atendimento_individual a ON a.co_seq_fat_atd_ind = ap.co_fat_atd_ind
-      JOIN membro m ON m.co_cidadao = a.co_fat_cidadao_pec
-      LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
-     WHERE btrim(pr.co_proced) IN ('0201020033', '0203010086', '0203010019')
-     GROUP BY m.id_cidadao
-),
-atendimento_resumo AS (
-    SELECT x.id_cidadao,
-           max(x.dt_atendimento) AS dt_ultimo_atendimento,
-           (array_agg(x.co_dim_profissional ORDER BY x.dt_atendimento DESC, x.dt_inicial_atendimento DESC, x.co_seq_fat_atd_ind DESC)
-               FILTER (WHERE x.co_dim_profissional IS NOT NULL))[1] AS co_dim_profissional,
-           (array_agg(x.co_dim_equipe ORDER BY x.dt_atendimento DESC, x.dt_inicial_atendimento DESC, x.co_seq_fat_atd_ind DESC)
-               FILTER (WHERE x.co_dim_equipe IS NOT NULL))[1] AS co_dim_equipe,
-           (array_agg(x.co_dim_unidade_saude ORDER BY x.dt_atendimento DESC, x.dt_inicial_atendimento DESC, x.co_seq_fat_atd_ind DESC)
-               FILTER (WHERE x.co_dim_unidade_saude IS NOT NULL))[1] AS co_dim_unidade_saude
-      FROM (
-            SELECT m.id_cidadao,
-                   a.co_seq_fat_atd_ind,
-                   a.dt_inicial_atendimento,
-                   coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date) AS dt_atendimento,
-                   nullif(a.co_dim_profissional_1, 1) AS co_dim_profissional,
-                   nullif(a.co_dim_equipe_1, 1) AS co_dim_equipe,
-                   nullif(a.co_dim_unidade_saude_1, 1) AS co_dim_unidade_saude
-              FROM tb_fat_atendimento_individual a
-              JOIN membro m ON m.co_cidadao = a.co_fat_cidadao_pec
-              LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
-           ) x
-     GROUP BY x.id_cidadao
-),
-visita_resumo AS (
-    SELECT m.id_cidadao,
-           max(t.dt_registro) AS dt_ultima_visita
-      FROM tb_fat_visita_domiciliar v
-      JOIN membro m ON m.co_cidadao = v.co_fat_cidadao_pec
-      JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = v.co_dim_tempo AND t.nu_ano <> 3000
-     GROUP BY m.id_cidadao
 )
 SELECT
     p.id_cidadao::int8 AS id_cidadao,
@@ -225,8 +123,8 @@ SELECT
     ue.no_unidade_saude::text AS no_unidade_saude_ultimo_exame,
     coalesce(er.qt_exames, 0)::int4 AS qt_exames,
     coalesce(er.qt_exames_36m, 0)::int4 AS qt_exames_36m,
-    so.dt_ultima_solicitacao::date AS dt_ultima_solicitacao,
-    coalesce(so.dt_ultima_solicitacao > er.dt_ultimo_exame OR (so.dt_ultima_solicitacao IS NOT NULL AND er.dt_ultimo_exame IS NULL), false)::bool AS st_solicitacao_pendente,
+    er.dt_ultima_solicitacao::date AS dt_ultima_solicitacao,
+    coalesce(er.dt_ultima_solicitacao > er.dt_ultimo_exame OR (er.dt_ultima_solicitacao IS NOT NULL AND er.dt_ultimo_exame IS NULL), false)::bool AS st_solicitacao_pendente,
     ar.dt_ultimo_atendimento::date AS dt_ultimo_atendimento,
     pa.no_profissional::text AS no_profissional_ultimo_atendimento,
     coalesce(ar.dt_ultimo_atendimento >= (current_date - interval '12 months')::date, false)::bool AS st_atendimento_12m,
@@ -240,11 +138,92 @@ SELECT
     (to_char(current_date, 'YYYY') || 'Q' || ((date_part('month', current_date)::integer + 3) / 4)::text)::varchar(6) AS ds_quadrimestre_atual
   FROM pessoa p
   CROSS JOIN periodo pe_
-  LEFT JOIN cadastro cad ON cad.id_cidadao = p.id_cidadao
-  LEFT JOIN exame_resumo er ON er.id_cidadao = p.id_cidadao
-  LEFT JOIN solicitacao so ON so.id_cidadao = p.id_cidadao
-  LEFT JOIN atendimento_resumo ar ON ar.id_cidadao = p.id_cidadao
-  LEFT JOIN visita_resumo vr ON vr.id_cidadao = p.id_cidadao
+  LEFT JOIN LATERAL (
+        -- Her latest individual registration.
+        SELECT nullif(ci.co_dim_equipe, 1) AS co_dim_equipe,
+               nullif(ci.co_dim_unidade_saude, 1) AS co_dim_unidade_saude,
+               nullif(ci.co_dim_profissional, 1) AS co_dim_profissional,
+               CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END AS dt_cadastro
+          FROM tb_fat_cad_individual ci
+          LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = ci.co_dim_tempo
+         WHERE ci.co_fat_cidadao_pec = ANY (p.co_cidadaos)
+         ORDER BY CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END DESC NULLS LAST,
+                  ci.co_seq_fat_cad_individual DESC
+         LIMIT 1
+       ) cad ON true
+  LEFT JOIN LATERAL (
+        -- Her exams (kind E: done, or evaluated in a consultation) and requests (kind S).
+        SELECT max(e.dt_registro) FILTER (WHERE e.tp = 'E') AS dt_ultimo_exame,
+               (max(e.dt_registro) FILTER (WHERE e.tp = 'E') + interval '36 months')::date AS dt_proximo_exame,
+               (array_agg(e.co_proced ORDER BY e.dt_registro DESC, e.nu_origem, e.co_registro DESC) FILTER (WHERE e.tp = 'E'))[1] AS co_proced,
+               (array_agg(e.ds_proced ORDER BY e.dt_registro DESC, e.nu_origem, e.co_registro DESC) FILTER (WHERE e.tp = 'E'))[1] AS ds_proced,
+               (array_agg(e.co_dim_profissional ORDER BY e.dt_registro DESC, e.nu_origem, e.co_registro DESC) FILTER (WHERE e.tp = 'E'))[1] AS co_dim_profissional,
+               (array_agg(e.co_dim_cbo ORDER BY e.dt_registro DESC, e.nu_origem, e.co_registro DESC) FILTER (WHERE e.tp = 'E'))[1] AS co_dim_cbo,
+               (array_agg(e.co_dim_unidade_saude ORDER BY e.dt_registro DESC, e.nu_origem, e.co_registro DESC) FILTER (WHERE e.tp = 'E'))[1] AS co_dim_unidade_saude,
+               count(DISTINCT e.dt_registro) FILTER (WHERE e.tp = 'E') AS qt_exames,
+               count(DISTINCT e.dt_registro) FILTER (WHERE e.tp = 'E' AND e.dt_registro >= (current_date - interval '36 months')::date) AS qt_exames_36m,
+               max(e.dt_registro) FILTER (WHERE e.tp = 'S') AS dt_ultima_solicitacao
+          FROM (
+                SELECT 'E'::text AS tp,
+                       t.dt_registro,
+                       btrim(pr.co_proced) AS co_proced,
+                       pr.ds_proced,
+                       nullif(f.co_dim_profissional, 1) AS co_dim_profissional,
+                       nullif(f.co_dim_cbo, 1) AS co_dim_cbo,
+                       nullif(f.co_dim_unidade_saude, 1) AS co_dim_unidade_saude,
+                       1 AS nu_origem,
+                       f.co_seq_fat_proced_atend_proced AS co_registro
+                  FROM tb_fat_proced_atend_proced f
+                  JOIN tb_dim_procedimento pr ON pr.co_seq_dim_procedimento = f.co_dim_procedimento
+                  JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = f.co_dim_tempo AND t.nu_ano <> 3000
+                 WHERE f.co_fat_cidadao_pec = ANY (p.co_cidadaos)
+                   AND btrim(pr.co_proced) IN ('0201020033', '0203010086', '0203010019')
+                UNION ALL
+                SELECT CASE WHEN btrim(pv.co_proced) IN ('0203010086', '0203010019') THEN 'E' ELSE 'S' END,
+                       coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date),
+                       btrim(pv.co_proced),
+                       pv.ds_proced,
+                       nullif(a.co_dim_profissional_1, 1),
+                       nullif(a.co_dim_cbo_1, 1),
+                       nullif(a.co_dim_unidade_saude_1, 1),
+                       2,
+                       ap.co_seq_fat_atd_ind_procedimentos
+                  FROM tb_fat_atendimento_individual a
+                  JOIN tb_fat_atd_ind_procedimentos ap ON ap.co_fat_atd_ind = a.co_seq_fat_atd_ind
+                  LEFT JOIN tb_dim_procedimento pv ON pv.co_seq_dim_procedimento = ap.co_dim_procedimento_avaliado
+                  LEFT JOIN tb_dim_procedimento ps ON ps.co_seq_dim_procedimento = ap.co_dim_procedimento_solicitado
+                  LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
+                 WHERE a.co_fat_cidadao_pec = ANY (p.co_cidadaos)
+                   AND (btrim(pv.co_proced) IN ('0203010086', '0203010019')
+                        OR btrim(ps.co_proced) IN ('0201020033', '0203010086', '0203010019'))
+               ) e
+       ) er ON true
+  LEFT JOIN LATERAL (
+        -- Her last consultation.
+        SELECT max(coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date)) AS dt_ultimo_atendimento,
+               (array_agg(nullif(a.co_dim_profissional_1, 1)
+                          ORDER BY coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date) DESC,
+                                   a.dt_inicial_atendimento DESC, a.co_seq_fat_atd_ind DESC)
+                   FILTER (WHERE a.co_dim_profissional_1 <> 1))[1] AS co_dim_profissional,
+               (array_agg(nullif(a.co_dim_equipe_1, 1)
+                          ORDER BY coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date) DESC,
+                                   a.dt_inicial_atendimento DESC, a.co_seq_fat_atd_ind DESC)
+                   FILTER (WHERE a.co_dim_equipe_1 <> 1))[1] AS co_dim_equipe,
+               (array_agg(nullif(a.co_dim_unidade_saude_1, 1)
+                          ORDER BY coalesce(CASE WHEN t.nu_ano <> 3000 THEN t.dt_registro END, a.dt_inicial_atendimento::date) DESC,
+                                   a.dt_inicial_atendimento DESC, a.co_seq_fat_atd_ind DESC)
+                   FILTER (WHERE a.co_dim_unidade_saude_1 <> 1))[1] AS co_dim_unidade_saude
+          FROM tb_fat_atendimento_individual a
+          LEFT JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = a.co_dim_tempo
+         WHERE a.co_fat_cidadao_pec = ANY (p.co_cidadaos)
+       ) ar ON true
+  LEFT JOIN LATERAL (
+        -- Her last home visit.
+        SELECT max(t.dt_registro) AS dt_ultima_visita
+          FROM tb_fat_visita_domiciliar v
+          JOIN tb_dim_tempo t ON t.co_seq_dim_tempo = v.co_dim_tempo AND t.nu_ano <> 3000
+         WHERE v.co_fat_cidadao_pec = ANY (p.co_cidadaos)
+       ) vr ON true
   LEFT JOIN tb_dim_municipio mu ON mu.co_seq_dim_municipio = p.co_dim_municipio
   LEFT JOIN tb_dim_equipe eq ON eq.co_seq_dim_equipe = coalesce(cad.co_dim_equipe, ar.co_dim_equipe)
   LEFT JOIN tb_dim_unidade_saude us ON us.co_seq_dim_unidade_saude = coalesce(cad.co_dim_unidade_saude, ar.co_dim_unidade_saude)
