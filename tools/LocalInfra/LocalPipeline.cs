@@ -69,9 +69,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         await Central.CreateDatabaseAsync("central", ct);
         await FunctionsCommandAsync(["migrate"], ct);
-        foreach (var listFile in Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Order(StringComparer.Ordinal))
+        foreach (var list in _options.Lists)
         {
-            await FunctionsCommandAsync(["lists", "publish", "--file", listFile], ct);
+            await FunctionsCommandAsync(["lists", "publish", "--file", Path.Combine(RepoPaths.ListsDirectory, list + ".json")], ct);
         }
 
         var appSettings = FunctionsEnvironment();
