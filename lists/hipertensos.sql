@@ -17,6 +17,9 @@
   3000-12-31 (tb_dim_tempo 30001231). st_* flags are read through ::text, so they may be integer
   0/1 or boolean. Windows are relative to current_date: 6 months for "_6m", 12 months for "_12m".
   Controlled blood pressure: last systolic below 140 and last diastolic below 90 mmHg.
+
+  Extraction-time columns (not compared by the central load, "compare": false): dt_extracao (now()) and
+  ds_quadrimestre_atual, the four-month period of the run date ('2026Q3' = September to December 2026).
 */
 WITH
 cidadao AS (
@@ -205,7 +208,9 @@ SELECT
     vr.dt_ultima_visita::date AS dt_ultima_visita_domiciliar,
     pv.no_profissional::text AS no_profissional_ultima_visita,
     coalesce(vr.dt_ultima_visita >= (current_date - interval '6 months')::date, false)::boolean AS st_visita_domiciliar_6m,
-    coalesce(vr.qt_visitas_12m, 0)::integer AS qt_visitas_domiciliares_12m
+    coalesce(vr.qt_visitas_12m, 0)::integer AS qt_visitas_domiciliares_12m,
+    now()::timestamptz AS dt_extracao,
+    (to_char(current_date, 'YYYY') || 'Q' || ((date_part('month', current_date)::integer + 3) / 4)::text)::text AS ds_quadrimestre_atual
   FROM pessoa p
   LEFT JOIN cadastro cad ON cad.id_cidadao = p.id_cidadao
   LEFT JOIN diagnostico d ON d.id_cidadao = p.id_cidadao

@@ -10,8 +10,7 @@ namespace EndToEnd.Tests;
 /// </summary>
 public sealed class PipelineFixture : IAsyncLifetime
 {
-    public static IReadOnlyList<string> Lists { get; } =
-        [.. Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Lists { get; } = LocalPipelineOptions.AllLists;
 
     public ConcurrentQueue<string> FunctionsLog { get; } = new();
 
@@ -30,7 +29,7 @@ public sealed class PipelineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var options = new LocalPipelineOptions { OnFunctionsOutput = FunctionsLog.Enqueue };
+        var options = new LocalPipelineOptions { OnFunctionsOutput = FunctionsLog.Enqueue, Lists = Lists };
         Pipeline = await LocalPipeline.StartAsync(options);
         Sites =
         [

@@ -14,7 +14,8 @@ public sealed class SignedDefinitionTests
     [Fact]
     public async Task A_definition_tampered_in_the_central_database_is_refused_by_a_real_uploader_and_its_heartbeat_records_it()
     {
-        await using var pipeline = await LocalPipeline.StartAsync();
+        // Two lists, so the test shows the untampered one still being sent.
+        await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions { Lists = ["diabeticos", "hipertensos"] });
         var site = await pipeline.AddMunicipalityAsync("3550308", "São Paulo (teste)", 300, seed: 4);
         await using var central = new NpgsqlConnection(pipeline.CentralConnection);
         await central.OpenAsync();
@@ -42,7 +43,8 @@ public sealed class SignedDefinitionTests
         Assert.DoesNotContain("extracted hipertensos", run.StandardOutput, StringComparison.Ordinal);
 
         // Nothing of the tampered list reached the backend; every other list (the signed ones) was sent and loaded.
-        var snapshots = otherLists.Count == 0 ? await pipeline.SnapshotsAsync() : await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), otherLists.Count);
+        Assert.Equal(["diabeticos"], otherLists);
+        var snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), otherLists.Count);
         Assert.DoesNotContain(snapshots, s => s.List == "hipertensos");
         Assert.Equal(otherLists.Order(StringComparer.Ordinal), snapshots.Select(s => s.List).Order(StringComparer.Ordinal));
         Assert.All(snapshots, s => Assert.Equal("loaded", s.Status));

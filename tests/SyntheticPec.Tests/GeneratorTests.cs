@@ -59,6 +59,8 @@ public class GeneratorTests
         Assert.Equal(a.Unidades, b.Unidades);
         Assert.Equal(a.Profissionais, b.Profissionais);
         Assert.Equal(a.Migracoes, b.Migracoes);
+        Assert.Equal(a.Vacinas, b.Vacinas);
+        Assert.Equal(a.Proced, b.Proced);
     }
 
     [Fact]

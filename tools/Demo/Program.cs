@@ -11,14 +11,16 @@ using LocalInfra;
     ("5200258", "Águas Lindas de Goiás (sintético)", 45000),
 ];
 
-// Every list the repository defines (lists/*.json): each site sends each of them.
-var lists = Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(file => Path.GetFileNameWithoutExtension(file)).Order(StringComparer.Ordinal).ToList();
-
 var clock = Stopwatch.StartNew();
 void Say(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
 
 Say("starting central PostgreSQL, municipal PostgreSQL, Azurite and the function app behind the Functions host stand-in…");
-var options = new LocalPipelineOptions { OnFunctionsOutput = line => Console.WriteLine($"          functions | {line}") };
+var options = new LocalPipelineOptions
+{
+    OnFunctionsOutput = line => Console.WriteLine($"          functions | {line}"),
+    Lists = LocalPipelineOptions.AllLists, // every list the repository defines (lists/*.json): each site sends each of them
+};
+var lists = options.Lists;
 await using var pipeline = await LocalPipeline.StartAsync(options);
 Say($"function app at {pipeline.Endpoint} (host stand-in: HTTP forwarded and the 'load' queue trigger driven as the Functions host does)");
 
@@ -63,7 +65,7 @@ for (var round = 1; round <= 2; round++)
     }
 
     var perRound = sites.Count * lists.Count;
-    var snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: perRound * round, stopAtFirstProblem: true);
+    var snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3 * lists.Count), expectedAtLeast: perRound * round, stopAtFirstProblem: true);
     var thisRound = snapshots.Skip(perRound * (round - 1)).ToList();
     PrintTable(thisRound, sites);
     if (thisRound.Any(s => s.Status != "loaded"))
@@ -90,6 +92,7 @@ foreach (var site in sites)
 {
     foreach (var list in lists)
     {
+        // Columns marked "compare": false (extraction-time values) are left out: by design they hold the value of the snapshot that last wrote the row.
         var comparison = await pipeline.CompareAsync(site, list);
         Console.WriteLine(
             $"          {site.Ibge} {list,-15}: source {comparison.SourceRows,6} rows, central {comparison.CentralRows,6} rows, " +

@@ -1,13 +1,25 @@
+using System.Text.Json;
 using Npgsql;
 
 namespace LocalInfra;
 
 /// <summary>
 /// Compares a list's rows in the source (running its SQL now) with the site's rows in the central table, value by value:
-/// each row is reduced to md5 of its typed record text (NULL and '' differ, accents and dates are exact).
+/// each row is reduced to md5 of its typed record text (NULL and '' differ, accents and dates are exact), and the two
+/// sides are compared as multisets (a keyless list may hold equal rows). Only the columns given are compared: pass
+/// <see cref="ComparedColumns"/>, which leaves out the <c>"compare": false</c> ones, whose central value is, by design,
+/// the one of the snapshot that last wrote the row.
 /// </summary>
 public static class ListComparison
 {
+    /// <summary>The names of a list definition's (lists/*.json) columns that are compared: all but <c>"compare": false</c>.</summary>
+    public static IReadOnlyList<string> ComparedColumns(JsonElement definition) =>
+    [
+        .. definition.GetProperty("columns").EnumerateArray()
+            .Where(c => !(c.TryGetProperty("compare", out var compare) && compare.ValueKind == JsonValueKind.False))
+            .Select(c => c.GetProperty("name").GetString()!),
+    ];
+
     public static async Task<ComparisonResult> CompareAsync(
         string sourceConnection, string listSql, string centralConnection, string table, string site, IReadOnlyList<string> columns, CancellationToken ct = default)
     {

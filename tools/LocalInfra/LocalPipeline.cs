@@ -85,8 +85,8 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>
     /// As an operator would: an ephemeral signing key pair for this pipeline (in its work directory, deleted with it),
-    /// signed copies of lists/*.json (the repository's files are never changed), each published by the real commands,
-    /// with the backend holding the public key so publishing checks the signatures too.
+    /// signed copies of the chosen lists/*.json (the repository's files are never changed), each published by the real
+    /// commands, with the backend holding the public key so publishing checks the signatures too.
     /// </summary>
     private async Task PublishSignedListsAsync(CancellationToken ct)
     {
@@ -99,7 +99,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             File.Copy(file, Path.Combine(lists, Path.GetFileName(file)));
         }
 
-        foreach (var listFile in Directory.GetFiles(lists, "*.json").Order(StringComparer.Ordinal))
+        foreach (var listFile in _options.Lists.Select(list => Path.Combine(lists, list + ".json")))
         {
             await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", Path.Combine(keys, "list-signing-key.pem")], ct);
             await FunctionsCommandAsync(["lists", "publish", "--file", listFile, "--as", "local-pipeline"], ct);
@@ -258,7 +258,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var definitionFile = Path.Combine(RepoPaths.ListsDirectory, list + ".json");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(definitionFile, ct));
-        var columns = json.RootElement.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToList();
+        var columns = ListComparison.ComparedColumns(json.RootElement);
         var sql = await File.ReadAllTextAsync(Path.Combine(RepoPaths.ListsDirectory, json.RootElement.GetProperty("sqlFile").GetString()!), ct);
         return await ListComparison.CompareAsync(m.SourceConnection, sql.Trim(), CentralConnection, $"lists.{list}", m.Ibge, columns, ct);
     }

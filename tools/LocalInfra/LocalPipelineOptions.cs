@@ -20,4 +20,14 @@ public sealed class LocalPipelineOptions
     public int UploadMaxAttempts { get; set; } = 4;
 
     public double UploadFirstRetryDelaySeconds { get; set; } = 0.5;
+
+    /// <summary>
+    /// The lists (names of lists/*.json) published at start, so the uploaders run them. Default: hipertensos alone, the
+    /// list the end-to-end tests count snapshots of; <see cref="AllLists"/> publishes every shipped list (the demo).
+    /// </summary>
+    public IReadOnlyList<string> Lists { get; set; } = ["hipertensos"];
+
+    /// <summary>Every shipped list, in name order.</summary>
+    public static IReadOnlyList<string> AllLists =>
+        [.. Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)];
 }

@@ -18,6 +18,15 @@ internal sealed class PecData
     public required IReadOnlyList<AtdRow> Atendimentos { get; init; }
     public required IReadOnlyList<ProblemaRow> Problemas { get; init; }
     public required IReadOnlyList<VisitaRow> Visitas { get; init; }
+    public required IReadOnlyList<CodeRow> Procedimentos { get; init; }
+    public required IReadOnlyList<ImunobiologicoRow> Imunobiologicos { get; init; }
+    public required IReadOnlyList<CodeRow> Doses { get; init; }
+    public required IReadOnlyList<AtdProcRow> AtdProcedimentos { get; init; }
+    public required IReadOnlyList<ProcedRow> Proced { get; init; }
+    public required IReadOnlyList<OdontoRow> Odonto { get; init; }
+    public required IReadOnlyList<VacinacaoRow> Vacinacoes { get; init; }
+    public required IReadOnlyList<VacinaRow> Vacinas { get; init; }
+    public required PecSummary Summary { get; init; }
     public required IReadOnlyList<KeyValuePair<string, string>> Config { get; init; }
     public required IReadOnlyList<MigracaoRow> Migracoes { get; init; }
     public required IReadOnlyList<ProcessamentoRow> Processamentos { get; init; }

@@ -27,9 +27,9 @@ public static class PecDatabase
     /// Fills the tables created by <see cref="CreateSchemaAsync"/> from <paramref name="seed"/> with
     /// binary COPY (every value written with an explicit <see cref="NpgsqlDbType"/>, so it works with
     /// <c>Server Compatibility Mode=NoTypeLoading</c>), then runs ANALYZE on them. The same seed
-    /// always writes the same rows in the same order.
+    /// always writes the same rows in the same order. Returns ground truth about the municipality for tests.
     /// </summary>
-    public static async Task PopulateAsync(NpgsqlConnection connection, PecSeed seed, CancellationToken cancellationToken = default)
+    public static async Task<PecSummary> PopulateAsync(NpgsqlConnection connection, PecSeed seed, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connection);
         ArgumentNullException.ThrowIfNull(seed);
@@ -130,7 +130,7 @@ public static class PecDatabase
                 await w.WriteAsync(a.Id, NpgsqlDbType.Bigint, ct);
                 await BigintAsync(w, a.Cidadao, ct);
                 await w.WriteAsync(a.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(PecGenerator.NoDate, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(a.Dum, NpgsqlDbType.Bigint, ct);
                 await w.WriteAsync(a.Cbo, NpgsqlDbType.Bigint, ct);
                 await w.WriteAsync(a.Profissional, NpgsqlDbType.Bigint, ct);
                 await w.WriteAsync(a.Equipe, NpgsqlDbType.Bigint, ct);
@@ -140,7 +140,7 @@ public static class PecDatabase
                 await IntegerAsync(w, a.Diastolica, ct);
                 await NumericAsync(w, a.Peso, ct);
                 await NumericAsync(w, a.Altura, ct);
-                await w.WriteNullAsync(ct);
+                await IntegerAsync(w, a.IdadeGestacional, ct);
                 await w.WriteAsync(a.Uuid, NpgsqlDbType.Varchar, ct);
             }
 
@@ -178,6 +178,8 @@ public static class PecDatabase
 
             await w.CompleteAsync(ct);
         }
+
+        await PopulateProgrammesAsync(connection, data, ct);
 
         await using (var w = await BeginAsync(connection, "tb_config_sistema (co_chave, ds_texto, nu_valor)", ct))
         {
@@ -230,6 +232,113 @@ public static class PecDatabase
         // One ANALYZE per table: a list of tables in one ANALYZE needs PostgreSQL 11.
         await using var analyze = new NpgsqlCommand(string.Concat(PecSchema.Tables.Select(t => "ANALYZE " + t + ";\n")), connection);
         await analyze.ExecuteNonQueryAsync(ct);
+        return data.Summary;
+    }
+
+    private static async Task PopulateProgrammesAsync(NpgsqlConnection connection, PecData data, CancellationToken ct)
+    {
+        await CopyCodesAsync(connection, "tb_dim_procedimento (co_seq_dim_procedimento, co_proced, ds_proced)", data.Procedimentos, validFlag: false, ct);
+        await CopyCodesAsync(connection, "tb_dim_dose_imunobiologico (co_seq_dim_dose_imunobiologico, nu_identificador, no_dose_imunobiologico)", data.Doses, validFlag: false, ct);
+        await using (var w = await BeginAsync(connection, "tb_dim_imunobiologico (co_seq_dim_imunobiologico, nu_identificador, sg_imunobiologico, no_imunobiologico)", ct))
+        {
+            foreach (var i in data.Imunobiologicos)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(i.Id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(i.Code, NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(i.Sigla, NpgsqlDbType.Varchar, ct);
+                await w.WriteAsync(i.Name, NpgsqlDbType.Varchar, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        await using (var w = await BeginAsync(connection, "tb_fat_atd_ind_procedimentos (co_seq_fat_atd_ind_procedimentos, co_fat_atd_ind, co_dim_procedimento_avaliado, co_dim_procedimento_solicitado)", ct))
+        {
+            foreach (var p in data.AtdProcedimentos)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Atendimento, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Avaliado, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Solicitado, NpgsqlDbType.Bigint, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        await using (var w = await BeginAsync(connection, "tb_fat_proced_atend_proced (co_seq_fat_proced_atend_proced, co_fat_cidadao_pec, co_dim_tempo, co_dim_procedimento, co_dim_profissional, co_dim_cbo, co_dim_equipe, co_dim_unidade_saude, nu_uuid_ficha)", ct))
+        {
+            foreach (var p in data.Proced)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
+                await BigintAsync(w, p.Cidadao, ct);
+                await w.WriteAsync(p.Tempo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Procedimento, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Profissional, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Cbo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Equipe, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Unidade, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(p.Uuid, NpgsqlDbType.Varchar, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        await using (var w = await BeginAsync(connection, "tb_fat_atendimento_odonto (co_seq_fat_atd_odnt, co_fat_cidadao_pec, co_dim_tempo, co_dim_profissional_1, co_dim_cbo_1, co_dim_equipe_1, co_dim_unidade_saude_1, dt_inicial_atendimento, st_gestante, nu_uuid_ficha)", ct))
+        {
+            foreach (var o in data.Odonto)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(o.Id, NpgsqlDbType.Bigint, ct);
+                await BigintAsync(w, o.Cidadao, ct);
+                await w.WriteAsync(o.Tempo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(o.Profissional, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(o.Cbo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(o.Equipe, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(o.Unidade, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(o.Start, NpgsqlDbType.Timestamp, ct);
+                await w.WriteAsync(o.Gestante, NpgsqlDbType.Integer, ct);
+                await w.WriteAsync(o.Uuid, NpgsqlDbType.Varchar, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        await using (var w = await BeginAsync(connection, "tb_fat_vacinacao (co_seq_fat_vacinacao, co_fat_cidadao_pec, co_dim_tempo, co_dim_profissional, co_dim_cbo, co_dim_equipe, co_dim_unidade_saude, nu_uuid_ficha)", ct))
+        {
+            foreach (var v in data.Vacinacoes)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(v.Id, NpgsqlDbType.Bigint, ct);
+                await BigintAsync(w, v.Cidadao, ct);
+                await w.WriteAsync(v.Tempo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Profissional, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Cbo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Equipe, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Unidade, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Uuid, NpgsqlDbType.Varchar, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
+
+        await using (var w = await BeginAsync(connection, "tb_fat_vacinacao_vacina (co_seq_fat_vacinacao_vacina, co_fat_vacinacao, co_fat_cidadao_pec, co_dim_tempo, co_dim_imunobiologico, co_dim_dose_imunobiologico)", ct))
+        {
+            foreach (var v in data.Vacinas)
+            {
+                await w.StartRowAsync(ct);
+                await w.WriteAsync(v.Id, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Vacinacao, NpgsqlDbType.Bigint, ct);
+                await BigintAsync(w, v.Cidadao, ct);
+                await w.WriteAsync(v.Tempo, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Imunobiologico, NpgsqlDbType.Bigint, ct);
+                await w.WriteAsync(v.Dose, NpgsqlDbType.Bigint, ct);
+            }
+
+            await w.CompleteAsync(ct);
+        }
     }
 
     /// <summary>

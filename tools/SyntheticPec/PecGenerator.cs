@@ -7,7 +7,7 @@ namespace SyntheticPec;
 /// Builds a whole synthetic municipality in memory. Every table draws from its own
 /// <see cref="Random"/> seeded from <see cref="PecSeed.Seed"/>, so the output depends only on the seed.
 /// </summary>
-internal static class PecGenerator
+internal static partial class PecGenerator
 {
     internal const long Sentinel = 1;
     internal const long NoDate = 30001231;
@@ -37,6 +37,7 @@ internal static class PecGenerator
         new(5, "322245", "TÉCNICO DE ENFERMAGEM DA ESTRATÉGIA DE SAÚDE DA FAMÍLIA"),
         new(6, "225125", "MÉDICO CLÍNICO"),
         new(7, "223505", "ENFERMEIRO"),
+        new(8, "223293", "CIRURGIÃO-DENTISTA DA ESTRATÉGIA DE SAÚDE DA FAMÍLIA"),
     ];
 
     private static readonly CodeRow[] CidRows =
@@ -62,6 +63,27 @@ internal static class PecGenerator
         new(19, "F329", "Episódio depressivo não especificado"),
         new(20, "K297", "Gastrite não especificada"),
         new(21, "R030", "Valor elevado da pressão arterial sem o diagnóstico de hipertensão"),
+        new(22, "E149", "Diabetes mellitus não especificado - sem complicações"),
+        new(23, "E112", "Diabetes mellitus não-insulino-dependente - com complicações renais"),
+        new(24, "R739", "Hiperglicemia não especificada"),
+        new(25, "E162", "Hipoglicemia não especificada"),
+        new(26, "Z321", "Gravidez confirmada"),
+        new(27, "Z33", "Gravidez como achado incidental"),
+        new(28, "Z340", "Supervisão de primeira gravidez normal"),
+        new(29, "Z348", "Supervisão de outras gravidezes normais"),
+        new(30, "Z349", "Supervisão de gravidez normal, não especificada"),
+        new(31, "Z359", "Supervisão de gravidez de alto risco, não especificada"),
+        new(32, "Z369", "Rastreamento pré-natal não especificado"),
+        new(33, "O13", "Hipertensão gestacional [induzida pela gravidez] sem proteinúria significativa"),
+        new(34, "O219", "Vômitos da gravidez, não especificados"),
+        new(35, "O234", "Infecção não especificada do trato urinário na gravidez"),
+        new(36, "O244", "Diabetes mellitus que surge durante a gravidez"),
+        new(37, "O800", "Parto espontâneo cefálico"),
+        new(38, "O820", "Parto por cesariana eletiva"),
+        new(39, "O039", "Aborto espontâneo - completo ou não especificado, sem complicações"),
+        new(40, "O069", "Aborto não especificado - completo ou não especificado, sem complicações"),
+        new(41, "Z300", "Aconselhamento geral sobre contracepção"),
+        new(42, "Z392", "Seguimento pós-parto, de rotina"),
     ];
 
     private static readonly CodeRow[] CiapRows =
@@ -78,6 +100,22 @@ internal static class PecGenerator
         new(10, "P76", "Perturbações depressivas"),
         new(11, "N01", "Cefaleia"),
         new(12, "A97", "Sem doença"),
+        new(13, "W03", "Hemorragia antes do parto"),
+        new(14, "W05", "Náusea/vômito na gravidez"),
+        new(15, "W71", "Infecção que complica a gravidez"),
+        new(16, "W78", "Gravidez"),
+        new(17, "W79", "Gravidez não desejada"),
+        new(18, "W80", "Gravidez ectópica"),
+        new(19, "W81", "Toxemia gravídica"),
+        new(20, "W84", "Gravidez de alto risco"),
+        new(21, "W85", "Diabetes gestacional"),
+        new(22, "W90", "Parto sem complicações de nascido vivo"),
+        new(23, "W92", "Parto com complicações de nascido vivo"),
+        new(24, "W82", "Aborto espontâneo"),
+        new(25, "W83", "Aborto provocado"),
+        new(26, "W11", "Contracepção oral"),
+        new(27, "W18", "Sinais/sintomas pós-parto"),
+        new(28, "T87", "Hipoglicemia"),
     ];
 
     // Hypertension codes and how often each is chosen (I10 dominates, as in practice).
@@ -110,6 +148,8 @@ internal static class PecGenerator
         public required long[] Doctors { get; init; }
         public required long[] Nurses { get; init; }
         public required long[] Acs { get; init; }
+
+        public long Dentist { get; set; }
     }
 
     private sealed class Person
@@ -127,6 +167,11 @@ internal static class PecGenerator
         public bool Diabetic { get; set; }
         public decimal Height { get; set; }
         public decimal Weight { get; set; }
+        public long Sexo { get; set; }
+        public List<AtdItem> Visits { get; } = [];
+        public bool Pregnant { get; set; }
+        public int CitoExams { get; set; }
+        public int Doses { get; set; }
 
         public bool Adult => Age < 0 || Age >= 18;
 
@@ -159,8 +204,20 @@ internal static class PecGenerator
         var people = BuildPeople(seed, teams, Derive(seed.Seed, 2));
         var cidadaos = BuildCidadaos(people, municipios, ownMunicipio, Derive(seed.Seed, 3));
         var cadastros = BuildCadastros(seed, people, unidades, Derive(seed.Seed, 4));
-        var (atendimentos, problemas) = BuildAtendimentos(seed, people, teams, polyclinic, unidades, Derive(seed.Seed, 5));
+        var items = BuildAtendimentos(seed, people, teams, polyclinic, unidades, Derive(seed.Seed, 5));
         var visitas = BuildVisitas(seed, people, unidades, Derive(seed.Seed, 6));
+
+        // Everything below draws from streams of its own (8 and up) and adds no consultation to a hypertensive
+        // person, so the rows above, and what the hipertensos list makes of them, stay as they were.
+        AddDentists(teams, polyclinic, profissionais, Derive(seed.Seed, 13));
+        var extra = new ExtraFacts(items, unidades);
+        AddDiabetesCare(items, extra, Derive(seed.Seed, 8));
+        AddPregnancies(seed, people, teams, extra, Derive(seed.Seed, 9));
+        AddCervicalScreening(seed, people, polyclinic, extra, Derive(seed.Seed, 10));
+        AddVaccinations(seed, people, teams, extra, Derive(seed.Seed, 11));
+        AddDentalVisits(seed, people, polyclinic, extra, Derive(seed.Seed, 12));
+        var (atendimentos, problemas, procedimentos) = extra.NumberAtendimentos();
+        var (vacinacoes, vacinas) = extra.NumberVacinacoes();
 
         var version = seed.PecVersion;
         var config = new List<KeyValuePair<string, string>>
@@ -188,6 +245,15 @@ internal static class PecGenerator
             Atendimentos = atendimentos,
             Problemas = problemas,
             Visitas = visitas,
+            Procedimentos = ProcedimentoRows,
+            Imunobiologicos = ImunobiologicoRows,
+            Doses = DoseRows,
+            AtdProcedimentos = procedimentos,
+            Proced = extra.NumberProced(),
+            Odonto = extra.NumberOdonto(),
+            Vacinacoes = vacinacoes,
+            Vacinas = vacinas,
+            Summary = Summarize(today, people, extra),
             Config = config,
             Migracoes = BuildMigracoes(seed, Derive(seed.Seed, 7)),
             Processamentos = BuildProcessamentos(today),
@@ -476,6 +542,7 @@ internal static class PecGenerator
                 _ => ownMunicipio,
             };
 
+            person.Sexo = sexo;
             var row = new CidadaoRow(person.Row, name, social, person.BirthKey, sexo, cpf, cns, phone, deceased ? 1 : 0, municipio);
             rows.Add(row);
             if (random.Next(100) < 5)
@@ -560,11 +627,11 @@ internal static class PecGenerator
         return rows;
     }
 
-    private static (List<AtdRow> Atendimentos, List<ProblemaRow> Problemas) BuildAtendimentos(
+    private static List<AtdItem> BuildAtendimentos(
         PecSeed seed, List<Person> people, List<Team> teams, Team polyclinic, List<CodeRow> unidades, Random random)
     {
         var today = seed.Today;
-        var pending = new List<(DateTime Start, int Order, AtdRow Row, long Cid1, long Ciap1, long Cid2, long Ciap2)>(people.Count * 2);
+        var pending = new List<AtdItem>(people.Count * 2);
         var order = 0;
 
         foreach (var person in people)
@@ -693,29 +760,23 @@ internal static class PecGenerator
                 var unidade = team.Unit;
                 var row = new AtdRow(0, person.PickRow(random), TempoKey(date), cbo, profissional, team.Id, unidade, start,
                     sistolica, diastolica, peso, altura, Uuid(random, unidades[(int)unidade - 1].Code));
-                pending.Add((start, order++, row, cid1, ciap1, cid2, ciap2));
+                var item = new AtdItem { Start = start, Order = order++, Person = person, Row = row };
+                if (cid1 != 0)
+                {
+                    item.Problems.Add((cid1, ciap1));
+                }
+
+                if (cid2 != 0)
+                {
+                    item.Problems.Add((cid2, ciap2));
+                }
+
+                pending.Add(item);
+                person.Visits.Add(item);
             }
         }
 
-        pending.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : a.Order.CompareTo(b.Order));
-        var atendimentos = new List<AtdRow>(pending.Count);
-        var problemas = new List<ProblemaRow>(pending.Count / 2);
-        foreach (var item in pending)
-        {
-            var id = atendimentos.Count + 1L;
-            atendimentos.Add(item.Row with { Id = id });
-            if (item.Cid1 != 0)
-            {
-                problemas.Add(new ProblemaRow(problemas.Count + 1, id, item.Cid1, item.Ciap1));
-            }
-
-            if (item.Cid2 != 0)
-            {
-                problemas.Add(new ProblemaRow(problemas.Count + 1, id, item.Cid2, item.Ciap2));
-            }
-        }
-
-        return (atendimentos, problemas);
+        return pending;
     }
 
     private static List<VisitaRow> BuildVisitas(PecSeed seed, List<Person> people, List<CodeRow> unidades, Random random)

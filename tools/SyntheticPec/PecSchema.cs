@@ -13,7 +13,9 @@ internal static class PecSchema
         "tb_dim_tempo", "tb_dim_sexo", "tb_dim_equipe", "tb_dim_unidade_saude", "tb_dim_profissional",
         "tb_dim_cbo", "tb_dim_cid", "tb_dim_ciap", "tb_dim_municipio", "tb_fat_cidadao_pec",
         "tb_fat_cad_individual", "tb_fat_atendimento_individual", "tb_fat_atd_ind_problemas",
-        "tb_fat_visita_domiciliar", "tb_config_sistema", "tb_migracao", "tb_relatorio_processamento",
+        "tb_fat_visita_domiciliar", "tb_dim_procedimento", "tb_fat_atd_ind_procedimentos", "tb_fat_proced_atend_proced",
+        "tb_fat_atendimento_odonto", "tb_dim_imunobiologico", "tb_dim_dose_imunobiologico", "tb_fat_vacinacao",
+        "tb_fat_vacinacao_vacina", "tb_config_sistema", "tb_migracao", "tb_relatorio_processamento",
     ];
 
     internal const string Ddl = """
@@ -141,6 +143,77 @@ internal static class PecSchema
             nu_uuid_ficha varchar(44) NOT NULL
         );
 
+        CREATE TABLE tb_dim_procedimento (
+            co_seq_dim_procedimento bigint NOT NULL PRIMARY KEY,
+            co_proced varchar(20) NOT NULL,
+            ds_proced varchar(500) NOT NULL
+        );
+
+        CREATE TABLE tb_fat_atd_ind_procedimentos (
+            co_seq_fat_atd_ind_procedimentos bigint NOT NULL PRIMARY KEY,
+            co_fat_atd_ind bigint NOT NULL,
+            co_dim_procedimento_avaliado bigint NOT NULL,
+            co_dim_procedimento_solicitado bigint NOT NULL
+        );
+
+        CREATE TABLE tb_fat_proced_atend_proced (
+            co_seq_fat_proced_atend_proced bigint NOT NULL PRIMARY KEY,
+            co_fat_cidadao_pec bigint,
+            co_dim_tempo bigint NOT NULL,
+            co_dim_procedimento bigint NOT NULL,
+            co_dim_profissional bigint NOT NULL,
+            co_dim_cbo bigint NOT NULL,
+            co_dim_equipe bigint NOT NULL,
+            co_dim_unidade_saude bigint NOT NULL,
+            nu_uuid_ficha varchar(44) NOT NULL
+        );
+
+        CREATE TABLE tb_fat_atendimento_odonto (
+            co_seq_fat_atd_odnt bigint NOT NULL PRIMARY KEY,
+            co_fat_cidadao_pec bigint,
+            co_dim_tempo bigint NOT NULL,
+            co_dim_profissional_1 bigint NOT NULL,
+            co_dim_cbo_1 bigint NOT NULL,
+            co_dim_equipe_1 bigint NOT NULL,
+            co_dim_unidade_saude_1 bigint NOT NULL,
+            dt_inicial_atendimento timestamp NOT NULL,
+            st_gestante integer NOT NULL,
+            nu_uuid_ficha varchar(44) NOT NULL
+        );
+
+        CREATE TABLE tb_dim_imunobiologico (
+            co_seq_dim_imunobiologico bigint NOT NULL PRIMARY KEY,
+            nu_identificador varchar(10) NOT NULL,
+            sg_imunobiologico varchar(30) NOT NULL,
+            no_imunobiologico varchar(500) NOT NULL
+        );
+
+        CREATE TABLE tb_dim_dose_imunobiologico (
+            co_seq_dim_dose_imunobiologico bigint NOT NULL PRIMARY KEY,
+            nu_identificador varchar(10) NOT NULL,
+            no_dose_imunobiologico varchar(100) NOT NULL
+        );
+
+        CREATE TABLE tb_fat_vacinacao (
+            co_seq_fat_vacinacao bigint NOT NULL PRIMARY KEY,
+            co_fat_cidadao_pec bigint,
+            co_dim_tempo bigint NOT NULL,
+            co_dim_profissional bigint NOT NULL,
+            co_dim_cbo bigint NOT NULL,
+            co_dim_equipe bigint NOT NULL,
+            co_dim_unidade_saude bigint NOT NULL,
+            nu_uuid_ficha varchar(44) NOT NULL
+        );
+
+        CREATE TABLE tb_fat_vacinacao_vacina (
+            co_seq_fat_vacinacao_vacina bigint NOT NULL PRIMARY KEY,
+            co_fat_vacinacao bigint NOT NULL,
+            co_fat_cidadao_pec bigint,
+            co_dim_tempo bigint NOT NULL,
+            co_dim_imunobiologico bigint NOT NULL,
+            co_dim_dose_imunobiologico bigint NOT NULL
+        );
+
         CREATE TABLE tb_config_sistema (
             co_chave varchar(100) NOT NULL PRIMARY KEY,
             ds_texto varchar(4000),
@@ -177,5 +250,11 @@ internal static class PecSchema
         CREATE INDEX in_fat_atd_ind_tempo ON tb_fat_atendimento_individual (co_dim_tempo);
         CREATE INDEX in_fat_atd_ind_problemas_atd ON tb_fat_atd_ind_problemas (co_fat_atd_ind);
         CREATE INDEX in_fat_visita_domiciliar_cidadao ON tb_fat_visita_domiciliar (co_fat_cidadao_pec);
+        CREATE INDEX in_fat_atd_ind_procedimentos_atd ON tb_fat_atd_ind_procedimentos (co_fat_atd_ind);
+        CREATE INDEX in_fat_proced_atend_proced_cidadao ON tb_fat_proced_atend_proced (co_fat_cidadao_pec);
+        CREATE INDEX in_fat_atendimento_odonto_cidadao ON tb_fat_atendimento_odonto (co_fat_cidadao_pec);
+        CREATE INDEX in_fat_vacinacao_cidadao ON tb_fat_vacinacao (co_fat_cidadao_pec);
+        CREATE INDEX in_fat_vacinacao_vacina_vacinacao ON tb_fat_vacinacao_vacina (co_fat_vacinacao);
+        CREATE INDEX in_fat_vacinacao_vacina_cidadao ON tb_fat_vacinacao_vacina (co_fat_cidadao_pec);
         """;
 }

@@ -109,6 +109,25 @@ public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper
         output.WriteLine($"{expectedRows} rows extracted in {started.ElapsedMilliseconds} ms");
     }
 
+    public static TheoryData<string> Lists() => PecDatabaseFixture.ListNames();
+
+    [Theory]
+    [MemberData(nameof(Lists))]
+    public async Task Every_shipped_list_extracts_on_PostgreSQL_10_with_its_declared_header_and_every_row(string list)
+    {
+        var (sql, columns, _) = PecDatabaseFixture.ListDefinition(list);
+        var started = Stopwatch.StartNew();
+
+        var rows = Csv.Parse(await ExtractAsync(db.ReadOnlyConnectionString, sql));
+
+        Assert.Equal(columns, rows[0]);
+        Assert.All(rows, r => Assert.Equal(columns.Count, r.Length));
+        var expectedRows = await db.ScalarAsync<long>($"SELECT count(*) FROM (\n{sql}\n) q");
+        Assert.True(expectedRows > 10, $"{list}: the synthetic municipality should fill the list, got {expectedRows}");
+        Assert.Equal(expectedRows, rows.Count - 1);
+        output.WriteLine($"{list}: {expectedRows} rows extracted in {started.ElapsedMilliseconds} ms");
+    }
+
     [Fact]
     public async Task Extraction_runs_read_only_so_a_data_modifying_statement_fails_even_for_the_superuser()
     {

@@ -26,6 +26,25 @@ public sealed class PecDatabaseFixture : IAsyncLifetime
 
     public static string HipertensosSql => File.ReadAllText(Path.Combine(RepoPaths.ListsDirectory, "hipertensos.sql"));
 
+    /// <summary>Ground truth about the generated municipality (<see cref="PecDatabase.PopulateAsync"/>).</summary>
+    public PecSummary Summary { get; private set; } = null!;
+
+    /// <summary>The names of every shipped list (lists/*.json), for theories.</summary>
+    public static TheoryData<string> ListNames() =>
+        [.. Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)];
+
+    /// <summary>A shipped list's SQL, its column names in order and its key (empty for a keyless list).</summary>
+    public static (string Sql, IReadOnlyList<string> Columns, IReadOnlyList<string> Key) ListDefinition(string name)
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.ListsDirectory, name + ".json")));
+        var root = json.RootElement;
+        var sql = File.ReadAllText(Path.Combine(RepoPaths.ListsDirectory, root.GetProperty("sqlFile").GetString()!)).Trim();
+        return (
+            sql,
+            [.. root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()!)],
+            [.. root.GetProperty("key").EnumerateArray().Select(k => k.GetString()!)]);
+    }
+
     public static IReadOnlyList<string> HipertensosColumns()
     {
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.ListsDirectory, "hipertensos.json")));
@@ -54,7 +73,7 @@ public sealed class PecDatabaseFixture : IAsyncLifetime
         await using var connection = new NpgsqlConnection(SuperuserConnectionString);
         await connection.OpenAsync();
         await PecDatabase.CreateSchemaAsync(connection);
-        await PecDatabase.PopulateAsync(connection, new PecSeed(Citizens, 42, "2304400", "Fortaleza", DateOnly.FromDateTime(DateTime.Today)));
+        Summary = await PecDatabase.PopulateAsync(connection, new PecSeed(Citizens, 42, "2304400", "Fortaleza", DateOnly.FromDateTime(DateTime.Today)));
         await PecDatabase.CreateReadOnlyRoleAsync(connection, ReadOnlyRole, ReadOnlyPassword);
     }
 
