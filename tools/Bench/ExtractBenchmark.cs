@@ -23,7 +23,7 @@ public static partial class ExtractBenchmark
             return 2;
         }
 
-        Console.WriteLine($"extract benchmark: {rows} rows of hipertensos (44 columns)");
+        Console.WriteLine($"extract benchmark: {rows} rows of hipertensos (46 columns)");
         await using var server = await PostgresServer.StartAsync();
         await server.CreateDatabaseAsync("esus");
         var connection = server.ConnectionString("esus");
