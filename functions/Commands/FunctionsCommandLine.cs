@@ -291,7 +291,7 @@ public static class FunctionsCommandLine
             command.SetAction(async (parse, ct) =>
             {
                 await using var services = Services(parse, connection);
-                var done = await services.GetRequiredService<HeldSnapshots>().DecideAsync(parse.GetValue(id), decision, ct);
+                var done = await services.GetRequiredService<HeldSnapshots>().DecideAsync(parse.GetValue(id), decision, CliActor.Of(parse, Actor), ct);
                 Console.WriteLine(done
                     ? decision == HeldSnapshots.Apply ? "Snapshot queued again; it will be applied without the guard." : "Snapshot dropped; the site's rows stay as they are."
                     : "No held snapshot with that id (unknown, or already applied or dropped).");

@@ -19,6 +19,8 @@ public static class OperatorAudit
     public const string SiteTokenIssue = "site-token-issue";
     public const string SiteTokenRevoke = "site-token-revoke";
     public const string Replay = "replay";
+    public const string HeldApply = "held-snapshot-apply";
+    public const string HeldDrop = "held-snapshot-drop";
 
     public static async Task RecordAsync(NpgsqlDataSource dataSource, string actor, string action, string target, IReadOnlyDictionary<string, object?>? detail, CancellationToken ct)
     {

@@ -119,10 +119,10 @@ public static class AdminEndpoints
 
         admin.MapGet(ApiRoutes.AdminHeldSnapshots, async (HeldSnapshots held, CancellationToken ct) => TypedResults.Ok(await held.ListAsync(ct)))
             .WithName("HeldSnapshots");
-        admin.MapPost(ApiRoutes.AdminSnapshotDecision, async (string snapshotId, string decision, HeldSnapshots held, CancellationToken ct) =>
+        admin.MapPost(ApiRoutes.AdminSnapshotDecision, async (string snapshotId, string decision, HeldSnapshots held, ClaimsPrincipal user, CancellationToken ct) =>
                 decision is not (HeldSnapshots.Apply or HeldSnapshots.Drop)
                     ? Problems.Result(404, ProblemCodes.NotFound, "Unknown decision", $"POST .../{HeldSnapshots.Apply} or .../{HeldSnapshots.Drop}.")
-                    : Guid.TryParse(snapshotId, out var id) && await held.DecideAsync(id, decision, ct)
+                    : Guid.TryParse(snapshotId, out var id) && await held.DecideAsync(id, decision, user.Operator(), ct)
                         ? Results.NoContent()
                         : Problems.Result(404, ProblemCodes.NotHeld, "No such held snapshot", "No snapshot with that id is held (unknown, or already applied or dropped)."))
             .WithName("DecideHeldSnapshot").ProducesProblem(404);

@@ -244,13 +244,19 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         // A redelivery of the message changes nothing while it is held.
         Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(id)).Status);
 
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })));
+        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })), infra.Database);
         Assert.Contains(await operations.ListAsync(CancellationToken.None), s => s.SnapshotId == id);
-        Assert.True(await operations.DecideAsync(id, HeldSnapshots.Apply, CancellationToken.None));
-        Assert.False(await operations.DecideAsync(id, HeldSnapshots.Drop, CancellationToken.None));
+        Assert.True(await operations.DecideAsync(id, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
+        Assert.False(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         Assert.Equal(SnapshotStatuses.Queued, (await SnapshotAsync(id)).Status);
         var queued = await infra.Queues.GetQueueClient(_queue).PeekMessagesAsync(32);
         Assert.Contains(queued.Value, m => LoadMessage.TryParse(m.Body.ToString())?.SnapshotId == id);
+
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            Assert.Equal("test:operadora", await connection.ExecuteScalarAsync<string>(
+                "SELECT actor FROM ingest.operator_audit WHERE action = 'held-snapshot-apply' AND target = @target", new { target = id.ToString("D") }));
+        }
 
         var applied = await LoadAsync(id);
 
@@ -268,8 +274,8 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var held = await LoadAsync(id);
 
         Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.EmptySnapshot), (held.Status, held.ErrorCode));
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })));
-        Assert.True(await operations.DecideAsync(id, HeldSnapshots.Drop, CancellationToken.None));
+        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })), infra.Database);
+        Assert.True(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         var dropped = await SnapshotAsync(id);
         Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.DroppedByOperator), (dropped.Status, dropped.Code));
         Assert.Equal(before, await RowsAsync(list, "id", "nome"));
