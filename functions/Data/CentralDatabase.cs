@@ -7,6 +7,12 @@ public static class CentralDatabase
 {
     public const string ConnectionName = "Central";
 
+    /// <summary>
+    /// A load never waits between statements of its transaction (the blob streams inside COPY), so a session idle in a
+    /// transaction this long belongs to a client that is gone.
+    /// </summary>
+    public const int IdleInTransactionSeconds = 120;
+
     public static string GetConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionName) is { Length: > 0 } value
             ? value
@@ -18,9 +24,21 @@ public static class CentralDatabase
     public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64)
     {
         var builder = new NpgsqlDataSourceBuilder(GetConnectionString(configuration));
-        builder.ConnectionStringBuilder.ApplicationName ??= "ingest-functions";
-        // temp_buffers can only be set before a session first touches a temporary table, so it goes in the startup options.
-        builder.ConnectionStringBuilder.Options ??= $"-c temp_buffers={tempBuffersMB}MB";
+        var settings = builder.ConnectionStringBuilder;
+        settings.ApplicationName ??= "ingest-functions";
+
+        // A load holds session advisory locks (its slot, its pair). If this instance vanishes without closing the
+        // connection (killed, network cut), the server must notice and end the session so the locks are freed:
+        // server-side TCP keepalives (idle 30 s, then every 10 s, 3 misses) do that within about a minute, and a
+        // session idle inside a transaction is ended after IdleInTransactionSeconds. Client-side keepalives let this
+        // side notice a dead server the same way. temp_buffers can only be set before a session first touches a
+        // temporary table, so it goes in the startup options too. Options given in the connection string come after
+        // ours, so they win (a later -c overrides an earlier one).
+        settings.TcpKeepAlive = true;
+        var ours =
+            $"-c temp_buffers={tempBuffersMB}MB -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3 " +
+            $"-c idle_in_transaction_session_timeout={IdleInTransactionSeconds * 1000}";
+        settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? ours : $"{ours} {settings.Options}";
         return builder.Build();
     }
 }

@@ -50,17 +50,42 @@ public sealed class SnapshotLoader(
     private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
     {
         // Everything but the id comes from the bookkeeping row: a message can only say which snapshot to load.
-        var target = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
-        if (target is null)
+        var found = await _ledger.FindLoadTargetAsync(connection, message.SnapshotId, ct);
+        if (found is null)
         {
             logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
             return new LoadResult("unknown", null, ProblemCodes.UnknownSnapshot, "No such snapshot.", AlreadyFinal: true);
         }
 
-        if (!SnapshotLifecycle.LoadableFrom.Contains(target.Status))
+        if (!SnapshotLifecycle.LoadableFrom.Contains(found.Status))
         {
-            logger.LogInformation("SnapshotAlreadyFinal site={Site} list={List} snapshot={SnapshotId} status={Status}", target.Site, target.List, message.SnapshotId, target.Status);
-            return new LoadResult(target.Status, null, AlreadyFinal: true);
+            logger.LogInformation("SnapshotAlreadyFinal site={Site} list={List} snapshot={SnapshotId} status={Status}", found.Site, found.List, message.SnapshotId, found.Status);
+            return new LoadResult(found.Status, null, AlreadyFinal: true);
+        }
+
+        // Another load of this (site, list) is running: come back later rather than hold a slot while waiting for it.
+        if (!await PairLocks.TryAcquireAsync(connection, found.Site, found.List, ct))
+        {
+            return new LoadResult(LoadResult.Deferred, null);
+        }
+
+        try
+        {
+            return await LoadPairAsync(connection, message, ct);
+        }
+        finally
+        {
+            await PairLocks.ReleaseAsync(connection, found.Site, found.List);
+        }
+    }
+
+    private async Task<LoadResult> LoadPairAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
+    {
+        // Marked loading only now, under the pair lock: a deferred delivery leaves the status and attempt count as they were.
+        var target = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
+        if (target is null || !SnapshotLifecycle.LoadableFrom.Contains(target.Status))
+        {
+            return new LoadResult(target?.Status ?? "unknown", null, AlreadyFinal: true);
         }
 
         ListDefinition? list = null;
@@ -124,8 +149,8 @@ public sealed class SnapshotLoader(
             "SELECT set_config('ingest.site_id', @site, true), set_config('ingest.snapshot_id', @snapshotId::text, true)",
             new { site, snapshotId }, transaction, cancellationToken: ct));
 
-        // One load per (site, list) at a time: a second delivery waits here, then sees the first one's outcome.
-        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(@key)", new { key = PairLockKey(site, target.List) }, transaction, cancellationToken: ct));
+        // The pair lock (taken by the caller) keeps other loads of this (site, list) out; the row lock orders this
+        // load against an operator's decision on the same snapshot.
         var status = await _ledger.LockForLoadAsync(connection, transaction, snapshotId, ct);
         if (status is null || status != SnapshotStatuses.Loading)
         {
@@ -245,8 +270,4 @@ public sealed class SnapshotLoader(
 
         await writer.DisposeAsync();
     }
-
-    /// <summary>A stable 64-bit advisory-lock key for a (site, list) pair.</summary>
-    public static long PairLockKey(string site, string list) =>
-        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes($"load:{site}:{list}")), 0);
 }

@@ -81,6 +81,18 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             """, new { held = SnapshotStatuses.Held }, cancellationToken: ct))).ToList();
     }
 
+    /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
+    public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
+    {
+        var row = await connection.QueryFirstOrDefaultAsync<(string Status, string Site, string List, string Blob, DateTime ExtractedAt, int? Version, bool Released)?>(new CommandDefinition(
+            """
+            SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL
+              FROM ingest.snapshots WHERE snapshot_id = @snapshotId
+            """,
+            new { snapshotId }, cancellationToken: ct));
+        return row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released) : null;
+    }
+
     /// <summary>
     /// received | queued | failed | loading → loading, counting the attempt (visible to status callers at once).
     /// Returns the row as it was before (status and what to load), null for an unknown snapshot; a snapshot in any other
@@ -99,10 +111,10 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             SELECT * FROM before
             """,
             new { snapshotId, loading = SnapshotStatuses.Loading, from = SnapshotLifecycle.LoadableFrom.ToArray() }, cancellationToken: ct));
-        return row is { } r
-            ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, new DateTimeOffset(DateTime.SpecifyKind(r.ExtractedAt, DateTimeKind.Utc)), r.Version, r.Released)
-            : null;
+        return row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released) : null;
     }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     /// <summary>loading → held: not applied; the would-be counts and the reason wait for an operator.</summary>
     public Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts wouldBe, string code, string reason, CancellationToken ct) =>

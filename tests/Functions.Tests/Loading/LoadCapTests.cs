@@ -6,6 +6,7 @@ using PecLists.Functions.Loading;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -49,6 +50,51 @@ public sealed class LoadCapTests(InfraFixture infra)
 
         Assert.Equal(LoadResult.Deferred, result.Status);
         await LoadSlots.ReleaseAsync(holder, slot.Value);
+    }
+
+    [Fact]
+    public async Task A_load_whose_site_and_list_is_busy_is_deferred_gives_its_slot_back_and_leaves_the_snapshot_as_it_was()
+    {
+        var site = await infra.NewSiteAsync();
+        var id = Guid.CreateVersion7();
+        await using (var setup = await infra.Database.OpenConnectionAsync())
+        {
+            await setup.ExecuteAsync(
+                """
+                INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, status)
+                VALUES (@id, @site, 'pacientes_teste', 'none', 'd', 1, now(), 'queued')
+                """,
+                new { id, site });
+        }
+
+        // Another instance is loading this (site, list): it holds the pair lock on its own session.
+        await using var other = await infra.Database.OpenConnectionAsync();
+        Assert.True(await PairLocks.TryAcquireAsync(other, site, "pacientes_teste", CancellationToken.None));
+        var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions())), new ListCatalog(infra.Database, TimeProvider.System),
+            Options.Create(new LoadOptions { MaxConcurrentLoads = 1 }), NullLogger<SnapshotLoader>.Instance);
+
+        var result = await loader.LoadAsync(new LoadMessage(id, "ignored", "ignored", "ignored", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal(LoadResult.Deferred, result.Status);
+        await using var check = await infra.Database.OpenConnectionAsync();
+        Assert.Equal(("queued", 0), await check.QuerySingleAsync<(string, int)>("SELECT status, attempts FROM ingest.snapshots WHERE snapshot_id = @id", new { id }));
+        var slot = await LoadSlots.TryAcquireAsync(check, 1, CancellationToken.None); // the only slot is free again
+        Assert.NotNull(slot);
+        await LoadSlots.ReleaseAsync(check, slot.Value);
+        await PairLocks.ReleaseAsync(other, site, "pacientes_teste");
+    }
+
+    [Fact]
+    public async Task Central_sessions_carry_keepalives_and_an_idle_in_transaction_timeout()
+    {
+        await using var app = await InProcessApp.StartAsync(infra);
+        await using var appConnection = await app.App.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
+
+        var settings = await appConnection.QuerySingleAsync<(string, string, string, string)>(
+            "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('idle_in_transaction_session_timeout')");
+
+        // Loopback TCP: the server reports what the session asked for (on a Unix socket it would say 0).
+        Assert.Equal(("30", "10", "3", "2min"), settings);
     }
 
     [Fact]
