@@ -25,6 +25,7 @@ public static class BackendServices
         services.TryAddSingleton(configuration);
         services.AddValidatedSettings<IngestOptions>(configuration, IngestOptions.Section);
         services.AddValidatedSettings<LoadOptions>(configuration, LoadOptions.Section);
+        services.AddSingleton<IValidateOptions<LoadOptions>>(new LoadTimeoutsValidator(AppContext.BaseDirectory));
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => CentralDatabase.Create(configuration, sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB));

@@ -44,7 +44,14 @@ public sealed class LoadOptions
     [Range(1, int.MaxValue, ErrorMessage = "Load:HoldMinimumRows must be between {1} and {2}.")]
     public int HoldMinimumRows { get; set; } = 20;
 
-    /// <summary>Upper bound for any one statement of a load.</summary>
+    /// <summary>Upper bound for any one statement of a load (at most <see cref="MaxLoadSeconds"/>).</summary>
     [Range(1, 86400, ErrorMessage = "Load:StatementTimeoutSeconds must be between {1} and {2}.")]
-    public int StatementTimeoutSeconds { get; set; } = 900;
+    public int StatementTimeoutSeconds { get; set; } = 480;
+
+    /// <summary>
+    /// A whole load gives up after this long, records "failed" and is retried; it must end before host.json's
+    /// functionTimeout (10 minutes here), checked at start-up.
+    /// </summary>
+    [Range(1, 86400, ErrorMessage = "Load:MaxLoadSeconds must be between {1} and {2}.")]
+    public int MaxLoadSeconds { get; set; } = 540;
 }

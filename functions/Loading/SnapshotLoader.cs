@@ -28,8 +28,13 @@ public sealed class SnapshotLoader(
     // Built here rather than injected so the loader keeps the constructor the benchmark and the tests use.
     private readonly SnapshotLedger _ledger = new(database);
 
-    public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken ct)
+    public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken hostCancelled)
     {
+        // The load's own deadline fires before the host's functionTimeout (checked at start-up), so the load, not the
+        // host, decides how it ends, and says so in the snapshot's status.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(hostCancelled);
+        deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.MaxLoadSeconds));
+        var ct = deadline.Token;
         await using var connection = await database.OpenConnectionAsync(ct);
         var slot = await LoadSlots.TryAcquireAsync(connection, options.Value.MaxConcurrentLoads, ct);
         if (slot is null)
@@ -39,7 +44,7 @@ public sealed class SnapshotLoader(
 
         try
         {
-            return await LoadInSlotAsync(connection, message, ct);
+            return await LoadInSlotAsync(connection, message, hostCancelled, ct);
         }
         finally
         {
@@ -47,7 +52,7 @@ public sealed class SnapshotLoader(
         }
     }
 
-    private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
+    private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken hostCancelled, CancellationToken ct)
     {
         // Everything but the id comes from the bookkeeping row: a message can only say which snapshot to load.
         var found = await _ledger.FindLoadTargetAsync(connection, message.SnapshotId, ct);
@@ -71,7 +76,7 @@ public sealed class SnapshotLoader(
 
         try
         {
-            return await LoadPairAsync(connection, message, ct);
+            return await LoadPairAsync(connection, message, hostCancelled, ct);
         }
         finally
         {
@@ -79,7 +84,7 @@ public sealed class SnapshotLoader(
         }
     }
 
-    private async Task<LoadResult> LoadPairAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken ct)
+    private async Task<LoadResult> LoadPairAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken hostCancelled, CancellationToken ct)
     {
         // Marked loading only now, under the pair lock: a deferred delivery leaves the status and attempt count as they were.
         var target = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
@@ -105,13 +110,20 @@ public sealed class SnapshotLoader(
             logger.LogWarning("SnapshotRejected site={Site} list={List} snapshot={SnapshotId} code={Code}", target.Site, target.List, message.SnapshotId, permanent.Code);
             return new LoadResult(SnapshotStatuses.Rejected, null, permanent.Code, permanent.Message);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex)
         {
+            // Every way out leaves a truthful status: a transient error, the load's own deadline, or the host stopping it.
+            var (code, reason) = ex is OperationCanceledException
+                ? hostCancelled.IsCancellationRequested
+                    ? ("cancelled", "The load was stopped before it finished (the instance was shutting down); it will be retried.")
+                    : ("load-timeout", $"The load took longer than Load:MaxLoadSeconds ({options.Value.MaxLoadSeconds} s); it will be retried.")
+                : ("transient", LoadErrors.DescribeTransient(ex));
             try
             {
-                await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Failed("transient", LoadErrors.DescribeTransient(ex)), CancellationToken.None);
+                using var bookkeeping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+                await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Failed(code, reason), bookkeeping.Token);
             }
-            catch (Exception bookkeeping) when (bookkeeping is NpgsqlException or TimeoutException)
+            catch (Exception bookkeeping) when (bookkeeping is NpgsqlException or TimeoutException or OperationCanceledException)
             {
                 // The database is the thing that is down; the retry will record the outcome.
             }

@@ -18,6 +18,8 @@ public sealed class SettingsValidationTests
         { "--Load:DeferSeconds=0", "Load:DeferSeconds must be between 0.1 and 3600." },
         { "--Load:LockTimeoutSeconds=-1", "Load:LockTimeoutSeconds must be between 1 and 3600." },
         { "--Load:StatementTimeoutSeconds=0", "Load:StatementTimeoutSeconds must be between 1 and 86400." },
+        { "--Load:StatementTimeoutSeconds=600", "Load:StatementTimeoutSeconds (600) must not exceed Load:MaxLoadSeconds (540)." },
+        { "--Load:MaxLoadSeconds=580", "Load:MaxLoadSeconds (580) must end at least 30 s before host.json's functionTimeout (00:10:00)." },
         { "--Load:WorkMemMB=0", "Load:WorkMemMB must be between 1 and 65536." },
         { "--Load:TempBuffersMB=0", "Load:TempBuffersMB must be between 1 and 65536." },
         { "--Ingest:MaxCompressedBytes=0", "Ingest:MaxCompressedBytes must be between 1024 and 10737418240." },

@@ -206,6 +206,27 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
     }
 
     [Fact]
+    public async Task A_load_past_its_deadline_stops_and_says_so_in_the_snapshots_status()
+    {
+        var site = await infra.NewSiteAsync();
+        var message = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,1");
+        await using var maintenance = await infra.Database.OpenConnectionAsync();
+        await using var transaction = await maintenance.BeginTransactionAsync();
+        await maintenance.ExecuteAsync("LOCK TABLE lists.pacientes_teste IN ACCESS EXCLUSIVE MODE", transaction: transaction);
+        var loader = new SnapshotLoader(
+            infra.Database, _store, new ListCatalog(infra.Database, TimeProvider.System),
+            Options.Create(new LoadOptions { LockTimeoutSeconds = 60, MaxLoadSeconds = 1 }), NullLogger<SnapshotLoader>.Instance);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loader.LoadAsync(message, CancellationToken.None));
+        await transaction.RollbackAsync();
+
+        var (status, code, detail) = await StatusAsync(message.SnapshotId);
+        Assert.Equal((SnapshotStatuses.Failed, "load-timeout"), (status, code));
+        Assert.Contains("Load:MaxLoadSeconds (1 s)", detail, StringComparison.Ordinal);
+        Assert.Equal(SnapshotStatuses.Loaded, (await Loader().LoadAsync(message, CancellationToken.None)).Status); // the retry loads it
+    }
+
+    [Fact]
     public async Task A_value_of_the_wrong_type_rejects_the_snapshot_without_retry_or_personal_data()
     {
         var site = await infra.NewSiteAsync();
