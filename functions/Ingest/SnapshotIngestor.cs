@@ -154,9 +154,10 @@ public sealed class SnapshotIngestor(
             return Conflict();
         }
 
-        if (SnapshotLifecycle.NeedsQueueing(existing.Status))
+        // Stored but not queued: the request that recorded it is queueing it now (a concurrent repeat), or died before
+        // it could. Only a stale claim is taken over, so a snapshot is queued once, not once per repeat.
+        if (SnapshotLifecycle.NeedsQueueing(existing.Status) && await ledger.TryClaimQueueingAsync(reference.SnapshotId, ct))
         {
-            // The first attempt stored it but did not get to queue it: finish the job now.
             await EnqueueAsync(reference, ct);
         }
 

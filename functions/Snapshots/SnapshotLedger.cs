@@ -19,7 +19,13 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
           FROM ingest.snapshots
         """;
 
-    /// <summary>(none) → received. False when the id is already recorded (a repeat or a concurrent upload).</summary>
+    /// <summary>How long the request that recorded a snapshot has to queue it before a repeat of the upload may take over.</summary>
+    public static readonly TimeSpan QueueClaimLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// (none) → received, claiming its queueing for this request. False when the id is already recorded (a repeat or a
+    /// concurrent upload).
+    /// </summary>
     public async Task<bool> RecordReceivedAsync(NewSnapshot snapshot, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -31,6 +37,22 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await InsertAsync(connection, snapshot, SnapshotStatuses.Queued, ct);
+    }
+
+    /// <summary>
+    /// Takes over the queueing of a received snapshot whose claim is stale (its request died between recording and
+    /// queueing). False when it is not received, or another request holds a fresh claim: that one queues it.
+    /// </summary>
+    public async Task<bool> TryClaimQueueingAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots SET queue_claimed_at = now()
+             WHERE snapshot_id = @snapshotId AND status = @received
+               AND (queue_claimed_at IS NULL OR queue_claimed_at < now() - @lease)
+            """,
+            new { snapshotId, received = SnapshotStatuses.Received, lease = QueueClaimLease }, cancellationToken: ct)) == 1;
     }
 
     /// <summary>received → queued, once the load message is sent. Any other status is left alone.</summary>
@@ -243,8 +265,9 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     private static Task<int> InsertAsync(NpgsqlConnection connection, NewSnapshot snapshot, string status, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, list_version, status)
-            VALUES (@SnapshotId, @Site, @List, @BlobName, @Digest, @CompressedBytes, @ExtractedAt, @userAgent, @ListVersion, @status)
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, list_version, status, queue_claimed_at)
+            VALUES (@SnapshotId, @Site, @List, @BlobName, @Digest, @CompressedBytes, @ExtractedAt, @userAgent, @ListVersion, @status,
+                    CASE WHEN @status = @received THEN now() END)
             ON CONFLICT (snapshot_id) DO NOTHING
             """,
             new
@@ -259,6 +282,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 snapshot.ListVersion,
                 userAgent = snapshot.UserAgent is { Length: > 200 } agent ? agent[..200] : snapshot.UserAgent,
                 status,
+                received = SnapshotStatuses.Received,
             },
             cancellationToken: ct));
 }

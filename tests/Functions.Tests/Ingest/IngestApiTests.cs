@@ -115,6 +115,50 @@ public sealed class IngestApiTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_puts_of_one_snapshot_queue_it_once()
+    {
+        var id = SnapshotIds.New(Extracted);
+        var body = GoodBody();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var response = await _http.SendAsync(Put(body, id));
+            return response.StatusCode;
+        }));
+
+        Assert.All(responses, status => Assert.Equal(HttpStatusCode.Accepted, status));
+        Assert.Equal(1, await QueuedMessagesAsync());
+        Assert.Equal(1, await BlobsAsync());
+    }
+
+    [Fact]
+    public async Task A_snapshot_whose_first_request_died_before_queueing_is_queued_by_the_repeat_once_the_claim_is_stale()
+    {
+        var id = SnapshotIds.New(Extracted);
+        var body = GoodBody();
+        using (var first = await _http.SendAsync(Put(body, id)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        }
+
+        // As if the first request had died between recording the snapshot and queueing it, 3 minutes ago.
+        await infra.Queues.GetQueueClient(_queue).ClearMessagesAsync();
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection,
+                "UPDATE ingest.snapshots SET status = 'received', queue_claimed_at = now() - interval '3 minutes' WHERE snapshot_id = @id", new { id });
+        }
+
+        using var repeat = await _http.SendAsync(Put(body, id));
+        using var again = await _http.SendAsync(Put(body, id));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted), (repeat.StatusCode, again.StatusCode));
+        Assert.Equal(1, await QueuedMessagesAsync());
+        await using var check = await infra.Database.OpenConnectionAsync();
+        Assert.Equal(SnapshotStatuses.Queued, await Dapper.SqlMapper.ExecuteScalarAsync<string>(check, "SELECT status FROM ingest.snapshots WHERE snapshot_id = @id", new { id }));
+    }
+
+    [Fact]
     public async Task The_same_id_with_other_content_is_a_conflict()
     {
         var id = SnapshotIds.New(Extracted);
