@@ -254,6 +254,11 @@ public static class FunctionsCommandLine
                 Console.WriteLine(report.DryRun
                     ? $"dry run: {report.Items.Count} snapshot(s) would be replayed from {report.Source}"
                     : $"{report.Replayed} snapshot(s) replayed from {report.Source}");
+                if (!report.Complete)
+                {
+                    Console.WriteLine("The pass stopped early to stay within its lease; run the same command again for the rest.");
+                }
+
                 return 0;
             });
             return command;

@@ -11,6 +11,9 @@ namespace PecLists.Functions.Operations;
 /// </summary>
 public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedger ledger)
 {
+    /// <summary>How long messages of a poison pass stay invisible (the pass itself stops at half of it).</summary>
+    public static readonly TimeSpan PoisonLease = TimeSpan.FromMinutes(10);
+
     public async Task<ReplayReport> ReplayPoisonAsync(ReplayFilter filter, bool dryRun, CancellationToken ct)
     {
         var items = new List<ReplayItem>();
@@ -20,11 +23,20 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
         }
 
         // Messages received in this pass stay invisible for the lease, so each is seen once; the ones left alone
-        // (not matching, or dry run) are made visible again at the end.
-        var lease = TimeSpan.FromMinutes(2);
+        // (not matching, or dry run) are made visible again at the end. The pass stops at half the lease, so a message
+        // received early never reappears (and is seen twice) while the pass is still running.
+        var lease = PoisonLease;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var complete = true;
         var leftAlone = new List<QueueMessage>();
         while (true)
         {
+            if (clock.Elapsed > lease / 2)
+            {
+                complete = false;
+                break;
+            }
+
             var batch = await queue.ReceivePoisonedAsync(lease, ct);
             if (batch.Length == 0)
             {
@@ -57,7 +69,7 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
             await queue.ReleasePoisonedAsync(message, ct);
         }
 
-        return new ReplayReport("poison", dryRun, dryRun ? 0 : items.Count, items);
+        return new ReplayReport("poison", dryRun, dryRun ? 0 : items.Count, items, complete);
     }
 
     public async Task<ReplayReport> ReplayBlobsAsync(ReplayFilter filter, bool dryRun, CancellationToken ct)
