@@ -235,6 +235,7 @@ public static class FunctionsCommandLine
         var since = new Option<DateTimeOffset?>("--since") { Description = "Only snapshots extracted at or after this time (RFC 3339).", Recursive = true };
         var until = new Option<DateTimeOffset?>("--until") { Description = "Only snapshots extracted before this time (RFC 3339).", Recursive = true };
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be replayed; change nothing.", Recursive = true };
+        var includeRejected = new Option<bool>("--include-rejected") { Description = "blobs: give rejected snapshots another load (after fixing the cause on the server); dropped ones stay dropped.", Recursive = true };
 
         Command Source(string name, string description, Func<Replayer, ReplayFilter, bool, CancellationToken, Task<ReplayReport>> replay)
         {
@@ -243,7 +244,7 @@ public static class FunctionsCommandLine
             {
                 await using var services = Services(parse, connection);
                 var replayer = services.GetRequiredService<Replayer>();
-                var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until));
+                var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until), parse.GetValue(includeRejected));
                 var report = await replay(replayer, filter, parse.GetValue(dryRun), ct);
                 await OperatorAudit.RecordAsync(services.GetRequiredService<NpgsqlDataSource>(), CliActor.Of(parse, Actor), OperatorAudit.Replay, report.Source, ReplayEndpoint.AuditDetail(filter, report), ct);
                 foreach (var item in report.Items)
@@ -266,7 +267,7 @@ public static class FunctionsCommandLine
 
         return new Command("replay", "Send failed loads back to the load queue.")
         {
-            site, list, since, until, dryRun,
+            site, list, since, until, dryRun, includeRejected,
             Source("poison", "Move poison-queue messages back to the load queue.", (r, f, d, ct) => r.ReplayPoisonAsync(f, d, ct)),
             Source("blobs", "Re-queue snapshots straight from Blob storage (the source of truth).", (r, f, d, ct) => r.ReplayBlobsAsync(f, d, ct)),
         };

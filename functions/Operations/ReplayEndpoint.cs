@@ -10,11 +10,11 @@ namespace PecLists.Functions.Operations;
 /// <summary>POST /api/v1/admin/replay (operator token only).</summary>
 public static class ReplayEndpoint
 {
-    public sealed record ReplayRequest(string Source, string? Site, string? List, DateTimeOffset? Since, DateTimeOffset? Until, bool DryRun);
+    public sealed record ReplayRequest(string Source, string? Site, string? List, DateTimeOffset? Since, DateTimeOffset? Until, bool DryRun, bool IncludeRejected = false);
 
     public static async Task<IResult> HandleAsync(ReplayRequest request, Replayer replayer, ILoggerFactory loggers, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct)
     {
-        var filter = new ReplayFilter(request.Site, request.List, request.Since, request.Until);
+        var filter = new ReplayFilter(request.Site, request.List, request.Since, request.Until, request.IncludeRejected);
         ReplayReport report;
         switch (request.Source)
         {
@@ -42,6 +42,7 @@ public static class ReplayEndpoint
         ["since"] = filter.Since,
         ["until"] = filter.Until,
         ["dryRun"] = report.DryRun,
+        ["includeRejected"] = filter.IncludeRejected,
         ["matched"] = report.Items.Count,
         ["replayed"] = report.Replayed,
     };

@@ -89,6 +89,11 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
                 // A blob whose bookkeeping row is gone (e.g. a database restore) gets it back, queued.
                 await ledger.RecordQueuedIfMissingAsync(
                     new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt, ListVersion: stored.ListVersion), ct);
+                if (filter.IncludeRejected)
+                {
+                    await ledger.ReopenRejectedAsync(load.SnapshotId, ct);
+                }
+
                 await queue.EnqueueAsync(load, ct);
             }
         }

@@ -168,6 +168,22 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
         return row is { } r ? (r.Site, r.List, r.Blob, new DateTimeOffset(DateTime.SpecifyKind(r.ExtractedAt, DateTimeKind.Utc))) : null;
     }
 
+    /// <summary>
+    /// rejected → queued, for an operator's replay after the cause was fixed on the server. Snapshots an operator dropped
+    /// stay rejected. False when the snapshot is not such a rejected one.
+    /// </summary>
+    public async Task<bool> ReopenRejectedAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots SET status = @queued, error_code = NULL, error_detail = NULL, load_finished_at = NULL
+             WHERE snapshot_id = @snapshotId AND status = @rejected AND error_code IS DISTINCT FROM @dropped
+            """,
+            new { snapshotId, queued = SnapshotStatuses.Queued, rejected = SnapshotStatuses.Rejected, dropped = SnapshotErrorCodes.DroppedByOperator },
+            cancellationToken: ct)) == 1;
+    }
+
     /// <summary>held → rejected by an operator. False when the snapshot is not held.</summary>
     public async Task<bool> DropHeldAsync(Guid snapshotId, CancellationToken ct)
     {

@@ -10,8 +10,9 @@ namespace PecLists.Functions.Snapshots;
 /// (none) ──ingest──▶ received ──queued──▶ queued ──load──▶ loading ──▶ loaded | skipped | held | rejected | failed
 /// (none) ──replay from blobs──▶ queued          received, failed, loading ──load──▶ loading (a retry or redelivery)
 /// held ──operator applies──▶ queued (released from the guard)      held ──operator drops──▶ rejected
+/// rejected ──operator replays blobs with include-rejected──▶ queued (not when an operator dropped it)
 /// </code>
-/// loaded, skipped and rejected are final: nothing changes them again. held waits for an operator: no load moves it.
+/// loaded, skipped and rejected are final: no load changes them again (only that explicit replay reopens a rejected one). held waits for an operator: no load moves it.
 /// </summary>
 public static class SnapshotLifecycle
 {

@@ -280,6 +280,32 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.DroppedByOperator), (dropped.Status, dropped.Code));
         Assert.Equal(before, await RowsAsync(list, "id", "nome"));
         Assert.Equal(SnapshotStatuses.Rejected, (await LoadAsync(id)).Status);
+        Assert.False(await new SnapshotLedger(infra.Database).ReopenRejectedAsync(id, CancellationToken.None)); // dropped stays dropped
+    }
+
+    [Fact]
+    public async Task A_rejected_snapshot_loads_when_replayed_with_include_rejected_after_the_cause_is_fixed()
+    {
+        var list = NewListName("reabrir");
+        await PublishAsync(list, 1, [new("id", "bigint"), new("nome", "text")], ["id"]);
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        await connection.ExecuteAsync($"ALTER TABLE lists.{list} DROP COLUMN nome"); // someone broke the table by hand
+        var id = await SendAsync(list, "id,nome\n1,Ana\n", Day1);
+        Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.SchemaMismatch), ((await LoadAsync(id)).Status, (await SnapshotAsync(id)).Code));
+        await connection.ExecuteAsync($"ALTER TABLE lists.{list} ADD COLUMN nome text"); // fixed
+        var replayer = new Replayer(
+            new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })),
+            new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions { Container = _container })),
+            new SnapshotLedger(infra.Database));
+
+        await replayer.ReplayBlobsAsync(new ReplayFilter(_site, list), dryRun: false, CancellationToken.None);
+        Assert.Equal(SnapshotStatuses.Rejected, (await LoadAsync(id)).Status); // a plain replay never reopens it
+
+        await replayer.ReplayBlobsAsync(new ReplayFilter(_site, list, IncludeRejected: true), dryRun: false, CancellationToken.None);
+        var loaded = await LoadAsync(id);
+
+        Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(1, 0, 0, 0)), (loaded.Status, loaded.Rows));
+        Assert.Equal(["1|Ana"], (await RowsAsync(list, "id", "nome")).Select(r => r.Row));
     }
 
     [Fact]
