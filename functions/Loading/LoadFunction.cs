@@ -29,6 +29,23 @@ public static class LoadFunction
         return app;
     }
 
+    private static async Task<bool> TryRetryLaterAsync(LoadQueue queue, LoadMessage message, LoadOptions options, ILogger logger, CancellationToken ct)
+    {
+        var delay = TransientBackoff.Delay(message.Retry, options, Random.Shared);
+        try
+        {
+            await queue.DeferAsync(message with { Retry = message.Retry + 1 }, delay, ct);
+        }
+        catch (Exception queueDown) when (queueDown is Azure.RequestFailedException or HttpRequestException or TimeoutException)
+        {
+            return false; // the host's retries take over
+        }
+
+        logger.LogWarning("SnapshotLoadRetrying site={Site} list={List} snapshot={SnapshotId} retry={Retry} delaySeconds={Delay:F0}",
+            message.Site, message.List, message.SnapshotId, message.Retry + 1, delay.TotalSeconds);
+        return true;
+    }
+
     /// <summary>
     /// The Functions host calls the handler on 127.0.0.1 (HttpWorkerProcess gives it FUNCTIONS_CUSTOMHANDLER_PORT on
     /// localhost); a call from anywhere else, possible if the handler is bound more widely with --urls, is refused.
@@ -71,6 +88,16 @@ public static class LoadFunction
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // A fresh copy comes back after a growing delay; this delivery ends as a success so the host's few, quick
+            // retries are kept for when the retries here are used up (or the queue itself cannot be written).
+            if (message.Retry < options.Value.TransientRetries && await TryRetryLaterAsync(queue, message, options.Value, logger, ct))
+            {
+                return TypedResults.Ok(new InvocationResponse(
+                    new Dictionary<string, object?> { ["result"] = "retrying", ["retry"] = message.Retry + 1 },
+                    [$"snapshot {message.SnapshotId}: {LoadErrors.DescribeTransient(ex)} (retry {message.Retry + 1} of {options.Value.TransientRetries})"],
+                    "retrying"));
+            }
+
             logger.LogWarning("SnapshotLoadFailed site={Site} list={List} snapshot={SnapshotId} dequeueCount={DequeueCount} error={Error}",
                 message.Site, message.List, message.SnapshotId, invocation.DequeueCount, LoadErrors.DescribeTransient(ex));
             return Problems.Result(StatusCodes.Status500InternalServerError, ProblemCodes.LoadFailed, "Load failed, will be retried", LoadErrors.DescribeTransient(ex));

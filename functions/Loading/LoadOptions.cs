@@ -44,6 +44,21 @@ public sealed class LoadOptions
     [Range(1, int.MaxValue, ErrorMessage = "Load:HoldMinimumRows must be between {1} and {2}.")]
     public int HoldMinimumRows { get; set; } = 20;
 
+    /// <summary>
+    /// Transient failures are retried this many times with growing delays (see <see cref="TransientBackoff"/>) before
+    /// the invocation fails and the host's retries and the poison queue take over; 0 leaves it to the host alone.
+    /// The defaults ride out about 2.5 hours of database or storage outage.
+    /// </summary>
+    [Range(0, 100, ErrorMessage = "Load:TransientRetries must be between {1} and {2}.")]
+    public int TransientRetries { get; set; } = 10;
+
+    [Range(1.0, 86400.0, ErrorMessage = "Load:TransientRetryFirstDelaySeconds must be between {1} and {2}.")]
+    public double TransientRetryFirstDelaySeconds { get; set; } = 30;
+
+    /// <summary>At most 7 days: a queue message cannot stay invisible longer.</summary>
+    [Range(1.0, 604800.0, ErrorMessage = "Load:TransientRetryMaxDelaySeconds must be between {1} and {2}.")]
+    public double TransientRetryMaxDelaySeconds { get; set; } = 1800;
+
     /// <summary>Upper bound for any one statement of a load (at most <see cref="MaxLoadSeconds"/>).</summary>
     [Range(1, 86400, ErrorMessage = "Load:StatementTimeoutSeconds must be between {1} and {2}.")]
     public int StatementTimeoutSeconds { get; set; } = 480;

@@ -59,7 +59,7 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
                     continue;
                 }
 
-                await queue.EnqueueAsync(load, ct);
+                await queue.EnqueueAsync(load with { Retry = 0 }, ct); // a replay starts a fresh retry budget
                 await queue.DeletePoisonedAsync(message, ct);
             }
         }

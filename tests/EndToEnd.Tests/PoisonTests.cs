@@ -14,6 +14,9 @@ public sealed class PoisonTests
         // The host's app-setting overrides of host.json, read by the host stand-in as the host reads them.
         options.WithQueueRetries(3, TimeSpan.FromSeconds(1));
         options.FunctionsEnvironment["Load__LockTimeoutSeconds"] = "1";
+        // Two backed-off retries of the load function's own (1 s, then 2 s), then the host's three dequeues.
+        options.FunctionsEnvironment["Load__TransientRetries"] = "2";
+        options.FunctionsEnvironment["Load__TransientRetryFirstDelaySeconds"] = "1";
         await using var pipeline = await LocalPipeline.StartAsync(options);
         var site = await pipeline.AddMunicipalityAsync("4106902", "Curitiba (teste)", 500, seed: 3);
 
@@ -35,7 +38,9 @@ public sealed class PoisonTests
         Assert.Contains(site.Ibge, poisoned.Body.ToString(), StringComparison.Ordinal);
         Assert.Empty((await queues.GetQueueClient("snapshot-loads").PeekMessagesAsync(32)).Value);
         var snapshot = Assert.Single(await pipeline.SnapshotsAsync());
-        Assert.Equal(("failed", 3), (snapshot.Status, snapshot.Attempts));
+        Assert.Equal(("failed", 5), (snapshot.Status, snapshot.Attempts));
+        Assert.Contains("(retry 1 of 2)", pipeline.Host.Log.Text, StringComparison.Ordinal);
+        Assert.Contains("(retry 2 of 2)", pipeline.Host.Log.Text, StringComparison.Ordinal);
         Assert.Contains("retried", snapshot.ErrorDetail, StringComparison.Ordinal);
         Assert.Contains("Moving message to queue 'snapshot-loads-poison'", pipeline.Host.Log.Text, StringComparison.Ordinal);
 
