@@ -21,11 +21,18 @@ public static class CentralDatabase
 
     /// <param name="configuration">Where ConnectionStrings:Central is read.</param>
     /// <param name="tempBuffersMB">The app passes its validated Load:TempBuffersMB.</param>
-    public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64)
+    /// <param name="maxPoolSize">The app passes its validated Database:MaxPoolSize; a Max Pool Size in the connection string wins.</param>
+    public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64, int maxPoolSize = 20)
     {
         var builder = new NpgsqlDataSourceBuilder(GetConnectionString(configuration));
         var settings = builder.ConnectionStringBuilder;
         settings.ApplicationName ??= "ingest-functions";
+        if (!GetConnectionString(configuration).Contains("Pool Size", StringComparison.OrdinalIgnoreCase)
+            && !GetConnectionString(configuration).Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxPoolSize = maxPoolSize;
+        }
+
 
         // A load holds session advisory locks (its slot, its pair). If this instance vanishes without closing the
         // connection (killed, network cut), the server must notice and end the session so the locks are freed:

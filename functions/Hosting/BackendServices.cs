@@ -28,7 +28,11 @@ public static class BackendServices
         services.AddSingleton<IValidateOptions<LoadOptions>>(new LoadTimeoutsValidator(AppContext.BaseDirectory));
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => CentralDatabase.Create(configuration, sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB));
+        services.AddValidatedSettings<DatabaseOptions>(configuration, DatabaseOptions.Section);
+        services.AddSingleton(sp => CentralDatabase.Create(
+            configuration,
+            sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB,
+            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.MaxPoolSize));
         services.AddIngestStorage();
         services.AddSingleton<ListCatalog>();
         services.AddSingleton<SnapshotLedger>();

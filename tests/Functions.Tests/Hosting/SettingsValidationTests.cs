@@ -20,6 +20,7 @@ public sealed class SettingsValidationTests
         { "--Load:StatementTimeoutSeconds=0", "Load:StatementTimeoutSeconds must be between 1 and 86400." },
         { "--Load:StatementTimeoutSeconds=600", "Load:StatementTimeoutSeconds (600) must not exceed Load:MaxLoadSeconds (540)." },
         { "--Load:MaxLoadSeconds=580", "Load:MaxLoadSeconds (580) must end at least 30 s before host.json's functionTimeout (00:10:00)." },
+        { "--Database:MaxPoolSize=1", "Database:MaxPoolSize must be between 2 and 1000." },
         { "--Load:WorkMemMB=0", "Load:WorkMemMB must be between 1 and 65536." },
         { "--Load:TempBuffersMB=0", "Load:TempBuffersMB must be between 1 and 65536." },
         { "--Ingest:MaxCompressedBytes=0", "Ingest:MaxCompressedBytes must be between 1024 and 10737418240." },

@@ -95,6 +95,7 @@ public sealed class LoadCapTests(InfraFixture infra)
 
         // Loopback TCP: the server reports what the session asked for (on a Unix socket it would say 0).
         Assert.Equal(("30", "10", "3", "2min"), settings);
+        Assert.Equal(20, new Npgsql.NpgsqlConnectionStringBuilder(app.App.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().ConnectionString).MaxPoolSize);
     }
 
     [Fact]
