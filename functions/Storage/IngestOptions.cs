@@ -82,7 +82,7 @@ public sealed class IngestOptions
     public string SpoolDirectory { get; set; } = string.Empty;
 
     /// <summary>Free space an upload must leave in the spool folder beyond its own Content-Length; else 429 insufficient-storage.</summary>
-    [Range(0L, 1024L * 1024 * 1024 * 1024, ErrorMessage = "Ingest:SpoolFreeMarginBytes must be between {1} and {2}.")]
+    [Range(0L, 1L << 50, ErrorMessage = "Ingest:SpoolFreeMarginBytes must be between {1} and {2}.")]
     public long SpoolFreeMarginBytes { get; set; } = 256L * 1024 * 1024;
 
     /// <summary>A body slower than this (after the grace period) is cut off: Kestrel's default.</summary>
