@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
@@ -6,23 +7,30 @@ namespace PecLists.Functions.Sites;
 
 /// <summary>
 /// What stands between an unauthenticated caller and the database. A token not in <see cref="TokenLookupCache"/> is
-/// looked up only while its client address (<see cref="ClientAddress"/>) and the whole instance still have budget for
-/// failed lookups, and only <see cref="IngestOptions.MaxConcurrentTokenLookups"/> at a time; only lookups that fail use
-/// budget, so a flood of made-up tokens spends it and then gets 429 without a query, while good tokens keep working.
-/// Per instance and minute the database sees at most FailedTokenLookupsPerMinute failed lookups (plus the few already in
-/// flight when the budget ran out), and at most FailedTokenLookupsPerMinutePerClient from one address.
+/// looked up only while its client address (<see cref="ClientAddress"/>) and the whole instance have failed fewer
+/// lookups than their budget in their current minute (a window that opens at the first failure after the last one
+/// closed), and only
+/// <see cref="IngestOptions.MaxConcurrentTokenLookups"/> at a time. Only lookups that fail count, so a flood of made-up
+/// tokens spends the budget and then gets 429 without a query, while good tokens keep working. Per instance the database
+/// sees at most FailedTokenLookupsPerMinute failed lookups per such minute, FailedTokenLookupsPerMinutePerClient from
+/// one address, plus the lookups already in flight when the budget ran out (at most MaxConcurrentTokenLookups).
 /// </summary>
 public sealed class TokenLookupLimiter : IDisposable
 {
     private const string Everyone = "*";
-    private readonly PartitionedRateLimiter<string> _failures;
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<string, Failures> _failures = new(StringComparer.Ordinal);
     private readonly ConcurrencyLimiter _concurrent;
+    private readonly TimeProvider _time;
+    private readonly int _perClient;
+    private readonly int _perInstance;
 
-    public TokenLookupLimiter(IOptions<IngestOptions> options)
+    public TokenLookupLimiter(IOptions<IngestOptions> options, TimeProvider time)
     {
         var limits = options.Value;
-        _failures = PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetTokenBucketLimiter(client, key => Bucket(
-            key == Everyone ? limits.FailedTokenLookupsPerMinute : limits.FailedTokenLookupsPerMinutePerClient)));
+        _time = time;
+        _perClient = limits.FailedTokenLookupsPerMinutePerClient;
+        _perInstance = limits.FailedTokenLookupsPerMinute;
         _concurrent = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
         {
             PermitLimit = limits.MaxConcurrentTokenLookups,
@@ -33,16 +41,16 @@ public sealed class TokenLookupLimiter : IDisposable
 
     /// <summary>
     /// A permit to look a token up for this client now, or null with how long to wait: its failures (or the instance's)
-    /// used the budget, or too many lookups are already waiting.
+    /// used the budget of their current minute, or too many lookups are already waiting.
     /// </summary>
     public async Task<(RateLimitLease? Permit, TimeSpan RetryAfter)> TryEnterAsync(string client, CancellationToken ct)
     {
-        foreach (var key in new[] { client, Everyone })
+        var now = _time.GetUtcNow();
+        foreach (var (key, budget) in new[] { (client, _perClient), (Everyone, _perInstance) })
         {
-            using var probe = _failures.AttemptAcquire(key, 0);
-            if (!probe.IsAcquired)
+            if (Spent(key, now) is { Count: var count, Ends: var ends } && count >= budget)
             {
-                return (null, probe.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(10));
+                return (null, ends - now);
             }
         }
 
@@ -56,25 +64,55 @@ public sealed class TokenLookupLimiter : IDisposable
         return (permit, TimeSpan.Zero);
     }
 
-    /// <summary>A lookup found no live token: it costs the client's and the instance's budget.</summary>
+    /// <summary>A lookup found no live token: it counts against the client's and the instance's budget.</summary>
     public void RecordFailure(string client)
     {
-        _failures.AttemptAcquire(client, 1).Dispose();
-        _failures.AttemptAcquire(Everyone, 1).Dispose();
+        var now = _time.GetUtcNow();
+        if (_failures.Count > 2 * _perInstance + 2)
+        {
+            // Only failures make entries, and the instance's budget caps those per minute: finished windows go.
+            foreach (var stale in _failures.Where(f => f.Value.Start + Window <= now))
+            {
+                _failures.TryRemove(stale);
+            }
+        }
+
+        foreach (var key in new[] { client, Everyone })
+        {
+            var failures = _failures.GetOrAdd(key, _ => new Failures());
+            lock (failures)
+            {
+                if (failures.Start + Window <= now)
+                {
+                    // A window starts at the first failure after the previous one ended.
+                    failures.Start = now;
+                    failures.Count = 0;
+                }
+
+                failures.Count++;
+            }
+        }
     }
 
-    public void Dispose()
+    public void Dispose() => _concurrent.Dispose();
+
+    private (int Count, DateTimeOffset Ends)? Spent(string key, DateTimeOffset now)
     {
-        _failures.Dispose();
-        _concurrent.Dispose();
+        if (!_failures.TryGetValue(key, out var failures))
+        {
+            return null;
+        }
+
+        lock (failures)
+        {
+            return failures.Start + Window > now ? (failures.Count, failures.Start + Window) : null;
+        }
     }
 
-    private static TokenBucketRateLimiterOptions Bucket(int perMinute) => new()
+    private sealed class Failures
     {
-        TokenLimit = perMinute,
-        TokensPerPeriod = perMinute,
-        ReplenishmentPeriod = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+        public DateTimeOffset Start { get; set; } = DateTimeOffset.MinValue;
+
+        public int Count { get; set; }
+    }
 }
