@@ -28,6 +28,9 @@ public static class ProblemCodes
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
     public const string RateLimited = "rate-limited";
+
+    /// <summary>The instance has no room to spool this upload now (429 with Retry-After): retry later, nothing was kept.</summary>
+    public const string InsufficientStorage = "insufficient-storage";
     public const string BadRequestBody = "bad-request-body";
     public const string RequestTimeout = "request-timeout";
     public const string NotFound = "not-found";

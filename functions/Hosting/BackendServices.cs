@@ -36,6 +36,7 @@ public static class BackendServices
         services.AddIngestStorage();
         services.AddSingleton<ListCatalog>();
         services.AddSingleton<SnapshotLedger>();
+        services.AddSingleton<SpoolSpace>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<Replayer>();

@@ -15,10 +15,11 @@ public static class SiteApi
         v1.MapPut(ApiRoutes.Snapshot,
                 (HttpContext context, string list, string snapshotId, SnapshotIngestor ingestor) =>
                     ingestor.PutAsync(context, context.User.Site(), list, snapshotId))
+            .AddEndpointFilter<SiteUploadBudget>()
             .WithName("PutSnapshot")
             .Accepts<Stream>(WireNames.CsvMediaType)
             .Produces(StatusCodes.Status202Accepted)
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429);
         v1.MapGet(ApiRoutes.SnapshotStatus,
                 (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
                     ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))

@@ -19,6 +19,7 @@ public sealed class SnapshotIngestor(
     SnapshotStore store,
     LoadQueue queue,
     SnapshotLedger ledger,
+    SpoolSpace spool,
     IOptions<IngestOptions> options,
     TimeProvider time,
     ILogger<SnapshotIngestor> logger)
@@ -80,10 +81,28 @@ public sealed class SnapshotIngestor(
             return Problems.Result(413, ProblemCodes.TooLarge, "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
         }
 
-        var tempPath = Path.Combine(Path.GetTempPath(), $"ingest-{Guid.NewGuid():N}.csv.gz");
+        // The spool folder's bound (docs/adr/0011): room for the whole body is checked before a byte is written.
+        using var room = spool.TryReserve(request.ContentLength.Value);
+        if (room is null)
+        {
+            logger.LogWarning("SpoolFull site={Site} list={List} contentLength={Bytes} free={Free}", site, list, request.ContentLength, spool.FreeBytes);
+            return SpoolSpace.NoRoom(context);
+        }
+
+        var tempPath = Path.Combine(spool.Directory, $"ingest-{Guid.NewGuid():N}.csv.gz");
         try
         {
-            var spooled = await SpoolAsync(request.Body, tempPath, limits.MaxCompressedBytes, ct);
+            (long Length, byte[] Sha256)? spooled;
+            try
+            {
+                spooled = await SpoolAsync(request.Body, tempPath, limits.MaxCompressedBytes, room, ct);
+            }
+            catch (IOException e) when (SpoolSpace.IsDiskFull(e))
+            {
+                logger.LogWarning("SpoolFull site={Site} list={List} contentLength={Bytes} error={Error}", site, list, request.ContentLength, e.Message);
+                return SpoolSpace.NoRoom(context);
+            }
+
             if (spooled is null)
             {
                 return Problems.Result(413, ProblemCodes.TooLarge, "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
@@ -213,7 +232,7 @@ public sealed class SnapshotIngestor(
         return extractedAt <= time.GetUtcNow().AddMinutes(5);
     }
 
-    private static async Task<(long Length, byte[] Sha256)?> SpoolAsync(Stream body, string path, long max, CancellationToken ct)
+    private static async Task<(long Length, byte[] Sha256)?> SpoolAsync(Stream body, string path, long max, SpoolSpace.Reservation room, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);
@@ -230,8 +249,11 @@ public sealed class SnapshotIngestor(
 
             hash.AppendData(buffer, 0, read);
             await file.WriteAsync(buffer.AsMemory(0, read), ct);
+            room.Wrote(read);
         }
 
+        // Here, not in DisposeAsync: a full disk at the last write is reported like any other.
+        await file.FlushAsync(ct);
         return (total, hash.GetHashAndReset());
     }
 }

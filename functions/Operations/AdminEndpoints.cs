@@ -55,12 +55,15 @@ public static class AdminEndpoints
                 return TypedResults.Created(ApiRoutes.AdminTokenPath(tokenId), new { tokenId, token, site = ibge });
             })
             .WithName("IssueToken").ProducesProblem(404);
-        admin.MapDelete(ApiRoutes.AdminToken, async (string tokenId, NpgsqlDataSource db, ClaimsPrincipal user, CancellationToken ct) =>
+        admin.MapDelete(ApiRoutes.AdminToken, async (string tokenId, NpgsqlDataSource db, TokenLookupCache tokens, ClaimsPrincipal user, CancellationToken ct) =>
             {
                 if (!Guid.TryParse(tokenId, out var id) || !await SiteTokens.RevokeAsync(db, id, ct))
                 {
                     return Problems.Result(404, ProblemCodes.UnknownToken, "Unknown token", "No live token with that id.");
                 }
+
+                // Refused on its next request here; other instances forget it within Ingest:TokenCacheSeconds.
+                tokens.Clear();
 
                 await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.SiteTokenRevoke, id.ToString("D"), null, ct);
                 return Results.NoContent();

@@ -13,6 +13,8 @@ public static class SiteAuthorization
 
     public static IServiceCollection AddSiteTokenAuthentication(this IServiceCollection services)
     {
+        services.AddSingleton<TokenLookupCache>();
+        services.AddSingleton<TokenLookupLimiter>();
         services.AddAuthentication(SiteTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SiteTokenAuthentication>(SiteTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using PecLists.Contracts;
@@ -16,12 +17,15 @@ public sealed class SiteTokenAuthentication(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    NpgsqlDataSource dataSource)
+    NpgsqlDataSource dataSource,
+    TokenLookupCache cache,
+    TokenLookupLimiter limiter)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "SiteToken";
     public const string SiteClaim = "site";
     public const string AdminClaim = "admin";
+    private static readonly object LookupLimitedKey = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -32,24 +36,54 @@ public sealed class SiteTokenAuthentication(
         }
 
         var token = header["Bearer ".Length..].Trim();
-        Claim? claim = null;
-        if (await SiteTokens.FindSiteAsync(dataSource, token, Context.RequestAborted) is { } site)
+        var kind = SiteTokens.KindOf(token);
+        if (kind == TokenKind.None)
         {
-            claim = new Claim(SiteClaim, site);
-        }
-        else if (await SiteTokens.FindAdminAsync(dataSource, token, Context.RequestAborted) is { } admin)
-        {
-            claim = new Claim(AdminClaim, admin);
+            return AuthenticateResult.Fail("not a token of ours");
         }
 
+        // Known to this instance: a live site token, or a token found dead a moment ago (operator tokens are only ever
+        // remembered as dead, so a revoked one is refused at once). No database, no budget.
+        var hash = SiteTokens.Hash(token);
+        if (cache.TryGet(hash, out var known) && (known is null || kind == TokenKind.Site))
+        {
+            return known is null ? AuthenticateResult.Fail("unknown or revoked token") : Success(new Claim(SiteClaim, known));
+        }
+
+        // Anything else costs a lookup: only while this client and this instance have budget for failed ones.
+        var client = ClientAddress.Of(Context);
+        var (permit, retryAfter) = await limiter.TryEnterAsync(client, Context.RequestAborted);
+        if (permit is null)
+        {
+            Context.Items[LookupLimitedKey] = retryAfter;
+            return AuthenticateResult.Fail("too many failed token lookups");
+        }
+
+        string? owner;
+        using (permit)
+        {
+            owner = kind == TokenKind.Site
+                ? await SiteTokens.FindSiteAsync(dataSource, token, Context.RequestAborted)
+                : await SiteTokens.FindAdminAsync(dataSource, token, Context.RequestAborted);
+        }
+
+        if (owner is null || kind == TokenKind.Site)
+        {
+            cache.Remember(hash, owner);
+        }
+
+        Claim? claim = owner is null ? null : new Claim(kind == TokenKind.Site ? SiteClaim : AdminClaim, owner);
         if (claim is null)
         {
+            limiter.RecordFailure(client);
             return AuthenticateResult.Fail("unknown or revoked token");
         }
 
-        var identity = new ClaimsIdentity([claim], SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        return Success(claim);
     }
+
+    private static AuthenticateResult Success(Claim claim) =>
+        AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity([claim], SchemeName)), SchemeName));
 
     protected override async Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         await Problems.Write(Context, StatusCodes.Status403Forbidden, ProblemCodes.Forbidden,
@@ -57,6 +91,14 @@ public sealed class SiteTokenAuthentication(
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[LookupLimitedKey] is TimeSpan wait)
+        {
+            Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Problems.Write(Context, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
+                "Too many unknown or revoked tokens came from this address; retry after the number of seconds in Retry-After.");
+            return;
+        }
+
         Response.Headers.WWWAuthenticate = "Bearer";
         await Problems.Write(Context, StatusCodes.Status401Unauthorized, ProblemCodes.Unauthorized,
             "Missing, unknown or revoked site token",

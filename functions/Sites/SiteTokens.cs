@@ -12,6 +12,14 @@ public static class SiteTokens
 {
     private const string Prefix = "pec_";
     private const string AdminPrefix = "adm_";
+    private const int MaxTokenLength = 200;
+
+    /// <summary>Which table a token can be in, by its prefix; None for anything that cannot be a token (no lookup).</summary>
+    public static TokenKind KindOf(string token) =>
+        token.Length > MaxTokenLength ? TokenKind.None
+        : token.StartsWith(Prefix, StringComparison.Ordinal) ? TokenKind.Site
+        : token.StartsWith(AdminPrefix, StringComparison.Ordinal) ? TokenKind.Admin
+        : TokenKind.None;
 
     public static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token));
 
@@ -84,7 +92,7 @@ public static class SiteTokens
             cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Revokes an operator token at once (authentication reads revoked_at on every request; nothing is cached).</summary>
+    /// <summary>Revokes an operator token at once (authentication reads revoked_at on every request; a live operator token is never cached).</summary>
     public static async Task<bool> RevokeAdminAsync(NpgsqlDataSource dataSource, Guid tokenId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -104,7 +112,7 @@ public static class SiteTokens
     /// <summary>Looks a token up by its hash, then compares in constant time; the prefix keeps the two kinds apart.</summary>
     private static async Task<string?> FindOwnerAsync(NpgsqlDataSource dataSource, string token, string prefix, string sql, CancellationToken ct)
     {
-        if (!token.StartsWith(prefix, StringComparison.Ordinal) || token.Length > 200)
+        if (!token.StartsWith(prefix, StringComparison.Ordinal) || token.Length > MaxTokenLength)
         {
             return null;
         }

@@ -39,6 +39,52 @@ public sealed class IngestOptions
     [Range(1, 10_000, ErrorMessage = "Ingest:MaxConcurrentUploads must be between {1} and {2}.")]
     public int MaxConcurrentUploads { get; set; } = 16;
 
+    /// <summary>
+    /// Snapshots a site may have received in the last minute, counted in ingest.snapshots, which every instance shares:
+    /// past that a PUT gets 429 with Retry-After whatever instance it reaches (docs/adr/0011-limits-across-instances.md).
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Ingest:SnapshotsPerMinutePerSite must be between {1} and {2}.")]
+    public int SnapshotsPerMinutePerSite { get; set; } = 30;
+
+    /// <summary>
+    /// How long one instance remembers a site token lookup (found or not): a site token revoked elsewhere than through
+    /// this instance's API keeps working here for at most this long. Operator tokens are never remembered as valid. 0: off.
+    /// </summary>
+    [Range(0, 300, ErrorMessage = "Ingest:TokenCacheSeconds must be between {1} and {2}.")]
+    public int TokenCacheSeconds { get; set; } = 30;
+
+    /// <summary>Token lookups one instance remembers at most (about 100 bytes each); past that the cache starts over.</summary>
+    [Range(16, 10_000_000, ErrorMessage = "Ingest:TokenCacheEntries must be between {1} and {2}.")]
+    public int TokenCacheEntries { get; set; } = 10_000;
+
+    /// <summary>
+    /// Lookups of a token that turns out unknown or revoked, per client address per minute on one instance; past that the
+    /// address gets 429 before any database lookup (a good token found in the cache still passes).
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Ingest:FailedTokenLookupsPerMinutePerClient must be between {1} and {2}.")]
+    public int FailedTokenLookupsPerMinutePerClient { get; set; } = 20;
+
+    /// <summary>
+    /// Lookups of a token that turns out unknown or revoked, from all clients together, per minute on one instance: the
+    /// bound on what a flood from many addresses costs the database. Past it, a token not in the cache gets 429.
+    /// </summary>
+    [Range(1, 10_000_000, ErrorMessage = "Ingest:FailedTokenLookupsPerMinute must be between {1} and {2}.")]
+    public int FailedTokenLookupsPerMinute { get; set; } = 600;
+
+    /// <summary>Token lookups one instance sends to the database at once; more wait in memory (a bounded queue), then 429.</summary>
+    [Range(1, 1000, ErrorMessage = "Ingest:MaxConcurrentTokenLookups must be between {1} and {2}.")]
+    public int MaxConcurrentTokenLookups { get; set; } = 4;
+
+    /// <summary>
+    /// Where an upload is spooled while it is checked: empty means the OS temp folder (Path.GetTempPath()). Needs
+    /// MaxConcurrentUploads × MaxCompressedBytes free at worst (1.6 GB by default).
+    /// </summary>
+    public string SpoolDirectory { get; set; } = string.Empty;
+
+    /// <summary>Free space an upload must leave in the spool folder beyond its own Content-Length; else 429 insufficient-storage.</summary>
+    [Range(0L, 1L << 50, ErrorMessage = "Ingest:SpoolFreeMarginBytes must be between {1} and {2}.")]
+    public long SpoolFreeMarginBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>A body slower than this (after the grace period) is cut off: Kestrel's default.</summary>
     [Range(1.0, 1e9, ErrorMessage = "Ingest:MinBodyBytesPerSecond must be between {1} and {2}.")]
     public double MinBodyBytesPerSecond { get; set; } = 240;

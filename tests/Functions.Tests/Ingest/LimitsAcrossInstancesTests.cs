@@ -1,0 +1,230 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Dapper;
+using PecLists.Contracts;
+using PecLists.Functions.Sites;
+using PecLists.Functions.Tests.Infrastructure;
+
+namespace PecLists.Functions.Tests.Ingest;
+
+/// <summary>
+/// The limits that must hold when the app runs on several instances and when nobody authenticated is calling
+/// (docs/adr/0011-limits-across-instances.md): the per-site upload budget lives in the shared database, and a flood of
+/// made-up tokens costs a bounded number of database lookups, counted from Npgsql's own tracing.
+/// </summary>
+[Collection(InfraCollection.Name)]
+public sealed class LimitsAcrossInstancesTests(InfraFixture infra)
+{
+    private const string TokenLookup = "WHERE token_hash";
+    private static readonly DateTimeOffset Extracted = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
+
+    private Task<InProcessApp> StartAsync(string queue, params string[] extra) =>
+        InProcessApp.StartAsync(infra, [$"--Ingest:Queue={queue}", .. extra]);
+
+    private async Task<(string Site, string Token)> SiteAsync()
+    {
+        var site = await infra.NewSiteAsync();
+        return (site, (await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None)).Token);
+    }
+
+    private static byte[] GoodBody() => Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,70.5"));
+
+    private static HttpRequestMessage Lists(string token, string? forwardedFor = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/lists");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (forwardedFor is not null)
+        {
+            request.Headers.Add(ClientAddress.ForwardedForHeader, forwardedFor);
+        }
+
+        return request;
+    }
+
+    private static string MadeUpToken() => "pec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static async Task<string?> CodeOf(HttpResponseMessage response)
+    {
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.TryGetProperty("code", out var code) ? code.GetString() : null;
+    }
+
+    [Fact]
+    public async Task The_per_site_snapshot_budget_holds_across_two_instances_sharing_the_database()
+    {
+        var queue = "q" + Guid.NewGuid().ToString("N")[..12];
+        string[] settings = ["--Ingest:SnapshotsPerMinutePerSite=3", "--Ingest:PermitsPerMinutePerSite=1000"];
+        await using var first = await StartAsync(queue, settings);
+        await using var second = await StartAsync(queue, settings);
+        var (site, token) = await SiteAsync();
+        var (_, other) = await SiteAsync();
+
+        foreach (var app in new[] { first, second, first })
+        {
+            using var accepted = await app.Http.SendAsync(Uploads.Put("pacientes_teste", GoodBody(), token, Extracted));
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        // Each instance alone has seen at most two of the site's three: the refusal comes from the shared count.
+        foreach (var app in new[] { second, first })
+        {
+            using var refused = await app.Http.SendAsync(Uploads.Put("pacientes_teste", GoodBody(), token, Extracted));
+            Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            Assert.Equal(ProblemCodes.RateLimited, await CodeOf(refused));
+            Assert.InRange(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+        }
+
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            Assert.Equal(3, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM ingest.snapshots WHERE site_id = @site", new { site }));
+        }
+
+        Assert.Equal(3, await infra.QueuedCountAsync(queue));
+        using var otherSite = await second.Http.SendAsync(Uploads.Put("pacientes_teste", GoodBody(), other, Extracted));
+        Assert.Equal(HttpStatusCode.Accepted, otherSite.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_flood_of_made_up_tokens_from_one_address_gets_401_then_429_without_a_lookup_per_request()
+    {
+        await using var app = await StartAsync("q" + Guid.NewGuid().ToString("N")[..12],
+            "--Ingest:FailedTokenLookupsPerMinutePerClient=5", "--Ingest:FailedTokenLookupsPerMinute=100000");
+        var (_, token) = await SiteAsync();
+        var (_, fresh) = await SiteAsync();
+        using var lookups = new DatabaseCommands(TokenLookup);
+
+        // A live token used before the flood is remembered: it costs one lookup, then none.
+        using (var known = await app.Http.SendAsync(Lists(token)))
+        {
+            Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        }
+
+        Assert.Equal(1, lookups.Count);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 200; i++)
+        {
+            using var response = await app.Http.SendAsync(Lists(MadeUpToken()));
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.Equal(ProblemCodes.RateLimited, await CodeOf(response));
+                Assert.NotNull(response.Headers.RetryAfter?.Delta);
+            }
+        }
+
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.Unauthorized, 5), statuses.Take(5));
+        Assert.All(statuses.Skip(5), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
+        Assert.Equal(1 + 5, lookups.Count);
+
+        // The site whose token is remembered keeps working from the flooding address; a token that would need a lookup
+        // waits for the budget there, and works at once from another address.
+        using (var known = await app.Http.SendAsync(Lists(token)))
+        {
+            Assert.Equal(HttpStatusCode.OK, known.StatusCode);
+        }
+
+        using (var blocked = await app.Http.SendAsync(Lists(fresh)))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+        }
+
+        using (var elsewhere = await app.Http.SendAsync(Lists(fresh, "203.0.113.9:50123")))
+        {
+            Assert.Equal(HttpStatusCode.OK, elsewhere.StatusCode);
+        }
+
+        Assert.Equal(1 + 5 + 1, lookups.Count);
+    }
+
+    [Fact]
+    public async Task The_last_forwarded_address_is_the_partition_so_a_client_cannot_pick_a_fresh_one()
+    {
+        await using var app = await StartAsync("q" + Guid.NewGuid().ToString("N")[..12],
+            "--Ingest:FailedTokenLookupsPerMinutePerClient=3", "--Ingest:FailedTokenLookupsPerMinute=100000");
+        using var lookups = new DatabaseCommands(TokenLookup);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 50; i++)
+        {
+            // What a client sends comes first; the front end appends the address it saw, always the same here.
+            using var response = await app.Http.SendAsync(Lists(MadeUpToken(), $"10.{i}.0.1, 198.51.100.7:4{i:D3}"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(3, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(47, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(3, lookups.Count);
+    }
+
+    [Fact]
+    public async Task A_flood_from_many_addresses_is_bounded_by_the_instance_budget()
+    {
+        await using var app = await StartAsync("q" + Guid.NewGuid().ToString("N")[..12],
+            "--Ingest:FailedTokenLookupsPerMinutePerClient=1000", "--Ingest:FailedTokenLookupsPerMinute=10");
+        using var lookups = new DatabaseCommands(TokenLookup);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await app.Http.SendAsync(Lists(MadeUpToken(), i % 2 == 0 ? $"192.0.2.{i}" : $"2001:db8:{i:x}::1"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.Equal(10, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(90, statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+        Assert.Equal(10, lookups.Count);
+    }
+
+    [Fact]
+    public async Task Tokens_that_are_not_ours_and_remembered_dead_tokens_cost_no_lookup()
+    {
+        await using var app = await StartAsync("q" + Guid.NewGuid().ToString("N")[..12]);
+        var (_, token) = await SiteAsync();
+        var dead = MadeUpToken();
+        using var lookups = new DatabaseCommands(TokenLookup);
+
+        for (var i = 0; i < 10; i++)
+        {
+            foreach (var bearer in new[] { "not-a-token-" + i, "pec_" + new string('x', 300), dead, token })
+            {
+                using var response = await app.Http.SendAsync(Lists(bearer));
+                Assert.Equal(bearer == token ? HttpStatusCode.OK : HttpStatusCode.Unauthorized, response.StatusCode);
+            }
+        }
+
+        Assert.Equal(2, lookups.Count); // the dead token once, the live one once
+    }
+
+    [Fact]
+    public async Task A_live_site_token_is_remembered_but_a_live_operator_token_is_looked_up_each_time_and_refused_once_revoked()
+    {
+        await using var app = await StartAsync("q" + Guid.NewGuid().ToString("N")[..12]);
+        var (_, token) = await SiteAsync();
+        var (adminId, admin) = await SiteTokens.IssueAdminAsync(infra.Database, "plantonista", CancellationToken.None);
+        HttpRequestMessage Sites()
+        {
+            var message = new HttpRequestMessage(HttpMethod.Get, "/api/v1/admin/sites");
+            message.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+            return message;
+        }
+
+        using var lookups = new DatabaseCommands(TokenLookup);
+        for (var i = 0; i < 3; i++)
+        {
+            using var site = await app.Http.SendAsync(Lists(token));
+            Assert.Equal(HttpStatusCode.OK, site.StatusCode);
+            using var sites = await app.Http.SendAsync(Sites());
+            Assert.Equal(HttpStatusCode.OK, sites.StatusCode);
+        }
+
+        Assert.Equal(1 + 3, lookups.Count);
+
+        // Revoked as the command line does it, straight in the database: no instance is told.
+        Assert.True(await SiteTokens.RevokeAdminAsync(infra.Database, adminId, CancellationToken.None));
+        using var after = await app.Http.SendAsync(Sites());
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+    }
+}
