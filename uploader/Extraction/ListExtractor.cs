@@ -91,7 +91,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         ct.ThrowIfCancellationRequested();
         try
         {
-            return reader.Read(buffer, 0, buffer.Length);
+            return reader.ReadBlock(buffer, 0, buffer.Length); // a whole buffer, not one CopyData message (one row) per call
         }
         catch (PostgresException) when (ct.IsCancellationRequested)
         {
