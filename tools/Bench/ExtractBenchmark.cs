@@ -92,7 +92,7 @@ public static partial class ExtractBenchmark
 
     private static string PsqlUri(PostgresServer server) => $"postgresql://postgres@127.0.0.1:{server.Port}/esus";
 
-    /// <summary>A 44-column list of <paramref name="rows"/> rows: the real list SQL over a synthetic PEC database, replicated with new ids.</summary>
+    /// <summary>A 46-column list of <paramref name="rows"/> rows: the real list SQL over a synthetic PEC database, replicated with new ids.</summary>
     private static async Task PrepareAsync(string connectionString, int rows)
     {
         await using var connection = new NpgsqlConnection(connectionString);
