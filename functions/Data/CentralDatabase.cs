@@ -24,11 +24,13 @@ public static class CentralDatabase
     /// <param name="maxPoolSize">The app passes its validated Database:MaxPoolSize; a Max Pool Size in the connection string wins.</param>
     public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64, int maxPoolSize = 20)
     {
-        var builder = new NpgsqlDataSourceBuilder(GetConnectionString(configuration));
+        var connectionString = GetConnectionString(configuration);
+        var builder = new NpgsqlDataSourceBuilder(connectionString);
         var settings = builder.ConnectionStringBuilder;
         settings.ApplicationName ??= "ingest-functions";
-        if (!GetConnectionString(configuration).Contains("Pool Size", StringComparison.OrdinalIgnoreCase)
-            && !GetConnectionString(configuration).Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
+
+        // Npgsql's own default (100) is what an unset Max Pool Size reads back as, so only an explicit one is kept.
+        if (!connectionString.Contains("Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("MaxPoolSize", StringComparison.OrdinalIgnoreCase))
         {
             settings.MaxPoolSize = maxPoolSize;
         }

@@ -94,7 +94,8 @@ public sealed class MergeSql
             Insert = $"""
                 INSERT INTO {list.TableName} (site_id, {columnList}, snapshot_id)
                 SELECT @site, {string.Join(", ", columns.Select(c => "s." + c))}, @snapshotId
-                  FROM (SELECT st.*, {Hash("st")} AS ingest_row_hash, row_number() OVER (PARTITION BY {Hash("st")}) AS ingest_row_n FROM stage st) s
+                  FROM (SELECT h.*, row_number() OVER (PARTITION BY h.ingest_row_hash) AS ingest_row_n
+                          FROM (SELECT st.*, {Hash("st")} AS ingest_row_hash FROM stage st) h) s
                   JOIN delta d ON d.ingest_row_hash = s.ingest_row_hash AND d.d > 0
                  WHERE s.ingest_row_n <= d.d
                 """;

@@ -11,12 +11,13 @@ public static class TransientBackoff
     /// <summary>The wait before retry number <paramref name="retry"/> + 1 (retry 0 is the first failure).</summary>
     public static TimeSpan Delay(int retry, LoadOptions options, Random random)
     {
-        var seconds = Math.Min(options.TransientRetryMaxDelaySeconds, options.TransientRetryFirstDelaySeconds * Math.Pow(2, Math.Min(retry, 30)));
-        return TimeSpan.FromSeconds(seconds * (0.75 + (random.NextDouble() * 0.5)));
+        return TimeSpan.FromSeconds(NominalSeconds(retry, options) * (0.75 + (random.NextDouble() * 0.5)));
     }
 
     /// <summary>The outage the retries ride out before the host's retries start (jitter aside): the sum of every delay.</summary>
     public static TimeSpan Budget(LoadOptions options) =>
-        TimeSpan.FromSeconds(Enumerable.Range(0, options.TransientRetries)
-            .Sum(retry => Math.Min(options.TransientRetryMaxDelaySeconds, options.TransientRetryFirstDelaySeconds * Math.Pow(2, Math.Min(retry, 30)))));
+        TimeSpan.FromSeconds(Enumerable.Range(0, options.TransientRetries).Sum(retry => NominalSeconds(retry, options)));
+
+    private static double NominalSeconds(int retry, LoadOptions options) =>
+        Math.Min(options.TransientRetryMaxDelaySeconds, options.TransientRetryFirstDelaySeconds * Math.Pow(2, Math.Min(retry, 30)));
 }

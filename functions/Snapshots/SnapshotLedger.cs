@@ -1,3 +1,4 @@
+using TargetRow = (string Status, string Site, string List, string Blob, System.DateTime ExtractedAt, int? Version, bool Released);
 using Dapper;
 using PecLists.Contracts;
 using Npgsql;
@@ -106,13 +107,12 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
     {
-        var row = await connection.QueryFirstOrDefaultAsync<(string Status, string Site, string List, string Blob, DateTime ExtractedAt, int? Version, bool Released)?>(new CommandDefinition(
+        return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
             SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL
               FROM ingest.snapshots WHERE snapshot_id = @snapshotId
             """,
-            new { snapshotId }, cancellationToken: ct));
-        return row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released) : null;
+            new { snapshotId }, cancellationToken: ct)));
     }
 
     /// <summary>
@@ -122,7 +122,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     /// </summary>
     public async Task<LoadTarget?> StartLoadAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
     {
-        var row = await connection.QueryFirstOrDefaultAsync<(string Status, string Site, string List, string Blob, DateTime ExtractedAt, int? Version, bool Released)?>(new CommandDefinition(
+        return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
             WITH before AS (
                     SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL AS released
@@ -132,11 +132,13 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                      WHERE snapshot_id = @snapshotId AND status = ANY(@from))
             SELECT * FROM before
             """,
-            new { snapshotId, loading = SnapshotStatuses.Loading, from = SnapshotLifecycle.LoadableFrom.ToArray() }, cancellationToken: ct));
-        return row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released) : null;
+            new { snapshotId, loading = SnapshotStatuses.Loading, from = SnapshotLifecycle.LoadableFrom.ToArray() }, cancellationToken: ct)));
     }
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static LoadTarget? ToTarget(TargetRow? row) =>
+        row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released) : null;
 
     /// <summary>loading → held: not applied; the would-be counts and the reason wait for an operator.</summary>
     public Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts wouldBe, string code, string reason, CancellationToken ct) =>
