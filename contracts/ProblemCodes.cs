@@ -31,6 +31,9 @@ public static class ProblemCodes
 
     /// <summary>The instance has no room to spool this upload now (429 with Retry-After): retry later, nothing was kept.</summary>
     public const string InsufficientStorage = "insufficient-storage";
+
+    /// <summary>The central database or the storage account cannot be reached now (503 with Retry-After): retry later, nothing was kept.</summary>
+    public const string DependencyUnavailable = "dependency-unavailable";
     public const string BadRequestBody = "bad-request-body";
     public const string RequestTimeout = "request-timeout";
     public const string NotFound = "not-found";

@@ -44,6 +44,7 @@ public static class BackendServices
         services.AddSingleton<HealthReporter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>();
+        services.AddExceptionHandler<DependencyUnavailableHandler>();
         services.AddIngestRateLimits();
         services.AddOpenApi();
         services.AddHttpClient();

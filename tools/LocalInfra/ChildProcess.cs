@@ -8,6 +8,7 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
+    private int _disposed;
 
     private ChildProcess(Process process) => _process = process;
 
@@ -82,6 +83,11 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // stopped already (e.g. Azurite stopped for an outage, then the whole pipeline disposed)
+        }
+
         if (!_process.HasExited)
         {
             try

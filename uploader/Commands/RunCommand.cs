@@ -214,10 +214,16 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
                     $"site {site.Ibge}: {snapshot.List} snapshot {snapshot.SnapshotId} rejected ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Moved to quarantine.",
                     $"município {site.Ibge}: envio {snapshot.SnapshotId} de {snapshot.List} recusado ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Movido para a quarentena."));
                 return ExitCodes.Rejected;
+            case UploadOutcome.Unreachable when upload.Status is { } status:
+                // The backend answered, but cannot take it now (503 dependency-unavailable, 429, 5xx): say what it said.
+                Log(Localized.Text(
+                    $"site {site.Ibge}: the backend cannot take {snapshot.List} now ({(int)status} {upload.Code}): {upload.Detail} Snapshot kept in the spool for the next run.",
+                    $"município {site.Ibge}: o servidor central não pode receber {snapshot.List} agora ({(int)status} {upload.Code}): {upload.Detail} O envio fica na fila local para a próxima execução."));
+                return ExitCodes.Network;
             default:
                 Log(Localized.Text(
-                    $"site {site.Ibge}: backend unreachable for {snapshot.List} ({upload.Status?.ToString() ?? upload.Code}); snapshot kept in the spool for the next run.",
-                    $"município {site.Ibge}: servidor central inacessível para {snapshot.List} ({upload.Status?.ToString() ?? upload.Code}); o envio fica na fila local para a próxima execução."));
+                    $"site {site.Ibge}: backend unreachable for {snapshot.List} ({upload.Code}); snapshot kept in the spool for the next run.",
+                    $"município {site.Ibge}: servidor central inacessível para {snapshot.List} ({upload.Code}); o envio fica na fila local para a próxima execução."));
                 return ExitCodes.Network;
         }
     }

@@ -26,6 +26,8 @@ public static class Faults
         options.FunctionsEnvironment["Load__DeferSeconds"] = "1";
         // A load waiting on a lock held by a test waits for as long as the test needs.
         options.FunctionsEnvironment["Load__LockTimeoutSeconds"] = "120";
+        // 503 dependency-unavailable asks the uploader to come back in 1 s rather than 30 s.
+        options.FunctionsEnvironment["Ingest__UnavailableRetryAfterSeconds"] = "1";
         return options;
     }
 
