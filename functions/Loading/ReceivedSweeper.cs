@@ -26,8 +26,11 @@ public sealed class ReceivedSweeper(SnapshotLedger ledger, SnapshotStore store, 
                 }
                 else if (!await store.ExistsAsync(snapshot.Blob, ct))
                 {
-                    missing += await ledger.RejectBlobMissingAsync(snapshot.SnapshotId, ct) ? 1 : 0;
-                    logger.LogWarning("SnapshotBlobMissing site={Site} list={List} snapshot={SnapshotId}: rejected, never queued", snapshot.Site, snapshot.List, snapshot.SnapshotId);
+                    if (await ledger.RejectBlobMissingAsync(snapshot.SnapshotId, ct))
+                    {
+                        missing++;
+                        logger.LogWarning("SnapshotBlobMissing site={Site} list={List} snapshot={SnapshotId}: rejected, never queued", snapshot.Site, snapshot.List, snapshot.SnapshotId);
+                    }
                 }
                 else
                 {

@@ -68,12 +68,12 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             """
             SELECT snapshot_id, site_id, list_name, blob_name, extracted_at
               FROM ingest.snapshots
-             WHERE status = @received AND received_at < now() - @olderThan
+             WHERE status = @received AND received_at < now() - make_interval(secs => @olderThanSeconds)
                AND (queue_claimed_at IS NULL OR queue_claimed_at < now() - @lease)
              ORDER BY received_at
              LIMIT @limit
             """,
-            new { received = SnapshotStatuses.Received, olderThan, lease = QueueClaimLease, limit }, cancellationToken: ct));
+            new { received = SnapshotStatuses.Received, olderThanSeconds = olderThan.TotalSeconds, lease = QueueClaimLease, limit }, cancellationToken: ct));
         return [.. rows.Select(r => new UnqueuedSnapshot(r.Id, r.Site, r.List, r.Blob, Utc(r.ExtractedAt)))];
     }
 
