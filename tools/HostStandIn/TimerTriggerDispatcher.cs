@@ -79,6 +79,11 @@ public sealed class TimerTriggerDispatcher(TimerFunction function, CronTimerSche
             {
                 break;
             }
+            catch (Exception ex)
+            {
+                // TimerListener.HandleTimerEvent: nothing an invocation throws (a timeout too) stops the schedule.
+                log.Host($"Error occurred during scheduled invocation for '{function.Name}': {ex.GetType().Name}: {ex.Message.Split('\n', 2)[0].Trim()}");
+            }
 
             // TimerListener.InvokeJobFunction: a scheduled run that fired early (clock skew) counts from its scheduled time.
             var adjusted = !runOnStartup && new DateTimeOffset(status.Next) > invocationTime ? new DateTimeOffset(status.Next) : invocationTime;

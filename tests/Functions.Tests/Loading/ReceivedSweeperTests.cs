@@ -1,9 +1,17 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
 using Dapper;
+using HostStandIn;
 using PecLists.Contracts;
+using PecLists.Functions.Hosting;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
+using LocalInfra;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -200,5 +208,41 @@ public sealed class ReceivedSweeperTests(InfraFixture infra)
 
         var afterSecond = await Task.WhenAll(ids.Select(MessagesForAsync));
         Assert.Equal([1, 1, 1], afterSecond);
+    }
+
+    [Fact]
+    public async Task The_sweep_route_answers_the_host_only_and_reports_counts()
+    {
+        var port = FreePort.Next();
+        await using var app = FunctionsApp.Build(
+        [
+            $"--urls=http://0.0.0.0:{port}", $"--ConnectionStrings:Central={infra.CentralConnection}",
+            $"--IngestStorage={infra.Azurite.ConnectionString}", $"--Ingest:Queue={_queueName}",
+        ]);
+        await app.StartAsync();
+        using var http = new HttpClient();
+        var timer = TimerInvocationPayload.Build(
+            new TimerFunction(SweepFunction.Name, "timer", "0 */5 * * * *", false, true), new TimerInfo(null, false));
+        var id = await StaleAsync();
+
+        using var fromHost = await http.PostAsync($"http://127.0.0.1:{port}/{SweepFunction.Name}", new StringContent(timer, Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.OK, fromHost.StatusCode);
+        var result = JsonNode.Parse(await fromHost.Content.ReadAsStringAsync())!;
+        Assert.Equal("swept", result["ReturnValue"]!.ToString());
+        Assert.True(result["Outputs"]!["queued"]!.GetValue<int>() >= 1);
+        Assert.Equal(1, await MessagesForAsync(id));
+        Assert.False(LoadFunction.IsFromHost(IPAddress.Parse("192.0.2.10")));
+        var external = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        if (external is not null)
+        {
+            using var fromOutside = await http.PostAsync($"http://{external}:{port}/{SweepFunction.Name}", new StringContent(timer, Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Forbidden, fromOutside.StatusCode);
+        }
+
+        await app.StopAsync();
     }
 }
