@@ -13,6 +13,13 @@ public static class CentralDatabase
     /// </summary>
     public const int IdleInTransactionSeconds = 120;
 
+    /// <summary>
+    /// How often a session busy in a statement (or waiting for a lock) checks that its client is still there
+    /// (client_connection_check_interval, PostgreSQL 14+). A killed instance's session would otherwise keep running,
+    /// holding its load slot and pair lock, until the statement or the lock wait ends on its own.
+    /// </summary>
+    public const int ClientCheckSeconds = 5;
+
     public static string GetConnectionString(IConfiguration configuration) =>
         configuration.GetConnectionString(ConnectionName) is { Length: > 0 } value
             ? value
@@ -41,12 +48,14 @@ public static class CentralDatabase
         // server-side TCP keepalives (idle 30 s, then every 10 s, 3 misses) do that within about a minute, and a
         // session idle inside a transaction is ended after IdleInTransactionSeconds. Client-side keepalives let this
         // side notice a dead server the same way. temp_buffers can only be set before a session first touches a
-        // temporary table, so it goes in the startup options too. Options given in the connection string come after
+        // temporary table, so it goes in the startup options too. A session busy in a statement reads nothing from its
+        // client, so neither of those ends it: client_connection_check_interval makes it look, and a killed client's
+        // closed socket then ends the statement and frees its locks within ClientCheckSeconds (fault campaign, issue 12). Options given in the connection string come after
         // ours, so they win (a later -c overrides an earlier one).
         settings.TcpKeepAlive = true;
         var ours =
             $"-c temp_buffers={tempBuffersMB}MB -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3 " +
-            $"-c idle_in_transaction_session_timeout={IdleInTransactionSeconds * 1000}";
+            $"-c idle_in_transaction_session_timeout={IdleInTransactionSeconds * 1000} -c client_connection_check_interval={ClientCheckSeconds * 1000}";
         settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? ours : $"{ours} {settings.Options}";
         return builder.Build();
     }

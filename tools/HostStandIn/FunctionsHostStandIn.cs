@@ -12,7 +12,10 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _dispatchers = [];
+    private readonly WorkerRestartPolicy _restarts = new(TimeProvider.System);
     private WorkerProcess? _worker;
+    private Task? _supervisor;
+    private bool _gaveUp;
     private WebApplication? _front;
     private HttpClient? _handlerClient;
 
@@ -24,8 +27,17 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
 
     public int HandlerPort { get; private set; }
 
-    /// <summary>True once the handler process has exited (it should not, while the host runs).</summary>
-    public bool HandlerExited => _worker?.HasExited ?? true;
+    /// <summary>
+    /// True once the host has given up on the handler: it exited too often (see <see cref="WorkerRestartPolicy"/>) or
+    /// never started. A single exit is not this: the host starts the handler again.
+    /// </summary>
+    public bool HandlerExited => _gaveUp || _worker is null;
+
+    /// <summary>How many times the handler was started again after its process exited.</summary>
+    public int HandlerRestarts { get; private set; }
+
+    /// <summary>Kills the handler's process (SIGKILL, like `kill -9`): the host notices the exit and starts it again.</summary>
+    public void KillHandler() => _worker?.Kill();
 
     public static async Task<FunctionsHostStandIn> StartAsync(StandInOptions options, CancellationToken ct = default)
     {
@@ -58,6 +70,8 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
             await _worker.WaitUntilReadyAsync(readiness, options.InitializationTimeout, Log, ct);
         }
 
+        _supervisor = Task.Run(() => SuperviseAsync(description, root.Path, settings, options.InitializationTimeout, _stopping.Token), CancellationToken.None);
+
         var publicPort = options.Port == 0 ? UnusedTcpPort() : options.Port;
         _front = HttpFront.Build(root, settings, publicPort, HandlerPort, _handlerClient, Log);
         await _front.StartAsync(ct);
@@ -79,6 +93,50 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
             $"maxDequeueCount={queueSettings.MaxDequeueCount} visibilityTimeout={queueSettings.VisibilityTimeout})");
     }
 
+    /// <summary>Restarts the handler when its process exits, on the same port, as <see cref="WorkerRestartPolicy"/> says the host does.</summary>
+    private async Task SuperviseAsync(CustomHandlerDescription description, string scriptRoot, AppSettings settings, TimeSpan initializationTimeout, CancellationToken ct)
+    {
+        using var readiness = new HttpClient();
+        while (_worker is { } worker)
+        {
+            try
+            {
+                await worker.WaitForExitAsync(ct);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the stand-in is stopping; DisposeAsync ends the process
+            }
+
+            Log.Host($"custom handler process exited with code {worker.ExitCode}");
+            if (!_restarts.RecordErrorAndDecide())
+            {
+                Log.Host("Exceeded http worker restart retry count. Shutting down Functions Host");
+                _gaveUp = true;
+                await _stopping.CancelAsync();
+                return;
+            }
+
+            Log.Host("Restarting http invoker channel");
+            await worker.DisposeAsync();
+            _worker = WorkerProcess.Start(description, scriptRoot, settings, HandlerPort, Log);
+            try
+            {
+                await _worker.WaitUntilReadyAsync(readiness, initializationTimeout, Log, ct);
+                HandlerRestarts++;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
+            {
+                // Exited again while starting: the next round counts it as one more error.
+                Log.Host($"custom handler did not start: {ex.GetType().Name}");
+            }
+        }
+    }
+
     private static int UnusedTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -90,6 +148,11 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await Task.WhenAll(_dispatchers).WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (_supervisor is not null)
+        {
+            await _supervisor.WaitAsync(TimeSpan.FromSeconds(40)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         if (_front is not null)
         {
             await _front.StopAsync();

@@ -22,6 +22,18 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The handler's process id (tests kill it to play a crash).</summary>
+    public int ProcessId => _process.Id;
+
+    /// <summary>Completes when the process exits, whoever ended it.</summary>
+    public Task WaitForExitAsync(CancellationToken ct) => _process.WaitForExitAsync(ct);
+
+    /// <summary>SIGKILL, as `kill -9` or a machine losing power would end it: no shutdown code runs.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Exit code of an exited process.</summary>
+    public int ExitCode => _process.ExitCode;
+
     public static WorkerProcess Start(CustomHandlerDescription description, string scriptRoot, AppSettings settings, int port, HostLog log)
     {
         var workerId = Guid.NewGuid().ToString();

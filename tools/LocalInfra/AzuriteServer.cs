@@ -1,20 +1,25 @@
 namespace LocalInfra;
 
-/// <summary>Azurite (blob + queue + table) in memory on free loopback ports, from the project-local npm install.</summary>
+/// <summary>
+/// Azurite (blob + queue + table) on free loopback ports, from the project-local npm install: in memory, or on disk in
+/// a temporary folder when it must survive <see cref="StopAsync"/> and <see cref="StartAgainAsync"/> (the fault tests).
+/// </summary>
 public sealed class AzuriteServer : IAsyncDisposable
 {
     // Azurite's well-known development account (public, documented; not a secret).
     private const string Account = "devstoreaccount1";
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly ChildProcess _process;
+    private readonly string? _location;
+    private ChildProcess _process;
 
-    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort)
+    private AzuriteServer(ChildProcess process, int blobPort, int queuePort, int tablePort, string? location)
     {
         _process = process;
         BlobPort = blobPort;
         QueuePort = queuePort;
         TablePort = tablePort;
+        _location = location;
     }
 
     public int BlobPort { get; }
@@ -43,13 +48,18 @@ public sealed class AzuriteServer : IAsyncDisposable
     }
 
     /// <summary>Starts Azurite; a port taken between picking and binding (another test run) means one more try.</summary>
-    public static async Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<AzuriteServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(onDisk: false, cancellationToken);
+
+    /// <summary>Starts Azurite with its data in a temporary folder (deleted on dispose), so a restart finds it again.</summary>
+    public static Task<AzuriteServer> StartOnDiskAsync(CancellationToken cancellationToken = default) => StartAsync(onDisk: true, cancellationToken);
+
+    private static async Task<AzuriteServer> StartAsync(bool onDisk, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(cancellationToken);
+                return await StartOnceAsync(onDisk ? Directory.CreateTempSubdirectory("azurite-").FullName : null, cancellationToken);
             }
             catch (TimeoutException) when (attempt < 3)
             {
@@ -58,30 +68,13 @@ public sealed class AzuriteServer : IAsyncDisposable
         }
     }
 
-    private static async Task<AzuriteServer> StartOnceAsync(CancellationToken cancellationToken)
+    private static async Task<AzuriteServer> StartOnceAsync(string? location, CancellationToken cancellationToken)
     {
         var (blob, queue, table) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
-        var process = ChildProcess.Start(FindExecutable(),
-        [
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
-            "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
-            "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
-            "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
-        ]);
-        var server = new AzuriteServer(process, blob, queue, table);
+        var server = new AzuriteServer(Launch(blob, queue, table, location), blob, queue, table, location);
         try
         {
-            foreach (var port in new[] { blob, queue, table })
-            {
-                await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => process.Output);
-            }
-
-            // Something else may answer on a port Azurite failed to bind: make sure Azurite itself is still alive.
-            await Task.Delay(200, cancellationToken);
-            if (process.HasExited)
-            {
-                throw new TimeoutException($"Azurite exited at start-up: {process.Output}");
-            }
+            await server.WaitUntilUpAsync(cancellationToken);
         }
         catch
         {
@@ -89,9 +82,71 @@ public sealed class AzuriteServer : IAsyncDisposable
             throw;
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
         return server;
     }
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    private static ChildProcess Launch(int blob, int queue, int table, string? location) => ChildProcess.Start(FindExecutable(),
+    [
+        .. location is null ? ["--inMemoryPersistence"] : new[] { "--location", location },
+        "--skipApiVersionCheck", "--loose", "--disableProductStyleUrl",
+        "--blobHost", "127.0.0.1", "--blobPort", $"{blob}",
+        "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+        "--tableHost", "127.0.0.1", "--tablePort", $"{table}",
+    ]);
+
+    private async Task WaitUntilUpAsync(CancellationToken cancellationToken)
+    {
+        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        {
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), () => _process.Output);
+        }
+
+        // Something else may answer on a port Azurite failed to bind: make sure Azurite itself is still alive.
+        await Task.Delay(200, cancellationToken);
+        if (_process.HasExited)
+        {
+            throw new TimeoutException($"Azurite exited at start-up: {_process.Output}");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>
+    /// Stops Azurite as a storage outage would look to its clients (connections refused), after letting it write its
+    /// data to disk (SIGTERM; Azurite saves its metadata on close). Only for a server started on disk.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_location is null)
+        {
+            throw new InvalidOperationException("An in-memory Azurite would lose everything on stop; start it with onDisk: true.");
+        }
+
+        await ProcessRunner.RunCheckedAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await _process.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await _process.DisposeAsync();
+    }
+
+    /// <summary>Starts Azurite again on the same ports with the same data.</summary>
+    public async Task StartAgainAsync(CancellationToken cancellationToken = default)
+    {
+        _process = Launch(BlobPort, QueuePort, TablePort, _location ?? throw new InvalidOperationException("not on disk"));
+        await WaitUntilUpAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        if (_location is not null)
+        {
+            try
+            {
+                Directory.Delete(_location, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: a temp folder left behind is harmless.
+            }
+        }
+    }
 }

@@ -17,6 +17,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public static ChildProcess Start(
         string fileName,
         IEnumerable<string> arguments,

@@ -18,6 +18,8 @@ public sealed class LocalPipeline : IAsyncDisposable
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly LocalPipelineOptions _options;
     private readonly string _workDirectory = Directory.CreateTempSubdirectory("pipeline-").FullName;
+    private readonly List<string> _previousLogs = [];
+    private int _publicPort;
 
     private LocalPipeline(LocalPipelineOptions options) => _options = options;
 
@@ -54,7 +56,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     {
         var central = PostgresServer.StartAsync(cancellationToken: ct);
         var municipal = PostgresServer.StartAsync(cancellationToken: ct);
-        var storage = AzuriteServer.StartAsync(ct);
+        var storage = _options.StorageOnDisk ? AzuriteServer.StartOnDiskAsync(ct) : AzuriteServer.StartAsync(ct);
         try
         {
             await Task.WhenAll(central, municipal, storage);
@@ -71,6 +73,15 @@ public sealed class LocalPipeline : IAsyncDisposable
         await FunctionsCommandAsync(["migrate"], ct);
         await PublishSignedListsAsync(ct);
 
+        await StartFunctionsAsync(ct);
+    }
+
+    /// <summary>
+    /// Starts the function app (host stand-in + handler), on the same public port as before when it ran already, so
+    /// uploaders configured earlier find it again: a new instance after <see cref="StopFunctionsAsync"/>.
+    /// </summary>
+    public async Task StartFunctionsAsync(CancellationToken ct = default)
+    {
         var appSettings = FunctionsEnvironment();
         foreach (var (key, value) in _options.FunctionsEnvironment)
         {
@@ -78,10 +89,29 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
 
         Host = await FunctionsHostStandIn.StartAsync(
-            new StandInOptions { ScriptRoot = Path.GetDirectoryName(RepoPaths.FunctionsDll)!, AppSettings = appSettings, OnLog = _options.OnFunctionsOutput },
+            new StandInOptions
+            {
+                ScriptRoot = Path.GetDirectoryName(RepoPaths.FunctionsDll)!,
+                AppSettings = appSettings,
+                OnLog = _options.OnFunctionsOutput,
+                Port = _publicPort,
+            },
             ct);
         Endpoint = Host.Endpoint;
+        _publicPort = Endpoint.Port;
     }
+
+    /// <summary>Stops the function app: the backend is unreachable (connection refused) until <see cref="StartFunctionsAsync"/>.</summary>
+    public async Task StopFunctionsAsync()
+    {
+        var host = Host;
+        Host = null!;
+        await host.DisposeAsync();
+        _previousLogs.Add(host.Log.Text);
+    }
+
+    /// <summary>The function app's log across every instance started so far.</summary>
+    public string FunctionsLog => string.Join('\n', [.. _previousLogs, Host?.Log.Text ?? string.Empty]);
 
     /// <summary>
     /// As an operator would: an ephemeral signing key pair for this pipeline (in its work directory, deleted with it),
@@ -223,10 +253,10 @@ public sealed class LocalPipeline : IAsyncDisposable
                 return rows;
             }
 
-            if (DateTime.UtcNow > deadline || Host.HandlerExited)
+            if (DateTime.UtcNow > deadline || Host?.HandlerExited == true)
             {
                 throw new TimeoutException(
-                    $"Loads not finished after {timeout}: {string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"))}\n{Host.Log.Text}");
+                    $"Loads not finished after {timeout}: {string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"))}\n{FunctionsLog}");
             }
 
             await Task.Delay(250, ct);
@@ -245,7 +275,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"nothing reached the poison queue within {timeout}:\n{Host.Log.Text}");
+                throw new TimeoutException($"nothing reached the poison queue within {timeout}:\n{FunctionsLog}");
             }
 
             await Task.Delay(250, ct);

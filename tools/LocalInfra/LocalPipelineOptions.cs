@@ -16,6 +16,9 @@ public sealed class LocalPipelineOptions
         return this;
     }
 
+    /// <summary>Azurite keeps its data on disk, so the fault tests can stop and start it again; in memory otherwise.</summary>
+    public bool StorageOnDisk { get; set; }
+
     /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
     public int UploadMaxAttempts { get; set; } = 4;
 

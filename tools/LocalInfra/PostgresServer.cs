@@ -22,6 +22,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _directory;
     private readonly bool _asPostgresUser;
     private readonly Dictionary<string, string?> _environment;
+    private string _startOptions = string.Empty;
 
     private PostgresServer(string binDirectory, string directory, int port, bool asPostgresUser, int majorVersion)
     {
@@ -204,7 +205,8 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             try
             {
-                await RunPgAsync("pg_ctl", ["-D", DataDirectory, "-o", string.Join(' ', [$"-p {Port}", .. options]), "-l", LogFile, "-w", "-t", "60", "start"], ct);
+                _startOptions = string.Join(' ', [$"-p {Port}", .. options]);
+                await RunPgAsync("pg_ctl", ["-D", DataDirectory, "-o", _startOptions, "-l", LogFile, "-w", "-t", "60", "start"], ct);
                 return;
             }
             catch (InvalidOperationException) when (attempt < 3)
@@ -226,8 +228,9 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StopAsync(CancellationToken ct = default) =>
         RunPgAsync("pg_ctl", ["-D", DataDirectory, "-m", "fast", "-w", "stop"], ct);
 
+    /// <summary>Starts the stopped server again with the options of its first start (pg_ctl start does not remember them).</summary>
     public Task StartAgainAsync(CancellationToken ct = default) =>
-        RunPgAsync("pg_ctl", ["-D", DataDirectory, "-l", LogFile, "-w", "-t", "60", "start"], ct);
+        RunPgAsync("pg_ctl", ["-D", DataDirectory, "-o", _startOptions, "-l", LogFile, "-w", "-t", "60", "start"], ct);
 
     /// <summary>
     /// WAL between two LSNs split into record bytes and full-page-image bytes (pg_waldump --stats), to tell the WAL a

@@ -85,16 +85,17 @@ public sealed class LoadCapTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task Central_sessions_carry_keepalives_and_an_idle_in_transaction_timeout()
+    public async Task Central_sessions_carry_keepalives_an_idle_in_transaction_timeout_and_a_client_check()
     {
         await using var app = await InProcessApp.StartAsync(infra);
         await using var appConnection = await app.App.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
 
-        var settings = await appConnection.QuerySingleAsync<(string, string, string, string)>(
-            "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), current_setting('idle_in_transaction_session_timeout')");
+        var settings = await appConnection.QuerySingleAsync<(string, string, string, string, string)>(
+            "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count'), " +
+            "current_setting('idle_in_transaction_session_timeout'), current_setting('client_connection_check_interval')");
 
         // Loopback TCP: the server reports what the session asked for (on a Unix socket it would say 0).
-        Assert.Equal(("30", "10", "3", "2min"), settings);
+        Assert.Equal(("30", "10", "3", "2min", "5s"), settings);
         Assert.Equal(20, new Npgsql.NpgsqlConnectionStringBuilder(app.App.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().ConnectionString).MaxPoolSize);
     }
 

@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using LocalInfra;
+using Npgsql;
+using PecLists.Contracts;
+
+namespace EndToEnd.Tests.FaultCampaign;
+
+/// <summary>What the fault tests share: a pipeline tuned for short outages, and ways to cause and watch faults.</summary>
+public static class Faults
+{
+    /// <summary>The host's visibility timeout in these tests: a failed delivery comes back after it.</summary>
+    public static readonly TimeSpan Visibility = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The production shape, scaled down so an outage of seconds plays one of minutes: the host's 5 dequeues with a
+    /// 2 s visibility timeout (the old budget: 5 × 2 s = 10 s, as 5 × 30 s = 2.5 min was in production) and the load
+    /// function's own backed-off retries from 1 s doubling (10 retries ≈ 17 min, as 30 s doubling is ≈ 2.5 h).
+    /// Azurite keeps its data on disk so it can be stopped and started again.
+    /// </summary>
+    public static LocalPipelineOptions Options()
+    {
+        var options = new LocalPipelineOptions { StorageOnDisk = true, UploadMaxAttempts = 3, UploadFirstRetryDelaySeconds = 0.5 };
+        options.WithQueueRetries(5, Visibility);
+        options.FunctionsEnvironment["Load__TransientRetryFirstDelaySeconds"] = "1";
+        options.FunctionsEnvironment["Load__DeferSeconds"] = "1";
+        // A load waiting on a lock held by a test waits for as long as the test needs.
+        options.FunctionsEnvironment["Load__LockTimeoutSeconds"] = "120";
+        return options;
+    }
+
+    /// <summary>
+    /// Changes the source as a day of work does: a new phone for one person in ten, one in fifty dies (leaves the
+    /// list). Small enough to stay under the mass-deletion guard.
+    /// </summary>
+    public static async Task ChurnSourceAsync(LocalPipeline pipeline, Municipality site, int round)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.Municipal.ConnectionString(site.Database));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"""
+            UPDATE tb_fat_cidadao_pec SET nu_telefone_celular = '(61) 9' || lpad(((co_seq_fat_cidadao_pec + {round}) % 10000)::text, 4, '0') || '-{round:D4}'
+             WHERE co_seq_fat_cidadao_pec % 10 = {round % 10};
+            UPDATE tb_fat_cidadao_pec SET st_faleceu = 1 WHERE co_seq_fat_cidadao_pec % 50 = {(round + 25) % 50};
+            """,
+            connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Waits until a central session matches <paramref name="where"/> (SQL over pg_stat_activity), returning its pid.</summary>
+    public static async Task<int> WaitForSessionAsync(LocalPipeline pipeline, string where, TimeSpan timeout)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.Central.ConnectionString("central"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT pid FROM pg_stat_activity WHERE datname = 'central' AND pid <> pg_backend_pid() AND ({where}) LIMIT 1", connection);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await command.ExecuteScalarAsync() is int pid)
+            {
+                return pid;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"no central session where {where} within {timeout}:\n{pipeline.FunctionsLog}");
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>Holds a SHARE lock on a list table: loads read it, but every write (the merge) waits until the lock goes.</summary>
+    public static async Task<NpgsqlTransaction> HoldWritesAsync(NpgsqlConnection connection, string list)
+    {
+        var transaction = await connection.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand($"LOCK TABLE lists.{list} IN SHARE MODE", connection, transaction);
+        await command.ExecuteNonQueryAsync();
+        return transaction;
+    }
+
+    /// <summary>The snapshots waiting in a site's spool (complete files; the name is the snapshot id).</summary>
+    public static IReadOnlyList<string> SpooledFiles(Municipality site) =>
+        Directory.Exists(site.SpoolDirectory)
+            ? [.. Directory.GetFiles(site.SpoolDirectory, "*.csv.gz", SearchOption.AllDirectories).Where(f => !f.Contains("quarantine", StringComparison.Ordinal))]
+            : [];
+
+    public static Guid SnapshotIdOf(string spooledFile) => Guid.ParseExact(Path.GetFileName(spooledFile)[..^".csv.gz".Length], "D");
+
+    /// <summary>PUTs a spooled snapshot file as the uploader does (the wire contract), returning the status code.</summary>
+    public static async Task<int> PutAsync(HttpClient http, LocalPipeline pipeline, Municipality site, string list, string file)
+    {
+        var body = await File.ReadAllBytesAsync(file);
+        var id = SnapshotIdOf(file);
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(pipeline.Endpoint, ApiRoutes.Relative(ApiRoutes.SnapshotPath(list, id))))
+        {
+            Content = new ByteArrayContent(body),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", site.Token);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
+        request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
+        request.Content.Headers.Add(WireNames.ContentDigestHeader, ContentDigest.Format(SHA256.HashData(body)));
+        request.Headers.Add(WireNames.ExtractedAtHeader, SnapshotIds.Timestamp(id).ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", System.Globalization.CultureInfo.InvariantCulture));
+        using var response = await http.SendAsync(request);
+        return (int)response.StatusCode;
+    }
+}

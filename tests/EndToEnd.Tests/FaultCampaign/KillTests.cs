@@ -1,0 +1,84 @@
+using LocalInfra;
+using Npgsql;
+
+namespace EndToEnd.Tests.FaultCampaign;
+
+/// <summary>
+/// kill -9 of the function app's handler at several points of one load: inside the merge transaction, while the
+/// blob streams into the staging table, and just as the load commits; then the instance is replaced. Each time the
+/// host starts the handler again (or a new instance starts), the message comes back, and the load ends once.
+/// </summary>
+public sealed class KillTests
+{
+    [Fact]
+    public async Task A_load_killed_in_the_merge_in_the_copy_and_at_commit_ends_loaded_once_with_nothing_lost_or_doubled()
+    {
+        await using var pipeline = await LocalPipeline.StartAsync(Faults.Options());
+        var site = await pipeline.AddMunicipalityAsync("5300108", "Brasília (teste)", 20_000, seed: 11);
+        var first = await pipeline.RunUploaderAsync(site);
+        Assert.True(first.ExitCode == 0, first.Combined);
+        await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1));
+
+        // The next day the source has changed, and a maintenance job holds writes on the list's table for a while.
+        await Faults.ChurnSourceAsync(pipeline, site, round: 1);
+        await using var maintenance = new NpgsqlConnection(pipeline.CentralConnection);
+        await maintenance.OpenAsync();
+        var writesHeld = await Faults.HoldWritesAsync(maintenance, "hipertensos");
+        var run = await pipeline.RunUploaderAsync(site);
+        Assert.True(run.ExitCode == 0, run.Combined);
+        var snapshotId = Assert.Single(Reconciliation.SentIds(site).Except((await pipeline.SnapshotsAsync()).Where(s => s.Status == "loaded").Select(s => s.SnapshotId)));
+
+        // 1. Inside the merge: staged, diffed, its DELETE waiting for the table.
+        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        pipeline.Host.KillHandler();
+        await WaitUntilAsync(() => pipeline.Host.HandlerRestarts == 1, pipeline);
+
+        // 2. The message is back after the visibility timeout: kill again while the blob streams into the staging table.
+        await Faults.WaitForSessionAsync(pipeline, "state = 'active' AND query LIKE 'COPY%'", TimeSpan.FromMinutes(1));
+        pipeline.Host.KillHandler();
+        await WaitUntilAsync(() => pipeline.Host.HandlerRestarts == 2, pipeline);
+
+        // 3. The maintenance ends; kill a third time as the load commits. The host gives up on a handler that exited
+        //    three times in 30 minutes and stops; the platform starts a new instance.
+        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        await writesHeld.RollbackAsync();
+        await WaitForStatusAsync(pipeline, snapshotId, "loaded");
+        pipeline.Host.KillHandler();
+        await WaitUntilAsync(() => pipeline.Host.HandlerExited, pipeline);
+        Assert.Contains("Exceeded http worker restart retry count", pipeline.FunctionsLog, StringComparison.Ordinal);
+        await pipeline.StopFunctionsAsync();
+        await pipeline.StartFunctionsAsync();
+
+        // The site runs again on the new instance: an unchanged list, loaded as a no-op.
+        var again = await pipeline.RunUploaderAsync(site);
+        Assert.True(again.ExitCode == 0, again.Combined);
+
+        var snapshots = await Reconciliation.AssertAsync(pipeline, [site]);
+        var killed = Assert.Single(snapshots, s => s.SnapshotId == snapshotId);
+        Assert.Equal("loaded", killed.Status);
+        Assert.True(killed.Attempts >= 3, $"attempts {killed.Attempts}");
+        Assert.True(killed.Updated + killed.Deleted > 0, "the churned snapshot changed rows");
+        Assert.Equal(3, snapshots.Count);
+        Assert.All(snapshots, s => Assert.Equal("loaded", s.Status));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, LocalPipeline pipeline)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out:\n" + pipeline.FunctionsLog);
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task WaitForStatusAsync(LocalPipeline pipeline, Guid snapshotId, string status)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while ((await pipeline.SnapshotsAsync()).SingleOrDefault(s => s.SnapshotId == snapshotId)?.Status != status)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{snapshotId} never became {status}:\n" + pipeline.FunctionsLog);
+            await Task.Delay(2);
+        }
+    }
+}
