@@ -101,6 +101,21 @@ public sealed class TimerInvocationConformanceTests
         Assert.Contains("Executed 'Functions.tick' (Failed", app.Host.Log.Text, StringComparison.Ordinal);
     }
 
+    // TimerListener: one invocation at a time (_invocationLock), and the next occurrence counts from when the last run
+    // started; a run longer than the period is followed at once by the next one, never by a backlog.
+    [Fact]
+    public async Task A_run_longer_than_the_period_is_never_overlapped_and_leaves_no_backlog()
+    {
+        await using var app = await EchoApp.StartAsync(
+            new Dictionary<string, string?> { ["ECHO_DELAY_MS"] = "1500" }, functions: ("tick", EchoApp.TimerFunction("*/1 * * * * *")));
+
+        var starts = (await WaitForInvocationsAsync(app, 3)).Take(3).Select(i => i["at"]!.GetValue<long>()).ToList();
+        await Task.Delay(1000);
+
+        Assert.All(starts.Zip(starts.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 1500, 2600));
+        Assert.InRange(app.Invocations().Count, 3, 5);
+    }
+
     // The host puts such a function in error; the stand-in refuses to start rather than run an app missing a function.
     [Theory]
     [InlineData("%NOT_SET%", "'%NOT_SET%' does not resolve to a value.")]
