@@ -26,6 +26,7 @@ public static class BackendServices
         services.AddValidatedSettings<IngestOptions>(configuration, IngestOptions.Section);
         services.AddValidatedSettings<LoadOptions>(configuration, LoadOptions.Section);
         services.AddSingleton<IValidateOptions<LoadOptions>>(new LoadTimeoutsValidator(AppContext.BaseDirectory));
+        services.AddValidatedSettings<SweeperOptions>(configuration, SweeperOptions.Section);
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddValidatedSettings<DatabaseOptions>(configuration, DatabaseOptions.Section);
@@ -39,6 +40,7 @@ public static class BackendServices
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
+        services.AddSingleton<ReceivedSweeper>();
         services.AddSingleton<Replayer>();
         services.AddSingleton<HeldSnapshots>();
         services.AddSingleton<HealthReporter>();

@@ -24,6 +24,7 @@ public static class FunctionsApp
         app.MapHealthApi();
         app.MapSiteApi();
         app.MapLoadFunction();
+        app.MapSweepFunction();
         return app;
     }
 

@@ -56,6 +56,45 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             new { snapshotId, received = SnapshotStatuses.Received, lease = QueueClaimLease }, cancellationToken: ct)) == 1;
     }
 
+    /// <summary>
+    /// Received snapshots nobody is queueing: recorded more than <paramref name="olderThan"/> ago and not claimed, or
+    /// claimed longer ago than <see cref="QueueClaimLease"/>. Oldest first, at most <paramref name="limit"/>. Reads only:
+    /// the caller takes each one with <see cref="TryClaimQueueingAsync"/>, as a repeat of the upload would.
+    /// </summary>
+    public async Task<IReadOnlyList<UnqueuedSnapshot>> FindUnqueuedAsync(TimeSpan olderThan, int limit, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<(Guid Id, string Site, string List, string Blob, DateTime ExtractedAt)>(new CommandDefinition(
+            """
+            SELECT snapshot_id, site_id, list_name, blob_name, extracted_at
+              FROM ingest.snapshots
+             WHERE status = @received AND received_at < now() - make_interval(secs => @olderThanSeconds)
+               AND (queue_claimed_at IS NULL OR queue_claimed_at < now() - @lease)
+             ORDER BY received_at
+             LIMIT @limit
+            """,
+            new { received = SnapshotStatuses.Received, olderThanSeconds = olderThan.TotalSeconds, lease = QueueClaimLease, limit }, cancellationToken: ct));
+        return [.. rows.Select(r => new UnqueuedSnapshot(r.Id, r.Site, r.List, r.Blob, Utc(r.ExtractedAt)))];
+    }
+
+    /// <summary>
+    /// received → rejected with <see cref="SnapshotErrorCodes.BlobMissing"/>: its file is gone, so no load could ever
+    /// run. False when it is no longer received (queued or loaded meanwhile).
+    /// </summary>
+    public async Task<bool> RejectBlobMissingAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE ingest.snapshots
+               SET status = @rejected, error_code = @code, load_finished_at = clock_timestamp(),
+                   error_detail = 'The snapshot file is no longer in storage and it was never queued; send a new snapshot.'
+             WHERE snapshot_id = @snapshotId AND status = @received
+            """,
+            new { snapshotId, rejected = SnapshotStatuses.Rejected, received = SnapshotStatuses.Received, code = SnapshotErrorCodes.BlobMissing },
+            cancellationToken: ct)) == 1;
+    }
+
     /// <summary>received → queued, once the load message is sent. Any other status is left alone.</summary>
     public async Task MarkQueuedAsync(Guid snapshotId, CancellationToken ct)
     {

@@ -11,6 +11,7 @@ namespace PecLists.Functions.Snapshots;
 /// (none) ──replay from blobs──▶ queued          received, failed, loading ──load──▶ loading (a retry or redelivery)
 /// held ──operator applies──▶ queued (released from the guard)      held ──operator drops──▶ rejected
 /// rejected ──operator replays blobs with include-rejected──▶ queued (not when an operator dropped it)
+/// received, unclaimed ──sweeper──▶ queued, or rejected (blob-missing) when its file is gone
 /// </code>
 /// loaded, skipped and rejected are final: no load changes them again (only that explicit replay reopens a rejected one). held waits for an operator: no load moves it.
 /// </summary>

@@ -94,6 +94,10 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     public async Task<Stream> OpenReadAsync(string blobName, CancellationToken ct) =>
         await Container.GetBlobClient(blobName).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct);
 
+    /// <summary>Whether the blob is stored; false too when the container is missing.</summary>
+    public async Task<bool> ExistsAsync(string blobName, CancellationToken ct) =>
+        await Container.GetBlobClient(blobName).ExistsAsync(ct);
+
     public Task DeleteIfExistsAsync(string blobName, CancellationToken ct) =>
         Container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 

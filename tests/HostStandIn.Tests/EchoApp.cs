@@ -75,6 +75,10 @@ public sealed class EchoApp : IAsyncDisposable
         { "bindings": [ { "type": "queueTrigger", "direction": "in", "name": "msg", "queueName": "{{queue}}", "connection": "{{connection}}" } ] }
         """;
 
+    public static string TimerFunction(string schedule, string extra = "") => $$"""
+        { "bindings": [ { "type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "{{schedule}}"{{extra}} } ] }
+        """;
+
     public Uri Url(string pathAndQuery) => new(Host.Endpoint, pathAndQuery);
 
     /// <summary>What the handler received for queue invocations, one entry per call.</summary>

@@ -83,6 +83,10 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
         Assert.Equal("consume", metadata.GetProperty("sys").GetProperty("MethodName").GetString());
         Assert.False(metadata.TryGetProperty("QueueTrigger", out _));
         Assert.False(metadata.TryGetProperty("RetryContext", out _));
+
+        // Utility.ApplyBindingData: a JSON message's top-level properties join the metadata (as quoted strings).
+        Assert.Equal("\"2611606\"", metadata.GetProperty("site").GetString());
+        Assert.Equal("\"ação\"", metadata.GetProperty("note").GetString());
     }
 
     // ProcessDefaultInvocationRequest: EnsureSuccessStatusCode — any non-2xx fails the invocation; the queue extension

@@ -43,4 +43,32 @@ public sealed class QueueInvocationPayloadTests
         Assert.Equal(JsonValueKind.Object, metadata.GetProperty("sys").ValueKind);
         Assert.True(metadata.GetProperty("sys").TryGetProperty("RandGuid", out _));
     }
+
+    // Utility.ApplyBindingData (through WorkerFunctionInvoker.TransformInput): the message's top-level JSON properties
+    // join the metadata, then go through GetHttpScriptInvocationContextValue like every other value.
+    [Fact]
+    public void A_JSON_object_message_adds_its_top_level_properties_to_the_metadata()
+    {
+        var metadata = Build(Message("""{"snapshotId":"abc","retry":2,"ok":true,"nested":{"a":1},"items":[1],"none":null,"Id":"mine"}""")).GetProperty("Metadata");
+
+        Assert.Equal("\"abc\"", metadata.GetProperty("snapshotId").GetString());
+        Assert.Equal("\"2\"", metadata.GetProperty("retry").GetString());
+        Assert.Equal("\"True\"", metadata.GetProperty("ok").GetString());
+        Assert.Equal(1, metadata.GetProperty("nested").GetProperty("a").GetInt32());
+        Assert.False(metadata.TryGetProperty("items", out _));
+        Assert.False(metadata.TryGetProperty("none", out _));
+        Assert.Equal("\"mine\"", metadata.GetProperty("Id").GetString()); // the message wins over the trigger's own key
+    }
+
+    [Theory]
+    [InlineData("plain text", null)]
+    [InlineData("[1,2]", null)]
+    [InlineData("{not json", null)]
+    [InlineData("""{"site":"1"}""", "binary")]
+    public void Other_messages_add_nothing(string text, string? dataType)
+    {
+        var names = Build(Message(text), dataType).GetProperty("Metadata").EnumerateObject().Select(p => p.Name);
+
+        Assert.Equal(["DequeueCount", "ExpirationTime", "Id", "InsertionTime", "NextVisibleTime", "PopReceipt", "sys"], names);
+    }
 }

@@ -5,8 +5,8 @@ namespace HostStandIn;
 
 /// <summary>
 /// A local stand-in for the Azure Functions host running a custom handler: starts the handler on a free loopback port
-/// as the host does, serves the app's public URL by forwarding HTTP the host's way, and drives every queue trigger
-/// with the host's invocation payload. Only what the host does is reproduced; see docs/adr/0006.
+/// as the host does, serves the app's public URL by forwarding HTTP the host's way, and drives every queue and timer
+/// trigger with the host's invocation payload. Only what the host does is reproduced; see docs/adr/0006.
 /// </summary>
 public sealed class FunctionsHostStandIn : IAsyncDisposable
 {
@@ -82,9 +82,14 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
             _dispatchers.Add(Task.Run(() => dispatcher.RunAsync(_stopping.Token), CancellationToken.None));
         }
 
+        foreach (var timer in TimerTriggerDispatcher.ForApp(root, settings, HandlerPort, _handlerClient, Log))
+        {
+            _dispatchers.Add(Task.Run(() => timer.RunAsync(_stopping.Token), CancellationToken.None));
+        }
+
         var queueSettings = root.QueueSettings();
         Log.Host($"listening on {Endpoint} → custom handler on 127.0.0.1:{HandlerPort}; {root.HttpFunctions().Count} HTTP function(s), " +
-            $"{root.QueueFunctions().Count} queue function(s) (batchSize={queueSettings.BatchSize} newBatchThreshold={queueSettings.NewBatchThreshold} " +
+            $"{root.TimerFunctions().Count} timer function(s), {root.QueueFunctions().Count} queue function(s) (batchSize={queueSettings.BatchSize} newBatchThreshold={queueSettings.NewBatchThreshold} " +
             $"maxDequeueCount={queueSettings.MaxDequeueCount} visibilityTimeout={queueSettings.VisibilityTimeout})");
     }
 

@@ -13,6 +13,13 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
+// SIGTERM (kill, timeout, systemd) stops it the same way: without this only the HTTP front stopped and the listeners ran on.
+using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stop.Cancel();
+});
+
 await using var host = await FunctionsHostStandIn.StartAsync(new StandInOptions
 {
     ScriptRoot = scriptRoot,

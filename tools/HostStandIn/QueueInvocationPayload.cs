@@ -9,6 +9,8 @@ namespace HostStandIn;
 /// The body the host POSTs to /{function} for a queue-triggered custom-handler function, built by the host's rules
 /// (Azure/azure-functions-host src/WebJobs.Script, commit 89dc438):
 /// <list type="bullet">
+/// <item><c>Utility.ApplyBindingData</c> (<see cref="JsonBindingData"/>): a message that is a JSON object adds its
+/// top-level properties to the binding data, so they reach Metadata too.</item>
 /// <item><c>Workers/MessageExtensions/ScriptInvocationContextExtensions.ToHttpScriptInvocationContext</c>: binding data
 /// becomes Metadata, except null values and keys ending in "trigger" (QueueTrigger: Data has it); inputs become Data.</item>
 /// <item><c>GetHttpScriptInvocationContextValue</c>: byte[] → base64 (unless dataType binary), DateTime(Offset) →
@@ -28,7 +30,7 @@ public static class QueueInvocationPayload
 {
     public static string Build(QueueFunction function, QueueMessage message)
     {
-        var bindingData = new Dictionary<string, object?>
+        var bindingData = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
         {
             ["QueueTrigger"] = message.Body.ToString(),
             ["DequeueCount"] = message.DequeueCount,
@@ -39,6 +41,11 @@ public static class QueueInvocationPayload
             ["PopReceipt"] = message.PopReceipt,
             ["sys"] = new SystemBindingData(function.Name),
         };
+
+        object trigger = string.Equals(function.DataType, "binary", StringComparison.OrdinalIgnoreCase)
+            ? message.Body.ToArray()
+            : message.Body.ToString();
+        JsonBindingData.Apply(trigger, bindingData);
 
         var metadata = new Dictionary<string, object?>();
         foreach (var (key, value) in bindingData)
@@ -51,9 +58,6 @@ public static class QueueInvocationPayload
             metadata[key] = ContextValue(value);
         }
 
-        object trigger = string.Equals(function.DataType, "binary", StringComparison.OrdinalIgnoreCase)
-            ? message.Body.ToArray()
-            : message.Body.ToString();
         var data = new Dictionary<string, object?> { [function.BindingName] = ContextValue(trigger, function.DataType) };
 
         // JsonMediaTypeFormatter's serializer: Json.NET defaults (what the host sends).

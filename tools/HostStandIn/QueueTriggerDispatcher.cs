@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
-using Newtonsoft.Json.Linq;
 
 namespace HostStandIn;
 
@@ -160,52 +158,9 @@ public sealed class QueueTriggerDispatcher(
         }
     }
 
-    /// <summary>
-    /// Host: DefaultHttpWorkerService.ProcessDefaultInvocationRequest — non-2xx fails the invocation
-    /// (EnsureSuccessStatusCode), so does a 2xx whose body is not an invocation result; the result's Logs are logged.
-    /// </summary>
-    private async Task<bool> InvokeAsync(QueueMessage message, CancellationToken ct)
-    {
-        var invocationId = Guid.NewGuid().ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, HttpForwarding.HandlerUri(handlerPort, function.Name))
-        {
-            Content = new StringContent(QueueInvocationPayload.Build(function, message), System.Text.Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
-        };
-        HttpForwarding.AddHeaders(request, invocationId);
-        try
-        {
-            using var response = await http.SendAsync(request, ct);
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (!response.IsSuccessStatusCode)
-            {
-                log.Host($"Executed 'Functions.{function.Name}' (Failed, Id={invocationId}, message {message.MessageId}, dequeue {message.DequeueCount}): {(int)response.StatusCode} {Shorten(body)}");
-                return false;
-            }
-
-            JObject result;
-            try
-            {
-                result = JObject.Parse(body);
-            }
-            catch (Newtonsoft.Json.JsonReaderException)
-            {
-                log.Host($"Executed 'Functions.{function.Name}' (Failed, Id={invocationId}): Invalid HttpResponseMessage: {Shorten(body)}");
-                return false;
-            }
-
-            foreach (var line in result["Logs"] as JArray ?? [])
-            {
-                log.Write($"{DateTime.Now:HH:mm:ss} Function.{function.Name}.User: {line}");
-            }
-
-            return true;
-        }
-        catch (HttpRequestException ex)
-        {
-            log.Host($"Executed 'Functions.{function.Name}' (Failed, Id={invocationId}): handler unreachable: {FirstLine(ex.Message)}");
-            return false;
-        }
-    }
+    private Task<bool> InvokeAsync(QueueMessage message, CancellationToken ct) =>
+        DefaultInvocation.InvokeAsync(http, handlerPort, function.Name, QueueInvocationPayload.Build(function, message), log,
+            $", message {message.MessageId}, dequeue {message.DequeueCount}", ct);
 
     private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
     {
@@ -214,8 +169,6 @@ public sealed class QueueTriggerDispatcher(
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         log.Host($"Message has reached MaxDequeueCount of {settings.MaxDequeueCount}. Moving message to queue '{poison.Name}'.");
     }
-
-    private static string Shorten(string text) => text.Length <= 500 ? text : text[..500] + "…";
 
     private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

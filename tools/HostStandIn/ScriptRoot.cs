@@ -106,6 +106,16 @@ public sealed partial class ScriptRoot
                 b.Value<string>("connection") ?? "AzureWebJobsStorage",
                 b.Value<string>("dataType"))))];
 
+    public IReadOnlyList<TimerFunction> TimerFunctions() =>
+        [.. Functions().SelectMany(f => f.Bindings
+            .Where(b => string.Equals(b.Value<string>("type"), "timerTrigger", StringComparison.OrdinalIgnoreCase))
+            .Select(b => new TimerFunction(
+                f.Name,
+                b.Value<string>("name") ?? throw new InvalidOperationException($"{f.Name}: binding name missing"),
+                b.Value<string>("schedule") ?? throw new InvalidOperationException($"{f.Name}: schedule missing"),
+                b.Value<bool?>("runOnStartup") ?? false,
+                b.Value<bool?>("useMonitor") ?? true)))];
+
     /// <summary>Every function folder (read once, as the host indexes them at start-up), with its retry policy if any.</summary>
     public IReadOnlyList<(string Name, IReadOnlyList<JObject> Bindings, JObject? Retry)> Functions() => _functions.Value;
 

@@ -58,6 +58,19 @@ public sealed class FunctionRoutesTests
     }
 
     [Fact]
+    public void Every_timer_function_has_a_POST_endpoint_named_after_its_folder()
+    {
+        var routes = HandlerRoutes();
+        var timers = new ScriptRoot(AppRoot, new AppSettings([])).TimerFunctions();
+
+        Assert.NotEmpty(timers);
+        foreach (var function in timers)
+        {
+            Assert.Contains(("POST", "/" + function.Name), routes);
+        }
+    }
+
+    [Fact]
     public void Every_public_api_route_is_declared_to_the_host()
     {
         var declared = Directory.GetDirectories(AppRoot).Select(d => Path.Combine(d, "function.json")).Where(File.Exists)

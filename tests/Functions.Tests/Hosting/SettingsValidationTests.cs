@@ -32,6 +32,8 @@ public sealed class SettingsValidationTests
         { "--Ingest:MaxConcurrentUploads=0", "Ingest:MaxConcurrentUploads must be between 1 and 10000." },
         { "--Ingest:MinBodyBytesPerSecond=0", "Ingest:MinBodyBytesPerSecond must be between 1 and 1000000000." },
         { "--Ingest:MinBodyRateGraceSeconds=1", "Ingest:MinBodyRateGraceSeconds must be between 2 and 3600." },
+        { "--Sweeper:ReceivedOlderThanMinutes=2", "Sweeper:ReceivedOlderThanMinutes must be between 3 and 10080." },
+        { "--Sweeper:MaxPerRun=0", "Sweeper:MaxPerRun must be between 1 and 10000." },
     };
 
     [Theory]

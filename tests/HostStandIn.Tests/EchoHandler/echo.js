@@ -1,7 +1,7 @@
 // A custom handler that tells what it received: the conformance tests put it behind the host stand-in.
 // HTTP: answers 200 with JSON {method, url, headers, rawHeaders, bodyLength, bodySha256, env}.
 // Queue invocations (POST /<function>): appends the raw body as one line to $ECHO_LOG, answers with $ECHO_STATUS
-// (default 200) and a body of $ECHO_BODY (default an invocation result).
+// (default 200) and a body of $ECHO_BODY (default an invocation result), after $ECHO_DELAY_MS (default 0).
 const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
@@ -13,9 +13,11 @@ http.createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks);
     if (req.method === 'POST' && !req.url.startsWith('/api/')) {
-      fs.appendFileSync(process.env.ECHO_LOG, JSON.stringify({ url: req.url, headers: req.headers, body: body.toString('utf8') }) + '\n');
-      res.writeHead(Number(process.env.ECHO_STATUS || 200), { 'content-type': 'application/json' });
-      res.end(process.env.ECHO_BODY || '{"Outputs":{"ok":true},"Logs":["echo logged"],"ReturnValue":"ok"}');
+      fs.appendFileSync(process.env.ECHO_LOG, JSON.stringify({ url: req.url, headers: req.headers, body: body.toString('utf8'), at: Date.now() }) + '\n');
+      setTimeout(() => {
+        res.writeHead(Number(process.env.ECHO_STATUS || 200), { 'content-type': 'application/json' });
+        res.end(process.env.ECHO_BODY || '{"Outputs":{"ok":true},"Logs":["echo logged"],"ReturnValue":"ok"}');
+      }, Number(process.env.ECHO_DELAY_MS || 0));
       return;
     }
     const status = req.url.startsWith('/api/status/') ? Number(req.url.split('/')[3]) : 200;
