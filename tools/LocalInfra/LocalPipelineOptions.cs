@@ -16,6 +16,9 @@ public sealed class LocalPipelineOptions
         return this;
     }
 
+    /// <summary>Keeps fsync on in the central PostgreSQL (benchmarks that measure WAL and latency); tests leave it off.</summary>
+    public bool DurableCentral { get; set; }
+
     /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
     public int UploadMaxAttempts { get; set; } = 4;
 
