@@ -32,6 +32,8 @@ public static class StormBenchmark
         await using var setup = NpgsqlDataSource.Create(Named(pipeline.CentralConnection, "bench-setup"));
         var sites = await StormSetup.PrepareAsync(pipeline, setup, lists, siteCount, citizens);
         var (day1, day2) = await ExtractAllAsync(pipeline, sites, lists);
+        // Setup left an idle pooled connection per municipal database: close them, or the legacy storm's S sessions exceed max_connections.
+        NpgsqlConnection.ClearAllPools();
         Say($"sites ready: {day1.Sum(s => s.Sum(b => b.Length)) / 1e6:F1} MB of gzip CSV per storm; {sites.Sum(s => s.ChangedRows)} hipertensos rows change on day 2");
 
         await using var control = new NpgsqlConnection(Named(pipeline.CentralConnection, "bench-control"));
@@ -119,7 +121,8 @@ public static class StormBenchmark
         {
             foreach (var site in sites)
             {
-                var connection = new NpgsqlConnection(pipeline.Municipal.ConnectionString(site.Database));
+                // Unpooled: closing ends the municipal session and with it its postgres_fdw session on the central database.
+                var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(pipeline.Municipal.ConnectionString(site.Database)) { Pooling = false }.ConnectionString);
                 connections.Add(connection);
                 await connection.OpenAsync();
             }
