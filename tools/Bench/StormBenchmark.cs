@@ -20,7 +20,7 @@ public static class StormBenchmark
 {
     private static readonly Stopwatch Clock = Stopwatch.StartNew();
 
-    public static async Task<int> RunAsync(int siteCount, int citizens, int batch)
+    public static async Task<int> RunAsync(int siteCount, int citizens, int batch, int centralCpu = -1)
     {
         var options = new LocalPipelineOptions { DurableCentral = true, Lists = LocalPipelineOptions.AllLists };
         // One stand-in instance takes a batch of this many messages at a time, as several Azure instances would together.
@@ -28,6 +28,11 @@ public static class StormBenchmark
         var cap = int.TryParse(Environment.GetEnvironmentVariable("Load__MaxConcurrentLoads"), CultureInfo.InvariantCulture, out var c) ? c : new LoadOptions().MaxConcurrentLoads;
         Say($"storm benchmark: {siteCount} sites × {options.Lists.Count} lists, {citizens} citizens per site; load cap {cap}, queue batch {batch}");
         await using var pipeline = await LocalPipeline.StartAsync(options);
+        if (centralCpu >= 0)
+        {
+            await CpuPinning.PinClusterAsync(pipeline.Central, centralCpu);
+        }
+
         var lists = options.Lists.Select(l => ListDefinitionFile.Read(Path.Combine(RepoPaths.ListsDirectory, l + ".json"))).ToList();
         await using var setup = NpgsqlDataSource.Create(Named(pipeline.CentralConnection, "bench-setup"));
         var sites = await StormSetup.PrepareAsync(pipeline, setup, lists, siteCount, citizens);
