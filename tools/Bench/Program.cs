@@ -2,6 +2,9 @@ using Bench;
 
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll load [--rows 200000] [--runs 3]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll extract [--rows 1000000]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll storm [--sites 100] [--citizens 1000] [--batch 8] [--central-cpu N]
+//   (under taskset -c 1 with --central-cpu 0: the central PostgreSQL alone on CPU 0, everything else on CPU 1)
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll ingest [--puts 10000] [--clients 64] [--sites 100]
 var command = args.FirstOrDefault() ?? "load";
 var rows = IntArg("--rows", 200_000);
 var runs = IntArg("--runs", 3);
@@ -9,6 +12,8 @@ return command switch
 {
     "load" => await LoadBenchmark.RunAsync(rows, runs),
     "extract" => await ExtractBenchmark.RunAsync(IntArg("--rows", 1_000_000)),
+    "storm" => await StormBenchmark.RunAsync(IntArg("--sites", 100), IntArg("--citizens", 1000), IntArg("--batch", 8), IntArg("--central-cpu", -1)),
+    "ingest" => await IngestBenchmark.RunAsync(IntArg("--puts", 10_000), IntArg("--clients", 64), IntArg("--sites", 100)),
     _ => Usage(),
 };
 
@@ -20,6 +25,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N]");
     return 2;
 }

@@ -19,6 +19,9 @@ public sealed class LocalPipelineOptions
     /// <summary>Azurite keeps its data on disk, so the fault tests can stop and start it again; in memory otherwise.</summary>
     public bool StorageOnDisk { get; set; }
 
+    /// <summary>Keeps fsync on in the central PostgreSQL (benchmarks that measure WAL and latency); tests leave it off.</summary>
+    public bool DurableCentral { get; set; }
+
     /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
     public int UploadMaxAttempts { get; set; } = 4;
 
