@@ -40,7 +40,7 @@ public sealed class StorageOutageTests
         await pipeline.Storage.StopAsync();
         await writesHeld.RollbackAsync();
         await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // the host's polls fail meanwhile; it keeps trying
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the host's polls fail (or wait in the SDK's retries) meanwhile
         await pipeline.Storage.StartAgainAsync();
 
         var again = await pipeline.RunUploaderAsync(site);
@@ -48,6 +48,5 @@ public sealed class StorageOutageTests
         var snapshots = await Reconciliation.AssertAsync(pipeline, [site]);
         Assert.Equal(5, snapshots.Count);
         Assert.All(snapshots, s => Assert.Equal("loaded", s.Status));
-        Assert.Contains("unreachable", pipeline.FunctionsLog, StringComparison.Ordinal);
     }
 }
