@@ -61,6 +61,21 @@ public static class Reconciliation
         return snapshots;
     }
 
+    /// <summary>
+    /// A site's newest snapshot is loaded; each older one is loaded too, or skipped as older when a newer one of the
+    /// same list won the pair first (a spooled snapshot and today's are sent one after the other and load concurrently).
+    /// </summary>
+    public static void NewestLoadedOthersLoadedOrSuperseded(IReadOnlyList<SnapshotRow> snapshots)
+    {
+        foreach (var pair in snapshots.GroupBy(s => (s.Site, s.List)))
+        {
+            var ordered = pair.OrderBy(s => s.SnapshotId.ToString(), StringComparer.Ordinal).ToList(); // UUIDv7: extraction order
+            Assert.Equal("loaded", ordered[^1].Status);
+            Assert.All(ordered, s => Assert.True(
+                s.Status == "loaded" || s is { Status: "skipped", ErrorCode: "older-snapshot" }, $"{s.SnapshotId}: {s.Status} {s.ErrorCode}"));
+        }
+    }
+
     /// <summary>The snapshot ids the backend accepted, as the uploader recorded them (spool/sent.json).</summary>
     public static IReadOnlyList<Guid> SentIds(Municipality site)
     {
