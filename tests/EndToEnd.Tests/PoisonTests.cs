@@ -61,7 +61,7 @@ public sealed class PoisonTests
         Assert.Empty((await poison.PeekMessagesAsync(32)).Value);
 
         // Replaying from blob storage, three times, changes nothing: every replayed load is a no-op.
-        var before = await RowVersionsAsync(pipeline.CentralConnection, site.Ibge);
+        var before = await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge);
         for (var i = 1; i <= 3; i++)
         {
             var fromBlobs = await pipeline.FunctionsCommandAsync(["replay", "blobs", "--site", site.Ibge, "--list", "hipertensos"]);
@@ -75,30 +75,10 @@ public sealed class PoisonTests
             await Task.Delay(250);
         }
 
-        Assert.Equal(before, await RowVersionsAsync(pipeline.CentralConnection, site.Ibge));
+        Assert.Equal(before, await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge));
         Assert.Equal("loaded", Assert.Single(await pipeline.SnapshotsAsync()).Status);
     }
 
     private static int CountLines(string text, string marker) =>
         text.Split('\n').Count(l => l.Contains(marker, StringComparison.Ordinal));
-
-    /// <summary>Every row's physical version and content: equal lists mean nothing was rewritten.</summary>
-    private static async Task<List<string>> RowVersionsAsync(string connectionString, string site)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT id_cidadao::text || ':' || xmin::text || ':' || snapshot_id::text FROM lists.hipertensos WHERE site_id = @site ORDER BY id_cidadao",
-            connection);
-        command.Parameters.AddWithValue("site", site);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        Assert.NotEmpty(rows);
-        return rows;
-    }
 }

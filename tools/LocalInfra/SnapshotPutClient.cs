@@ -38,11 +38,14 @@ public sealed class SnapshotPutClient : IDisposable
         return output.ToArray();
     }
 
-    public async Task<PutOutcome> PutAsync(string token, string list, byte[] gzip, DateTimeOffset extractedAt, int maxAttempts = 20, CancellationToken ct = default)
+    public Task<PutOutcome> PutAsync(string token, string list, byte[] gzip, DateTimeOffset extractedAt, int maxAttempts = 20, CancellationToken ct = default) =>
+        // The id carries the time to the millisecond; the header says the same millisecond.
+        PutAsync(token, list, gzip, SnapshotIds.New(DateTimeOffset.FromUnixTimeMilliseconds(extractedAt.ToUnixTimeMilliseconds())), maxAttempts, ct);
+
+    /// <summary>PUTs a snapshot under a given id (e.g. a spooled file's), its X-Extracted-At read from the id.</summary>
+    public async Task<PutOutcome> PutAsync(string token, string list, byte[] gzip, Guid id, int maxAttempts = 20, CancellationToken ct = default)
     {
-        // The id carries the time to the millisecond; the header must say the same millisecond.
-        extractedAt = DateTimeOffset.FromUnixTimeMilliseconds(extractedAt.ToUnixTimeMilliseconds());
-        var id = SnapshotIds.New(extractedAt);
+        var extractedAt = SnapshotIds.Timestamp(id);
         var digest = ContentDigest.Format(SHA256.HashData(gzip));
         var total = Stopwatch.StartNew();
         var refusals = 0;

@@ -1,5 +1,4 @@
 using LocalInfra;
-using Npgsql;
 
 namespace EndToEnd.Tests.FaultCampaign;
 
@@ -34,22 +33,22 @@ public sealed class DeliveryTests
         await pipeline.StartFunctionsAsync();
 
         // The newer one, ten times at once (a client retrying over a flaky link), then twice more after its load.
-        using var http = new HttpClient();
-        var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Faults.PutAsync(http, pipeline, site, "hipertensos", newerCopy)));
+        using var client = new SnapshotPutClient(pipeline.Endpoint, 10);
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Faults.PutOnceAsync(client, site, "hipertensos", newerCopy)));
         Assert.All(concurrent, status => Assert.Equal(202, status));
         await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1), expectedAtLeast: 2);
-        Assert.Equal(202, await Faults.PutAsync(http, pipeline, site, "hipertensos", newerCopy));
-        Assert.Equal(202, await Faults.PutAsync(http, pipeline, site, "hipertensos", newerCopy));
+        Assert.Equal(202, await Faults.PutOnceAsync(client, site, "hipertensos", newerCopy));
+        Assert.Equal(202, await Faults.PutOnceAsync(client, site, "hipertensos", newerCopy));
 
         // The older one arrives last: accepted, not applied.
-        Assert.Equal(202, await Faults.PutAsync(http, pipeline, site, "hipertensos", olderCopy));
+        Assert.Equal(202, await Faults.PutOnceAsync(client, site, "hipertensos", olderCopy));
         await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1), expectedAtLeast: 3);
 
         // The site's next run: its spool still holds both; the older is dropped there, the newer is a repeat.
         var next = await pipeline.RunUploaderAsync(site);
         Assert.True(next.ExitCode == 0, next.Combined);
         await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1), expectedAtLeast: 4);
-        var before = await RowVersionsAsync(pipeline, site);
+        var before = await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge);
         var newerId = Faults.SnapshotIdOf(newer);
         Assert.Equal(1, CountLines(pipeline.FunctionsLog, $"Function.load.User: snapshot {newerId}: loaded")); // one load for 13 PUTs
 
@@ -63,7 +62,7 @@ public sealed class DeliveryTests
         await WaitForLogCountAsync(pipeline, "SnapshotAlreadyFinal", 12);
         var olderId = Faults.SnapshotIdOf(older);
         var snapshots = await Reconciliation.AssertAsync(pipeline, [site], sentByTest: [olderId, newerId]);
-        Assert.Equal(before, await RowVersionsAsync(pipeline, site));
+        Assert.Equal(before, await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge));
         Assert.Equal(4, snapshots.Count);
         var newerRow = Assert.Single(snapshots, s => s.SnapshotId == newerId);
         Assert.Equal("loaded", newerRow.Status);
@@ -82,24 +81,5 @@ public sealed class DeliveryTests
             Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} '{marker}':\n{pipeline.FunctionsLog}");
             await Task.Delay(200);
         }
-    }
-
-    /// <summary>Every row's physical version: equal lists mean nothing was rewritten.</summary>
-    public static async Task<List<string>> RowVersionsAsync(LocalPipeline pipeline, Municipality site)
-    {
-        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            "SELECT id_cidadao::text || ':' || xmin::text || ':' || snapshot_id::text FROM lists.hipertensos WHERE site_id = @site ORDER BY id_cidadao", connection);
-        command.Parameters.AddWithValue("site", site.Ibge);
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        Assert.NotEmpty(rows);
-        return rows;
     }
 }

@@ -1,8 +1,5 @@
-using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using LocalInfra;
 using Npgsql;
-using PecLists.Contracts;
 
 namespace EndToEnd.Tests.FaultCampaign;
 
@@ -86,21 +83,7 @@ public static class Faults
 
     public static Guid SnapshotIdOf(string spooledFile) => Guid.ParseExact(Path.GetFileName(spooledFile)[..^".csv.gz".Length], "D");
 
-    /// <summary>PUTs a spooled snapshot file as the uploader does (the wire contract), returning the status code.</summary>
-    public static async Task<int> PutAsync(HttpClient http, LocalPipeline pipeline, Municipality site, string list, string file)
-    {
-        var body = await File.ReadAllBytesAsync(file);
-        var id = SnapshotIdOf(file);
-        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri(pipeline.Endpoint, ApiRoutes.Relative(ApiRoutes.SnapshotPath(list, id))))
-        {
-            Content = new ByteArrayContent(body),
-        };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", site.Token);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
-        request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
-        request.Content.Headers.Add(WireNames.ContentDigestHeader, ContentDigest.Format(SHA256.HashData(body)));
-        request.Headers.Add(WireNames.ExtractedAtHeader, SnapshotIds.Timestamp(id).ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", System.Globalization.CultureInfo.InvariantCulture));
-        using var response = await http.SendAsync(request);
-        return (int)response.StatusCode;
-    }
+    /// <summary>PUTs a spooled snapshot file under its own id, once (no retry), returning the status code.</summary>
+    public static async Task<int> PutOnceAsync(SnapshotPutClient client, Municipality site, string list, string file) =>
+        (await client.PutAsync(site.Token, list, await File.ReadAllBytesAsync(file), SnapshotIdOf(file), maxAttempts: 1)).Status;
 }

@@ -25,7 +25,7 @@ public sealed class ForgedMessageTests
         var loaded = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1), expectedAtLeast: 2);
         var (a, b) = (loaded.Single(s => s.Site == sites[0].Ibge), loaded.Single(s => s.Site == sites[1].Ibge));
         var bBlob = await BlobOfAsync(pipeline, b.SnapshotId);
-        var rowsOfB = await DeliveryTests.RowVersionsAsync(pipeline, sites[1]);
+        var rowsOfB = await RowVersions.OfAsync(pipeline.CentralConnection, sites[1].Ibge);
 
         // Site A's next snapshot is waiting in its merge when a message arrives naming it with site B's blob.
         await Faults.ChurnSourceAsync(pipeline, sites[0], round: 1);
@@ -56,7 +56,7 @@ public sealed class ForgedMessageTests
         var snapshots = await Reconciliation.AssertAsync(pipeline, sites);
         Assert.Equal(3, snapshots.Count); // the forged unknown id created nothing
         Assert.All(snapshots, s => Assert.Equal("loaded", s.Status));
-        Assert.Equal(rowsOfB, await DeliveryTests.RowVersionsAsync(pipeline, sites[1])); // site B untouched
+        Assert.Equal(rowsOfB, await RowVersions.OfAsync(pipeline.CentralConnection, sites[1].Ibge)); // site B untouched
         Assert.Contains("SnapshotUnknown", pipeline.FunctionsLog, StringComparison.Ordinal);
         Assert.Contains("LoadMessageMalformed", pipeline.FunctionsLog, StringComparison.Ordinal);
     }
