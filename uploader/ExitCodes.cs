@@ -16,4 +16,7 @@ public static class ExitCodes
 
     /// <summary>A list definition's signature is missing or does not verify with the pinned key: that list was not run.</summary>
     public const int DefinitionSignature = 8;
+
+    /// <summary>The spool disk is below its free-space floor (spoolMinFreeBytes) or ran out of space: nothing was extracted.</summary>
+    public const int DiskFull = 9;
 }

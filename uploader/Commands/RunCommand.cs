@@ -19,6 +19,9 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
     /// <summary>gzip "optimal": 3.6× instead of 2.3× for "fastest" at ~46 MB/s of CSV (docs/benchmarks.md).</summary>
     public const CompressionLevel DefaultCompression = CompressionLevel.Optimal;
 
+    /// <summary>The current site's first failure category (contracts' FailureCategories), reported in its heartbeat.</summary>
+    private string? _category;
+
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         if (config.ListSigningKeyBytes() is null)
@@ -54,6 +57,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
         foreach (var site in config.Sites)
         {
             var refused = new List<RefusedDefinition>();
+            _category = null;
             var siteResult = await RunSiteAsync(site, spool, state, backend, refused, ct);
             worst = Worse(worst, siteResult);
             state.Save(spool.Root);
@@ -116,10 +120,11 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             Log(Localized.Text(
                 $"site {site.Ibge}: the backend refused the token. Ask the operator for a new token and run 'uploader install' again.",
                 $"município {site.Ibge}: o servidor central recusou o token. Peça um novo token ao operador e execute 'uploader install' novamente."));
-            return ExitCodes.Token;
+            return Fail(ExitCodes.Token, FailureCategories.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
         {
+            Fail(ExitCodes.Network, backend.FailureCategoryOf(ex));
             if (cached is null)
             {
                 Log(Localized.Text(
@@ -148,7 +153,16 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
                 : Localized.Text(
                     $"site {site.Ibge}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): its signature does not verify with the pinned key {definition.KeyId} (changed after signing, or signed with another key). Tell the operator.",
                     $"município {site.Ibge}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador."));
-            result = Worse(result, ExitCodes.DefinitionSignature);
+            result = Worse(result, Fail(ExitCodes.DefinitionSignature, FailureCategories.DefinitionSignature));
+        }
+
+        // The spool shares its disk with PEC's own database: below the floor nothing is extracted (a full disk stops PEC).
+        if (FreeBytes(spool.Root) is { } free && free < config.SpoolMinFreeBytes && verified.Count > 0)
+        {
+            Log(Localized.Text(
+                $"site {site.Ibge}: only {free / (1024 * 1024):N0} MB free on the spool disk ({spool.Root}), below spoolMinFreeBytes ({config.SpoolMinFreeBytes / (1024 * 1024):N0} MB): nothing extracted. Free disk space on this server.",
+                $"município {site.Ibge}: só {free / (1024 * 1024):N0} MB livres no disco da fila local ({spool.Root}), abaixo de spoolMinFreeBytes ({config.SpoolMinFreeBytes / (1024 * 1024):N0} MB): nada foi extraído. Libere espaço em disco neste servidor."));
+            return Worse(result, Fail(ExitCodes.DiskFull, FailureCategories.DiskFull));
         }
 
         var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);
@@ -180,7 +194,15 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
                 Log(Localized.Text(
                     $"site {site.Ibge}: could not extract {list.Name}: {DescribeDatabaseError(ex)}",
                     $"município {site.Ibge}: não foi possível extrair {list.Name}: {DescribeDatabaseError(ex)}"));
-                result = Worse(result, ExitCodes.Database);
+                result = Worse(result, Fail(ExitCodes.Database, SourceFailureCategory(ex)));
+                continue;
+            }
+            catch (IOException ex) when (IsDiskFull(ex))
+            {
+                Log(Localized.Text(
+                    $"site {site.Ibge}: the spool disk ({spool.Root}) is full: {list.Name} not extracted. Free disk space on this server.",
+                    $"município {site.Ibge}: o disco da fila local ({spool.Root}) está cheio: {list.Name} não foi extraída. Libere espaço em disco neste servidor."));
+                result = Worse(result, Fail(ExitCodes.DiskFull, FailureCategories.DiskFull));
                 continue;
             }
 
@@ -207,24 +229,24 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
                 Log(Localized.Text(
                     $"site {site.Ibge}: token refused ({(int?)upload.Status}); snapshot kept in the spool. Ask the operator for a new token.",
                     $"município {site.Ibge}: token recusado ({(int?)upload.Status}); o envio continua na fila local. Peça um novo token ao operador."));
-                return ExitCodes.Token;
+                return Fail(ExitCodes.Token, FailureCategories.Token);
             case UploadOutcome.Rejected:
                 spool.Quarantine(snapshot);
                 Log(Localized.Text(
                     $"site {site.Ibge}: {snapshot.List} snapshot {snapshot.SnapshotId} rejected ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Moved to quarantine.",
                     $"município {site.Ibge}: envio {snapshot.SnapshotId} de {snapshot.List} recusado ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Movido para a quarentena."));
-                return ExitCodes.Rejected;
+                return Fail(ExitCodes.Rejected, FailureCategories.SnapshotRejected);
             case UploadOutcome.Unreachable when upload.Status is { } status:
                 // The backend answered, but cannot take it now (503 dependency-unavailable, 429, 5xx): say what it said.
                 Log(Localized.Text(
                     $"site {site.Ibge}: the backend cannot take {snapshot.List} now ({(int)status} {upload.Code}): {upload.Detail} Snapshot kept in the spool for the next run.",
                     $"município {site.Ibge}: o servidor central não pode receber {snapshot.List} agora ({(int)status} {upload.Code}): {upload.Detail} O envio fica na fila local para a próxima execução."));
-                return ExitCodes.Network;
+                return Fail(ExitCodes.Network, FailureCategories.BackendError);
             default:
                 Log(Localized.Text(
                     $"site {site.Ibge}: backend unreachable for {snapshot.List} ({upload.Code}); snapshot kept in the spool for the next run.",
                     $"município {site.Ibge}: servidor central inacessível para {snapshot.List} ({upload.Code}); o envio fica na fila local para a próxima execução."));
-                return ExitCodes.Network;
+                return Fail(ExitCodes.Network, upload.Code ?? FailureCategories.Network);
         }
     }
 
@@ -237,7 +259,7 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             Os: OperatingSystem.IsWindows() ? "windows" : "linux",
             SentAt: DateTimeOffset.UtcNow,
             Outcome: result == ExitCodes.Ok ? "ok" : "failed",
-            ErrorCode: ErrorCategory(result),
+            ErrorCode: result == ExitCodes.Ok ? null : _category ?? ErrorCategory(result),
             LastRunAt: DateTimeOffset.UtcNow,
             DatabaseReachable: result != ExitCodes.Database,
             SpoolDepth: spool.Pending(site.Ibge).Count,
@@ -255,17 +277,40 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
         return false;
     }
 
+    /// <summary>The category an exit code stands for when nothing finer was recorded.</summary>
     public static string? ErrorCategory(int exitCode) => exitCode switch
     {
         ExitCodes.Ok => null,
-        ExitCodes.Network => "network",
-        ExitCodes.Database => "database",
-        ExitCodes.Token => "token",
-        ExitCodes.Rejected => "rejected",
-        ExitCodes.Config => "config",
-        ExitCodes.DefinitionSignature => DefinitionCodes.Signature,
-        _ => "unexpected",
+        ExitCodes.Network => FailureCategories.Network,
+        ExitCodes.Database => FailureCategories.SourceDatabase,
+        ExitCodes.Token => FailureCategories.Token,
+        ExitCodes.Rejected => FailureCategories.SnapshotRejected,
+        ExitCodes.Config => FailureCategories.Config,
+        ExitCodes.DefinitionSignature => FailureCategories.DefinitionSignature,
+        ExitCodes.DiskFull => FailureCategories.DiskFull,
+        _ => FailureCategories.Unexpected,
     };
+
+    /// <summary>What an extraction failure means for the operator: the query's own problem (schema, timeout) or the database's.</summary>
+    public static string SourceFailureCategory(Exception ex) => ex switch
+    {
+        PostgresException { SqlState: "57014" } => FailureCategories.ExtractTimeout,
+        TimeoutException => FailureCategories.ExtractTimeout,
+
+        // undefined table, column, function, schema: the PEC database lacks what the list reads.
+        PostgresException { SqlState: "42P01" or "42703" or "42883" or "3F000" } => FailureCategories.SourceSchema,
+        _ => FailureCategories.SourceDatabase,
+    };
+
+    /// <summary>ENOSPC (Linux) or ERROR_DISK_FULL / ERROR_HANDLE_DISK_FULL (Windows).</summary>
+    private static bool IsDiskFull(IOException ex) => (ex.HResult & 0xFFFF) is 28 or 112 or 39;
+
+    /// <summary>Records the site's first failure category and returns the exit code, so each failure site says both at once.</summary>
+    private int Fail(int exitCode, string category)
+    {
+        _category ??= category;
+        return exitCode;
+    }
 
     private static long? FreeBytes(string path)
     {

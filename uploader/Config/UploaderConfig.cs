@@ -23,6 +23,12 @@ public sealed class UploaderConfig
     /// <summary>Disk the spool may use; past it the oldest pending snapshots are dropped (counted and reported).</summary>
     public long SpoolMaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Free space the uploader leaves on the spool disk, which is usually PEC's own: below it nothing is extracted and the
+    /// run reports disk-full (exit 9), so the uploader never fills the disk PEC's database needs.
+    /// </summary>
+    public long SpoolMinFreeBytes { get; set; } = 512L * 1024 * 1024;
+
     public UploadConfig Upload { get; set; } = new();
 
     /// <summary>
@@ -104,6 +110,11 @@ public sealed class UploaderConfig
             problems.Add(Localized.Text(
                 "'listSigningKey' is not an ECDSA P-256 public key (base64); run 'uploader install --list-signing-key <the public key the operator gave>' again",
                 "'listSigningKey' não é uma chave pública ECDSA P-256 (base64); execute 'uploader install --list-signing-key <a chave pública fornecida pelo operador>' novamente"));
+        }
+
+        if (SpoolMinFreeBytes < 0)
+        {
+            problems.Add(Localized.Text("'spoolMinFreeBytes' must not be negative (0 turns the free-space floor off)", "'spoolMinFreeBytes' não pode ser negativo (0 desliga o limite de espaço livre)"));
         }
 
         if (!ProxySetting.IsValid(Upload.Proxy))

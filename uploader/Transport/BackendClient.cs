@@ -223,9 +223,20 @@ public sealed class BackendClient : IDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
-            return new UploadResult(UploadOutcome.Unreachable, null, "network", Redact.Credentials(ex.Message));
+            return new UploadResult(UploadOutcome.Unreachable, null, FailureCategoryOf(ex), Redact.Credentials(ex.Message));
         }
     }
+
+    /// <summary>
+    /// The failure category (contracts' <see cref="FailureCategories"/>) of a request that got no answer: a TLS or proxy
+    /// failure needs the municipality's IT (certificates, proxy settings), anything else is the network.
+    /// </summary>
+    public string FailureCategoryOf(Exception ex) => ex switch
+    {
+        HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } => FailureCategories.TlsProxy,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } when Proxy is not null => FailureCategories.TlsProxy,
+        _ => FailureCategories.Network,
+    };
 
     /// <summary>Sends the health report; false (never an exception) when the backend cannot be reached or refuses it.</summary>
     public async Task<bool> SendHeartbeatAsync(string token, HeartbeatDto heartbeat, CancellationToken ct)
