@@ -7,6 +7,7 @@ using PecLists.Functions.Operations;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,8 +28,10 @@ public static class BackendServices
         services.AddValidatedSettings<LoadOptions>(configuration, LoadOptions.Section);
         services.AddSingleton<IValidateOptions<LoadOptions>>(new LoadTimeoutsValidator(AppContext.BaseDirectory));
         services.AddValidatedSettings<SweeperOptions>(configuration, SweeperOptions.Section);
+        services.AddValidatedSettings<FleetOptions>(configuration, FleetOptions.Section);
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
         services.AddSingleton(TimeProvider.System);
+        services.AddPipelineTelemetry(configuration);
         services.AddValidatedSettings<DatabaseOptions>(configuration, DatabaseOptions.Section);
         services.AddSingleton(sp => CentralDatabase.Create(
             configuration,

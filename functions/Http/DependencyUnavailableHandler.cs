@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Extensions.Options;
 using PecLists.Contracts;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
 
 namespace PecLists.Functions.Http;
 
@@ -23,7 +24,7 @@ public sealed partial class DependencyUnavailableHandler(IOptions<IngestOptions>
         }
 
         // The exception's type and the dependency only: its message may quote a connection string or a row.
-        LogUnavailable(logger, dependency, exception.GetType().Name, httpContext.Request.Path);
+        logger.DependencyUnavailable(dependency, exception.GetType().Name, httpContext.Request.Path);
         httpContext.Response.Headers.RetryAfter = options.Value.UnavailableRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         await Problems.Write(httpContext, StatusCodes.Status503ServiceUnavailable, ProblemCodes.DependencyUnavailable, "Temporarily unavailable",
             $"The {dependency} cannot be reached right now; nothing was kept. Send the same request again later (Retry-After).");
@@ -41,7 +42,4 @@ public sealed partial class DependencyUnavailableHandler(IOptions<IngestOptions>
         _ when exception.InnerException is { } inner && exception is not Npgsql.NpgsqlException => DependencyOf(inner),
         _ => null,
     };
-
-    [LoggerMessage(EventId = 5030, Level = LogLevel.Warning, Message = "DependencyUnavailable dependency={Dependency} error={ErrorType} path={Path}: answered 503")]
-    private static partial void LogUnavailable(ILogger logger, string dependency, string errorType, string path);
 }

@@ -3,6 +3,8 @@ using System.Text.RegularExpressions;
 using Dapper;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Telemetry;
 using Npgsql;
 
 namespace PecLists.Functions.Ingest;
@@ -24,7 +26,7 @@ public static partial class HeartbeatEndpoint
         MaxDepth = 8,
     };
 
-    public static async Task<IResult> HandleAsync(HttpContext context, string site, NpgsqlDataSource database, TimeProvider time)
+    public static async Task<IResult> HandleAsync(HttpContext context, string site, NpgsqlDataSource database, TimeProvider time, ILogger logger)
     {
         var ct = context.RequestAborted;
         if (context.Request.ContentLength > MaxBytes)
@@ -67,12 +69,15 @@ public static partial class HeartbeatEndpoint
                 "A heartbeat carries only versions, codes and counts; a long digit run (CPF/CNS-like) or free text was found.");
         }
 
-        var skew = (time.GetUtcNow() - heartbeat.SentAt).TotalSeconds;
+        // Positive: the site's clock is behind the backend's.
+        var skew = heartbeat.ClockSkewSeconds ?? Math.Round((time.GetUtcNow() - heartbeat.SentAt).TotalSeconds, 1);
         await using var connection = await database.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ingest.heartbeats (site_id, received_at, report) VALUES (@site, clock_timestamp(), @report::jsonb)",
-            new { site, report = JsonSerializer.Serialize(heartbeat with { ClockSkewSeconds = heartbeat.ClockSkewSeconds ?? Math.Round(skew, 1) }, ContractsJsonContext.Default.HeartbeatDto) },
+            new { site, report = JsonSerializer.Serialize(heartbeat with { ClockSkewSeconds = skew }, ContractsJsonContext.Default.HeartbeatDto) },
             cancellationToken: ct));
+        logger.HeartbeatReceived(heartbeat.Kind, site, heartbeat.Outcome ?? "unknown", SiteCondition.FromHeartbeat(heartbeat.Outcome, heartbeat.ErrorCode, skew) ?? "none",
+            heartbeat.UploaderVersion, heartbeat.Os, skew, heartbeat.SpoolDepth ?? 0);
         return TypedResults.NoContent();
     }
 

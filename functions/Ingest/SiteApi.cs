@@ -27,7 +27,8 @@ public static class SiteApi
             .Produces<SnapshotStatusDto>()
             .ProducesProblem(404);
         v1.MapPost(ApiRoutes.Heartbeats,
-                (HttpContext context, NpgsqlDataSource database, TimeProvider time) => HeartbeatEndpoint.HandleAsync(context, context.User.Site(), database, time))
+                (HttpContext context, NpgsqlDataSource database, TimeProvider time, ILoggerFactory loggers) =>
+                    HeartbeatEndpoint.HandleAsync(context, context.User.Site(), database, time, loggers.CreateLogger(typeof(HeartbeatEndpoint))))
             .WithName("PostHeartbeat")
             .Accepts<HeartbeatDto>("application/json")
             .Produces(StatusCodes.Status204NoContent)

@@ -5,6 +5,8 @@ using PecLists.Functions.Http;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -14,7 +16,7 @@ namespace PecLists.Functions.Ingest;
 /// PUT /api/v1/lists/{list}/snapshots/{snapshotId}: checks everything first, then stores the blob, records the
 /// snapshot and queues a reference. A repeat of the same id and digest answers the same and queues nothing twice.
 /// </summary>
-public sealed class SnapshotIngestor(
+public sealed partial class SnapshotIngestor(
     ListCatalog lists,
     SnapshotStore store,
     LoadQueue queue,
@@ -22,9 +24,29 @@ public sealed class SnapshotIngestor(
     SpoolSpace spool,
     IOptions<IngestOptions> options,
     TimeProvider time,
-    ILogger<SnapshotIngestor> logger)
+    ILogger<SnapshotIngestor> logger,
+    PipelineMetrics metrics)
 {
+    /// <summary>The PUT, plus the business event of a snapshot refused for what it is (4xx other than auth and rate limits).</summary>
     public async Task<IResult> PutAsync(HttpContext context, string site, string list, string snapshotIdText)
+    {
+        var result = await PutCheckedAsync(context, site, list, snapshotIdText);
+        if (result is ProblemHttpResult { StatusCode: >= 400 and < 500 and not 401 and not 403 and not 429 } problem)
+        {
+            // The list and id as sent are only echoed when they have the shape of a list name and a UUID.
+            logger.SnapshotRejected(
+                Guid.TryParseExact(snapshotIdText, "D", out var id) ? id.ToString("D") : "malformed",
+                "ingest",
+                site,
+                ListDefinitionRules.ListName().IsMatch(list) ? list : "malformed",
+                problem.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code?.ToString() ?? "unknown" : "unknown",
+                FailureCategories.SnapshotRejected);
+        }
+
+        return result;
+    }
+
+    private async Task<IResult> PutCheckedAsync(HttpContext context, string site, string list, string snapshotIdText)
     {
         var ct = context.RequestAborted;
         var request = context.Request;
@@ -85,7 +107,7 @@ public sealed class SnapshotIngestor(
         using var room = spool.TryReserve(request.ContentLength.Value);
         if (room is null)
         {
-            logger.LogWarning("SpoolFull site={Site} list={List} contentLength={Bytes} free={Free}", site, list, request.ContentLength, spool.FreeBytes);
+            logger.SpoolFull(site, list, request.ContentLength.Value, $"{spool.FreeBytes} bytes free");
             return SpoolSpace.NoRoom(context);
         }
 
@@ -99,7 +121,7 @@ public sealed class SnapshotIngestor(
             }
             catch (IOException e) when (SpoolSpace.IsDiskFull(e))
             {
-                logger.LogWarning("SpoolFull site={Site} list={List} contentLength={Bytes} error={Error}", site, list, request.ContentLength, e.Message);
+                logger.SpoolFull(site, list, request.ContentLength.Value, "disk full");
                 return SpoolSpace.NoRoom(context);
             }
 
@@ -157,7 +179,8 @@ public sealed class SnapshotIngestor(
             }
 
             await EnqueueAsync(reference, ct);
-            logger.LogInformation("SnapshotReceived site={Site} list={List} version={ListVersion} snapshot={SnapshotId} compressedBytes={Bytes}", site, list, version.Version, snapshotId, length);
+            logger.SnapshotReceived(snapshotId, site, list, version.Version, length, UploaderVersion(request.Headers.UserAgent.ToString()));
+            metrics.Received(list, length);
             return Accepted(location, snapshotId);
         }
         finally
@@ -256,4 +279,11 @@ public sealed class SnapshotIngestor(
         await file.FlushAsync(ct);
         return (total, hash.GetHashAndReset());
     }
+
+    /// <summary>"uploader/1.2.3 (windows)" → "1.2.3"; anything else → "unknown" (a User-Agent is free text: never echoed).</summary>
+    public static string UploaderVersion(string userAgent) =>
+        UploaderAgent().Match(userAgent) is { Success: true } match ? match.Groups["version"].Value : "unknown";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^uploader/(?<version>[0-9]{1,4}(\.[0-9]{1,4}){0,3})\b")]
+    private static partial System.Text.RegularExpressions.Regex UploaderAgent();
 }

@@ -39,6 +39,16 @@ public static partial class LoadErrors
         _ => $"{exception.GetType().Name}; the load will be retried",
     };
 
+    /// <summary>A stable code for a transient failure (telemetry's errorCode): which dependency, never a message.</summary>
+    public static string TransientCode(Exception exception) => exception switch
+    {
+        PostgresException pg => $"central-database-{pg.SqlState}",
+        NpgsqlException => "central-database-unreachable",
+        RequestFailedException rf => $"storage-{rf.Status}",
+        TimeoutException or OperationCanceledException => "load-timeout",
+        _ => "unexpected",
+    };
+
     // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch.
     private static bool IsPermanentSqlState(string state) =>
         state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("42", StringComparison.Ordinal);

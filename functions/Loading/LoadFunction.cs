@@ -1,6 +1,7 @@
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -41,8 +42,7 @@ public static class LoadFunction
             return false; // the host's retries take over
         }
 
-        logger.LogWarning("SnapshotLoadRetrying site={Site} list={List} snapshot={SnapshotId} retry={Retry} delaySeconds={Delay:F0}",
-            message.Site, message.List, message.SnapshotId, message.Retry + 1, delay.TotalSeconds);
+        logger.SnapshotLoadRetrying(message.SnapshotId, message.Retry + 1, Math.Round(delay.TotalSeconds));
         return true;
     }
 
@@ -62,7 +62,7 @@ public static class LoadFunction
         {
             // Non-2xx fails the invocation: the host retries it and then moves it to the poison queue, where an operator
             // sees it. A 2xx would make the host delete it for good, and its snapshot would stay queued for ever.
-            logger.LogError("LoadMessageMalformed dequeueCount={DequeueCount}: the message is not a load reference; it will end in the poison queue", invocation.DequeueCount);
+            logger.LoadMessageMalformed(invocation.DequeueCount);
             return Problems.Result(StatusCodes.Status400BadRequest, ProblemCodes.MalformedLoadMessage, "Malformed load message",
                 "The queue message is not a load reference ({snapshotId, site, list, blob, extractedAt}); it goes to the poison queue after the retries.");
         }
@@ -76,7 +76,7 @@ public static class LoadFunction
                 // storm of uploads never burns dequeue counts (nor sends healthy snapshots to the poison queue).
                 var delay = TimeSpan.FromSeconds(options.Value.DeferSeconds * (0.5 + Random.Shared.NextDouble()));
                 await queue.DeferAsync(message, delay, ct);
-                logger.LogInformation("SnapshotLoadDeferred site={Site} list={List} snapshot={SnapshotId} delaySeconds={Delay:F1}", message.Site, message.List, message.SnapshotId, delay.TotalSeconds);
+                logger.SnapshotDeferred(message.SnapshotId, Math.Round(delay.TotalSeconds, 1), message.Site, message.List);
                 return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = LoadResult.Deferred }, [$"snapshot {message.SnapshotId}: deferred, no load slot free"], LoadResult.Deferred));
             }
 
@@ -88,6 +88,9 @@ public static class LoadFunction
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
+            // The message's site and list are what it claims (the bookkeeping row decides what is loaded): codes only.
+            logger.SnapshotFailed(message.SnapshotId, message.Retry, message.Site, message.List, LoadErrors.TransientCode(ex), FailureCategories.LoadFailed);
+
             // A fresh copy comes back after a growing delay; this delivery ends as a success so the host's few, quick
             // retries are kept for when the retries here are used up (or the queue itself cannot be written).
             if (message.Retry < options.Value.TransientRetries && await TryRetryLaterAsync(queue, message, options.Value, logger, ct))
@@ -98,8 +101,7 @@ public static class LoadFunction
                     "retrying"));
             }
 
-            logger.LogWarning("SnapshotLoadFailed site={Site} list={List} snapshot={SnapshotId} dequeueCount={DequeueCount} error={Error}",
-                message.Site, message.List, message.SnapshotId, invocation.DequeueCount, LoadErrors.DescribeTransient(ex));
+            logger.SnapshotLoadFailedToHost(message.SnapshotId, invocation.DequeueCount, LoadErrors.TransientCode(ex));
             return Problems.Result(StatusCodes.Status500InternalServerError, ProblemCodes.LoadFailed, "Load failed, will be retried", LoadErrors.DescribeTransient(ex));
         }
     }

@@ -1,5 +1,6 @@
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace PecLists.Functions.Loading;
@@ -29,7 +30,7 @@ public sealed class ReceivedSweeper(SnapshotLedger ledger, SnapshotStore store, 
                     if (await ledger.RejectBlobMissingAsync(snapshot.SnapshotId, ct))
                     {
                         missing++;
-                        logger.LogWarning("SnapshotBlobMissing site={Site} list={List} snapshot={SnapshotId}: rejected, never queued", snapshot.Site, snapshot.List, snapshot.SnapshotId);
+                        logger.SnapshotBlobMissing(snapshot.SnapshotId, snapshot.Site, snapshot.List);
                     }
                 }
                 else
@@ -43,7 +44,7 @@ public sealed class ReceivedSweeper(SnapshotLedger ledger, SnapshotStore store, 
         finally
         {
             // Counts only, also when storage or the database failed mid-way (the claims lapse and the next run retries).
-            logger.LogInformation("ReceivedSweep found={Found} queued={Queued} blobMissing={BlobMissing} claimedElsewhere={Claimed}", found.Count, queued, missing, claimed);
+            logger.ReceivedSweep(found.Count, queued, missing, claimed);
         }
 
         return new SweepReport(found.Count, queued, missing, claimed);

@@ -5,6 +5,7 @@ using PecLists.Contracts;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -20,7 +21,8 @@ public sealed class SnapshotLoader(
     SnapshotStore store,
     ListCatalog lists,
     IOptions<LoadOptions> options,
-    ILogger<SnapshotLoader> logger)
+    ILogger<SnapshotLoader> logger,
+    PipelineMetrics? metrics = null)
 {
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
@@ -41,12 +43,14 @@ public sealed class SnapshotLoader(
             return new LoadResult(LoadResult.Deferred, null);
         }
 
+        metrics?.LoadStarted();
         try
         {
             return await LoadInSlotAsync(connection, message, hostCancelled, ct);
         }
         finally
         {
+            metrics?.LoadEnded();
             await LoadSlots.ReleaseAsync(connection, slot.Value);
         }
     }
@@ -57,13 +61,13 @@ public sealed class SnapshotLoader(
         var found = await _ledger.FindLoadTargetAsync(connection, message.SnapshotId, ct);
         if (found is null)
         {
-            logger.LogWarning("SnapshotUnknown snapshot={SnapshotId}: no bookkeeping row, message dropped", message.SnapshotId);
+            logger.SnapshotUnknown(message.SnapshotId);
             return new LoadResult("unknown", null, ProblemCodes.UnknownSnapshot, "No such snapshot.", AlreadyFinal: true);
         }
 
         if (!SnapshotLifecycle.LoadableFrom.Contains(found.Status))
         {
-            logger.LogInformation("SnapshotAlreadyFinal site={Site} list={List} snapshot={SnapshotId} status={Status}", found.Site, found.List, message.SnapshotId, found.Status);
+            logger.SnapshotAlreadyFinal(message.SnapshotId, found.Status);
             return new LoadResult(found.Status, null, AlreadyFinal: true);
         }
 
@@ -95,18 +99,16 @@ public sealed class SnapshotLoader(
         ListDefinition? list = null;
         try
         {
+            var queueWait = DateTimeOffset.UtcNow - target.ReceivedAt;
             list = await DefinitionAsync(target, ct);
             var result = await ApplyAsync(connection, message.SnapshotId, target, list, ct);
-            logger.LogInformation(
-                "SnapshotLoaded site={Site} list={List} version={ListVersion} snapshot={SnapshotId} status={Status} inserted={Inserted} updated={Updated} deleted={Deleted} unchanged={Unchanged} copyMs={CopyMs} diffMs={DiffMs} writeMs={WriteMs}",
-                target.Site, target.List, target.ListVersion, message.SnapshotId, result.Status, result.Rows?.Inserted, result.Rows?.Updated, result.Rows?.Deleted, result.Rows?.Unchanged,
-                result.Phases?.CopyMs, result.Phases?.DiffMs, result.Phases?.WriteMs);
+            Report(message.SnapshotId, target, queueWait, result);
             return result;
         }
         catch (Exception ex) when (LoadErrors.AsPermanent(ex, Identifiers(target.List, list)) is { } permanent)
         {
             await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Rejected(permanent.Code, permanent.Message), CancellationToken.None);
-            logger.LogWarning("SnapshotRejected site={Site} list={List} snapshot={SnapshotId} code={Code}", target.Site, target.List, message.SnapshotId, permanent.Code);
+            logger.SnapshotRejected(message.SnapshotId.ToString("D"), "load", target.Site, target.List, permanent.Code, FailureCategories.SnapshotRejected);
             return new LoadResult(SnapshotStatuses.Rejected, null, permanent.Code, permanent.Message);
         }
         catch (Exception ex)
@@ -128,6 +130,27 @@ public sealed class SnapshotLoader(
             }
 
             throw;
+        }
+    }
+
+    /// <summary>The business event and metrics of a load that ran to an outcome (loaded, held or skipped).</summary>
+    private void Report(Guid snapshotId, LoadTarget target, TimeSpan queueWait, LoadResult result)
+    {
+        switch (result.Status)
+        {
+            case SnapshotStatuses.Loaded when result.Rows is { } rows:
+                var phases = result.Phases ?? new LoadPhases(0, 0, 0);
+                var seconds = (phases.CopyMs + phases.DiffMs + phases.WriteMs) / 1000.0;
+                logger.SnapshotLoaded(snapshotId, result.Path, target.Site, target.List, target.ListVersion,
+                    rows.Inserted, rows.Updated, rows.Deleted, rows.Unchanged, Math.Round(queueWait.TotalSeconds, 3), seconds);
+                metrics?.Loaded(target.List, queueWait, phases.CopyMs / 1000.0, phases.DiffMs / 1000.0, phases.WriteMs / 1000.0, rows);
+                break;
+            case SnapshotStatuses.Held:
+                logger.SnapshotHeld(snapshotId, target.Site, target.List, result.ErrorCode ?? string.Empty, result.Rows?.Deleted ?? 0, result.Rows?.Before ?? 0);
+                break;
+            case SnapshotStatuses.Skipped:
+                logger.SnapshotSkipped(snapshotId, target.Site, target.List, result.ErrorCode ?? string.Empty);
+                break;
         }
     }
 
@@ -200,7 +223,6 @@ public sealed class SnapshotLoader(
         {
             await _ledger.RecordHeldAsync(connection, transaction, snapshotId, merge.Rows, hold.Code, hold.Reason, ct);
             await transaction.CommitAsync(ct);
-            logger.LogWarning("SnapshotHeld site={Site} list={List} snapshot={SnapshotId} code={Code} before={Before} deleted={Deleted}", site, target.List, snapshotId, hold.Code, merge.Rows.Before, merge.Rows.Deleted);
             return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = "held" };
         }
 

@@ -129,7 +129,8 @@ public static class AdminEndpoints
                         ? Results.NoContent()
                         : Problems.Result(404, ProblemCodes.NotHeld, "No such held snapshot", "No snapshot with that id is held (unknown, or already applied or dropped)."))
             .WithName("DecideHeldSnapshot").ProducesProblem(404);
-        admin.MapGet(ApiRoutes.AdminFleet, async (SnapshotLedger ledger, CancellationToken ct) => TypedResults.Ok(await ledger.ReadFleetAsync(ct)))
+        admin.MapGet(ApiRoutes.AdminFleet, async (SnapshotLedger ledger, IOptions<FleetOptions> fleet, TimeProvider time, CancellationToken ct) =>
+                TypedResults.Ok(await ledger.ReadFleetAsync(fleet.Value, time.GetUtcNow(), ct)))
             .WithName("Fleet");
         return app;
     }

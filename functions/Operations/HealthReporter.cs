@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using PecLists.Functions.Data;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -48,7 +49,7 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
         var down = checks.Where(c => c.Value != "ok").ToList();
         foreach (var (name, state) in down)
         {
-            logger.LogWarning("HealthCheckDown check={Check} state={State}", name, state);
+            logger.HealthCheckDown(name, state);
         }
 
         return new HealthReport(down.Count == 0 ? "ok" : "degraded", checks);

@@ -3,6 +3,7 @@ using PecLists.Contracts;
 using PecLists.Functions.Data;
 using PecLists.Functions.Http;
 using PecLists.Functions.Sites;
+using PecLists.Functions.Telemetry;
 using Npgsql;
 
 namespace PecLists.Functions.Operations;
@@ -28,8 +29,7 @@ public static class ReplayEndpoint
                 return Problems.Result(400, ProblemCodes.BadReplaySource, "Unknown replay source", "'source' must be 'poison' or 'blobs'.");
         }
 
-        loggers.CreateLogger(typeof(ReplayEndpoint)).LogInformation(
-            "Replay source={Source} dryRun={DryRun} matched={Matched} replayed={Replayed}", report.Source, report.DryRun, report.Items.Count, report.Replayed);
+        loggers.CreateLogger(typeof(ReplayEndpoint)).SnapshotsReplayed(report.Source, report.DryRun, report.Items.Count, report.Replayed);
         await OperatorAudit.RecordAsync(db, user.Operator(), OperatorAudit.Replay, report.Source, AuditDetail(filter, report), ct);
         return TypedResults.Ok(report);
     }

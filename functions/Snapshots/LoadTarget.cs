@@ -3,6 +3,6 @@ namespace PecLists.Functions.Snapshots;
 /// <summary>
 /// What a load reads from the snapshot's bookkeeping row, never from the queue message: the status before this
 /// attempt, whose snapshot it is, where its blob is, the list version it was checked against at ingest (null for a row
-/// recorded before versions were) and whether an operator released it from a hold.
+/// recorded before versions were), whether an operator released it from a hold, and when it was accepted (queue wait).
 /// </summary>
-public sealed record LoadTarget(string Status, string Site, string List, string Blob, DateTimeOffset ExtractedAt, int? ListVersion, bool HoldReleased);
+public sealed record LoadTarget(string Status, string Site, string List, string Blob, DateTimeOffset ExtractedAt, int? ListVersion, bool HoldReleased, DateTimeOffset ReceivedAt);

@@ -1,4 +1,4 @@
-using TargetRow = (string Status, string Site, string List, string Blob, System.DateTime ExtractedAt, int? Version, bool Released);
+using TargetRow = (string Status, string Site, string List, string Blob, System.DateTime ExtractedAt, int? Version, bool Released, System.DateTime ReceivedAt);
 using Dapper;
 using PecLists.Contracts;
 using Npgsql;
@@ -122,16 +122,15 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     }
 
     /// <summary>One row per site: its last heartbeat and last snapshot, and how long it has been silent.</summary>
-    public async Task<IReadOnlyList<FleetSite>> ReadFleetAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<FleetSite>> ReadFleetAsync(FleetOptions options, DateTimeOffset now, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
-        return (await connection.QueryAsync<FleetSite>(new CommandDefinition(
+        var sites = await connection.QueryAsync<FleetRow>(new CommandDefinition(
             """
             SELECT s.site_id AS Ibge, s.name AS Name,
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
-                   h.report->>'uploaderVersion' AS UploaderVersion,
+                   h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
                    n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
-                   (extract(epoch FROM now() - greatest(h.received_at, n.received_at)) / 3600.0)::float8 AS HoursSilent,
                    coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
@@ -140,15 +139,42 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                     SELECT count(*) AS count, string_agg(DISTINCT list_name, ',' ORDER BY list_name) AS lists
                       FROM ingest.snapshots WHERE site_id = s.site_id AND status = @held) held ON true
              ORDER BY s.site_id
-            """, new { held = SnapshotStatuses.Held }, cancellationToken: ct))).ToList();
+            """, new { held = SnapshotStatuses.Held }, cancellationToken: ct));
+
+        // Per (site, list): the newest snapshot's status (a rejected or failed one colours the site) and the last load.
+        var lists = (await connection.QueryAsync<(string Site, string List, string NewestStatus, DateTime? LastLoadedAt)>(new CommandDefinition(
+            """
+            SELECT site_id, list_name, (array_agg(status ORDER BY extracted_at DESC))[1],
+                   max(load_finished_at) FILTER (WHERE status = @loaded)
+              FROM ingest.snapshots
+             GROUP BY site_id, list_name
+            """, new { loaded = SnapshotStatuses.Loaded }, cancellationToken: ct))).ToLookup(l => l.Site);
+
+        return [.. sites.Select(s =>
+        {
+            var heartbeat = s.LastHeartbeatAt is { } h ? Utc(h) : (DateTimeOffset?)null;
+            var snapshot = s.LastSnapshotAt is { } n ? Utc(n) : (DateTimeOffset?)null;
+            var siteLists = lists[s.Ibge].OrderBy(l => l.List, StringComparer.Ordinal).ToList();
+            var (category, status) = SiteCondition.Classify(now, heartbeat, s.LastOutcome, s.LastErrorCode, s.ClockSkewSeconds,
+                siteLists.Select(l => l.NewestStatus), s.HeldSnapshots, options);
+            var latest = new[] { heartbeat, snapshot }.Max();
+            return new FleetSite(s.Ibge, s.Name, status, category, heartbeat, s.LastOutcome, s.LastErrorCode, s.UploaderVersion, s.ClockSkewSeconds,
+                latest is { } l ? Math.Round((now - l).TotalHours, 2) : null, snapshot, s.LastSnapshotStatus,
+                siteLists.ToDictionary(l => l.List, l => l.LastLoadedAt is { } at ? Utc(at) : (DateTimeOffset?)null, StringComparer.Ordinal),
+                s.HeldSnapshots, s.HeldLists);
+        })];
     }
+
+    private sealed record FleetRow(
+        string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
     {
         return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
-            SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL
+            SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL, received_at
               FROM ingest.snapshots WHERE snapshot_id = @snapshotId
             """,
             new { snapshotId }, cancellationToken: ct)));
@@ -164,7 +190,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
         return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
             WITH before AS (
-                    SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL AS released
+                    SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL AS released, received_at
                       FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
                  marked AS (
                     UPDATE ingest.snapshots SET status = @loading, attempts = attempts + 1, load_started_at = clock_timestamp()
@@ -177,7 +203,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static LoadTarget? ToTarget(TargetRow? row) =>
-        row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released) : null;
+        row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released, Utc(r.ReceivedAt)) : null;
 
     /// <summary>loading → held: not applied; the would-be counts and the reason wait for an operator.</summary>
     public Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts wouldBe, string code, string reason, CancellationToken ct) =>

@@ -238,7 +238,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var status = await StatusAsync(id);
         Assert.Equal((SnapshotStatuses.Held, 40L, 10L), (status.Status, status.Rows!.Before, status.Rows.After));
 
-        var fleet = Assert.Single(await new SnapshotLedger(infra.Database).ReadFleetAsync(CancellationToken.None), f => f.Ibge == _site);
+        var fleet = Assert.Single(await new SnapshotLedger(infra.Database).ReadFleetAsync(new FleetOptions(), DateTimeOffset.UtcNow, CancellationToken.None), f => f.Ibge == _site);
         Assert.Equal((1L, list), (fleet.HeldSnapshots, fleet.HeldLists));
 
         // A redelivery of the message changes nothing while it is held.
