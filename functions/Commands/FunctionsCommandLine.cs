@@ -38,8 +38,29 @@ public static class FunctionsCommandLine
         root.Subcommands.Add(AdminCommand(connection));
         root.Subcommands.Add(ReplayCommand(connection));
         root.Subcommands.Add(SnapshotsCommand(connection));
+        root.Subcommands.Add(FleetCommand(connection));
         return root;
     }
+
+    private static Command FleetCommand(Option<string?> connection)
+    {
+        var json = new Option<bool>("--json") { Description = "Print the rows as JSON (the admin API's shape) instead of a table." };
+        var command = new Command("fleet", "Every site's status, failure category, last heartbeat and last load per list (docs/failure-catalog.md).") { json };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var services = Services(parse, connection);
+            var now = DateTimeOffset.UtcNow;
+            var sites = await services.GetRequiredService<Snapshots.SnapshotLedger>().ReadFleetAsync(
+                services.GetRequiredService<IOptions<Snapshots.FleetOptions>>().Value, now, ct);
+            Console.WriteLine(parse.GetValue(json)
+                ? System.Text.Json.JsonSerializer.Serialize(sites, FleetJson)
+                : FleetTable.Render(sites, now));
+            return 0;
+        });
+        return command;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions FleetJson = new(System.Text.Json.JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private static Command MigrateCommand(Option<string?> connection)
     {

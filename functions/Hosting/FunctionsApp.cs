@@ -8,7 +8,9 @@ namespace PecLists.Functions.Hosting;
 /// <summary>Builds the custom handler: Kestrel binding, the backend's services, its middleware and its APIs. No I/O happens at start-up.</summary>
 public static class FunctionsApp
 {
-    public static WebApplication Build(string[] args)
+    /// <param name="args">Command-line settings.</param>
+    /// <param name="configure">Extra services after the backend's (tests add in-memory telemetry exporters here).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -17,6 +19,7 @@ public static class FunctionsApp
         });
         builder.ConfigureCustomHandlerUrl();
         builder.Services.AddBackendServices(builder.Configuration);
+        configure?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseBackendMiddleware();
@@ -25,6 +28,7 @@ public static class FunctionsApp
         app.MapSiteApi();
         app.MapLoadFunction();
         app.MapSweepFunction();
+        app.MapFleetMetricsFunction();
         return app;
     }
 

@@ -33,6 +33,22 @@ public sealed class LoadQueue(QueueServiceClient queues, IOptions<IngestOptions>
 
     public async Task<bool> PoisonExistsAsync(CancellationToken ct) => await Poison.ExistsAsync(ct);
 
+    /// <summary>Approximate messages waiting in the load queue and in its poison queue (0 for a queue not created yet).</summary>
+    public async Task<(long Load, long Poison)> LengthsAsync(CancellationToken ct) =>
+        (await LengthAsync(Client, ct), await LengthAsync(Poison, ct));
+
+    private static async Task<long> LengthAsync(QueueClient queue, CancellationToken ct)
+    {
+        try
+        {
+            return (await queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 404)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Up to 32 poisoned messages, invisible to others for <paramref name="lease"/>; empty when none is left.</summary>
     public async Task<QueueMessage[]> ReceivePoisonedAsync(TimeSpan lease, CancellationToken ct) =>
         (await Poison.ReceiveMessagesAsync(32, lease, ct)).Value;

@@ -101,8 +101,18 @@ foreach (var site in sites)
     }
 }
 
+// The operator's view of the same state, from the system of record: what `Functions.dll fleet` prints (docs/failure-catalog.md).
+Say("fleet (Functions.dll fleet): status, failure category, last heartbeat and last load per list, per site");
+var fleet = await pipeline.FunctionsCommandAsync(["fleet"]);
+Console.WriteLine(string.Join('\n', fleet.StandardOutput.TrimEnd().Split('\n').Select(line => "          " + line)));
+var notGreen = fleet.StandardOutput.Split('\n').Count(line => sites.Any(s => line.StartsWith(s.Ibge, StringComparison.Ordinal)) && !line.Contains(" green ", StringComparison.Ordinal));
+if (notGreen > 0)
+{
+    Say($"{notGreen} site(s) are not green in the fleet view");
+}
+
 Say(different == 0 ? "demo finished: every site's lists loaded and match their source" : $"demo finished: {different} site list(s) differ from their source");
-return different == 0 ? 0 : 1;
+return different == 0 && notGreen == 0 ? 0 : 1;
 
 static bool IsProblemLine(string line) =>
     line.Contains("rejected", StringComparison.OrdinalIgnoreCase) || line.Contains("rejeitad", StringComparison.OrdinalIgnoreCase)

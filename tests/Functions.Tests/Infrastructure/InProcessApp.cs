@@ -3,6 +3,7 @@ using PecLists.Functions.Hosting;
 using PecLists.Functions.Storage;
 using LocalInfra;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace PecLists.Functions.Tests.Infrastructure;
 
@@ -27,15 +28,20 @@ public sealed class InProcessApp : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>The handler alone: nothing drives the queue trigger, so queued messages stay put for the test to inspect.</summary>
-    public static Task<InProcessApp> StartAsync(InfraFixture infra, params string[] settings) => StartCoreAsync(infra, settings);
+    public static Task<InProcessApp> StartAsync(InfraFixture infra, params string[] settings) => StartCoreAsync(infra, settings, null);
 
     /// <summary>
     /// With the host stand-in's queue listener driving the load function (same host.json, same invocation payload);
     /// <c>--AzureFunctionsJobHost:…</c> settings override host.json as app settings do under the host.
     /// </summary>
-    public static async Task<InProcessApp> StartWithDispatcherAsync(InfraFixture infra, params string[] settings)
+    public static Task<InProcessApp> StartWithDispatcherAsync(InfraFixture infra, params string[] settings) => StartWithDispatcherAsync(infra, null, settings);
+
+    /// <param name="infra">The fixture's PostgreSQL and Azurite.</param>
+    /// <param name="configure">Extra services (e.g. in-memory telemetry exporters).</param>
+    /// <param name="settings">App settings as command-line arguments.</param>
+    public static async Task<InProcessApp> StartWithDispatcherAsync(InfraFixture infra, Action<IServiceCollection>? configure, params string[] settings)
     {
-        var app = await StartCoreAsync(infra, settings);
+        var app = await StartCoreAsync(infra, settings, configure);
         var appSettings = new AppSettings(settings
             .Select(s => s.TrimStart('-').Split('=', 2))
             .Select(p => KeyValuePair.Create(p[0], (string?)p[1]))
@@ -50,14 +56,14 @@ public sealed class InProcessApp : IAsyncDisposable
         return app;
     }
 
-    private static async Task<InProcessApp> StartCoreAsync(InfraFixture infra, string[] settings)
+    private static async Task<InProcessApp> StartCoreAsync(InfraFixture infra, string[] settings, Action<IServiceCollection>? configure)
     {
         var port = FreePort.Next();
         var app = FunctionsApp.Build(
         [
             $"--urls=http://127.0.0.1:{port}", $"--ConnectionStrings:Central={infra.CentralConnection}", $"--IngestStorage={infra.Azurite.ConnectionString}",
             .. settings,
-        ]);
+        ], configure);
         await app.StartAsync();
         return new InProcessApp(app, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") }, port);
     }

@@ -1,0 +1,45 @@
+using PecLists.Contracts;
+using PecLists.Functions.Http;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
+using PecLists.Functions.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace PecLists.Functions.Operations;
+
+/// <summary>
+/// POST /fleet-metrics: the timer-triggered "fleet-metrics" function (every 5 minutes). Storage's queue metrics have no
+/// per-queue dimension, so the poison queue's length is read here and recorded as a metric (pec.queue.poison_length),
+/// with the load queue's and the count of silent sites (machine-off: the dead-man's switch), for the workbook and alerts.
+/// </summary>
+public static class FleetMetricsFunction
+{
+    public const string Name = "fleet-metrics";
+
+    public static IEndpointRouteBuilder MapFleetMetricsFunction(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/" + Name,
+                (HttpContext http, LoadQueue queue, SnapshotLedger ledger, IOptions<FleetOptions> fleet, TimeProvider time, PipelineMetrics metrics, ILoggerFactory loggers, CancellationToken ct) =>
+                    LoadFunction.IsFromHost(http.Connection.RemoteIpAddress)
+                        ? InvokeAsync(queue, ledger, fleet.Value, time, metrics, loggers.CreateLogger(typeof(FleetMetricsFunction)), ct)
+                        : Task.FromResult(Problems.Result(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Not the Functions host",
+                            "The fleet-metrics function is invoked by the Functions host over loopback only.")))
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    public static async Task<IResult> InvokeAsync(LoadQueue queue, SnapshotLedger ledger, FleetOptions fleet, TimeProvider time, PipelineMetrics metrics, ILogger logger, CancellationToken ct)
+    {
+        var (load, poison) = await queue.LengthsAsync(ct);
+        var silent = (await ledger.ReadFleetAsync(fleet, time.GetUtcNow(), ct)).Count(s => s.Category == FailureCategories.MachineOff);
+        metrics.QueueLengths(load, poison);
+        metrics.Silent(silent);
+        logger.FleetMetricsRead(load, poison, silent);
+        return TypedResults.Ok(new InvocationResponse(
+            new Dictionary<string, object?> { ["loadQueue"] = load, ["poisonQueue"] = poison, ["silentSites"] = silent },
+            [$"load queue {load}, poison queue {poison}, silent sites {silent}"],
+            "measured"));
+    }
+}
