@@ -3,6 +3,7 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
+using PecLists.Functions.Telemetry;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -65,6 +66,10 @@ public sealed class SiteTokenAuthentication(
             owner = kind == TokenKind.Site
                 ? await SiteTokens.FindSiteAsync(dataSource, token, Context.RequestAborted)
                 : await SiteTokens.FindAdminAsync(dataSource, token, Context.RequestAborted);
+            if (owner is null && kind == TokenKind.Site && await SiteTokens.RecordRevokedRefusalAsync(dataSource, token, Context.RequestAborted) is { } revokedFor)
+            {
+                Logger.TokenRefused(revokedFor, FailureCategories.Token);
+            }
         }
 
         if (owner is null || kind == TokenKind.Site)

@@ -109,6 +109,23 @@ public static class SiteTokens
     public static Task<string?> FindSiteAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>
         FindOwnerAsync(dataSource, token, Prefix, "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NULL", ct);
 
+    /// <summary>
+    /// For a token that is not live: the site it was revoked for, with the refusal recorded on the site
+    /// (token_refused_at), or null for a token that never existed. A site whose token was revoked can no longer report
+    /// itself; this is how the fleet view still says "token" for it.
+    /// </summary>
+    public static async Task<string?> RecordRevokedRefusalAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
+    {
+        var site = await FindOwnerAsync(dataSource, token, Prefix, "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NOT NULL LIMIT 1", ct);
+        if (site is not null)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE ingest.sites SET token_refused_at = now() WHERE site_id = @site", new { site }, cancellationToken: ct));
+        }
+
+        return site;
+    }
+
     /// <summary>Looks a token up by its hash, then compares in constant time; the prefix keeps the two kinds apart.</summary>
     private static async Task<string?> FindOwnerAsync(NpgsqlDataSource dataSource, string token, string prefix, string sql, CancellationToken ct)
     {

@@ -26,13 +26,19 @@ public static class SiteCondition
 
     /// <summary>
     /// The site's category and colour. Red: no heartbeat within period + grace (machine-off), a failed run, a rejected or
-    /// failed newest snapshot. Amber: clock skew, snapshots held for an operator, or a heartbeat older than the period
+    /// failed newest snapshot, a revoked token refused since its last heartbeat (token). Amber: clock skew, snapshots held for an operator, or a heartbeat older than the period
     /// but within the grace. Green otherwise.
     /// </summary>
     public static (string? Category, string Status) Classify(
         DateTimeOffset now, DateTimeOffset? lastHeartbeatAt, string? lastOutcome, string? lastErrorCode, double? clockSkewSeconds,
-        IEnumerable<string> newestSnapshotStatuses, long heldSnapshots, FleetOptions options)
+        IEnumerable<string> newestSnapshotStatuses, long heldSnapshots, FleetOptions options, DateTimeOffset? tokenRefusedAt = null)
     {
+        // A revoked token also stops the heartbeats: the refusal, seen by the backend, is the only report there is.
+        if (tokenRefusedAt is { } refused && (lastHeartbeatAt is not { } beat || refused > beat))
+        {
+            return (FailureCategories.Token, Red);
+        }
+
         var period = TimeSpan.FromHours(options.ExpectedEveryHours);
         var grace = TimeSpan.FromHours(options.GraceHours);
         if (lastHeartbeatAt is not { } last || now - last > period + grace)

@@ -131,7 +131,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
                    h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
                    n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
-                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists
+                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, s.token_refused_at AS TokenRefusedAt
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
               LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
@@ -155,8 +155,9 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             var heartbeat = s.LastHeartbeatAt is { } h ? Utc(h) : (DateTimeOffset?)null;
             var snapshot = s.LastSnapshotAt is { } n ? Utc(n) : (DateTimeOffset?)null;
             var siteLists = lists[s.Ibge].OrderBy(l => l.List, StringComparer.Ordinal).ToList();
+            var tokenRefused = s.TokenRefusedAt is { } r ? Utc(r) : (DateTimeOffset?)null;
             var (category, status) = SiteCondition.Classify(now, heartbeat, s.LastOutcome, s.LastErrorCode, s.ClockSkewSeconds,
-                siteLists.Select(l => l.NewestStatus), s.HeldSnapshots, options);
+                siteLists.Select(l => l.NewestStatus), s.HeldSnapshots, options, tokenRefused);
             var latest = new[] { heartbeat, snapshot }.Max();
             return new FleetSite(s.Ibge, s.Name, status, category, heartbeat, s.LastOutcome, s.LastErrorCode, s.UploaderVersion, s.ClockSkewSeconds,
                 latest is { } l ? Math.Round((now - l).TotalHours, 2) : null, snapshot, s.LastSnapshotStatus,
@@ -167,7 +168,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
-        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists);
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? TokenRefusedAt);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)

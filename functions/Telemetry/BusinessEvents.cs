@@ -46,4 +46,8 @@ public static partial class BusinessEvents
     [LoggerMessage(EventId = 1009, EventName = TelemetryNames.SnapshotsReplayed, Level = LogLevel.Information,
         Message = "SnapshotsReplayed: replay from {source} (dry run {dryRun}): {matched} matched, {replayed} replayed")]
     public static partial void SnapshotsReplayed(this ILogger logger, string source, bool dryRun, int matched, int replayed);
+
+    [LoggerMessage(EventId = 1010, EventName = TelemetryNames.TokenRefused, Level = LogLevel.Warning,
+        Message = "TokenRefused: a revoked token of site {site} was refused ({category}): the site needs a new token")]
+    public static partial void TokenRefused(this ILogger logger, string site, string category);
 }

@@ -26,12 +26,13 @@ public static class TelemetryNames
     public const string SnapshotDeferred = "SnapshotDeferred";
     public const string HeartbeatReceived = "HeartbeatReceived";
     public const string SnapshotsReplayed = "SnapshotsReplayed";
+    public const string TokenRefused = "TokenRefused";
 
     /// <summary>The business events: customEvents in App Insights, never sampled away.</summary>
     public static IReadOnlyList<string> Events { get; } =
     [
         SnapshotReceived, SnapshotRejected, SnapshotLoaded, SnapshotSkipped, SnapshotFailed, SnapshotHeld, SnapshotDeferred,
-        HeartbeatReceived, SnapshotsReplayed,
+        HeartbeatReceived, SnapshotsReplayed, TokenRefused,
     ];
 
     /// <summary>

@@ -26,30 +26,54 @@ public static class TelemetryServices
     {
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
+        var appInsights = configuration[ConnectionStringSetting] is { Length: > 0 } connectionString
+            ? (Action<AzureMonitorExporterOptions>)(options =>
+            {
+                options.ConnectionString = connectionString;
+                options.Credential = EntraCredential(configuration[AuthenticationSetting]);
+
+                // Business events must never be sampled away. The exporter drops a log written inside an activity that
+                // is not recorded (trace-based log sampling, on by default); every HTTP request here has such an
+                // activity, so without this no event would reach customEvents (measured, tests/Functions.Tests/Telemetry).
+                options.EnableTraceBasedLogsSampler = false;
+                options.SamplingRatio = 1.0F;
+                options.TracesPerSecond = null;
+            })
+            : null;
+
+        // The exporters are added per signal, the log exporter after the custom-event mark, so the order is explicit.
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(TelemetryNames.Service, serviceVersion: typeof(TelemetryServices).Assembly.GetName().Version?.ToString()))
             .WithLogging(
-                logging => logging.AddProcessor(new CustomEventProcessor()), // first, so every exporter sees the mark
+                logging =>
+                {
+                    logging.AddProcessor(new CustomEventProcessor());
+                    if (appInsights is not null)
+                    {
+                        logging.AddAzureMonitorLogExporter(appInsights);
+                    }
+                },
                 options =>
                 {
                     options.IncludeScopes = true; // the host's invocation id
                     options.IncludeFormattedMessage = true;
                 })
-            .WithMetrics(metrics => metrics.AddMeter(TelemetryNames.Meter).AddNpgsqlInstrumentation())
-            .WithTracing(tracing => tracing.AddNpgsql());
-
-        if (configuration[ConnectionStringSetting] is { Length: > 0 } connectionString)
-        {
-            otel.UseAzureMonitorExporter(options =>
+            .WithMetrics(metrics =>
             {
-                options.ConnectionString = connectionString;
-                options.Credential = EntraCredential(configuration[AuthenticationSetting]);
-
-                // Business events must never be sampled away: every trace is kept, and no rate limit applies.
-                options.SamplingRatio = 1.0F;
-                options.TracesPerSecond = null;
+                metrics.AddMeter(TelemetryNames.Meter).AddNpgsqlInstrumentation();
+                if (appInsights is not null)
+                {
+                    metrics.AddAzureMonitorMetricExporter(appInsights);
+                }
+            })
+            .WithTracing(tracing =>
+            {
+                tracing.AddNpgsql();
+                if (appInsights is not null)
+                {
+                    tracing.AddAzureMonitorTraceExporter(appInsights);
+                }
             });
-        }
 
         if (configuration[OtlpEndpointSetting] is { Length: > 0 })
         {

@@ -6,6 +6,7 @@ using PecLists.Contracts;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Telemetry;
 using PecLists.Functions.Tests.Infrastructure;
+using LocalInfra;
 
 namespace PecLists.Functions.Tests.Telemetry;
 
@@ -105,5 +106,46 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
         {
             Assert.DoesNotContain(text, t => t.Contains(personal, StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public async Task With_a_connection_string_Azure_Monitors_exporter_sends_business_events_as_customEvents_and_without_one_nothing()
+    {
+        await using var appInsights = FakeAppInsights.Start();
+        await using (var app = await InProcessApp.StartAsync(infra, $"--APPLICATIONINSIGHTS_CONNECTION_STRING={appInsights.ConnectionString}"))
+        {
+            var site = await infra.NewSiteAsync();
+            await SendHeartbeatAsync(app, site);
+            TelemetryCapture.Flush(app.App.Services);
+
+            // The real exporter's envelope: an EventData named by the event, its dimensions as properties.
+
+
+            var beat = Assert.Single(appInsights.Events(TelemetryNames.HeartbeatReceived), e => e.GetValueOrDefault("site") == site);
+            Assert.Equal(("ok", "none", "windows"), (beat["outcome"], beat["category"], beat["os"]));
+        }
+
+        var before = appInsights.Envelopes.Count;
+        await using (var quiet = await InProcessApp.StartAsync(infra))
+        {
+            await SendHeartbeatAsync(quiet, await infra.NewSiteAsync());
+            TelemetryCapture.Flush(quiet.App.Services);
+        }
+
+        Assert.Equal(before, appInsights.Envelopes.Count);
+    }
+
+    private async Task SendHeartbeatAsync(InProcessApp app, string site)
+    {
+        var token = (await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None)).Token;
+        using var heartbeat = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Heartbeats)
+        {
+            Content = new StringContent(
+                $$"""{"kind":"run","uploaderVersion":"1.4.2","os":"windows","sentAt":"{{DateTimeOffset.UtcNow:O}}","outcome":"ok","spoolDepth":0}""",
+                Encoding.UTF8, "application/json"),
+        };
+        heartbeat.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var stored = await app.Http.SendAsync(heartbeat);
+        Assert.Equal(HttpStatusCode.NoContent, stored.StatusCode);
     }
 }
