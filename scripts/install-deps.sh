@@ -32,6 +32,11 @@ if ! command -v systemd-analyze >/dev/null; then
   apt_install systemd
 fi
 
+if [ ! -f /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] && [ ! -f /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 ]; then
+  echo "installing faketime (apt; the fleet test runs one uploader with its clock two hours behind)…"
+  apt_install faketime
+fi
+
 if ! command -v npm >/dev/null; then
   echo "installing Node.js and npm (apt)…"
   apt_install nodejs npm

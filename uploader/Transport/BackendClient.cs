@@ -228,13 +228,14 @@ public sealed class BackendClient : IDisposable
     }
 
     /// <summary>
-    /// The failure category (contracts' <see cref="FailureCategories"/>) of a request that got no answer: a TLS or proxy
-    /// failure needs the municipality's IT (certificates, proxy settings), anything else is the network.
+    /// The failure category (contracts' <see cref="FailureCategories"/>) of a request that got no answer: a TLS failure,
+    /// or any transport failure through a configured proxy (every byte goes through it, so it is the first thing the
+    /// municipality's IT checks), is tls-proxy; anything else is the network.
     /// </summary>
     public string FailureCategoryOf(Exception ex) => ex switch
     {
         HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } => FailureCategories.TlsProxy,
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } when Proxy is not null => FailureCategories.TlsProxy,
+        HttpRequestException or IOException when Proxy is not null => FailureCategories.TlsProxy,
         _ => FailureCategories.Network,
     };
 

@@ -93,7 +93,8 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
             Assert.Contains("kept in the spool", log, StringComparison.Ordinal);
             var failedHeartbeat = Assert.Single(failing.Requests, r => r.Path == "/api/v1/heartbeats");
             var failedReport = JsonSerializer.Deserialize(failedHeartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
-            Assert.Equal(("failed", "network", 1, true), (failedReport.Outcome, failedReport.ErrorCode, failedReport.SpoolDepth, failedReport.DatabaseReachable));
+            // The backend answered 503: reachable, but not taking snapshots (backend-error, not the site's network).
+            Assert.Equal(("failed", "backend-error", 1, true), (failedReport.Outcome, failedReport.ErrorCode, failedReport.SpoolDepth, failedReport.DatabaseReachable));
         }
 
         // Run 2: nothing listens at all. The first snapshot is kept, untouched, and the day's extraction still happens

@@ -309,7 +309,7 @@ public sealed class BackendClientTests : IDisposable
         Assert.Equal(HttpRequestError.ProxyTunnelError, listsError.HttpRequestError);
         Assert.Contains($"127.0.0.1:{proxy.Port}", listsError.Message, StringComparison.Ordinal); // still says which proxy
         Assert.DoesNotContain(Password, listsError.Message, StringComparison.Ordinal);
-        Assert.Equal((UploadOutcome.Unreachable, "network"), (upload.Outcome, upload.Code));
+        Assert.Equal((UploadOutcome.Unreachable, "tls-proxy"), (upload.Outcome, upload.Code)); // the failure category: the proxy refused
         Assert.Contains($"127.0.0.1:{proxy.Port}", upload.Detail, StringComparison.Ordinal);
         Assert.DoesNotContain(Password, upload.Detail, StringComparison.Ordinal);
         Assert.Equal(2, proxy.RequestLines.Count(l => l == "CONNECT backend.invalid:443 HTTP/1.1"));
