@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using LocalInfra;
 using PecLists.Functions.Hosting;
+using PecLists.Functions.Storage;
 
 namespace PecLists.Functions.Tests.Hosting;
 
@@ -56,6 +57,18 @@ public sealed partial class AppSettingsContractTests
         Assert.Contains("ingest__container", AppSettingNames.ReadByCode);
         Assert.DoesNotContain("Database__ConnectionStringHasPassword", AppSettingNames.ReadByCode);
         Assert.DoesNotContain(AppSettingNames.RequiredInAzure, s => !AppSettingNames.ReadByCode.Contains(s));
+    }
+
+    [Fact]
+    public void The_storage_names_Bicep_creates_are_the_ones_the_code_and_the_trigger_use()
+    {
+        var bicep = File.ReadAllText(Path.Combine(RepoPaths.Root, "bicep", "main.bicep"));
+        var trigger = File.ReadAllText(Path.Combine(RepoPaths.Root, "functions", "function-app", "load", "function.json"));
+
+        Assert.Contains($"var loadQueue = '{LoadQueue.DefaultName}'", bicep, StringComparison.Ordinal);
+        Assert.Contains($"\"queueName\": \"{LoadQueue.DefaultName}\"", trigger, StringComparison.Ordinal);
+        Assert.Contains($"var snapshotsContainer = '{new IngestOptions().Container}'", bicep, StringComparison.Ordinal);
+        Assert.Contains($"\"connection\": \"{IngestStorageOptions.Section}\"", trigger, StringComparison.Ordinal);
     }
 
     private static bool IsHostSetting(string name) => HostPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
