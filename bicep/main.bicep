@@ -1,8 +1,239 @@
-// Placeholder: the full Azure deployment (Flex Consumption app, storage, PostgreSQL, App Insights, workbook,
-// alerts) comes with its own issue. Kept buildable so `az bicep build` stays part of CI from the start.
+// PEC Lists in Azure: one resource group holding the ingest function app (Flex Consumption, custom handler), its
+// storage, the central PostgreSQL and monitoring. Everything signs in with one user-assigned identity; no keys, no
+// passwords. Deploy: `azd up`, or `az deployment group create -g <rg> -f bicep/main.bicep -p bicep/main.bicepparam`
+// (docs/deploy.md). Decisions: docs/adr/0014-azure-deployment-and-identity.md.
 targetScope = 'resourceGroup'
 
-@description('Azure region for every resource.')
+@description('Environment name (azd\'s AZURE_ENV_NAME): part of every resource name.')
+@minLength(1)
+@maxLength(20)
+param environmentName string
+
+@description('Azure region for every resource (it must offer Flex Consumption: az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
-output location string = location
+@description('Where alerts are emailed.')
+param alertEmail string
+
+@description('Snapshot blobs are deleted this many days after upload (they hold personal data; replay from blobs reaches back this far).')
+@minValue(1)
+@maxValue(3650)
+param snapshotRetentionDays int = 35
+
+@description('Memory of one function app instance (Flex: 512, 2048 or 4096 MB).')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on instances whatever the database allows (the app is scaled to the lower of this and the connection budget).')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCountCap int = 40
+
+@description('HTTP requests one instance takes at once; matches Ingest:MaxConcurrentUploads (16) so uploads queue at the front door, not in the app.')
+param httpPerInstanceConcurrency int = 16
+
+@description('Load:MaxConcurrentLoads: loads running against PostgreSQL at once across every instance (ADR 0004); size it to the server\'s spare cores.')
+@minValue(1)
+param maxConcurrentLoads int = 4
+
+@description('Database:MaxPoolSize: connections one instance opens at most.')
+@minValue(2)
+param databaseMaxPoolSize int = 20
+
+@description('PostgreSQL max_connections (Standard_B2s allows up to 429, Standard_D2ds_v5 859: concepts-limits).')
+param postgresMaxConnections int = 250
+
+@description('Connections kept out of the app\'s budget: Azure\'s own reserved ones (15 on Flexible Server) plus operators\' sessions (migrate, psql, commands).')
+param reservedConnections int = 25
+
+@description('PostgreSQL major version.')
+@allowed([
+  '16'
+  '17'
+])
+param postgresVersion string = '17'
+
+@description('PostgreSQL compute SKU.')
+param postgresSkuName string = 'Standard_B2s'
+
+@description('Tier of postgresSkuName.')
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param postgresSkuTier string = 'Burstable'
+
+@description('PostgreSQL storage in GB (auto-grows).')
+param postgresStorageGB int = 32
+
+@description('Name of the application database.')
+param databaseName string = 'central'
+
+@description('Lists:SigningPublicKey (base64 SPKI of the operator\'s list-signing key); empty: publishing does not check signatures.')
+param listSigningPublicKey string = ''
+
+@description('owner/name of the GitHub repository whose deploy workflow runs migrations as the app identity; empty: none.')
+param githubRepository string = ''
+
+@description('GitHub environment of the deploy workflow (the OIDC subject).')
+param githubEnvironment string = 'production'
+
+@description('Days Log Analytics keeps logs.')
+param logRetentionDays int = 30
+
+// Names: the same as functions/Storage/IngestOptions.cs defaults and functions/function-app/load/function.json.
+var snapshotsContainer = 'snapshots'
+var loadQueue = 'snapshot-loads'
+var deploymentContainer = 'app-package'
+
+var token = toLower(uniqueString(resourceGroup().id, environmentName))
+var prefix = 'pec-${environmentName}'
+var tags = {
+  'azd-env-name': environmentName
+  product: 'pec-lists'
+}
+
+// Connection budget (README "Connections"; docs/deploy.md "Sizing"):
+//   maximumInstanceCount × Database:MaxPoolSize + reservedConnections ≤ max_connections
+// so maximumInstanceCount = min(cap, floor((max_connections − reserved) / MaxPoolSize)), e.g. (250 − 25) / 20 = 11.
+// The load cap (Load:MaxConcurrentLoads, enforced in PostgreSQL: ADR 0004) needs no instances of its own: loads take
+// their connections out of the same pools, so the budget must only hold that cap, checked below.
+var connectionBudget = postgresMaxConnections - reservedConnections
+var instancesByBudget = connectionBudget / databaseMaxPoolSize
+var maximumInstanceCount = max(1, min(maximumInstanceCountCap, instancesByBudget))
+var loadCapFits = maxConcurrentLoads <= maximumInstanceCount * databaseMaxPoolSize && instancesByBudget >= 1
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: {
+    name: 'id-${prefix}'
+    location: location
+    tags: tags
+    githubRepository: githubRepository
+    githubEnvironment: githubEnvironment
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: 'st${take(replace(environmentName, '-', ''), 9)}${token}'
+    location: location
+    tags: tags
+    snapshotsContainer: snapshotsContainer
+    loadQueue: loadQueue
+    deploymentContainer: deploymentContainer
+    snapshotRetentionDays: snapshotRetentionDays
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    namePrefix: prefix
+    location: location
+    tags: tags
+    alertEmail: alertEmail
+    logRetentionDays: logRetentionDays
+  }
+}
+
+module monitoringContent 'modules/monitoring-content.bicep' = {
+  name: 'monitoring-content'
+  params: {
+    location: location
+    appInsightsId: monitoring.outputs.appInsightsId
+    actionGroupId: monitoring.outputs.actionGroupId
+    tags: tags
+  }
+}
+
+module database 'modules/database.bicep' = {
+  name: 'database'
+  params: {
+    name: 'psql-${prefix}-${token}'
+    location: location
+    tags: tags
+    version: postgresVersion
+    skuName: postgresSkuName
+    skuTier: postgresSkuTier
+    storageSizeGB: postgresStorageGB
+    maxConnections: postgresMaxConnections
+    databaseName: databaseName
+    adminPrincipalId: identity.outputs.principalId
+    adminPrincipalName: identity.outputs.name
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    storageAccountName: storage.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    principalId: identity.outputs.principalId
+  }
+}
+
+// Every app setting, in one place: tests/Functions.Tests/Hosting/AppSettingsContractTests.cs checks each name against
+// the settings the code reads (functions/Hosting/AppSettingNames.cs) and the host's own.
+var appSettings = union(
+  {
+    // The Functions host's storage, by identity (https://learn.microsoft.com/azure/azure-functions/functions-reference#connecting-to-host-storage-with-an-identity).
+    AzureWebJobsStorage__accountName: storage.outputs.name
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identity.outputs.clientId
+    // The ingest storage: read by the queue trigger (function.json "connection": "IngestStorage") and by the app.
+    IngestStorage__blobServiceUri: storage.outputs.blobEndpoint
+    IngestStorage__queueServiceUri: storage.outputs.queueEndpoint
+    IngestStorage__credential: 'managedidentity'
+    IngestStorage__clientId: identity.outputs.clientId
+    Ingest__Container: snapshotsContainer
+    Ingest__Queue: loadQueue
+    // No password: the app signs in with an Entra token for its identity, whose name is its PostgreSQL role.
+    ConnectionStrings__Central: 'Host=${database.outputs.host};Database=${database.outputs.databaseName};Username=${identity.outputs.name};SSL Mode=Require'
+    Database__Authentication: 'entra'
+    Database__ClientId: identity.outputs.clientId
+    Database__MaxPoolSize: string(databaseMaxPoolSize)
+    Load__MaxConcurrentLoads: string(maxConcurrentLoads)
+    APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
+  },
+  empty(listSigningPublicKey) ? {} : { Lists__SigningPublicKey: listSigningPublicKey }
+)
+
+module functionApp 'modules/function-app.bicep' = {
+  name: 'function-app'
+  params: {
+    name: 'func-${prefix}-${token}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    blobEndpoint: storage.outputs.blobEndpoint
+    deploymentContainer: deploymentContainer
+    instanceMemoryMB: instanceMemoryMB
+    maximumInstanceCount: maximumInstanceCount
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    appSettings: appSettings
+  }
+  dependsOn: [
+    roles
+  ]
+}
+
+@description('The endpoint the uploaders are installed with (uploader install --endpoint).')
+output INGEST_URL string = 'https://${functionApp.outputs.defaultHostName}'
+output FUNCTION_APP_NAME string = functionApp.outputs.name
+output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output DATABASE_HOST string = database.outputs.host
+output DATABASE_NAME string = database.outputs.databaseName
+@description('PostgreSQL role of the app (and of migrations): the identity\'s name.')
+output IDENTITY_NAME string = identity.outputs.name
+output IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output MAXIMUM_INSTANCE_COUNT int = maximumInstanceCount
+@description('False when the connection budget cannot hold one instance\'s pool or the load cap: lower Database:MaxPoolSize or raise max_connections.')
+output CONNECTION_BUDGET_OK bool = loadCapFits

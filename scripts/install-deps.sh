@@ -79,3 +79,31 @@ if [ -z "${PG10_BIN:-}" ]; then
     fi
   fi
 fi
+
+# --- Bicep CLI (issue 14) -------------------------------------------------------------------------------------------
+# The Bicep CLI for `bicep build` / `bicep lint` of bicep/ (tests/Repository.Tests/BicepTests.cs), from the NuGet
+# package Azure.Bicep.CommandLine.linux-x64 (a self-contained binary in tools/), restored with the ordinary NuGet client
+# by a throwaway project outside the repository (so the repository's central package management does not apply), then
+# copied to .tools/bicep/bicep. BICEP_BIN=<path of a bicep binary> overrides.
+bicep_version=0.49.2
+if [ -z "${BICEP_BIN:-}" ] && ! grep -qsx "$bicep_version" .tools/bicep/VERSION; then
+  echo "installing the Bicep CLI ($bicep_version) into .tools/bicep (NuGet)…"
+  bicep_tmp=$(mktemp -d)
+  cat > "$bicep_tmp/bicep-download.csproj" <<CSPROJ
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup><TargetFramework>netstandard2.0</TargetFramework><ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally></PropertyGroup>
+  <ItemGroup><PackageDownload Include="Azure.Bicep.CommandLine.linux-x64" Version="[$bicep_version]" /></ItemGroup>
+</Project>
+CSPROJ
+  echo '<Project />' > "$bicep_tmp/Directory.Build.props"
+  echo '<Project />' > "$bicep_tmp/Directory.Packages.props"
+  dotnet restore "$bicep_tmp/bicep-download.csproj" --packages "$bicep_tmp/packages" -nologo -v quiet >/dev/null
+  bicep_found=$(find "$bicep_tmp/packages/azure.bicep.commandline.linux-x64/$bicep_version" -type f -name bicep | head -1)
+  if [ -z "$bicep_found" ]; then echo "the Bicep package has no 'bicep' binary" >&2; exit 1; fi
+  mkdir -p .tools/bicep
+  cp "$bicep_found" .tools/bicep/bicep
+  chmod 0755 .tools/bicep/bicep
+  echo "$bicep_version" > .tools/bicep/VERSION
+  rm -rf "$bicep_tmp"
+fi
+# --- end Bicep CLI ---------------------------------------------------------------------------------------------------

@@ -1,11 +1,31 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace PecLists.Functions.Data;
 
-/// <summary>The central PostgreSQL data source, built once from configuration.</summary>
+/// <summary>
+/// The central PostgreSQL data source, built once from configuration. In Azure it signs in with an Entra token for the
+/// app's identity (Database:Authentication=entra): Npgsql's periodic password provider asks Azure.Identity for a token,
+/// which Azure.Identity caches and renews before it expires (https://www.npgsql.org/doc/security.html,
+/// https://learn.microsoft.com/azure/postgresql/flexible-server/how-to-configure-sign-in-azure-ad-authentication).
+/// </summary>
 public static class CentralDatabase
 {
     public const string ConnectionName = "Central";
+
+    /// <summary>The token audience of Azure Database for PostgreSQL.</summary>
+    public const string EntraScope = "https://ossrdbms-aad.database.windows.net/.default";
+
+    /// <summary>
+    /// How often the token is asked for again: Azure.Identity answers from its cache until the token nears expiry, so
+    /// this only bounds how long an expired token could be handed to a new connection.
+    /// </summary>
+    public static readonly TimeSpan TokenRefreshInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>After a failed token request (identity endpoint down), try again this soon.</summary>
+    public static readonly TimeSpan TokenRetryInterval = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// A load never waits between statements of its transaction (the blob streams inside COPY), so a session idle in a
@@ -26,13 +46,43 @@ public static class CentralDatabase
             : throw new InvalidOperationException(
                 $"ConnectionStrings:{ConnectionName} is not set (environment variable ConnectionStrings__{ConnectionName}).");
 
+    /// <summary>The "Database" settings, checked at start-up (source-generated validator), and the data source built from them.</summary>
+    public static IServiceCollection AddCentralDatabase(this IServiceCollection services, IConfiguration configuration, Func<IServiceProvider, int> tempBuffersMB)
+    {
+        services.AddOptions<DatabaseOptions>()
+            .Bind(configuration.GetSection(DatabaseOptions.Section))
+            .PostConfigure(options => options.ConnectionStringHasPassword = HasPassword(configuration))
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddSingleton(sp => Create(configuration, tempBuffersMB(sp), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
+        return services;
+    }
+
+    /// <summary>The identity to sign in with: the user-assigned one named by Database:ClientId, else DefaultAzureCredential.</summary>
+    public static TokenCredential EntraCredential(DatabaseOptions options) =>
+        string.IsNullOrEmpty(options.ClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ClientId));
+
     /// <param name="configuration">Where ConnectionStrings:Central is read.</param>
     /// <param name="tempBuffersMB">The app passes its validated Load:TempBuffersMB.</param>
-    /// <param name="maxPoolSize">The app passes its validated Database:MaxPoolSize; a Max Pool Size in the connection string wins.</param>
-    public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64, int maxPoolSize = 20)
+    /// <param name="database">The validated Database settings (pool size, authentication); a Max Pool Size in the connection string wins.</param>
+    /// <param name="credential">With entra: the identity to ask for tokens (tests pass their own); default <see cref="EntraCredential"/>.</param>
+    public static NpgsqlDataSource Create(IConfiguration configuration, int tempBuffersMB = 64, DatabaseOptions? database = null, TokenCredential? credential = null)
     {
+        database ??= new DatabaseOptions();
+        var maxPoolSize = database.MaxPoolSize;
         var connectionString = GetConnectionString(configuration);
         var builder = new NpgsqlDataSourceBuilder(connectionString);
+        if (database.UsesEntra)
+        {
+            var identity = credential ?? EntraCredential(database);
+            builder.UsePeriodicPasswordProvider(
+                async (_, ct) => (await identity.GetTokenAsync(new TokenRequestContext([EntraScope]), ct)).Token,
+                TokenRefreshInterval,
+                TokenRetryInterval);
+        }
+
         var settings = builder.ConnectionStringBuilder;
         settings.ApplicationName ??= "ingest-functions";
 
@@ -58,5 +108,18 @@ public static class CentralDatabase
             $"-c idle_in_transaction_session_timeout={IdleInTransactionSeconds * 1000} -c client_connection_check_interval={ClientCheckSeconds * 1000}";
         settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? ours : $"{ours} {settings.Options}";
         return builder.Build();
+    }
+
+    private static bool HasPassword(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionName);
+        try
+        {
+            return !string.IsNullOrEmpty(connectionString) && !string.IsNullOrEmpty(new NpgsqlConnectionStringBuilder(connectionString).Password);
+        }
+        catch (ArgumentException)
+        {
+            return false; // a malformed string is reported when it is used, naming it
+        }
     }
 }

@@ -32,12 +32,8 @@ public static class BackendServices
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineTelemetry(configuration);
-        services.AddValidatedSettings<DatabaseOptions>(configuration, DatabaseOptions.Section);
-        services.AddSingleton(sp => CentralDatabase.Create(
-            configuration,
-            sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB,
-            sp.GetRequiredService<IOptions<DatabaseOptions>>().Value.MaxPoolSize));
-        services.AddIngestStorage();
+        services.AddCentralDatabase(configuration, sp => sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB);
+        services.AddIngestStorage(configuration);
         services.AddSingleton<ListCatalog>();
         services.AddSingleton<SnapshotLedger>();
         services.AddSingleton<SpoolSpace>();

@@ -85,13 +85,16 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
     private async Task CheckStorageAsync(CancellationToken ct)
     {
         // Own clients without retries: the app's clients retry for a minute, the probe must answer in seconds.
-        if (configuration[IngestOptions.StorageConnectionName] is not { Length: > 0 } connection)
+        // Either form of the connection (a connection string, or the service URIs and the identity in Azure).
+        if (!StorageClients.IsConfigured(configuration))
         {
             throw new NotConfiguredException();
         }
 
-        var blobs = new BlobContainerClient(connection, options.Value.Container, new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = CheckTimeout } });
-        var queue = new QueueClient(connection, options.Value.Queue, new QueueClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = CheckTimeout } });
+        var blobs = StorageClients.CreateBlobs(configuration, new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = CheckTimeout } })
+            .GetBlobContainerClient(options.Value.Container);
+        var queue = StorageClients.CreateQueues(configuration, new QueueClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = CheckTimeout } })
+            .GetQueueClient(options.Value.Queue);
         var blob = Labelled("blob", blobs.ExistsAsync(ct)); // missing is fine (created on first use): reachable is what counts
         var queued = Labelled("queue", queue.ExistsAsync(ct));
         await Task.WhenAll(blob, queued);

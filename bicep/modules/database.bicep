@@ -1,0 +1,166 @@
+// The central PostgreSQL: Flexible Server with Microsoft Entra authentication only (no passwords anywhere), TLS
+// required, and the server parameters the loader relies on. The function app's identity is the Entra administrator and
+// so the role that owns the schema (migrations run as it too: docs/adr/0014-azure-deployment-and-identity.md).
+// Shapes: https://learn.microsoft.com/azure/templates/microsoft.dbforpostgresql/flexibleservers (API 2024-08-01).
+
+@description('Server name (becomes <name>.postgres.database.azure.com).')
+param name string
+
+@description('Azure region.')
+param location string
+
+@description('Tags for every resource.')
+param tags object
+
+@description('PostgreSQL major version.')
+@allowed([
+  '16'
+  '17'
+])
+param version string
+
+@description('Compute SKU, e.g. Standard_B2s (Burstable) or Standard_D2ds_v5 (GeneralPurpose).')
+param skuName string
+
+@description('Tier of the SKU.')
+@allowed([
+  'Burstable'
+  'GeneralPurpose'
+  'MemoryOptimized'
+])
+param skuTier string
+
+@description('Storage size in GB (grows on its own).')
+param storageSizeGB int
+
+@description('max_connections: the connection budget main.bicep sizes the function app against.')
+param maxConnections int
+
+@description('Name of the application database.')
+param databaseName string
+
+@description('Object (principal) id of the identity made Entra administrator.')
+param adminPrincipalId string
+
+@description('Name of that identity: the PostgreSQL role it signs in as.')
+param adminPrincipalName string
+
+resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: skuName
+    tier: skuTier
+  }
+  properties: {
+    version: version
+    storage: {
+      storageSizeGB: storageSizeGB
+      autoGrow: 'Enabled'
+    }
+    authConfig: {
+      activeDirectoryAuth: 'Enabled'
+      passwordAuth: 'Disabled'
+      tenantId: tenant().tenantId
+    }
+    backup: {
+      backupRetentionDays: 7
+      geoRedundantBackup: 'Disabled'
+    }
+    highAvailability: {
+      mode: 'Disabled'
+    }
+    network: {
+      publicNetworkAccess: 'Enabled'
+    }
+  }
+}
+
+// Server operations cannot run concurrently, so every child below waits for the one before it.
+resource admin 'Microsoft.DBforPostgreSQL/flexibleServers/administrators@2024-08-01' = {
+  parent: server
+  name: adminPrincipalId
+  properties: {
+    principalType: 'ServicePrincipal'
+    principalName: adminPrincipalName
+    tenantId: tenant().tenantId
+  }
+}
+
+// Flex Consumption without a virtual network has no fixed outbound addresses: 0.0.0.0 admits Azure services only.
+resource allowAzure 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
+  parent: server
+  name: 'AllowAzureServices'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '0.0.0.0'
+  }
+  dependsOn: [
+    admin
+  ]
+}
+
+resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-01' = {
+  parent: server
+  name: databaseName
+  properties: {
+    charset: 'UTF8'
+    collation: 'en_US.utf8'
+  }
+  dependsOn: [
+    allowAzure
+  ]
+}
+
+// What the loader relies on (README "Connections" and "Timeouts"; docs/benchmarks.md "Storm" for wal_compression).
+// The session-level keepalives and timeouts are also set by the app on each connection; these are the server's floor.
+var parameters = [
+  {
+    name: 'require_secure_transport'
+    value: 'on'
+  }
+  {
+    name: 'max_connections'
+    value: string(maxConnections)
+  }
+  {
+    name: 'wal_compression'
+    value: 'on'
+  }
+  {
+    name: 'tcp_keepalives_idle'
+    value: '30'
+  }
+  {
+    name: 'tcp_keepalives_interval'
+    value: '10'
+  }
+  {
+    name: 'tcp_keepalives_count'
+    value: '3'
+  }
+  {
+    name: 'idle_in_transaction_session_timeout'
+    value: '120000'
+  }
+]
+
+@batchSize(1)
+resource configurations 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = [
+  for p in parameters: {
+    parent: server
+    name: p.name
+    properties: {
+      value: p.value
+      source: 'user-override'
+    }
+    dependsOn: [
+      database
+    ]
+  }
+]
+
+output name string = server.name
+output host string = server.properties.fullyQualifiedDomainName
+output databaseName string = database.name
