@@ -30,29 +30,74 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
 }
 
 // ---- alerts --------------------------------------------------------------------------------------------------------
-// Storage queue metrics have no per-queue dimension, so the poison queue's length comes from the app's own metric.
-resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
-  name: 'alert-poison-queue'
+// Every name a query reads is one the code emits (functions/Telemetry/TelemetryNames.cs), pinned by
+// tests/Functions.Tests/Telemetry/TelemetryContractTests.cs. Metrics the code records every 5 minutes from PostgreSQL
+// (the fleet-metrics timer) carry what no single event can: sites that never report, queues without per-queue metrics.
+
+@description('Share of loads that may fail within an hour before the failure-rate alert fires (0.1 = 10 %).')
+param loadFailureRateThreshold string = '0.1'
+
+var alerts = [
+  {
+    name: 'alert-sites-silent'
+    displayName: 'Sites silent past their window'
+    description: 'At least one site sent no heartbeat within a day plus the grace (machine off, scheduler or uploader stopped, or cut off): run "Functions.dll fleet" or open the workbook for which and since when (docs/failure-catalog.md, machine-off).'
+    severity: 2
+    query: 'customMetrics | where name == "pec.fleet.silent_sites" | summarize silent = max(value)'
+    measure: 'silent'
+    threshold: 0
+  }
+  {
+    name: 'alert-poison-queue'
+    displayName: 'Loads in the poison queue'
+    description: 'Messages wait in the load poison queue: see README "Failed loads"; replay them once the cause is fixed.'
+    severity: 2
+    query: 'customMetrics | where name == "pec.queue.poison_length" | summarize length = max(value)'
+    measure: 'length'
+    threshold: 0
+  }
+  {
+    name: 'alert-load-failure-rate'
+    displayName: 'Load failure rate above threshold'
+    description: 'More than the allowed share of loads failed in the window (central database or storage trouble): the SnapshotFailed events name the error code.'
+    severity: 1
+    query: 'customEvents | where name in ("SnapshotLoaded", "SnapshotFailed") | summarize failed = countif(name == "SnapshotFailed"), total = count() | extend rate = iff(total == 0, 0.0, todouble(failed) / total) | project rate'
+    measure: 'rate'
+    threshold: json(loadFailureRateThreshold)
+  }
+  {
+    name: 'alert-held-snapshots'
+    displayName: 'Snapshots held for an operator'
+    description: 'The deletion guard holds snapshots that would delete most of a site\'s rows: decide with "Functions.dll snapshots held" / apply / drop.'
+    severity: 3
+    query: 'customMetrics | where name == "pec.snapshots.held" | summarize held = max(value)'
+    measure: 'held'
+    threshold: 0
+  }
+]
+
+resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for alert in alerts: {
+  name: alert.name
   location: location
   tags: tags
   properties: {
-    displayName: 'Loads in the poison queue'
-    description: 'Messages are waiting in the load poison queue: see README "Failed loads" and replay them once the cause is fixed.'
-    severity: 2
+    displayName: alert.displayName
+    description: alert.description
+    severity: alert.severity
     enabled: true
     scopes: [
       appInsightsId
     ]
     evaluationFrequency: 'PT15M'
-    windowSize: 'PT30M'
+    windowSize: 'PT1H'
     criteria: {
       allOf: [
         {
-          query: 'customMetrics | where name == "pec.poison_queue.length" | summarize length = max(value)'
-          metricMeasureColumn: 'length'
+          query: alert.query
+          metricMeasureColumn: alert.measure
           timeAggregation: 'Maximum'
           operator: 'GreaterThan'
-          threshold: 0
+          threshold: alert.threshold
           failingPeriods: {
             numberOfEvaluationPeriods: 1
             minFailingPeriodsToAlert: 1
@@ -67,4 +112,4 @@ resource poisonQueueAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
       ]
     }
   }
-}
+}]

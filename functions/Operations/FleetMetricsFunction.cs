@@ -11,7 +11,8 @@ namespace PecLists.Functions.Operations;
 /// <summary>
 /// POST /fleet-metrics: the timer-triggered "fleet-metrics" function (every 5 minutes). Storage's queue metrics have no
 /// per-queue dimension, so the poison queue's length is read here and recorded as a metric (pec.queue.poison_length),
-/// with the load queue's and the count of silent sites (machine-off: the dead-man's switch), for the workbook and alerts.
+/// with the load queue's, the count of silent sites (machine-off: the dead-man's switch) and of held snapshots, for the
+/// workbook and the alerts. Read from PostgreSQL, the system of record, so a site that never reported counts too.
 /// </summary>
 public static class FleetMetricsFunction
 {
@@ -33,13 +34,15 @@ public static class FleetMetricsFunction
     public static async Task<IResult> InvokeAsync(LoadQueue queue, SnapshotLedger ledger, FleetOptions fleet, TimeProvider time, PipelineMetrics metrics, ILogger logger, CancellationToken ct)
     {
         var (load, poison) = await queue.LengthsAsync(ct);
-        var silent = (await ledger.ReadFleetAsync(fleet, time.GetUtcNow(), ct)).Count(s => s.Category == FailureCategories.MachineOff);
+        var sites = await ledger.ReadFleetAsync(fleet, time.GetUtcNow(), ct);
+        var silent = sites.Count(s => s.Category == FailureCategories.MachineOff);
+        var held = sites.Sum(s => s.HeldSnapshots);
         metrics.QueueLengths(load, poison);
-        metrics.Silent(silent);
-        logger.FleetMetricsRead(load, poison, silent);
+        metrics.Fleet(silent, held);
+        logger.FleetMetricsRead(load, poison, silent, held);
         return TypedResults.Ok(new InvocationResponse(
-            new Dictionary<string, object?> { ["loadQueue"] = load, ["poisonQueue"] = poison, ["silentSites"] = silent },
-            [$"load queue {load}, poison queue {poison}, silent sites {silent}"],
+            new Dictionary<string, object?> { ["loadQueue"] = load, ["poisonQueue"] = poison, ["silentSites"] = silent, ["heldSnapshots"] = held },
+            [$"load queue {load}, poison queue {poison}, silent sites {silent}, held snapshots {held}"],
             "measured"));
     }
 }

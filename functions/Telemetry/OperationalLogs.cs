@@ -47,6 +47,6 @@ public static partial class OperationalLogs
     public static partial void DependencyUnavailable(this ILogger logger, string dependency, string errorType, string path);
 
     [LoggerMessage(EventId = 2011, EventName = "FleetMetricsRead", Level = LogLevel.Information,
-        Message = "FleetMetricsRead: fleet metrics: load queue {loadQueue}, poison queue {poisonQueue}, silent sites {silentSites}")]
-    public static partial void FleetMetricsRead(this ILogger logger, long loadQueue, long poisonQueue, long silentSites);
+        Message = "FleetMetricsRead: fleet metrics: load queue {loadQueue}, poison queue {poisonQueue}, silent sites {silentSites}, held snapshots {heldSnapshots}")]
+    public static partial void FleetMetricsRead(this ILogger logger, long loadQueue, long poisonQueue, long silentSites, long heldSnapshots);
 }

@@ -17,6 +17,7 @@ public sealed class PipelineMetrics
     private readonly Gauge<long> _poisonLength;
     private readonly Gauge<long> _loadQueueLength;
     private readonly Gauge<long> _silentSites;
+    private readonly Gauge<long> _heldSnapshots;
 
     public PipelineMetrics(IMeterFactory meters)
     {
@@ -29,6 +30,7 @@ public sealed class PipelineMetrics
         _poisonLength = meter.CreateGauge<long>(TelemetryNames.PoisonQueueLength, "{message}", "Messages in the load queue's poison queue.");
         _loadQueueLength = meter.CreateGauge<long>(TelemetryNames.LoadQueueLength, "{message}", "Messages waiting in the load queue.");
         _silentSites = meter.CreateGauge<long>(TelemetryNames.SilentSites, "{site}", "Sites with no heartbeat within their period plus grace.");
+        _heldSnapshots = meter.CreateGauge<long>(TelemetryNames.HeldSnapshots, "{snapshot}", "Snapshots held by the deletion guard, waiting for an operator.");
     }
 
     public void Received(string list, long bytes) => _ingestBytes.Add(bytes, List(list));
@@ -57,7 +59,11 @@ public sealed class PipelineMetrics
         _poisonLength.Record(poison);
     }
 
-    public void Silent(long sites) => _silentSites.Record(sites);
+    public void Fleet(long silentSites, long heldSnapshots)
+    {
+        _silentSites.Record(silentSites);
+        _heldSnapshots.Record(heldSnapshots);
+    }
 
     private static KeyValuePair<string, object?> List(string list) => new("list", list);
 }

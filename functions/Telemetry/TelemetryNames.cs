@@ -55,9 +55,10 @@ public static class TelemetryNames
     public const string PoisonQueueLength = "pec.queue.poison_length";
     public const string LoadQueueLength = "pec.queue.load_length";
     public const string SilentSites = "pec.fleet.silent_sites";
+    public const string HeldSnapshots = "pec.snapshots.held";
 
     public static IReadOnlyList<string> Metrics { get; } =
-        [QueueWait, LoadDuration, Rows, IngestBytes, ConcurrentLoads, PoisonQueueLength, LoadQueueLength, SilentSites];
+        [QueueWait, LoadDuration, Rows, IngestBytes, ConcurrentLoads, PoisonQueueLength, LoadQueueLength, SilentSites, HeldSnapshots];
 
     /// <summary>The metric tags: "list", "phase" (copy, diff, write, total) and "change" (inserted, updated, deleted, unchanged).</summary>
     public static IReadOnlyList<string> MetricTags { get; } = ["list", "phase", "change"];
