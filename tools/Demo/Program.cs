@@ -15,11 +15,14 @@ var clock = Stopwatch.StartNew();
 void Say(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
 
 Say("starting central PostgreSQL, municipal PostgreSQL, Azurite and the function app behind the Functions host stand-in…");
+// A local stand-in for Application Insights' ingestion endpoint: the app's real exporter sends it what Azure would get.
+await using var appInsights = FakeAppInsights.Start();
 var options = new LocalPipelineOptions
 {
     OnFunctionsOutput = line => Console.WriteLine($"          functions | {line}"),
     Lists = LocalPipelineOptions.AllLists, // every list the repository defines (lists/*.json): each site sends each of them
 };
+options.FunctionsEnvironment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = appInsights.ConnectionString;
 var lists = options.Lists;
 await using var pipeline = await LocalPipeline.StartAsync(options);
 Say($"function app at {pipeline.Endpoint} (host stand-in: HTTP forwarded and the 'load' queue trigger driven as the Functions host does)");
@@ -100,6 +103,18 @@ foreach (var site in sites)
         different += comparison.Equal ? 0 : 1;
     }
 }
+
+// What Application Insights would hold (docs/telemetry.md): business events as customEvents, pipeline metrics.
+await Task.Delay(TimeSpan.FromSeconds(6)); // the exporter sends its batch every 5 s
+var events = appInsights.Envelopes.Where(e => e["data"]?["baseType"]?.ToString() == "EventData")
+    .GroupBy(e => e["data"]!["baseData"]!["name"]!.ToString()).OrderBy(g => g.Key, StringComparer.Ordinal)
+    .Select(g => $"{g.Key} {g.Count()}");
+var metricNames = appInsights.Envelopes.Where(e => e["data"]?["baseType"]?.ToString() == "MetricData")
+    .SelectMany(e => e["data"]!["baseData"]!["metrics"]!.AsArray().Select(m => m!["name"]!.ToString()))
+    .Where(n => n.StartsWith("pec.", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal);
+Say("telemetry the app's exporter sent to the local App Insights stand-in:");
+Console.WriteLine($"          customEvents:  {string.Join(", ", events)}");
+Console.WriteLine($"          customMetrics: {string.Join(", ", metricNames)}");
 
 // The operator's view of the same state, from the system of record: what `Functions.dll fleet` prints (docs/failure-catalog.md).
 Say("fleet (Functions.dll fleet): status, failure category, last heartbeat and last load per list, per site");
