@@ -63,12 +63,19 @@ public sealed class SiteTokenAuthentication(
         string? owner;
         using (permit)
         {
-            owner = kind == TokenKind.Site
-                ? await SiteTokens.FindSiteAsync(dataSource, token, Context.RequestAborted)
-                : await SiteTokens.FindAdminAsync(dataSource, token, Context.RequestAborted);
-            if (owner is null && kind == TokenKind.Site && await SiteTokens.RecordRevokedRefusalAsync(dataSource, token, Context.RequestAborted) is { } revokedFor)
+            if (kind == TokenKind.Site)
             {
-                Logger.TokenRefused(revokedFor, FailureCategories.Token);
+                var found = await SiteTokens.FindSiteTokenAsync(dataSource, token, Context.RequestAborted);
+                owner = found is { Revoked: false } ? found.Value.Site : null;
+                if (found is { Revoked: true } revoked)
+                {
+                    await SiteTokens.RecordRevokedRefusalAsync(dataSource, revoked.Site, Context.RequestAborted);
+                    Logger.TokenRefused(revoked.Site, FailureCategories.Token);
+                }
+            }
+            else
+            {
+                owner = await SiteTokens.FindAdminAsync(dataSource, token, Context.RequestAborted);
             }
         }
 

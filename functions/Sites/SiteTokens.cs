@@ -106,24 +106,35 @@ public static class SiteTokens
         FindOwnerAsync(dataSource, token, AdminPrefix, "SELECT name, token_hash FROM ingest.admin_tokens WHERE token_hash = @hash AND revoked_at IS NULL", ct);
 
     /// <summary>The site a live token belongs to, or null.</summary>
-    public static Task<string?> FindSiteAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>
-        FindOwnerAsync(dataSource, token, Prefix, "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NULL", ct);
+    public static async Task<string?> FindSiteAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>
+        (await FindSiteTokenAsync(dataSource, token, ct)) is { Revoked: false } live ? live.Site : null;
 
     /// <summary>
-    /// For a token that is not live: the site it was revoked for, with the refusal recorded on the site
-    /// (token_refused_at), or null for a token that never existed. A site whose token was revoked can no longer report
-    /// itself; this is how the fleet view still says "token" for it.
+    /// The site a token was issued for and whether it is revoked, in one lookup; null for a token that never existed.
     /// </summary>
-    public static async Task<string?> RecordRevokedRefusalAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
+    public static async Task<(string Site, bool Revoked)?> FindSiteTokenAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct)
     {
-        var site = await FindOwnerAsync(dataSource, token, Prefix, "SELECT site_id, token_hash FROM ingest.site_tokens WHERE token_hash = @hash AND revoked_at IS NOT NULL LIMIT 1", ct);
-        if (site is not null)
+        if (!token.StartsWith(Prefix, StringComparison.Ordinal) || token.Length > MaxTokenLength)
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await connection.ExecuteAsync(new CommandDefinition("UPDATE ingest.sites SET token_refused_at = now() WHERE site_id = @site", new { site }, cancellationToken: ct));
+            return null;
         }
 
-        return site;
+        var hash = Hash(token);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<(string Site, byte[] TokenHash, bool Revoked)?>(new CommandDefinition(
+            "SELECT site_id, token_hash, revoked_at IS NOT NULL FROM ingest.site_tokens WHERE token_hash = @hash ORDER BY revoked_at NULLS FIRST LIMIT 1",
+            new { hash }, cancellationToken: ct));
+        return row is { } found && CryptographicOperations.FixedTimeEquals(found.TokenHash, hash) ? (found.Site, found.Revoked) : null;
+    }
+
+    /// <summary>
+    /// Records that a revoked token of the site was refused (token_refused_at). A site whose token was revoked can no
+    /// longer report itself; this is how the fleet view still says "token" for it.
+    /// </summary>
+    public static async Task RecordRevokedRefusalAsync(NpgsqlDataSource dataSource, string site, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE ingest.sites SET token_refused_at = now() WHERE site_id = @site", new { site }, cancellationToken: ct));
     }
 
     /// <summary>Looks a token up by its hash, then compares in constant time; the prefix keeps the two kinds apart.</summary>
