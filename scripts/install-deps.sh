@@ -74,3 +74,10 @@ if [ -z "${PG10_BIN:-}" ]; then
     fi
   fi
 fi
+
+# Wine (Debian's wine64, Wine 8) runs the shipped win-x64 uploader.exe in tests/EndToEnd.Tests/WindowsUploaderTests.cs:
+# install, doctor, run, status and uninstall against the local stack, the task registered through Wine's schtasks.
+if ! command -v wine >/dev/null && [ ! -x /usr/lib/wine/wine64 ]; then
+  echo "installing Wine (apt wine64; the Windows uploader's end-to-end test runs uploader.exe under it)…"
+  apt_install wine64
+fi
