@@ -62,6 +62,14 @@ public sealed class FunctionAppZipTests : IDisposable
         Assert.DoesNotContain(entries.Keys, k => k.StartsWith("appsettings.Development", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(entries.Keys, k => k.Equals("local.settings.json", StringComparison.OrdinalIgnoreCase));
 
+        // Unzipped as the platform does, it starts with no dotnet anywhere on PATH (its own runtime, its own mode bits).
+        var unpacked = Path.Combine(_out, "wwwroot");
+        ZipFile.ExtractToDirectory(Path.Combine(_out, "functions.zip"), unpacked);
+        var help = await ProcessRunner.RunAsync(
+            Path.Combine(unpacked, executable), ["--help"], new Dictionary<string, string?> { ["PATH"] = "/nonexistent", ["DOTNET_ROOT"] = null }, unpacked);
+        Assert.True(help.ExitCode == 0, help.Combined);
+        Assert.Contains("migrate", help.StandardOutput, StringComparison.Ordinal);
+
         // The checksum line is sha256sum's format for the zip.
         var sums = File.ReadAllLines(Path.Combine(_out, "SHA256SUMS"));
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(_out, "functions.zip"))));
