@@ -39,6 +39,7 @@ public static class FunctionsCommandLine
         root.Subcommands.Add(ReplayCommand(connection));
         root.Subcommands.Add(SnapshotsCommand(connection));
         root.Subcommands.Add(FleetCommand(connection));
+        root.Subcommands.Add(Smoke());
         return root;
     }
 
@@ -56,6 +57,34 @@ public static class FunctionsCommandLine
                 ? System.Text.Json.JsonSerializer.Serialize(sites, FleetJson)
                 : FleetTable.Render(sites, now));
             return 0;
+        });
+        return command;
+    }
+
+    /// <summary>`smoke`: a deployment's end-to-end check over its public API only (no database connection here).</summary>
+    private static Command Smoke()
+    {
+        var endpoint = new Option<string>("--endpoint") { Description = "The function app's base URL, e.g. https://<app>.azurewebsites.net.", Required = true };
+        var adminToken = new Option<string?>("--admin-token") { Description = "An operator token ('admin issue-token'); default: the SMOKE_ADMIN_TOKEN environment variable." };
+        var site = new Option<string>("--site") { Description = $"The smoke site's IBGE code (default {SmokeCommand.DefaultSite}: state 99 does not exist).", DefaultValueFactory = _ => SmokeCommand.DefaultSite };
+        var list = new Option<string?>("--list") { Description = "The list to PUT one row to (default: the first keyed list published)." };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the snapshot to load.", DefaultValueFactory = _ => 180 };
+        var command = new Command("smoke", "Check a deployment end to end: health, a one-row snapshot for the smoke site loaded and read back, its token revoked. Publishes nothing.")
+        {
+            endpoint, adminToken, site, list, timeout,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var token = parse.GetValue(adminToken) ?? Environment.GetEnvironmentVariable("SMOKE_ADMIN_TOKEN");
+            if (string.IsNullOrWhiteSpace(token) || !IbgeCode.IsValid(parse.GetValue(site))
+                || !Uri.TryCreate(parse.GetValue(endpoint), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("https" or "http"))
+            {
+                Console.Error.WriteLine("smoke: needs an http(s) --endpoint, --admin-token (or SMOKE_ADMIN_TOKEN) and a 7-digit --site");
+                return 1;
+            }
+
+            baseUri = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+            return await new SmokeCommand(baseUri, token, parse.GetValue(site)!, parse.GetValue(list), TimeSpan.FromSeconds(parse.GetValue(timeout)), Console.Out).ExecuteAsync(ct);
         });
         return command;
     }

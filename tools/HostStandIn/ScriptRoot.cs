@@ -44,7 +44,7 @@ public sealed partial class ScriptRoot
     public string RoutePrefix => Setting("extensions:http:routePrefix") ?? "api";
 
     // Host: Workers/Http/Configuration/HttpWorkerOptionsSetup.ConfigureWorkerDescription and
-    // HttpWorkerDescription.ApplyDefaultsAndValidate.
+    // Workers/Http/HttpWorkerDescription.ApplyDefaultsAndValidate (89dc438).
     public CustomHandlerDescription CustomHandler()
     {
         var section = _hostJson["customHandler"] as JObject
@@ -52,16 +52,25 @@ public sealed partial class ScriptRoot
         var description = section["description"] as JObject
             ?? throw new InvalidOperationException("host.json customHandler has no description.");
 
+        // ApplyDefaultsAndValidate: workerDirectory defaults to the app root; a relative one is joined to it.
+        var workerDirectory = description.Value<string>("workerDirectory");
+        workerDirectory = string.IsNullOrEmpty(workerDirectory) ? Path
+            : System.IO.Path.IsPathRooted(workerDirectory) ? workerDirectory
+            : System.IO.Path.Combine(Path, workerDirectory);
+
+        // WorkerDescription.ExpandEnvironmentVariables runs before the path is resolved.
         var executable = Environment.ExpandEnvironmentVariables(description.Value<string>("defaultExecutablePath") ?? string.Empty);
+
+        // A relative path becomes workerDirectory/path only when that file exists (not workingDirectory: that is only
+        // the process's current directory); otherwise it is left as is, "a runtime on the system path" (e.g. dotnet).
+        if (executable.Length > 0 && !System.IO.Path.IsPathRooted(executable) && File.Exists(System.IO.Path.Combine(workerDirectory, executable)))
+        {
+            executable = System.IO.Path.Combine(workerDirectory, executable);
+        }
+
         if (executable.Length == 0)
         {
             throw new InvalidOperationException("WorkerDescription DefaultExecutablePath cannot be empty");
-        }
-
-        // A relative path is a file of the app root when it exists there, else a runtime on the PATH (e.g. "dotnet").
-        if (!System.IO.Path.IsPathRooted(executable) && File.Exists(System.IO.Path.Combine(Path, executable)))
-        {
-            executable = System.IO.Path.Combine(Path, executable);
         }
 
         var workingDirectory = description.Value<string>("workingDirectory");

@@ -90,10 +90,11 @@ public sealed class FunctionRoutesTests
     {
         var host = JsonNode.Parse(File.ReadAllText(Path.Combine(AppRoot, "host.json")))!;
 
-        Assert.Equal("dotnet", host["customHandler"]!["description"]!["defaultExecutablePath"]!.ToString());
-        Assert.Equal("Functions.dll", host["customHandler"]!["description"]!["arguments"]![0]!.ToString());
+        // The apphost, not "dotnet Functions.dll": the Flex "custom" runtime has no dotnet on PATH (ADR 0013).
+        Assert.Equal("Functions", host["customHandler"]!["description"]!["defaultExecutablePath"]!.ToString());
+        Assert.Empty(host["customHandler"]!["description"]!["arguments"]!.AsArray());
         Assert.True(host["customHandler"]!["enableForwardingHttpRequest"]!.GetValue<bool>());
         Assert.Equal("[4.*, 5.0.0)", host["extensionBundle"]!["version"]!.ToString());
-        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(typeof(FunctionsApp).Assembly.Location)!, "Functions.dll")));
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(typeof(FunctionsApp).Assembly.Location)!, "Functions")));
     }
 }
