@@ -26,11 +26,23 @@ public static class TelemetryServices
     {
         services.AddMetrics();
         services.AddSingleton<PipelineMetrics>();
+        // Read now, so a bad value stops the start in one line naming the setting (FunctionsApp.RunAsync), not at the
+        // first export.
+        TokenCredential? credential;
+        try
+        {
+            credential = EntraCredential(configuration[AuthenticationSetting]);
+        }
+        catch (InvalidOperationException bad)
+        {
+            throw new Microsoft.Extensions.Options.OptionsValidationException(AuthenticationSetting, typeof(TelemetryServices), [bad.Message]);
+        }
+
         var appInsights = configuration[ConnectionStringSetting] is { Length: > 0 } connectionString
             ? (Action<AzureMonitorExporterOptions>)(options =>
             {
                 options.ConnectionString = connectionString;
-                options.Credential = EntraCredential(configuration[AuthenticationSetting]);
+                options.Credential = credential;
 
                 // Business events must never be sampled away. The exporter drops a log written inside an activity that
                 // is not recorded (trace-based log sampling, on by default); every HTTP request here has such an

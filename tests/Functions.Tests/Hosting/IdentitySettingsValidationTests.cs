@@ -33,6 +33,7 @@ public sealed class IdentitySettingsValidationTests
             [.. AzureStorage, "--Database:Authentication=entra", "--ConnectionStrings:Central=Host=127.0.0.1;Port=1;Username=id-pec;Password=secret"],
             "ConnectionStrings:Central must not carry a Password when Database:Authentication is entra"
         },
+        { [.. AzureStorage, "--APPLICATIONINSIGHTS_AUTHENTICATION_STRING=Authorization=Key"], "APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be 'Authorization=AAD'" },
     };
 
     [Theory]
