@@ -19,14 +19,9 @@ public static class LoadFunction
     /// <summary>Called by the Functions host (or the stand-in) on loopback only; not part of the public API.</summary>
     public static IEndpointRouteBuilder MapLoadFunction(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/" + Name,
-                (HttpContext http, [FromBody] InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
-                    IsFromHost(http.Connection.RemoteIpAddress)
-                        ? InvokeAsync(invocation, loader, queue, options, loggers, ct)
-                        : Task.FromResult(Problems.Result(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Not the Functions host",
-                            "The load function is invoked by the Functions host over loopback only.")))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
+        app.MapHostFunction(Name,
+            ([FromBody] InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
+                InvokeAsync(invocation, loader, queue, options, loggers, ct));
         return app;
     }
 
@@ -45,13 +40,6 @@ public static class LoadFunction
         logger.SnapshotLoadRetrying(message.SnapshotId, message.Retry + 1, Math.Round(delay.TotalSeconds));
         return true;
     }
-
-    /// <summary>
-    /// The Functions host calls the handler on 127.0.0.1 (HttpWorkerProcess gives it FUNCTIONS_CUSTOMHANDLER_PORT on
-    /// localhost); a call from anywhere else, possible if the handler is bound more widely with --urls, is refused.
-    /// No address at all (an in-memory test server) counts as local.
-    /// </summary>
-    public static bool IsFromHost(System.Net.IPAddress? remote) => remote is null || System.Net.IPAddress.IsLoopback(remote);
 
     public static async Task<IResult> InvokeAsync(
         InvocationRequest invocation, SnapshotLoader loader, LoadQueue queue, IOptions<LoadOptions> options, ILoggerFactory loggers, CancellationToken ct)

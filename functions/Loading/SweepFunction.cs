@@ -15,14 +15,7 @@ public static class SweepFunction
     /// <summary>Called by the Functions host (or the stand-in) on loopback only, like /load.</summary>
     public static IEndpointRouteBuilder MapSweepFunction(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/" + Name,
-                (HttpContext http, ReceivedSweeper sweeper, CancellationToken ct) =>
-                    LoadFunction.IsFromHost(http.Connection.RemoteIpAddress)
-                        ? InvokeAsync(sweeper, ct)
-                        : Task.FromResult(Problems.Result(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Not the Functions host",
-                            "The sweep function is invoked by the Functions host over loopback only.")))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
+        app.MapHostFunction(Name, (ReceivedSweeper sweeper, CancellationToken ct) => InvokeAsync(sweeper, ct));
         return app;
     }
 

@@ -20,14 +20,9 @@ public static class FleetMetricsFunction
 
     public static IEndpointRouteBuilder MapFleetMetricsFunction(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/" + Name,
-                (HttpContext http, LoadQueue queue, SnapshotLedger ledger, IOptions<FleetOptions> fleet, TimeProvider time, PipelineMetrics metrics, ILoggerFactory loggers, CancellationToken ct) =>
-                    LoadFunction.IsFromHost(http.Connection.RemoteIpAddress)
-                        ? InvokeAsync(queue, ledger, fleet.Value, time, metrics, loggers.CreateLogger(typeof(FleetMetricsFunction)), ct)
-                        : Task.FromResult(Problems.Result(StatusCodes.Status403Forbidden, ProblemCodes.Forbidden, "Not the Functions host",
-                            "The fleet-metrics function is invoked by the Functions host over loopback only.")))
-            .AllowAnonymous()
-            .ExcludeFromDescription();
+        app.MapHostFunction(Name,
+            (LoadQueue queue, SnapshotLedger ledger, IOptions<FleetOptions> fleet, TimeProvider time, PipelineMetrics metrics, ILoggerFactory loggers, CancellationToken ct) =>
+                InvokeAsync(queue, ledger, fleet.Value, time, metrics, loggers.CreateLogger(typeof(FleetMetricsFunction)), ct));
         return app;
     }
 

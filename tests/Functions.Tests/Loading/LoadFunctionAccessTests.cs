@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using PecLists.Functions.Hosting;
+using PecLists.Functions.Http;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Tests.Infrastructure;
 using LocalInfra;
@@ -21,9 +22,9 @@ public sealed class LoadFunctionAccessTests(InfraFixture infra)
     [Fact]
     public async Task A_load_invocation_from_another_address_is_refused_even_when_the_handler_listens_on_every_interface()
     {
-        Assert.True(LoadFunction.IsFromHost(IPAddress.Loopback));
-        Assert.True(LoadFunction.IsFromHost(IPAddress.IPv6Loopback));
-        Assert.False(LoadFunction.IsFromHost(IPAddress.Parse("192.0.2.10")));
+        Assert.True(HostFunctions.IsFromHost(IPAddress.Loopback));
+        Assert.True(HostFunctions.IsFromHost(IPAddress.IPv6Loopback));
+        Assert.False(HostFunctions.IsFromHost(IPAddress.Parse("192.0.2.10")));
         if (NonLoopbackAddress() is not { } external)
         {
             return; // no other interface on this machine: the rule above is all that can be shown

@@ -7,6 +7,7 @@ using Dapper;
 using HostStandIn;
 using PecLists.Contracts;
 using PecLists.Functions.Hosting;
+using PecLists.Functions.Http;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
@@ -232,7 +233,7 @@ public sealed class ReceivedSweeperTests(InfraFixture infra)
         Assert.Equal("swept", result["ReturnValue"]!.ToString());
         Assert.True(result["Outputs"]!["queued"]!.GetValue<int>() >= 1);
         Assert.Equal(1, await MessagesForAsync(id));
-        Assert.False(LoadFunction.IsFromHost(IPAddress.Parse("192.0.2.10")));
+        Assert.False(HostFunctions.IsFromHost(IPAddress.Parse("192.0.2.10")));
         var external = NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.OperationalStatus == OperationalStatus.Up)
             .SelectMany(n => n.GetIPProperties().UnicastAddresses).Select(a => a.Address)
