@@ -30,23 +30,19 @@ public static partial class LoadErrors
     };
 
     /// <summary>A short, data-free description of a transient failure for the snapshot's status.</summary>
-    public static string DescribeTransient(Exception exception) => exception switch
-    {
-        PostgresException pg => $"central database error {pg.SqlState}; the load will be retried",
-        NpgsqlException => "central database unreachable; the load will be retried",
-        RequestFailedException rf => $"storage error {rf.Status}; the load will be retried",
-        TimeoutException or OperationCanceledException => "the load timed out; it will be retried",
-        _ => $"{exception.GetType().Name}; the load will be retried",
-    };
+    public static string DescribeTransient(Exception exception) => Transient(exception).Description;
 
     /// <summary>A stable code for a transient failure (telemetry's errorCode): which dependency, never a message.</summary>
-    public static string TransientCode(Exception exception) => exception switch
+    public static string TransientCode(Exception exception) => Transient(exception).Code;
+
+    /// <summary>One classification of a transient failure: its code and its description, data-free both.</summary>
+    private static (string Code, string Description) Transient(Exception exception) => exception switch
     {
-        PostgresException pg => $"central-database-{pg.SqlState}",
-        NpgsqlException => "central-database-unreachable",
-        RequestFailedException rf => $"storage-{rf.Status}",
-        TimeoutException or OperationCanceledException => "load-timeout",
-        _ => "unexpected",
+        PostgresException pg => ($"central-database-{pg.SqlState}", $"central database error {pg.SqlState}; the load will be retried"),
+        NpgsqlException => ("central-database-unreachable", "central database unreachable; the load will be retried"),
+        RequestFailedException rf => ($"storage-{rf.Status}", $"storage error {rf.Status}; the load will be retried"),
+        TimeoutException or OperationCanceledException => ("load-timeout", "the load timed out; it will be retried"),
+        _ => ("unexpected", $"{exception.GetType().Name}; the load will be retried"),
     };
 
     // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch.

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PecLists.Contracts;
+using PecLists.Functions.Lists;
 
 namespace PecLists.Functions.Storage;
 
@@ -26,8 +28,11 @@ public sealed record LoadMessage(
 
         try
         {
+            // The site and list travel into logs and telemetry: only an IBGE code and a list name are a load reference,
+            // so a malformed or forged message cannot carry free text there (it goes to the poison queue instead).
             var message = JsonSerializer.Deserialize<LoadMessage>(json);
-            return message is { Site.Length: > 0, List.Length: > 0, Blob.Length: > 0 } && message.SnapshotId != Guid.Empty ? message : null;
+            return message is { Blob.Length: > 0 } && IbgeCode.IsValid(message.Site) && message.List is { } list && ListDefinitionRules.ListName().IsMatch(list)
+                && message.SnapshotId != Guid.Empty ? message : null;
         }
         catch (JsonException)
         {

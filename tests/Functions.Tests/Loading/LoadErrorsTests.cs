@@ -79,5 +79,7 @@ public sealed class LoadErrorsTests
     [InlineData("not json")]
     [InlineData("{}")]
     [InlineData("""{"snapshotId":"00000000-0000-0000-0000-000000000000","site":"1","list":"a","blob":"b","extractedAt":"2026-01-01T00:00:00Z"}""")]
+    [InlineData("""{"snapshotId":"01a219e0-9bfd-76b9-b5df-00af3a4d2e2c","site":"Maria da Silva","list":"hipertensos","blob":"b","extractedAt":"2026-01-01T00:00:00Z"}""")]
+    [InlineData("""{"snapshotId":"01a219e0-9bfd-76b9-b5df-00af3a4d2e2c","site":"2611606","list":"CPF 12345678901","blob":"b","extractedAt":"2026-01-01T00:00:00Z"}""")]
     public void Malformed_messages_are_recognised(string json) => Assert.Null(LoadMessage.TryParse(json));
 }
