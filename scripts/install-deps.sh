@@ -32,7 +32,7 @@ if ! command -v systemd-analyze >/dev/null; then
   apt_install systemd
 fi
 
-if [ ! -f /usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 ] && [ ! -f /usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1 ]; then
+if [ ! -f /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] && [ ! -f /usr/lib/aarch64-linux-gnu/faketime/libfaketimeMT.so.1 ]; then
   echo "installing faketime (apt; the fleet test runs one uploader with its clock two hours behind)…"
   apt_install faketime
 fi

@@ -335,9 +335,24 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             "o banco de dados recusou o login; confira o usuário e a senha na configuração"),
         PostgresException pg => Localized.Text($"database error {pg.SqlState}", $"erro do banco de dados {pg.SqlState}"),
         _ => Localized.Text(
-            "database unreachable; check that the PEC database is running and the connection settings",
-            "banco de dados inacessível; confira se o banco do PEC está em execução e os dados de conexão"),
+            $"database unreachable ({TransportCause(ex)}); check that the PEC database is running and the connection settings",
+            $"banco de dados inacessível ({TransportCause(ex)}); confira se o banco do PEC está em execução e os dados de conexão"),
     };
+
+    /// <summary>
+    /// The innermost cause of a connection failure ("Connection refused", "Timeout during reading attempt"), so the
+    /// log says which of refused, timed out or reset it was. Transport messages carry addresses, never row data.
+    /// </summary>
+    private static string TransportCause(Exception ex)
+    {
+        var inner = ex;
+        while (inner.InnerException is not null)
+        {
+            inner = inner.InnerException;
+        }
+
+        return $"{inner.GetType().Name}: {inner.Message}";
+    }
 
     private static int Worse(int a, int b) => a == ExitCodes.Ok ? b : a;
 

@@ -20,7 +20,12 @@ namespace EndToEnd.Tests.Fleet;
 public sealed class FailureCategoryTests
 {
     private const string List = "hipertensos";
-    private static readonly string LibFaketime = $"/usr/lib/{(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64" : "x86_64")}-linux-gnu/faketime/libfaketime.so.1";
+
+    // The thread-safe build: the plain libfaketime.so.1 caches its parsed offset in unsynchronised statics (its README,
+    // "libfaketime supports the pthreads environment"), and .NET reads the clock from many threads. Under the plain build
+    // one CI run saw this site's extraction fail as "database unreachable" while every other site passed (not reproduced
+    // in 10 runs since, idle or with the CPUs saturated; the uploader now names the transport cause, should it recur).
+    private static readonly string LibFaketime = $"/usr/lib/{(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64" : "x86_64")}-linux-gnu/faketime/libfaketimeMT.so.1";
 
     [Fact]
     public async Task Each_injected_failure_shows_as_its_category_in_the_fleet_view_and_in_telemetry()
@@ -145,6 +150,9 @@ public sealed class FailureCategoryTests
         {
             Assert.True(outputs[ibge].ExitCode == want.ExitCode, $"site {ibge}: exit {outputs[ibge].ExitCode}, expected {want.ExitCode}\n{outputs[ibge].Combined}");
         }
+
+        // The closed port is named as what it is, so an operator can tell a refused connection from a timeout.
+        Assert.Contains("database unreachable (SocketException: Connection refused", outputs[databaseDown.Ibge].Combined, StringComparison.Ordinal);
 
         var fleet = (await admin.GetFromJsonAsync<JsonArray>(ApiRoutes.AdminFleet))!
             .ToDictionary(s => s!["ibge"]!.GetValue<string>(), s => (Category: s!["category"]?.GetValue<string>(), Status: s["status"]!.GetValue<string>()));
