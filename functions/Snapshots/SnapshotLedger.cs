@@ -143,12 +143,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
         // Per (site, list): the newest snapshot's status (a rejected or failed one colours the site) and the last load.
         var lists = (await connection.QueryAsync<(string Site, string List, string NewestStatus, DateTime? LastLoadedAt)>(new CommandDefinition(
-            """
-            SELECT site_id, list_name, (array_agg(status ORDER BY extracted_at DESC))[1],
-                   max(load_finished_at) FILTER (WHERE status = @loaded)
-              FROM ingest.snapshots
-             GROUP BY site_id, list_name
-            """, new { loaded = SnapshotStatuses.Loaded }, cancellationToken: ct))).ToLookup(l => l.Site);
+            PerListSql, cancellationToken: ct))).ToLookup(l => l.Site);
 
         return [.. sites.Select(s =>
         {
@@ -165,6 +160,33 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 s.HeldSnapshots, s.HeldLists);
         })];
     }
+
+    /// <summary>
+    /// Per (site, list): the newest snapshot's status and when the list last loaded. Index probes only, whatever the
+    /// history's length: the pairs by a skip scan of snapshots_site_list (a recursive CTE, one probe per pair), the newest
+    /// snapshot through the same index, and the last load from load_state, which every load to "loaded" rewrites
+    /// (RecordLoadedAsync is the one way there), so its snapshot's finish is the pair's latest.
+    /// </summary>
+    public const string PerListSql =
+        """
+        WITH RECURSIVE pairs AS (
+                (SELECT site_id, list_name FROM ingest.snapshots ORDER BY site_id, list_name LIMIT 1)
+                UNION ALL
+                SELECT next.site_id, next.list_name
+                  FROM pairs p
+                 CROSS JOIN LATERAL (
+                        SELECT site_id, list_name FROM ingest.snapshots
+                         WHERE (site_id, list_name) > (p.site_id, p.list_name)
+                         ORDER BY site_id, list_name LIMIT 1) next)
+        SELECT p.site_id, p.list_name, newest.status, loaded.load_finished_at
+          FROM pairs p
+         CROSS JOIN LATERAL (
+                SELECT status FROM ingest.snapshots
+                 WHERE site_id = p.site_id AND list_name = p.list_name
+                 ORDER BY extracted_at DESC LIMIT 1) newest
+          LEFT JOIN ingest.load_state ls ON ls.site_id = p.site_id AND ls.list_name = p.list_name
+          LEFT JOIN ingest.snapshots loaded ON loaded.snapshot_id = ls.snapshot_id
+        """;
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,

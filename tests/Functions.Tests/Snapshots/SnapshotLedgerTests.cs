@@ -90,4 +90,60 @@ public sealed class SnapshotLedgerTests(InfraFixture infra)
         Assert.Null(await Ledger.ReadStatusAsync(id, CancellationToken.None));
         Assert.Null((await Ledger.StartLoadAsync(connection, id, CancellationToken.None))?.Status);
     }
+
+    [Fact]
+    public async Task The_fleet_view_shows_each_lists_newest_status_and_when_it_last_loaded()
+    {
+        var site = await infra.NewSiteAsync();
+        var now = DateTimeOffset.UtcNow;
+        await using var connection = await infra.Database.OpenConnectionAsync();
+
+        async Task<Guid> SnapshotAsync(string list, DateTimeOffset extractedAt, string outcome)
+        {
+            var id = Guid.CreateVersion7();
+            Assert.True(await Ledger.RecordReceivedAsync(new NewSnapshot(id, site, list, $"{site}/{list}/{id:D}.csv.gz", "sha-256=:x:", 10, extractedAt), CancellationToken.None));
+            if (outcome == SnapshotStatuses.Received)
+            {
+                return id;
+            }
+
+            await Ledger.StartLoadAsync(connection, id, CancellationToken.None);
+            if (outcome == SnapshotStatuses.Loaded)
+            {
+                await using var transaction = await connection.BeginTransactionAsync();
+                await Ledger.RecordLoadedAsync(connection, transaction, id, Rows, CancellationToken.None);
+                await transaction.CommitAsync();
+            }
+            else
+            {
+                await Ledger.FinishAsync(id, SnapshotOutcome.Rejected("bad-data", "test"), CancellationToken.None);
+            }
+
+            return id;
+        }
+
+        // The main list loaded twice, then its newest snapshot was rejected (that alone colours the site); the other
+        // list's only snapshot is still on its way, so it has never loaded.
+        var list = InfraFixture.TestList.Name;
+        await SnapshotAsync(list, now.AddDays(-2), SnapshotStatuses.Loaded);
+        var lastLoaded = await SnapshotAsync(list, now.AddDays(-1), SnapshotStatuses.Loaded);
+        await SnapshotAsync(list, now.AddHours(-1), SnapshotStatuses.Rejected);
+        await SnapshotAsync("outra_lista", now.AddHours(-1), SnapshotStatuses.Received);
+        await using (var heartbeat = new Npgsql.NpgsqlCommand("""INSERT INTO ingest.heartbeats (site_id, report) VALUES (@site, '{"outcome":"ok"}')""", connection))
+        {
+            heartbeat.Parameters.AddWithValue("site", site);
+            await heartbeat.ExecuteNonQueryAsync();
+        }
+
+        await using var finished = new Npgsql.NpgsqlCommand("SELECT load_finished_at FROM ingest.snapshots WHERE snapshot_id = @id", connection);
+        finished.Parameters.AddWithValue("id", lastLoaded);
+        var lastLoadedAt = new DateTimeOffset(DateTime.SpecifyKind((DateTime)(await finished.ExecuteScalarAsync())!, DateTimeKind.Utc));
+
+        var fleet = Assert.Single(await Ledger.ReadFleetAsync(new FleetOptions(), DateTimeOffset.UtcNow, CancellationToken.None), f => f.Ibge == site);
+
+        Assert.Equal(2, fleet.LastLoadedByList.Count);
+        Assert.Equal(lastLoadedAt, fleet.LastLoadedByList[list]);
+        Assert.Null(fleet.LastLoadedByList["outra_lista"]);
+        Assert.Equal((FailureCategories.SnapshotRejected, SiteCondition.Red), (fleet.Category, fleet.Status));
+    }
 }
