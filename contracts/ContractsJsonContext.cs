@@ -8,5 +8,6 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(ListCatalogDto))]
 [JsonSerializable(typeof(SnapshotStatusDto))]
 [JsonSerializable(typeof(HeartbeatDto))]
+[JsonSerializable(typeof(UnreportedRun[]))]
 [JsonSerializable(typeof(SignedListContent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -17,4 +17,5 @@ public sealed record HeartbeatDto(
     double? ClockSkewSeconds = null,
     long? DiskFreeBytes = null,
     IReadOnlyList<HeartbeatCheck>? Checks = null,
-    IReadOnlyList<RefusedDefinition>? RefusedDefinitions = null);
+    IReadOnlyList<RefusedDefinition>? RefusedDefinitions = null,
+    IReadOnlyList<UnreportedRun>? UnreportedRuns = null);

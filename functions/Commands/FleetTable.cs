@@ -6,14 +6,15 @@ namespace PecLists.Functions.Commands;
 
 /// <summary>
 /// The fleet grid as text: one row per site with its status, failure category, last heartbeat, uploader version and how
-/// long ago each list last loaded. Ages, not timestamps: "3h" reads faster than a date when scanning 650 rows.
+/// long ago each list last loaded, and the runs before the last heartbeat that could not report (how many, why, since
+/// when: a site cut off rather than switched off). Ages, not timestamps: "3h" reads faster than a date when scanning 650 rows.
 /// </summary>
 public static class FleetTable
 {
     public static string Render(IReadOnlyList<FleetSite> sites, DateTimeOffset now)
     {
         var lists = sites.SelectMany(s => s.LastLoadedByList.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        string[] header = ["site", "name", "status", "category", "heartbeat", "uploader", .. lists, "held"];
+        string[] header = ["site", "name", "status", "category", "heartbeat", "uploader", .. lists, "held", "unreported"];
         var rows = sites.Select(s => (string[])
         [
             s.Ibge,
@@ -24,6 +25,7 @@ public static class FleetTable
             s.UploaderVersion ?? "-",
             .. lists.Select(l => s.LastLoadedByList.TryGetValue(l, out var at) ? Age(now, at) : "-"),
             s.HeldSnapshots == 0 ? "-" : s.HeldSnapshots.ToString(CultureInfo.InvariantCulture),
+            s.UnreportedRuns == 0 ? "-" : $"{s.UnreportedRuns} ({s.UnreportedCategory ?? "ok"}, since {Age(now, s.UnreportedSince)})",
         ]).ToList();
 
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();

@@ -76,8 +76,9 @@ public static partial class HeartbeatEndpoint
             "INSERT INTO ingest.heartbeats (site_id, received_at, report) VALUES (@site, clock_timestamp(), @report::jsonb)",
             new { site, report = JsonSerializer.Serialize(heartbeat with { ClockSkewSeconds = skew }, ContractsJsonContext.Default.HeartbeatDto) },
             cancellationToken: ct));
+        var unreported = heartbeat.UnreportedRuns ?? [];
         logger.HeartbeatReceived(heartbeat.Kind, site, heartbeat.Outcome ?? "unknown", SiteCondition.FromHeartbeat(heartbeat.Outcome, heartbeat.ErrorCode, skew) ?? "none",
-            heartbeat.UploaderVersion, heartbeat.Os, skew, heartbeat.SpoolDepth ?? 0);
+            heartbeat.UploaderVersion, heartbeat.Os, skew, heartbeat.SpoolDepth ?? 0, unreported.Count, SiteCondition.UnreportedCategory(unreported) ?? "none");
         return TypedResults.NoContent();
     }
 
@@ -132,6 +133,18 @@ public static partial class HeartbeatEndpoint
             return "check names and codes must be short lowercase codes";
         }
 
+        if (h.UnreportedRuns is { Count: > UnreportedRun.MaxPerHeartbeat })
+        {
+            return $"at most {UnreportedRun.MaxPerHeartbeat} unreported runs";
+        }
+
+        // Same clock as sentAt, so a run reported as later than the report itself is a broken uploader, not skew.
+        if (h.UnreportedRuns?.Any(r => r is null || r.Outcome is null || !Code().IsMatch(r.Outcome) || (r.ErrorCode is not null && !Code().IsMatch(r.ErrorCode))
+                || r.RanAt > h.SentAt) == true)
+        {
+            return "unreported runs need a short lowercase outcome and code, and a time not after sentAt";
+        }
+
         if (h.RefusedDefinitions is { Count: > 50 })
         {
             return "at most 50 refused definitions";
@@ -148,6 +161,7 @@ public static partial class HeartbeatEndpoint
         new[] { h.UploaderVersion, h.Os, h.Outcome, h.ErrorCode, h.PecVersion }
             .Concat(h.Checks?.SelectMany(c => new[] { c.Name, c.Code }) ?? [])
             .Concat(h.RefusedDefinitions?.SelectMany(r => new[] { r.List, r.Code }) ?? [])
+            .Concat(h.UnreportedRuns?.SelectMany(r => new[] { r.Outcome, r.ErrorCode }) ?? [])
             .Any(v => v is not null && LongDigitRun().IsMatch(v));
 
     [GeneratedRegex("^[0-9]{1,4}(\\.[0-9]{1,4}){0,3}([-+][0-9A-Za-z.]{1,20})?$")]

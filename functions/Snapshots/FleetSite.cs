@@ -3,7 +3,9 @@ namespace PecLists.Functions.Snapshots;
 /// <summary>
 /// One row of the fleet view (GET /api/v1/admin/fleet, the <c>fleet</c> command): the site's status colour and failure
 /// category (<see cref="SiteCondition"/>), its last heartbeat, when each list last loaded, and the lists whose
-/// snapshots wait for an operator (comma-separated, empty when none).
+/// snapshots wait for an operator (comma-separated, empty when none). <c>UnreportedRuns</c>: runs before the last heartbeat
+/// whose own heartbeats never arrived (the site was cut off, not off), with the newest failure's category and the first
+/// such run's time.
 /// </summary>
 public sealed record FleetSite(
     string Ibge,
@@ -20,4 +22,7 @@ public sealed record FleetSite(
     string? LastSnapshotStatus,
     IReadOnlyDictionary<string, DateTimeOffset?> LastLoadedByList,
     long HeldSnapshots,
-    string HeldLists);
+    string HeldLists,
+    int UnreportedRuns = 0,
+    string? UnreportedCategory = null,
+    DateTimeOffset? UnreportedSince = null);

@@ -71,6 +71,13 @@ public static class SiteCondition
         return heldSnapshots > 0 || now - last > period ? (null, Amber) : (null, Green);
     }
 
+    /// <summary>
+    /// Why a site's runs went unreported: the category of the newest failed one (normalised like any heartbeat's), or
+    /// null when none failed (a run that worked whose heartbeat alone was lost).
+    /// </summary>
+    public static string? UnreportedCategory(IEnumerable<UnreportedRun> runs) =>
+        runs.Where(r => r.Outcome != "ok").MaxBy(r => r.RanAt) is { } failed ? Normalise(failed.ErrorCode) : null;
+
     /// <summary>Codes older uploaders sent before the catalog (1.x: "database", "rejected") mapped to today's categories.</summary>
     public static string Normalise(string? errorCode) => errorCode switch
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TargetRow = (string Status, string Site, string List, string Blob, System.DateTime ExtractedAt, int? Version, bool Released, System.DateTime ReceivedAt);
 using Dapper;
 using PecLists.Contracts;
@@ -131,7 +132,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
                    h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
                    n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
-                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, s.token_refused_at AS TokenRefusedAt
+                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, s.token_refused_at AS TokenRefusedAt,
+                   (h.report->'unreportedRuns')::text AS UnreportedRunsJson
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
               LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
@@ -154,10 +156,12 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             var (category, status) = SiteCondition.Classify(now, heartbeat, s.LastOutcome, s.LastErrorCode, s.ClockSkewSeconds,
                 siteLists.Select(l => l.NewestStatus), s.HeldSnapshots, options, tokenRefused);
             var latest = new[] { heartbeat, snapshot }.Max();
+            var unreported = s.UnreportedRunsJson is { } json ? JsonSerializer.Deserialize(json, ContractsJsonContext.Default.UnreportedRunArray) ?? [] : [];
             return new FleetSite(s.Ibge, s.Name, status, category, heartbeat, s.LastOutcome, s.LastErrorCode, s.UploaderVersion, s.ClockSkewSeconds,
                 latest is { } l ? Math.Round((now - l).TotalHours, 2) : null, snapshot, s.LastSnapshotStatus,
                 siteLists.ToDictionary(l => l.List, l => l.LastLoadedAt is { } at ? Utc(at) : (DateTimeOffset?)null, StringComparer.Ordinal),
-                s.HeldSnapshots, s.HeldLists);
+                s.HeldSnapshots, s.HeldLists,
+                unreported.Length, SiteCondition.UnreportedCategory(unreported), unreported.Length == 0 ? null : unreported.Min(r => r.RanAt));
         })];
     }
 
@@ -190,7 +194,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
-        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? TokenRefusedAt);
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)

@@ -40,8 +40,8 @@ public static partial class BusinessEvents
     public static partial void SnapshotDeferred(this ILogger logger, Guid snapshotId, double delaySeconds, string site, string list);
 
     [LoggerMessage(EventId = 1008, EventName = TelemetryNames.HeartbeatReceived, Level = LogLevel.Information,
-        Message = "HeartbeatReceived: heartbeat ({kind}) from site {site}: {outcome} {category}, uploader {uploaderVersion} on {os}, clock skew {clockSkewSeconds} s, spool {spoolDepth}")]
-    public static partial void HeartbeatReceived(this ILogger logger, string kind, string site, string outcome, string category, string uploaderVersion, string os, double clockSkewSeconds, int spoolDepth);
+        Message = "HeartbeatReceived: heartbeat ({kind}) from site {site}: {outcome} {category}, uploader {uploaderVersion} on {os}, clock skew {clockSkewSeconds} s, spool {spoolDepth}, {unreportedRuns} unreported run(s) before it ({unreportedCategory})")]
+    public static partial void HeartbeatReceived(this ILogger logger, string kind, string site, string outcome, string category, string uploaderVersion, string os, double clockSkewSeconds, int spoolDepth, int unreportedRuns, string unreportedCategory);
 
     [LoggerMessage(EventId = 1009, EventName = TelemetryNames.SnapshotsReplayed, Level = LogLevel.Information,
         Message = "SnapshotsReplayed: replay from {source} (dry run {dryRun}): {matched} matched, {replayed} replayed")]

@@ -63,9 +63,10 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             state.Save(spool.Root);
             if (await SendHeartbeatAsync(site, spool, backend, siteResult, state, refused, ct))
             {
-                state = new SpoolState(); // reported: start counting again
-                state.Save(spool.Root);
+                state = state.Reported(site.Ibge); // reported: start counting again
             }
+
+            state.Save(spool.Root);
         }
 
         Log(worst == ExitCodes.Ok
@@ -253,23 +254,31 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
     /// <summary>After each site's run: outcome, error category and spool state, so silent failures are visible centrally.</summary>
     private async Task<bool> SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, SpoolState state, IReadOnlyList<RefusedDefinition> refused, CancellationToken ct)
     {
+        var ranAt = DateTimeOffset.UtcNow;
+        var outcome = result == ExitCodes.Ok ? "ok" : "failed";
+        var errorCode = result == ExitCodes.Ok ? null : _category ?? ErrorCategory(result);
+        var unreported = state.UnreportedFor(site.Ibge);
         var heartbeat = new HeartbeatDto(
             Kind: "run",
             UploaderVersion: BackendClient.Version,
             Os: OperatingSystem.IsWindows() ? "windows" : "linux",
-            SentAt: DateTimeOffset.UtcNow,
-            Outcome: result == ExitCodes.Ok ? "ok" : "failed",
-            ErrorCode: result == ExitCodes.Ok ? null : _category ?? ErrorCategory(result),
-            LastRunAt: DateTimeOffset.UtcNow,
+            SentAt: ranAt,
+            Outcome: outcome,
+            ErrorCode: errorCode,
+            LastRunAt: ranAt,
             DatabaseReachable: result != ExitCodes.Database,
             SpoolDepth: spool.Pending(site.Ibge).Count,
             SpoolDropped: state.Dropped,
             DiskFreeBytes: FreeBytes(spool.Root),
-            RefusedDefinitions: refused.Count == 0 ? null : refused);
+            RefusedDefinitions: refused.Count == 0 ? null : refused,
+            UnreportedRuns: unreported.Count == 0 ? null : [.. unreported]);
         if (await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
         {
             return true;
         }
+
+        // Told with the next heartbeat that arrives, so a site cut off for days is not mistaken for one switched off.
+        state.RecordUnreported(site.Ibge, new UnreportedRun(ranAt, outcome, errorCode));
 
         Log(Localized.Text(
             $"site {site.Ibge}: heartbeat not delivered (the backend is unreachable or refused it)",

@@ -1,11 +1,12 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PecLists.Contracts;
 
 namespace PecLists.Uploader.Spooling;
 
 /// <summary>
-/// What the spool dropped since the last heartbeat that reached the backend, kept on disk so no drop goes unreported
-/// even when the backend is down for days.
+/// What the spool dropped since the last heartbeat that reached the backend, and the runs whose heartbeats did not
+/// arrive, kept on disk so neither goes unreported even when the backend is out of reach for days.
 /// </summary>
 public sealed class SpoolState
 {
@@ -17,6 +18,32 @@ public sealed class SpoolState
 
     [JsonIgnore]
     public int Dropped => Superseded + Quarantined + OverCap;
+
+    /// <summary>
+    /// Per site (IBGE code): runs whose heartbeat did not reach the backend, oldest first, the newest
+    /// <see cref="UnreportedRun.MaxPerHeartbeat"/> kept. Sent with the next heartbeat that arrives, then forgotten.
+    /// </summary>
+    public Dictionary<string, List<UnreportedRun>> Unreported { get; set; } = [];
+
+    public IReadOnlyList<UnreportedRun> UnreportedFor(string site) => Unreported.GetValueOrDefault(site) ?? [];
+
+    /// <summary>Remembers a run whose heartbeat was not delivered, dropping the oldest past the cap.</summary>
+    public void RecordUnreported(string site, UnreportedRun run)
+    {
+        var runs = Unreported.TryGetValue(site, out var existing) ? existing : Unreported[site] = [];
+        runs.Add(run);
+        if (runs.Count > UnreportedRun.MaxPerHeartbeat)
+        {
+            runs.RemoveRange(0, runs.Count - UnreportedRun.MaxPerHeartbeat);
+        }
+    }
+
+    /// <summary>After a heartbeat reached the backend: the drop counters start again and the site's unreported runs are told.</summary>
+    public SpoolState Reported(string site)
+    {
+        Unreported.Remove(site);
+        return new SpoolState { Unreported = Unreported };
+    }
 
     public static string PathIn(string spoolRoot) => Path.Combine(spoolRoot, "state.json");
 

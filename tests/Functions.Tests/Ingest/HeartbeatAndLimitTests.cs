@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using PecLists.Contracts;
 using PecLists.Functions.Sites;
+using PecLists.Functions.Snapshots;
 using PecLists.Functions.Tests.Infrastructure;
 
 namespace PecLists.Functions.Tests.Ingest;
@@ -32,6 +34,9 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
          "pecVersion":"5.2.38","spoolDepth":0,"spoolDropped":0,"diskFreeBytes":1000000,"checks":[{"name":"database","ok":true}]}
         """;
 
+    private static string WithUnreported(string runs) =>
+        GoodHeartbeat.Replace("\"outcome\":\"ok\"", $"\"outcome\":\"ok\",\"unreportedRuns\":[{runs}]", StringComparison.Ordinal);
+
     private static async Task<string?> CodeOf(HttpResponseMessage response)
     {
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -55,6 +60,27 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         Assert.True(json.RootElement.GetProperty("clockSkewSeconds").GetDouble() > 0);
     }
 
+    [Fact]
+    public async Task Runs_that_could_not_report_arrive_with_the_next_heartbeat_and_the_fleet_view_says_why_the_site_was_silent()
+    {
+        await using var app = await StartAsync();
+        var (site, token) = await SiteAsync();
+        var sentAt = DateTimeOffset.UtcNow;
+        var heartbeat = GoodHeartbeat.Replace("2026-11-24T02:00:00Z", sentAt.ToString("O"), StringComparison.Ordinal)
+            .Replace("\"outcome\":\"ok\"", $$"""
+                "outcome":"ok","unreportedRuns":[
+                  {"ranAt":"{{sentAt.AddDays(-2):O}}","outcome":"failed","errorCode":"network"},
+                  {"ranAt":"{{sentAt.AddDays(-1):O}}","outcome":"failed","errorCode":"tls-proxy"}]
+                """, StringComparison.Ordinal);
+
+        using var response = await app.Http.SendAsync(Heartbeat(token, heartbeat));
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        var fleet = Assert.Single(await new SnapshotLedger(infra.Database).ReadFleetAsync(new FleetOptions(), DateTimeOffset.UtcNow, CancellationToken.None), f => f.Ibge == site);
+        Assert.Equal((2, FailureCategories.TlsProxy, sentAt.AddDays(-2)), (fleet.UnreportedRuns, fleet.UnreportedCategory, fleet.UnreportedSince));
+        Assert.Equal((SiteCondition.Green, (string?)null), (fleet.Status, fleet.Category)); // it reports again and its run worked
+    }
+
     public static TheoryData<string, HttpStatusCode, string> BadHeartbeats() => new()
     {
         { """{"kind":"run"}""", HttpStatusCode.BadRequest, "bad-heartbeat" },
@@ -69,6 +95,10 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         { GoodHeartbeat.Replace("\"spoolDepth\":0", "\"spoolDepth\":-1", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
         { GoodHeartbeat.Replace("\"spoolDepth\":0", "\"spoolDepth\":\"zero\"", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
         { GoodHeartbeat.Replace("\"os\":\"linux\"", "\"os\":null", StringComparison.Ordinal), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { WithUnreported("""{"ranAt":"2026-11-23T02:00:00Z","outcome":"failed","errorCode":"Sem rede"}"""), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { WithUnreported("""{"ranAt":"2026-11-25T02:00:00Z","outcome":"failed","errorCode":"network"}"""), HttpStatusCode.BadRequest, "bad-heartbeat" },
+        { WithUnreported("""{"ranAt":"2026-11-23T02:00:00Z","outcome":"failed","errorCode":"12345678909"}"""), HttpStatusCode.BadRequest, "personal-data" },
+        { WithUnreported(string.Join(',', Enumerable.Repeat("""{"ranAt":"2026-11-23T02:00:00Z","outcome":"ok"}""", 31))), HttpStatusCode.BadRequest, "bad-heartbeat" },
         { "{\"checks\":[" + string.Join(',', Enumerable.Repeat("{\"name\":\"x\",\"ok\":true}", 2000)) + "]}", HttpStatusCode.RequestEntityTooLarge, "too-large" },
     };
 

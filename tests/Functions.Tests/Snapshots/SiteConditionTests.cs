@@ -60,8 +60,23 @@ public sealed class SiteConditionTests
 
         var table = FleetTable.Render([site], Now).Split('\n');
 
-        Assert.Equal(["site", "name", "status", "category", "heartbeat", "uploader", "diabeticos", "hipertensos", "held"], table[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["2611606", "Recife", "red", "network", "5m", "1.2.0", "3h", "never", "-"], table[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["site", "name", "status", "category", "heartbeat", "uploader", "diabeticos", "hipertensos", "held", "unreported"], table[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["2611606", "Recife", "red", "network", "5m", "1.2.0", "3h", "never", "-", "-"], table[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("1 sites: 0 green, 0 amber, 1 red", table[^1]);
+
+        // Back after three days cut off: green now, and the runs that could not report say why it was silent.
+        var back = site with { Status = SiteCondition.Green, Category = null, UnreportedRuns = 3, UnreportedCategory = FailureCategories.Network, UnreportedSince = Now.AddDays(-3) };
+        Assert.EndsWith(" 3 (network, since 3d)", FleetTable.Render([back], Now).Split('\n')[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Unreported_runs_are_explained_by_the_newest_failure_among_them()
+    {
+        var at = Now.AddDays(-2);
+        Assert.Null(SiteCondition.UnreportedCategory([]));
+        Assert.Null(SiteCondition.UnreportedCategory([new UnreportedRun(at, "ok")]));
+        Assert.Equal(FailureCategories.TlsProxy, SiteCondition.UnreportedCategory([
+            new UnreportedRun(at, "failed", FailureCategories.Network), new UnreportedRun(at.AddDays(1), "failed", FailureCategories.TlsProxy), new UnreportedRun(at.AddDays(1.5), "ok")]));
+        Assert.Equal(FailureCategories.SourceDatabase, SiteCondition.UnreportedCategory([new UnreportedRun(at, "failed", "database")])); // a 1.x code, mapped
     }
 }

@@ -89,6 +89,7 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
 
         var beat = Assert.Single(capture.Events(TelemetryNames.HeartbeatReceived), e => e["site"] == site);
         Assert.Equal((FailureCategories.SourceSchema, "failed", "1.4.2"), (beat["category"], beat["outcome"], beat["uploaderVersion"]));
+        Assert.Equal(("0", "none"), (beat["unreportedRuns"], beat["unreportedCategory"]));
         Assert.True(double.Parse(beat["clockSkewSeconds"]!, System.Globalization.CultureInfo.InvariantCulture) > 7000);
 
         Assert.Equal(2, capture.Sum(TelemetryNames.Rows, ("list", "pacientes_teste"), ("change", "inserted")));

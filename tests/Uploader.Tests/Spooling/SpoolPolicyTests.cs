@@ -73,4 +73,30 @@ public sealed class SpoolPolicyTests : IDisposable
         File.WriteAllText(SpoolState.PathIn(root), "{ damaged");
         Assert.Equal(0, SpoolState.Load(root).Dropped);
     }
+
+    [Fact]
+    public void Runs_whose_heartbeat_was_lost_are_kept_per_site_up_to_the_cap_and_forgotten_once_told()
+    {
+        var root = _dir.Combine("spool");
+        var start = new DateTimeOffset(2026, 11, 20, 7, 0, 0, TimeSpan.Zero);
+        var state = new SpoolState { Superseded = 1 };
+        for (var day = 0; day < UnreportedRun.MaxPerHeartbeat + 5; day++)
+        {
+            state.RecordUnreported("2611606", new UnreportedRun(start.AddDays(day), "failed", FailureCategories.Network));
+        }
+
+        state.RecordUnreported("2927408", new UnreportedRun(start, "ok"));
+        state.Save(root);
+
+        var loaded = SpoolState.Load(root);
+        var recife = loaded.UnreportedFor("2611606");
+        Assert.Equal(UnreportedRun.MaxPerHeartbeat, recife.Count);
+        Assert.Equal(start.AddDays(5), recife[0].RanAt); // the oldest five dropped, the newest kept
+        Assert.Equal(start.AddDays(UnreportedRun.MaxPerHeartbeat + 4), recife[^1].RanAt);
+
+        var after = loaded.Reported("2611606");
+        Assert.Empty(after.UnreportedFor("2611606"));
+        Assert.Equal(0, after.Dropped);
+        Assert.Equal(new UnreportedRun(start, "ok"), Assert.Single(after.UnreportedFor("2927408")));
+    }
 }
