@@ -126,7 +126,11 @@ public static class FleetBenchmark
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        command.Parameters.AddWithValue("loaded", "loaded");
+        if (sql.Contains("@loaded", StringComparison.Ordinal))
+        {
+            command.Parameters.AddWithValue("loaded", "loaded");
+        }
+
         await using var reader = await command.ExecuteReaderAsync();
         var rows = new HashSet<(string, string, string, DateTime?)>();
         while (await reader.ReadAsync())
