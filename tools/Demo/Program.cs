@@ -22,7 +22,7 @@ var options = new LocalPipelineOptions
     OnFunctionsOutput = line => Console.WriteLine($"          functions | {line}"),
     Lists = LocalPipelineOptions.AllLists, // every list the repository defines (lists/*.json): each site sends each of them
 };
-options.FunctionsEnvironment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = appInsights.ConnectionString;
+options.WithTelemetryTo(appInsights);
 var lists = options.Lists;
 await using var pipeline = await LocalPipeline.StartAsync(options);
 Say($"function app at {pipeline.Endpoint} (host stand-in: HTTP forwarded and the 'load' queue trigger driven as the Functions host does)");

@@ -64,6 +64,23 @@ public sealed class FakeAppInsights : IAsyncDisposable
             .Select(e => (IReadOnlyDictionary<string, string?>)(e["data"]!["baseData"]!["properties"]?.AsObject()
                 .ToDictionary(p => p.Key, p => p.Value?.ToString()) ?? []))];
 
+    /// <summary>Polls until <paramref name="arrived"/> holds (the exporter batches every few seconds); false after the timeout.</summary>
+    public async Task<bool> WaitForAsync(Func<FakeAppInsights, bool> arrived, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!arrived(this))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(500);
+        }
+
+        return true;
+    }
+
     private async Task ServeAsync()
     {
         while (_listener.IsListening)

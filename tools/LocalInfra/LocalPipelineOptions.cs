@@ -16,6 +16,13 @@ public sealed class LocalPipelineOptions
         return this;
     }
 
+    /// <summary>The function app's real Azure Monitor exporter sends its telemetry to this stand-in (demo and fleet tests).</summary>
+    public LocalPipelineOptions WithTelemetryTo(FakeAppInsights appInsights)
+    {
+        FunctionsEnvironment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = appInsights.ConnectionString;
+        return this;
+    }
+
     /// <summary>Azurite keeps its data on disk, so the fault tests can stop and start it again; in memory otherwise.</summary>
     public bool StorageOnDisk { get; set; }
 

@@ -31,9 +31,8 @@ public sealed class FailureCategoryTests
     public async Task Each_injected_failure_shows_as_its_category_in_the_fleet_view_and_in_telemetry()
     {
         await using var appInsights = FakeAppInsights.Start();
-        var options = new LocalPipelineOptions { UploadMaxAttempts = 2, UploadFirstRetryDelaySeconds = 0.2 };
-        options.FunctionsEnvironment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = appInsights.ConnectionString;
-        await using var pipeline = await LocalPipeline.StartAsync(options);
+        await using var pipeline = await LocalPipeline.StartAsync(
+            new LocalPipelineOptions { UploadMaxAttempts = 2, UploadFirstRetryDelaySeconds = 0.2 }.WithTelemetryTo(appInsights));
         var source = await pipeline.AddMunicipalityAsync("3550308", "São Paulo (teste)", 1_500, seed: 13);
         var adminToken = (await pipeline.FunctionsCommandAsync(["admin", "issue-token", "--name", "fleet-test"])).StandardOutput.Trim();
         using var admin = new HttpClient { BaseAddress = pipeline.Endpoint };
@@ -162,14 +161,13 @@ public sealed class FailureCategoryTests
 
         // Telemetry: each reporting site's heartbeat event names the same category (machine-off is an absence, computed by
         // the workbook and the alert from the last HeartbeatReceived); the revoked token's refusal is its own event.
-        var deadline = DateTime.UtcNow.AddSeconds(45);
         var reporting = expected.Where(e => e.Value.Category is not (FailureCategories.Token or FailureCategories.MachineOff)).ToList();
-        while (reporting.Any(e => !appInsights.Events("HeartbeatReceived").Any(h => h.GetValueOrDefault("site") == e.Key))
-               || !appInsights.Events("TokenRefused").Any(t => t.GetValueOrDefault("site") == token.Ibge))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the telemetry did not reach the ingestion endpoint within 45 s");
-            await Task.Delay(500);
-        }
+        Assert.True(
+            await appInsights.WaitForAsync(
+                a => reporting.All(e => a.Events("HeartbeatReceived").Any(h => h.GetValueOrDefault("site") == e.Key))
+                     && a.Events("TokenRefused").Any(t => t.GetValueOrDefault("site") == token.Ibge),
+                TimeSpan.FromSeconds(45)),
+            "the telemetry did not reach the ingestion endpoint within 45 s");
 
         Assert.All(reporting, e => Assert.Equal(
             e.Value.Category ?? "none",

@@ -16,9 +16,8 @@ public sealed class UnreportedRunsTests
     public async Task Runs_cut_off_from_the_backend_are_told_with_the_first_heartbeat_that_arrives()
     {
         await using var appInsights = FakeAppInsights.Start();
-        var options = new LocalPipelineOptions { UploadMaxAttempts = 2, UploadFirstRetryDelaySeconds = 0.2 };
-        options.FunctionsEnvironment["APPLICATIONINSIGHTS_CONNECTION_STRING"] = appInsights.ConnectionString;
-        await using var pipeline = await LocalPipeline.StartAsync(options);
+        await using var pipeline = await LocalPipeline.StartAsync(
+            new LocalPipelineOptions { UploadMaxAttempts = 2, UploadFirstRetryDelaySeconds = 0.2 }.WithTelemetryTo(appInsights));
         var site = await pipeline.AddMunicipalityAsync("2611606", "Recife (teste)", 300, seed: 21);
         var config = JsonNode.Parse(await File.ReadAllTextAsync(site.ConfigPath))!.AsObject();
         var endpoint = config["endpoint"]!.GetValue<string>();
@@ -47,12 +46,9 @@ public sealed class UnreportedRunsTests
         Assert.InRange(since, before.AddSeconds(-1), backAt); // the first cut-off run, by the site's clock
 
         // The same in Application Insights, on the heartbeat event.
-        var deadline = DateTime.UtcNow.AddSeconds(45);
-        while (!appInsights.Events("HeartbeatReceived").Any(h => h.GetValueOrDefault("site") == site.Ibge))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the heartbeat event did not reach the ingestion endpoint within 45 s");
-            await Task.Delay(500);
-        }
+        Assert.True(
+            await appInsights.WaitForAsync(a => a.Events("HeartbeatReceived").Any(h => h.GetValueOrDefault("site") == site.Ibge), TimeSpan.FromSeconds(45)),
+            "the heartbeat event did not reach the ingestion endpoint within 45 s");
 
         var beat = appInsights.Events("HeartbeatReceived").Last(h => h.GetValueOrDefault("site") == site.Ibge);
         Assert.Equal(("2", FailureCategories.Network), (beat["unreportedRuns"], beat["unreportedCategory"]));

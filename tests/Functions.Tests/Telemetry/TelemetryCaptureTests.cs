@@ -120,8 +120,6 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
             TelemetryCapture.Flush(app.App.Services);
 
             // The real exporter's envelope: an EventData named by the event, its dimensions as properties.
-
-
             var beat = Assert.Single(appInsights.Events(TelemetryNames.HeartbeatReceived), e => e.GetValueOrDefault("site") == site);
             Assert.Equal(("ok", "none", "windows"), (beat["outcome"], beat["category"], beat["os"]));
         }
