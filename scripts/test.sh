@@ -19,6 +19,10 @@ for trx in "$results"/*.trx; do
   e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
 done
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests (from $results):"
+  for trx in "$results"/*.trx; do if [ -f "$trx" ]; then awk -f scripts/lib/trx-failures.awk "$trx"; fi; done
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crash that left no result still fails
 echo "$passed passed, $failed failed"
 exit "$status"
