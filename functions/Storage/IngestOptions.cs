@@ -35,11 +35,11 @@ public sealed class IngestOptions
     [Range(1, 1_000_000, ErrorMessage = "Ingest:PermitsPerMinutePerSite must be between {1} and {2}.")]
     public int PermitsPerMinutePerSite { get; set; } = 60;
 
-    /// <summary>Uploads processed at once by one instance; past that: 429 with Retry-After (the uploader retries).</summary>
     /// <summary>Retry-After of a 503 dependency-unavailable (the central database or storage down): when to try again.</summary>
     [Range(1, 3600, ErrorMessage = "Ingest:UnavailableRetryAfterSeconds must be between {1} and {2}.")]
     public int UnavailableRetryAfterSeconds { get; set; } = 30;
 
+    /// <summary>Uploads processed at once by one instance; past that: 429 with Retry-After (the uploader retries).</summary>
     [Range(1, 10_000, ErrorMessage = "Ingest:MaxConcurrentUploads must be between {1} and {2}.")]
     public int MaxConcurrentUploads { get; set; } = 16;
 
