@@ -1,6 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X509;
+using Org.BouncyCastle.Asn1.X9;
+using Org.BouncyCastle.Crypto.Digests;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.X509;
 
 namespace PecLists.Contracts;
 
@@ -10,6 +17,9 @@ namespace PecLists.Contracts;
 /// <see cref="Purpose"/> followed by the UTF-8 JSON of <see cref="SignedListContent"/> written by the source-generated
 /// <see cref="ContractsJsonContext"/>. Public keys travel as SubjectPublicKeyInfo DER in base64 (or a PEM "PUBLIC KEY").
 /// See docs/adr/0010-signed-list-definitions.md.
+/// Signing uses the platform's ECDSA (the operator's machine, Linux). Reading keys and verifying use BouncyCastle's
+/// managed code, so the uploader verifies the same way on every OS, Wine's CNG (no ECDSA) included:
+/// docs/adr/0016-managed-signature-verification.md.
 /// </summary>
 public static class ListDefinitionSignature
 {
@@ -48,20 +58,22 @@ public static class ListDefinitionSignature
             return false;
         }
 
-        ECDsa key;
+        ECPublicKeyParameters key;
         try
         {
             key = ImportPublicKey(publicKey);
         }
-        catch (CryptographicException)
+        catch (FormatException)
         {
             return false; // no usable key verifies nothing
         }
 
-        using (key)
-        {
-            return key.VerifyData(CanonicalBytes(definition), signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-        }
+        // IEEE P1363 (r‖s) is BouncyCastle's "plain" encoding; an r or s out of range reads as a failed verification.
+        var verifier = new DsaDigestSigner(new ECDsaSigner(), new Sha256Digest(), PlainDsaEncoding.Instance);
+        verifier.Init(forSigning: false, key);
+        var bytes = CanonicalBytes(definition);
+        verifier.BlockUpdate(bytes, 0, bytes.Length);
+        return verifier.VerifySignature(signature);
     }
 
     /// <summary>A short, public name for a key (first 8 bytes of SHA-256 of its SubjectPublicKeyInfo, hex): what logs and heartbeats show.</summary>
@@ -90,38 +102,35 @@ public static class ListDefinitionSignature
             throw new FormatException("expected base64 SubjectPublicKeyInfo or a PEM \"PUBLIC KEY\"");
         }
 
-        try
-        {
-            using var key = ImportPublicKey(spki);
-            return key.ExportSubjectPublicKeyInfo();
-        }
-        catch (CryptographicException)
-        {
-            throw new FormatException("not an ECDSA P-256 public key");
-        }
+        // Re-encoded as DER with the point uncompressed: the same bytes .NET's ExportSubjectPublicKeyInfo writes, so
+        // the key id of a pinned key does not depend on how it was written down.
+        return SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(ImportPublicKey(spki)).GetDerEncoded();
     }
 
     /// <summary>The public key as the base64 SubjectPublicKeyInfo the uploader pins.</summary>
     public static string PublicKeyText(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
 
-    private static ECDsa ImportPublicKey(ReadOnlySpan<byte> spki)
+    /// <summary>A SubjectPublicKeyInfo holding a valid point on P-256, nothing after it; else <see cref="FormatException"/>.</summary>
+    private static ECPublicKeyParameters ImportPublicKey(ReadOnlySpan<byte> spki)
     {
-        var key = ECDsa.Create();
+        const string NotP256 = "not an ECDSA P-256 public key";
         try
         {
-            key.ImportSubjectPublicKeyInfo(spki, out var read);
-            if (read != spki.Length)
+            // FromByteArray refuses bytes left after the object.
+            var info = SubjectPublicKeyInfo.GetInstance(Asn1Object.FromByteArray(spki.ToArray()));
+            if (!X9ObjectIdentifiers.IdECPublicKey.Equals(info.Algorithm.Algorithm)
+                || info.Algorithm.Parameters is not DerObjectIdentifier curve || curve.Id != P256Oid)
             {
-                throw new CryptographicException("trailing bytes after the public key");
+                throw new FormatException(NotP256);
             }
 
-            RequireP256(key);
-            return key;
+            // DecodePoint refuses coordinates off the curve; the constructor refuses the point at infinity.
+            var point = ECNamedCurveTable.GetByOid(curve).Curve.DecodePoint(info.PublicKey.GetOctets());
+            return new ECPublicKeyParameters("EC", point, curve);
         }
-        catch
+        catch (Exception ex) when (ex is IOException or ArgumentException or InvalidCastException or InvalidOperationException)
         {
-            key.Dispose();
-            throw;
+            throw new FormatException(NotP256, ex);
         }
     }
 

@@ -123,6 +123,35 @@ public sealed class ListDefinitionSignatureTests
     }
 
     [Fact]
+    public void A_key_with_bytes_after_it_or_a_point_off_the_curve_is_refused_and_verifies_nothing()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = key.ExportSubjectPublicKeyInfo();
+        var signed = Definition with { Signature = ListDefinitionSignature.Sign(Definition, key) };
+        byte[] trailing = [.. spki, 0];
+        var offCurve = (byte[])spki.Clone();
+        offCurve[^1] ^= 1; // y no longer matches x
+
+        Assert.True(ListDefinitionSignature.Verify(signed, spki));
+        Assert.Throws<FormatException>(() => ListDefinitionSignature.ReadPublicKey(Convert.ToBase64String(trailing)));
+        Assert.Throws<FormatException>(() => ListDefinitionSignature.ReadPublicKey(Convert.ToBase64String(offCurve)));
+        Assert.False(ListDefinitionSignature.Verify(signed, trailing));
+        Assert.False(ListDefinitionSignature.Verify(signed, offCurve));
+    }
+
+    [Fact]
+    public void A_compressed_point_reads_as_the_uncompressed_key_dotnet_exports_so_its_key_id_is_the_same()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var spki = key.ExportSubjectPublicKeyInfo(); // 30 59 | AlgorithmIdentifier (21 bytes) | 03 42 00 04 | X | Y
+        Assert.Equal(91, spki.Length);
+        byte[] compressed = [0x30, 0x39, .. spki[2..23], 0x03, 0x22, 0x00, (byte)(0x02 | (spki[^1] & 1)), .. spki[27..59]];
+
+        Assert.Equal(spki, ListDefinitionSignature.ReadPublicKey(Convert.ToBase64String(compressed)));
+        Assert.True(ListDefinitionSignature.Verify(Definition with { Signature = ListDefinitionSignature.Sign(Definition, key) }, compressed));
+    }
+
+    [Fact]
     public void Anything_but_a_P256_public_key_is_refused()
     {
         using var p384 = ECDsa.Create(ECCurve.NamedCurves.nistP384);
