@@ -1,20 +1,21 @@
 using LocalInfra;
+using Npgsql;
+using SyntheticPec;
 
 namespace EndToEnd.Tests;
 
 /// <summary>
-/// The build most municipalities run: the shipped win-x64 single-file uploader.exe (scripts/package.sh), under Wine.
-/// Wine 8 (Debian's wine64) has no ECDSA in its CNG (ncrypt answers NTE_NOT_SUPPORTED, 0x80090029, to every P-256
-/// import), and the uploader refuses to work without verifying the operator's list-signing key. So under Wine the
-/// exe can only show that it starts and that install, given the key and a real PEC layout (paths through drive Z:),
-/// fails closed: exit 2, nothing written, no task registered. The full install → doctor → run → status → uninstall
-/// needs real Windows (or a Wine with ECDSA); docs/uploader-windows.md. When this test fails because install
-/// succeeded, Wine has gained ECDSA: extend it to the whole flow.
+/// The build most municipalities run: the shipped win-x64 single-file uploader.exe (scripts/package.sh), under Wine,
+/// through its whole life against the local stack: install on a PEC layout (paths through drive Z:) registers the Task
+/// Scheduler task with Wine's schtasks, doctor passes, run delivers and the list loads centrally equal to the source,
+/// status tells it, uninstall removes the task. Wine 8's CNG has no ECDSA; the list signatures are verified in
+/// managed code on every OS (docs/adr/0016-managed-signature-verification.md), so Wine runs the real flow. What Wine
+/// cannot show (ACLs, the SYSTEM account, the task firing on its own): docs/uploader-windows.md.
 /// </summary>
 public sealed class WindowsUploaderTests
 {
     [Fact]
-    public async Task The_shipped_uploader_exe_starts_under_wine_and_install_fails_closed_without_ECDSA()
+    public async Task The_shipped_uploader_exe_installs_runs_delivers_reports_and_uninstalls_under_wine()
     {
         var wine = FindWine() ?? throw new InvalidOperationException("Wine is not installed: run scripts/install-deps.sh (apt wine64).");
         var work = Directory.CreateTempSubdirectory("wine-uploader-").FullName;
@@ -27,23 +28,33 @@ public sealed class WindowsUploaderTests
             ["LC_ALL"] = null,
         };
 
-        // The exe is built (about a minute) while Wine creates its prefix.
+        // The exe is built (about a minute) while Wine creates its prefix and the local stack starts.
         var package = ProcessRunner.RunAsync(
             "bash", [Path.Combine(RepoPaths.Root, "scripts", "package.sh"), "--no-functions", "--uploader", "win-x64", "--out", Path.Combine(work, "package")],
             timeout: TimeSpan.FromMinutes(10));
         var prefixReady = ProcessRunner.RunAsync(wine, ["cmd", "/c", "ver"], environment, work, TimeSpan.FromMinutes(3));
+        var taskFile = Path.Combine(work, "wineprefix", "drive_c", "windows", "system32", "tasks", "PEC Uploader", "Daily run");
+        var config = Path.Combine(work, "ProgramData", "config.json");
+        Func<string[], Task<ProcessResult>>? uploader = null;
         try
         {
+            await using var pipeline = await LocalPipeline.StartAsync();
+            var site = await pipeline.AddMunicipalityAsync("2304400", "Fortaleza (teste)", 1_200, seed: 21);
+            await using (var connection = new NpgsqlConnection(pipeline.Municipal.ConnectionString(site.Database)))
+            {
+                // PEC's own read-only role, which install finds in credenciais.txt.
+                await connection.OpenAsync();
+                await PecDatabase.CreateReadOnlyRoleAsync(connection, "esus_leitura", "Leitura#2024", CancellationToken.None);
+            }
+
             var built = await package;
             Assert.True(built.ExitCode == 0, built.Combined);
             Assert.True((await prefixReady).ExitCode == 0, "wine could not create its prefix");
             var exe = Path.Combine(work, "package", "uploader-win-x64", "uploader.exe");
-
-            Task<ProcessResult> Uploader(params string[] arguments) =>
-                ProcessRunner.RunAsync(wine, [exe, .. arguments], environment, work, TimeSpan.FromMinutes(5));
+            uploader = arguments => ProcessRunner.RunAsync(wine, [exe, .. arguments], environment, work, TimeSpan.FromMinutes(5));
 
             // The single-file, self-contained, trimmed build starts and parses its command line.
-            var version = await Uploader("version");
+            var version = await uploader(["version"]);
             Assert.True(version.ExitCode == 0, version.Combined);
             Assert.Contains("0.1.0", version.StandardOutput, StringComparison.Ordinal);
 
@@ -51,27 +62,51 @@ public sealed class WindowsUploaderTests
             var pecConfig = Path.Combine(work, "e-SUS", "webserver", "config");
             Directory.CreateDirectory(pecConfig);
             await File.WriteAllTextAsync(Path.Combine(pecConfig, "application.properties"),
-                "spring.datasource.url=jdbc:postgresql://127.0.0.1:5433/esus\nspring.datasource.username=postgres\nspring.datasource.password=\n");
-            using var signing = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+                $"spring.datasource.url=jdbc:postgresql://127.0.0.1:{pipeline.Municipal.Port}/{site.Database}\nspring.datasource.username=postgres\nspring.datasource.password=\n");
+            await File.WriteAllTextAsync(Path.Combine(pecConfig, "credenciais.txt"),
+                "Usuário: postgres\nSenha: \n\nUsuário de leitura: esus_leitura\nSenha: Leitura#2024\n");
             var key = Path.Combine(work, "operator-list-signing.pub.pem");
-            await File.WriteAllTextAsync(key, signing.ExportSubjectPublicKeyInfoPem());
-            var config = Path.Combine(work, "ProgramData", "config.json");
+            await File.WriteAllTextAsync(key, new string(System.Security.Cryptography.PemEncoding.Write("PUBLIC KEY", Convert.FromBase64String(pipeline.ListSigningPublicKey))));
 
-            var install = await Uploader(
-                "install", "--endpoint", "http://127.0.0.1:9/", "--token", "pec_unused", "--config", Windows(config),
+            var install = await uploader([
+                "install", "--endpoint", pipeline.Endpoint.ToString(), "--token", site.Token, "--config", Windows(config),
                 "--spool", Windows(Path.Combine(work, "spool")), "--log-dir", Windows(Path.Combine(work, "logs")),
-                "--pec-root", Windows(Path.Combine(work, "e-SUS")), "--list-signing-key", Windows(key), "--proxy", "direct");
-
-            // Fails closed on the key, before any other step: exit 2 (config), no config, no task.
-            Assert.True(install.ExitCode == 2, "install under Wine did not fail on the key as Wine 8 makes it (has Wine gained ECDSA?):\n" + install.Combined);
-            Assert.Contains("--list-signing-key must be the operator's public key", install.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("not an ECDSA P-256 public key", install.StandardOutput, StringComparison.Ordinal);
-            Assert.False(File.Exists(config));
+                "--pec-root", Windows(Path.Combine(work, "e-SUS")), "--list-signing-key", Windows(key), "--proxy", "direct"]);
+            Assert.True(install.ExitCode == 0, install.Combined);
+            Assert.Contains("Username=esus_leitura", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
             // Wine's schtasks /Query answers 0 for any name, so the task store itself is looked at.
-            Assert.False(File.Exists(Path.Combine(work, "wineprefix", "drive_c", "windows", "system32", "tasks", "PEC Uploader", "Daily run")));
+            Assert.True(File.Exists(taskFile), "install registered no Task Scheduler task:\n" + install.Combined);
+            // Wine keeps the task's name, description and settings but drops its trigger, principal and action; the
+            // XML install hands to schtasks is pinned by the uploader's unit tests (ScheduleDefinitions).
+            Assert.Contains(@"<URI>\PEC Uploader\Daily run</URI>", await File.ReadAllTextAsync(taskFile), StringComparison.Ordinal);
+
+            var doctor = await uploader(["doctor", "--config", Windows(config)]);
+            Assert.True(doctor.ExitCode == 0, doctor.Combined);
+
+            // What the task would start: the lists are extracted, verified against the operator's key, sent and loaded.
+            var run = await uploader(["run", "--config", Windows(config)]);
+            Assert.True(run.ExitCode == 0, run.Combined);
+            var loaded = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(2));
+            Assert.All(loaded, s => Assert.Equal("loaded", s.Status));
+            Assert.Contains(loaded, s => s.List == "hipertensos");
+            var comparison = await pipeline.CompareAsync(site, "hipertensos");
+            Assert.True(comparison.Equal, comparison.ToString());
+
+            var status = await uploader(["status", "--config", Windows(config)]);
+            Assert.True(status.ExitCode == 0, status.Combined);
+            Assert.Matches(@"hipertensos\s+[0-9a-f-]{36}\s+loaded: [\d,.]+ new", status.StandardOutput);
+
+            var uninstall = await uploader(["uninstall", "--config", Windows(config)]);
+            Assert.True(uninstall.ExitCode == 0, uninstall.Combined);
+            Assert.False(File.Exists(taskFile), "uninstall left the Task Scheduler task:\n" + uninstall.Combined);
         }
         finally
         {
+            if (uploader is not null && File.Exists(taskFile))
+            {
+                await uploader(["uninstall", "--config", Windows(config)]); // after a failure above: leave no task behind
+            }
+
             await package.ContinueWith(_ => { }, TaskScheduler.Default);
             await prefixReady.ContinueWith(_ => { }, TaskScheduler.Default);
             // Wine leaves its server (and services such as schedsvc) running per prefix: stop this prefix's only.

@@ -10,9 +10,20 @@ public sealed class UninstallCommand(IReadOnlyList<IScheduler> schedulers, TextW
 {
     public int Execute(string configPath, bool purge)
     {
-        foreach (var scheduler in schedulers)
+        try
         {
-            scheduler.Unregister();
+            foreach (var scheduler in schedulers)
+            {
+                scheduler.Unregister();
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or IOException or UnauthorizedAccessException)
+        {
+            // The daily run may still be registered: the config and spool it needs stay, even with --purge.
+            output.WriteLine(Localized.Text(
+                $"FAIL  could not remove the daily run: {ex.Message}. Nothing else was removed; run uninstall again as administrator (root on Linux).",
+                $"FALHA não foi possível remover a execução diária: {ex.Message}. Nada mais foi removido; execute o uninstall de novo como administrador (root no Linux)."));
+            return ExitCodes.Config;
         }
 
         output.WriteLine(Localized.Text("Daily run removed.", "Execução diária removida."));

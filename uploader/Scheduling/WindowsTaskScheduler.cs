@@ -6,6 +6,8 @@ namespace PecLists.Uploader.Scheduling;
 /// <summary>Windows: the daily run as a Task Scheduler task, created from the generated task XML with schtasks.</summary>
 public sealed class WindowsTaskScheduler : IScheduler
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
     public string Register(ScheduledJob job)
     {
         var xml = Path.Combine(Path.GetTempPath(), $"pec-uploader-task-{Guid.NewGuid():N}.xml");
@@ -22,7 +24,16 @@ public sealed class WindowsTaskScheduler : IScheduler
         }
     }
 
-    public void Unregister() => Run("/Delete", "/TN", ScheduleDefinitions.TaskName, "/F");
+    public void Unregister()
+    {
+        // schtasks /Delete fails on a task that is not there: uninstalling twice, or after a failed install, is a no-op.
+        if (Run("/Query", "/TN", ScheduleDefinitions.TaskName) != 0)
+        {
+            return;
+        }
+
+        Run("/Delete", "/TN", ScheduleDefinitions.TaskName, "/F");
+    }
 
     /// <summary>For doctor: the cron marker when the task exists, so the same check reads both schedulers.</summary>
     public string? Current()
@@ -46,12 +57,22 @@ public sealed class WindowsTaskScheduler : IScheduler
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("schtasks could not be started.");
-        process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(Timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"schtasks {arguments[0]} did not finish within {Timeout.TotalSeconds:N0} s; is the Task Scheduler service running?");
+        }
+
+        // schtasks has exited, but a process it got started (Wine's Task Scheduler service does this) can hold its
+        // output pipes open for good: read what is there for a few seconds, never until the pipes close.
+        Task.WaitAll([output, error], TimeSpan.FromSeconds(5));
         if (process.ExitCode != 0 && arguments[0] != "/Query")
         {
-            throw new InvalidOperationException($"schtasks {arguments[0]} failed: {error.Trim()}");
+            var message = error.IsCompletedSuccessfully && error.Result.Trim() is { Length: > 0 } text ? text
+                : output.IsCompletedSuccessfully ? output.Result.Trim() : string.Empty;
+            throw new InvalidOperationException($"schtasks {arguments[0]} failed (exit code {process.ExitCode}): {message}");
         }
 
         return process.ExitCode;

@@ -35,6 +35,20 @@ public sealed class UninstallTests : IDisposable
         Assert.False(Directory.Exists(spool));
     }
 
+    [Fact]
+    public void When_the_schedule_cannot_be_removed_it_says_so_and_purge_keeps_config_and_spool()
+    {
+        var (config, spool) = Installed("""{ "endpoint": "https://x", "spoolDirectory": "SPOOL" }""");
+        using var output = new StringWriter();
+
+        var exit = new UninstallCommand([new FlagScheduler(), new StuckScheduler()], output).Execute(config, purge: true);
+
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.Contains("FAIL  could not remove the daily run: schtasks /Delete failed (exit code 1): access denied. Nothing else was removed", output.ToString(), StringComparison.Ordinal);
+        Assert.True(File.Exists(config));
+        Assert.True(Directory.Exists(spool));
+    }
+
     private (string Config, string Spool) Installed(string json)
     {
         var spool = _dir.Combine("spool");
@@ -43,6 +57,15 @@ public sealed class UninstallTests : IDisposable
         var config = _dir.Combine("config.json");
         File.WriteAllText(config, json.Replace("SPOOL", spool.Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal));
         return (config, spool);
+    }
+
+    private sealed class StuckScheduler : IScheduler
+    {
+        public string Register(ScheduledJob job) => "stuck";
+
+        public void Unregister() => throw new InvalidOperationException("schtasks /Delete failed (exit code 1): access denied");
+
+        public string? Current() => ScheduleDefinitions.CronMarker;
     }
 
     private sealed class FlagScheduler : IScheduler
