@@ -6,7 +6,7 @@ function unescape(s) {
 }
 /<UnitTestResult / && /outcome="(Failed|Error)"/ {
   match($0, /testName="[^"]*"/); print "FAILED " unescape(substr($0, RSTART + 10, RLENGTH - 11))
-  failed = 1; shown = 0; next
+  failed = 1; next
 }
 failed && /<\/UnitTestResult>/ { failed = 0; section = ""; next }
 failed && /<Message>/ { section = "message"; budget = 40 }

@@ -21,8 +21,8 @@ public sealed class UninstallCommand(IReadOnlyList<IScheduler> schedulers, TextW
         {
             // The daily run may still be registered: the config and spool it needs stay, even with --purge.
             output.WriteLine(Localized.Text(
-                $"FAIL  could not remove the daily run: {ex.Message}. Nothing else was removed; run uninstall again as administrator (root on Linux).",
-                $"FALHA não foi possível remover a execução diária: {ex.Message}. Nada mais foi removido; execute o uninstall de novo como administrador (root no Linux)."));
+                $"FAIL  could not remove the daily run: {ex.Message}. Nothing else was removed; fix the cause and run uninstall again (as administrator on Windows).",
+                $"FALHA não foi possível remover a execução diária: {ex.Message}. Nada mais foi removido; corrija a causa e execute o uninstall de novo (como administrador no Windows)."));
             return ExitCodes.Config;
         }
 

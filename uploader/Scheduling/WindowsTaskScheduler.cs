@@ -65,8 +65,8 @@ public sealed class WindowsTaskScheduler : IScheduler
             throw new InvalidOperationException($"schtasks {arguments[0]} did not finish within {Timeout.TotalSeconds:N0} s; is the Task Scheduler service running?");
         }
 
-        // schtasks has exited, but a process it got started (Wine's Task Scheduler service does this) can hold its
-        // output pipes open for good: read what is there for a few seconds, never until the pipes close.
+        // schtasks has exited, yet under Wine its pipes stayed open for good (held, it seems, by the Task Scheduler
+        // service it got started) and install hung: read what is there for a few seconds, never until the pipes close.
         Task.WaitAll([output, error], TimeSpan.FromSeconds(5));
         if (process.ExitCode != 0 && arguments[0] != "/Query")
         {
