@@ -1,7 +1,5 @@
 using System.Globalization;
 using LocalInfra;
-using Npgsql;
-using SyntheticPec;
 
 namespace EndToEnd.Tests;
 
@@ -21,19 +19,8 @@ public sealed class InstallForRealTests
     {
         await using var pipeline = await LocalPipeline.StartAsync();
         var site = await pipeline.AddMunicipalityAsync("5300108", "Brasília (teste)", 1500, seed: 5);
-        await using (var connection = new NpgsqlConnection(pipeline.Municipal.ConnectionString(site.Database)))
-        {
-            await connection.OpenAsync();
-            await PecDatabase.CreateReadOnlyRoleAsync(connection, "esus_leitura", "Leitura#2024", CancellationToken.None);
-        }
-
         var work = Directory.CreateTempSubdirectory("install-real-").FullName;
-        var pecRoot = Path.Combine(work, "e-SUS");
-        var pecConfig = Path.Combine(pecRoot, "webserver", "config");
-        Directory.CreateDirectory(pecConfig);
-        await File.WriteAllTextAsync(Path.Combine(pecConfig, "application.properties"),
-            $"spring.datasource.url=jdbc:postgresql://127.0.0.1:{pipeline.Municipal.Port}/{site.Database}\nspring.datasource.username=postgres\nspring.datasource.password=\n");
-        await File.WriteAllTextAsync(Path.Combine(pecConfig, "credenciais.txt"), "Usuário: postgres\nSenha: \n\nUsuário de leitura: esus_leitura\nSenha: Leitura#2024\n");
+        var pecRoot = await PecInstallLayout.CreateAsync(pipeline, site, work);
         var config = Path.Combine(work, "etc", "config.json");
         var startedCron = await EnsureCronRunningAsync();
         // The window is the coming minute after next, so cron fires within two minutes.
@@ -54,7 +41,7 @@ public sealed class InstallForRealTests
             var installed = await ProcessRunner.RunAsync("dotnet", install, Brazilian);
             Assert.True(installed.ExitCode == 0, installed.Combined);
             Assert.Contains("Instalado.", installed.StandardOutput, StringComparison.Ordinal);
-            Assert.Contains("esus_leitura", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
+            Assert.Contains(PecInstallLayout.ReadOnlyRole, await File.ReadAllTextAsync(config), StringComparison.Ordinal);
             Assert.Contains("\"language\": \"pt-BR\"", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
             var crontab = await CrontabAsync();

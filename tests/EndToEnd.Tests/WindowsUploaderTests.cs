@@ -1,6 +1,4 @@
 using LocalInfra;
-using Npgsql;
-using SyntheticPec;
 
 namespace EndToEnd.Tests;
 
@@ -40,13 +38,6 @@ public sealed class WindowsUploaderTests
         {
             await using var pipeline = await LocalPipeline.StartAsync();
             var site = await pipeline.AddMunicipalityAsync("2304400", "Fortaleza (teste)", 1_200, seed: 21);
-            await using (var connection = new NpgsqlConnection(pipeline.Municipal.ConnectionString(site.Database)))
-            {
-                // PEC's own read-only role, which install finds in credenciais.txt.
-                await connection.OpenAsync();
-                await PecDatabase.CreateReadOnlyRoleAsync(connection, "esus_leitura", "Leitura#2024", CancellationToken.None);
-            }
-
             var built = await package;
             Assert.True(built.ExitCode == 0, built.Combined);
             Assert.True((await prefixReady).ExitCode == 0, "wine could not create its prefix");
@@ -59,21 +50,16 @@ public sealed class WindowsUploaderTests
             Assert.Contains("0.1.0", version.StandardOutput, StringComparison.Ordinal);
 
             // PEC's own files as the Windows installer lays them out, and the operator's key as a PEM file.
-            var pecConfig = Path.Combine(work, "e-SUS", "webserver", "config");
-            Directory.CreateDirectory(pecConfig);
-            await File.WriteAllTextAsync(Path.Combine(pecConfig, "application.properties"),
-                $"spring.datasource.url=jdbc:postgresql://127.0.0.1:{pipeline.Municipal.Port}/{site.Database}\nspring.datasource.username=postgres\nspring.datasource.password=\n");
-            await File.WriteAllTextAsync(Path.Combine(pecConfig, "credenciais.txt"),
-                "Usuário: postgres\nSenha: \n\nUsuário de leitura: esus_leitura\nSenha: Leitura#2024\n");
+            var pecRoot = await PecInstallLayout.CreateAsync(pipeline, site, work);
             var key = Path.Combine(work, "operator-list-signing.pub.pem");
             await File.WriteAllTextAsync(key, new string(System.Security.Cryptography.PemEncoding.Write("PUBLIC KEY", Convert.FromBase64String(pipeline.ListSigningPublicKey))));
 
             var install = await uploader([
                 "install", "--endpoint", pipeline.Endpoint.ToString(), "--token", site.Token, "--config", Windows(config),
                 "--spool", Windows(Path.Combine(work, "spool")), "--log-dir", Windows(Path.Combine(work, "logs")),
-                "--pec-root", Windows(Path.Combine(work, "e-SUS")), "--list-signing-key", Windows(key), "--proxy", "direct"]);
+                "--pec-root", Windows(pecRoot), "--list-signing-key", Windows(key), "--proxy", "direct"]);
             Assert.True(install.ExitCode == 0, install.Combined);
-            Assert.Contains("Username=esus_leitura", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
+            Assert.Contains($"Username={PecInstallLayout.ReadOnlyRole}", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
             // Wine's schtasks /Query answers 0 for any name, so the task store itself is looked at.
             Assert.True(File.Exists(taskFile), "install registered no Task Scheduler task:\n" + install.Combined);
             // Wine keeps the task's name, description and settings but drops its trigger, principal and action; the
