@@ -1,3 +1,5 @@
+using PecLists.Contracts;
+
 namespace PecLists.Uploader;
 
 /// <summary>Distinct exit codes per failure category, so a scheduler or a person can tell what happened.</summary>
@@ -19,4 +21,31 @@ public static class ExitCodes
 
     /// <summary>The spool disk is below its free-space floor (spoolMinFreeBytes) or ran out of space: nothing was extracted.</summary>
     public const int DiskFull = 9;
+
+    /// <summary>The exit code of a failure category (contracts' <see cref="FailureCategories"/>): run and doctor agree.</summary>
+    public static int For(string category) => category switch
+    {
+        FailureCategories.Network or FailureCategories.TlsProxy or FailureCategories.BackendError or FailureCategories.ClockSkew => Network,
+        FailureCategories.SourceDatabase or FailureCategories.SourceSchema or FailureCategories.ExtractTimeout => Database,
+        FailureCategories.Token => Token,
+        FailureCategories.SnapshotRejected => Rejected,
+        FailureCategories.DefinitionSignature => DefinitionSignature,
+        FailureCategories.DiskFull => DiskFull,
+        FailureCategories.Config => Config,
+        _ => Unexpected,
+    };
+
+    /// <summary>The category an exit code stands for when nothing finer was recorded.</summary>
+    public static string? CategoryOf(int exitCode) => exitCode switch
+    {
+        Ok => null,
+        Network => FailureCategories.Network,
+        Database => FailureCategories.SourceDatabase,
+        Token => FailureCategories.Token,
+        Rejected => FailureCategories.SnapshotRejected,
+        Config => FailureCategories.Config,
+        DefinitionSignature => FailureCategories.DefinitionSignature,
+        DiskFull => FailureCategories.DiskFull,
+        _ => FailureCategories.Unexpected,
+    };
 }

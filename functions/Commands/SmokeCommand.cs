@@ -142,14 +142,9 @@ public sealed class SmokeCommand(Uri endpoint, string adminToken, string site, s
         var extractedAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
         var id = SnapshotIds.New(extractedAt);
         var gzip = Gzip(Csv(list, extractedAt));
-        using (var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.Relative(ApiRoutes.SnapshotPath(list.Name, id))) { Content = new ByteArrayContent(gzip) })
+        // The uploader's request (contracts' SnapshotUploadRequest): gzip CSV, digest, extraction time in the id.
+        using (var request = SnapshotUploadRequest.Create(token, list.Name, id, extractedAt, new ByteArrayContent(gzip), ContentDigest.Format(SHA256.HashData(gzip))))
         {
-            // The uploader's request (uploader/Transport/BackendClient): gzip CSV, digest, extraction time in the id.
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
-            request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
-            request.Content.Headers.Add(WireNames.ContentDigestHeader, ContentDigest.Format(SHA256.HashData(gzip)));
-            request.Headers.Add(WireNames.ExtractedAtHeader, extractedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture));
             using var put = await SendAsync(http, request, ct);
             if (put is not { IsSuccessStatusCode: true })
             {
@@ -208,7 +203,7 @@ public sealed class SmokeCommand(Uri endpoint, string adminToken, string site, s
             "numeric" or "real" or "double precision" or "float4" or "float8" => "0",
             "bool" or "boolean" => "f",
             "date" => extractedAt.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            "timestamptz" or "timestamp" or "timestamp with time zone" => extractedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture),
+            "timestamptz" or "timestamp" or "timestamp with time zone" => SnapshotUploadRequest.FormatExtractedAt(extractedAt),
             _ => "smoke"[..Math.Min(5, length)],
         };
     }

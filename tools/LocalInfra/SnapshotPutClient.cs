@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -51,15 +50,7 @@ public sealed class SnapshotPutClient : IDisposable
         var refusals = 0;
         for (var attempt = 1; ; attempt++)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.Relative(ApiRoutes.SnapshotPath(list, id)))
-            {
-                Content = new ByteArrayContent(gzip),
-            };
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
-            request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
-            request.Content.Headers.Add(WireNames.ContentDigestHeader, digest);
-            request.Headers.Add(WireNames.ExtractedAtHeader, extractedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture));
+            using var request = SnapshotUploadRequest.Create(token, list, id, extractedAt, new ByteArrayContent(gzip), digest);
             var clock = Stopwatch.StartNew();
             int status;
             TimeSpan? retryAfter = null;

@@ -4,6 +4,7 @@ using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
+using PecLists.Uploader.Pipeline;
 using PecLists.Uploader.Scheduling;
 using PecLists.Uploader.Transport;
 using Npgsql;
@@ -53,13 +54,12 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
 
         foreach (var site in config.Sites)
         {
-            var heartbeat = new HeartbeatDto(
-                "doctor", BackendClient.Version, OperatingSystem.IsWindows() ? "windows" : "linux", DateTimeOffset.UtcNow,
-                Outcome: firstFailure is null ? "ok" : "failed",
-                ErrorCode: firstFailure?.Code,
-                DatabaseReachable: checks.Any(c => c.Name == "database" && c.Outcome == DoctorOutcome.Pass),
-                Checks: [.. checks.Select(c => new HeartbeatCheck(c.Name, c.Outcome != DoctorOutcome.Fail, c.Code))],
-                RefusedDefinitions: refused.Count == 0 ? null : refused);
+            var heartbeat = Heartbeats.ForDoctor(
+                DateTimeOffset.UtcNow,
+                firstFailure?.Code,
+                databaseReachable: checks.Any(c => c.Name == "database" && c.Outcome == DoctorOutcome.Pass),
+                [.. checks.Select(c => new HeartbeatCheck(c.Name, c.Outcome != DoctorOutcome.Fail, c.Code))],
+                refused);
             await backend.SendHeartbeatAsync(site.Token, heartbeat, ct);
         }
 

@@ -4,6 +4,7 @@ using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Output;
+using PecLists.Uploader.Pipeline;
 using PecLists.Uploader.Spooling;
 using PecLists.Uploader.Transport;
 using Npgsql;
@@ -255,23 +256,11 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
     private async Task<bool> SendHeartbeatAsync(SiteConfig site, Spool spool, BackendClient backend, int result, SpoolState state, IReadOnlyList<RefusedDefinition> refused, CancellationToken ct)
     {
         var ranAt = DateTimeOffset.UtcNow;
-        var outcome = result == ExitCodes.Ok ? "ok" : "failed";
-        var errorCode = result == ExitCodes.Ok ? null : _category ?? ErrorCategory(result);
-        var unreported = state.UnreportedFor(site.Ibge);
-        var heartbeat = new HeartbeatDto(
-            Kind: "run",
-            UploaderVersion: BackendClient.Version,
-            Os: OperatingSystem.IsWindows() ? "windows" : "linux",
-            SentAt: ranAt,
-            Outcome: outcome,
-            ErrorCode: errorCode,
-            LastRunAt: ranAt,
-            DatabaseReachable: result != ExitCodes.Database,
-            SpoolDepth: spool.Pending(site.Ibge).Count,
-            SpoolDropped: state.Dropped,
-            DiskFreeBytes: FreeBytes(spool.Root),
-            RefusedDefinitions: refused.Count == 0 ? null : refused,
-            UnreportedRuns: unreported.Count == 0 ? null : [.. unreported]);
+        var errorCode = result == ExitCodes.Ok ? null : _category ?? ExitCodes.CategoryOf(result);
+        var outcome = Heartbeats.Outcome(errorCode);
+        var heartbeat = Heartbeats.ForRun(
+            ranAt, errorCode, databaseReachable: result != ExitCodes.Database, spool.Pending(site.Ibge).Count, state.Dropped, FreeBytes(spool.Root),
+            refused, [.. state.UnreportedFor(site.Ibge)]);
         if (await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
         {
             return true;
@@ -285,20 +274,6 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
             $"município {site.Ibge}: sinal de vida (heartbeat) não entregue (servidor central inacessível ou recusou)"));
         return false;
     }
-
-    /// <summary>The category an exit code stands for when nothing finer was recorded.</summary>
-    public static string? ErrorCategory(int exitCode) => exitCode switch
-    {
-        ExitCodes.Ok => null,
-        ExitCodes.Network => FailureCategories.Network,
-        ExitCodes.Database => FailureCategories.SourceDatabase,
-        ExitCodes.Token => FailureCategories.Token,
-        ExitCodes.Rejected => FailureCategories.SnapshotRejected,
-        ExitCodes.Config => FailureCategories.Config,
-        ExitCodes.DefinitionSignature => FailureCategories.DefinitionSignature,
-        ExitCodes.DiskFull => FailureCategories.DiskFull,
-        _ => FailureCategories.Unexpected,
-    };
 
     /// <summary>What an extraction failure means for the operator: the query's own problem (schema, timeout) or the database's.</summary>
     public static string SourceFailureCategory(Exception ex) => ex switch

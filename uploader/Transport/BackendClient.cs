@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -24,7 +23,7 @@ namespace PecLists.Uploader.Transport;
 public sealed class BackendClient : IDisposable
 {
     private static readonly string UserAgent =
-        $"uploader/{typeof(BackendClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0"} ({(OperatingSystem.IsWindows() ? "windows" : "linux")})";
+        $"uploader/{Version} ({OsName})";
 
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -190,16 +189,8 @@ public sealed class BackendClient : IDisposable
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
                 await using Stream body = sent is null ? File.OpenRead(snapshot.Path) : new ProgressReadStream(File.OpenRead(snapshot.Path), sent);
-                using var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.Relative(ApiRoutes.SnapshotPath(snapshot.List, snapshot.SnapshotId)))
-                {
-                    Content = new StreamContent(body, 1 << 16),
-                };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                using var request = SnapshotUploadRequest.Create(token, snapshot.List, snapshot.SnapshotId, snapshot.ExtractedAt, new StreamContent(body, 1 << 16), digest);
                 request.Headers.ExpectContinue = true; // the server can refuse (401, 413, 429) before the body is sent
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
-                request.Content.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
-                request.Content.Headers.Add(WireNames.ContentDigestHeader, digest);
-                request.Headers.Add(WireNames.ExtractedAtHeader, snapshot.ExtractedAt.ToString("yyyy-MM-dd'T'HH:mm:ss.fffK", CultureInfo.InvariantCulture));
                 return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
             }, ct);
 
@@ -315,13 +306,13 @@ public sealed class BackendClient : IDisposable
             using var json = await System.Text.Json.JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(ct), cancellationToken: ct);
             var root = json.RootElement;
             if (root.ValueKind != System.Text.Json.JsonValueKind.Object || !root.TryGetProperty("status", out var status)
-                || status.ValueKind != System.Text.Json.JsonValueKind.String || status.GetString() == "ok")
+                || status.ValueKind != System.Text.Json.JsonValueKind.String || status.GetString() == HealthStatuses.Ok)
             {
                 return null;
             }
 
             var down = root.TryGetProperty("checks", out var checks) && checks.ValueKind == System.Text.Json.JsonValueKind.Object
-                ? checks.EnumerateObject().Where(c => c.Value.ValueKind == System.Text.Json.JsonValueKind.String && c.Value.GetString() != "ok")
+                ? checks.EnumerateObject().Where(c => c.Value.ValueKind == System.Text.Json.JsonValueKind.String && c.Value.GetString() != HealthStatuses.Ok)
                     .Select(c => $"{c.Name}: {c.Value.GetString()}").ToList()
                 : [];
             return down.Count > 0 ? string.Join("; ", down) : status.GetString();
@@ -333,6 +324,9 @@ public sealed class BackendClient : IDisposable
     }
 
     public static string Version => typeof(BackendClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    /// <summary>This machine's OS as the heartbeat and the User-Agent name it.</summary>
+    public static string OsName => OperatingSystem.IsWindows() ? OsNames.Windows : OsNames.Linux;
 
     public void Dispose() => _http.Dispose();
 }

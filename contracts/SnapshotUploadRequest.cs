@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+
+namespace PecLists.Contracts;
+
+/// <summary>
+/// The snapshot PUT of wire contract v1 (docs/design.md §3), built in one place for every sender (the uploader, the
+/// operator's <c>smoke</c> command, the load tests' client): a gzip CSV body with its Content-Digest, the extraction
+/// time in X-Extracted-At to the millisecond, and the snapshot id that is the UUIDv7 of that time.
+/// </summary>
+public static class SnapshotUploadRequest
+{
+    /// <summary>
+    /// X-Extracted-At: RFC 3339 with milliseconds and an explicit offset ("Z" in UTC), the precision the snapshot id
+    /// carries (the backend checks that the id's time is this one).
+    /// </summary>
+    public const string ExtractedAtFormat = "yyyy-MM-dd'T'HH:mm:ss.fffK";
+
+    public static string FormatExtractedAt(DateTimeOffset extractedAt) =>
+        extractedAt.ToString(ExtractedAtFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The PUT of <paramref name="body"/> (gzip CSV, UTF-8) as snapshot <paramref name="snapshotId"/> of
+    /// <paramref name="list"/>, extracted at <paramref name="extractedAt"/>, authorised by the site's token.
+    /// <paramref name="digest"/> is the body's <see cref="ContentDigest"/>. The request owns <paramref name="body"/>.
+    /// </summary>
+    public static HttpRequestMessage Create(string token, string list, Guid snapshotId, DateTimeOffset extractedAt, HttpContent body, string digest)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.Relative(ApiRoutes.SnapshotPath(list, snapshotId))) { Content = body };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        body.Headers.ContentType = new MediaTypeHeaderValue(WireNames.CsvMediaType) { CharSet = "utf-8" };
+        body.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
+        body.Headers.Add(WireNames.ContentDigestHeader, digest);
+        request.Headers.Add(WireNames.ExtractedAtHeader, FormatExtractedAt(extractedAt));
+        return request;
+    }
+}
