@@ -15,7 +15,7 @@ public static class ExtractCommand
 {
     public static CompressionLevel ParseLevel(string? level) => level?.ToLowerInvariant() switch
     {
-        null => RunCommand.DefaultCompression,
+        null => ListExtractor.DefaultCompression,
         "fastest" => CompressionLevel.Fastest,
         "optimal" => CompressionLevel.Optimal,
         "smallest" => CompressionLevel.SmallestSize,

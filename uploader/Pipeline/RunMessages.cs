@@ -1,0 +1,105 @@
+using PecLists.Contracts;
+using PecLists.Uploader.Localization;
+using PecLists.Uploader.Spooling;
+using PecLists.Uploader.Transport;
+
+namespace PecLists.Uploader.Pipeline;
+
+/// <summary>
+/// What a run tells the person or the log, in the operator's language (ADR 0005): one method per event, so the
+/// pipeline says what happened and the wording lives here. No message carries row content.
+/// </summary>
+public static class RunMessages
+{
+    public static string NoSigningKey() => Localized.Text(
+        "no valid 'listSigningKey' in the config: nothing runs until 'uploader install --list-signing-key <the operator's public key>' pins it",
+        "não há 'listSigningKey' válida na configuração: nada é executado até que 'uploader install --list-signing-key <a chave pública do operador>' a registre");
+
+    public static string Busy() => Localized.Text(
+        "another run is already in progress on this machine; this one stops without doing anything",
+        "outra execução já está em andamento nesta máquina; esta termina sem fazer nada");
+
+    public static string PartialsQuarantined(int count, string quarantine) => Localized.Text(
+        $"moved {count} interrupted spool file(s) to {quarantine}",
+        $"{count} arquivo(s) interrompido(s) da fila local movido(s) para {quarantine}");
+
+    public static string Finished(int exitCode) => exitCode == ExitCodes.Ok
+        ? Localized.Text("run finished: everything sent", "execução concluída: tudo enviado")
+        : Localized.Text($"run finished with problems (exit code {exitCode})", $"execução concluída com problemas (código de saída {exitCode})");
+
+    public static string SupersededDropped(string site, int count) => Localized.Text(
+        $"site {site}: dropped {count} older spooled snapshot(s); only the newest of each list is sent",
+        $"município {site}: {count} envio(s) antigo(s) descartado(s) da fila local; só o mais recente de cada lista é enviado");
+
+    public static string SpooledDamaged(string site, SpooledSnapshot pending, string quarantine) => Localized.Text(
+        $"site {site}: spooled snapshot {pending.SnapshotId} of {pending.List} is damaged; moved to {quarantine}",
+        $"município {site}: o envio {pending.SnapshotId} de {pending.List} na fila local está danificado; movido para {quarantine}");
+
+    public static string SendingSpooled(string site, SpooledSnapshot pending) => Localized.Text(
+        $"site {site}: sending spooled snapshot {pending.SnapshotId} of {pending.List}",
+        $"município {site}: enviando {pending.SnapshotId} de {pending.List}, que estava na fila local");
+
+    public static string TokenRefused(string site) => Localized.Text(
+        $"site {site}: the backend refused the token. Ask the operator for a new token and run 'uploader install' again.",
+        $"município {site}: o servidor central recusou o token. Peça um novo token ao operador e execute 'uploader install' novamente.");
+
+    public static string BackendUnreachableNoCache(string site, string error) => Localized.Text(
+        $"site {site}: backend unreachable ({error}) and no list definitions cached yet. Check the network/proxy; the next run will try again.",
+        $"município {site}: servidor central inacessível ({error}) e ainda não há definições de listas guardadas. Verifique a rede/proxy; a próxima execução tentará de novo.");
+
+    public static string BackendUnreachableUsingCache(string site, string error, DateTimeOffset fetchedAt) => Localized.Text(
+        $"site {site}: backend unreachable ({error}); using the list definitions cached at {fetchedAt:yyyy-MM-dd HH:mm}",
+        $"município {site}: servidor central inacessível ({error}); usando as definições de listas guardadas em {fetchedAt:dd/MM/yyyy HH:mm}");
+
+    public static string DefinitionNotRun(string site, RefusedDefinition definition) => definition.Code == DefinitionCodes.NotSigned
+        ? Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): the backend serves it unsigned; this uploader runs only definitions signed by key {definition.KeyId}. Tell the operator.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador.")
+        : Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): its signature does not verify with the pinned key {definition.KeyId} (changed after signing, or signed with another key). Tell the operator.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador.");
+
+    public static string BelowDiskFloor(string site, long free, string spoolRoot, long floor) => Localized.Text(
+        $"site {site}: only {free / (1024 * 1024):N0} MB free on the spool disk ({spoolRoot}), below spoolMinFreeBytes ({floor / (1024 * 1024):N0} MB): nothing extracted. Free disk space on this server.",
+        $"município {site}: só {free / (1024 * 1024):N0} MB livres no disco da fila local ({spoolRoot}), abaixo de spoolMinFreeBytes ({floor / (1024 * 1024):N0} MB): nada foi extraído. Libere espaço em disco neste servidor.");
+
+    public static string Extracted(string site, ListDefinitionDto list, Extraction.ExtractResult extracted) => Localized.Format(
+        $"site {site}: extracted {list.Name} v{list.Version}: {extracted.Rows:N0} rows, {extracted.CompressedBytes:N0} bytes compressed in {extracted.Elapsed.TotalSeconds:F1}s",
+        $"município {site}: {list.Name} v{list.Version} extraída: {extracted.Rows:N0} linhas, {extracted.CompressedBytes:N0} bytes comprimidos em {extracted.Elapsed.TotalSeconds:F1}s");
+
+    public static string OverCapDropped(string site, long cap, int count) => Localized.Text(
+        $"site {site}: spool over {cap} bytes; dropped the {count} oldest pending snapshot(s)",
+        $"município {site}: fila local acima de {cap} bytes; {count} envio(s) pendente(s) mais antigo(s) descartado(s)");
+
+    public static string NotExtracted(string site, string list, string reason) => Localized.Text(
+        $"site {site}: could not extract {list}: {reason}",
+        $"município {site}: não foi possível extrair {list}: {reason}");
+
+    public static string SpoolDiskFull(string site, string spoolRoot, string list) => Localized.Text(
+        $"site {site}: the spool disk ({spoolRoot}) is full: {list} not extracted. Free disk space on this server.",
+        $"município {site}: o disco da fila local ({spoolRoot}) está cheio: {list} não foi extraída. Libere espaço em disco neste servidor.");
+
+    public static string Accepted(string site, SpooledSnapshot snapshot) => Localized.Text(
+        $"site {site}: {snapshot.List} snapshot {snapshot.SnapshotId} accepted",
+        $"município {site}: envio {snapshot.SnapshotId} de {snapshot.List} aceito");
+
+    public static string UploadTokenRefused(string site, UploadResult upload) => Localized.Text(
+        $"site {site}: token refused ({(int?)upload.Status}); snapshot kept in the spool. Ask the operator for a new token.",
+        $"município {site}: token recusado ({(int?)upload.Status}); o envio continua na fila local. Peça um novo token ao operador.");
+
+    public static string Rejected(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
+        $"site {site}: {snapshot.List} snapshot {snapshot.SnapshotId} rejected ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Moved to quarantine.",
+        $"município {site}: envio {snapshot.SnapshotId} de {snapshot.List} recusado ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Movido para a quarentena.");
+
+    public static string BackendBusy(string site, SpooledSnapshot snapshot, int status, UploadResult upload) => Localized.Text(
+        $"site {site}: the backend cannot take {snapshot.List} now ({status} {upload.Code}): {upload.Detail} Snapshot kept in the spool for the next run.",
+        $"município {site}: o servidor central não pode receber {snapshot.List} agora ({status} {upload.Code}): {upload.Detail} O envio fica na fila local para a próxima execução.");
+
+    public static string UploadUnreachable(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
+        $"site {site}: backend unreachable for {snapshot.List} ({upload.Code}); snapshot kept in the spool for the next run.",
+        $"município {site}: servidor central inacessível para {snapshot.List} ({upload.Code}); o envio fica na fila local para a próxima execução.");
+
+    public static string HeartbeatNotDelivered(string site) => Localized.Text(
+        $"site {site}: heartbeat not delivered (the backend is unreachable or refused it)",
+        $"município {site}: sinal de vida (heartbeat) não entregue (servidor central inacessível ou recusou)");
+}

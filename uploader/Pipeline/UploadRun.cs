@@ -1,0 +1,65 @@
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Output;
+using PecLists.Uploader.Sources;
+using PecLists.Uploader.Spooling;
+using PecLists.Uploader.Transport;
+
+namespace PecLists.Uploader.Pipeline;
+
+/// <summary>
+/// A whole run of the uploader: one at a time per spool, interrupted spool files to quarantine, then each site in turn
+/// (<see cref="SiteRun"/>), the spool's drop counters kept until a heartbeat that carries them arrives. Its collaborators
+/// (the source, the backend client, the clock) come from outside, so a command only builds them, calls this and prints.
+/// </summary>
+public sealed class UploadRun(
+    UploaderConfig config,
+    ISnapshotSource source,
+    BackendClient backend,
+    TimeProvider clock,
+    Action<RunEvent>? onEvent = null,
+    TerminalProgress? progress = null)
+{
+    public async Task<RunResult> ExecuteAsync(CancellationToken ct)
+    {
+        var events = new RunEvents(clock, onEvent);
+        if (config.ListSigningKeyBytes() is null)
+        {
+            events.Say(RunMessages.NoSigningKey());
+            return new RunResult(ExitCodes.Config, [], events.All);
+        }
+
+        var spool = new Spool(config.SpoolDirectory);
+        using var runLock = RunLock.TryAcquire(spool.Root);
+        if (runLock is null)
+        {
+            events.Say(RunMessages.Busy());
+            return new RunResult(ExitCodes.Busy, [], events.All);
+        }
+
+        var state = SpoolState.Load(spool.Root);
+        var quarantined = spool.QuarantinePartials();
+        state.Quarantined += quarantined;
+        if (quarantined > 0)
+        {
+            events.Say(RunMessages.PartialsQuarantined(quarantined, spool.QuarantineDirectory));
+        }
+
+        var sites = new List<SiteRunResult>();
+        var worst = ExitCodes.Ok;
+        foreach (var site in config.Sites)
+        {
+            var result = await new SiteRun(config, site, spool, state, source, backend, clock, events, progress).ExecuteAsync(ct);
+            sites.Add(result);
+            worst = worst == ExitCodes.Ok ? result.ExitCode : worst;
+            if (result.HeartbeatDelivered)
+            {
+                state = state.Reported(site.Ibge); // reported: start counting again
+            }
+
+            state.Save(spool.Root);
+        }
+
+        events.Say(RunMessages.Finished(worst));
+        return new RunResult(worst, sites, events.All);
+    }
+}
