@@ -56,7 +56,7 @@ public sealed class SmokeCommand(Uri endpoint, string adminToken, string site, s
             }
         }
 
-        Step("health", "ok");
+        Step("health", HealthStatuses.Ok);
 
         // 2. The smoke site: added when missing; an existing one is used as it is (never renamed).
         using (var sites = await SendAsync(http, HttpMethod.Get, ApiRoutes.AdminSites, adminToken, null, ct))
