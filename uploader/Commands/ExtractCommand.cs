@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.IO.Compression;
+using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Output;
+using PecLists.Uploader.Sources;
 
 namespace PecLists.Uploader.Commands;
 
@@ -25,14 +27,26 @@ public static class ExtractCommand
             $"Nível de compressão desconhecido '{level}': use fastest, optimal, smallest ou none.")),
     };
 
-    public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, CancellationToken ct, TerminalProgress? progress = null)
+    public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null)
     {
         var sql = (await File.ReadAllTextAsync(sqlFile, ct)).Trim().TrimEnd(';');
-        var extractor = new ListExtractor(config.Database.ConnectionString, config.Database.StatementTimeoutSeconds);
+        var query = new ListDefinitionDto(Path.GetFileNameWithoutExtension(sqlFile), 0, sql, [], []);
+        var source = new PostgresSource(config.Database, level);
         var clock = Stopwatch.StartNew();
-        await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
-        progress?.Start();
-        var result = await extractor.ExtractAsync(sql, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+        ExtractResult result;
+        try
+        {
+            await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            progress?.Start();
+            result = await source.ExtractAsync(query, file, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+        }
+        catch (Exception ex) when (source.Classify(ex) is { } failure)
+        {
+            progress?.Clear();
+            await errors.WriteLineAsync(Localized.Text($"could not extract {sqlFile}: {failure.Reason}", $"não foi possível extrair {sqlFile}: {failure.Reason}"));
+            return failure.ExitCode;
+        }
+
         progress?.Clear();
         var seconds = clock.Elapsed.TotalSeconds;
         log.WriteLine(Localized.Format(

@@ -45,20 +45,12 @@ public static class UploaderCommandLine
             try
             {
                 var config = UploaderConfig.Load(parse.GetValue(configPath)!);
-                return await ExtractCommand.ExecuteAsync(config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, ct, Output.TerminalProgress.ForConsole());
+                return await ExtractCommand.ExecuteAsync(config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, Console.Error, ct, Output.TerminalProgress.ForConsole());
             }
             catch (ConfigException ex)
             {
                 await Console.Error.WriteLineAsync(ex.Message);
                 return ExitCodes.Config;
-            }
-            catch (Npgsql.NpgsqlException ex)
-            {
-                // The SQL state only: PostgreSQL's message text can quote a row's values.
-                await Console.Error.WriteLineAsync(ex is Npgsql.PostgresException pg
-                    ? Localized.Text($"Database error {pg.SqlState} (see https://www.postgresql.org/docs/current/errcodes-appendix.html).", $"Erro do banco de dados {pg.SqlState} (veja https://www.postgresql.org/docs/current/errcodes-appendix.html).")
-                    : Localized.Text("Database unreachable: check that the PEC database is running and the connection settings.", "Banco de dados inacessível: confira se o banco do PEC está em execução e os dados de conexão."));
-                return ExitCodes.Database;
             }
         });
 
