@@ -30,4 +30,15 @@ public class LogExcerptTests
 
         Assert.Equal(["warn: line 98", "warn: line 99", "warn: line 100"], excerpt);
     }
+
+    [Fact]
+    public void Many_lines_that_only_mention_what_failed_do_not_hide_the_errors()
+    {
+        var log = new List<string> { "fail: 0190bbbb schema-mismatch" };
+        log.AddRange(Enumerable.Range(1, 50).Select(i => $"info: site 2611606 line {i}"));
+
+        var excerpt = LogExcerpt.Select(log, ["2611606"], most: 5);
+
+        Assert.Equal(["fail: 0190bbbb schema-mismatch", "info: site 2611606 line 47", "info: site 2611606 line 48", "info: site 2611606 line 49", "info: site 2611606 line 50"], excerpt);
+    }
 }

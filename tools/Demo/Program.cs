@@ -131,7 +131,7 @@ for (var round = 1; round <= 2; round++)
         PrintReport(thisRound);
         return Stop(
             "a snapshot was not loaded (its status and reason are in the table above)",
-            [.. thisRound.Where(s => s.Status != "loaded").SelectMany(s => new[] { s.SnapshotId.ToString(), s.Site })]);
+            [.. thisRound.Where(s => s.Status is "rejected" or "failed" or "held").Select(s => s.SnapshotId.ToString())]);
     }
 
     if (round == 2)
