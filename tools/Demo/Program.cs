@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Demo;
 using LocalInfra;
 
 // Synthetic municipalities (IBGE-shaped codes, accented names); several MB of CSV each, so accented characters cross
@@ -11,15 +12,35 @@ using LocalInfra;
     ("5200258", "Águas Lindas de Goiás (sintético)", 45000),
 ];
 
+if (args.Any(a => a != "--verbose"))
+{
+    Console.Error.WriteLine("usage: scripts/demo.sh [--verbose]   (--verbose: the function app's and the uploaders' log on the console too)");
+    return 2;
+}
+
+// The function app's and the uploaders' log go to a file; --verbose also shows them here, interleaved as they come.
+var verbose = args.Contains("--verbose");
+var redraw = !verbose && !Console.IsOutputRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
+using var log = new DemoLog(Path.Combine(RepoPaths.Root, ".artifacts", "demo", $"demo-{DateTime.Now:yyyyMMdd-HHmmss}.log"));
+void Log(string line)
+{
+    log.Write(line);
+    if (verbose)
+    {
+        Console.WriteLine($"          {line}");
+    }
+}
+
 var clock = Stopwatch.StartNew();
 void Say(string text) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {text}");
 
+Say($"log of the function app and the uploaders: {log.Path}{(verbose ? " (shown here too: --verbose)" : " (--verbose shows it here too)")}");
 Say("starting central PostgreSQL, municipal PostgreSQL, Azurite and the function app behind the Functions host stand-in…");
 // A local stand-in for Application Insights' ingestion endpoint: the app's real exporter sends it what Azure would get.
 await using var appInsights = FakeAppInsights.Start();
 var options = new LocalPipelineOptions
 {
-    OnFunctionsOutput = line => Console.WriteLine($"          functions | {line}"),
+    OnFunctionsOutput = line => Log($"functions | {line}"),
     Lists = LocalPipelineOptions.AllLists, // every list the repository defines (lists/*.json): each site sends each of them
 };
 options.WithTelemetryTo(appInsights);
@@ -34,17 +55,37 @@ foreach (var (ibge, name, citizens) in municipalities)
     sites.Add(await pipeline.AddMunicipalityAsync(ibge, name, citizens, seed: int.Parse(ibge, CultureInfo.InvariantCulture)));
 }
 
+var rounds = new List<IReadOnlyList<SnapshotRow>>();
 for (var round = 1; round <= 2; round++)
 {
     Say(round == 1
         ? $"round 1: first transmission of every site, {lists.Count} lists each ({string.Join(", ", lists)}), all at once like 8am"
         : "round 2: the next day's run with unchanged data: only extraction-time columns (now(), ages) differ, so nothing should be written");
-    var runs = await Task.WhenAll(sites.Select(async site => (site, result: await pipeline.RunUploaderAsync(site, locale: null))));
+    var table = new ProgressTable(Console.Out, redraw, $"round {round}", [.. sites.Select(s => (s.Ibge, $"{s.Ibge} {s.Name}"))], lists, () => clock.Elapsed, initial: "uploading");
+    var progress = await SnapshotProgress.StartAsync(pipeline, table);
+    using var stopProgress = new CancellationTokenSource();
+    var polling = progress.RunAsync(stopProgress.Token);
+    async Task StopProgressAsync()
+    {
+        await stopProgress.CancelAsync();
+        await polling;
+    }
+
+    var runs = await Task.WhenAll(sites.Select(async site =>
+    {
+        var result = await pipeline.RunUploaderAsync(site, locale: null);
+        if (result.ExitCode != 0)
+        {
+            table.SetWhere(site.Ibge, onlyIf: "uploading", "upload failed");
+        }
+
+        return (site, result);
+    }));
     foreach (var (site, result) in runs)
     {
         foreach (var line in result.Combined.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            Console.WriteLine($"          uploader {site.Ibge} | {line}");
+            Log($"uploader {site.Ibge} | {line}");
         }
     }
 
@@ -52,6 +93,7 @@ for (var round = 1; round <= 2; round++)
     if (failedRuns.Count > 0)
     {
         // A snapshot refused at upload never reaches the queue: waiting for its load would only waste the user's time.
+        await StopProgressAsync();
         Console.WriteLine();
         Console.WriteLine("  uploads that did not go through:");
         foreach (var (site, result) in failedRuns)
@@ -63,18 +105,33 @@ for (var round = 1; round <= 2; round++)
             }
         }
 
-        Say("demo stopped: fix the first problem above and run it again");
-        return 1;
+        return Stop("fix the first problem above and run it again", [.. failedRuns.Select(r => r.site.Ibge)]);
     }
 
     var perRound = sites.Count * lists.Count;
-    var snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3 * lists.Count), expectedAtLeast: perRound * round, stopAtFirstProblem: true);
+    IReadOnlyList<SnapshotRow> snapshots;
+    try
+    {
+        snapshots = await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3 * lists.Count), expectedAtLeast: perRound * round, stopAtFirstProblem: true);
+    }
+    catch (TimeoutException e)
+    {
+        await StopProgressAsync();
+        var unsettled = (await pipeline.SnapshotsAsync()).Skip(perRound * (round - 1)).ToList();
+        PrintReport(unsettled);
+        Say(e.Message.Split('\n')[0]);
+        return Stop("the loads did not finish", [.. unsettled.Where(s => s.Status != "loaded").Select(s => s.SnapshotId.ToString())]);
+    }
+
+    await StopProgressAsync();
     var thisRound = snapshots.Skip(perRound * (round - 1)).ToList();
-    PrintTable(thisRound, sites);
+    rounds.Add(thisRound);
     if (thisRound.Any(s => s.Status != "loaded"))
     {
-        Say("demo stopped: a snapshot was not loaded (its status and reason are in the table above)");
-        return 1;
+        PrintReport(thisRound);
+        return Stop(
+            "a snapshot was not loaded (its status and reason are in the table above)",
+            [.. thisRound.Where(s => s.Status is "rejected" or "failed" or "held").Select(s => s.SnapshotId.ToString())]);
     }
 
     if (round == 2)
@@ -83,26 +140,26 @@ for (var round = 1; round <= 2; round++)
         Say($"round 2 wrote {written} rows to the central database ({thisRound.Sum(s => s.Unchanged ?? 0)} rows unchanged)");
         if (written != 0)
         {
-            Say("demo stopped: an unchanged source should write nothing");
-            return 1;
+            PrintReport(thisRound);
+            return Stop("an unchanged source should write nothing", []);
         }
     }
 }
 
 Say("checking central rows against each site's source query (value by value)…");
-var different = 0;
+var comparisons = new Dictionary<(string Site, string List), ComparisonResult>();
 foreach (var site in sites)
 {
     foreach (var list in lists)
     {
         // Columns marked "compare": false (extraction-time values) are left out: by design they hold the value of the snapshot that last wrote the row.
-        var comparison = await pipeline.CompareAsync(site, list);
-        Console.WriteLine(
-            $"          {site.Ibge} {list,-15}: source {comparison.SourceRows,6} rows, central {comparison.CentralRows,6} rows, " +
-            $"{(comparison.Equal ? "identical" : $"DIFFERENT ({comparison.OnlyInSource} only in source, {comparison.OnlyInCentral} only in central)")}");
-        different += comparison.Equal ? 0 : 1;
+        comparisons[(site.Ibge, list)] = await pipeline.CompareAsync(site, list);
     }
 }
+
+var different = comparisons.Values.Count(c => !c.Equal);
+Say("per site and list, each round (1: first load, 2: next day, unchanged), and the central rows against the source:");
+Console.WriteLine(string.Join('\n', SummaryTable.Final(rounds, comparisons)));
 
 // What Application Insights would hold (docs/telemetry.md): business events as customEvents, pipeline metrics.
 await Task.Delay(TimeSpan.FromSeconds(6)); // the exporter sends its batch every 5 s
@@ -126,26 +183,33 @@ if (notGreen > 0)
     Say($"{notGreen} site(s) are not green in the fleet view");
 }
 
+Say($"log of the function app and the uploaders: {log.Path}");
 Say(different == 0 ? "demo finished: every site's lists loaded and match their source" : $"demo finished: {different} site list(s) differ from their source");
 return different == 0 && notGreen == 0 ? 0 : 1;
+
+// The per-site report of a round that did not finish well.
+void PrintReport(IReadOnlyList<SnapshotRow> rows)
+{
+    Console.WriteLine();
+    Console.WriteLine(string.Join('\n', SummaryTable.Report(rows, sites)));
+    Console.WriteLine();
+}
+
+// The log lines that matter for what went wrong (warnings, errors, lines naming the failing snapshots or sites), then why the demo stops.
+int Stop(string why, IReadOnlyList<string> mentions)
+{
+    var excerpt = LogExcerpt.Select(log.Lines, mentions);
+    if (excerpt.Count > 0)
+    {
+        Console.WriteLine($"  from the log ({log.Path}), warnings, errors and lines naming what failed:");
+        Console.WriteLine(string.Join('\n', excerpt.Select(line => "    " + line)));
+    }
+
+    Say($"demo stopped: {why}");
+    return 1;
+}
 
 static bool IsProblemLine(string line) =>
     line.Contains("rejected", StringComparison.OrdinalIgnoreCase) || line.Contains("rejeitad", StringComparison.OrdinalIgnoreCase)
     || line.Contains("error", StringComparison.OrdinalIgnoreCase) || line.Contains("erro", StringComparison.OrdinalIgnoreCase)
     || line.Contains("exit code", StringComparison.OrdinalIgnoreCase) || line.Contains("código de saída", StringComparison.OrdinalIgnoreCase);
-
-static void PrintTable(IReadOnlyList<SnapshotRow> rows, IReadOnlyList<Municipality> sites)
-{
-    Console.WriteLine();
-    Console.WriteLine($"  {"site",-8} {"municipality",-36} {"list",-15} {"status",-8} {"inserted",9} {"updated",8} {"deleted",8} {"unchanged",9} {"queued s",9} {"load s",7}  reason");
-    foreach (var row in rows.OrderBy(r => r.Site, StringComparer.Ordinal))
-    {
-        var name = sites.FirstOrDefault(s => s.Ibge == row.Site)?.Name ?? "?";
-        Console.WriteLine(
-            $"  {row.Site,-8} {name,-36} {row.List,-15} {row.Status,-8} {row.Inserted,9} {row.Updated,8} {row.Deleted,8} {row.Unchanged,9} " +
-            $"{row.QueueSeconds?.ToString("F2", CultureInfo.InvariantCulture),9} {row.LoadSeconds?.ToString("F2", CultureInfo.InvariantCulture),7}" +
-            (row.ErrorCode is null ? string.Empty : $"  {row.ErrorCode}: {row.ErrorDetail}"));
-    }
-
-    Console.WriteLine();
-}

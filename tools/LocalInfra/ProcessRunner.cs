@@ -1,9 +1,6 @@
-using System.Diagnostics;
-using System.Text;
-
 namespace LocalInfra;
 
-/// <summary>Runs short commands to completion, capturing their output.</summary>
+/// <summary>Runs short commands to completion, capturing their output (each a <see cref="ChildProcess"/>).</summary>
 public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
@@ -14,52 +11,19 @@ public static class ProcessRunner
         TimeSpan? timeout = null,
         CancellationToken cancellationToken = default)
     {
-        var startInfo = new ProcessStartInfo(fileName)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
-        {
-            if (value is null)
-            {
-                startInfo.Environment.Remove(key); // unset, not set to empty
-            }
-            else
-            {
-                startInfo.Environment[key] = value;
-            }
-        }
-
-        using var process = Process.Start(startInfo) ?? throw new InvalidOperationException($"Could not start {fileName}.");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-
-        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeoutSource.CancelAfter(timeout ?? TimeSpan.FromMinutes(5));
+        // Standard input stays this process's, as for a command typed at a shell.
+        await using var child = ChildProcess.Start(fileName, arguments, environment, workingDirectory, redirectStandardInput: false);
         try
         {
-            await process.WaitForExitAsync(timeoutSource.Token);
+            await child.WaitForExitAsync(timeout ?? TimeSpan.FromMinutes(5), cancellationToken);
         }
         catch (OperationCanceledException)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', startInfo.ArgumentList)} did not finish in time.\n{stdout}{stderr}");
+            await child.DisposeAsync(); // kills the whole tree
+            throw new TimeoutException($"{child.CommandLine} did not finish in time.\n{child.StandardOutput}{child.StandardError}");
         }
 
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        return new ProcessResult(child.ExitCode, child.StandardOutput, child.StandardError);
     }
 
     public static async Task<ProcessResult> RunCheckedAsync(

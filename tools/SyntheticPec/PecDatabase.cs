@@ -36,198 +36,85 @@ public static class PecDatabase
         var data = PecGenerator.Generate(seed);
         var ct = cancellationToken;
 
-        await using (var w = await BeginAsync(connection, "tb_dim_tempo (co_seq_dim_tempo, dt_registro, nu_ano, nu_mes, nu_dia, nu_dia_semana, ds_dia_semana)", ct))
+        var days = new List<(long Key, DateOnly Day)>();
+        for (var day = data.FirstDay; day <= data.LastDay; day = day.AddDays(1))
         {
-            for (var day = data.FirstDay; day <= data.LastDay; day = day.AddDays(1))
-            {
-                await WriteTempoAsync(w, PecGenerator.TempoKey(day), day, ct);
-            }
-
-            await WriteTempoAsync(w, PecGenerator.NoDate, new DateOnly(3000, 12, 31), ct);
-            await w.CompleteAsync(ct);
+            days.Add((PecGenerator.TempoKey(day), day));
         }
 
-        await CopyCodesAsync(connection, "tb_dim_sexo (co_seq_dim_sexo, sg_sexo, ds_sexo)", data.Sexos, validFlag: false, ct);
-        await CopyCodesAsync(connection, "tb_dim_equipe (co_seq_dim_equipe, nu_ine, no_equipe, st_registro_valido)", data.Equipes, validFlag: true, ct);
-        await CopyCodesAsync(connection, "tb_dim_unidade_saude (co_seq_dim_unidade_saude, nu_cnes, no_unidade_saude, st_registro_valido)", data.Unidades, validFlag: true, ct);
-        await CopyCodesAsync(connection, "tb_dim_cbo (co_seq_dim_cbo, nu_cbo, no_cbo)", data.Cbos, validFlag: false, ct);
-        await CopyCodesAsync(connection, "tb_dim_cid (co_seq_dim_cid, nu_cid, no_cid)", data.Cids, validFlag: false, ct);
-        await CopyCodesAsync(connection, "tb_dim_ciap (co_seq_dim_ciap, nu_ciap, ds_ciap)", data.Ciaps, validFlag: false, ct);
+        days.Add((PecGenerator.NoDate, new DateOnly(3000, 12, 31)));
+        await Copy("tb_dim_tempo", days)
+            .Bigint("co_seq_dim_tempo", d => d.Key).Date("dt_registro", d => d.Day)
+            .Integer("nu_ano", d => d.Day.Year).Integer("nu_mes", d => d.Day.Month).Integer("nu_dia", d => d.Day.Day)
+            .Integer("nu_dia_semana", d => (int)d.Day.DayOfWeek + 1).Varchar("ds_dia_semana", d => DayNames[(int)d.Day.DayOfWeek])
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_dim_profissional (co_seq_dim_profissional, nu_cns, no_profissional, st_registro_valido)", ct))
-        {
-            foreach (var p in data.Profissionais)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Cns, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(p.Name, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(1, NpgsqlDbType.Integer, ct);
-            }
+        await Codes("tb_dim_sexo", "co_seq_dim_sexo", "sg_sexo", "ds_sexo", data.Sexos).RunAsync(connection, ct);
+        await Codes("tb_dim_equipe", "co_seq_dim_equipe", "nu_ine", "no_equipe", data.Equipes).Integer("st_registro_valido", _ => 1).RunAsync(connection, ct);
+        await Codes("tb_dim_unidade_saude", "co_seq_dim_unidade_saude", "nu_cnes", "no_unidade_saude", data.Unidades).Integer("st_registro_valido", _ => 1).RunAsync(connection, ct);
+        await Codes("tb_dim_cbo", "co_seq_dim_cbo", "nu_cbo", "no_cbo", data.Cbos).RunAsync(connection, ct);
+        await Codes("tb_dim_cid", "co_seq_dim_cid", "nu_cid", "no_cid", data.Cids).RunAsync(connection, ct);
+        await Codes("tb_dim_ciap", "co_seq_dim_ciap", "nu_ciap", "ds_ciap", data.Ciaps).RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_dim_profissional", data.Profissionais)
+            .Bigint("co_seq_dim_profissional", p => p.Id).Varchar("nu_cns", p => p.Cns).Varchar("no_profissional", p => p.Name)
+            .Integer("st_registro_valido", _ => 1)
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_dim_municipio (co_seq_dim_municipio, co_ibge, no_municipio, sg_uf)", ct))
-        {
-            foreach (var m in data.Municipios)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(m.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(m.Ibge, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(m.Name, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(m.Uf, NpgsqlDbType.Varchar, ct);
-            }
+        await Copy("tb_dim_municipio", data.Municipios)
+            .Bigint("co_seq_dim_municipio", m => m.Id).Varchar("co_ibge", m => m.Ibge).Varchar("no_municipio", m => m.Name).Varchar("sg_uf", m => m.Uf)
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_fat_cidadao_pec", data.Cidadaos)
+            .Bigint("co_seq_fat_cidadao_pec", c => c.Id).Varchar("no_cidadao", c => c.Name).Varchar("no_social_cidadao", c => c.SocialName)
+            .Bigint("co_dim_tempo_nascimento", c => c.Birth).Bigint("co_dim_sexo", c => c.Sexo).Varchar("nu_cpf_cidadao", c => c.Cpf)
+            .Varchar("nu_cns", c => c.Cns).Varchar("nu_telefone_celular", c => c.Phone).Integer("st_faleceu", c => c.Faleceu)
+            .Bigint("co_dim_municipio", c => c.Municipio)
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_fat_cidadao_pec (co_seq_fat_cidadao_pec, no_cidadao, no_social_cidadao, co_dim_tempo_nascimento, co_dim_sexo, nu_cpf_cidadao, nu_cns, nu_telefone_celular, st_faleceu, co_dim_municipio)", ct))
-        {
-            foreach (var c in data.Cidadaos)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(c.Id, NpgsqlDbType.Bigint, ct);
-                await TextAsync(w, c.Name, ct);
-                await TextAsync(w, c.SocialName, ct);
-                await w.WriteAsync(c.Birth, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(c.Sexo, NpgsqlDbType.Bigint, ct);
-                await TextAsync(w, c.Cpf, ct);
-                await TextAsync(w, c.Cns, ct);
-                await TextAsync(w, c.Phone, ct);
-                await w.WriteAsync(c.Faleceu, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(c.Municipio, NpgsqlDbType.Bigint, ct);
-            }
+        await Copy("tb_fat_cad_individual", data.Cadastros)
+            .Bigint("co_seq_fat_cad_individual", c => c.Id).Bigint("co_fat_cidadao_pec", c => c.Cidadao).Bigint("co_dim_tempo", c => c.Tempo)
+            .Integer("st_hipertensao_arterial", c => c.Hipertensao).Integer("st_diabete", c => c.Diabete).Bigint("co_dim_equipe", c => c.Equipe)
+            .Bigint("co_dim_unidade_saude", c => c.Unidade).Bigint("co_dim_profissional", c => c.Profissional).Bigint("co_dim_cbo", c => c.Cbo)
+            .Varchar("nu_uuid_ficha", c => c.Uuid)
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_fat_atendimento_individual", data.Atendimentos)
+            .Bigint("co_seq_fat_atd_ind", a => a.Id).Bigint("co_fat_cidadao_pec", a => a.Cidadao).Bigint("co_dim_tempo", a => a.Tempo)
+            .Bigint("co_dim_tempo_dum", a => a.Dum).Bigint("co_dim_cbo_1", a => a.Cbo).Bigint("co_dim_profissional_1", a => a.Profissional)
+            .Bigint("co_dim_equipe_1", a => a.Equipe).Bigint("co_dim_unidade_saude_1", a => a.Unidade).Timestamp("dt_inicial_atendimento", a => a.Start)
+            .Integer("nu_pressao_sistolica", a => a.Sistolica).Integer("nu_pressao_diastolica", a => a.Diastolica)
+            .Numeric("nu_peso", a => a.Peso).Numeric("nu_altura", a => a.Altura).Integer("nu_idade_gestacional_semanas", a => a.IdadeGestacional)
+            .Varchar("nu_uuid_ficha", a => a.Uuid)
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_fat_cad_individual (co_seq_fat_cad_individual, co_fat_cidadao_pec, co_dim_tempo, st_hipertensao_arterial, st_diabete, co_dim_equipe, co_dim_unidade_saude, co_dim_profissional, co_dim_cbo, nu_uuid_ficha)", ct))
-        {
-            foreach (var c in data.Cadastros)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(c.Id, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, c.Cidadao, ct);
-                await w.WriteAsync(c.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(c.Hipertensao, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(c.Diabete, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(c.Equipe, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(c.Unidade, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(c.Profissional, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(c.Cbo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(c.Uuid, NpgsqlDbType.Varchar, ct);
-            }
+        await Copy("tb_fat_atd_ind_problemas", data.Problemas)
+            .Bigint("co_seq_fat_atd_ind_problemas", p => p.Id).Bigint("co_fat_atd_ind", p => p.Atendimento)
+            .Bigint("co_dim_cid", p => p.Cid).Bigint("co_dim_ciap", p => p.Ciap)
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_fat_atendimento_individual (co_seq_fat_atd_ind, co_fat_cidadao_pec, co_dim_tempo, co_dim_tempo_dum, co_dim_cbo_1, co_dim_profissional_1, co_dim_equipe_1, co_dim_unidade_saude_1, dt_inicial_atendimento, nu_pressao_sistolica, nu_pressao_diastolica, nu_peso, nu_altura, nu_idade_gestacional_semanas, nu_uuid_ficha)", ct))
-        {
-            foreach (var a in data.Atendimentos)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(a.Id, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, a.Cidadao, ct);
-                await w.WriteAsync(a.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(a.Dum, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(a.Cbo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(a.Profissional, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(a.Equipe, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(a.Unidade, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(a.Start, NpgsqlDbType.Timestamp, ct);
-                await IntegerAsync(w, a.Sistolica, ct);
-                await IntegerAsync(w, a.Diastolica, ct);
-                await NumericAsync(w, a.Peso, ct);
-                await NumericAsync(w, a.Altura, ct);
-                await IntegerAsync(w, a.IdadeGestacional, ct);
-                await w.WriteAsync(a.Uuid, NpgsqlDbType.Varchar, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_fat_atd_ind_problemas (co_seq_fat_atd_ind_problemas, co_fat_atd_ind, co_dim_cid, co_dim_ciap)", ct))
-        {
-            foreach (var p in data.Problemas)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Atendimento, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Cid, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Ciap, NpgsqlDbType.Bigint, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_fat_visita_domiciliar (co_seq_fat_visita_domiciliar, co_fat_cidadao_pec, co_dim_tempo, co_dim_profissional, co_dim_cbo, co_dim_equipe, co_dim_unidade_saude, nu_uuid_ficha)", ct))
-        {
-            foreach (var v in data.Visitas)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(v.Id, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, v.Cidadao, ct);
-                await w.WriteAsync(v.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Profissional, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Cbo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Equipe, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Unidade, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Uuid, NpgsqlDbType.Varchar, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_fat_visita_domiciliar", data.Visitas)
+            .Bigint("co_seq_fat_visita_domiciliar", v => v.Id).Bigint("co_fat_cidadao_pec", v => v.Cidadao).Bigint("co_dim_tempo", v => v.Tempo)
+            .Bigint("co_dim_profissional", v => v.Profissional).Bigint("co_dim_cbo", v => v.Cbo).Bigint("co_dim_equipe", v => v.Equipe)
+            .Bigint("co_dim_unidade_saude", v => v.Unidade).Varchar("nu_uuid_ficha", v => v.Uuid)
+            .RunAsync(connection, ct);
 
         await PopulateProgrammesAsync(connection, data, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_config_sistema (co_chave, ds_texto, nu_valor)", ct))
-        {
-            foreach (var (key, value) in data.Config)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(key, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(value, NpgsqlDbType.Varchar, ct);
-                await w.WriteNullAsync(ct);
-            }
+        await Copy("tb_config_sistema", data.Config)
+            .Varchar("co_chave", c => c.Key).Varchar("ds_texto", c => c.Value).Null("nu_valor")
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_migracao", data.Migracoes)
+            .Varchar("id", m => m.Id).Varchar("author", _ => "esus").Varchar("filename", m => m.Filename).Timestamp("dateexecuted", m => m.Executed)
+            .Integer("orderexecuted", m => m.Order).Varchar("exectype", _ => "EXECUTED").Varchar("md5sum", m => m.Md5).Varchar("description", _ => "sql")
+            .Varchar("comments", _ => string.Empty).Null("tag").Varchar("liquibase", _ => "3.5.3")
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_migracao (id, author, filename, dateexecuted, orderexecuted, exectype, md5sum, description, comments, tag, liquibase)", ct))
-        {
-            foreach (var m in data.Migracoes)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(m.Id, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync("esus", NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(m.Filename, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(m.Executed, NpgsqlDbType.Timestamp, ct);
-                await w.WriteAsync(m.Order, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync("EXECUTED", NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(m.Md5, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync("sql", NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(string.Empty, NpgsqlDbType.Varchar, ct);
-                await w.WriteNullAsync(ct);
-                await w.WriteAsync("3.5.3", NpgsqlDbType.Varchar, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_relatorio_processamento (co_seq_relatorio_processamento, dt_processamento, dt_inicio_processamento, ds_situacao)", ct))
-        {
-            foreach (var p in data.Processamentos)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.End, NpgsqlDbType.Timestamp, ct);
-                await w.WriteAsync(p.Start, NpgsqlDbType.Timestamp, ct);
-                await w.WriteAsync("CONCLUIDO", NpgsqlDbType.Varchar, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_relatorio_processamento", data.Processamentos)
+            .Bigint("co_seq_relatorio_processamento", p => p.Id).Timestamp("dt_processamento", p => p.End)
+            .Timestamp("dt_inicio_processamento", p => p.Start).Varchar("ds_situacao", _ => "CONCLUIDO")
+            .RunAsync(connection, ct);
 
         // One ANALYZE per table: a list of tables in one ANALYZE needs PostgreSQL 11.
         await using var analyze = new NpgsqlCommand(string.Concat(PecSchema.Tables.Select(t => "ANALYZE " + t + ";\n")), connection);
@@ -237,108 +124,41 @@ public static class PecDatabase
 
     private static async Task PopulateProgrammesAsync(NpgsqlConnection connection, PecData data, CancellationToken ct)
     {
-        await CopyCodesAsync(connection, "tb_dim_procedimento (co_seq_dim_procedimento, co_proced, ds_proced)", data.Procedimentos, validFlag: false, ct);
-        await CopyCodesAsync(connection, "tb_dim_dose_imunobiologico (co_seq_dim_dose_imunobiologico, nu_identificador, no_dose_imunobiologico)", data.Doses, validFlag: false, ct);
-        await using (var w = await BeginAsync(connection, "tb_dim_imunobiologico (co_seq_dim_imunobiologico, nu_identificador, sg_imunobiologico, no_imunobiologico)", ct))
-        {
-            foreach (var i in data.Imunobiologicos)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(i.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(i.Code, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(i.Sigla, NpgsqlDbType.Varchar, ct);
-                await w.WriteAsync(i.Name, NpgsqlDbType.Varchar, ct);
-            }
+        await Codes("tb_dim_procedimento", "co_seq_dim_procedimento", "co_proced", "ds_proced", data.Procedimentos).RunAsync(connection, ct);
+        await Codes("tb_dim_dose_imunobiologico", "co_seq_dim_dose_imunobiologico", "nu_identificador", "no_dose_imunobiologico", data.Doses).RunAsync(connection, ct);
+        await Copy("tb_dim_imunobiologico", data.Imunobiologicos)
+            .Bigint("co_seq_dim_imunobiologico", i => i.Id).Varchar("nu_identificador", i => i.Code)
+            .Varchar("sg_imunobiologico", i => i.Sigla).Varchar("no_imunobiologico", i => i.Name)
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_fat_atd_ind_procedimentos", data.AtdProcedimentos)
+            .Bigint("co_seq_fat_atd_ind_procedimentos", p => p.Id).Bigint("co_fat_atd_ind", p => p.Atendimento)
+            .Bigint("co_dim_procedimento_avaliado", p => p.Avaliado).Bigint("co_dim_procedimento_solicitado", p => p.Solicitado)
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_fat_atd_ind_procedimentos (co_seq_fat_atd_ind_procedimentos, co_fat_atd_ind, co_dim_procedimento_avaliado, co_dim_procedimento_solicitado)", ct))
-        {
-            foreach (var p in data.AtdProcedimentos)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Atendimento, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Avaliado, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Solicitado, NpgsqlDbType.Bigint, ct);
-            }
+        await Copy("tb_fat_proced_atend_proced", data.Proced)
+            .Bigint("co_seq_fat_proced_atend_proced", p => p.Id).Bigint("co_fat_cidadao_pec", p => p.Cidadao).Bigint("co_dim_tempo", p => p.Tempo)
+            .Bigint("co_dim_procedimento", p => p.Procedimento).Bigint("co_dim_profissional", p => p.Profissional).Bigint("co_dim_cbo", p => p.Cbo)
+            .Bigint("co_dim_equipe", p => p.Equipe).Bigint("co_dim_unidade_saude", p => p.Unidade).Varchar("nu_uuid_ficha", p => p.Uuid)
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_fat_atendimento_odonto", data.Odonto)
+            .Bigint("co_seq_fat_atd_odnt", o => o.Id).Bigint("co_fat_cidadao_pec", o => o.Cidadao).Bigint("co_dim_tempo", o => o.Tempo)
+            .Bigint("co_dim_profissional_1", o => o.Profissional).Bigint("co_dim_cbo_1", o => o.Cbo).Bigint("co_dim_equipe_1", o => o.Equipe)
+            .Bigint("co_dim_unidade_saude_1", o => o.Unidade).Timestamp("dt_inicial_atendimento", o => o.Start)
+            .Integer("st_gestante", o => o.Gestante).Varchar("nu_uuid_ficha", o => o.Uuid)
+            .RunAsync(connection, ct);
 
-        await using (var w = await BeginAsync(connection, "tb_fat_proced_atend_proced (co_seq_fat_proced_atend_proced, co_fat_cidadao_pec, co_dim_tempo, co_dim_procedimento, co_dim_profissional, co_dim_cbo, co_dim_equipe, co_dim_unidade_saude, nu_uuid_ficha)", ct))
-        {
-            foreach (var p in data.Proced)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(p.Id, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, p.Cidadao, ct);
-                await w.WriteAsync(p.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Procedimento, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Profissional, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Cbo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Equipe, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Unidade, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(p.Uuid, NpgsqlDbType.Varchar, ct);
-            }
+        await Copy("tb_fat_vacinacao", data.Vacinacoes)
+            .Bigint("co_seq_fat_vacinacao", v => v.Id).Bigint("co_fat_cidadao_pec", v => v.Cidadao).Bigint("co_dim_tempo", v => v.Tempo)
+            .Bigint("co_dim_profissional", v => v.Profissional).Bigint("co_dim_cbo", v => v.Cbo).Bigint("co_dim_equipe", v => v.Equipe)
+            .Bigint("co_dim_unidade_saude", v => v.Unidade).Varchar("nu_uuid_ficha", v => v.Uuid)
+            .RunAsync(connection, ct);
 
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_fat_atendimento_odonto (co_seq_fat_atd_odnt, co_fat_cidadao_pec, co_dim_tempo, co_dim_profissional_1, co_dim_cbo_1, co_dim_equipe_1, co_dim_unidade_saude_1, dt_inicial_atendimento, st_gestante, nu_uuid_ficha)", ct))
-        {
-            foreach (var o in data.Odonto)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(o.Id, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, o.Cidadao, ct);
-                await w.WriteAsync(o.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(o.Profissional, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(o.Cbo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(o.Equipe, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(o.Unidade, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(o.Start, NpgsqlDbType.Timestamp, ct);
-                await w.WriteAsync(o.Gestante, NpgsqlDbType.Integer, ct);
-                await w.WriteAsync(o.Uuid, NpgsqlDbType.Varchar, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_fat_vacinacao (co_seq_fat_vacinacao, co_fat_cidadao_pec, co_dim_tempo, co_dim_profissional, co_dim_cbo, co_dim_equipe, co_dim_unidade_saude, nu_uuid_ficha)", ct))
-        {
-            foreach (var v in data.Vacinacoes)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(v.Id, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, v.Cidadao, ct);
-                await w.WriteAsync(v.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Profissional, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Cbo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Equipe, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Unidade, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Uuid, NpgsqlDbType.Varchar, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
-
-        await using (var w = await BeginAsync(connection, "tb_fat_vacinacao_vacina (co_seq_fat_vacinacao_vacina, co_fat_vacinacao, co_fat_cidadao_pec, co_dim_tempo, co_dim_imunobiologico, co_dim_dose_imunobiologico)", ct))
-        {
-            foreach (var v in data.Vacinas)
-            {
-                await w.StartRowAsync(ct);
-                await w.WriteAsync(v.Id, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Vacinacao, NpgsqlDbType.Bigint, ct);
-                await BigintAsync(w, v.Cidadao, ct);
-                await w.WriteAsync(v.Tempo, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Imunobiologico, NpgsqlDbType.Bigint, ct);
-                await w.WriteAsync(v.Dose, NpgsqlDbType.Bigint, ct);
-            }
-
-            await w.CompleteAsync(ct);
-        }
+        await Copy("tb_fat_vacinacao_vacina", data.Vacinas)
+            .Bigint("co_seq_fat_vacinacao_vacina", v => v.Id).Bigint("co_fat_vacinacao", v => v.Vacinacao).Bigint("co_fat_cidadao_pec", v => v.Cidadao)
+            .Bigint("co_dim_tempo", v => v.Tempo).Bigint("co_dim_imunobiologico", v => v.Imunobiologico).Bigint("co_dim_dose_imunobiologico", v => v.Dose)
+            .RunAsync(connection, ct);
     }
 
     /// <summary>
@@ -379,48 +199,9 @@ public static class PecDatabase
     internal static string QuoteLiteral(string value) =>
         "E'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    private static Task<NpgsqlBinaryImporter> BeginAsync(NpgsqlConnection connection, string tableAndColumns, CancellationToken ct) =>
-        connection.BeginBinaryImportAsync("COPY " + tableAndColumns + " FROM STDIN (FORMAT BINARY)", ct);
+    private static TableCopy<TRow> Copy<TRow>(string table, IEnumerable<TRow> rows) => new(table, rows);
 
-    private static async Task WriteTempoAsync(NpgsqlBinaryImporter w, long key, DateOnly day, CancellationToken ct)
-    {
-        await w.StartRowAsync(ct);
-        await w.WriteAsync(key, NpgsqlDbType.Bigint, ct);
-        await w.WriteAsync(day, NpgsqlDbType.Date, ct);
-        await w.WriteAsync(day.Year, NpgsqlDbType.Integer, ct);
-        await w.WriteAsync(day.Month, NpgsqlDbType.Integer, ct);
-        await w.WriteAsync(day.Day, NpgsqlDbType.Integer, ct);
-        await w.WriteAsync((int)day.DayOfWeek + 1, NpgsqlDbType.Integer, ct);
-        await w.WriteAsync(DayNames[(int)day.DayOfWeek], NpgsqlDbType.Varchar, ct);
-    }
-
-    private static async Task CopyCodesAsync(NpgsqlConnection connection, string tableAndColumns, IReadOnlyList<CodeRow> rows, bool validFlag, CancellationToken ct)
-    {
-        await using var w = await BeginAsync(connection, tableAndColumns, ct);
-        foreach (var row in rows)
-        {
-            await w.StartRowAsync(ct);
-            await w.WriteAsync(row.Id, NpgsqlDbType.Bigint, ct);
-            await w.WriteAsync(row.Code, NpgsqlDbType.Varchar, ct);
-            await w.WriteAsync(row.Name, NpgsqlDbType.Varchar, ct);
-            if (validFlag)
-            {
-                await w.WriteAsync(1, NpgsqlDbType.Integer, ct);
-            }
-        }
-
-        await w.CompleteAsync(ct);
-    }
-
-    private static Task TextAsync(NpgsqlBinaryImporter w, string? value, CancellationToken ct) =>
-        value is null ? w.WriteNullAsync(ct) : w.WriteAsync(value, NpgsqlDbType.Varchar, ct);
-
-    private static Task BigintAsync(NpgsqlBinaryImporter w, long? value, CancellationToken ct) =>
-        value is { } v ? w.WriteAsync(v, NpgsqlDbType.Bigint, ct) : w.WriteNullAsync(ct);
-
-    private static Task IntegerAsync(NpgsqlBinaryImporter w, int? value, CancellationToken ct) =>
-        value is { } v ? w.WriteAsync(v, NpgsqlDbType.Integer, ct) : w.WriteNullAsync(ct);
-
-    private static Task NumericAsync(NpgsqlBinaryImporter w, decimal? value, CancellationToken ct) =>
-        value is { } v ? w.WriteAsync(v, NpgsqlDbType.Numeric, ct) : w.WriteNullAsync(ct);
+    // A code table: id, code and name (and, where the table has it, a validity flag the caller adds).
+    private static TableCopy<CodeRow> Codes(string table, string idColumn, string codeColumn, string nameColumn, IReadOnlyList<CodeRow> rows) =>
+        Copy(table, rows).Bigint(idColumn, r => r.Id).Varchar(codeColumn, r => r.Code).Varchar(nameColumn, r => r.Name);
 }
