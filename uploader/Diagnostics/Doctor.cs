@@ -11,8 +11,7 @@ namespace PecLists.Uploader.Diagnostics;
 /// </summary>
 public sealed class Doctor(UploaderConfig config, Func<string?>? schedule = null) : IDisposable
 {
-    // One attempt per call, bounded: doctor reports what it sees now instead of retrying around it.
-    private readonly BackendClient _backend = new(config.Endpoint, new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 20, Proxy = config.Upload.Proxy });
+    private readonly BackendClient _backend = BackendClient.Once(config.Endpoint, config.Upload.Proxy);
 
     public async Task<DoctorReport> RunAsync(CancellationToken ct)
     {
