@@ -1,9 +1,9 @@
 using System.Net;
-using System.Net.Http.Json;
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Spooling;
+using PecLists.Uploader.Transport;
 
 namespace PecLists.Uploader.Commands;
 
@@ -32,45 +32,29 @@ public sealed class StatusCommand(UploaderConfig config, TextWriter output, Http
             output.WriteLine(Localized.Text("  (none yet)", "  (nenhum ainda)"));
         }
 
-        using var http = new HttpClient(handler ?? ProxySetting.Apply(config.Upload.Proxy, new SocketsHttpHandler()), disposeHandler: true) { BaseAddress = new Uri(config.Endpoint.TrimEnd('/') + "/"), Timeout = TimeSpan.FromSeconds(20) };
+        using var backend = BackendClient.Once(config.Endpoint, config.Upload.Proxy, handler);
         foreach (var snapshot in sent)
         {
             var token = config.Sites.FirstOrDefault(s => s.Ibge == snapshot.Site)?.Token;
-            output.WriteLine($"  {snapshot.SentAt.ToLocalTime():yyyy-MM-dd HH:mm} {snapshot.Site} {snapshot.List,-14} {snapshot.SnapshotId}  {await DescribeAsync(http, token, snapshot.SnapshotId, ct)}");
+            var answer = await backend.GetSnapshotStatusAsync(token, snapshot.SnapshotId, ct);
+            output.WriteLine($"  {snapshot.SentAt.ToLocalTime():yyyy-MM-dd HH:mm} {snapshot.Site} {snapshot.List,-14} {snapshot.SnapshotId}  {Describe(answer)}");
         }
 
         return ExitCodes.Ok;
     }
 
-    private static async Task<string> DescribeAsync(HttpClient http, string? token, Guid id, CancellationToken ct)
+    private static string Describe(SnapshotStatusAnswer answer) => answer switch
     {
-        try
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.SnapshotStatusPath(id)));
-            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            using var response = await http.SendAsync(request, ct);
-            if (response.StatusCode != HttpStatusCode.OK)
-            {
-                return Localized.Text($"backend answered {(int)response.StatusCode}", $"o servidor central respondeu {(int)response.StatusCode}");
-            }
-
-            var status = await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.SnapshotStatusDto, ct);
-            return status switch
-            {
-                null => Localized.Text("no status", "sem situação"),
-                { Status: SnapshotStatuses.Held, Reason: { } held } => Localized.Text(
-                    $"held (not applied, waiting for the central operator): {held}",
-                    $"retido (não aplicado, aguardando o operador central): {held}"),
-                { Rows: { } rows } => $"{status.Status}: " + Localized.Text(
-                    string.Create(Localized.Culture, $"{rows.Inserted:N0} new, {rows.Updated:N0} changed, {rows.Deleted:N0} removed, {rows.Unchanged:N0} unchanged"),
-                    string.Create(Localized.Culture, $"linhas: {rows.Inserted:N0} novas, {rows.Updated:N0} alteradas, {rows.Deleted:N0} removidas, {rows.Unchanged:N0} inalteradas")),
-                { Reason: { } reason } => $"{status.Status}: {reason}",
-                _ => status.Status,
-            };
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-        {
-            return Localized.Text("backend unreachable", "servidor central inacessível");
-        }
-    }
+        { Status: null } => Localized.Text("backend unreachable", "servidor central inacessível"),
+        { Status: not HttpStatusCode.OK } => Localized.Text($"backend answered {(int)answer.Status}", $"o servidor central respondeu {(int)answer.Status}"),
+        { Snapshot: null } => Localized.Text("no status", "sem situação"),
+        { Snapshot: { Status: SnapshotStatuses.Held, Reason: { } held } } => Localized.Text(
+            $"held (not applied, waiting for the central operator): {held}",
+            $"retido (não aplicado, aguardando o operador central): {held}"),
+        { Snapshot: { Rows: { } rows } status } => $"{status.Status}: " + Localized.Text(
+            string.Create(Localized.Culture, $"{rows.Inserted:N0} new, {rows.Updated:N0} changed, {rows.Deleted:N0} removed, {rows.Unchanged:N0} unchanged"),
+            string.Create(Localized.Culture, $"linhas: {rows.Inserted:N0} novas, {rows.Updated:N0} alteradas, {rows.Deleted:N0} removidas, {rows.Unchanged:N0} inalteradas")),
+        { Snapshot: { Reason: { } reason } status } => $"{status.Status}: {reason}",
+        { Snapshot: { } status } => status.Status,
+    };
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using PecLists.Uploader.Config;
+using PecLists.Uploader.Installation;
 using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Commands;

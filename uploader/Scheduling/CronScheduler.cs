@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Scheduling;
@@ -26,14 +25,10 @@ public sealed class CronScheduler : IScheduler
 
     private static void Write(string crontab)
     {
-        using var process = Process.Start(new ProcessStartInfo("crontab", "-") { RedirectStandardInput = true, UseShellExecute = false })
-            ?? throw new InvalidOperationException(Localized.Text("crontab could not be started; install cron.", "não foi possível executar crontab; instale o cron."));
-        process.StandardInput.Write(crontab);
-        process.StandardInput.Close();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
+        var exit = SchedulerProcess.Run("crontab", ["-"], input: crontab).ExitCode;
+        if (exit != 0)
         {
-            throw new InvalidOperationException(Localized.Text($"crontab exited with {process.ExitCode}.", $"crontab terminou com o código {process.ExitCode}."));
+            throw new InvalidOperationException(Localized.Text($"crontab exited with {exit}.", $"crontab terminou com o código {exit}."));
         }
     }
 }

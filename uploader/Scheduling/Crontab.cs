@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PecLists.Uploader.Scheduling;
 
 /// <summary>The current user's crontab through the crontab command (null when cron is not installed).</summary>
@@ -9,15 +7,8 @@ public static class Crontab
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("crontab", "-l") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false });
-            if (process is null)
-            {
-                return null;
-            }
-
-            var text = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 ? text : string.Empty; // "no crontab for user" exits 1
+            var result = SchedulerProcess.Run("crontab", ["-l"]);
+            return result.ExitCode == 0 ? result.Output : string.Empty; // "no crontab for user" exits 1
         }
         catch (System.ComponentModel.Win32Exception)
         {

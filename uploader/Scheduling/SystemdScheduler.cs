@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Scheduling;
@@ -80,18 +79,5 @@ public sealed class SystemdScheduler(string unitDirectory, Func<IReadOnlyList<st
         return true;
     }
 
-    private static int RunSystemctl(IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo("systemctl") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("systemctl could not be started.");
-        process.StandardOutput.ReadToEnd();
-        process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        return process.ExitCode;
-    }
+    private static int RunSystemctl(IReadOnlyList<string> arguments) => SchedulerProcess.Run("systemctl", arguments).ExitCode;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 
 namespace PecLists.Uploader.Scheduling;
@@ -50,32 +49,23 @@ public sealed class WindowsTaskScheduler : IScheduler
 
     private static int Run(params string[] arguments)
     {
-        var start = new ProcessStartInfo("schtasks") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
+        ProcessResult result;
+        try
         {
-            start.ArgumentList.Add(argument);
+            result = SchedulerProcess.Run("schtasks", arguments, timeout: Timeout);
         }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("schtasks could not be started.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(Timeout))
+        catch (TimeoutException)
         {
-            process.Kill(entireProcessTree: true);
             throw new InvalidOperationException($"schtasks {arguments[0]} did not finish within {Timeout.TotalSeconds:N0} s; is the Task Scheduler service running?");
         }
 
-        // schtasks has exited, yet under Wine its pipes stayed open for good (held, it seems, by the Task Scheduler
-        // service it got started) and install hung: read what is there for a few seconds, never until the pipes close.
-        Task.WaitAll([output, error], TimeSpan.FromSeconds(5));
-        if (process.ExitCode != 0 && arguments[0] != "/Query")
+        if (result.ExitCode != 0 && arguments[0] != "/Query")
         {
-            var message = error.IsCompletedSuccessfully && error.Result.Trim() is { Length: > 0 } text ? text
-                : output.IsCompletedSuccessfully ? output.Result.Trim() : string.Empty;
-            throw new InvalidOperationException($"schtasks {arguments[0]} failed (exit code {process.ExitCode}): {message}");
+            var message = result.Error.Trim() is { Length: > 0 } text ? text : result.Output.Trim();
+            throw new InvalidOperationException($"schtasks {arguments[0]} failed (exit code {result.ExitCode}): {message}");
         }
 
-        return process.ExitCode;
+        return result.ExitCode;
     }
 
     /// <summary>The scheduler of this machine (see <see cref="Schedulers.ForThisMachine"/>).</summary>

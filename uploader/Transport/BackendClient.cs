@@ -60,6 +60,13 @@ public sealed class BackendClient : IDisposable
             : null;
     }
 
+    /// <summary>
+    /// A client for doctor and status: one attempt per call, 20 s at most, through <paramref name="proxy"/> (upload.proxy):
+    /// they report what they see now instead of retrying around it.
+    /// </summary>
+    public static BackendClient Once(string endpoint, string? proxy, HttpMessageHandler? handler = null) =>
+        new(endpoint, new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 20, Proxy = proxy }, handler);
+
     /// <summary>The proxy requests to the endpoint go through (no credentials in it), or null when they go direct.</summary>
     public Uri? Proxy { get; }
 
@@ -250,6 +257,27 @@ public sealed class BackendClient : IDisposable
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
             return false;
+        }
+    }
+
+    /// <summary>GET a sent snapshot's status: the answer's HTTP status and, with 200, the snapshot's; a null status when unreachable.</summary>
+    public async Task<SnapshotStatusAnswer> GetSnapshotStatusAsync(string? token, Guid snapshotId, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.SnapshotStatusPath(snapshotId)));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                return await _http.SendAsync(request, attemptCt);
+            }, ct);
+            return response.StatusCode == HttpStatusCode.OK
+                ? new SnapshotStatusAnswer(response.StatusCode, await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.SnapshotStatusDto, ct))
+                : new SnapshotStatusAnswer(response.StatusCode, null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            return new SnapshotStatusAnswer(null, null);
         }
     }
 

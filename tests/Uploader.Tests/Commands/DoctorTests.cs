@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PecLists.Contracts;
 using PecLists.Uploader.Commands;
+using PecLists.Uploader.Diagnostics;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Scheduling;
@@ -89,7 +90,8 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         Assert.Contains("[FAIL] database", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("fix: Is the PEC database running?", output.ToString(), StringComparison.Ordinal);
         var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
-        Assert.Equal(("failed", "database-down", false), (report.Outcome, report.ErrorCode, report.DatabaseReachable));
+        Assert.Equal(("failed", FailureCategories.SourceDatabase, false), (report.Outcome, report.ErrorCode, report.DatabaseReachable));
+        Assert.Contains(report.Checks!, c => c is { Name: "database", Ok: false, Code: "database-down" }); // the finer code stays on the check
     }
 
     [Fact]
@@ -125,7 +127,7 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         Assert.Contains(checkLines, l => l.StartsWith("[ok   ] ", StringComparison.Ordinal));
 
         var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
-        Assert.Equal(("failed", "database-down"), (report.Outcome, report.ErrorCode)); // the backend reads codes, never prose
+        Assert.Equal(("failed", FailureCategories.SourceDatabase), (report.Outcome, report.ErrorCode)); // the backend reads codes, never prose
     }
 
     [Fact]

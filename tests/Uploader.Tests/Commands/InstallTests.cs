@@ -1,5 +1,6 @@
 using System.Net;
 using PecLists.Uploader.Commands;
+using PecLists.Uploader.Installation;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Scheduling;
 

@@ -1,4 +1,4 @@
-namespace PecLists.Uploader.Commands;
+namespace PecLists.Uploader.Diagnostics;
 
 public enum DoctorOutcome
 {

@@ -1,4 +1,4 @@
-namespace PecLists.Uploader.Commands;
+namespace PecLists.Uploader.Installation;
 
 public sealed record InstallOptions(
     string Endpoint,
