@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using PecLists.Contracts;
 using PecLists.Functions.Data;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Telemetry;
@@ -46,13 +47,13 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
         var database = Guarded(CheckDatabaseAsync);
         var storage = Guarded(CheckStorageAsync);
         var checks = new Dictionary<string, string> { ["database"] = await database, ["storage"] = await storage };
-        var down = checks.Where(c => c.Value != "ok").ToList();
+        var down = checks.Where(c => c.Value != HealthStatuses.Ok).ToList();
         foreach (var (name, state) in down)
         {
             logger.HealthCheckDown(name, state);
         }
 
-        return new HealthReport(down.Count == 0 ? "ok" : "degraded", checks);
+        return new HealthReport(down.Count == 0 ? HealthStatuses.Ok : HealthStatuses.Degraded, checks);
     }
 
     private static async Task<string> Guarded(Func<CancellationToken, Task> check)
@@ -61,11 +62,11 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
         try
         {
             await check(timeout.Token).WaitAsync(timeout.Token); // WaitAsync: a client that ignores the token still ends
-            return "ok";
+            return HealthStatuses.Ok;
         }
         catch (Exception ex)
         {
-            return "down: " + Reason(ex, timeout.IsCancellationRequested);
+            return HealthStatuses.Down(Reason(ex, timeout.IsCancellationRequested));
         }
     }
 
