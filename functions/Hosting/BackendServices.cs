@@ -43,6 +43,9 @@ public static class BackendServices
         services.AddSingleton<Replayer>();
         services.AddSingleton<HeldSnapshots>();
         services.AddSingleton<HealthReporter>();
+        services.AddSingleton<SiteAdministration>();
+        services.AddSingleton<TokenAdministration>();
+        services.AddSingleton<ListPublishing>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddExceptionHandler<DependencyUnavailableHandler>();
