@@ -5,7 +5,6 @@ using PecLists.Contracts;
 using PecLists.Functions.Data;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Sites;
-using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
 
 namespace PecLists.Functions.Tests.Operations;
@@ -26,7 +25,7 @@ public sealed class OperatorActionAuditTests(InfraFixture infra) : IAsyncLifetim
 
     private SiteAdministration Sites => new(infra.Database);
 
-    private TokenAdministration Tokens => new(infra.Database, new TokenLookupCache(Options.Create(new IngestOptions()), TimeProvider.System));
+    private TokenAdministration Tokens => new(infra.Database, new TokenLookupCache(Options.Create(new SiteTokenOptions()), TimeProvider.System));
 
     private ListPublishing Lists => new(infra.Database, new ListCatalog(infra.Database, TimeProvider.System), Options.Create(new ListSigningOptions()));
 
