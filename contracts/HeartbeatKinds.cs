@@ -1,6 +1,6 @@
 namespace PecLists.Contracts;
 
-/// <summary>What sent a heartbeat (<c>kind</c> of POST /api/v1/heartbeats): a run, a doctor, or an install.</summary>
+/// <summary>The <c>kind</c> of a heartbeat: what the uploader was doing when it reported.</summary>
 public static class HeartbeatKinds
 {
     public const string Run = "run";

@@ -1,6 +1,6 @@
 namespace PecLists.Contracts;
 
-/// <summary>The <c>os</c> of a heartbeat and of the uploader's User-Agent.</summary>
+/// <summary>The <c>os</c> a heartbeat reports: the operating system the uploader runs on.</summary>
 public static class OsNames
 {
     public const string Windows = "windows";

@@ -1,6 +1,6 @@
 namespace PecLists.Contracts;
 
-/// <summary>The <c>outcome</c> of a heartbeat and of an unreported run: everything went, or something failed.</summary>
+/// <summary>The <c>outcome</c> of an uploader run, as a heartbeat (and an unreported run) reports it.</summary>
 public static class RunOutcomes
 {
     public const string Ok = "ok";

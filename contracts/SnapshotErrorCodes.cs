@@ -25,4 +25,13 @@ public static class SnapshotErrorCodes
     /// <summary>Rejected: the list version it was checked against at ingest is no longer stored.</summary>
     public const string UnknownListVersion = "unknown-list-version";
     public const string LoadFailed = ProblemCodes.LoadFailed;
+
+    /// <summary>Failed: the central database or storage failed during the load (retried).</summary>
+    public const string Transient = "transient";
+
+    /// <summary>Failed: the load took longer than Load:MaxLoadSeconds (retried).</summary>
+    public const string LoadTimeout = "load-timeout";
+
+    /// <summary>Failed: the load was stopped before it finished because the instance was shutting down (retried).</summary>
+    public const string Cancelled = "cancelled";
 }

@@ -59,7 +59,7 @@ var alerts = [
   {
     name: 'alert-load-failure-rate'
     displayName: 'Load failure rate above threshold'
-    description: 'More than the allowed share of snapshots ended the window failed (central database or storage trouble): the SnapshotFailed events name the error code. Each snapshot counts once, by its latest outcome, so one that failed and then loaded on a retry is not a failure.'
+    description: 'More than the allowed share of snapshots ended the window failed (central database or storage trouble): the SnapshotFailed events name the error code (transient, load-timeout, cancelled) and its cause (central-database-…, storage-…). Each snapshot counts once, by its latest outcome, so one that failed and then loaded on a retry is not a failure.'
     severity: 1
     query: 'customEvents | where name in ("SnapshotLoaded", "SnapshotSkipped", "SnapshotFailed") | summarize arg_max(timestamp, name) by snapshotId = tostring(customDimensions.snapshotId) | summarize failed = countif(name == "SnapshotFailed"), total = count() | extend rate = iff(total == 0, 0.0, todouble(failed) / total) | project rate'
     measure: 'rate'

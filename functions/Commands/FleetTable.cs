@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PecLists.Contracts;
 using PecLists.Functions.Snapshots;
 
 namespace PecLists.Functions.Commands;
@@ -25,7 +26,7 @@ public static class FleetTable
             s.UploaderVersion ?? "-",
             .. lists.Select(l => s.LastLoadedByList.TryGetValue(l, out var at) ? Age(now, at) : "-"),
             s.HeldSnapshots == 0 ? "-" : s.HeldSnapshots.ToString(CultureInfo.InvariantCulture),
-            s.UnreportedRuns == 0 ? "-" : $"{s.UnreportedRuns} ({s.UnreportedCategory ?? "ok"}, since {Age(now, s.UnreportedSince)})",
+            s.UnreportedRuns == 0 ? "-" : $"{s.UnreportedRuns} ({s.UnreportedCategory ?? RunOutcomes.Ok}, since {Age(now, s.UnreportedSince)})",
         ]).ToList();
 
         var widths = header.Select((h, i) => Math.Max(h.Length, rows.Select(r => r[i].Length).DefaultIfEmpty(0).Max())).ToArray();

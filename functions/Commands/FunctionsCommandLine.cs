@@ -124,9 +124,7 @@ public static class FunctionsCommandLine
             }
 
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            await SiteTokens.AddSiteAsync(database, site, parse.GetValue(name)!, ct);
-            await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.SiteAdd, site, null, ct);
+            await services.GetRequiredService<SiteAdministration>().AddAsync(site, parse.GetValue(name)!, CliActor.Of(parse, Actor), ct);
             Console.WriteLine($"Site {site} added.");
             return 0;
         });
@@ -134,8 +132,7 @@ public static class FunctionsCommandLine
         list.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            foreach (var site in await SiteTokens.ListSitesAsync(database, ct))
+            foreach (var site in await services.GetRequiredService<SiteAdministration>().ListAsync(ct))
             {
                 Console.WriteLine($"{site.Ibge}  {site.Name}  tokens={site.ActiveTokens}  since {site.CreatedAt:yyyy-MM-dd}");
             }
@@ -152,9 +149,7 @@ public static class FunctionsCommandLine
         issue.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            var (tokenId, token) = await SiteTokens.IssueAsync(database, parse.GetValue(site)!, ct);
-            await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.SiteTokenIssue, parse.GetValue(site)!, new Dictionary<string, object?> { ["tokenId"] = tokenId }, ct);
+            var (tokenId, token) = await services.GetRequiredService<TokenAdministration>().IssueSiteTokenAsync(parse.GetValue(site)!, CliActor.Of(parse, Actor), ct);
             Console.Error.WriteLine($"Token {tokenId} issued for site {parse.GetValue(site)}. Store it now: it cannot be shown again.");
             Console.WriteLine(token);
             return 0;
@@ -165,13 +160,7 @@ public static class FunctionsCommandLine
         revoke.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            var revoked = await SiteTokens.RevokeAsync(database, parse.GetValue(id), ct);
-            if (revoked)
-            {
-                await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.SiteTokenRevoke, parse.GetValue(id).ToString("D"), null, ct);
-            }
-
+            var revoked = await services.GetRequiredService<TokenAdministration>().RevokeSiteTokenAsync(parse.GetValue(id), CliActor.Of(parse, Actor), ct);
             Console.WriteLine(revoked ? "Token revoked." : "No live token with that id.");
             return revoked ? 0 : 1;
         });
@@ -187,23 +176,18 @@ public static class FunctionsCommandLine
         {
             var definition = ListDefinitionFile.Read(parse.GetValue(file)!.FullName);
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            var errors = ListDefinitionRules.Validate(definition);
-            var signingKey = services.GetRequiredService<IOptions<ListSigningOptions>>().Value.PublicKey;
-            if (errors.Count == 0 && ListSignatureCheck.Problem(ListDefinitionRules.Normalize(definition), signingKey) is { } unsigned)
+            var outcome = await services.GetRequiredService<ListPublishing>().PublishAsync(definition, parse.GetValue(activate), CliActor.Of(parse, Actor), ct);
+            switch (outcome.Verdict)
             {
-                Console.Error.WriteLine($"Not published: {unsigned}");
-                return 3;
-            }
-
-            try
-            {
-                await ListPublisher.PublishAsync(database, definition, parse.GetValue(activate), CliActor.Of(parse, Actor), ct);
-            }
-            catch (ListPublishRefusedException refused)
-            {
-                Console.Error.WriteLine(refused.Message);
-                return 1;
+                case ListPublishVerdict.Invalid:
+                    Console.Error.WriteLine($"List definition '{definition.Name}' is invalid: {outcome.Detail}");
+                    return 1;
+                case ListPublishVerdict.BadSignature:
+                    Console.Error.WriteLine($"Not published: {outcome.Detail}");
+                    return 3;
+                case ListPublishVerdict.Conflict:
+                    Console.Error.WriteLine(outcome.Detail);
+                    return 1;
             }
 
             Console.WriteLine($"List {definition.Name} v{definition.Version} published{(parse.GetValue(activate) ? " and active" : string.Empty)}.");
@@ -215,8 +199,7 @@ public static class FunctionsCommandLine
         activateVersion.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            var done = await ListPublisher.ActivateAsync(database, parse.GetValue(name)!, parse.GetValue(version), CliActor.Of(parse, Actor), ct);
+            var done = await services.GetRequiredService<ListPublishing>().ActivateAsync(parse.GetValue(name)!, parse.GetValue(version), CliActor.Of(parse, Actor), ct);
             Console.WriteLine(done ? $"List {parse.GetValue(name)} v{parse.GetValue(version)} is now active." : "No such list version; publish it first.");
             return done ? 0 : 1;
         });
@@ -224,8 +207,7 @@ public static class FunctionsCommandLine
         history.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            foreach (var item in await ListPublisher.HistoryAsync(database, ct))
+            foreach (var item in await services.GetRequiredService<ListPublishing>().HistoryAsync(ct))
             {
                 Console.WriteLine($"{item.Name} v{item.Version}{(item.Active ? "  (active)" : string.Empty)}  published {item.CreatedAt:yyyy-MM-dd HH:mm}");
             }
@@ -242,9 +224,7 @@ public static class FunctionsCommandLine
         issue.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            var (tokenId, token) = await SiteTokens.IssueAdminAsync(database, parse.GetValue(name)!, ct);
-            await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.OperatorTokenIssue, tokenId.ToString("D"), new Dictionary<string, object?> { ["name"] = parse.GetValue(name) }, ct);
+            var (tokenId, token) = await services.GetRequiredService<TokenAdministration>().IssueOperatorTokenAsync(parse.GetValue(name)!, CliActor.Of(parse, Actor), ct);
             Console.Error.WriteLine($"Admin token {tokenId} issued. Store it now: it cannot be shown again.");
             Console.WriteLine(token);
             return 0;
@@ -254,13 +234,7 @@ public static class FunctionsCommandLine
         revoke.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var database = services.GetRequiredService<NpgsqlDataSource>();
-            var revoked = await SiteTokens.RevokeAdminAsync(database, parse.GetValue(tokenId), ct);
-            if (revoked)
-            {
-                await OperatorAudit.RecordAsync(database, CliActor.Of(parse, Actor), OperatorAudit.OperatorTokenRevoke, parse.GetValue(tokenId).ToString("D"), null, ct);
-            }
-
+            var revoked = await services.GetRequiredService<TokenAdministration>().RevokeOperatorTokenAsync(parse.GetValue(tokenId), CliActor.Of(parse, Actor), ct);
             Console.WriteLine(revoked ? "Operator token revoked." : "No live operator token with that id.");
             return revoked ? 0 : 1;
         });
@@ -268,7 +242,7 @@ public static class FunctionsCommandLine
         tokens.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            foreach (var token in await SiteTokens.ListAdminAsync(services.GetRequiredService<NpgsqlDataSource>(), ct))
+            foreach (var token in await services.GetRequiredService<TokenAdministration>().ListOperatorTokensAsync(ct))
             {
                 Console.WriteLine($"{token.TokenId}  {token.Name}  created {token.CreatedAt:yyyy-MM-dd HH:mm}  {(token.RevokedAt is { } at ? $"revoked {at:yyyy-MM-dd HH:mm}" : "live")}");
             }

@@ -28,6 +28,26 @@ public static class OperatorAudit
         await RecordAsync(connection, null, actor, action, target, detail, ct);
     }
 
+    /// <summary>
+    /// Runs an operator action and records its audit row in one transaction: both commit or neither (an action that
+    /// throws leaves no audit row, an audit insert that fails undoes the action). The action answers its result and the
+    /// entry to record, or no entry when it changed nothing (no live token with that id).
+    /// </summary>
+    public static async Task<T> AuditedAsync<T>(
+        NpgsqlDataSource dataSource, string actor, Func<NpgsqlConnection, NpgsqlTransaction, Task<(T Result, AuditEntry? Entry)>> action, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var (result, entry) = await action(connection, transaction);
+        if (entry is not null)
+        {
+            await RecordAsync(connection, transaction, actor, entry.Action, entry.Target, entry.Detail, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        return result;
+    }
+
     public static Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string actor, string action, string target, IReadOnlyDictionary<string, object?>? detail, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ingest.operator_audit (actor, action, target, detail) VALUES (@actor, @action, @target, @detail::jsonb)",

@@ -1,8 +1,11 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using PecLists.Functions.Data;
+using PecLists.Functions.Http;
+using PecLists.Functions.Ingest;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
+using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Telemetry;
@@ -75,6 +78,10 @@ public static class AppSettingNames
             CustomHandlerPort,
         };
         names.UnionWith(Section<IngestOptions>(IngestOptions.Section));
+        names.UnionWith(Section<SiteTokenOptions>(SiteTokenOptions.Section));
+        names.UnionWith(Section<SnapshotStorageOptions>(SnapshotStorageOptions.Section));
+        names.UnionWith(Section<LoadQueueOptions>(LoadQueueOptions.Section));
+        names.UnionWith(Section<DependencyUnavailableOptions>(DependencyUnavailableOptions.Section));
         names.UnionWith(Section<LoadOptions>(LoadOptions.Section));
         names.UnionWith(Section<SweeperOptions>(SweeperOptions.Section));
         names.UnionWith(Section<FleetOptions>(FleetOptions.Section));

@@ -25,6 +25,10 @@ public static class BackendServices
     {
         services.TryAddSingleton(configuration);
         services.AddValidatedSettings<IngestOptions>(configuration, IngestOptions.Section);
+        services.AddValidatedSettings<SiteTokenOptions>(configuration, SiteTokenOptions.Section);
+        services.AddValidatedSettings<SnapshotStorageOptions>(configuration, SnapshotStorageOptions.Section);
+        services.AddValidatedSettings<LoadQueueOptions>(configuration, LoadQueueOptions.Section);
+        services.AddValidatedSettings<DependencyUnavailableOptions>(configuration, DependencyUnavailableOptions.Section);
         services.AddValidatedSettings<LoadOptions>(configuration, LoadOptions.Section);
         services.AddSingleton<IValidateOptions<LoadOptions>>(new LoadTimeoutsValidator(AppContext.BaseDirectory));
         services.AddValidatedSettings<SweeperOptions>(configuration, SweeperOptions.Section);
@@ -34,6 +38,7 @@ public static class BackendServices
         services.AddPipelineTelemetry(configuration);
         services.AddCentralDatabase(configuration, sp => sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB);
         services.AddIngestStorage(configuration);
+        services.AddSingleton<LoadQueue>();
         services.AddSingleton<ListCatalog>();
         services.AddSingleton<SnapshotLedger>();
         services.AddSingleton<SpoolSpace>();
@@ -43,6 +48,9 @@ public static class BackendServices
         services.AddSingleton<Replayer>();
         services.AddSingleton<HeldSnapshots>();
         services.AddSingleton<HealthReporter>();
+        services.AddSingleton<SiteAdministration>();
+        services.AddSingleton<TokenAdministration>();
+        services.AddSingleton<ListPublishing>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddExceptionHandler<DependencyUnavailableHandler>();

@@ -1,4 +1,4 @@
-using PecLists.Functions.Storage;
+using PecLists.Functions.Ingest;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace PecLists.Functions.Hosting;

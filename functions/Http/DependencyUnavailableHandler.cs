@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Diagnostics;
 
 using Microsoft.Extensions.Options;
 using PecLists.Contracts;
-using PecLists.Functions.Storage;
 using PecLists.Functions.Telemetry;
 
 namespace PecLists.Functions.Http;
@@ -13,7 +12,7 @@ namespace PecLists.Functions.Http;
 /// again, and an operator reading the answer knows where to look. Ingest stores the blob before it records the row
 /// and queues last, so a request cut here leaves nothing a repeat does not complete (fault campaign, issue 12).
 /// </summary>
-public sealed partial class DependencyUnavailableHandler(IOptions<IngestOptions> options, ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
+public sealed partial class DependencyUnavailableHandler(IOptions<DependencyUnavailableOptions> options, ILogger<DependencyUnavailableHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

@@ -85,9 +85,9 @@ public static partial class HeartbeatEndpoint
     /// <summary>Null when valid; otherwise what is wrong, naming the field (never echoing its value).</summary>
     public static string? Validate(HeartbeatDto h)
     {
-        if (h.Kind is not ("run" or "doctor" or "install"))
+        if (h.Kind is not (HeartbeatKinds.Run or HeartbeatKinds.Doctor or HeartbeatKinds.Install))
         {
-            return "'kind' must be run, doctor or install";
+            return $"'kind' must be {HeartbeatKinds.Run}, {HeartbeatKinds.Doctor} or {HeartbeatKinds.Install}";
         }
 
         if (h.UploaderVersion is null || h.Os is null)

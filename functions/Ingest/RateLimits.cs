@@ -3,7 +3,6 @@ using System.Threading.RateLimiting;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Sites;
-using PecLists.Functions.Storage;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 

@@ -3,7 +3,6 @@ using Dapper;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Sites;
-using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Telemetry;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
-using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace PecLists.Functions.Ingest;

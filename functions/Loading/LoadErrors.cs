@@ -32,16 +32,28 @@ public static partial class LoadErrors
     /// <summary>A short, data-free description of a transient failure for the snapshot's status.</summary>
     public static string DescribeTransient(Exception exception) => Transient(exception).Description;
 
-    /// <summary>A stable code for a transient failure (telemetry's errorCode): which dependency, never a message.</summary>
-    public static string TransientCode(Exception exception) => Transient(exception).Code;
+    /// <summary>
+    /// The code of a load that failed without a permanent cause, one for the snapshot's status and telemetry's errorCode
+    /// (<see cref="SnapshotErrorCodes"/>): <c>cancelled</c> when the host was stopping the load, <c>load-timeout</c> when the
+    /// load's own deadline (Load:MaxLoadSeconds) cut it, <c>transient</c> for anything else (database, storage).
+    /// </summary>
+    public static string FailedCode(Exception exception, bool hostStopping) => exception switch
+    {
+        OperationCanceledException when hostStopping => SnapshotErrorCodes.Cancelled,
+        OperationCanceledException => SnapshotErrorCodes.LoadTimeout,
+        _ => SnapshotErrorCodes.Transient,
+    };
 
-    /// <summary>One classification of a transient failure: its code and its description, data-free both.</summary>
-    private static (string Code, string Description) Transient(Exception exception) => exception switch
+    /// <summary>What a transient failure came from (telemetry's cause): which dependency and its state, never a message.</summary>
+    public static string TransientCause(Exception exception) => Transient(exception).Cause;
+
+    /// <summary>One classification of a transient failure: its cause and its description, data-free both.</summary>
+    private static (string Cause, string Description) Transient(Exception exception) => exception switch
     {
         PostgresException pg => ($"central-database-{pg.SqlState}", $"central database error {pg.SqlState}; the load will be retried"),
         NpgsqlException => ("central-database-unreachable", "central database unreachable; the load will be retried"),
         RequestFailedException rf => ($"storage-{rf.Status}", $"storage error {rf.Status}; the load will be retried"),
-        TimeoutException or OperationCanceledException => ("load-timeout", "the load timed out; it will be retried"),
+        TimeoutException or OperationCanceledException => ("timeout", "the load timed out; it will be retried"),
         _ => ("unexpected", $"{exception.GetType().Name}; the load will be retried"),
     };
 

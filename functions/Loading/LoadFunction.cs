@@ -77,7 +77,9 @@ public static class LoadFunction
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
             // The message's site and list are what it claims (the bookkeeping row decides what is loaded): codes only.
-            logger.SnapshotFailed(message.SnapshotId, message.Retry, message.Site, message.List, LoadErrors.TransientCode(ex), FailureCategories.LoadFailed);
+            // The same code the snapshot's status records (the host is not stopping here: see the filter above).
+            var code = LoadErrors.FailedCode(ex, hostStopping: false);
+            logger.SnapshotFailed(message.SnapshotId, message.Retry, message.Site, message.List, code, LoadErrors.TransientCause(ex), FailureCategories.LoadFailed);
 
             // A fresh copy comes back after a growing delay; this delivery ends as a success so the host's few, quick
             // retries are kept for when the retries here are used up (or the queue itself cannot be written).
@@ -89,7 +91,7 @@ public static class LoadFunction
                     "retrying"));
             }
 
-            logger.SnapshotLoadFailedToHost(message.SnapshotId, invocation.DequeueCount, LoadErrors.TransientCode(ex));
+            logger.SnapshotLoadFailedToHost(message.SnapshotId, invocation.DequeueCount, code, LoadErrors.TransientCause(ex));
             return Problems.Result(StatusCodes.Status500InternalServerError, ProblemCodes.LoadFailed, "Load failed, will be retried", LoadErrors.DescribeTransient(ex));
         }
     }

@@ -114,11 +114,13 @@ public sealed class SnapshotLoader(
         catch (Exception ex)
         {
             // Every way out leaves a truthful status: a transient error, the load's own deadline, or the host stopping it.
-            var (code, reason) = ex is OperationCanceledException
-                ? hostCancelled.IsCancellationRequested
-                    ? ("cancelled", "The load was stopped before it finished (the instance was shutting down); it will be retried.")
-                    : ("load-timeout", $"The load took longer than Load:MaxLoadSeconds ({options.Value.MaxLoadSeconds} s); it will be retried.")
-                : ("transient", LoadErrors.DescribeTransient(ex));
+            var code = LoadErrors.FailedCode(ex, hostCancelled.IsCancellationRequested);
+            var reason = code switch
+            {
+                SnapshotErrorCodes.Cancelled => "The load was stopped before it finished (the instance was shutting down); it will be retried.",
+                SnapshotErrorCodes.LoadTimeout => $"The load took longer than Load:MaxLoadSeconds ({options.Value.MaxLoadSeconds} s); it will be retried.",
+                _ => LoadErrors.DescribeTransient(ex),
+            };
             try
             {
                 using var bookkeeping = new CancellationTokenSource(TimeSpan.FromSeconds(10));

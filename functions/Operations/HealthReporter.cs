@@ -3,7 +3,9 @@ using System.Net.Sockets;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
+using PecLists.Contracts;
 using PecLists.Functions.Data;
+using PecLists.Functions.Loading;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Telemetry;
 using Microsoft.Extensions.Options;
@@ -17,7 +19,7 @@ namespace PecLists.Functions.Operations;
 /// period. Never throws; a reason is a short fixed phrase or an error code, never an exception message (those can
 /// quote hosts, users or connection strings). Nothing here runs at start-up.
 /// </summary>
-public sealed class HealthReporter(IServiceProvider services, IConfiguration configuration, IOptions<IngestOptions> options, TimeProvider time, ILogger<HealthReporter> logger)
+public sealed class HealthReporter(IServiceProvider services, IConfiguration configuration, IOptions<SnapshotStorageOptions> storage, IOptions<LoadQueueOptions> queueOptions, TimeProvider time, ILogger<HealthReporter> logger)
 {
     public static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
@@ -46,13 +48,13 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
         var database = Guarded(CheckDatabaseAsync);
         var storage = Guarded(CheckStorageAsync);
         var checks = new Dictionary<string, string> { ["database"] = await database, ["storage"] = await storage };
-        var down = checks.Where(c => c.Value != "ok").ToList();
+        var down = checks.Where(c => c.Value != HealthStatuses.Ok).ToList();
         foreach (var (name, state) in down)
         {
             logger.HealthCheckDown(name, state);
         }
 
-        return new HealthReport(down.Count == 0 ? "ok" : "degraded", checks);
+        return new HealthReport(down.Count == 0 ? HealthStatuses.Ok : HealthStatuses.Degraded, checks);
     }
 
     private static async Task<string> Guarded(Func<CancellationToken, Task> check)
@@ -61,11 +63,11 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
         try
         {
             await check(timeout.Token).WaitAsync(timeout.Token); // WaitAsync: a client that ignores the token still ends
-            return "ok";
+            return HealthStatuses.Ok;
         }
         catch (Exception ex)
         {
-            return "down: " + Reason(ex, timeout.IsCancellationRequested);
+            return HealthStatuses.Down(Reason(ex, timeout.IsCancellationRequested));
         }
     }
 
@@ -92,9 +94,9 @@ public sealed class HealthReporter(IServiceProvider services, IConfiguration con
         }
 
         var blobs = StorageClients.CreateBlobs(configuration, new BlobClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = CheckTimeout } })
-            .GetBlobContainerClient(options.Value.Container);
+            .GetBlobContainerClient(storage.Value.Container);
         var queue = StorageClients.CreateQueues(configuration, new QueueClientOptions { Retry = { MaxRetries = 0, NetworkTimeout = CheckTimeout } })
-            .GetQueueClient(options.Value.Queue);
+            .GetQueueClient(queueOptions.Value.Queue);
         var blob = Labelled("blob", blobs.ExistsAsync(ct)); // missing is fine (created on first use): reachable is what counts
         var queued = Labelled("queue", queue.ExistsAsync(ct));
         await Task.WhenAll(blob, queued);

@@ -1,6 +1,7 @@
 using Npgsql;
 using PecLists.Contracts;
 using PecLists.Functions.Data;
+using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 

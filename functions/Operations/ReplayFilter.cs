@@ -9,7 +9,7 @@ namespace PecLists.Functions.Operations;
 /// </summary>
 public sealed record ReplayFilter(string? Site = null, string? List = null, DateTimeOffset? Since = null, DateTimeOffset? Until = null, bool IncludeRejected = false)
 {
-    public bool Matches(LoadMessage message) =>
+    public bool Matches(SnapshotReference message) =>
         (Site is null || message.Site == Site)
         && (List is null || message.List == List)
         && (Since is null || message.ExtractedAt >= Since)

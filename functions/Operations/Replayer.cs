@@ -1,4 +1,5 @@
 using Azure.Storage.Queues.Models;
+using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 
@@ -94,7 +95,7 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
                     await ledger.ReopenRejectedAsync(load.SnapshotId, ct);
                 }
 
-                await queue.EnqueueAsync(load, ct);
+                await queue.EnqueueAsync(LoadMessage.Of(load), ct);
             }
         }
 

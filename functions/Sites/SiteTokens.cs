@@ -25,13 +25,17 @@ public static class SiteTokens
 
     public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
+    /// <summary>Adds (or renames) a site, unaudited (tests, tools); an operator adds one through <see cref="SiteAdministration"/>.</summary>
     public static async Task AddSiteAsync(NpgsqlDataSource dataSource, string siteId, string name, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO ingest.sites (site_id, name) VALUES (@siteId, @name) ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name",
-            new { siteId, name }, cancellationToken: ct));
+        await AddSiteAsync(connection, null, siteId, name, ct);
     }
+
+    public static Task AddSiteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string siteId, string name, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO ingest.sites (site_id, name) VALUES (@siteId, @name) ON CONFLICT (site_id) DO UPDATE SET name = EXCLUDED.name",
+            new { siteId, name }, transaction, cancellationToken: ct));
 
     public static async Task<IReadOnlyList<SiteSummary>> ListSitesAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
@@ -44,14 +48,20 @@ public static class SiteTokens
             """, cancellationToken: ct))).ToList();
     }
 
-    /// <summary>Issues a token for a site; the clear token is returned once and never stored.</summary>
+    /// <summary>Issues a token for a site, unaudited (tests, tools); the clear token is returned once and never stored.</summary>
     public static async Task<(Guid TokenId, string Token)> IssueAsync(NpgsqlDataSource dataSource, string siteId, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await IssueAsync(connection, null, siteId, ct);
+    }
+
+    /// <summary>Issues a token for a site that exists (else <see cref="InvalidOperationException"/>).</summary>
+    public static async Task<(Guid TokenId, string Token)> IssueAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string siteId, CancellationToken ct)
     {
         var token = NewToken();
         var tokenId = Guid.CreateVersion7();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         var exists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM ingest.sites WHERE site_id = @siteId)", new { siteId }, cancellationToken: ct));
+            "SELECT EXISTS (SELECT 1 FROM ingest.sites WHERE site_id = @siteId)", new { siteId }, transaction, cancellationToken: ct));
         if (!exists)
         {
             throw new InvalidOperationException($"Site {siteId} does not exist; add it first with 'sites add'.");
@@ -59,27 +69,36 @@ public static class SiteTokens
 
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ingest.site_tokens (token_id, site_id, token_hash) VALUES (@tokenId, @siteId, @hash)",
-            new { tokenId, siteId, hash = Hash(token) }, cancellationToken: ct));
+            new { tokenId, siteId, hash = Hash(token) }, transaction, cancellationToken: ct));
         return (tokenId, token);
     }
 
+    /// <summary>Revokes a site token, unaudited (tests, tools); an operator revokes one through <see cref="TokenAdministration"/>.</summary>
     public static async Task<bool> RevokeAsync(NpgsqlDataSource dataSource, Guid tokenId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE ingest.site_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
-            new { tokenId }, cancellationToken: ct)) == 1;
+        return await RevokeAsync(connection, null, tokenId, ct);
     }
 
-    /// <summary>Issues an operator token (prefix "adm_"), valid only for admin operations.</summary>
+    public static async Task<bool> RevokeAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid tokenId, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.site_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
+            new { tokenId }, transaction, cancellationToken: ct)) == 1;
+
+    /// <summary>Issues an operator token (prefix "adm_"), valid only for admin operations; unaudited (tests, tools).</summary>
     public static async Task<(Guid TokenId, string Token)> IssueAdminAsync(NpgsqlDataSource dataSource, string name, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await IssueAdminAsync(connection, null, name, ct);
+    }
+
+    public static async Task<(Guid TokenId, string Token)> IssueAdminAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string name, CancellationToken ct)
     {
         var token = AdminPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var tokenId = Guid.CreateVersion7();
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ingest.admin_tokens (token_id, name, token_hash) VALUES (@tokenId, @name, @hash)",
-            new { tokenId, name, hash = Hash(token) }, cancellationToken: ct));
+            new { tokenId, name, hash = Hash(token) }, transaction, cancellationToken: ct));
         return (tokenId, token);
     }
 
@@ -96,10 +115,13 @@ public static class SiteTokens
     public static async Task<bool> RevokeAdminAsync(NpgsqlDataSource dataSource, Guid tokenId, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE ingest.admin_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
-            new { tokenId }, cancellationToken: ct)) == 1;
+        return await RevokeAdminAsync(connection, null, tokenId, ct);
     }
+
+    public static async Task<bool> RevokeAdminAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid tokenId, CancellationToken ct) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE ingest.admin_tokens SET revoked_at = now() WHERE token_id = @tokenId AND revoked_at IS NULL",
+            new { tokenId }, transaction, cancellationToken: ct)) == 1;
 
     /// <summary>The operator name of a live admin token, or null.</summary>
     public static Task<string?> FindAdminAsync(NpgsqlDataSource dataSource, string token, CancellationToken ct) =>

@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
-using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace PecLists.Functions.Sites;
 
 /// <summary>
 /// What this instance recently learnt about token hashes: the site of a live site token, or that a token is unknown or
-/// revoked. Entries live <see cref="IngestOptions.TokenCacheSeconds"/>; the cache holds at most
-/// <see cref="IngestOptions.TokenCacheEntries"/> and starts over when full. Operator tokens are never remembered as valid
+/// revoked. Entries live <see cref="SiteTokenOptions.TokenCacheSeconds"/>; the cache holds at most
+/// <see cref="SiteTokenOptions.TokenCacheEntries"/> and starts over when full. Operator tokens are never remembered as valid
 /// (a revoked operator token is refused on its next request, on every instance); an unknown one may be remembered as
 /// unknown, which is safe: a token never comes back to life and a new one is 256 fresh random bits.
 /// </summary>
-public sealed class TokenLookupCache(IOptions<IngestOptions> options, TimeProvider time)
+public sealed class TokenLookupCache(IOptions<SiteTokenOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(options.Value.TokenCacheSeconds);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
-using PecLists.Functions.Storage;
 using Microsoft.Extensions.Options;
 
 namespace PecLists.Functions.Sites;
@@ -10,7 +9,7 @@ namespace PecLists.Functions.Sites;
 /// looked up only while its client address (<see cref="ClientAddress"/>) and the whole instance have failed fewer
 /// lookups than their budget in their current minute (a window that opens at the first failure after the last one
 /// closed), and only
-/// <see cref="IngestOptions.MaxConcurrentTokenLookups"/> at a time. Only lookups that fail count, so a flood of made-up
+/// <see cref="SiteTokenOptions.MaxConcurrentTokenLookups"/> at a time. Only lookups that fail count, so a flood of made-up
 /// tokens spends the budget and then gets 429 without a query, while good tokens keep working. Per instance the database
 /// sees at most FailedTokenLookupsPerMinute failed lookups per such minute, FailedTokenLookupsPerMinutePerClient from
 /// one address, plus the lookups already in flight when the budget ran out (at most MaxConcurrentTokenLookups).
@@ -25,7 +24,7 @@ public sealed class TokenLookupLimiter : IDisposable
     private readonly int _perClient;
     private readonly int _perInstance;
 
-    public TokenLookupLimiter(IOptions<IngestOptions> options, TimeProvider time)
+    public TokenLookupLimiter(IOptions<SiteTokenOptions> options, TimeProvider time)
     {
         var limits = options.Value;
         _time = time;

@@ -16,7 +16,7 @@ public static class SiteCondition
     /// <summary>The category a heartbeat reports: its error code for a failed run, clock skew past the limit, or none.</summary>
     public static string? FromHeartbeat(string? outcome, string? errorCode, double? clockSkewSeconds)
     {
-        if (outcome is not null && outcome != "ok")
+        if (outcome is not null && outcome != RunOutcomes.Ok)
         {
             return Normalise(errorCode);
         }
@@ -76,7 +76,7 @@ public static class SiteCondition
     /// null when none failed (a run that worked whose heartbeat alone was lost).
     /// </summary>
     public static string? UnreportedCategory(IEnumerable<UnreportedRun> runs) =>
-        runs.Where(r => r.Outcome != "ok").MaxBy(r => r.RanAt) is { } failed ? Normalise(failed.ErrorCode) : null;
+        runs.Where(r => r.Outcome != RunOutcomes.Ok).MaxBy(r => r.RanAt) is { } failed ? Normalise(failed.ErrorCode) : null;
 
     /// <summary>Codes older uploaders sent before the catalog (1.x: "database", "rejected") mapped to today's categories.</summary>
     public static string Normalise(string? errorCode) => errorCode switch

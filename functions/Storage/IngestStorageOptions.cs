@@ -12,7 +12,7 @@ namespace PecLists.Functions.Storage;
 /// </summary>
 public sealed class IngestStorageOptions : IValidatableObject
 {
-    public const string Section = IngestOptions.StorageConnectionName;
+    public const string Section = "IngestStorage";
 
     /// <summary>The only credential kind the host knows by name; unset means DefaultAzureCredential (a developer's az login).</summary>
     public const string ManagedIdentity = "managedidentity";

@@ -11,7 +11,7 @@ namespace PecLists.Functions.Storage;
 /// Snapshots in Blob storage: the claim check and the source of truth for replay. The one owner of how a snapshot
 /// blob is named and of its metadata keys (what replay reads back to rebuild a load reference).
 /// </summary>
-public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOptions> options)
+public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStorageOptions> options)
 {
     // Blob metadata keys: lowercase, as Azure returns them whatever case they were written in.
     private const string SiteKey = "site";
@@ -31,7 +31,7 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     }
 
     /// <summary>Stores a snapshot once, with the metadata replay needs. Returns the digest already stored when the blob exists.</summary>
-    public Task<string?> TryCreateAsync(LoadMessage reference, int listVersion, string digest, Stream content, CancellationToken ct) =>
+    public Task<string?> TryCreateAsync(SnapshotReference reference, int listVersion, string digest, Stream content, CancellationToken ct) =>
         TryCreateAsync(reference.Blob, content, Metadata(reference, listVersion, digest), ct);
 
     /// <summary>Stores the body once. Returns the digest already stored when the blob exists (a retry or a conflict).</summary>
@@ -101,7 +101,7 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
     public Task DeleteIfExistsAsync(string blobName, CancellationToken ct) =>
         Container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 
-    private static Dictionary<string, string> Metadata(LoadMessage reference, int listVersion, string digest) => new()
+    private static Dictionary<string, string> Metadata(SnapshotReference reference, int listVersion, string digest) => new()
     {
         [ListVersionKey] = listVersion.ToString(CultureInfo.InvariantCulture),
         [SiteKey] = reference.Site,
@@ -111,11 +111,11 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<IngestOption
         [SnapshotIdKey] = reference.SnapshotId.ToString("D"),
     };
 
-    private static LoadMessage? TryReadReference(string blobName, IDictionary<string, string> metadata) =>
+    private static SnapshotReference? TryReadReference(string blobName, IDictionary<string, string> metadata) =>
         metadata.TryGetValue(SiteKey, out var site) && metadata.TryGetValue(ListKey, out var list)
         && metadata.TryGetValue(SnapshotIdKey, out var id) && Guid.TryParse(id, out var snapshotId)
         && metadata.TryGetValue(ExtractedAtKey, out var at)
         && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.None, out var extractedAt)
-            ? new LoadMessage(snapshotId, site, list, blobName, extractedAt)
+            ? new SnapshotReference(snapshotId, site, list, blobName, extractedAt)
             : null;
 }

@@ -66,7 +66,6 @@ public static class StorageClients
         services.AddSingleton(sp => CreateBlobs(Validated(sp)));
         services.AddSingleton(sp => CreateQueues(Validated(sp)));
         services.AddSingleton<SnapshotStore>();
-        services.AddSingleton<LoadQueue>();
         return services;
     }
 

@@ -28,8 +28,8 @@ public static partial class BusinessEvents
     public static partial void SnapshotSkipped(this ILogger logger, Guid snapshotId, string site, string list, string errorCode);
 
     [LoggerMessage(EventId = 1005, EventName = TelemetryNames.SnapshotFailed, Level = LogLevel.Warning,
-        Message = "SnapshotFailed: snapshot {snapshotId} load failed (retry {retry}): site {site} list {list} {errorCode} ({category})")]
-    public static partial void SnapshotFailed(this ILogger logger, Guid snapshotId, int retry, string site, string list, string errorCode, string category);
+        Message = "SnapshotFailed: snapshot {snapshotId} load failed (retry {retry}): site {site} list {list} {errorCode} from {cause} ({category})")]
+    public static partial void SnapshotFailed(this ILogger logger, Guid snapshotId, int retry, string site, string list, string errorCode, string cause, string category);
 
     [LoggerMessage(EventId = 1006, EventName = TelemetryNames.SnapshotHeld, Level = LogLevel.Warning,
         Message = "SnapshotHeld: snapshot {snapshotId} held: site {site} list {list} {errorCode}, would delete {rowsDeleted} of {rowsBefore} rows")]

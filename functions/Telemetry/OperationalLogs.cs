@@ -15,8 +15,8 @@ public static partial class OperationalLogs
     public static partial void SnapshotLoadRetrying(this ILogger logger, Guid snapshotId, int retry, double delaySeconds);
 
     [LoggerMessage(EventId = 2003, EventName = "SnapshotLoadFailedToHost", Level = LogLevel.Warning,
-        Message = "SnapshotLoadFailedToHost: snapshot {snapshotId}: load failed after its retries (dequeue count {dequeueCount}), left to the host's retries and poison queue: {errorCode}")]
-    public static partial void SnapshotLoadFailedToHost(this ILogger logger, Guid snapshotId, long dequeueCount, string errorCode);
+        Message = "SnapshotLoadFailedToHost: snapshot {snapshotId}: load failed after its retries (dequeue count {dequeueCount}), left to the host's retries and poison queue: {errorCode} from {cause}")]
+    public static partial void SnapshotLoadFailedToHost(this ILogger logger, Guid snapshotId, long dequeueCount, string errorCode, string cause);
 
     [LoggerMessage(EventId = 2004, EventName = "SnapshotUnknown", Level = LogLevel.Warning,
         Message = "SnapshotUnknown: snapshot {snapshotId}: no bookkeeping row, message dropped")]

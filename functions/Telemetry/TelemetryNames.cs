@@ -44,7 +44,7 @@ public static class TelemetryNames
         "site", "list", "listVersion", "snapshotId", "uploaderVersion", "errorCode", "category", "stage", "bytes", "path",
         "rowsInserted", "rowsUpdated", "rowsDeleted", "rowsUnchanged", "rowsBefore", "queueWaitSeconds", "loadSeconds",
         "retry", "delaySeconds", "kind", "outcome", "os", "clockSkewSeconds", "spoolDepth", "source", "dryRun", "matched",
-        "replayed", "unreportedRuns", "unreportedCategory", InvocationId,
+        "replayed", "unreportedRuns", "unreportedCategory", "cause", InvocationId,
     ];
 
     public const string QueueWait = "pec.load.queue_wait";

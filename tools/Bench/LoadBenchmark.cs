@@ -65,7 +65,7 @@ public static class LoadBenchmark
         await Central.ExecAsync(control, $"CREATE TABLE legacy_hipertensos (site_id text NOT NULL, {columnsDdl}, PRIMARY KEY (site_id, id_cidadao))");
         await ConfigureFdwAsync(municipal, central, columnsDdl);
 
-        var store = new SnapshotStore(new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString), Options.Create(new IngestOptions()));
+        var store = new SnapshotStore(new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString), Options.Create(new SnapshotStorageOptions()));
         await new Azure.Storage.Blobs.BlobServiceClient(azurite.ConnectionString).GetBlobContainerClient("snapshots").CreateIfNotExistsAsync();
         var loader = new SnapshotLoader(database, store, new ListCatalog(database, TimeProvider.System), Options.Create(loadOptions), NullLogger<SnapshotLoader>.Instance);
         var baseGzip = Gzip(baseCsv);

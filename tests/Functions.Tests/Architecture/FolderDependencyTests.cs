@@ -44,6 +44,32 @@ public sealed partial class FolderDependencyTests
         Assert.Contains("Http", graph["Loading"]);
     }
 
+    [Fact]
+    public void The_adr_diagram_is_the_graph_the_code_has()
+    {
+        var code = ReadGraph().SelectMany(f => f.Value.Select(to => $"{f.Key} -> {to}")).Order(StringComparer.Ordinal).ToList();
+
+        var documented = DocumentedEdges();
+
+        Assert.True(code.SequenceEqual(documented),
+            $"docs/adr/0007-backend-composition.md's diagram is not the folders' imports. Missing from the diagram: {string.Join(", ", code.Except(documented))}. " +
+            $"In the diagram only: {string.Join(", ", documented.Except(code))}.");
+    }
+
+    /// <summary>The edges of the mermaid diagram in ADR 0007 ("A --> B & C" is A -> B and A -> C), sorted.</summary>
+    private static List<string> DocumentedEdges()
+    {
+        var adr = File.ReadAllText(Path.Combine(RepoPaths.Root, "docs", "adr", "0007-backend-composition.md"));
+        var start = adr.IndexOf("```mermaid", StringComparison.Ordinal);
+        var diagram = adr[start..adr.IndexOf("```", start + 3, StringComparison.Ordinal)];
+        return [.. diagram.Split('\n')
+            .Select(line => MermaidEdges().Match(line))
+            .Where(m => m.Success)
+            .SelectMany(m => m.Groups["to"].Value.Split('&', StringSplitOptions.TrimEntries).Select(to => $"{m.Groups["from"].Value} -> {to}"))
+            .Distinct()
+            .Order(StringComparer.Ordinal)];
+    }
+
     /// <summary>Folder → the folders its files import, ignoring a folder's imports of itself.</summary>
     private static Dictionary<string, SortedSet<string>> ReadGraph()
     {
@@ -107,6 +133,9 @@ public sealed partial class FolderDependencyTests
 
         return graph.Keys.Order(StringComparer.Ordinal).Select(Visit).FirstOrDefault(c => c is not null);
     }
+
+    [GeneratedRegex(@"^\s*(?<from>[A-Za-z]+)\s*-->\s*(?<to>[A-Za-z& ]+?)\s*$")]
+    private static partial Regex MermaidEdges();
 
     [GeneratedRegex(@"^\s*(global\s+)?using\s+PecLists\.Functions\.(?<folder>[A-Za-z0-9_]+)\s*;")]
     private static partial Regex FolderUsing();

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using LocalInfra;
 using PecLists.Functions.Hosting;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Loading;
 
 namespace PecLists.Functions.Tests.Hosting;
 
@@ -67,7 +68,7 @@ public sealed partial class AppSettingsContractTests
 
         Assert.Contains($"var loadQueue = '{LoadQueue.DefaultName}'", bicep, StringComparison.Ordinal);
         Assert.Contains($"\"queueName\": \"{LoadQueue.DefaultName}\"", trigger, StringComparison.Ordinal);
-        Assert.Contains($"var snapshotsContainer = '{new IngestOptions().Container}'", bicep, StringComparison.Ordinal);
+        Assert.Contains($"var snapshotsContainer = '{new SnapshotStorageOptions().Container}'", bicep, StringComparison.Ordinal);
         Assert.Contains($"\"connection\": \"{IngestStorageOptions.Section}\"", trigger, StringComparison.Ordinal);
     }
 

@@ -3,6 +3,7 @@ using Azure.Storage.Queues.Models;
 using HostStandIn;
 using PecLists.Functions.Http;
 using PecLists.Functions.Storage;
+using PecLists.Functions.Loading;
 
 namespace PecLists.Functions.Tests.Hosting;
 

@@ -1,6 +1,7 @@
 using HostStandIn;
 using PecLists.Functions.Storage;
 using LocalInfra;
+using PecLists.Functions.Loading;
 
 namespace PecLists.Functions.Tests.Hosting;
 
@@ -19,8 +20,8 @@ public sealed class QueueBindingTests
 
         Assert.Equal("load", load.Name);
         Assert.Equal("msg", load.BindingName);
-        Assert.Equal(new IngestOptions().Queue, load.QueueName);
-        Assert.Equal(IngestOptions.StorageConnectionName, load.Connection);
+        Assert.Equal(new LoadQueueOptions().Queue, load.QueueName);
+        Assert.Equal(IngestStorageOptions.Section, load.Connection);
     }
 
     [Fact]

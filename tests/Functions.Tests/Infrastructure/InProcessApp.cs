@@ -45,7 +45,7 @@ public sealed class InProcessApp : IAsyncDisposable
         var appSettings = new AppSettings(settings
             .Select(s => s.TrimStart('-').Split('=', 2))
             .Select(p => KeyValuePair.Create(p[0], (string?)p[1]))
-            .Append(KeyValuePair.Create(IngestOptions.StorageConnectionName, (string?)infra.Azurite.ConnectionString)));
+            .Append(KeyValuePair.Create(IngestStorageOptions.Section, (string?)infra.Azurite.ConnectionString)));
         var root = new ScriptRoot(Path.GetDirectoryName(RepoPaths.FunctionsDll)!, appSettings);
         app._dispatcherClient = HttpForwarding.CreateClient(root.FunctionTimeout);
         foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, appSettings, app.Port, app._dispatcherClient, new HostLog(null)))

@@ -59,7 +59,7 @@ public sealed class DependencyOutageTests(InfraFixture infra)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {body}");
-        Assert.Equal(TimeSpan.FromSeconds(new PecLists.Functions.Storage.IngestOptions().UnavailableRetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(TimeSpan.FromSeconds(new PecLists.Functions.Http.DependencyUnavailableOptions().UnavailableRetryAfterSeconds), response.Headers.RetryAfter?.Delta);
         using var json = JsonDocument.Parse(body);
         Assert.Equal(ProblemCodes.DependencyUnavailable, json.RootElement.GetProperty("code").GetString());
         Assert.Contains(dependency, json.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);

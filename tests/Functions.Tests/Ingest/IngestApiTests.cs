@@ -6,6 +6,7 @@ using PecLists.Contracts;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
+using PecLists.Functions.Loading;
 
 namespace PecLists.Functions.Tests.Ingest;
 

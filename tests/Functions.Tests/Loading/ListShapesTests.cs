@@ -66,7 +66,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
     /// <summary>Runs the loader for one snapshot. The message carries only the id worth trusting; the rest is deliberately wrong.</summary>
     private Task<LoadResult> LoadAsync(Guid id, LoadOptions? options = null) =>
         new SnapshotLoader(
-                infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions { Container = _container })), _catalog,
+                infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = _container })), _catalog,
                 Options.Create(options ?? new LoadOptions { LockTimeoutSeconds = 5 }), NullLogger<SnapshotLoader>.Instance)
             .LoadAsync(new LoadMessage(id, "0000000", "not_this_list", "not/this/blob", Day1), CancellationToken.None);
 
@@ -244,7 +244,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         // A redelivery of the message changes nothing while it is held.
         Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(id)).Status);
 
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })), infra.Database);
+        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
         Assert.Contains(await operations.ListAsync(CancellationToken.None), s => s.SnapshotId == id);
         Assert.True(await operations.DecideAsync(id, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
         Assert.False(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
@@ -274,7 +274,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var held = await LoadAsync(id);
 
         Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.EmptySnapshot), (held.Status, held.ErrorCode));
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })), infra.Database);
+        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
         Assert.True(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         var dropped = await SnapshotAsync(id);
         Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.DroppedByOperator), (dropped.Status, dropped.Code));
@@ -294,8 +294,8 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.SchemaMismatch), ((await LoadAsync(id)).Status, (await SnapshotAsync(id)).Code));
         await connection.ExecuteAsync($"ALTER TABLE lists.{list} ADD COLUMN nome text"); // fixed
         var replayer = new Replayer(
-            new LoadQueue(infra.Queues, Options.Create(new IngestOptions { Queue = _queue })),
-            new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions { Container = _container })),
+            new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })),
+            new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = _container })),
             new SnapshotLedger(infra.Database));
 
         await replayer.ReplayBlobsAsync(new ReplayFilter(_site, list), dryRun: false, CancellationToken.None);

@@ -42,7 +42,7 @@ public sealed class LoadCapTests(InfraFixture infra)
         await using var holder = await infra.Database.OpenConnectionAsync();
         var slot = await LoadSlots.TryAcquireAsync(holder, 1, CancellationToken.None);
         Assert.NotNull(slot);
-        var store = new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions()));
+        var store = new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions()));
         var loader = new SnapshotLoader(infra.Database, store, new ListCatalog(infra.Database, TimeProvider.System),
             Options.Create(new LoadOptions { MaxConcurrentLoads = 1 }), NullLogger<SnapshotLoader>.Instance);
 
@@ -70,7 +70,7 @@ public sealed class LoadCapTests(InfraFixture infra)
         // Another instance is loading this (site, list): it holds the pair lock on its own session.
         await using var other = await infra.Database.OpenConnectionAsync();
         Assert.True(await PairLocks.TryAcquireAsync(other, site, "pacientes_teste", CancellationToken.None));
-        var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions())), new ListCatalog(infra.Database, TimeProvider.System),
+        var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())), new ListCatalog(infra.Database, TimeProvider.System),
             Options.Create(new LoadOptions { MaxConcurrentLoads = 1 }), NullLogger<SnapshotLoader>.Instance);
 
         var result = await loader.LoadAsync(new LoadMessage(id, "ignored", "ignored", "ignored", DateTimeOffset.UtcNow), CancellationToken.None);

@@ -30,10 +30,10 @@ public sealed class ReceivedSweeperTests(InfraFixture infra)
 
     private SnapshotLedger Ledger => new(infra.Database);
 
-    private IOptions<IngestOptions> Ingest => Options.Create(new IngestOptions { Queue = _queueName });
+    private IOptions<LoadQueueOptions> Ingest => Options.Create(new LoadQueueOptions { Queue = _queueName });
 
     private ReceivedSweeper Sweeper(int maxPerRun = 100) => new(
-        Ledger, new SnapshotStore(infra.Blobs, Ingest), new LoadQueue(infra.Queues, Ingest),
+        Ledger, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())), new LoadQueue(infra.Queues, Ingest),
         Options.Create(new SweeperOptions { MaxPerRun = maxPerRun }), NullLogger<ReceivedSweeper>.Instance);
 
     /// <summary>What ingest leaves when its process dies right after recording the snapshot: blob (optional) and row, no message.</summary>
@@ -47,7 +47,7 @@ public sealed class ReceivedSweeperTests(InfraFixture infra)
         if (withBlob)
         {
             using var content = new MemoryStream(body);
-            Assert.Null(await new SnapshotStore(infra.Blobs, Options.Create(new IngestOptions())).TryCreateAsync(reference, 1, Csv.Digest(body), content, CancellationToken.None));
+            Assert.Null(await new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())).TryCreateAsync(reference, 1, Csv.Digest(body), content, CancellationToken.None));
         }
 
         Assert.True(await new SnapshotLedger(infra.Database).RecordReceivedAsync(

@@ -14,7 +14,7 @@ namespace PecLists.Functions.Tests.Loading;
 public sealed class SnapshotLoaderTests(InfraFixture infra)
 {
     private static readonly DateTimeOffset Monday = new(2026, 11, 23, 3, 0, 0, TimeSpan.Zero);
-    private readonly SnapshotStore _store = new(infra.Blobs, Options.Create(new IngestOptions { Container = "loader-tests" }));
+    private readonly SnapshotStore _store = new(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = "loader-tests" }));
 
     private SnapshotLoader Loader() => new(
         infra.Database, _store, new ListCatalog(infra.Database, TimeProvider.System),

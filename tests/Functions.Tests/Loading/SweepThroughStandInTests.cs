@@ -59,7 +59,7 @@ public sealed class SweepThroughStandInTests(InfraFixture infra)
                 AppSettings = new Dictionary<string, string?>
                 {
                     ["ConnectionStrings__Central"] = infra.CentralConnection,
-                    [IngestOptions.StorageConnectionName] = infra.Azurite.ConnectionString,
+                    [IngestStorageOptions.Section] = infra.Azurite.ConnectionString,
                     ["Ingest__Queue"] = queueName,
                     ["SweepTestSchedule"] = "*/1 * * * * *",
                 },

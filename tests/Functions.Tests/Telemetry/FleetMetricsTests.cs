@@ -3,6 +3,7 @@ using System.Text.Json;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Telemetry;
 using PecLists.Functions.Tests.Infrastructure;
+using PecLists.Functions.Loading;
 
 namespace PecLists.Functions.Tests.Telemetry;
 

@@ -3,14 +3,14 @@ using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Options;
 
-namespace PecLists.Functions.Storage;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// The load queue and its poison queue: their names, sending, deferring, and the replay's reading of poisoned
 /// messages. Messages are base64-encoded because host.json says <c>"messageEncoding": "base64"</c> (the queue
 /// trigger's default); the two must agree.
 /// </summary>
-public sealed class LoadQueue(QueueServiceClient queues, IOptions<IngestOptions> options)
+public sealed class LoadQueue(QueueServiceClient queues, IOptions<LoadQueueOptions> options)
 {
     /// <summary>The queue's name unless "Ingest:Queue" says otherwise; load/function.json names the same queue.</summary>
     public const string DefaultName = "snapshot-loads";

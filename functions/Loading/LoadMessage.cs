@@ -2,8 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using PecLists.Contracts;
 using PecLists.Functions.Lists;
+using PecLists.Functions.Storage;
 
-namespace PecLists.Functions.Storage;
+namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// The claim check queued for the load function (docs/design.md §3): small, no data, only references. <c>Retry</c>
@@ -17,6 +18,14 @@ public sealed record LoadMessage(
     [property: JsonPropertyName("extractedAt")] DateTimeOffset ExtractedAt,
     [property: JsonPropertyName("retry"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Retry = 0)
 {
+    /// <summary>The message that queues the snapshot a blob holds (a first delivery: no retries yet).</summary>
+    public static LoadMessage Of(SnapshotReference reference) =>
+        new(reference.SnapshotId, reference.Site, reference.List, reference.Blob, reference.ExtractedAt);
+
+    /// <summary>A load message names a stored snapshot: where a reference is wanted (the store, replay's filter), it is one.</summary>
+    public static implicit operator SnapshotReference(LoadMessage message) =>
+        new(message.SnapshotId, message.Site, message.List, message.Blob, message.ExtractedAt);
+
     public string ToJson() => JsonSerializer.Serialize(this);
 
     public static LoadMessage? TryParse(string? json)
