@@ -225,7 +225,7 @@ public sealed class SnapshotLoader(
         {
             await _ledger.RecordHeldAsync(connection, transaction, snapshotId, merge.Rows, hold.Code, hold.Reason, ct);
             await transaction.CommitAsync(ct);
-            return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = "held" };
+            return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = SnapshotStatuses.Held };
         }
 
         await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, merge.Rows, ct);

@@ -3,6 +3,7 @@ using PecLists.Functions.Data;
 using PecLists.Functions.Snapshots;
 using LocalInfra;
 using Npgsql;
+using PecLists.Contracts;
 
 namespace Bench;
 
@@ -19,7 +20,7 @@ public static class FleetBenchmark
     private const string PerListGroupBy =
         """
         SELECT site_id, list_name, (array_agg(status ORDER BY extracted_at DESC))[1],
-               max(load_finished_at) FILTER (WHERE status = @loaded)
+               max(load_finished_at) FILTER (WHERE status = @loadedStatus)
           FROM ingest.snapshots
          GROUP BY site_id, list_name
         """;
@@ -66,7 +67,7 @@ public static class FleetBenchmark
         var before = await TimeAsync(runs, () => RowsAsync(database, PerListGroupBy));
 
         await using var explain = await database.OpenConnectionAsync();
-        var beforeBuffers = await BuffersAsync(explain, PerListGroupBy.Replace("@loaded", "'loaded'", StringComparison.Ordinal));
+        var beforeBuffers = await BuffersAsync(explain, PerListGroupBy.Replace("@loadedStatus", $"'{SnapshotStatuses.Loaded}'", StringComparison.Ordinal));
         var nowBuffers = await BuffersAsync(explain, SnapshotLedger.PerListSql);
         Console.WriteLine($"{"query",-46} {"median ms",10} {"buffers",10}");
         Console.WriteLine($"{"whole fleet view, as the ledger reads it now",-46} {now,10:F1} {"",10}");
@@ -126,9 +127,9 @@ public static class FleetBenchmark
     {
         await using var connection = await database.OpenConnectionAsync();
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
-        if (sql.Contains("@loaded", StringComparison.Ordinal))
+        if (sql.Contains("@loadedStatus", StringComparison.Ordinal))
         {
-            command.Parameters.AddWithValue("loaded", "loaded");
+            command.Parameters.AddWithValue("loadedStatus", SnapshotStatuses.Loaded);
         }
 
         await using var reader = await command.ExecuteReaderAsync();

@@ -5,6 +5,7 @@ using Npgsql;
 using PecLists.Functions.Commands;
 using PecLists.Functions.Sites;
 using SyntheticPec;
+using PecLists.Contracts;
 
 namespace Bench;
 
@@ -59,7 +60,7 @@ public static class IngestBenchmark
         var counts = await SettleAsync(pipeline, accepted, TimeSpan.FromMinutes(20));
         var drainSeconds = drain.Elapsed.TotalSeconds;
         IngestReport.Print(puts, clients, siteCount, putSeconds, drainSeconds, outcomes, counts, await TotalSnapshotsAsync(pipeline));
-        var settled = counts.Where(c => c.Key is "loaded" or "skipped" or "rejected" or "held").Sum(c => c.Value);
+        var settled = counts.Where(c => c.Key is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped or SnapshotStatuses.Rejected or SnapshotStatuses.Held).Sum(c => c.Value);
         return settled == accepted.Length && accepted.Length == puts ? 0 : 1;
     }
 
@@ -95,7 +96,7 @@ public static class IngestBenchmark
                 }
             }
 
-            var settled = counts.Where(c => c.Key is "loaded" or "skipped" or "rejected" or "held").Sum(c => c.Value);
+            var settled = counts.Where(c => c.Key is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped or SnapshotStatuses.Rejected or SnapshotStatuses.Held).Sum(c => c.Value);
             if (settled == ids.Length || deadline.Elapsed > timeout || pipeline.Host.HandlerExited)
             {
                 return counts;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using LocalInfra;
+using PecLists.Contracts;
 
 namespace Bench;
 
@@ -26,16 +27,16 @@ public static class IngestReport
             $"p95 {F(Percentile.Of(total, 95))} ms, p99 {F(Percentile.Of(total, 99))} ms, max {F(total.DefaultIfEmpty(double.NaN).Max())} ms.");
         Console.WriteLine();
         int Count(string status) => counts.TryGetValue(status, out var n) ? n : 0;
-        var settled = Count("loaded") + Count("skipped") + Count("rejected") + Count("held");
-        var stuck = string.Join(", ", counts.Where(c => c.Key is not ("loaded" or "skipped" or "rejected" or "held")).Select(c => $"{c.Value} {c.Key}"));
+        var settled = Count(SnapshotStatuses.Loaded) + Count(SnapshotStatuses.Skipped) + Count(SnapshotStatuses.Rejected) + Count(SnapshotStatuses.Held);
+        var stuck = string.Join(", ", counts.Where(c => c.Key is not (SnapshotStatuses.Loaded or SnapshotStatuses.Skipped or SnapshotStatuses.Rejected or SnapshotStatuses.Held)).Select(c => $"{c.Value} {c.Key}"));
         Console.WriteLine("| received (accepted PUTs) | rows in ingest.snapshots | loaded | skipped | rejected | held | not settled | all settled after the last PUT (s) |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         Console.WriteLine(
-            $"| {accepted.Count} | {totalRows} | {Count("loaded")} | {Count("skipped")} | {Count("rejected")} | {Count("held")} | " +
+            $"| {accepted.Count} | {totalRows} | {Count(SnapshotStatuses.Loaded)} | {Count(SnapshotStatuses.Skipped)} | {Count(SnapshotStatuses.Rejected)} | {Count(SnapshotStatuses.Held)} | " +
             $"{accepted.Count - settled}{(stuck.Length == 0 ? string.Empty : $" ({stuck})")} | {F(drainSeconds)} |");
         Console.WriteLine();
         Console.WriteLine(settled == accepted.Count && totalRows == accepted.Count
-            ? $"received = loaded + skipped + rejected + held: {accepted.Count} = {Count("loaded")} + {Count("skipped")} + {Count("rejected")} + {Count("held")}"
+            ? $"received = loaded + skipped + rejected + held: {accepted.Count} = {Count(SnapshotStatuses.Loaded)} + {Count(SnapshotStatuses.Skipped)} + {Count(SnapshotStatuses.Rejected)} + {Count(SnapshotStatuses.Held)}"
             : $"ACCOUNTING DOES NOT HOLD: {accepted.Count} received, {settled} settled, {totalRows} rows");
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Demo;
 using LocalInfra;
+using PecLists.Contracts;
 
 // Synthetic municipalities (IBGE-shaped codes, accented names); several MB of CSV each, so accented characters cross
 // many buffer boundaries on the way, as real lists do.
@@ -120,18 +121,18 @@ for (var round = 1; round <= 2; round++)
         var unsettled = (await pipeline.SnapshotsAsync()).Skip(perRound * (round - 1)).ToList();
         PrintReport(unsettled);
         Say(e.Message.Split('\n')[0]);
-        return Stop("the loads did not finish", [.. unsettled.Where(s => s.Status != "loaded").Select(s => s.SnapshotId.ToString())]);
+        return Stop("the loads did not finish", [.. unsettled.Where(s => s.Status != SnapshotStatuses.Loaded).Select(s => s.SnapshotId.ToString())]);
     }
 
     await StopProgressAsync();
     var thisRound = snapshots.Skip(perRound * (round - 1)).ToList();
     rounds.Add(thisRound);
-    if (thisRound.Any(s => s.Status != "loaded"))
+    if (thisRound.Any(s => s.Status != SnapshotStatuses.Loaded))
     {
         PrintReport(thisRound);
         return Stop(
             "a snapshot was not loaded (its status and reason are in the table above)",
-            [.. thisRound.Where(s => s.Status is "rejected" or "failed" or "held").Select(s => s.SnapshotId.ToString())]);
+            [.. thisRound.Where(s => s.Status is SnapshotStatuses.Rejected or SnapshotStatuses.Failed or SnapshotStatuses.Held).Select(s => s.SnapshotId.ToString())]);
     }
 
     if (round == 2)

@@ -1,4 +1,5 @@
 using LocalInfra;
+using PecLists.Contracts;
 
 namespace Demo;
 
@@ -30,8 +31,8 @@ public sealed class SnapshotProgress
     /// <summary>What a cell says of a snapshot: its status, and for a loaded one the rows it wrote (inserted + updated + deleted).</summary>
     public static string CellState(SnapshotRow row) => row.Status switch
     {
-        "received" or "queued" => "queued",
-        "loaded" => $"loaded +{(row.Inserted ?? 0) + (row.Updated ?? 0) + (row.Deleted ?? 0)}",
+        SnapshotStatuses.Received or SnapshotStatuses.Queued => SnapshotStatuses.Queued,
+        SnapshotStatuses.Loaded => $"loaded +{(row.Inserted ?? 0) + (row.Updated ?? 0) + (row.Deleted ?? 0)}",
         _ => row.Status,
     };
 

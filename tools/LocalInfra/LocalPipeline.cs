@@ -4,6 +4,7 @@ using Azure.Storage.Queues.Models;
 using HostStandIn;
 using Npgsql;
 using SyntheticPec;
+using PecLists.Contracts;
 
 namespace LocalInfra;
 
@@ -243,12 +244,12 @@ public sealed class LocalPipeline : IAsyncDisposable
         while (true)
         {
             var rows = await SnapshotsAsync(ct);
-            if (rows.Count >= expectedAtLeast && rows.All(r => r.Status is "loaded" or "skipped" or "rejected" or "held"))
+            if (rows.Count >= expectedAtLeast && rows.All(r => r.Status is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped or SnapshotStatuses.Rejected or SnapshotStatuses.Held))
             {
                 return rows;
             }
 
-            if (stopAtFirstProblem && rows.Any(r => r.Status is "rejected" or "failed" or "held"))
+            if (stopAtFirstProblem && rows.Any(r => r.Status is SnapshotStatuses.Rejected or SnapshotStatuses.Failed or SnapshotStatuses.Held))
             {
                 return rows;
             }
