@@ -10,4 +10,5 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(HeartbeatDto))]
 [JsonSerializable(typeof(UnreportedRun[]))]
 [JsonSerializable(typeof(SignedListContent))]
+[JsonSerializable(typeof(DatedSignedListContent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

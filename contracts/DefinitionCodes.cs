@@ -11,4 +11,13 @@ public static class DefinitionCodes
 
     /// <summary>The signature does not verify with the pinned key: changed after signing, or signed with another key.</summary>
     public const string BadSignature = "definition-signature";
+
+    /// <summary>No v2 signature (signed before definitions carried their signing time): re-sign it with today's <c>lists sign</c>.</summary>
+    public const string Undated = "definition-undated";
+
+    /// <summary>Signed longer ago than the uploader accepts (<c>listDefinitionMaxAgeDays</c>): re-sign and publish it again.</summary>
+    public const string Expired = "definition-expired";
+
+    /// <summary>A lower version than one this uploader already ran: an older definition served again (a replay).</summary>
+    public const string Rollback = "definition-rollback";
 }

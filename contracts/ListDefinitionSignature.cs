@@ -26,6 +26,9 @@ public static class ListDefinitionSignature
     /// <summary>Domain separation: a signature made for anything else never verifies as a list definition.</summary>
     public const string Purpose = "pec-lists/list-definition/v1\n";
 
+    /// <summary>The v2 format's purpose line: a v1 signature never verifies as v2, nor the reverse.</summary>
+    public const string PurposeV2 = "pec-lists/list-definition/v2\n";
+
     private const string P256Oid = "1.2.840.10045.3.1.7";
     private const int SignatureBytes = 64;
 
@@ -37,6 +40,14 @@ public static class ListDefinitionSignature
         return [.. Encoding.UTF8.GetBytes(Purpose), .. json];
     }
 
+    /// <summary>The exact bytes a v2 signature covers: the v2 purpose line, then the five fields and the signing time as JSON.</summary>
+    public static byte[] CanonicalBytesV2(ListDefinitionDto definition, DateTimeOffset signedAt)
+    {
+        var content = new DatedSignedListContent(definition.Name, definition.Version, definition.Sql, definition.Columns, definition.Key, signedAt.ToUniversalTime());
+        var json = JsonSerializer.SerializeToUtf8Bytes(content, ContractsJsonContext.Default.DatedSignedListContent);
+        return [.. Encoding.UTF8.GetBytes(PurposeV2), .. json];
+    }
+
     /// <summary>The base64 signature of <paramref name="definition"/> (its own Signature is ignored) with a P-256 private key.</summary>
     public static string Sign(ListDefinitionDto definition, ECDsa privateKey)
     {
@@ -44,13 +55,28 @@ public static class ListDefinitionSignature
         return Convert.ToBase64String(privateKey.SignData(CanonicalBytes(definition), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
     }
 
-    /// <summary>True only when <paramref name="definition"/> carries a well-formed signature that this public key verifies.</summary>
-    public static bool Verify(ListDefinitionDto definition, ReadOnlySpan<byte> publicKey)
+    /// <summary>
+    /// <paramref name="definition"/> signed both ways at <paramref name="signedAt"/> (to the second): the v1
+    /// <c>Signature</c> older uploaders verify, and <c>SignedAt</c> with the v2 <c>SignatureV2</c> that covers it.
+    /// </summary>
+    public static ListDefinitionDto SignBoth(ListDefinitionDto definition, ECDsa privateKey, DateTimeOffset signedAt)
     {
-        if (definition.Signature is not { } text)
-        {
-            return false;
-        }
+        RequireP256(privateKey);
+        var at = DateTimeOffset.FromUnixTimeSeconds(signedAt.ToUnixTimeSeconds());
+        var v2 = privateKey.SignData(CanonicalBytesV2(definition, at), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return definition with { Signature = Sign(definition, privateKey), SignedAt = at, SignatureV2 = Convert.ToBase64String(v2) };
+    }
+
+    /// <summary>True only when <paramref name="definition"/> carries a well-formed v1 signature that this public key verifies.</summary>
+    public static bool Verify(ListDefinitionDto definition, ReadOnlySpan<byte> publicKey) =>
+        definition.Signature is { } text && VerifyBytes(CanonicalBytes(definition), text, publicKey);
+
+    /// <summary>True only when <paramref name="definition"/> carries a signing time and a v2 signature of it that this key verifies.</summary>
+    public static bool VerifyV2(ListDefinitionDto definition, ReadOnlySpan<byte> publicKey) =>
+        definition is { SignatureV2: { } text, SignedAt: { } at } && VerifyBytes(CanonicalBytesV2(definition, at), text, publicKey);
+
+    private static bool VerifyBytes(byte[] bytes, string text, ReadOnlySpan<byte> publicKey)
+    {
 
         var signature = new byte[SignatureBytes];
         if (!Convert.TryFromBase64String(text, signature, out var written) || written != SignatureBytes)
@@ -71,7 +97,6 @@ public static class ListDefinitionSignature
         // IEEE P1363 (r‖s) is BouncyCastle's "plain" encoding; an r or s out of range reads as a failed verification.
         var verifier = new DsaDigestSigner(new ECDsaSigner(), new Sha256Digest(), PlainDsaEncoding.Instance);
         verifier.Init(forSigning: false, key);
-        var bytes = CanonicalBytes(definition);
         verifier.BlockUpdate(bytes, 0, bytes.Length);
         return verifier.VerifySignature(signature);
     }

@@ -4,7 +4,10 @@ using PecLists.Functions.Lists;
 
 namespace PecLists.Functions.Commands;
 
-/// <summary>Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it, and the operator's "signature" once signed.</summary>
+/// <summary>
+/// Reads a list definition file: JSON with "sqlFile" pointing at the SQL beside it, and once signed the operator's
+/// "signature", "signedAt" and "signatureV2".
+/// </summary>
 public static class ListDefinitionFile
 {
     public static ListDefinition Read(string path)
@@ -12,8 +15,8 @@ public static class ListDefinitionFile
         var file = JsonSerializer.Deserialize<FileShape>(File.ReadAllText(path), JsonSerializerOptions.Web)
             ?? throw new InvalidOperationException($"{path} is empty.");
         var sql = file.Sql ?? File.ReadAllText(Path.Combine(Path.GetDirectoryName(path)!, file.SqlFile ?? throw new InvalidOperationException($"{path}: 'sql' or 'sqlFile' is required.")));
-        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key, file.Signature);
+        return new ListDefinition(file.Name, file.Version, file.Description ?? string.Empty, sql.Trim(), file.Columns, file.Key, file.Signature, file.SignedAt, file.SignatureV2);
     }
 
-    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key, string? Signature = null);
+    private sealed record FileShape(string Name, int Version, string? Description, string? Sql, string? SqlFile, List<ListColumnDto> Columns, List<string> Key, string? Signature = null, DateTimeOffset? SignedAt = null, string? SignatureV2 = null);
 }

@@ -77,10 +77,10 @@ public static class ListSigningCommands
             {
                 key.ImportFromPem(File.ReadAllText(parse.GetValue(privateKey)!.FullName));
                 var served = ListDefinitionRules.Normalize(definition).ToDto();
-                var signature = ListDefinitionSignature.Sign(served, key);
-                WriteSigned(source, target, signature);
+                var signed = ListDefinitionSignature.SignBoth(served, key, DateTimeOffset.UtcNow);
+                WriteSigned(source, target, signed);
                 var keyId = ListDefinitionSignature.KeyId(key.ExportSubjectPublicKeyInfo());
-                Console.WriteLine($"List {definition.Name} v{definition.Version} signed with key {keyId}: {target}");
+                Console.WriteLine($"List {definition.Name} v{definition.Version} signed with key {keyId} at {signed.SignedAt:yyyy-MM-dd HH:mm:ss}Z: {target}");
                 return 0;
             }
             catch (Exception ex) when (ex is CryptographicException or ArgumentException)
@@ -93,13 +93,16 @@ public static class ListSigningCommands
     }
 
     /// <summary>
-    /// The definition file with "signature" set and every other byte kept as the operator wrote it (a one-line diff);
+    /// The definition file with "signature", "signedAt" and "signatureV2" set and every other byte kept as the operator
+    /// wrote it (a three-line diff);
     /// when written elsewhere, a relative "sqlFile" is rewritten relative to the new place so it names the same SQL.
     /// </summary>
-    private static void WriteSigned(string source, string target, string signature)
+    private static void WriteSigned(string source, string target, ListDefinitionDto signed)
     {
         var text = File.ReadAllText(source);
-        text = JsonMember.SetTopLevelString(text, "signature", signature);
+        text = JsonMember.SetTopLevelString(text, "signature", signed.Signature!);
+        text = JsonMember.SetTopLevelString(text, "signedAt", signed.SignedAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        text = JsonMember.SetTopLevelString(text, "signatureV2", signed.SignatureV2!);
         if (JsonNode.Parse(text)?["sqlFile"]?.GetValue<string>() is { } sqlFile && !Path.IsPathRooted(sqlFile)
             && Path.GetDirectoryName(target) != Path.GetDirectoryName(source))
         {

@@ -80,12 +80,13 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
     private static async Task<Snapshot> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature)>(
+        var rows = (await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature, DateTime? SignedAt, string? SignatureV2)>(
             new CommandDefinition(
-                "SELECT name, version, description, sql, columns::text, key_columns, is_active, signature FROM ingest.list_definitions ORDER BY name, version DESC",
+                "SELECT name, version, description, sql, columns::text, key_columns, is_active, signature, signed_at, signature_v2 FROM ingest.list_definitions ORDER BY name, version DESC",
                 cancellationToken: ct))).ToList();
-        ListDefinition Definition((string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature) r) =>
-            new(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key, r.Signature);
+        ListDefinition Definition((string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature, DateTime? SignedAt, string? SignatureV2) r) =>
+            new(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key, r.Signature,
+                r.SignedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, r.SignatureV2);
         return new Snapshot(
             rows.Where(r => r.Active).ToDictionary(r => r.Name, Definition, StringComparer.Ordinal),
             rows.GroupBy(r => r.Name, StringComparer.Ordinal)

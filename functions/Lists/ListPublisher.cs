@@ -55,10 +55,15 @@ public static class ListPublisher
         // A version already stored with the same content is a repeat: only its description may change.
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns, signature, published_by)
-            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key, @Signature, @actor)
+            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns, signature, signed_at, signature_v2, published_by)
+            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key, @Signature, @SignedAt, @SignatureV2, @actor)
             ON CONFLICT (name, version) DO UPDATE
-               SET description = EXCLUDED.description, signature = COALESCE(EXCLUDED.signature, ingest.list_definitions.signature)
+               SET description = EXCLUDED.description, signature = COALESCE(EXCLUDED.signature, ingest.list_definitions.signature),
+                   -- A re-sign of the same content is newer: it replaces the dated signature; an older one never does.
+                   signed_at = CASE WHEN EXCLUDED.signed_at > ingest.list_definitions.signed_at OR ingest.list_definitions.signed_at IS NULL
+                                    THEN COALESCE(EXCLUDED.signed_at, ingest.list_definitions.signed_at) ELSE ingest.list_definitions.signed_at END,
+                   signature_v2 = CASE WHEN EXCLUDED.signed_at > ingest.list_definitions.signed_at OR ingest.list_definitions.signed_at IS NULL
+                                       THEN COALESCE(EXCLUDED.signature_v2, ingest.list_definitions.signature_v2) ELSE ingest.list_definitions.signature_v2 END
             """,
             new
             {
@@ -69,12 +74,14 @@ public static class ListPublisher
                 Columns = JsonSerializer.Serialize(definition.Columns, JsonSerializerOptions.Web),
                 Key = definition.Key.ToArray(),
                 definition.Signature,
+                definition.SignedAt,
+                definition.SignatureV2,
                 actor,
             },
             transaction,
             cancellationToken: ct));
         await OperatorAudit.RecordAsync(connection, transaction, actor, OperatorAudit.ListPublish, $"{definition.Name} v{definition.Version}",
-            new Dictionary<string, object?> { ["signed"] = definition.Signature is not null, ["activate"] = activate }, ct);
+            new Dictionary<string, object?> { ["signed"] = definition.Signature is not null, ["signedAt"] = definition.SignedAt, ["activate"] = activate }, ct);
 
         // The table gets the version's columns now, so a snapshot matching it loads even before it is activated.
         await EnsureTableAsync(connection, transaction, definition, ct);

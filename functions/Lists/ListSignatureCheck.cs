@@ -24,9 +24,15 @@ public static class ListSignatureCheck
                 "Sign it offline with 'lists sign --file <definition> --private-key <key.pem>' and publish the signed file.";
         }
 
-        return ListDefinitionSignature.Verify(normalized.ToDto(), publicKey)
-            ? null
-            : $"the signature of list {normalized.Name} v{normalized.Version} does not verify with key {keyId}: " +
-              "the definition changed after it was signed, or it was signed with another key. Sign this exact file again with 'lists sign'.";
+        var served = normalized.ToDto();
+        if (!ListDefinitionSignature.Verify(served, publicKey) || (served.SignatureV2 is not null && !ListDefinitionSignature.VerifyV2(served, publicKey)))
+        {
+            return $"the signature of list {normalized.Name} v{normalized.Version} does not verify with key {keyId}: " +
+                "the definition changed after it was signed, or it was signed with another key. Sign this exact file again with 'lists sign'.";
+        }
+
+        // Undated (signed by an older 'lists sign') is published: uploaders before 0.2 run it; later ones report it as
+        // definition-undated until it is signed again (docs/adr/0019-list-definition-replay-and-rotation.md).
+        return null;
     }
 }

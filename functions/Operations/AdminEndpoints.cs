@@ -13,7 +13,7 @@ public static class AdminEndpoints
 {
     public sealed record NewSite(string Ibge, string Name);
 
-    public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true, string? Signature = null);
+    public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true, string? Signature = null, DateTimeOffset? SignedAt = null, string? SignatureV2 = null);
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
@@ -68,7 +68,7 @@ public static class AdminEndpoints
             .WithName("ListVersions");
         admin.MapPost(ApiRoutes.AdminLists, async (NewList list, ListPublishing lists, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? [], list.Signature);
+                var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? [], list.Signature, list.SignedAt, list.SignatureV2);
                 var outcome = await lists.PublishAsync(definition, list.Activate, user.Operator(), ct);
                 return outcome.Verdict switch
                 {

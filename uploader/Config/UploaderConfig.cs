@@ -37,6 +37,18 @@ public sealed class UploaderConfig
     /// </summary>
     public string? ListSigningKey { get; set; }
 
+    /// <summary>
+    /// More keys trusted like <see cref="ListSigningKey"/> (base64 SubjectPublicKeyInfo): during a key rotation the config
+    /// pins the old and the new key, so the operator re-signs and sites keep running (docs/adr/0019-list-definition-replay-and-rotation.md).
+    /// </summary>
+    public List<string> ListSigningKeys { get; set; } = [];
+
+    /// <summary>
+    /// A definition signed longer ago than this many days is not run (<c>definition-expired</c>): an old signed SQL served
+    /// again is refused even by a fresh install. The operator re-signs lists before then (docs/deploy.md).
+    /// </summary>
+    public int ListDefinitionMaxAgeDays { get; set; } = 400;
+
     /// <summary>"pt-BR" or "en": recorded by install from its locale, used when the OS gives a job none (cron).</summary>
     public string? Language { get; set; }
 
@@ -67,17 +79,26 @@ public sealed class UploaderConfig
         return problems.Count == 0 ? config : throw new ConfigException(Localized.Text($"Config file {path}: {string.Join("; ", problems)}", $"Arquivo de configuração {path}: {string.Join("; ", problems)}"));
     }
 
-    /// <summary>The pinned key as SubjectPublicKeyInfo DER, or null when missing or not a P-256 public key.</summary>
-    public byte[]? ListSigningKeyBytes()
+    /// <summary>Every pinned key (<see cref="ListSigningKey"/> first, then <see cref="ListSigningKeys"/>) that is a P-256 public key.</summary>
+    public IReadOnlyList<byte[]> PinnedListSigningKeys()
     {
-        try
+        var keys = new List<byte[]>();
+        foreach (var text in (ListSigningKeys ?? []).Prepend(ListSigningKey))
         {
-            return string.IsNullOrWhiteSpace(ListSigningKey) ? null : ListDefinitionSignature.ReadPublicKey(ListSigningKey);
+            try
+            {
+                if (!string.IsNullOrWhiteSpace(text) && ListDefinitionSignature.ReadPublicKey(text) is { } key && !keys.Any(k => k.AsSpan().SequenceEqual(key)))
+                {
+                    keys.Add(key);
+                }
+            }
+            catch (FormatException)
+            {
+                // Reported by Validate.
+            }
         }
-        catch (FormatException)
-        {
-            return null;
-        }
+
+        return keys;
     }
 
     public List<string> Validate()
@@ -105,11 +126,23 @@ public sealed class UploaderConfig
                 "'listSigningKey' is missing: this uploader runs only list definitions signed by the operator; run 'uploader install --list-signing-key <the public key the operator gave>' again",
                 "'listSigningKey' não está definido: este uploader só executa definições de listas assinadas pelo operador; execute 'uploader install --list-signing-key <a chave pública fornecida pelo operador>' novamente"));
         }
-        else if (ListSigningKeyBytes() is null)
+        else if (PinnedKeyIsInvalid(ListSigningKey))
         {
             problems.Add(Localized.Text(
                 "'listSigningKey' is not an ECDSA P-256 public key (base64); run 'uploader install --list-signing-key <the public key the operator gave>' again",
                 "'listSigningKey' não é uma chave pública ECDSA P-256 (base64); execute 'uploader install --list-signing-key <a chave pública fornecida pelo operador>' novamente"));
+        }
+
+        if ((ListSigningKeys ?? []).Any(k => k is null || PinnedKeyIsInvalid(k)))
+        {
+            problems.Add(Localized.Text(
+                "'listSigningKeys' holds an entry that is not an ECDSA P-256 public key (base64)",
+                "'listSigningKeys' tem um item que não é uma chave pública ECDSA P-256 (base64)"));
+        }
+
+        if (ListDefinitionMaxAgeDays < 1)
+        {
+            problems.Add(Localized.Text("'listDefinitionMaxAgeDays' must be at least 1", "'listDefinitionMaxAgeDays' deve ser pelo menos 1"));
         }
 
         if (SpoolMinFreeBytes < 0)
@@ -123,5 +156,18 @@ public sealed class UploaderConfig
         }
 
         return problems;
+    }
+
+    private static bool PinnedKeyIsInvalid(string text)
+    {
+        try
+        {
+            ListDefinitionSignature.ReadPublicKey(text);
+            return false;
+        }
+        catch (FormatException)
+        {
+            return true;
+        }
     }
 }

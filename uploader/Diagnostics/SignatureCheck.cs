@@ -12,7 +12,8 @@ public static class SignatureCheck
 
     public static (IReadOnlyList<ListDefinitionDto> Verified, IReadOnlyList<RefusedDefinition> Refused) Check(List<DoctorCheck> checks, UploaderConfig config, ListCatalogDto lists)
     {
-        var signatures = new SignedDefinitions(config.ListSigningKeyBytes() ?? []);
+        var highest = Spooling.SpoolState.Load(config.SpoolDirectory).HighestListVersions;
+        var signatures = new SignedDefinitions(config.PinnedListSigningKeys(), DateTimeOffset.UtcNow, TimeSpan.FromDays(config.ListDefinitionMaxAgeDays), highest);
         var (verified, refused) = signatures.Check(lists.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
         if (refused.Count == 0)
         {
@@ -22,14 +23,14 @@ public static class SignatureCheck
             return (verified, refused);
         }
 
-        var names = string.Join(", ", refused.Select(r => $"{r.List} v{r.Version}"));
+        var names = string.Join(", ", refused.Select(r => $"{r.List} v{r.Version} ({r.Code})"));
         checks.Add(DoctorCheck.Fail(Name, FailureCategories.DefinitionSignature,
             Localized.Text(
-                $"not signed by the pinned key {signatures.KeyId}, so not run: {names}",
-                $"não assinada(s) pela chave registrada {signatures.KeyId}, por isso não executada(s): {names}"),
+                $"not run (not signed by the pinned key {signatures.KeyId}, signed too long ago, or older than a version already run): {names}",
+                $"não executada(s) (não assinada(s) pela chave registrada {signatures.KeyId}, assinada(s) há tempo demais ou mais antiga(s) que uma versão já executada): {names}"),
             Localized.Text(
-                "The backend serves a definition not signed by the key pinned at install: tell the operator. Re-run 'uploader install' with the right --list-signing-key only if the operator changed keys.",
-                "O servidor central envia uma definição não assinada pela chave registrada na instalação: avise o operador. Execute 'uploader install' com a --list-signing-key certa somente se o operador trocou de chave."),
+                "The backend serves a definition this uploader does not run: tell the operator (signing it again with 'lists sign' and publishing it fixes unsigned, undated and expired ones). Pin another key (listSigningKeys in the config, or re-run 'uploader install' with the right --list-signing-key only if the operator changed keys).",
+                "O servidor central envia uma definição que este uploader não executa: avise o operador (assiná-la de novo com 'lists sign' e publicá-la resolve as sem assinatura, sem data e vencidas). Registre outra chave (listSigningKeys na configuração, ou execute 'uploader install' com a --list-signing-key certa somente se o operador trocou de chave)."),
             DefinitionCodes.Signature));
         return (verified, refused);
     }

@@ -3,12 +3,22 @@ using PecLists.Contracts;
 namespace PecLists.Uploader.Extraction;
 
 /// <summary>
-/// Which list definitions may run: those whose operator signature verifies with the key pinned at install. Checked
-/// before any SQL runs, on fresh and cached definitions alike; a refused one is named (list, version, key id), never shown.
+/// Which list definitions may run: those whose dated (v2) operator signature verifies with one of the keys pinned at
+/// install, signed no longer than <paramref name="maxAge"/> ago, and not older versions than this uploader already ran
+/// (<paramref name="highestRun"/>): a definition served again after a newer one (a replay) is refused. Checked before
+/// any SQL runs, on fresh and cached definitions alike; a refused one is named (list, version, code, key id), never shown.
 /// </summary>
-public sealed class SignedDefinitions(byte[] pinnedKey)
+public sealed class SignedDefinitions(
+    IReadOnlyList<byte[]> pinnedKeys,
+    DateTimeOffset now,
+    TimeSpan maxAge,
+    IReadOnlyDictionary<string, int>? highestRun = null)
 {
-    public string KeyId { get; } = ListDefinitionSignature.KeyId(pinnedKey);
+    /// <summary>The pinned keys' ids, as messages name them ("a1b2…" or "a1b2…, c3d4…" while a rotation pins two).</summary>
+    public string KeyId { get; } = string.Join(", ", pinnedKeys.Select(k => ListDefinitionSignature.KeyId(k)));
+
+    /// <summary>The id a refusal carries: the key that verified it, else the first pinned key.</summary>
+    private string FirstKeyId => pinnedKeys.Count == 0 ? new string('0', 16) : ListDefinitionSignature.KeyId(pinnedKeys[0]);
 
     public (IReadOnlyList<ListDefinitionDto> Verified, IReadOnlyList<RefusedDefinition> Refused) Check(IEnumerable<ListDefinitionDto> definitions)
     {
@@ -16,20 +26,47 @@ public sealed class SignedDefinitions(byte[] pinnedKey)
         var refused = new List<RefusedDefinition>();
         foreach (var definition in definitions)
         {
-            if (definition.Signature is null)
+            var (code, keyId) = Refusal(definition);
+            if (code is null)
             {
-                refused.Add(new RefusedDefinition(definition.Name, definition.Version, DefinitionCodes.NotSigned, KeyId));
-            }
-            else if (!ListDefinitionSignature.Verify(definition, pinnedKey))
-            {
-                refused.Add(new RefusedDefinition(definition.Name, definition.Version, DefinitionCodes.BadSignature, KeyId));
+                verified.Add(definition);
             }
             else
             {
-                verified.Add(definition);
+                refused.Add(new RefusedDefinition(definition.Name, definition.Version, code, keyId));
             }
         }
 
         return (verified, refused);
+    }
+
+    private (string? Code, string KeyId) Refusal(ListDefinitionDto definition)
+    {
+        if (definition.Signature is null && definition.SignatureV2 is null)
+        {
+            return (DefinitionCodes.NotSigned, FirstKeyId);
+        }
+
+        if (definition.SignatureV2 is null || definition.SignedAt is null)
+        {
+            // Signed before definitions carried their signing time: only a re-sign makes it runnable here.
+            return (pinnedKeys.Any(k => ListDefinitionSignature.Verify(definition, k)) ? DefinitionCodes.Undated : DefinitionCodes.BadSignature, FirstKeyId);
+        }
+
+        var key = pinnedKeys.FirstOrDefault(k => ListDefinitionSignature.VerifyV2(definition, k));
+        if (key is null)
+        {
+            return (DefinitionCodes.BadSignature, FirstKeyId);
+        }
+
+        var keyId = ListDefinitionSignature.KeyId(key);
+        if (now - definition.SignedAt.Value > maxAge)
+        {
+            return (DefinitionCodes.Expired, keyId);
+        }
+
+        return highestRun is not null && highestRun.TryGetValue(definition.Name, out var highest) && definition.Version < highest
+            ? (DefinitionCodes.Rollback, keyId)
+            : (null, keyId);
     }
 }

@@ -21,9 +21,9 @@ public static class ListSigningKeyChoice
                 var text = File.Exists(given) ? File.ReadAllText(given) : given;
                 var key = ListDefinitionSignature.ReadPublicKey(text);
                 var keyId = ListDefinitionSignature.KeyId(key);
-                var replaced = existing?.ListSigningKeyBytes() is { } old && !old.AsSpan().SequenceEqual(key);
+                var replaced = existing?.PinnedListSigningKeys() is [var old, ..] && !old.AsSpan().SequenceEqual(key);
                 return (Convert.ToBase64String(key), replaced
-                    ? Localized.Text($"ok    list-signing key {keyId} pinned, replacing {ListDefinitionSignature.KeyId(existing!.ListSigningKeyBytes()!)} (--list-signing-key)", $"ok    chave de assinatura das listas {keyId} registrada, no lugar de {ListDefinitionSignature.KeyId(existing!.ListSigningKeyBytes()!)} (--list-signing-key)")
+                    ? Localized.Text($"ok    list-signing key {keyId} pinned, replacing {ListDefinitionSignature.KeyId(existing!.PinnedListSigningKeys()[0])} (--list-signing-key)", $"ok    chave de assinatura das listas {keyId} registrada, no lugar de {ListDefinitionSignature.KeyId(existing!.PinnedListSigningKeys()[0])} (--list-signing-key)")
                     : Localized.Text($"ok    list-signing key {keyId} pinned: only list definitions it signed will run", $"ok    chave de assinatura das listas {keyId} registrada: só rodam as definições de listas assinadas por ela"));
             }
             catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException)
@@ -34,7 +34,7 @@ public static class ListSigningKeyChoice
             }
         }
 
-        if (existing?.ListSigningKeyBytes() is { } pinned)
+        if (existing?.PinnedListSigningKeys() is [var pinned, ..])
         {
             return (Convert.ToBase64String(pinned), Localized.Text(
                 $"ok    list-signing key {ListDefinitionSignature.KeyId(pinned)} kept (listSigningKey in the config; --list-signing-key replaces it)",

@@ -51,13 +51,24 @@ public static class RunMessages
         $"site {site}: backend unreachable ({error}); using the list definitions cached at {fetchedAt:yyyy-MM-dd HH:mm}",
         $"município {site}: servidor central inacessível ({error}); usando as definições de listas guardadas em {fetchedAt:dd/MM/yyyy HH:mm}");
 
-    public static string DefinitionNotRun(string site, RefusedDefinition definition) => definition.Code == DefinitionCodes.NotSigned
-        ? Localized.Text(
+    public static string DefinitionNotRun(string site, RefusedDefinition definition) => definition.Code switch
+    {
+        DefinitionCodes.NotSigned => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): the backend serves it unsigned; this uploader runs only definitions signed by key {definition.KeyId}. Tell the operator.",
-            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador.")
-        : Localized.Text(
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador."),
+        DefinitionCodes.Undated => Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Undated}): it was signed before definitions carried their signing time. Tell the operator to sign it again with 'lists sign' and publish it.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Undated}): foi assinada antes de as definições levarem a data da assinatura. Peça ao operador que a assine de novo com 'lists sign' e a publique."),
+        DefinitionCodes.Expired => Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Expired}): signed longer ago than listDefinitionMaxAgeDays allows. Tell the operator to sign it again and publish it.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Expired}): assinada há mais tempo do que listDefinitionMaxAgeDays permite. Peça ao operador que a assine de novo e a publique."),
+        DefinitionCodes.Rollback => Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Rollback}): this uploader already ran a newer version of it; an older definition served again is refused. Tell the operator.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Rollback}): este uploader já executou uma versão mais nova dela; uma definição antiga enviada de novo é recusada. Avise o operador."),
+        _ => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): its signature does not verify with the pinned key {definition.KeyId} (changed after signing, or signed with another key). Tell the operator.",
-            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador.");
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador."),
+    };
 
     public static string BelowDiskFloor(string site, long free, string spoolRoot, long floor) => Localized.Text(
         $"site {site}: only {free / (1024 * 1024):N0} MB free on the spool disk ({spoolRoot}), below spoolMinFreeBytes ({floor / (1024 * 1024):N0} MB): nothing extracted. Free disk space on this server.",

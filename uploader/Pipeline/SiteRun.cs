@@ -49,9 +49,12 @@ public sealed class SiteRun(
 
         result = Worse(result, catalogResult);
 
-        // Every definition is checked before any SQL runs: one not signed by the pinned key is not run; the others are.
-        var (verified, notSigned) = new SignedDefinitions(config.ListSigningKeyBytes()!).Check(catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
-        foreach (var definition in notSigned)
+        // Every definition is checked before any SQL runs: one not signed by a pinned key, signed too long ago, or older
+        // than a version already run is not run; the others are, and their versions are remembered.
+        var signatures = new SignedDefinitions(config.PinnedListSigningKeys(), clock.GetUtcNow(), TimeSpan.FromDays(config.ListDefinitionMaxAgeDays), state.HighestListVersions);
+        var (verified, notRun) = signatures.Check(catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
+        state.RecordRun(verified);
+        foreach (var definition in notRun)
         {
             _refused.Add(definition);
             events.Say(RunMessages.DefinitionNotRun(site.Ibge, definition));

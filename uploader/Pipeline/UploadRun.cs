@@ -22,7 +22,7 @@ public sealed class UploadRun(
     public async Task<RunResult> ExecuteAsync(CancellationToken ct)
     {
         var events = new RunEvents(clock, onEvent);
-        if (config.ListSigningKeyBytes() is null)
+        if (config.PinnedListSigningKeys().Count == 0)
         {
             events.Say(RunMessages.NoSigningKey());
             return new RunResult(ExitCodes.Config, [], events.All);

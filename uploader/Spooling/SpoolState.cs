@@ -25,6 +25,24 @@ public sealed class SpoolState
     /// </summary>
     public Dictionary<string, List<UnreportedRun>> Unreported { get; set; } = [];
 
+    /// <summary>
+    /// Per list: the highest definition version this uploader ran. A lower one served later is refused
+    /// (<c>definition-rollback</c>): an older signed SQL replayed by whoever can write the central catalog.
+    /// </summary>
+    public Dictionary<string, int> HighestListVersions { get; set; } = [];
+
+    /// <summary>Remembers the versions about to run, so an older one is never run after them.</summary>
+    public void RecordRun(IEnumerable<ListDefinitionDto> definitions)
+    {
+        foreach (var definition in definitions)
+        {
+            if (!HighestListVersions.TryGetValue(definition.Name, out var highest) || definition.Version > highest)
+            {
+                HighestListVersions[definition.Name] = definition.Version;
+            }
+        }
+    }
+
     public IReadOnlyList<UnreportedRun> UnreportedFor(string site) => Unreported.GetValueOrDefault(site) ?? [];
 
     /// <summary>Remembers a run whose heartbeat was not delivered, dropping the oldest past the cap.</summary>
@@ -42,7 +60,7 @@ public sealed class SpoolState
     public SpoolState Reported(string site)
     {
         Unreported.Remove(site);
-        return new SpoolState { Unreported = Unreported };
+        return new SpoolState { Unreported = Unreported, HighestListVersions = HighestListVersions };
     }
 
     public static string PathIn(string spoolRoot) => Path.Combine(spoolRoot, "state.json");

@@ -157,6 +157,43 @@ public sealed class SignedDefinitionTests(InfraFixture infra) : IDisposable
     }
 
     [Fact]
+    public async Task A_re_signed_version_is_served_with_its_newer_signing_time_and_an_older_signature_published_after_it_does_not_bring_the_old_time_back()
+    {
+        var keys = Path.Combine(_work, "keys-resign");
+        var keygen = await Cli(null, "lists", "keygen", "--out", keys);
+        Assert.True(keygen.ExitCode == 0, keygen.Combined);
+        var publicKey = keygen.StandardOutput.Trim();
+        var privateKey = Path.Combine(keys, "list-signing-key.pem");
+        var name = NewListName();
+        var first = WriteDefinition(name);
+        Assert.Equal(0, (await Cli(null, "lists", "sign", "--file", first, "--private-key", privateKey)).ExitCode);
+        Assert.Equal(0, (await Cli(publicKey, "lists", "publish", "--file", first, "--activate", "false")).ExitCode);
+        var firstAt = (await DatedAsync(name)).SignedAt;
+
+        // The same content signed again a second later (the time has second precision), as a yearly re-sign does.
+        var second = Path.Combine(_work, $"{name}-again.json");
+        File.Copy(first, second);
+        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        Assert.Equal(0, (await Cli(null, "lists", "sign", "--file", second, "--private-key", privateKey)).ExitCode);
+        Assert.Equal(0, (await Cli(publicKey, "lists", "publish", "--file", second, "--activate", "false")).ExitCode);
+        var resigned = await DatedAsync(name);
+        Assert.True(resigned.SignedAt > firstAt, $"{resigned.SignedAt:O} is not after {firstAt:O}");
+        Assert.True(ListDefinitionSignature.VerifyV2(resigned, Convert.FromBase64String(publicKey)));
+
+        Assert.Equal(0, (await Cli(publicKey, "lists", "publish", "--file", first, "--activate", "false")).ExitCode);
+        Assert.Equal(resigned.SignedAt, (await DatedAsync(name)).SignedAt);
+    }
+
+    private async Task<ListDefinitionDto> DatedAsync(string name)
+    {
+        var stored = (await StoredAsync(name))!;
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        var (signedAt, signature) = await connection.QuerySingleAsync<(DateTime SignedAt, string SignatureV2)>(
+            "SELECT signed_at, signature_v2 FROM ingest.list_definitions WHERE name = @name", new { name });
+        return stored with { SignedAt = new DateTimeOffset(DateTime.SpecifyKind(signedAt, DateTimeKind.Utc)), SignatureV2 = signature };
+    }
+
+    [Fact]
     public async Task The_admin_API_accepts_a_signed_definition_refuses_others_with_bad_list_signature_and_records_the_operator()
     {
         using var operatorKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -221,7 +221,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         var good = PecDatabaseFixture.HipertensosCatalog().Lists[0];
         // Changed after signing (as by someone with the central database): were it run, it would fail to extract.
         var tampered = TestSigning.Sign(good with { Name = "gestantes" }) with { Sql = "SELECT 1 AS a FROM tabela_que_nao_existe" };
-        var unsigned = good with { Name = "diabeticos", Version = 2, Signature = null, Sql = "SELECT 1 AS a FROM outra_tabela_que_nao_existe" };
+        var unsigned = good with { Name = "diabeticos", Version = 2, Signature = null, SignedAt = null, SignatureV2 = null, Sql = "SELECT 1 AS a FROM outra_tabela_que_nao_existe" };
         await using var backend = await StubBackend.StartAsync(Backend(new ListCatalogDto([tampered, good, unsigned]), Accept));
 
         var (exit, log) = await RunAsync(Config(backend.Endpoint));

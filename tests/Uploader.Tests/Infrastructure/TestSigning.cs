@@ -16,7 +16,15 @@ public static class TestSigning
 
     public static string KeyId { get; } = ListDefinitionSignature.KeyId(Key.ExportSubjectPublicKeyInfo());
 
-    public static ListDefinitionDto Sign(ListDefinitionDto definition) => definition with { Signature = ListDefinitionSignature.Sign(definition, Key) };
+    /// <summary>Signed both ways now, as 'lists sign' does (v1 for older uploaders, dated v2 for this one).</summary>
+    public static ListDefinitionDto Sign(ListDefinitionDto definition) => ListDefinitionSignature.SignBoth(definition, Key, DateTimeOffset.UtcNow);
+
+    /// <summary>Signed both ways at <paramref name="signedAt"/>, with this run's key or <paramref name="key"/>.</summary>
+    public static ListDefinitionDto SignAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
+        ListDefinitionSignature.SignBoth(definition, key ?? Key, signedAt);
+
+    /// <summary>Signed the old way only (v1, no signing time), as 'lists sign' did before dated signatures.</summary>
+    public static ListDefinitionDto SignUndated(ListDefinitionDto definition) => definition with { Signature = ListDefinitionSignature.Sign(definition, Key) };
 
     /// <summary>Signs the definitions that carry no signature yet (a test's deliberately bad one is left as it is).</summary>
     public static ListCatalogDto SignUnsigned(ListCatalogDto catalog) =>

@@ -111,42 +111,4 @@ public sealed class UploadRunTests : IDisposable
             context.Response.StatusCode = request.Method == "PUT" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent;
         }
     };
-
-    /// <summary>A source that writes fixed CSV per list; a list it has no text for fails with <see cref="Failure"/>.</summary>
-    private sealed class TextSource(IReadOnlyDictionary<string, string> texts) : ISnapshotSource
-    {
-        public SourceFailure? Failure { get; init; }
-
-        public Exception? Unclaimed { get; init; }
-
-        public async Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct)
-        {
-            if (Unclaimed is not null)
-            {
-                throw Unclaimed;
-            }
-
-            if (!texts.TryGetValue(list.Name, out var text))
-            {
-                throw new TimeoutException("the source's own failure");
-            }
-
-            var bytes = Encoding.UTF8.GetBytes(text);
-            await using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                await gzip.WriteAsync(bytes, ct);
-            }
-
-            return new ExtractResult(text.Count(c => c == '\n') - 1, text.Length, destination.Position, TimeSpan.Zero);
-        }
-
-        public SourceFailure? Classify(Exception ex) => ex is TimeoutException ? Failure : null;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
-
-        public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
-    }
 }
