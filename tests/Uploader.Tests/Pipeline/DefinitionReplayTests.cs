@@ -16,7 +16,7 @@ namespace PecLists.Uploader.Tests.Pipeline;
 /// </summary>
 public sealed class DefinitionReplayTests : IDisposable
 {
-    private const string Site = "2304400";
+    private const string Site = PipelineRuns.Site;
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 3, 0, 0, TimeSpan.Zero);
     private readonly TempDirectory _dir = new();
 
@@ -130,34 +130,10 @@ public sealed class DefinitionReplayTests : IDisposable
         Assert.Contains(config.Validate(), p => p.Contains("'listSigningKeys'", StringComparison.Ordinal));
     }
 
-    private async Task<RunResult> RunAsync(StubBackend backend, TextSource source, Action<UploaderConfig>? configure = null)
-    {
-        var config = new UploaderConfig
-        {
-            Endpoint = backend.Endpoint.ToString(),
-            Sites = [new SiteConfig { Ibge = Site, Token = "tok" }],
-            SpoolDirectory = _dir.Combine("spool"),
-            Upload = new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 10 },
-            ListSigningKey = TestSigning.PublicKey,
-        };
-        configure?.Invoke(config);
-        using var client = new BackendClient(config.Endpoint, config.Upload);
-        return await new UploadRun(config, source, client, new FixedClock(Now)).ExecuteAsync(CancellationToken.None);
-    }
+    private Task<RunResult> RunAsync(StubBackend backend, TextSource source, Action<UploaderConfig>? configure = null) =>
+        PipelineRuns.RunAsync(backend, source, _dir.Combine("spool"), Now, configure);
 
-    private static HeartbeatDto Heartbeat(StubBackend backend) =>
-        JsonSerializer.Deserialize(backend.Requests.Last(r => r.Path == ApiRoutes.Heartbeats).Body, ContractsJsonContext.Default.HeartbeatDto)!;
+    private static HeartbeatDto Heartbeat(StubBackend backend) => PipelineRuns.LastHeartbeat(backend);
 
-    private static Func<HttpContext, ReceivedRequest, Task> Serving(ListDefinitionDto definition) => async (context, request) =>
-    {
-        if (request.Path == ApiRoutes.Lists)
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(new ListCatalogDto([definition]), ContractsJsonContext.Default.ListCatalogDto));
-        }
-        else
-        {
-            context.Response.StatusCode = request.Method == "PUT" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent;
-        }
-    };
+    private static Func<HttpContext, ReceivedRequest, Task> Serving(ListDefinitionDto definition) => PipelineRuns.Serving(new ListCatalogDto([definition]));
 }

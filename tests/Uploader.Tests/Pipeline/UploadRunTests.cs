@@ -17,7 +17,7 @@ namespace PecLists.Uploader.Tests.Pipeline;
 /// </summary>
 public sealed class UploadRunTests : IDisposable
 {
-    private const string Site = "2304400";
+    private const string Site = PipelineRuns.Site;
     private static readonly DateTimeOffset Now = new(2026, 12, 7, 3, 14, 15, 926, TimeSpan.Zero);
     private readonly TempDirectory _dir = new();
 
@@ -54,7 +54,8 @@ public sealed class UploadRunTests : IDisposable
         Assert.Equal((ExitCodes.Database, FailureCategories.ExtractTimeout), (result.ExitCode, result.Sites.Single().FailureCategory));
         Assert.Contains(result.Events, e => e.Message == $"site {Site}: could not extract first: the API took too long");
         Assert.Single(backend.Requests, r => r.Method == "PUT" && r.Path.Contains("/lists/second/", StringComparison.Ordinal));
-        var heartbeat = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == ApiRoutes.Heartbeats).Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Single(backend.Requests, r => r.Path == ApiRoutes.Heartbeats);
+        var heartbeat = PipelineRuns.LastHeartbeat(backend);
         Assert.Equal((HeartbeatKinds.Run, RunOutcomes.Failed, FailureCategories.ExtractTimeout), (heartbeat.Kind, heartbeat.Outcome, heartbeat.ErrorCode));
     }
 
@@ -82,33 +83,11 @@ public sealed class UploadRunTests : IDisposable
         Assert.All(result.Events, e => Assert.Equal(Now, e.At));
     }
 
-    private async Task<RunResult> RunAsync(StubBackend backend, ISnapshotSource source, Action<RunEvent>? onEvent = null)
-    {
-        var config = new UploaderConfig
-        {
-            Endpoint = backend.Endpoint.ToString(),
-            Sites = [new SiteConfig { Ibge = Site, Token = "tok" }],
-            SpoolDirectory = _dir.Combine("spool"),
-            Upload = new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 10 },
-            ListSigningKey = TestSigning.PublicKey,
-        };
-        using var client = new BackendClient(config.Endpoint, config.Upload);
-        return await new UploadRun(config, source, client, new FixedClock(Now), onEvent).ExecuteAsync(CancellationToken.None);
-    }
+    private Task<RunResult> RunAsync(StubBackend backend, ISnapshotSource source, Action<RunEvent>? onEvent = null) =>
+        PipelineRuns.RunAsync(backend, source, _dir.Combine("spool"), Now, onEvent: onEvent);
 
     private static ListCatalogDto Catalog(params string[] names) =>
         new([.. names.Select(n => TestSigning.Sign(new ListDefinitionDto(n, 1, "-- not SQL: this source reads no database", [new ListColumnDto("id", "text")], [])))]);
 
-    private static Func<HttpContext, ReceivedRequest, Task> Backend(ListCatalogDto catalog) => async (context, request) =>
-    {
-        if (request.Path == ApiRoutes.Lists)
-        {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(JsonSerializer.Serialize(catalog, ContractsJsonContext.Default.ListCatalogDto));
-        }
-        else
-        {
-            context.Response.StatusCode = request.Method == "PUT" ? StatusCodes.Status202Accepted : StatusCodes.Status204NoContent;
-        }
-    };
+    private static Func<HttpContext, ReceivedRequest, Task> Backend(ListCatalogDto catalog) => PipelineRuns.Serving(catalog);
 }
