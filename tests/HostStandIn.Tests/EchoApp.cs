@@ -23,8 +23,13 @@ public sealed class EchoApp : IAsyncDisposable
 
     public HttpClient Http { get; } = new();
 
+    public static Task<EchoApp> StartAsync(
+        IDictionary<string, string?>? settings = null, string? extraHostJson = null, params (string Name, string FunctionJson)[] functions) =>
+        StartAsync(QueueTriggerDispatcher.DefaultLease, settings, extraHostJson, functions);
+
+    /// <summary>As above, with the queue listener's message lease scaled down (the host's is 10 minutes).</summary>
     public static async Task<EchoApp> StartAsync(
-        IDictionary<string, string?>? settings = null, string? extraHostJson = null, params (string Name, string FunctionJson)[] functions)
+        TimeSpan queueLease, IDictionary<string, string?>? settings, string? extraHostJson, params (string Name, string FunctionJson)[] functions)
     {
         var root = Directory.CreateTempSubdirectory("echo-app-").FullName;
         File.Copy(Path.Combine(AppContext.BaseDirectory, "EchoHandler", "echo.js"), Path.Combine(root, "echo.js"));
@@ -60,7 +65,7 @@ public sealed class EchoApp : IAsyncDisposable
             appSettings[key] = value;
         }
 
-        var standIn = await FunctionsHostStandIn.StartAsync(new StandInOptions { ScriptRoot = root, AppSettings = appSettings });
+        var standIn = await FunctionsHostStandIn.StartAsync(new StandInOptions { ScriptRoot = root, AppSettings = appSettings, QueueMessageLease = queueLease });
         return new EchoApp(root, standIn);
     }
 

@@ -14,13 +14,14 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
 {
     private const string Message = """{"snapshotId":"0194c2a0-0000-7000-8000-000000000001","site":"2611606","note":"ação"}""";
 
-    private async Task<(EchoApp App, QueueClient Queue, QueueClient Poison)> StartAsync(Dictionary<string, string?>? settings = null, string? hostJson = null)
+    private async Task<(EchoApp App, QueueClient Queue, QueueClient Poison)> StartAsync(
+        Dictionary<string, string?>? settings = null, string? hostJson = null, TimeSpan? lease = null)
     {
         var queueName = "q" + Guid.NewGuid().ToString("N")[..12];
         settings ??= [];
         settings["EchoStorage"] = storage.Azurite.ConnectionString;
         hostJson ??= """{ "extensions": { "queues": { "batchSize": 1, "newBatchThreshold": 0, "maxDequeueCount": 2, "visibilityTimeout": "00:00:00", "maxPollingInterval": "00:00:00.200", "messageEncoding": "base64" } } }""";
-        var app = await EchoApp.StartAsync(settings, hostJson, ("consume", EchoApp.QueueFunction(queueName)));
+        var app = await EchoApp.StartAsync(lease ?? QueueTriggerDispatcher.DefaultLease, settings, hostJson, ("consume", EchoApp.QueueFunction(queueName)));
         var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         var queue = new QueueClient(storage.Azurite.ConnectionString, queueName, options);
         await queue.CreateIfNotExistsAsync();
@@ -159,5 +160,28 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
 
         using var response = await app.Http.GetAsync(app.Url("/api/ping"));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+    }
+
+    // Azure/azure-sdk-for-net sdk/storage/Microsoft.Azure.WebJobs.Extensions.Storage.Queues/src/Listeners/QueueListener.cs:
+    // every message is received with a 10-minute lease (constructor, _visibilityTimeout), and ProcessMessageAsync runs
+    // CreateUpdateMessageVisibilityTimer around the invocation: at half the lease UpdateQueueMessageVisibilityCommand
+    // leases it again and the new pop receipt is kept (onUpdateReceipt) for the delete. Scaled: a 2 s lease, a 6 s function.
+    [Fact]
+    public async Task A_message_stays_invisible_while_its_function_runs_past_the_lease_and_is_deleted_once()
+    {
+        var (app, queue, _) = await StartAsync(
+            new Dictionary<string, string?> { ["ECHO_DELAY_MS"] = "6000" },
+            """{ "extensions": { "queues": { "batchSize": 1, "newBatchThreshold": 1, "maxDequeueCount": 5, "visibilityTimeout": "00:00:00", "maxPollingInterval": "00:00:00.200" } } }""",
+            TimeSpan.FromSeconds(2));
+        await using var running = app;
+
+        await queue.SendMessageAsync(Message);
+        await WaitForInvocationsAsync(app, 1);
+        await Task.Delay(TimeSpan.FromSeconds(8)); // past the function's end, and past three leases
+
+        Assert.Single(app.Invocations());
+        Assert.Empty((await queue.PeekMessagesAsync()).Value);
+        Assert.Contains("Executed 'Functions.consume' (Succeeded", app.Host.Log.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("dispatch of message", app.Host.Log.Text, StringComparison.Ordinal);
     }
 }

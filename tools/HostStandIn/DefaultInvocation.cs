@@ -11,17 +11,17 @@ namespace HostStandIn;
 public static class DefaultInvocation
 {
     /// <summary>True when the invocation succeeded. <paramref name="about"/> is added to the failure line (which message).</summary>
-    public static async Task<bool> InvokeAsync(HttpClient http, int handlerPort, string function, string payload, HostLog log, string about, CancellationToken ct)
+    public static async Task<bool> InvokeAsync(InvocationDispatcher dispatcher, string function, string payload, HostLog log, string about, CancellationToken ct)
     {
         var invocationId = Guid.NewGuid().ToString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, HttpForwarding.HandlerUri(handlerPort, function))
+        using var request = new HttpRequestMessage(HttpMethod.Post, HttpForwarding.HandlerUri(dispatcher.HandlerPort, function))
         {
             Content = new StringContent(payload, System.Text.Encoding.UTF8, new MediaTypeHeaderValue("application/json")),
         };
         HttpForwarding.AddHeaders(request, invocationId);
         try
         {
-            using var response = await http.SendAsync(request, ct);
+            using var response = await dispatcher.SendAsync(function, invocationId, request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
             {
@@ -47,6 +47,17 @@ public static class DefaultInvocation
 
             log.Host($"Executed 'Functions.{function}' (Succeeded, Id={invocationId}{about})");
             return true;
+        }
+        catch (TimeoutException ex)
+        {
+            // functionTimeout (the worker may have been restarted), or held past the host's patience while it restarted.
+            log.Host($"Executed 'Functions.{function}' (Failed, Id={invocationId}{about}): {ex.Message}");
+            return false;
+        }
+        catch (InvalidOperationException ex)
+        {
+            log.Host($"Executed 'Functions.{function}' (Failed, Id={invocationId}{about}): {ex.Message}");
+            return false;
         }
         catch (HttpRequestException ex)
         {

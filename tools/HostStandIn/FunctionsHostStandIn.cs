@@ -18,6 +18,8 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
     private bool _gaveUp;
     private WebApplication? _front;
     private HttpClient? _handlerClient;
+    private InvocationDispatcher _dispatcher = null!;
+    private int _restartRequested;
 
     private FunctionsHostStandIn(HostLog log) => Log = log;
 
@@ -64,6 +66,16 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         // Host: WorkerUtilities.GetUnusedTcpPort, then the worker is started and polled until it answers.
         HandlerPort = UnusedTcpPort();
         _handlerClient = HttpForwarding.CreateClient(root.FunctionTimeout);
+        _dispatcher = new InvocationDispatcher(_handlerClient, HandlerPort, root.FunctionTimeout,
+            (WorkerRestartPolicy.ErrorEventsThreshold + 1) * options.InitializationTimeout, Log)
+        {
+            RestartWorker = RestartAfterTimeoutAsync,
+            GiveUp = () =>
+            {
+                _gaveUp = true;
+                _stopping.Cancel();
+            },
+        };
         _worker = WorkerProcess.Start(description, root.Path, settings, HandlerPort, Log);
         using (var readiness = new HttpClient())
         {
@@ -73,16 +85,16 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         _supervisor = Task.Run(() => SuperviseAsync(description, root.Path, settings, options.InitializationTimeout, _stopping.Token), CancellationToken.None);
 
         var publicPort = options.Port == 0 ? UnusedTcpPort() : options.Port;
-        _front = HttpFront.Build(root, settings, publicPort, HandlerPort, _handlerClient, Log);
+        _front = HttpFront.Build(root, settings, publicPort, _dispatcher, Log);
         await _front.StartAsync(ct);
         Endpoint = new Uri($"http://127.0.0.1:{publicPort}/");
 
-        foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, settings, HandlerPort, _handlerClient, Log))
+        foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, settings, _dispatcher, options.QueueMessageLease, Log))
         {
             _dispatchers.Add(Task.Run(() => dispatcher.RunAsync(_stopping.Token), CancellationToken.None));
         }
 
-        foreach (var timer in TimerTriggerDispatcher.ForApp(root, settings, HandlerPort, _handlerClient, Log))
+        foreach (var timer in TimerTriggerDispatcher.ForApp(root, settings, _dispatcher, Log))
         {
             _dispatchers.Add(Task.Run(() => timer.RunAsync(_stopping.Token), CancellationToken.None));
         }
@@ -108,11 +120,20 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
                 return; // the stand-in is stopping; DisposeAsync ends the process
             }
 
-            Log.Host($"custom handler process exited with code {worker.ExitCode}");
-            if (!_restarts.RecordErrorAndDecide())
+            _dispatcher.WorkerRestarting();
+            // A restart asked for at functionTimeout is no error (RestartWorkerWithInvocationIdAsync adds nothing to the
+            // bucket: HttpFunctionInvocationDispatcher.cs:209-213), but a full bucket still refuses it (line 147).
+            var afterTimeout = Interlocked.Exchange(ref _restartRequested, 0) == 1;
+            if (!afterTimeout)
+            {
+                Log.Host($"custom handler process exited with code {worker.ExitCode}");
+            }
+
+            if (afterTimeout ? !_restarts.MayRestartWithoutError() : !_restarts.RecordErrorAndDecide())
             {
                 Log.Host("Exceeded http worker restart retry count. Shutting down Functions Host");
                 _gaveUp = true;
+                _dispatcher.Stopped();
                 await _stopping.CancelAsync();
                 return;
             }
@@ -124,6 +145,7 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
             {
                 await _worker.WaitUntilReadyAsync(readiness, initializationTimeout, Log, ct);
                 HandlerRestarts++;
+                _dispatcher.WorkerInitialized();
             }
             catch (OperationCanceledException)
             {
@@ -137,6 +159,19 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Host: WebScriptHostExceptionHandler.OnTimeoutExceptionAsync → HttpFunctionInvocationDispatcher.RestartWorkerWithInvocationIdAsync
+    /// → DisposeAndRestartWorkerChannel: the one worker process is disposed (killed; its exit raises no error event) and a
+    /// new one started on the same port. Returns at once, as the host does (InitializeHttpWorkerChannelAsync(...).Forget()).
+    /// </summary>
+    private Task RestartAfterTimeoutAsync(string invocationId)
+    {
+        _dispatcher.WorkerRestarting();
+        Interlocked.Exchange(ref _restartRequested, 1);
+        _worker?.Kill();
+        return Task.CompletedTask;
+    }
+
     private static int UnusedTcpPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -146,6 +181,7 @@ public sealed class FunctionsHostStandIn : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _dispatcher?.Stopped();
         await _stopping.CancelAsync();
         await Task.WhenAll(_dispatchers).WaitAsync(TimeSpan.FromSeconds(15)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_supervisor is not null)

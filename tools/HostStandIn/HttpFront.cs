@@ -14,7 +14,7 @@ public static class HttpFront
     /// <summary>Host: ScriptConstants.DefaultMaxRequestBodySize, overridden by FUNCTIONS_REQUEST_BODY_SIZE_LIMIT.</summary>
     public const long DefaultMaxRequestBodySize = 104857600;
 
-    public static WebApplication Build(ScriptRoot root, AppSettings settings, int publicPort, int handlerPort, HttpClient handler, HostLog log)
+    public static WebApplication Build(ScriptRoot root, AppSettings settings, int publicPort, InvocationDispatcher dispatcher, HostLog log)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = root.Path });
         builder.Logging.ClearProviders();
@@ -41,8 +41,8 @@ public static class HttpFront
 
             var pattern = "/" + string.Join('/', new[] { root.RoutePrefix, function.Route }.Where(p => p.Length > 0));
             var endpoint = function.Methods.Count == 0
-                ? app.Map(pattern, context => ForwardAsync(context, function, handlerPort, handler, log))
-                : app.MapMethods(pattern, function.Methods, context => ForwardAsync(context, function, handlerPort, handler, log));
+                ? app.Map(pattern, context => ForwardAsync(context, function, dispatcher, log))
+                : app.MapMethods(pattern, function.Methods, context => ForwardAsync(context, function, dispatcher, log));
             endpoint.WithDisplayName(function.Name);
         }
 
@@ -54,7 +54,7 @@ public static class HttpFront
         return app;
     }
 
-    private static async Task ForwardAsync(HttpContext context, HttpFunction function, int handlerPort, HttpClient handler, HostLog log)
+    private static async Task ForwardAsync(HttpContext context, HttpFunction function, InvocationDispatcher dispatcher, HostLog log)
     {
         if (!string.Equals(function.AuthLevel, "anonymous", StringComparison.OrdinalIgnoreCase))
         {
@@ -66,10 +66,11 @@ public static class HttpFront
         var invocationId = Guid.NewGuid().ToString();
         try
         {
-            var uri = HttpForwarding.HandlerUri(handlerPort, HttpForwarding.PathValue(context.Request));
+            var uri = HttpForwarding.HandlerUri(dispatcher.HandlerPort, HttpForwarding.PathValue(context.Request));
             using var request = HttpForwarding.ToHttpRequestMessage(context.Request, uri);
             HttpForwarding.AddHeaders(request, invocationId);
-            using var response = await handler.SendAsync(request);
+            // Host: DefaultHttpWorkerService.SendInvocationRequestAsync sends with no cancellation token (line 128).
+            using var response = await dispatcher.SendAsync(function.Name, invocationId, request, CancellationToken.None);
             await CopyResponseAsync(response, context.Response);
         }
         catch (Exception ex) when (!context.Response.HasStarted)

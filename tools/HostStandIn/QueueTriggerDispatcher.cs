@@ -7,20 +7,25 @@ namespace HostStandIn;
 /// Plays the host's queue listener for one queue-triggered function: polls like it (batchSize, newBatchThreshold,
 /// exponential back-off up to maxPollingInterval), POSTs the host's invocation payload to /{function}, deletes the
 /// message on success, releases it with visibilityTimeout on failure, and moves it to "{queue}-poison" at
-/// maxDequeueCount. Storage being down never stops it: it logs and tries again.
+/// maxDequeueCount. While an invocation runs its message's lease is renewed, as the host's listener does. Storage being
+/// down never stops it: it logs and tries again.
 /// </summary>
 public sealed class QueueTriggerDispatcher(
-    QueueFunction function, QueueTriggerSettings settings, string connectionString, int handlerPort, HttpClient http, HostLog log)
+    QueueFunction function, QueueTriggerSettings settings, string connectionString, InvocationDispatcher dispatcher, TimeSpan lease, HostLog log)
 {
-    // The host leases a message for 10 minutes and keeps renewing while the function runs.
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// Host (Azure/azure-sdk-for-net, sdk/storage/Microsoft.Azure.WebJobs.Extensions.Storage.Queues/src/Listeners/QueueListener.cs,
+    /// constructor): <c>_visibilityTimeout = TimeSpan.FromMinutes(10)</c>, the lease every message is received with.
+    /// </summary>
+    public static readonly TimeSpan DefaultLease = TimeSpan.FromMinutes(10);
+
     private static readonly TimeSpan MinPollingInterval = TimeSpan.FromMilliseconds(100);
 
     /// <summary>
     /// One listener per queue-triggered function of the app, its connection read from the app settings as the host
     /// reads it. A retry policy is ignored, as the host ignores it for queue triggers.
     /// </summary>
-    public static IReadOnlyList<QueueTriggerDispatcher> ForApp(ScriptRoot root, AppSettings settings, int handlerPort, HttpClient http, HostLog log)
+    public static IReadOnlyList<QueueTriggerDispatcher> ForApp(ScriptRoot root, AppSettings settings, InvocationDispatcher dispatcher, TimeSpan lease, HostLog log)
     {
         var queueSettings = root.QueueSettings();
         var dispatchers = new List<QueueTriggerDispatcher>();
@@ -35,7 +40,7 @@ public sealed class QueueTriggerDispatcher(
                 ?? throw new InvalidOperationException(
                     $"Function '{function.Name}': app setting '{function.Connection}' (a storage connection string) is not set; " +
                     "identity-based connections (__queueServiceUri) need Azure and are not reproduced locally.");
-            dispatchers.Add(new QueueTriggerDispatcher(function, queueSettings, connection, handlerPort, http, log));
+            dispatchers.Add(new QueueTriggerDispatcher(function, queueSettings, connection, dispatcher, lease, log));
         }
 
         return dispatchers;
@@ -82,7 +87,7 @@ public sealed class QueueTriggerDispatcher(
                     queueReady = true;
                 }
 
-                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, Lease, ct)).Value;
+                batch = (await queue.ReceiveMessagesAsync(settings.BatchSize, lease, ct)).Value;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -131,21 +136,31 @@ public sealed class QueueTriggerDispatcher(
         {
             if (message.DequeueCount > settings.MaxDequeueCount)
             {
-                await MoveToPoisonAsync(queue, poison, message, ct);
+                await MoveToPoisonAsync(queue, poison, message, message.PopReceipt, ct);
                 return;
             }
 
-            if (await InvokeAsync(message, ct))
+            var receipt = new LeaseReceipt(message.PopReceipt);
+            bool succeeded;
+            using (var renewing = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                var renewal = RenewLeaseAsync(queue, message.MessageId, receipt, renewing.Token);
+                succeeded = await InvokeAsync(message, ct);
+                await renewing.CancelAsync();
+                await renewal;
+            }
+
+            if (succeeded)
+            {
+                await queue.DeleteMessageAsync(message.MessageId, receipt.PopReceipt, ct);
             }
             else if (message.DequeueCount >= settings.MaxDequeueCount)
             {
-                await MoveToPoisonAsync(queue, poison, message, ct);
+                await MoveToPoisonAsync(queue, poison, message, receipt.PopReceipt, ct);
             }
             else
             {
-                await queue.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: ct);
+                await queue.UpdateMessageAsync(message.MessageId, receipt.PopReceipt, visibilityTimeout: settings.VisibilityTimeout, cancellationToken: ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -158,15 +173,54 @@ public sealed class QueueTriggerDispatcher(
         }
     }
 
+    /// <summary>
+    /// Host: QueueListener.ProcessMessageAsync starts CreateUpdateMessageVisibilityTimer around the invocation: first at half
+    /// the lease (<c>new TimeSpan(visibilityTimeout.Ticks / 2)</c>), UpdateQueueMessageVisibilityCommand sets the message
+    /// invisible for the whole lease again and the new pop receipt replaces the old (<c>onUpdateReceipt</c>), so the
+    /// message never reappears while its function runs, however long. (A failed renewal is retried sooner by the host,
+    /// LinearSpeedupStrategy down to 1 minute; here at the same interval.)
+    /// </summary>
+    private async Task RenewLeaseAsync(QueueClient queue, string messageId, LeaseReceipt receipt, CancellationToken ct)
+    {
+        var interval = TimeSpan.FromTicks(lease.Ticks / 2);
+        while (!ct.IsCancellationRequested)
+        {
+            if (!await Delay(interval, ct))
+            {
+                return;
+            }
+
+            try
+            {
+                var updated = await queue.UpdateMessageAsync(messageId, receipt.PopReceipt, visibilityTimeout: lease, cancellationToken: ct);
+                receipt.PopReceipt = updated.Value.PopReceipt;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                log.Host($"renewing the lease of message {messageId} failed: {ex.GetType().Name}: {FirstLine(ex.Message)}");
+            }
+        }
+    }
+
+    private static async Task<bool> Delay(TimeSpan interval, CancellationToken ct)
+    {
+        await Task.Delay(interval, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return !ct.IsCancellationRequested;
+    }
+
     private Task<bool> InvokeAsync(QueueMessage message, CancellationToken ct) =>
-        DefaultInvocation.InvokeAsync(http, handlerPort, function.Name, QueueInvocationPayload.Build(function, message), log,
+        DefaultInvocation.InvokeAsync(dispatcher, function.Name, QueueInvocationPayload.Build(function, message), log,
             $", message {message.MessageId}, dequeue {message.DequeueCount}", ct);
 
-    private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, CancellationToken ct)
+    private async Task MoveToPoisonAsync(QueueClient queue, QueueClient poison, QueueMessage message, string popReceipt, CancellationToken ct)
     {
         await poison.CreateIfNotExistsAsync(cancellationToken: ct);
         await poison.SendMessageAsync(message.Body, cancellationToken: ct);
-        await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        await queue.DeleteMessageAsync(message.MessageId, popReceipt, ct);
         log.Host($"Message has reached MaxDequeueCount of {settings.MaxDequeueCount}. Moving message to queue '{poison.Name}'.");
     }
 

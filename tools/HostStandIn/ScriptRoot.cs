@@ -36,9 +36,34 @@ public sealed partial class ScriptRoot
         _settings[OverridePrefix + path.Replace(":", "__", StringComparison.Ordinal)]
         ?? _hostJson.SelectToken(string.Join('.', path.Split(':')))?.ToString();
 
-    /// <summary>host.json <c>functionTimeout</c>; null when absent or -1 (no limit).</summary>
-    public TimeSpan? FunctionTimeout =>
-        TimeSpan.TryParse(Setting("functionTimeout"), CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero ? timeout : null;
+    /// <summary>
+    /// host.json <c>functionTimeout</c> as the host reads it on Flex (Config/ScriptJobHostOptionsSetup.ConfigureFunctionTimeout,
+    /// 89dc438 lines 99-110): absent → DefaultFunctionTimeout, 30 minutes (line 21; the 5-minute default is only for the old
+    /// Consumption SKU, line 101); -1 → no limit (null; Flex supports unbounded timeouts, line 136); under 1 s is refused.
+    /// </summary>
+    public TimeSpan? FunctionTimeout
+    {
+        get
+        {
+            var value = Setting("functionTimeout");
+            if (value is null)
+            {
+                return DefaultFunctionTimeout;
+            }
+
+            var timeout = TimeSpan.Parse(value, CultureInfo.InvariantCulture);
+            if (timeout == TimeSpan.FromDays(-1))
+            {
+                return null;
+            }
+
+            return timeout >= TimeSpan.FromSeconds(1) ? timeout
+                : throw new InvalidOperationException($"FunctionTimeout must be greater than {TimeSpan.FromSeconds(1)} and less than {TimeSpan.MaxValue}.");
+        }
+    }
+
+    /// <summary>Host: ScriptJobHostOptionsSetup.DefaultFunctionTimeout.</summary>
+    public static TimeSpan DefaultFunctionTimeout { get; } = TimeSpan.FromMinutes(30);
 
     /// <summary><c>extensions.http.routePrefix</c>, "api" by default.</summary>
     public string RoutePrefix => Setting("extensions:http:routePrefix") ?? "api";

@@ -14,6 +14,12 @@ public sealed class StandInOptions
     /// <summary>Called with every log line: the stand-in's and the handler's console output.</summary>
     public Action<string>? OnLog { get; init; }
 
+    /// <summary>
+    /// How long a queue message is leased when received and on each renewal (host: QueueListener, 10 minutes). Tests
+    /// scale it down to watch the renewal in seconds.
+    /// </summary>
+    public TimeSpan QueueMessageLease { get; init; } = QueueTriggerDispatcher.DefaultLease;
+
     /// <summary>Host: HttpWorkerOptions.InitializationTimeout (30 s).</summary>
     public TimeSpan InitializationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }

@@ -20,7 +20,7 @@ namespace HostStandIn;
 /// stand-ins on the same app would both fire.
 /// </para>
 /// </summary>
-public sealed class TimerTriggerDispatcher(TimerFunction function, CronTimerSchedule schedule, int handlerPort, HttpClient http, HostLog log)
+public sealed class TimerTriggerDispatcher(TimerFunction function, CronTimerSchedule schedule, InvocationDispatcher dispatcher, HostLog log)
 {
     // System.Timers.Timer's longest interval; the listener waits in steps of it (TimerListener.MaxTimerInterval).
     private static readonly TimeSpan MaxWait = TimeSpan.FromDays(24);
@@ -33,7 +33,7 @@ public sealed class TimerTriggerDispatcher(TimerFunction function, CronTimerSche
     /// broken schedule cannot go unnoticed in a test. A retry policy is refused too: the host would apply it to a timer
     /// trigger (TimerTriggerBinding is [SupportsRetry]) and the stand-in does not reproduce retries.
     /// </summary>
-    public static IReadOnlyList<TimerTriggerDispatcher> ForApp(ScriptRoot root, AppSettings settings, int handlerPort, HttpClient http, HostLog log) =>
+    public static IReadOnlyList<TimerTriggerDispatcher> ForApp(ScriptRoot root, AppSettings settings, InvocationDispatcher dispatcher, HostLog log) =>
         [.. root.TimerFunctions().Select(function =>
         {
             if (root.RetryPolicyOf(function.Name) is not null)
@@ -51,7 +51,7 @@ public sealed class TimerTriggerDispatcher(TimerFunction function, CronTimerSche
                 throw new InvalidOperationException($"Function '{function.Name}': {ex.Message}", ex);
             }
 
-            return new TimerTriggerDispatcher(function, schedule, handlerPort, http, log);
+            return new TimerTriggerDispatcher(function, schedule, dispatcher, log);
         })];
 
     public async Task RunAsync(CancellationToken ct)
@@ -73,7 +73,7 @@ public sealed class TimerTriggerDispatcher(TimerFunction function, CronTimerSche
             var payload = TimerInvocationPayload.Build(function, new TimerInfo(monitor ? status : null, isPastDue: false));
             try
             {
-                await DefaultInvocation.InvokeAsync(http, handlerPort, function.Name, payload, log, runOnStartup ? ", RunOnStartup" : string.Empty, ct);
+                await DefaultInvocation.InvokeAsync(dispatcher, function.Name, payload, log, runOnStartup ? ", RunOnStartup" : string.Empty, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {

@@ -16,6 +16,12 @@ public sealed class WorkerRestartPolicy(TimeProvider clock)
 
     private readonly Stack<DateTimeOffset> _errors = new();
 
+    /// <summary>
+    /// A restart that is not an error (functionTimeout: RestartWorkerWithInvocationIdAsync adds nothing to the bucket) is
+    /// still refused once the bucket is full (RestartWorkerChannel, HttpFunctionInvocationDispatcher.cs:147).
+    /// </summary>
+    public bool MayRestartWithoutError() => _errors.Count < ErrorEventsThreshold;
+
     /// <summary>Records one exit of the worker; true when the host restarts it, false when the host shuts down.</summary>
     public bool RecordErrorAndDecide()
     {

@@ -48,7 +48,9 @@ public sealed class InProcessApp : IAsyncDisposable
             .Append(KeyValuePair.Create(IngestStorageOptions.Section, (string?)infra.Azurite.ConnectionString)));
         var root = new ScriptRoot(Path.GetDirectoryName(RepoPaths.FunctionsDll)!, appSettings);
         app._dispatcherClient = HttpForwarding.CreateClient(root.FunctionTimeout);
-        foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, appSettings, app.Port, app._dispatcherClient, new HostLog(null)))
+        var log = new HostLog(null);
+        var invocations = new InvocationDispatcher(app._dispatcherClient, app.Port, root.FunctionTimeout, TimeSpan.FromMinutes(2), log);
+        foreach (var dispatcher in QueueTriggerDispatcher.ForApp(root, appSettings, invocations, QueueTriggerDispatcher.DefaultLease, log))
         {
             app._dispatchers.Add(Task.Run(() => dispatcher.RunAsync(app._stopping.Token)));
         }

@@ -2,12 +2,14 @@
 // HTTP: answers 200 with JSON {method, url, headers, rawHeaders, bodyLength, bodySha256, env}.
 // Queue invocations (POST /<function>): appends the raw body as one line to $ECHO_LOG, answers with $ECHO_STATUS
 // (default 200) and a body of $ECHO_BODY (default an invocation result), after $ECHO_DELAY_MS (default 0).
+// GET /api/slow/<ms> answers like any HTTP request, <ms> milliseconds late. $ECHO_START_DELAY_MS delays listening
+// (a handler slow to start, so a test can act while the host waits for it).
 const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
 
 const port = process.env.FUNCTIONS_CUSTOMHANDLER_PORT;
-http.createServer((req, res) => {
+const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', c => chunks.push(c));
   req.on('end', () => {
@@ -20,7 +22,9 @@ http.createServer((req, res) => {
       }, Number(process.env.ECHO_DELAY_MS || 0));
       return;
     }
+    const delay = req.url.startsWith('/api/slow/') ? Number(req.url.split('/')[3]) : 0;
     const status = req.url.startsWith('/api/status/') ? Number(req.url.split('/')[3]) : 200;
+    setTimeout(() => {
     res.writeHead(status, { 'content-type': 'application/json', 'x-echo': 'yes' });
     res.end(JSON.stringify({
       method: req.method,
@@ -37,7 +41,10 @@ http.createServer((req, res) => {
         ECHO_SETTING: process.env.ECHO_SETTING,
         cwd: process.cwd(),
         argv: process.argv.slice(2),
+        pid: process.pid,
       },
     }));
+    }, delay);
   });
-}).listen(port, '127.0.0.1');
+});
+setTimeout(() => server.listen(port, '127.0.0.1'), Number(process.env.ECHO_START_DELAY_MS || 0));
