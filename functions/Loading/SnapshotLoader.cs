@@ -268,7 +268,10 @@ public sealed class SnapshotLoader(
         var (toInsert, toUpdate, toDelete) = await connection.QuerySingleAsync<(long, long, long)>(Command(sql.CountDelta));
         var diffMs = clock.ElapsedMilliseconds - copyMs;
         var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, staged - toInsert - toUpdate);
-        if (!target.HoldReleased && DeletionGuard.Check(planned, options.Value) is { } hold)
+        var windowMax = target.HoldReleased || planned.Deleted == 0
+            ? null
+            : await _ledger.MaxLoadedRowsInWindowAsync(connection, transaction, snapshotId, target.Site, target.List, options.Value.HoldWindowDays, ct);
+        if (!target.HoldReleased && DeletionGuard.Check(planned, windowMax, options.Value) is { } hold)
         {
             return new MergeOutcome(planned, new LoadPhases(copyMs, diffMs, 0), hold);
         }

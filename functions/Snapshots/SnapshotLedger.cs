@@ -327,6 +327,27 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             """,
             new { snapshotId, site, list }, transaction, cancellationToken: ct));
 
+    /// <summary>
+    /// The most rows the pair had after any snapshot loaded in the <paramref name="windowDays"/> days before this one was
+    /// extracted, counting only from the pair's latest load an operator released from a hold (the operator accepted that
+    /// level); null when none. Index probes on snapshots_site_list.
+    /// </summary>
+    public Task<long?> MaxLoadedRowsInWindowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, string site, string list, int windowDays, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT max(coalesce(s.rows_inserted, 0) + coalesce(s.rows_updated, 0) + coalesce(s.rows_unchanged, 0))
+              FROM ingest.snapshots s
+              JOIN ingest.snapshots cur ON cur.snapshot_id = @snapshotId
+             WHERE s.site_id = @site AND s.list_name = @list AND s.status = @loaded
+               AND s.extracted_at < cur.extracted_at
+               AND s.extracted_at >= cur.extracted_at - make_interval(days => @windowDays)
+               AND s.extracted_at >= coalesce(
+                    (SELECT max(r.extracted_at) FROM ingest.snapshots r
+                      WHERE r.site_id = @site AND r.list_name = @list AND r.status = @loaded AND r.hold_released_at IS NOT NULL),
+                    '-infinity')
+            """,
+            new { snapshotId, site, list, windowDays, loaded = SnapshotStatuses.Loaded }, transaction, cancellationToken: ct));
+
     /// <summary>loading → loaded, and the snapshot becomes the pair's loaded one (what older snapshots are skipped against).</summary>
     public async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts rows, CancellationToken ct)
     {

@@ -265,6 +265,46 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_site_losing_30_percent_a_day_is_held_once_the_losses_add_up_past_the_share_within_the_window()
+    {
+        var list = await ListWithRowsAsync(100);
+        string Rows(int count) => "id,nome\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"{i},Pessoa {i}\n"));
+
+        // Day 2: 100 → 70, 30 % (under the 50 % share): applied.
+        var second = await SendAndLoadAsync(list, Rows(70), Day1.AddDays(1));
+        Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 30, 70)), (second.Status, second.Rows));
+
+        // Day 3: 70 → 49 is 30 % again, but 51 % fewer than the 100 of two days ago: held.
+        var thirdId = await SendAsync(list, Rows(49), Day1.AddDays(2));
+        var third = await LoadAsync(thirdId);
+        Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.MassDeletion), (third.Status, third.ErrorCode));
+        Assert.Contains("leave 49 rows where the site had 100 in the last 7 days (51", third.Reason, StringComparison.Ordinal);
+        Assert.Equal(70, (await RowsAsync(list, "id", "nome")).Count);
+
+        // Beyond the window the old count no longer counts: with a 1-day window the same loss is applied.
+        var oneDay = await SendAsync(list, Rows(49), Day1.AddDays(2).AddHours(2));
+        Assert.Equal(SnapshotStatuses.Loaded, (await LoadAsync(oneDay, new LoadOptions { LockTimeoutSeconds = 5, HoldWindowDays = 1 })).Status);
+    }
+
+    [Fact]
+    public async Task After_an_operator_applies_a_held_loss_the_window_starts_again_from_it()
+    {
+        var list = await ListWithRowsAsync(100);
+        string Rows(int count) => "id,nome\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"{i},Pessoa {i}\n"));
+        Assert.Equal(SnapshotStatuses.Loaded, (await SendAndLoadAsync(list, Rows(70), Day1.AddDays(1))).Status);
+        var heldId = await SendAsync(list, Rows(49), Day1.AddDays(2));
+        Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(heldId)).Status);
+
+        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
+        Assert.True(await operations.DecideAsync(heldId, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
+        Assert.Equal(SnapshotStatuses.Loaded, (await LoadAsync(heldId)).Status);
+
+        // The operator accepted 49: the next day's small loss is judged against it, not against the 100 still in the window.
+        var next = await SendAndLoadAsync(list, Rows(45), Day1.AddDays(3));
+        Assert.Equal((SnapshotStatuses.Loaded, 45L), (next.Status, next.Rows?.After));
+    }
+
+    [Fact]
     public async Task An_empty_snapshot_is_held_and_dropping_it_keeps_the_sites_rows()
     {
         var list = await ListWithRowsAsync(3);
