@@ -44,6 +44,37 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
+    private async Task<string> BlobNameAsync(Guid id)
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT blob_name FROM ingest.snapshots WHERE snapshot_id = @id", new { id }) ?? "";
+    }
+
+    private async Task<bool> BlobExistsAsync(string name) =>
+        await infra.Blobs.GetBlobContainerClient(_container).GetBlobClient(name).ExistsAsync();
+
+    /// <summary>
+    /// A held snapshot's blobs: the name ingest gave it, and the one its row names now, which must be outside the
+    /// storage lifecycle rule's prefixes (a digit after the container, bicep/modules/storage.bicep) with the original gone.
+    /// </summary>
+    private async Task<(string Original, string Held)> BlobsOfAsync(Guid id)
+    {
+        var held = await BlobNameAsync(id);
+        var original = SnapshotStore.ReleasedName(held);
+        if (held != original)
+        {
+            Assert.False(char.IsAsciiDigit(held[0]), $"{held} is under the lifecycle rule's prefixes");
+            Assert.True(await BlobExistsAsync(held));
+            Assert.False(await BlobExistsAsync(original));
+        }
+
+        return (original, held);
+    }
+
+    private HeldSnapshots Decisions() => new(
+        new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database,
+        new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = _container })), TimeProvider.System);
+
     private static string NewListName(string prefix) => $"{prefix}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private async Task<ListDefinition> PublishAsync(string name, int version, IReadOnlyList<ListColumnDto> columns, IReadOnlyList<string> key)
@@ -240,12 +271,17 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
 
         var fleet = Assert.Single(await new SnapshotLedger(infra.Database).ReadFleetAsync(new FleetOptions(), DateTimeOffset.UtcNow, CancellationToken.None), f => f.Ibge == _site);
         Assert.Equal((1L, list), (fleet.HeldSnapshots, fleet.HeldLists));
+        Assert.Equal(status.LoadFinishedAt, fleet.HeldSince); // how long the decision has waited
 
         // A redelivery of the message changes nothing while it is held.
         Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(id)).Status);
 
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
-        Assert.Contains(await operations.ListAsync(CancellationToken.None), s => s.SnapshotId == id);
+        var operations = Decisions();
+        var waiting = Assert.Single(await operations.ListAsync(CancellationToken.None), s => s.Snapshot.SnapshotId == id);
+        Assert.Equal(status.LoadFinishedAt, waiting.HeldSince);
+        Assert.InRange(waiting.HoursWaiting, 0, 1);
+        var (original, heldBlob) = await BlobsOfAsync(id);
+        Assert.Equal(SnapshotStore.HeldName(original), heldBlob);
         Assert.True(await operations.DecideAsync(id, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
         Assert.False(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         Assert.Equal(SnapshotStatuses.Queued, (await SnapshotAsync(id)).Status);
@@ -257,6 +293,11 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
             Assert.Equal("test:operadora", await connection.ExecuteScalarAsync<string>(
                 "SELECT actor FROM ingest.operator_audit WHERE action = 'held-snapshot-apply' AND target = @target", new { target = id.ToString("D") }));
         }
+
+        // Decided: the blob is back under the lifecycle rule's prefixes and the held copy is gone.
+        Assert.Equal(original, await BlobNameAsync(id));
+        Assert.True(await BlobExistsAsync(original));
+        Assert.False(await BlobExistsAsync(heldBlob));
 
         var applied = await LoadAsync(id);
 
@@ -295,7 +336,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var heldId = await SendAsync(list, Rows(49), Day1.AddDays(2));
         Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(heldId)).Status);
 
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
+        var operations = Decisions();
         Assert.True(await operations.DecideAsync(heldId, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
         Assert.Equal(SnapshotStatuses.Loaded, (await LoadAsync(heldId)).Status);
 
@@ -314,10 +355,15 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var held = await LoadAsync(id);
 
         Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.EmptySnapshot), (held.Status, held.ErrorCode));
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
+        var heldBlob = await BlobNameAsync(id);
+        Assert.StartsWith(SnapshotStore.HeldPrefix, heldBlob, StringComparison.Ordinal);
+        var operations = Decisions();
         Assert.True(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         var dropped = await SnapshotAsync(id);
         Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.DroppedByOperator), (dropped.Status, dropped.Code));
+        Assert.Equal(SnapshotStore.ReleasedName(heldBlob), await BlobNameAsync(id)); // under the lifecycle rule again
+        Assert.True(await BlobExistsAsync(SnapshotStore.ReleasedName(heldBlob)));
+        Assert.False(await BlobExistsAsync(heldBlob));
         Assert.Equal(before, await RowsAsync(list, "id", "nome"));
         Assert.Equal(SnapshotStatuses.Rejected, (await LoadAsync(id)).Status);
         Assert.False(await new SnapshotLedger(infra.Database).ReopenRejectedAsync(id, CancellationToken.None)); // dropped stays dropped
