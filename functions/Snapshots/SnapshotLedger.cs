@@ -306,6 +306,28 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             cancellationToken: ct)) == 1;
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="batch"/> of the oldest final snapshot records received before
+    /// <paramref name="cutoff"/>, never a pair's loaded one (load_state names it: out-of-order snapshots are skipped
+    /// against it) nor any record not final (held, queued, loading, failed…). Returns the count deleted.
+    /// </summary>
+    public async Task<int> DeleteOldFinalAsync(DateTimeOffset cutoff, int batch, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM ingest.snapshots s
+             USING (SELECT o.snapshot_id FROM ingest.snapshots o
+                     WHERE o.received_at < @cutoff AND o.status = ANY(@final)
+                       AND NOT EXISTS (SELECT 1 FROM ingest.load_state ls WHERE ls.snapshot_id = o.snapshot_id)
+                     ORDER BY o.received_at
+                     LIMIT @batch
+                     FOR UPDATE SKIP LOCKED) old
+             WHERE s.snapshot_id = old.snapshot_id
+            """,
+            new { cutoff, batch, final = SnapshotLifecycle.Final.ToArray() }, cancellationToken: ct));
+    }
+
     /// <summary>Snapshots waiting for an operator, oldest first.</summary>
     public async Task<IReadOnlyList<SnapshotStatusDto>> ReadHeldAsync(CancellationToken ct)
     {

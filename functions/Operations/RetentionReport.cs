@@ -1,0 +1,7 @@
+namespace PecLists.Functions.Operations;
+
+/// <summary>What one retention run deleted, per table, and whether rows older than the retention were left for the next run.</summary>
+public sealed record RetentionReport(long Heartbeats, long Snapshots, long Audit, bool More)
+{
+    public override string ToString() => $"heartbeats={Heartbeats} snapshots={Snapshots} audit={Audit} more={More}";
+}
