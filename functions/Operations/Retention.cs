@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using PecLists.Functions.Data;
 using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 
 namespace PecLists.Functions.Operations;
 
@@ -11,9 +12,11 @@ namespace PecLists.Functions.Operations;
 /// configured, the operator audit lose their rows past the retention, oldest first, in batches of
 /// <see cref="RetentionOptions.BatchSize"/> rows, each one statement in its own transaction that skips rows another
 /// session has locked, so a busy table is never locked for long. Each site's latest heartbeat and each pair's loaded
-/// snapshot stay, and snapshots that are not final (held ones above all) are never touched.
+/// snapshot stay, and snapshots that are not final (held ones above all) are never touched. It also deletes copies left
+/// under <see cref="SnapshotStore.HeldPrefix"/> that no held snapshot needs (a load that copied its blob there and
+/// then failed before recording the hold): that prefix is outside the storage lifecycle rule, so nothing else would.
 /// </summary>
-public sealed class Retention(NpgsqlDataSource database, SnapshotLedger ledger, IOptions<RetentionOptions> options, TimeProvider time, ILogger<Retention> logger)
+public sealed class Retention(NpgsqlDataSource database, SnapshotLedger ledger, SnapshotStore store, IOptions<RetentionOptions> options, TimeProvider time, ILogger<Retention> logger)
 {
     private const string DeleteHeartbeats =
         """
@@ -31,7 +34,7 @@ public sealed class Retention(NpgsqlDataSource database, SnapshotLedger ledger, 
     {
         var settings = options.Value;
         var now = time.GetUtcNow();
-        long heartbeats = 0, snapshots = 0, audit = 0;
+        long heartbeats = 0, snapshots = 0, audit = 0, heldCopies = 0;
         var more = false;
         try
         {
@@ -45,14 +48,31 @@ public sealed class Retention(NpgsqlDataSource database, SnapshotLedger ledger, 
                 (audit, moreAudit) = await InBatchesAsync(batch => OperatorAudit.DeleteOlderThanAsync(database, now.AddDays(-settings.AuditDays), batch, ct), ct);
             }
 
+            heldCopies = await DeleteUnneededHeldCopiesAsync(ct);
             more = moreHeartbeats || moreSnapshots || moreAudit;
         }
         finally
         {
-            logger.RetentionSweep(heartbeats, snapshots, audit, more);
+            logger.RetentionSweep(heartbeats, snapshots, audit, heldCopies, more);
         }
 
-        return new RetentionReport(heartbeats, snapshots, audit, more);
+        return new RetentionReport(heartbeats, snapshots, audit, more) { HeldCopies = heldCopies };
+    }
+
+    /// <summary>Held-snapshot copies whose snapshot is neither held with them nor loading (few: held snapshots are rare).</summary>
+    private async Task<long> DeleteUnneededHeldCopiesAsync(CancellationToken ct)
+    {
+        long deleted = 0;
+        await foreach (var blob in store.ListHeldAsync(ct))
+        {
+            if (blob.SnapshotId is not { } id || !await ledger.NeedsHeldBlobAsync(id, blob.Name, ct))
+            {
+                await store.DeleteIfExistsAsync(blob.Name, ct);
+                deleted++;
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>Batch after batch until one comes back short or the run's budget is spent (then more may be left).</summary>

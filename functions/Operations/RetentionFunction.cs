@@ -26,6 +26,7 @@ public static class RetentionFunction
                 ["heartbeats"] = report.Heartbeats,
                 ["snapshots"] = report.Snapshots,
                 ["audit"] = report.Audit,
+                ["heldCopies"] = report.HeldCopies,
                 ["more"] = report.More,
             },
             [$"retention: {report}"],

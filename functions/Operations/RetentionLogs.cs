@@ -4,6 +4,6 @@ namespace PecLists.Functions.Operations;
 public static partial class RetentionLogs
 {
     [LoggerMessage(EventId = 2050, EventName = "RetentionSweep", Level = LogLevel.Information,
-        Message = "RetentionSweep: deleted {heartbeats} heartbeats, {snapshots} snapshot records, {audit} audit rows; more left: {more}")]
-    public static partial void RetentionSweep(this ILogger logger, long heartbeats, long snapshots, long audit, bool more);
+        Message = "RetentionSweep: deleted {heartbeats} heartbeats, {snapshots} snapshot records, {audit} audit rows, {heldCopies} unneeded held-snapshot blob copies; more left: {more}")]
+    public static partial void RetentionSweep(this ILogger logger, long heartbeats, long snapshots, long audit, long heldCopies, bool more);
 }

@@ -250,6 +250,21 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             new { snapshotId, held = SnapshotStatuses.Held, loading = SnapshotStatuses.Loading, wouldBe.Inserted, wouldBe.Updated, wouldBe.Deleted, wouldBe.Unchanged, code, reason, heldBlob },
             transaction, cancellationToken: ct));
 
+    /// <summary>
+    /// Whether a blob kept outside the lifecycle rule is still needed: its snapshot is held with that blob, or is being
+    /// loaded (the load copies it there before it records the hold).
+    /// </summary>
+    public async Task<bool> NeedsHeldBlobAsync(Guid snapshotId, string blob, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM ingest.snapshots
+                            WHERE snapshot_id = @snapshotId AND ((status = @held AND blob_name = @blob) OR status = @loading))
+            """,
+            new { snapshotId, blob, held = SnapshotStatuses.Held, loading = SnapshotStatuses.Loading }, cancellationToken: ct));
+    }
+
     /// <summary>The blob of a held snapshot; null when the snapshot is not held.</summary>
     public async Task<string?> FindHeldBlobAsync(Guid snapshotId, CancellationToken ct)
     {

@@ -129,6 +129,20 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
         }
     }
 
+    /// <summary>Every blob kept outside the lifecycle rule as a held snapshot's (the retention run checks each still is one).</summary>
+    public async IAsyncEnumerable<HeldBlob> ListHeldAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!await Container.ExistsAsync(ct))
+        {
+            yield break;
+        }
+
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, HeldPrefix, ct))
+        {
+            yield return new HeldBlob(blob.Name, blob.Metadata.TryGetValue(SnapshotIdKey, out var id) && Guid.TryParse(id, out var snapshotId) ? snapshotId : null);
+        }
+    }
+
     public async Task<Stream> OpenReadAsync(string blobName, CancellationToken ct) =>
         await Container.GetBlobClient(blobName).OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct);
 

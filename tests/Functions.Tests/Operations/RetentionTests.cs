@@ -2,6 +2,7 @@ using Dapper;
 using PecLists.Contracts;
 using PecLists.Functions.Operations;
 using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -17,8 +18,12 @@ public sealed class RetentionTests(InfraFixture infra)
 {
     private static readonly DateTimeOffset Now = DateTimeOffset.UtcNow;
 
+    private readonly string _container = "r" + Guid.NewGuid().ToString("N")[..12];
+
+    private SnapshotStore Store => new(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = _container }));
+
     private Retention Retention(RetentionOptions? options = null) => new(
-        infra.Database, new SnapshotLedger(infra.Database), Options.Create(options ?? new RetentionOptions()), TimeProvider.System, NullLogger<Retention>.Instance);
+        infra.Database, new SnapshotLedger(infra.Database), Store, Options.Create(options ?? new RetentionOptions()), TimeProvider.System, NullLogger<Retention>.Instance);
 
     private async Task HeartbeatAsync(string site, double daysAgo)
     {
@@ -145,5 +150,44 @@ public sealed class RetentionTests(InfraFixture infra)
         await Retention(small).RunAsync(CancellationToken.None);
         await Retention(small).RunAsync(CancellationToken.None);
         Assert.Equal([1.0], await HeartbeatAgesAsync(site));
+    }
+
+    [Fact]
+    public async Task Held_snapshot_copies_no_held_snapshot_needs_are_deleted_and_the_held_ones_kept()
+    {
+        var site = await infra.NewSiteAsync();
+        var held = await SnapshotAsync(site, "hipertensos", SnapshotStatuses.Held, 100);
+        var loading = await SnapshotAsync(site, "diabeticos", SnapshotStatuses.Loading, 0);
+        var failed = await SnapshotAsync(site, "gestantes", SnapshotStatuses.Failed, 0); // copied, then the load failed before recording the hold
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE ingest.snapshots SET blob_name = @blob WHERE snapshot_id = @held", new { held, blob = "held/" + held });
+        }
+
+        await infra.Blobs.GetBlobContainerClient(_container).CreateIfNotExistsAsync();
+        async Task<string> CopyAsync(Guid? id, string name)
+        {
+            var metadata = id is { } snapshot ? new Dictionary<string, string> { ["snapshotid"] = snapshot.ToString("D") } : [];
+            await Store.TryCreateAsync(name, new MemoryStream([1]), metadata, CancellationToken.None);
+            return name;
+        }
+
+        var kept = await CopyAsync(held, "held/" + held);
+        var beingLoaded = await CopyAsync(loading, "held/" + loading);
+        var orphan = await CopyAsync(failed, "held/" + failed);
+        var nameless = await CopyAsync(null, "held/unknown.csv.gz");
+        var staleNameOfHeld = await CopyAsync(held, "held/old-name-of-" + held);
+        var notHeldArea = await CopyAsync(failed, "1234567/gestantes/x.csv.gz");
+
+        var report = await Retention().RunAsync(CancellationToken.None);
+
+        async Task<bool> Exists(string name) => await infra.Blobs.GetBlobContainerClient(_container).GetBlobClient(name).ExistsAsync();
+        Assert.True(await Exists(kept));
+        Assert.True(await Exists(beingLoaded));
+        Assert.True(await Exists(notHeldArea)); // the lifecycle rule's, not the retention run's
+        Assert.False(await Exists(orphan));
+        Assert.False(await Exists(nameless));
+        Assert.False(await Exists(staleNameOfHeld));
+        Assert.Equal(3, report.HeldCopies);
     }
 }
