@@ -19,7 +19,7 @@ param loadQueue string
 @description('Container the Flex Consumption app is deployed from.')
 param deploymentContainer string
 
-@description('Snapshot blobs are deleted this many days after they were written (they hold personal data).')
+@description('Snapshot blobs are deleted this many days after they were written (they hold personal data); held ones are kept until decided.')
 param snapshotRetentionDays int
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
@@ -79,6 +79,14 @@ resource poison 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-
 }
 
 // Snapshot blobs are write-once, so "modified" is "written". Replay from blobs reaches back this far at most.
+// A held snapshot's blob must outlive this rule until an operator applies or drops it (docs/design.md §5), so the loader
+// moves it to 'held/<name>' in the same container and the decision moves it back. Lifecycle filters can only include
+// blobs, never exclude them: prefixMatch takes up to 10 case-sensitive prefixes, each starting with the container name,
+// and blobIndexMatch compares tags with "==" only and is ANDed with the prefixes (learn.microsoft.com/azure/storage/
+// blobs/lifecycle-management-policy-structure, "Rule filters"; the ARM TagFilter schema: "Only == (equality operator) is
+// currently supported"); index tags would also need Storage Blob Data Owner and are not in Azurite's tests. So the rule
+// names what it deletes: every snapshot blob name starts with its site's 7-digit IBGE code (ingest.sites' CHECK), and
+// the ten prefixes '<container>/0' to '<container>/9' cover exactly those, never 'held/'.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
   name: 'default'
@@ -94,9 +102,7 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               blobTypes: [
                 'blockBlob'
               ]
-              prefixMatch: [
-                '${snapshotsContainer}/'
-              ]
+              prefixMatch: [for digit in range(0, 10): '${snapshotsContainer}/${digit}']
             }
             actions: {
               baseBlob: {

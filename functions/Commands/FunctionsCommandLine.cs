@@ -304,9 +304,10 @@ public static class FunctionsCommandLine
         {
             await using var services = Services(parse, connection);
             var snapshots = await services.GetRequiredService<HeldSnapshots>().ListAsync(ct);
-            foreach (var s in snapshots)
+            var now = DateTimeOffset.UtcNow;
+            foreach (var (s, since, _) in snapshots)
             {
-                Console.WriteLine($"{s.SnapshotId} site={s.Site} list={s.List} extractedAt={s.ExtractedAt:O} code={s.ErrorCode}");
+                Console.WriteLine($"{s.SnapshotId} site={s.Site} list={s.List} extractedAt={s.ExtractedAt:O} code={s.ErrorCode} heldSince={since:O} waiting={FleetTable.Age(now, since)}");
                 Console.WriteLine($"    {s.Reason}");
             }
 

@@ -7,7 +7,8 @@ namespace PecLists.Functions.Data;
 /// <summary>
 /// Writes one row of <c>ingest.operator_audit</c> per operator action (who, what, on what, a little detail). It only
 /// writes; callers choose what to record, and record it in their own transaction when they have one, so an action and
-/// its audit row commit together. Never pass a token or a definition's SQL as detail.
+/// its audit row commit together. Never pass a token or a definition's SQL as detail. Rows are deleted only by the
+/// retention run, and only when Retention:AuditDays is set.
 /// </summary>
 public static class OperatorAudit
 {
@@ -54,4 +55,16 @@ public static class OperatorAudit
             new { actor, action, target, detail = JsonSerializer.Serialize(detail ?? new Dictionary<string, object?>(), JsonSerializerOptions.Web) },
             transaction,
             cancellationToken: ct));
+
+    /// <summary>Deletes up to <paramref name="batch"/> of the oldest rows written before <paramref name="cutoff"/>; the count deleted.</summary>
+    public static async Task<int> DeleteOlderThanAsync(NpgsqlDataSource dataSource, DateTimeOffset cutoff, int batch, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM ingest.operator_audit
+             WHERE audit_id IN (SELECT audit_id FROM ingest.operator_audit WHERE at < @cutoff ORDER BY at LIMIT @batch FOR UPDATE SKIP LOCKED)
+            """,
+            new { cutoff, batch }, cancellationToken: ct));
+    }
 }

@@ -5,6 +5,7 @@ using PecLists.Functions.Http;
 using PecLists.Functions.Ingest;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
+using PecLists.Functions.Operations;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
@@ -84,6 +85,7 @@ public static class AppSettingNames
         names.UnionWith(Section<DependencyUnavailableOptions>(DependencyUnavailableOptions.Section));
         names.UnionWith(Section<LoadOptions>(LoadOptions.Section));
         names.UnionWith(Section<SweeperOptions>(SweeperOptions.Section));
+        names.UnionWith(Section<RetentionOptions>(RetentionOptions.Section));
         names.UnionWith(Section<FleetOptions>(FleetOptions.Section));
         names.UnionWith(Section<ListSigningOptions>(ListSigningOptions.Section));
         names.UnionWith(Section<DatabaseOptions>(DatabaseOptions.Section));

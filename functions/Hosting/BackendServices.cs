@@ -32,6 +32,7 @@ public static class BackendServices
         services.AddValidatedSettings<LoadOptions>(configuration, LoadOptions.Section);
         services.AddSingleton<IValidateOptions<LoadOptions>>(new LoadTimeoutsValidator(AppContext.BaseDirectory));
         services.AddValidatedSettings<SweeperOptions>(configuration, SweeperOptions.Section);
+        services.AddValidatedSettings<RetentionOptions>(configuration, RetentionOptions.Section);
         services.AddValidatedSettings<FleetOptions>(configuration, FleetOptions.Section);
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
         services.AddSingleton(TimeProvider.System);
@@ -45,6 +46,7 @@ public static class BackendServices
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<ReceivedSweeper>();
+        services.AddSingleton<Retention>();
         services.AddSingleton<Replayer>();
         services.AddSingleton<HeldSnapshots>();
         services.AddSingleton<HealthReporter>();

@@ -29,6 +29,7 @@ public static class FunctionsApp
         app.MapLoadFunction();
         app.MapSweepFunction();
         app.MapFleetMetricsFunction();
+        app.MapRetentionFunction();
         return app;
     }
 

@@ -45,6 +45,14 @@ public sealed class LoadOptions
     public int HoldMinimumRows { get; set; } = 20;
 
     /// <summary>
+    /// The share rule also compares the snapshot with the most rows the site's list had in any snapshot loaded in this
+    /// many days before it (by extraction time), so a list shrinking by 30 % a day is held on its way down, not only a
+    /// single large drop. An operator's apply of a held snapshot restarts the window there.
+    /// </summary>
+    [Range(1, 400, ErrorMessage = "Load:HoldWindowDays must be between {1} and {2}.")]
+    public int HoldWindowDays { get; set; } = 7;
+
+    /// <summary>
     /// Transient failures are retried this many times with growing delays (see <see cref="TransientBackoff"/>) before
     /// the invocation fails and the host's retries and the poison queue take over; 0 leaves it to the host alone.
     /// The defaults ride out about 2.5 hours of database or storage outage.

@@ -223,14 +223,38 @@ public sealed class SnapshotLoader(
         var merge = await MergeAsync(connection, transaction, sql, snapshotId, target, ct);
         if (merge.Hold is { } hold)
         {
-            await _ledger.RecordHeldAsync(connection, transaction, snapshotId, merge.Rows, hold.Code, hold.Reason, ct);
+            // The blob must outlive the storage lifecycle rule while the operator decides: copied out of the rule's
+            // prefixes before the hold is recorded (a failed copy is a transient failure, retried), the original
+            // removed once it is. A retry repeats the copy over itself.
+            var heldBlob = SnapshotStore.HeldName(target.Blob);
+            await store.CopyAsync(target.Blob, heldBlob, ct);
+            await _ledger.RecordHeldAsync(connection, transaction, snapshotId, merge.Rows, hold.Code, hold.Reason, heldBlob, ct);
             await transaction.CommitAsync(ct);
+            if (heldBlob != target.Blob)
+            {
+                await DeleteLeftBlobAsync(target.Blob);
+            }
+
             return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = SnapshotStatuses.Held };
         }
 
         await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, merge.Rows, ct);
         await transaction.CommitAsync(ct);
         return new LoadResult(SnapshotStatuses.Loaded, merge.Rows) { Phases = merge.Phases, Path = "merge" };
+    }
+
+    /// <summary>The original of a held blob; if it cannot be deleted now, the lifecycle rule deletes it in its time.</summary>
+    private async Task DeleteLeftBlobAsync(string blob)
+    {
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await store.DeleteIfExistsAsync(blob, quick.Token);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or OperationCanceledException or IOException)
+        {
+            logger.LogDebug(ex, "The original of a held snapshot's blob stays until the lifecycle rule deletes it.");
+        }
     }
 
     /// <summary>Nothing of this (site, list) yet: COPY straight into the table (site and snapshot ids are column defaults).</summary>
@@ -268,7 +292,10 @@ public sealed class SnapshotLoader(
         var (toInsert, toUpdate, toDelete) = await connection.QuerySingleAsync<(long, long, long)>(Command(sql.CountDelta));
         var diffMs = clock.ElapsedMilliseconds - copyMs;
         var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, staged - toInsert - toUpdate);
-        if (!target.HoldReleased && DeletionGuard.Check(planned, options.Value) is { } hold)
+        var windowMax = target.HoldReleased || planned.Deleted == 0
+            ? null
+            : await _ledger.MaxLoadedRowsInWindowAsync(connection, transaction, snapshotId, target.Site, target.List, options.Value.HoldWindowDays, ct);
+        if (!target.HoldReleased && DeletionGuard.Check(planned, windowMax, options.Value) is { } hold)
         {
             return new MergeOutcome(planned, new LoadPhases(copyMs, diffMs, 0), hold);
         }

@@ -5,7 +5,8 @@ namespace PecLists.Functions.Snapshots;
 /// category (<see cref="SiteCondition"/>), its last heartbeat, when each list last loaded, and the lists whose
 /// snapshots wait for an operator (comma-separated, empty when none). <c>UnreportedRuns</c>: runs before the last heartbeat
 /// whose own heartbeats never arrived (the site was cut off, not off), with the newest failure's category and the first
-/// such run's time.
+/// such run's time. <c>HeldSince</c>: when the site's oldest held snapshot was held (how long a decision has waited;
+/// its blob is kept until then).
 /// </summary>
 public sealed record FleetSite(
     string Ibge,
@@ -25,4 +26,5 @@ public sealed record FleetSite(
     string HeldLists,
     int UnreportedRuns = 0,
     string? UnreportedCategory = null,
-    DateTimeOffset? UnreportedSince = null);
+    DateTimeOffset? UnreportedSince = null,
+    DateTimeOffset? HeldSince = null);

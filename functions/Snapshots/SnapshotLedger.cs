@@ -132,13 +132,14 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
                    h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
                    n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
-                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, s.token_refused_at AS TokenRefusedAt,
+                   coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, held.since AS HeldSince, s.token_refused_at AS TokenRefusedAt,
                    (h.report->'unreportedRuns')::text AS UnreportedRunsJson
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
               LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
               LEFT JOIN LATERAL (
-                    SELECT count(*) AS count, string_agg(DISTINCT list_name, ',' ORDER BY list_name) AS lists
+                    SELECT count(*) AS count, string_agg(DISTINCT list_name, ',' ORDER BY list_name) AS lists,
+                           min(coalesce(load_finished_at, received_at)) AS since
                       FROM ingest.snapshots WHERE site_id = s.site_id AND status = @held) held ON true
              ORDER BY s.site_id
             """, new { held = SnapshotStatuses.Held }, cancellationToken: ct));
@@ -161,7 +162,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 latest is { } l ? Math.Round((now - l).TotalHours, 2) : null, snapshot, s.LastSnapshotStatus,
                 siteLists.ToDictionary(l => l.List, l => l.LastLoadedAt is { } at ? Utc(at) : (DateTimeOffset?)null, StringComparer.Ordinal),
                 s.HeldSnapshots, s.HeldLists,
-                unreported.Length, SiteCondition.UnreportedCategory(unreported), unreported.Length == 0 ? null : unreported.Min(r => r.RanAt));
+                unreported.Length, SiteCondition.UnreportedCategory(unreported), unreported.Length == 0 ? null : unreported.Min(r => r.RanAt),
+                s.HeldSince is { } held ? Utc(held) : null);
         })];
     }
 
@@ -194,7 +196,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
-        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
@@ -232,33 +234,60 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     private static LoadTarget? ToTarget(TargetRow? row) =>
         row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released, Utc(r.ReceivedAt)) : null;
 
-    /// <summary>loading → held: not applied; the would-be counts and the reason wait for an operator.</summary>
-    public Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts wouldBe, string code, string reason, CancellationToken ct) =>
+    /// <summary>
+    /// loading → held: not applied; the would-be counts and the reason wait for an operator, and the blob is the copy
+    /// at <paramref name="heldBlob"/> (kept until the decision).
+    /// </summary>
+    public Task RecordHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts wouldBe, string code, string reason, string heldBlob, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE ingest.snapshots
-               SET status = @held, load_finished_at = clock_timestamp(),
+               SET status = @held, load_finished_at = clock_timestamp(), blob_name = @heldBlob,
                    rows_inserted = @Inserted, rows_updated = @Updated, rows_deleted = @Deleted, rows_unchanged = @Unchanged,
                    error_code = @code, error_detail = @reason
              WHERE snapshot_id = @snapshotId AND status = @loading
             """,
-            new { snapshotId, held = SnapshotStatuses.Held, loading = SnapshotStatuses.Loading, wouldBe.Inserted, wouldBe.Updated, wouldBe.Deleted, wouldBe.Unchanged, code, reason },
+            new { snapshotId, held = SnapshotStatuses.Held, loading = SnapshotStatuses.Loading, wouldBe.Inserted, wouldBe.Updated, wouldBe.Deleted, wouldBe.Unchanged, code, reason, heldBlob },
             transaction, cancellationToken: ct));
 
     /// <summary>
-    /// held → queued by an operator, released from the guard. Returns the load reference to queue again, or null when the
-    /// snapshot is not held (unknown, or already applied or dropped).
+    /// Whether a blob kept outside the lifecycle rule is still needed: its snapshot is held with that blob, or is being
+    /// loaded (the load copies it there before it records the hold).
     /// </summary>
-    public async Task<(string Site, string List, string Blob, DateTimeOffset ExtractedAt)?> ReleaseHoldAsync(Guid snapshotId, CancellationToken ct)
+    public async Task<bool> NeedsHeldBlobAsync(Guid snapshotId, string blob, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM ingest.snapshots
+                            WHERE snapshot_id = @snapshotId AND ((status = @held AND blob_name = @blob) OR status = @loading))
+            """,
+            new { snapshotId, blob, held = SnapshotStatuses.Held, loading = SnapshotStatuses.Loading }, cancellationToken: ct));
+    }
+
+    /// <summary>The blob of a held snapshot; null when the snapshot is not held.</summary>
+    public async Task<string?> FindHeldBlobAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition(
+            "SELECT blob_name FROM ingest.snapshots WHERE snapshot_id = @snapshotId AND status = @held",
+            new { snapshotId, held = SnapshotStatuses.Held }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// held → queued by an operator, released from the guard, its blob now <paramref name="blob"/>. Returns the load
+    /// reference to queue again, or null when the snapshot is not held (unknown, or already applied or dropped).
+    /// </summary>
+    public async Task<(string Site, string List, string Blob, DateTimeOffset ExtractedAt)?> ReleaseHoldAsync(Guid snapshotId, string blob, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         var row = await connection.QueryFirstOrDefaultAsync<(string Site, string List, string Blob, DateTime ExtractedAt)?>(new CommandDefinition(
             """
-            UPDATE ingest.snapshots SET status = @queued, hold_released_at = now(), error_code = NULL, error_detail = NULL
+            UPDATE ingest.snapshots SET status = @queued, hold_released_at = now(), error_code = NULL, error_detail = NULL, blob_name = @blob
              WHERE snapshot_id = @snapshotId AND status = @held
             RETURNING site_id, list_name, blob_name, extracted_at
             """,
-            new { snapshotId, queued = SnapshotStatuses.Queued, held = SnapshotStatuses.Held }, cancellationToken: ct));
+            new { snapshotId, blob, queued = SnapshotStatuses.Queued, held = SnapshotStatuses.Held }, cancellationToken: ct));
         return row is { } r ? (r.Site, r.List, r.Blob, new DateTimeOffset(DateTime.SpecifyKind(r.ExtractedAt, DateTimeKind.Utc))) : null;
     }
 
@@ -278,18 +307,40 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             cancellationToken: ct)) == 1;
     }
 
-    /// <summary>held → rejected by an operator. False when the snapshot is not held.</summary>
-    public async Task<bool> DropHeldAsync(Guid snapshotId, CancellationToken ct)
+    /// <summary>held → rejected by an operator, its blob now <paramref name="blob"/>. False when the snapshot is not held.</summary>
+    public async Task<bool> DropHeldAsync(Guid snapshotId, string blob, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE ingest.snapshots SET status = @rejected, error_code = @code,
+            UPDATE ingest.snapshots SET status = @rejected, error_code = @code, blob_name = @blob,
                    error_detail = 'Dropped by an operator while held: ' || coalesce(error_detail, '')
              WHERE snapshot_id = @snapshotId AND status = @held
             """,
-            new { snapshotId, rejected = SnapshotStatuses.Rejected, held = SnapshotStatuses.Held, code = SnapshotErrorCodes.DroppedByOperator },
+            new { snapshotId, blob, rejected = SnapshotStatuses.Rejected, held = SnapshotStatuses.Held, code = SnapshotErrorCodes.DroppedByOperator },
             cancellationToken: ct)) == 1;
+    }
+
+    /// <summary>
+    /// Deletes up to <paramref name="batch"/> of the oldest final snapshot records received before
+    /// <paramref name="cutoff"/>, never a pair's loaded one (load_state names it: out-of-order snapshots are skipped
+    /// against it) nor any record not final (held, queued, loading, failed…). Returns the count deleted.
+    /// </summary>
+    public async Task<int> DeleteOldFinalAsync(DateTimeOffset cutoff, int batch, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            DELETE FROM ingest.snapshots s
+             USING (SELECT o.snapshot_id FROM ingest.snapshots o
+                     WHERE o.received_at < @cutoff AND o.status = ANY(@final)
+                       AND NOT EXISTS (SELECT 1 FROM ingest.load_state ls WHERE ls.snapshot_id = o.snapshot_id)
+                     ORDER BY o.received_at
+                     LIMIT @batch
+                     FOR UPDATE SKIP LOCKED) old
+             WHERE s.snapshot_id = old.snapshot_id
+            """,
+            new { cutoff, batch, final = SnapshotLifecycle.Final.ToArray() }, cancellationToken: ct));
     }
 
     /// <summary>Snapshots waiting for an operator, oldest first.</summary>
@@ -326,6 +377,27 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
              WHERE ls.site_id = @site AND ls.list_name = @list AND cur.digest <> '' AND cur.digest = prev.digest
             """,
             new { snapshotId, site, list }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// The most rows the pair had after any snapshot loaded in the <paramref name="windowDays"/> days before this one was
+    /// extracted, counting only from the pair's latest load an operator released from a hold (the operator accepted that
+    /// level); null when none. Index probes on snapshots_site_list.
+    /// </summary>
+    public Task<long?> MaxLoadedRowsInWindowAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, string site, string list, int windowDays, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            """
+            SELECT max(coalesce(s.rows_inserted, 0) + coalesce(s.rows_updated, 0) + coalesce(s.rows_unchanged, 0))
+              FROM ingest.snapshots s
+              JOIN ingest.snapshots cur ON cur.snapshot_id = @snapshotId
+             WHERE s.site_id = @site AND s.list_name = @list AND s.status = @loaded
+               AND s.extracted_at < cur.extracted_at
+               AND s.extracted_at >= cur.extracted_at - make_interval(days => @windowDays)
+               AND s.extracted_at >= coalesce(
+                    (SELECT max(r.extracted_at) FROM ingest.snapshots r
+                      WHERE r.site_id = @site AND r.list_name = @list AND r.status = @loaded AND r.hold_released_at IS NOT NULL),
+                    '-infinity')
+            """,
+            new { snapshotId, site, list, windowDays, loaded = SnapshotStatuses.Loaded }, transaction, cancellationToken: ct));
 
     /// <summary>loading → loaded, and the snapshot becomes the pair's loaded one (what older snapshots are skipped against).</summary>
     public async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts rows, CancellationToken ct)

@@ -21,7 +21,39 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
     private const string SnapshotIdKey = "snapshotid";
     private const string ListVersionKey = "listversion";
 
+    /// <summary>
+    /// Where a held snapshot's blob waits for an operator: outside the lifecycle rule, whose prefixes are the container
+    /// followed by a digit (every site id is 7 digits; bicep/modules/storage.bicep). Azure's lifecycle filters only
+    /// include (prefixMatch, or blobIndexMatch with "==" alone), so a held blob is kept by its name, not by a tag.
+    /// </summary>
+    public const string HeldPrefix = "held/";
+
     private BlobContainerClient Container => blobs.GetBlobContainerClient(options.Value.Container);
+
+    /// <summary>The name a snapshot's blob has while it is held.</summary>
+    public static string HeldName(string blobName) =>
+        blobName.StartsWith(HeldPrefix, StringComparison.Ordinal) ? blobName : HeldPrefix + blobName;
+
+    /// <summary>The name a held snapshot's blob returns to once decided: under the lifecycle rule again.</summary>
+    public static string ReleasedName(string blobName) =>
+        blobName.StartsWith(HeldPrefix, StringComparison.Ordinal) ? blobName[HeldPrefix.Length..] : blobName;
+
+    /// <summary>
+    /// Writes a copy of a blob, metadata and headers included, over whatever has that name (so a retry repeats it).
+    /// Streamed through this process: no copy-source authorization to set up, the same on Azurite and in Azure, and a
+    /// fresh write, so the lifecycle rule counts the copy's age from now. Held snapshots are rare; this is their path.
+    /// </summary>
+    public async Task CopyAsync(string fromBlob, string toBlob, CancellationToken ct)
+    {
+        var source = Container.GetBlobClient(fromBlob);
+        var properties = (await source.GetPropertiesAsync(cancellationToken: ct)).Value;
+        await using var content = await source.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false), ct);
+        await Container.GetBlobClient(toBlob).UploadAsync(content, new BlobUploadOptions
+        {
+            Metadata = properties.Metadata,
+            HttpHeaders = new BlobHttpHeaders { ContentType = properties.ContentType, ContentEncoding = properties.ContentEncoding },
+        }, ct);
+    }
 
     /// <summary>{site}/{list}/{yyyy}/{MM}/{dd}/{snapshotId}.csv.gz, the day in UTC of the extraction.</summary>
     public static string BlobName(string site, string list, DateTimeOffset extractedAt, Guid snapshotId)
@@ -80,6 +112,12 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
         var prefix = site is null ? null : list is null ? $"{site}/" : $"{site}/{list}/";
         await foreach (var blob in Container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, ct))
         {
+            // A held snapshot's copy is reached through its row, never replayed as a second blob of the same snapshot.
+            if (blob.Name.StartsWith(HeldPrefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
             if (TryReadReference(blob.Name, blob.Metadata) is { } reference)
             {
                 yield return new StoredSnapshot(
@@ -88,6 +126,20 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
                     blob.Properties.ContentLength ?? 0,
                     blob.Metadata.TryGetValue(ListVersionKey, out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out var v) ? v : null);
             }
+        }
+    }
+
+    /// <summary>Every blob kept outside the lifecycle rule as a held snapshot's (the retention run checks each still is one).</summary>
+    public async IAsyncEnumerable<HeldBlob> ListHeldAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        if (!await Container.ExistsAsync(ct))
+        {
+            yield break;
+        }
+
+        await foreach (var blob in Container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, HeldPrefix, ct))
+        {
+            yield return new HeldBlob(blob.Name, blob.Metadata.TryGetValue(SnapshotIdKey, out var id) && Guid.TryParse(id, out var snapshotId) ? snapshotId : null);
         }
     }
 

@@ -44,6 +44,37 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         await _app.DisposeAsync();
     }
 
+    private async Task<string> BlobNameAsync(Guid id)
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT blob_name FROM ingest.snapshots WHERE snapshot_id = @id", new { id }) ?? "";
+    }
+
+    private async Task<bool> BlobExistsAsync(string name) =>
+        await infra.Blobs.GetBlobContainerClient(_container).GetBlobClient(name).ExistsAsync();
+
+    /// <summary>
+    /// A held snapshot's blobs: the name ingest gave it, and the one its row names now, which must be outside the
+    /// storage lifecycle rule's prefixes (a digit after the container, bicep/modules/storage.bicep) with the original gone.
+    /// </summary>
+    private async Task<(string Original, string Held)> BlobsOfAsync(Guid id)
+    {
+        var held = await BlobNameAsync(id);
+        var original = SnapshotStore.ReleasedName(held);
+        if (held != original)
+        {
+            Assert.False(char.IsAsciiDigit(held[0]), $"{held} is under the lifecycle rule's prefixes");
+            Assert.True(await BlobExistsAsync(held));
+            Assert.False(await BlobExistsAsync(original));
+        }
+
+        return (original, held);
+    }
+
+    private HeldSnapshots Decisions() => new(
+        new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database,
+        new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = _container })), TimeProvider.System);
+
     private static string NewListName(string prefix) => $"{prefix}_{Guid.NewGuid().ToString("N")[..8]}";
 
     private async Task<ListDefinition> PublishAsync(string name, int version, IReadOnlyList<ListColumnDto> columns, IReadOnlyList<string> key)
@@ -240,12 +271,17 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
 
         var fleet = Assert.Single(await new SnapshotLedger(infra.Database).ReadFleetAsync(new FleetOptions(), DateTimeOffset.UtcNow, CancellationToken.None), f => f.Ibge == _site);
         Assert.Equal((1L, list), (fleet.HeldSnapshots, fleet.HeldLists));
+        Assert.Equal(status.LoadFinishedAt, fleet.HeldSince); // how long the decision has waited
 
         // A redelivery of the message changes nothing while it is held.
         Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(id)).Status);
 
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
-        Assert.Contains(await operations.ListAsync(CancellationToken.None), s => s.SnapshotId == id);
+        var operations = Decisions();
+        var waiting = Assert.Single(await operations.ListAsync(CancellationToken.None), s => s.Snapshot.SnapshotId == id);
+        Assert.Equal(status.LoadFinishedAt, waiting.HeldSince);
+        Assert.InRange(waiting.HoursWaiting, 0, 1);
+        var (original, heldBlob) = await BlobsOfAsync(id);
+        Assert.Equal(SnapshotStore.HeldName(original), heldBlob);
         Assert.True(await operations.DecideAsync(id, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
         Assert.False(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         Assert.Equal(SnapshotStatuses.Queued, (await SnapshotAsync(id)).Status);
@@ -258,10 +294,55 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
                 "SELECT actor FROM ingest.operator_audit WHERE action = 'held-snapshot-apply' AND target = @target", new { target = id.ToString("D") }));
         }
 
+        // Decided: the blob is back under the lifecycle rule's prefixes and the held copy is gone.
+        Assert.Equal(original, await BlobNameAsync(id));
+        Assert.True(await BlobExistsAsync(original));
+        Assert.False(await BlobExistsAsync(heldBlob));
+
         var applied = await LoadAsync(id);
 
         Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 30, 10)), (applied.Status, applied.Rows));
         Assert.Equal(10, (await RowsAsync(list, "id", "nome")).Count);
+    }
+
+    [Fact]
+    public async Task A_site_losing_30_percent_a_day_is_held_once_the_losses_add_up_past_the_share_within_the_window()
+    {
+        var list = await ListWithRowsAsync(100);
+        string Rows(int count) => "id,nome\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"{i},Pessoa {i}\n"));
+
+        // Day 2: 100 → 70, 30 % (under the 50 % share): applied.
+        var second = await SendAndLoadAsync(list, Rows(70), Day1.AddDays(1));
+        Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 30, 70)), (second.Status, second.Rows));
+
+        // Day 3: 70 → 49 is 30 % again, but 51 % fewer than the 100 of two days ago: held.
+        var thirdId = await SendAsync(list, Rows(49), Day1.AddDays(2));
+        var third = await LoadAsync(thirdId);
+        Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.MassDeletion), (third.Status, third.ErrorCode));
+        Assert.Contains("leave 49 rows where the site had 100 in the last 7 days (51", third.Reason, StringComparison.Ordinal);
+        Assert.Equal(70, (await RowsAsync(list, "id", "nome")).Count);
+
+        // Beyond the window the old count no longer counts: with a 1-day window the same loss is applied.
+        var oneDay = await SendAsync(list, Rows(49), Day1.AddDays(2).AddHours(2));
+        Assert.Equal(SnapshotStatuses.Loaded, (await LoadAsync(oneDay, new LoadOptions { LockTimeoutSeconds = 5, HoldWindowDays = 1 })).Status);
+    }
+
+    [Fact]
+    public async Task After_an_operator_applies_a_held_loss_the_window_starts_again_from_it()
+    {
+        var list = await ListWithRowsAsync(100);
+        string Rows(int count) => "id,nome\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"{i},Pessoa {i}\n"));
+        Assert.Equal(SnapshotStatuses.Loaded, (await SendAndLoadAsync(list, Rows(70), Day1.AddDays(1))).Status);
+        var heldId = await SendAsync(list, Rows(49), Day1.AddDays(2));
+        Assert.Equal(SnapshotStatuses.Held, (await LoadAsync(heldId)).Status);
+
+        var operations = Decisions();
+        Assert.True(await operations.DecideAsync(heldId, HeldSnapshots.Apply, "test:operadora", CancellationToken.None));
+        Assert.Equal(SnapshotStatuses.Loaded, (await LoadAsync(heldId)).Status);
+
+        // The operator accepted 49: the next day's small loss is judged against it, not against the 100 still in the window.
+        var next = await SendAndLoadAsync(list, Rows(45), Day1.AddDays(3));
+        Assert.Equal((SnapshotStatuses.Loaded, 45L), (next.Status, next.Rows?.After));
     }
 
     [Fact]
@@ -274,10 +355,15 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var held = await LoadAsync(id);
 
         Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.EmptySnapshot), (held.Status, held.ErrorCode));
-        var operations = new HeldSnapshots(new SnapshotLedger(infra.Database), new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })), infra.Database);
+        var heldBlob = await BlobNameAsync(id);
+        Assert.StartsWith(SnapshotStore.HeldPrefix, heldBlob, StringComparison.Ordinal);
+        var operations = Decisions();
         Assert.True(await operations.DecideAsync(id, HeldSnapshots.Drop, "test:operadora", CancellationToken.None));
         var dropped = await SnapshotAsync(id);
         Assert.Equal((SnapshotStatuses.Rejected, SnapshotErrorCodes.DroppedByOperator), (dropped.Status, dropped.Code));
+        Assert.Equal(SnapshotStore.ReleasedName(heldBlob), await BlobNameAsync(id)); // under the lifecycle rule again
+        Assert.True(await BlobExistsAsync(SnapshotStore.ReleasedName(heldBlob)));
+        Assert.False(await BlobExistsAsync(heldBlob));
         Assert.Equal(before, await RowsAsync(list, "id", "nome"));
         Assert.Equal(SnapshotStatuses.Rejected, (await LoadAsync(id)).Status);
         Assert.False(await new SnapshotLedger(infra.Database).ReopenRejectedAsync(id, CancellationToken.None)); // dropped stays dropped

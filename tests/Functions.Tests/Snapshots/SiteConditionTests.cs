@@ -70,6 +70,15 @@ public sealed class SiteConditionTests
     }
 
     [Fact]
+    public void The_fleet_table_shows_how_long_the_oldest_held_snapshot_has_waited()
+    {
+        var site = new FleetSite("2611606", "Recife", SiteCondition.Amber, null, Now.AddMinutes(-5), "ok", null, "1.2.0", 0, 0.1,
+            Now.AddMinutes(-5), SnapshotStatuses.Held, new Dictionary<string, DateTimeOffset?>(), 2, "diabeticos", HeldSince: Now.AddDays(-5));
+
+        Assert.EndsWith("  2 (5d)  -", FleetTable.Render([site], Now).Split('\n')[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Unreported_runs_are_explained_by_the_newest_failure_among_them()
     {
         var at = Now.AddDays(-2);
