@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
         *) echo "--uploader takes linux-x64, win-x64, all or none" >&2; exit 2 ;;
       esac ;;
     --out) shift; out=${1:?--out needs a directory} ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
