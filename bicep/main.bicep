@@ -28,10 +28,14 @@ param snapshotRetentionDays int = 35
 ])
 param instanceMemoryMB int = 2048
 
-@description('Upper bound on instances whatever the database allows (the app is scaled to the lower of this and the connection budget).')
-@minValue(1)
+// Flex Consumption refuses a maximum below 40 outside a few preview regions (Azure/azure-functions-host#10523; the
+// Az.Functions Flex stack data, FunctionsStackFlexData/*/custom.json, has lowestMaximumInstanceCount 40 and highest
+// 1000), so the floor is the value. The cap applies per function group (HTTP functions together, each other trigger on
+// its own: azure-rest-api-specs#45083): see CONNECTIONS_AT_MAXIMUM_SCALE below and docs/deploy.md "Sizing".
+@description('Most instances per function group (Flex: 40 to 1000; 40 is the platform floor).')
+@minValue(40)
 @maxValue(1000)
-param maximumInstanceCountCap int = 40
+param maximumInstanceCount int = 40
 
 @description('HTTP requests one instance takes at once; matches Ingest:MaxConcurrentUploads (16) so uploads queue at the front door, not in the app.')
 param httpPerInstanceConcurrency int = 16
@@ -50,12 +54,14 @@ param postgresMaxConnections int = 250
 @description('Connections kept out of the app\'s budget: Azure\'s own reserved ones (15 on Flexible Server) plus operators\' sessions (migrate, psql, commands).')
 param reservedConnections int = 25
 
+// The version must be one the API version of bicep/modules/database.bicep (2024-08-01) accepts: its ServerVersion enum
+// is 11–16 (azure-rest-api-specs, specification/postgresql/…/stable/2024-08-01/FlexibleServers.json); 17 appears only
+// under later API versions. Pinned by tests/Repository.Tests/PreflightTests.cs.
 @description('PostgreSQL major version.')
 @allowed([
   '16'
-  '17'
 ])
-param postgresVersion string = '17'
+param postgresVersion string = '16'
 
 @description('PostgreSQL compute SKU.')
 param postgresSkuName string = 'Standard_B2s'
@@ -98,15 +104,14 @@ var tags = {
   product: 'pec-lists'
 }
 
-// Connection budget (README "Connections"; docs/deploy.md "Sizing"):
-//   maximumInstanceCount × Database:MaxPoolSize + reservedConnections ≤ max_connections
-// so maximumInstanceCount = min(cap, floor((max_connections − reserved) / MaxPoolSize)), e.g. (250 − 25) / 20 = 11.
-// The load cap (Load:MaxConcurrentLoads, enforced in PostgreSQL: ADR 0004) needs no instances of its own: loads take
-// their connections out of the same pools, so the budget must only hold that cap, checked below.
-var connectionBudget = postgresMaxConnections - reservedConnections
-var instancesByBudget = connectionBudget / databaseMaxPoolSize
-var maximumInstanceCount = max(1, min(maximumInstanceCountCap, instancesByBudget))
-var loadCapFits = maxConcurrentLoads <= maximumInstanceCount * databaseMaxPoolSize && instancesByBudget >= 1
+// Connection budget (README "Connections"; docs/deploy.md "Sizing"). It used to size maximumInstanceCount; since Flex's
+// floor is 40, the instance count no longer follows from it, and at 40 instances it does not hold:
+//   40 × Database:MaxPoolSize (20) + reservedConnections (25) = 825 > max_connections (250), per function group.
+// What still holds is one instance's pool plus the load cap (ADR 0004: loads take their connections from the same
+// pools). Bounding the connections whatever the instance count is issue 24 item 1 (PgBouncer or smaller per-instance
+// pools), open: docs/deploy.md "Sizing".
+var connectionsAtMaximumScale = maximumInstanceCount * databaseMaxPoolSize + reservedConnections
+var onePoolFits = databaseMaxPoolSize + reservedConnections <= postgresMaxConnections && maxConcurrentLoads <= databaseMaxPoolSize * maximumInstanceCount
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -235,5 +240,9 @@ output DATABASE_NAME string = database.outputs.databaseName
 output IDENTITY_NAME string = identity.outputs.name
 output IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output MAXIMUM_INSTANCE_COUNT int = maximumInstanceCount
-@description('False when the connection budget cannot hold one instance\'s pool or the load cap: lower Database:MaxPoolSize or raise max_connections.')
-output CONNECTION_BUDGET_OK bool = loadCapFits
+@description('False when max_connections cannot hold even one instance\'s pool and the reserved connections, or the pools cannot hold the load cap: lower Database:MaxPoolSize or raise max_connections.')
+output CONNECTION_BUDGET_OK bool = onePoolFits
+@description('Connections one function group could open at maximumInstanceCount (instances × Database:MaxPoolSize + reserved); above max_connections until issue 24 item 1.')
+output CONNECTIONS_AT_MAXIMUM_SCALE int = connectionsAtMaximumScale
+@description('Whether max_connections holds CONNECTIONS_AT_MAXIMUM_SCALE (false with the defaults: issue 24 item 1).')
+output CONNECTION_BUDGET_HOLDS_AT_MAXIMUM_SCALE bool = connectionsAtMaximumScale <= postgresMaxConnections

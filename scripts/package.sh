@@ -2,7 +2,8 @@
 # Builds what is shipped (ADR 0013), with nothing beyond the .NET SDK:
 #   <out>/functions.zip                    the function app as the Functions host reads it: host.json, one folder per
 #                                          function with its function.json, the self-contained linux-x64 handler
-#                                          (apphost `Functions`, mode 0755) at the root
+#                                          (apphost `Functions`, mode 0755 whatever the OS: tools/PackageZip)
+#                                          at the root; `azd deploy` ships this zip as is (azure.yaml)
 #   <out>/uploader-linux-x64/uploader      NativeAOT
 #   <out>/uploader-win-x64/uploader.exe    single-file, self-contained
 #   <out>/SHA256SUMS                       sha256sum format, paths relative to <out>
@@ -54,7 +55,9 @@ if [ "$functions" -eq 1 ]; then
   # The host starts `defaultExecutablePath` from host.json: fail here, not at the first cold start, if it is not there.
   exe=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["customHandler"]["description"]["defaultExecutablePath"])' "$staging/host.json" 2>/dev/null \
         || sed -n 's/.*"defaultExecutablePath": *"\([^"]*\)".*/\1/p' "$staging/host.json")
-  [ -x "$staging/$exe" ] || { echo "host.json launches '$exe', which is not an executable file of the app root" >&2; exit 1; }
+  # -f, not -x: the zip's modes come from tools/PackageZip (0755 for this file), not from the file system, which has no
+  # exec bit on Windows.
+  [ -f "$staging/$exe" ] || { echo "host.json launches '$exe', which is not a file of the app root" >&2; exit 1; }
   dotnet run --project tools/PackageZip -c Release --artifacts-path "$build/tools" -- "$staging" "$out/functions.zip" >/dev/null
   echo "functions: $out/functions.zip ($(du -h "$out/functions.zip" | cut -f1))" >&2
 fi

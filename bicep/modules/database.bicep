@@ -12,10 +12,9 @@ param location string
 @description('Tags for every resource.')
 param tags object
 
-@description('PostgreSQL major version.')
+@description('PostgreSQL major version: one the API version below accepts (2024-08-01: 11–16; 17 only under later API versions).')
 @allowed([
   '16'
-  '17'
 ])
 param version string
 

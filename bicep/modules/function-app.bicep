@@ -23,7 +23,7 @@ param deploymentContainer string
 @description('Memory of one instance.')
 param instanceMemoryMB int
 
-@description('Most instances the app scales to (derived in main.bicep from the database connection budget).')
+@description('Most instances per function group (Flex: 40 to 1000; main.bicep).')
 param maximumInstanceCount int
 
 @description('HTTP requests one instance takes at once.')

@@ -1,5 +1,6 @@
 // Least-privilege role assignments of the app's identity. GUIDs:
-// https://learn.microsoft.com/azure/role-based-access-control/built-in-roles (storage, monitor).
+// https://learn.microsoft.com/azure/role-based-access-control/built-in-roles (storage, monitor). Each assignment's
+// description starts with the role's name: tests/Repository.Tests/PreflightTests.cs checks the GUID is that role's.
 
 @description('Storage account name.')
 param storageAccountName string
@@ -30,6 +31,7 @@ resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, blobDataOwner)
   scope: storage
   properties: {
+    description: 'Storage Blob Data Owner: the Functions host storage, the snapshots and the Flex deployment container'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', blobDataOwner)
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -40,6 +42,7 @@ resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, queueDataContributor)
   scope: storage
   properties: {
+    description: 'Storage Queue Data Contributor: the load queue and its poison queue'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', queueDataContributor)
     principalId: principalId
     principalType: 'ServicePrincipal'
@@ -50,6 +53,7 @@ resource metricsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(appInsights.id, principalId, monitoringMetricsPublisher)
   scope: appInsights
   properties: {
+    description: 'Monitoring Metrics Publisher: Entra-authenticated telemetry (local auth is off)'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', monitoringMetricsPublisher)
     principalId: principalId
     principalType: 'ServicePrincipal'

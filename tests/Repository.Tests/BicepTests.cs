@@ -24,7 +24,7 @@ public sealed class BicepTests
     {
         string[] arguments = command.StartsWith("build", StringComparison.Ordinal) ? [command, file, "--stdout"] : [command, file];
 
-        var result = await ProcessRunner.RunAsync(Bicep(), arguments, workingDirectory: RepositoryFiles.Root, timeout: TimeSpan.FromMinutes(3));
+        var result = await ProcessRunner.RunAsync(BicepCli.Path(), arguments, workingDirectory: RepositoryFiles.Root, timeout: TimeSpan.FromMinutes(3));
 
         var diagnostics = result.StandardError.Trim();
         Assert.True(
@@ -34,17 +34,5 @@ public sealed class BicepTests
         {
             Assert.Contains("$schema", result.StandardOutput, StringComparison.Ordinal); // an ARM template or parameters file came out
         }
-    }
-
-    private static string Bicep()
-    {
-        if (Environment.GetEnvironmentVariable("BICEP_BIN") is { Length: > 0 } fromEnv)
-        {
-            return fromEnv;
-        }
-
-        var installed = Path.Combine(RepositoryFiles.Root, ".tools", "bicep", "bicep");
-        Assert.True(File.Exists(installed), $"{installed} is missing: run scripts/install-deps.sh (it installs the Bicep CLI from NuGet).");
-        return installed;
     }
 }

@@ -37,6 +37,10 @@ public sealed class FunctionAppZipTests : IDisposable
         Assert.True(mode.HasFlag(UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute), $"{executable} has mode {mode}");
         Assert.Equal(0x8000, (exe.ExternalAttributes >> 16) & 0xF000); // a regular file
 
+        // Every entry made by Unix with mode 0755 (the launched executable, createdump) or 0644, whatever the OS that built it.
+        Assert.All(FunctionAppZipModeTests.MadeBy(Path.Combine(_out, "functions.zip")), host => Assert.Equal(3, host));
+        Assert.All(zip.Entries, e => Assert.Contains(Convert.ToString((e.ExternalAttributes >> 16) & 0xFFFF, 8), new[] { "100755", "100644" }));
+
         // Self-contained: it runs under the Flex "custom" runtime, which has no dotnet (ADR 0013).
         var runtimeConfig = JsonNode.Parse(Read(entries["Functions.runtimeconfig.json"]))!["runtimeOptions"]!;
         Assert.NotNull(runtimeConfig["includedFrameworks"]);
