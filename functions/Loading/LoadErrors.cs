@@ -50,6 +50,8 @@ public static partial class LoadErrors
     /// <summary>One classification of a transient failure: its cause and its description, data-free both.</summary>
     private static (string Cause, string Description) Transient(Exception exception) => exception switch
     {
+        PostgresException { SqlState: InsufficientPrivilege } pg =>
+            ($"central-database-{pg.SqlState}", $"central database error {pg.SqlState} (insufficient privilege: a grant to the app's role is missing); the load will be retried"),
         PostgresException pg => ($"central-database-{pg.SqlState}", $"central database error {pg.SqlState}; the load will be retried"),
         NpgsqlException => ("central-database-unreachable", "central database unreachable; the load will be retried"),
         RequestFailedException rf => ($"storage-{rf.Status}", $"storage error {rf.Status}; the load will be retried"),
@@ -57,9 +59,18 @@ public static partial class LoadErrors
         _ => ("unexpected", $"{exception.GetType().Name}; the load will be retried"),
     };
 
-    // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch.
+    /// <summary>
+    /// SQLSTATE 42501, insufficient privilege: the central database's grants, not the snapshot. Transient (retried,
+    /// and alerted on: bicep's alert-load-privilege reads the cause <c>central-database-42501</c>), so one grant mistake
+    /// delays loads until it is fixed instead of rejecting every snapshot until someone replays them.
+    /// </summary>
+    public const string InsufficientPrivilege = "42501";
+
+    // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch (but not
+    // a missing grant, which is the server's to fix and then passes on a retry).
     private static bool IsPermanentSqlState(string state) =>
-        state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("42", StringComparison.Ordinal);
+        state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal)
+        || (state.StartsWith("42", StringComparison.Ordinal) && state != InsufficientPrivilege);
 
     private static string CodeFor(string state) => state switch
     {
