@@ -84,7 +84,7 @@ public static partial class LoadErrors
     {
         string[] reported = [.. new[] { pg.ColumnName, pg.TableName, pg.ConstraintName, pg.SchemaName, pg.DataTypeName }.OfType<string>()];
         bool IsIdentifier(string quoted) => reported.Contains(quoted, StringComparer.Ordinal) || identifiers?.Contains(quoted) == true;
-        var message = QuotedValue().Replace(pg.MessageText, m => IsIdentifier(m.Value[1..^1]) ? m.Value : "(value)");
+        var message = WithoutValues(pg.MessageText, IsIdentifier);
         var where = pg.Where is { } w && CopyLocation().Match(w) is { Success: true } m
             ? $" at CSV line {m.Groups["line"].Value}" + (m.Groups["column"].Success ? $", column {m.Groups["column"].Value}" : string.Empty)
             : string.Empty;
@@ -98,8 +98,33 @@ public static partial class LoadErrors
         return $"{message}{where}.{hint}";
     }
 
+    /// <summary>
+    /// The message with every quoted value replaced. PostgreSQL quotes a value without escaping it, so a value may hold
+    /// quotes of its own (<c>"Maria "Preta" Santos"</c>): from the first quoted text that is not a known identifier to the
+    /// last quote of the same kind is all value. Hex byte runs (an invalid UTF-8 sequence's bytes) go too.
+    /// </summary>
+    private static string WithoutValues(string message, Func<string, bool> isIdentifier)
+    {
+        foreach (Match quoted in QuotedValue().Matches(message))
+        {
+            if (isIdentifier(quoted.Value[1..^1]))
+            {
+                continue;
+            }
+
+            var end = message.LastIndexOf(quoted.Value[0]);
+            message = message[..quoted.Index] + "(value)" + message[(end + 1)..];
+            break;
+        }
+
+        return HexBytes().Replace(message, "(bytes)");
+    }
+
     [GeneratedRegex("\"[^\"]*\"|'[^']*'")]
     private static partial Regex QuotedValue();
+
+    [GeneratedRegex("0x[0-9a-fA-F]{2}( 0x[0-9a-fA-F]{2})*")]
+    private static partial Regex HexBytes();
 
     [GeneratedRegex(@"line (?<line>\d+)(, column (?<column>[a-z0-9_]+))?")]
     private static partial Regex CopyLocation();
