@@ -31,21 +31,13 @@ public sealed class LimitsAcrossInstancesTests(InfraFixture infra)
 
     private static byte[] GoodBody() => Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,70.5"));
 
-    private static HttpRequestMessage Lists(string token, string? forwardedFor = null)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/lists");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        if (forwardedFor is not null)
-        {
-            request.Headers.Add(ClientAddress.ForwardedForHeader, forwardedFor);
-        }
+    private static HttpRequestMessage Lists(string token, string? forwardedFor = null) => Get("/api/v1/lists", token, forwardedFor);
 
-        return request;
-    }
+    private static HttpRequestMessage AdminSites(string token, string? forwardedFor = null) => Get("/api/v1/admin/sites", token, forwardedFor);
 
-    private static HttpRequestMessage AdminSites(string token, string? forwardedFor = null)
+    private static HttpRequestMessage Get(string path, string token, string? forwardedFor)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/admin/sites");
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (forwardedFor is not null)
         {
