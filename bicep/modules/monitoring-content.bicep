@@ -66,6 +66,15 @@ var alerts = [
     threshold: json(loadFailureRateThreshold)
   }
   {
+    name: 'alert-load-privilege'
+    displayName: 'Loads refused by a missing grant'
+    description: 'The central database refused a load for lack of privilege (SQLSTATE 42501): a grant to the function app\'s role is missing, so every load fails until it is restored. Loads are retried for about 2.5 hours, then go to the poison queue: restore the grant (docs/failure-catalog.md, load-failed), then replay what reached the poison queue.'
+    severity: 1
+    query: 'customEvents | where name == "SnapshotFailed" and tostring(customDimensions.cause) == "central-database-42501" | summarize failures = count()'
+    measure: 'failures'
+    threshold: 0
+  }
+  {
     name: 'alert-held-snapshots'
     displayName: 'Snapshots held for an operator'
     description: 'The deletion guard holds snapshots that would delete most of a site\'s rows: decide with "Functions.dll snapshots held" / apply / drop.'

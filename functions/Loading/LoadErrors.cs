@@ -50,6 +50,8 @@ public static partial class LoadErrors
     /// <summary>One classification of a transient failure: its cause and its description, data-free both.</summary>
     private static (string Cause, string Description) Transient(Exception exception) => exception switch
     {
+        PostgresException { SqlState: InsufficientPrivilege } pg =>
+            ($"central-database-{pg.SqlState}", $"central database error {pg.SqlState} (insufficient privilege: a grant to the app's role is missing); the load will be retried"),
         PostgresException pg => ($"central-database-{pg.SqlState}", $"central database error {pg.SqlState}; the load will be retried"),
         NpgsqlException => ("central-database-unreachable", "central database unreachable; the load will be retried"),
         RequestFailedException rf => ($"storage-{rf.Status}", $"storage error {rf.Status}; the load will be retried"),
@@ -57,9 +59,18 @@ public static partial class LoadErrors
         _ => ("unexpected", $"{exception.GetType().Name}; the load will be retried"),
     };
 
-    // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch.
+    /// <summary>
+    /// SQLSTATE 42501, insufficient privilege: the central database's grants, not the snapshot. Transient (retried,
+    /// and alerted on: bicep's alert-load-privilege reads the cause <c>central-database-42501</c>), so one grant mistake
+    /// delays loads until it is fixed instead of rejecting every snapshot until someone replays them.
+    /// </summary>
+    public const string InsufficientPrivilege = "42501";
+
+    // Class 22 data exception (bad values, bad CSV), 23 integrity (duplicate or null key), 42 schema mismatch (but not
+    // a missing grant, which is the server's to fix and then passes on a retry).
     private static bool IsPermanentSqlState(string state) =>
-        state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal) || state.StartsWith("42", StringComparison.Ordinal);
+        state.StartsWith("22", StringComparison.Ordinal) || state.StartsWith("23", StringComparison.Ordinal)
+        || (state.StartsWith("42", StringComparison.Ordinal) && state != InsufficientPrivilege);
 
     private static string CodeFor(string state) => state switch
     {
@@ -73,7 +84,7 @@ public static partial class LoadErrors
     {
         string[] reported = [.. new[] { pg.ColumnName, pg.TableName, pg.ConstraintName, pg.SchemaName, pg.DataTypeName }.OfType<string>()];
         bool IsIdentifier(string quoted) => reported.Contains(quoted, StringComparer.Ordinal) || identifiers?.Contains(quoted) == true;
-        var message = QuotedValue().Replace(pg.MessageText, m => IsIdentifier(m.Value[1..^1]) ? m.Value : "(value)");
+        var message = WithoutValues(pg.MessageText, IsIdentifier);
         var where = pg.Where is { } w && CopyLocation().Match(w) is { Success: true } m
             ? $" at CSV line {m.Groups["line"].Value}" + (m.Groups["column"].Success ? $", column {m.Groups["column"].Value}" : string.Empty)
             : string.Empty;
@@ -87,8 +98,33 @@ public static partial class LoadErrors
         return $"{message}{where}.{hint}";
     }
 
+    /// <summary>
+    /// The message with every quoted value replaced. PostgreSQL quotes a value without escaping it, so a value may hold
+    /// quotes of its own (<c>"Maria "Preta" Santos"</c>): from the first quoted text that is not a known identifier to the
+    /// last quote of the same kind is all value. Hex byte runs (an invalid UTF-8 sequence's bytes) go too.
+    /// </summary>
+    private static string WithoutValues(string message, Func<string, bool> isIdentifier)
+    {
+        foreach (Match quoted in QuotedValue().Matches(message))
+        {
+            if (isIdentifier(quoted.Value[1..^1]))
+            {
+                continue;
+            }
+
+            var end = message.LastIndexOf(quoted.Value[0]);
+            message = message[..quoted.Index] + "(value)" + message[(end + 1)..];
+            break;
+        }
+
+        return HexBytes().Replace(message, "(bytes)");
+    }
+
     [GeneratedRegex("\"[^\"]*\"|'[^']*'")]
     private static partial Regex QuotedValue();
+
+    [GeneratedRegex("0x[0-9a-fA-F]{2}( 0x[0-9a-fA-F]{2})*")]
+    private static partial Regex HexBytes();
 
     [GeneratedRegex(@"line (?<line>\d+)(, column (?<column>[a-z0-9_]+))?")]
     private static partial Regex CopyLocation();

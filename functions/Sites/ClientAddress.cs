@@ -8,12 +8,19 @@ namespace PecLists.Functions.Sites;
 /// the host on loopback, so the socket's address says nothing; the host copies the incoming headers as they are
 /// (tools/HostStandIn/HttpForwarding.cs, docs/adr/0006), and Azure's front end appends the address it received the
 /// connection from to X-Forwarded-For. The last entry is therefore the one a client cannot choose (entries before it
-/// are whatever the client sent). Without the header (the app run by itself) the socket's address is used. IPv6
-/// addresses are cut to their /64, the block one subscriber usually holds.
+/// are whatever the client sent). Without the header (the app run by itself) the socket's address is used.
+/// IPv6 addresses are cut to their /48: the largest block one end site is normally given (RFC 6177 lets a registry hand a
+/// subscriber anything from a /64 to a /48; RIPE-690 recommends a /48 for businesses and at least a /56 for homes), so
+/// one subscriber, however large its block, is one partition instead of 65,536 (/64) or 256 (/56). Grouping wider costs
+/// nothing to anyone with a real token, which skips the failure budgets (<see cref="TokenLookupLimiter"/>): the only
+/// price is that strangers in one /48 share the budget for made-up tokens.
 /// </summary>
 public static class ClientAddress
 {
     public const string ForwardedForHeader = "X-Forwarded-For";
+
+    /// <summary>An IPv6 client is its /48.</summary>
+    private const int PrefixBytes = 6;
 
     public static string Of(HttpContext context)
     {
@@ -60,7 +67,7 @@ public static class ClientAddress
         }
 
         var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
+        Array.Clear(bytes, PrefixBytes, bytes.Length - PrefixBytes);
+        return new IPAddress(bytes) + "/" + (PrefixBytes * 8).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -15,6 +15,7 @@ public static class SiteAuthorization
     {
         services.AddSingleton<TokenLookupCache>();
         services.AddSingleton<TokenLookupLimiter>();
+        services.AddSingleton<LiveTokenHashes>();
         services.AddAuthentication(SiteTokenAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, SiteTokenAuthentication>(SiteTokenAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder()

@@ -20,7 +20,8 @@ public sealed class SiteTokenAuthentication(
     UrlEncoder encoder,
     NpgsqlDataSource dataSource,
     TokenLookupCache cache,
-    TokenLookupLimiter limiter)
+    TokenLookupLimiter limiter,
+    LiveTokenHashes liveTokens)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "SiteToken";
@@ -51,9 +52,26 @@ public sealed class SiteTokenAuthentication(
             return known is null ? AuthenticateResult.Fail("unknown or revoked token") : Success(new Claim(SiteClaim, known));
         }
 
-        // Anything else costs a lookup: only while this client and this instance have budget for failed ones.
+        // Anything else costs a lookup. A hash known to be a live token's skips the failure budgets: only the caller's
+        // own failures may cost it, and a real token gets in during a flood of made-up ones. Any other hash needs this
+        // client's budget and the instance's for its kind; refused for budget, the live hashes are read again (at most
+        // once per interval), as it may be a token issued since they were last read.
         var client = ClientAddress.Of(Context);
-        var (permit, retryAfter) = await limiter.TryEnterAsync(client, Context.RequestAborted);
+        var live = liveTokens.Contains(hash);
+        var (permit, retryAfter) = live ? await limiter.EnterAsync(Context.RequestAborted) : await limiter.TryEnterAsync(client, kind, Context.RequestAborted);
+        if (permit is null && !live)
+        {
+            var nextRead = await liveTokens.RefreshAsync(Context.RequestAborted);
+            if (liveTokens.Contains(hash))
+            {
+                (permit, retryAfter) = await limiter.EnterAsync(Context.RequestAborted);
+            }
+            else
+            {
+                retryAfter = retryAfter < nextRead ? retryAfter : nextRead;
+            }
+        }
+
         if (permit is null)
         {
             Context.Items[LookupLimitedKey] = retryAfter;
@@ -87,7 +105,7 @@ public sealed class SiteTokenAuthentication(
         Claim? claim = owner is null ? null : new Claim(kind == TokenKind.Site ? SiteClaim : AdminClaim, owner);
         if (claim is null)
         {
-            limiter.RecordFailure(client);
+            limiter.RecordFailure(client, kind);
             return AuthenticateResult.Fail("unknown or revoked token");
         }
 
@@ -107,7 +125,7 @@ public sealed class SiteTokenAuthentication(
         {
             Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
             await Problems.Write(Context, StatusCodes.Status429TooManyRequests, ProblemCodes.RateLimited, "Too many requests",
-                "Too many unknown or revoked tokens came from this address; retry after the number of seconds in Retry-After.");
+                "Too many unknown or revoked tokens came from this address or reached this server; retry after the number of seconds in Retry-After.");
             return;
         }
 

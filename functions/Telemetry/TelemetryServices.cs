@@ -60,6 +60,7 @@ public static class TelemetryServices
                 logging =>
                 {
                     logging.AddProcessor(new CustomEventProcessor());
+                    logging.AddProcessor(new DataFreeLogProcessor());
                     if (appInsights is not null)
                     {
                         logging.AddAzureMonitorLogExporter(appInsights);
@@ -80,6 +81,8 @@ public static class TelemetryServices
             })
             .WithTracing(tracing =>
             {
+                // Npgsql's spans record a failed command's exception, whose text may quote a row's value: data-free.
+                DataFreeErrors.RedactDatabaseSpanExceptions();
                 tracing.AddNpgsql();
                 if (appInsights is not null)
                 {

@@ -31,9 +31,13 @@ public sealed class LimitsAcrossInstancesTests(InfraFixture infra)
 
     private static byte[] GoodBody() => Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,70.5"));
 
-    private static HttpRequestMessage Lists(string token, string? forwardedFor = null)
+    private static HttpRequestMessage Lists(string token, string? forwardedFor = null) => Get("/api/v1/lists", token, forwardedFor);
+
+    private static HttpRequestMessage AdminSites(string token, string? forwardedFor = null) => Get("/api/v1/admin/sites", token, forwardedFor);
+
+    private static HttpRequestMessage Get(string path, string token, string? forwardedFor)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/lists");
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (forwardedFor is not null)
         {
@@ -119,16 +123,17 @@ public sealed class LimitsAcrossInstancesTests(InfraFixture infra)
         Assert.All(statuses.Skip(5), s => Assert.Equal(HttpStatusCode.TooManyRequests, s));
         Assert.Equal(1 + 5, lookups.Count);
 
-        // The site whose token is remembered keeps working from the flooding address; a token that would need a lookup
-        // waits for the budget there, and works at once from another address.
+        // The site whose token is remembered keeps working from the flooding address, and so does a live token this
+        // instance never saw: it is recognised as live (one read of the live hashes, not a token lookup) and costs one
+        // lookup, no budget. (Before issue 23 it waited for the flooding address's budget: that pinned the lockout.)
         using (var known = await app.Http.SendAsync(Lists(token)))
         {
             Assert.Equal(HttpStatusCode.OK, known.StatusCode);
         }
 
-        using (var blocked = await app.Http.SendAsync(Lists(fresh)))
+        using (var unseen = await app.Http.SendAsync(Lists(fresh)))
         {
-            Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, unseen.StatusCode);
         }
 
         using (var elsewhere = await app.Http.SendAsync(Lists(fresh, "203.0.113.9:50123")))
@@ -137,6 +142,91 @@ public sealed class LimitsAcrossInstancesTests(InfraFixture infra)
         }
 
         Assert.Equal(1 + 5 + 1, lookups.Count);
+
+        // A made-up token from the flooding address still gets 429, without a lookup.
+        using (var still = await app.Http.SendAsync(Lists(MadeUpToken())))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, still.StatusCode);
+        }
+
+        Assert.Equal(1 + 5 + 1, lookups.Count);
+    }
+
+    [Fact]
+    public async Task During_a_flood_of_made_up_tokens_from_many_addresses_a_site_never_seen_and_an_operator_get_in()
+    {
+        await using var app = await StartAsync("q" + Guid.NewGuid().ToString("N")[..12],
+            "--Ingest:FailedTokenLookupsPerMinutePerClient=1000", "--Ingest:FailedTokenLookupsPerMinute=10", "--Ingest:LiveTokensRefreshSeconds=1");
+        var (_, unseen) = await SiteAsync();
+        var (_, alsoUnseen) = await SiteAsync();
+        using var lookups = new DatabaseCommands(TokenLookup);
+        using var reads = new DatabaseCommands("ingest.admin_tokens WHERE revoked_at IS NULL");
+
+        // 30 addresses (IPv4, and IPv6 from distinct /48s) send made-up site and operator tokens until both of the
+        // instance's budgets are spent.
+        static string Address(int i) => i % 2 == 0 ? $"192.0.2.{i}" : $"2001:db8:{i:x}::1";
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 60; i++)
+        {
+            using var site = await app.Http.SendAsync(Lists(MadeUpToken(), Address(i % 30)));
+            statuses.Add(site.StatusCode);
+            using var admin = await app.Http.SendAsync(AdminSites("adm_" + MadeUpToken()[4..], Address(i % 30)));
+            statuses.Add(admin.StatusCode);
+        }
+
+        // Still flooding: a site this instance never saw gets in, from a flooding address and from a new one, and so does
+        // an operator whose token was issued in the middle of the flood (after the live hashes were read).
+        var (_, operatorToken) = await SiteTokens.IssueAdminAsync(infra.Database, "plantonista", CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var real = new List<(string Who, HttpStatusCode Status)>();
+        for (var i = 0; i < 20; i++)
+        {
+            using var bogus = await app.Http.SendAsync(Lists(MadeUpToken(), Address(i)));
+            statuses.Add(bogus.StatusCode);
+            if (i == 5)
+            {
+                using var site = await app.Http.SendAsync(Lists(unseen, Address(7)));
+                real.Add(("site never seen, from a flooding address", site.StatusCode));
+                using var newcomer = await app.Http.SendAsync(Lists(alsoUnseen, "198.51.100.200"));
+                real.Add(("site never seen, from a new address", newcomer.StatusCode));
+            }
+
+            if (i == 10)
+            {
+                using var sites = await app.Http.SendAsync(AdminSites(operatorToken, Address(3)));
+                real.Add(("operator", sites.StatusCode));
+            }
+        }
+
+        Assert.Equal(
+            [("site never seen, from a flooding address", HttpStatusCode.OK), ("site never seen, from a new address", HttpStatusCode.OK), ("operator", HttpStatusCode.OK)],
+            real);
+
+        // Each kind of token has its own instance budget: 10 failed lookups of made-up site tokens, 10 of operator tokens.
+        Assert.Equal(2 * 10, statuses.Count(s => s == HttpStatusCode.Unauthorized));
+        Assert.Equal(140 - (2 * 10), statuses.Count(s => s == HttpStatusCode.TooManyRequests));
+
+        // The database saw the budgets' failed lookups and one lookup per real token; the live hashes were read once
+        // per refusal interval at most (here 1 s, over a few seconds of flooding).
+        Assert.Equal((2 * 10) + 3, lookups.Count);
+        Assert.InRange(reads.Count, 1, 10);
+    }
+
+    [Fact]
+    public void An_IPv6_client_is_its_48_so_one_subscriber_cannot_spread_over_fresh_budgets()
+    {
+        static string Of(string forwarded)
+        {
+            var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            context.Request.Headers[ClientAddress.ForwardedForHeader] = forwarded;
+            return ClientAddress.Of(context);
+        }
+
+        Assert.Equal(Of("2001:db8:1::1"), Of("2001:db8:1:ff00::7"));
+        Assert.Equal(Of("2001:db8:1::1"), Of("[2001:db8:1:abcd:1:2:3:4]:443"));
+        Assert.NotEqual(Of("2001:db8:1::1"), Of("2001:db8:2::1"));
+        Assert.Equal("2001:db8:1::/48", Of("2001:db8:1:2:3:4:5:6"));
+        Assert.Equal("203.0.113.7", Of("203.0.113.7:5000"));
     }
 
     [Fact]

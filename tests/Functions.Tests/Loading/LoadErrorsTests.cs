@@ -32,6 +32,16 @@ public sealed class LoadErrorsTests
         Assert.Null(LoadErrors.AsPermanent(new PostgresException("boom", "ERROR", "ERROR", sqlState)));
 
     [Fact]
+    public void A_missing_grant_is_transient_and_named_so_it_can_be_alerted_on()
+    {
+        var denied = new PostgresException("permission denied for table pacientes_teste", "ERROR", "ERROR", "42501");
+
+        Assert.Null(LoadErrors.AsPermanent(denied));
+        Assert.Equal("central-database-42501", LoadErrors.TransientCause(denied));
+        Assert.Contains("grant", LoadErrors.DescribeTransient(denied), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Io_and_network_errors_are_transient()
     {
         Assert.Null(LoadErrors.AsPermanent(new NpgsqlException("connection refused")));

@@ -1,0 +1,117 @@
+using Dapper;
+using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Storage;
+using PecLists.Functions.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace PecLists.Functions.Tests.Loading;
+
+/// <summary>
+/// A load cancelled after PostgreSQL took its slot's (or its pair's) advisory lock but before the answer reached the
+/// loader must not leave the lock held: session-level advisory locks outlive a cancelled statement, and the pooled
+/// connection would keep it until reused or pruned (issue 23, item 10). The window is made deterministic without touching
+/// the app: the loader's sessions get a search_path whose first schema holds a <c>pg_try_advisory_lock</c> that takes the
+/// real lock and then sleeps, so the test cancels exactly while the lock is held and the answer not yet sent.
+/// </summary>
+[Collection(InfraCollection.Name)]
+public sealed class AdvisoryLockLeakTests(InfraFixture infra)
+{
+    private const string HookSchema = "advisory_lock_hook";
+    private readonly string _applicationName = "lock-leak-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task A_load_cancelled_after_its_slot_was_taken_but_before_the_answer_came_back_holds_no_slot()
+    {
+        await using var hooked = await HookedDataSourceAsync();
+        var store = new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions()));
+        var loader = new SnapshotLoader(hooked, store, new ListCatalog(hooked, TimeProvider.System),
+            Options.Create(new LoadOptions { MaxConcurrentLoads = 2 }), NullLogger<SnapshotLoader>.Instance);
+        using var stopping = new CancellationTokenSource();
+
+        var load = loader.LoadAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), stopping.Token);
+        await WaitUntilHeldAsync("l.classid = @ns::oid AND l.objsubid = 2", new { ns = LoadSlots.Namespace });
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
+        // The loader's connection went back to its pool, open: a leaked lock would still be there.
+        Assert.Equal(0, await HeldAsync("l.classid = @ns::oid AND l.objsubid = 2", new { ns = LoadSlots.Namespace }));
+        Assert.Equal(1, await OpenHookedSessionsAsync());
+    }
+
+    [Fact]
+    public async Task A_pair_lock_query_cancelled_after_the_lock_was_taken_leaves_it_released()
+    {
+        await using var hooked = await HookedDataSourceAsync();
+        var site = await infra.NewSiteAsync();
+        var key = PairLocks.Key(site, "pacientes_teste");
+        using var stopping = new CancellationTokenSource();
+        await using (var connection = await hooked.OpenConnectionAsync())
+        {
+            var taking = PairLocks.TryAcquireAsync(connection, site, "pacientes_teste", stopping.Token);
+            await WaitUntilHeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key });
+            await stopping.CancelAsync();
+
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => taking);
+            Assert.Equal(0, await HeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key }));
+        }
+
+        Assert.Equal(0, await HeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key }));
+        Assert.Equal(1, await OpenHookedSessionsAsync());
+    }
+
+    /// <summary>A data source like the app's whose sessions resolve pg_try_advisory_lock to the hook first.</summary>
+    private async Task<NpgsqlDataSource> HookedDataSourceAsync()
+    {
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                $$"""
+                CREATE SCHEMA IF NOT EXISTS {{HookSchema}};
+                CREATE OR REPLACE FUNCTION {{HookSchema}}.pg_try_advisory_lock(k1 int, k2 int) RETURNS boolean LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF pg_catalog.pg_try_advisory_lock(k1, k2) THEN PERFORM pg_catalog.pg_sleep(60); RETURN true; END IF;
+                  RETURN false;
+                END $$;
+                CREATE OR REPLACE FUNCTION {{HookSchema}}.pg_try_advisory_lock(k bigint) RETURNS boolean LANGUAGE plpgsql AS $$
+                BEGIN
+                  IF pg_catalog.pg_try_advisory_lock(k) THEN PERFORM pg_catalog.pg_sleep(60); RETURN true; END IF;
+                  RETURN false;
+                END $$;
+                """);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(infra.CentralConnection)
+        {
+            SearchPath = $"{HookSchema},pg_catalog,public",
+            ApplicationName = _applicationName,
+        };
+        return NpgsqlDataSource.Create(builder.ConnectionString);
+    }
+
+    private async Task WaitUntilHeldAsync(string filter, object args)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await HeldAsync(filter, args) == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the hooked lock query never took its lock");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Advisory locks matching <paramref name="filter"/> held by any session.</summary>
+    private async Task<long> HeldAsync(string filter, object args)
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM pg_locks l WHERE l.locktype = 'advisory' AND l.granted AND {filter}", args);
+    }
+
+    /// <summary>The hooked data source's sessions still connected (the pool keeps a returned connection open).</summary>
+    private async Task<long> OpenHookedSessionsAsync()
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE application_name = @name", new { name = _applicationName });
+    }
+}
