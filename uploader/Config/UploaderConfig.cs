@@ -83,9 +83,13 @@ public sealed class UploaderConfig
     public List<string> Validate()
     {
         var problems = new List<string>();
-        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        if (!EndpointRule.IsHttpAddress(Endpoint, out var uri))
         {
             problems.Add(Localized.Text("'endpoint' must be the backend's https:// address", "'endpoint' deve ser o endereço https:// do servidor central"));
+        }
+        else if (!EndpointRule.IsSecure(uri))
+        {
+            problems.Add(EndpointRule.ClearTextRefused("'endpoint'"));
         }
 
         // "sites": [null] gets through the serializer (element nullability is not checked).

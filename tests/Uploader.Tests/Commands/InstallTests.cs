@@ -207,6 +207,23 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         Assert.StartsWith("FAIL  --endpoint must be the backend's address", output.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("http://backend.example.gov.br")]
+    [InlineData("http://192.168.0.10:7071")]
+    public async Task A_clear_text_endpoint_to_another_machine_stops_before_anything_is_written(string endpoint)
+    {
+        var scheduler = new MemoryScheduler();
+        var configPath = _dir.Combine("config.json");
+        using var output = new StringWriter();
+
+        var exit = await new InstallCommand(new InstallOptions(endpoint, "pec_install", configPath) { ListSigningKey = TestSigning.PublicKey }, output, scheduler, () => [_dir.Combine("nowhere")], NoSessionProxy).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.False(File.Exists(configPath));
+        Assert.Equal(0, scheduler.Registrations);
+        Assert.StartsWith("FAIL  --endpoint must be the backend's https:// address, not http://: the site token and the lists' personal data would travel in clear", output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_wrong_token_stops_before_anything_is_written()
     {
