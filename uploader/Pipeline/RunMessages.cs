@@ -95,6 +95,10 @@ public static class RunMessages
         $"site {site}: the backend cannot take {snapshot.List} now ({status} {upload.Code}): {upload.Detail} Snapshot kept in the spool for the next run.",
         $"município {site}: o servidor central não pode receber {snapshot.List} agora ({status} {upload.Code}): {upload.Detail} O envio fica na fila local para a próxima execução.");
 
+    public static string Deferred(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
+        $"site {site}: the backend did not take {snapshot.List} snapshot {snapshot.SnapshotId} ({(int?)upload.Status} {upload.Code ?? "no problem code"}): {upload.Detail} Not a fault of its content: kept in the spool for the next run.",
+        $"município {site}: o servidor central não recebeu o envio {snapshot.SnapshotId} de {snapshot.List} ({(int?)upload.Status} {upload.Code ?? "sem código de problema"}): {upload.Detail} Não é defeito do conteúdo: o envio fica na fila local para a próxima execução.");
+
     public static string UploadUnreachable(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
         $"site {site}: backend unreachable for {snapshot.List} ({upload.Code}); snapshot kept in the spool for the next run.",
         $"município {site}: servidor central inacessível para {snapshot.List} ({upload.Code}); o envio fica na fila local para a próxima execução.");

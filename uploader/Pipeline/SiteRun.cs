@@ -195,6 +195,10 @@ public sealed class SiteRun(
                 spool.Quarantine(snapshot);
                 events.Say(RunMessages.Rejected(site.Ibge, snapshot, upload));
                 return Fail(FailureCategories.SnapshotRejected);
+            case UploadOutcome.Deferred:
+                // Refused for a reason a resend can fix (damaged in transit, list not active, a proxy): kept, not quarantined.
+                events.Say(RunMessages.Deferred(site.Ibge, snapshot, upload));
+                return Fail(FailureCategories.BackendError);
             case UploadOutcome.Unreachable when upload.Status is { } status:
                 // The backend answered, but cannot take it now (503 dependency-unavailable, 429, 5xx): say what it said.
                 events.Say(RunMessages.BackendBusy(site.Ibge, snapshot, (int)status, upload));

@@ -186,7 +186,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
     {
         var catalog = PecDatabaseFixture.HipertensosCatalog();
         await using var backend = await StubBackend.StartAsync(Backend(catalog, c =>
-            StubBackend.Problem(c, StatusCodes.Status400BadRequest, "csv-header-mismatch", "header does not match list v1")));
+            StubBackend.Problem(c, StatusCodes.Status400BadRequest, ProblemCodes.BadCsvHeader, "header does not match list v1")));
 
         var (exit, log) = await RunAsync(Config(backend.Endpoint));
 
@@ -195,7 +195,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         var file = Assert.Single(_dir.Files());
         Assert.StartsWith("spool/quarantine/", file, StringComparison.Ordinal);
         Assert.Empty(new Spool(SpoolRoot).Pending(Site));
-        Assert.Contains("csv-header-mismatch", log, StringComparison.Ordinal);
+        Assert.Contains(ProblemCodes.BadCsvHeader, log, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,6 +82,87 @@ public sealed class UploadRunTests : IDisposable
         Assert.All(result.Events, e => Assert.Equal(Now, e.At));
     }
 
+    /// <summary>A 4xx a resend can fix: the snapshot stays spooled (not quarantined), the heartbeat says backend-error.</summary>
+    [Theory]
+    [InlineData(400, "bad-digest")] // damaged in transit (sent twice in the run, damaged both times)
+    [InlineData(404, "unknown-list")] // the list briefly inactive
+    [InlineData(404, null)] // a route a proxy or the host does not know
+    [InlineData(411, null)] // a proxy that wants a Content-Length
+    [InlineData(400, null)] // a proxy's 400, no problem+json
+    [InlineData(413, null)] // a proxy's body limit
+    [InlineData(415, "unsupported-encoding")] // a proxy that rewrote the encoding
+    [InlineData(400, "bad-extracted-at")] // this clock ahead of the backend's: fine later
+    [InlineData(422, "a-code-from-a-newer-backend")]
+    public async Task A_refusal_a_resend_can_fix_keeps_the_snapshot_spooled_and_the_heartbeat_says_backend_error(int status, string? code)
+    {
+        await using var backend = await StubBackend.StartAsync(Backend(Catalog("veiculos"), context => Refuse(context, status, code)));
+
+        var result = await RunAsync(backend, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n" }));
+
+        Assert.Equal((ExitCodes.Network, FailureCategories.BackendError), (result.ExitCode, result.Sites.Single().FailureCategory));
+        Assert.Equal(code == ProblemCodes.BadDigest ? 2 : 1, backend.Requests.Count(r => r.Method == "PUT"));
+        Assert.Single(Directory.GetFiles(_dir.Combine("spool", Site, "veiculos"), "*.csv.gz"));
+        Assert.False(Directory.Exists(_dir.Combine("spool", "quarantine")));
+        Assert.Contains(result.Events, e => e.Message.Contains($"({status} {code ?? "no problem code"})", StringComparison.Ordinal) && e.Message.EndsWith("kept in the spool for the next run.", StringComparison.Ordinal));
+        var heartbeat = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == ApiRoutes.Heartbeats).Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal((RunOutcomes.Failed, FailureCategories.BackendError, 1), (heartbeat.Outcome, heartbeat.ErrorCode, heartbeat.SpoolDepth));
+
+        // The next run, the backend taking it again: the kept snapshot goes first and is accepted.
+        await using var recovered = await StubBackend.StartAsync(Backend(Catalog("veiculos")));
+        var next = await RunAsync(recovered, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n" }));
+
+        Assert.Equal(ExitCodes.Ok, next.ExitCode);
+        Assert.Equal(2, recovered.Requests.Count(r => r.Method == "PUT"));
+        Assert.Empty(Directory.GetFiles(_dir.Combine("spool"), "*.csv.gz", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_body_damaged_in_transit_is_sent_again_in_the_same_run()
+    {
+        var puts = 0;
+        await using var backend = await StubBackend.StartAsync(Backend(Catalog("veiculos"), context =>
+            Interlocked.Increment(ref puts) == 1 ? Refuse(context, 400, ProblemCodes.BadDigest) : StubBackend.Status(context, StatusCodes.Status202Accepted)));
+
+        var result = await RunAsync(backend, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n" }));
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal(2, backend.Requests.Count(r => r.Method == "PUT"));
+        Assert.Empty(Directory.GetFiles(_dir.Combine("spool"), "*.csv.gz", SearchOption.AllDirectories));
+    }
+
+    /// <summary>A refusal of the content itself: a resend cannot fix it, so it goes to quarantine (snapshot-rejected, exit 6).</summary>
+    [Theory]
+    [InlineData(400, "bad-csv-header")]
+    [InlineData(400, "bad-encoding")]
+    [InlineData(400, "bad-gzip")]
+    [InlineData(413, "too-large")]
+    [InlineData(409, "snapshot-conflict")]
+    [InlineData(400, "bad-snapshot-id")]
+    public async Task A_refusal_of_the_content_quarantines_the_snapshot_and_the_heartbeat_says_snapshot_rejected(int status, string code)
+    {
+        await using var backend = await StubBackend.StartAsync(Backend(Catalog("veiculos"), context => Refuse(context, status, code)));
+
+        var result = await RunAsync(backend, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n" }));
+
+        Assert.Equal((ExitCodes.Rejected, FailureCategories.SnapshotRejected), (result.ExitCode, result.Sites.Single().FailureCategory));
+        Assert.Single(backend.Requests, r => r.Method == "PUT");
+        Assert.Empty(Directory.GetFiles(_dir.Combine("spool", Site), "*.csv.gz", SearchOption.AllDirectories));
+        Assert.Single(Directory.GetFiles(_dir.Combine("spool", "quarantine")));
+        var heartbeat = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == ApiRoutes.Heartbeats).Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal((RunOutcomes.Failed, FailureCategories.SnapshotRejected), (heartbeat.Outcome, heartbeat.ErrorCode));
+    }
+
+    private static Task Refuse(HttpContext context, int status, string? code) => code is null
+        ? WritePlain(context, status)
+        : StubBackend.Problem(context, status, code, "as the backend says it.");
+
+    private static async Task WritePlain(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/html";
+        await context.Response.WriteAsync("<html><body>Request refused by proxy</body></html>");
+    }
+
     private async Task<RunResult> RunAsync(StubBackend backend, ISnapshotSource source, Action<RunEvent>? onEvent = null)
     {
         var config = new UploaderConfig
@@ -99,12 +180,16 @@ public sealed class UploadRunTests : IDisposable
     private static ListCatalogDto Catalog(params string[] names) =>
         new([.. names.Select(n => TestSigning.Sign(new ListDefinitionDto(n, 1, "-- not SQL: this source reads no database", [new ListColumnDto("id", "text")], [])))]);
 
-    private static Func<HttpContext, ReceivedRequest, Task> Backend(ListCatalogDto catalog) => async (context, request) =>
+    private static Func<HttpContext, ReceivedRequest, Task> Backend(ListCatalogDto catalog, Func<HttpContext, Task>? put = null) => async (context, request) =>
     {
         if (request.Path == ApiRoutes.Lists)
         {
             context.Response.ContentType = "application/json";
             await context.Response.WriteAsync(JsonSerializer.Serialize(catalog, ContractsJsonContext.Default.ListCatalogDto));
+        }
+        else if (put is not null && request.Method == "PUT")
+        {
+            await put(context);
         }
         else
         {
