@@ -11,4 +11,10 @@ public static class DefinitionCodes
 
     /// <summary>The signature does not verify with the pinned key: changed after signing, or signed with another key.</summary>
     public const string BadSignature = "definition-signature";
+
+    /// <summary>
+    /// Signed, but its SQL is not one statement (<see cref="SqlStatement"/>): it could leave the read-only transaction
+    /// the uploader runs it in. Reported under the run's <see cref="Signature"/> error code.
+    /// </summary>
+    public const string NotOneStatement = "definition-not-one-statement";
 }

@@ -51,13 +51,18 @@ public static class RunMessages
         $"site {site}: backend unreachable ({error}); using the list definitions cached at {fetchedAt:yyyy-MM-dd HH:mm}",
         $"município {site}: servidor central inacessível ({error}); usando as definições de listas guardadas em {fetchedAt:dd/MM/yyyy HH:mm}");
 
-    public static string DefinitionNotRun(string site, RefusedDefinition definition) => definition.Code == DefinitionCodes.NotSigned
-        ? Localized.Text(
+    public static string DefinitionNotRun(string site, RefusedDefinition definition) => definition.Code switch
+    {
+        DefinitionCodes.NotOneStatement => Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.NotOneStatement}): its SQL is more than one statement (or closes the parenthesis it runs in), so it could leave the read-only transaction. Tell the operator.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.NotOneStatement}): o SQL tem mais de um comando (ou fecha o parêntese em que é executado) e poderia sair da transação somente leitura. Avise o operador."),
+        DefinitionCodes.NotSigned => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): the backend serves it unsigned; this uploader runs only definitions signed by key {definition.KeyId}. Tell the operator.",
-            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador.")
-        : Localized.Text(
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador."),
+        _ => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): its signature does not verify with the pinned key {definition.KeyId} (changed after signing, or signed with another key). Tell the operator.",
-            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador.");
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): a assinatura não confere com a chave registrada {definition.KeyId} (alterada depois de assinada, ou assinada com outra chave). Avise o operador."),
+    };
 
     public static string BelowDiskFloor(string site, long free, string spoolRoot, long floor) => Localized.Text(
         $"site {site}: only {free / (1024 * 1024):N0} MB free on the spool disk ({spoolRoot}), below spoolMinFreeBytes ({floor / (1024 * 1024):N0} MB): nothing extracted. Free disk space on this server.",

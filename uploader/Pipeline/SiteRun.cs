@@ -50,8 +50,14 @@ public sealed class SiteRun(
         result = Worse(result, catalogResult);
 
         // Every definition is checked before any SQL runs: one not signed by the pinned key is not run; the others are.
-        var (verified, notSigned) = new SignedDefinitions(config.ListSigningKeyBytes()!).Check(catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
-        foreach (var definition in notSigned)
+        var signatures = new SignedDefinitions(config.ListSigningKeyBytes()!);
+        var (signed, notSigned) = signatures.Check(catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
+
+        // Nor is a signed one whose SQL is more than one statement: it could end the read-only transaction and write.
+        var verified = signed.Where(l => SqlStatement.IsOne(l.Sql)).ToList();
+        var refused = notSigned.Concat(signed.Where(l => !SqlStatement.IsOne(l.Sql))
+            .Select(l => new RefusedDefinition(l.Name, l.Version, DefinitionCodes.NotOneStatement, signatures.KeyId)));
+        foreach (var definition in refused)
         {
             _refused.Add(definition);
             events.Say(RunMessages.DefinitionNotRun(site.Ibge, definition));
