@@ -29,6 +29,11 @@ public sealed class UploaderConfig
     /// </summary>
     public long SpoolMinFreeBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>
+    /// Days a quarantined snapshot is kept to be looked at; older ones are deleted by the next run (they hold personal data).
+    /// </summary>
+    public int QuarantineRetentionDays { get; set; } = 14;
+
     public UploadConfig Upload { get; set; } = new();
 
     /// <summary>
@@ -119,6 +124,11 @@ public sealed class UploaderConfig
         if (SpoolMinFreeBytes < 0)
         {
             problems.Add(Localized.Text("'spoolMinFreeBytes' must not be negative (0 turns the free-space floor off)", "'spoolMinFreeBytes' não pode ser negativo (0 desliga o limite de espaço livre)"));
+        }
+
+        if (QuarantineRetentionDays < 1)
+        {
+            problems.Add(Localized.Text("'quarantineRetentionDays' must be at least 1", "'quarantineRetentionDays' deve ser pelo menos 1"));
         }
 
         if (!ProxySetting.IsValid(Upload.Proxy))

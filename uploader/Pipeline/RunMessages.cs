@@ -23,6 +23,14 @@ public static class RunMessages
         $"moved {count} interrupted spool file(s) to {quarantine}",
         $"{count} arquivo(s) interrompido(s) da fila local movido(s) para {quarantine}");
 
+    public static string NotRestricted(int count, string spoolRoot) => Localized.Text(
+        $"{count} file(s) or folder(s) in {spoolRoot} belong to another account and could not be made readable by this one only; run the uploader as the account that owns the spool",
+        $"{count} arquivo(s) ou pasta(s) em {spoolRoot} pertencem a outra conta e não puderam ficar legíveis só por esta; execute o uploader com a conta dona da fila local");
+
+    public static string QuarantineExpired(int count, int days, string quarantine) => Localized.Text(
+        $"deleted {count} quarantined snapshot(s) older than {days} days from {quarantine}",
+        $"{count} envio(s) em quarentena com mais de {days} dias apagado(s) de {quarantine}");
+
     public static string Finished(int exitCode) => exitCode == ExitCodes.Ok
         ? Localized.Text("run finished: everything sent", "execução concluída: tudo enviado")
         : Localized.Text($"run finished with problems (exit code {exitCode})", $"execução concluída com problemas (código de saída {exitCode})");

@@ -163,7 +163,124 @@ public sealed class UploadRunTests : IDisposable
         await context.Response.WriteAsync("<html><body>Request refused by proxy</body></html>");
     }
 
-    private async Task<RunResult> RunAsync(StubBackend backend, ISnapshotSource source, Action<RunEvent>? onEvent = null)
+    private const UnixFileMode Dir700 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode File600 = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode Dir755 = Dir700 | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+    private const UnixFileMode File644 = File600 | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    /// <summary>Every folder under the spool 0700 and every file 0600, the spool itself included.</summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void AssertOwnerOnly(string root)
+    {
+        Assert.Equal(Dir700, File.GetUnixFileMode(root));
+        Assert.All(Directory.GetDirectories(root, "*", SearchOption.AllDirectories), d => Assert.True(File.GetUnixFileMode(d) == Dir700, $"{d}: {File.GetUnixFileMode(d)}"));
+        Assert.All(Directory.GetFiles(root, "*", SearchOption.AllDirectories), f => Assert.True(File.GetUnixFileMode(f) == File600, $"{f}: {File.GetUnixFileMode(f)}"));
+    }
+
+    private static Func<HttpContext, Task> KeepOneRejectOther => context => context.Request.Path.Value!.Contains("/lists/rejeitada/", StringComparison.Ordinal)
+        ? StubBackend.Problem(context, 400, ProblemCodes.BadCsvHeader, "not this list's header")
+        : StubBackend.Status(context, StatusCodes.Status503ServiceUnavailable);
+
+    [Fact]
+    public async Task After_a_run_the_spool_and_its_quarantine_are_readable_by_their_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows: a protected ACL (WindowsOwnerOnlyAcl), not checked here
+        }
+
+        await using var backend = await StubBackend.StartAsync(Backend(Catalog("veiculos", "rejeitada"), KeepOneRejectOther));
+
+        var result = await RunAsync(backend, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n", ["rejeitada"] = "id\n2\n" }));
+
+        Assert.Equal(ExitCodes.Network, result.ExitCode);
+        var spool = _dir.Combine("spool");
+        Assert.Single(Directory.GetFiles(Path.Combine(spool, Site, "veiculos"), "*.csv.gz")); // kept (503)
+        Assert.Single(Directory.GetFiles(Path.Combine(spool, "quarantine"))); // rejected for its content
+        Assert.True(File.Exists(Path.Combine(spool, "state.json")) && File.Exists(Path.Combine(spool, $"lists-{Site}.json")));
+        AssertOwnerOnly(spool);
+    }
+
+    [Fact]
+    public async Task A_spool_left_readable_by_others_is_tightened_by_the_next_run()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var spool = _dir.Combine("spool");
+        var list = Path.Combine(spool, Site, "veiculos");
+        Directory.CreateDirectory(list);
+        Directory.CreateDirectory(Path.Combine(spool, "quarantine"));
+        var pending = Path.Combine(list, $"{SnapshotIds.New(Now.AddHours(-1)):D}.csv.gz");
+        await File.WriteAllBytesAsync(pending, GzipOf("id\n1\n"));
+        var quarantined = Path.Combine(spool, "quarantine", $"{Now.AddDays(-1):yyyyMMddHHmmss}-{Guid.NewGuid():D}.csv.gz");
+        await File.WriteAllBytesAsync(quarantined, GzipOf("id\n2\n"));
+        await File.WriteAllTextAsync(Path.Combine(spool, "state.json"), "{}");
+        foreach (var directory in new[] { spool, Path.Combine(spool, Site), list, Path.Combine(spool, "quarantine") })
+        {
+            File.SetUnixFileMode(directory, Dir755); // as the uploader left them before (umask 022)
+        }
+
+        foreach (var file in new[] { pending, quarantined, Path.Combine(spool, "state.json") })
+        {
+            File.SetUnixFileMode(file, File644);
+        }
+
+        var unrelated = _dir.Combine("not-the-spool.txt"); // beside the spool: left alone
+        await File.WriteAllTextAsync(unrelated, "x");
+        File.SetUnixFileMode(unrelated, File644);
+        await using var backend = await StubBackend.StartAsync(Backend(Catalog("veiculos"), context => StubBackend.Status(context, StatusCodes.Status503ServiceUnavailable)));
+
+        await RunAsync(backend, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n" }));
+
+        Assert.True(File.Exists(pending) && File.Exists(quarantined));
+        AssertOwnerOnly(spool);
+        Assert.Equal(File644, File.GetUnixFileMode(unrelated));
+    }
+
+    [Theory]
+    [InlineData(null, new[] { "recent" })] // the default: 14 days
+    [InlineData(30, new[] { "recent", "older" })]
+    public async Task Quarantined_snapshots_older_than_the_retention_are_deleted_by_the_run_and_recent_ones_kept(int? retentionDays, string[] kept)
+    {
+        var quarantine = _dir.Combine("spool", "quarantine");
+        Directory.CreateDirectory(quarantine);
+        var files = new Dictionary<string, string>
+        {
+            ["recent"] = Path.Combine(quarantine, $"{Now.AddDays(-13):yyyyMMddHHmmss}-{Guid.NewGuid():D}.csv.gz"),
+            ["older"] = Path.Combine(quarantine, $"{Now.AddDays(-20):yyyyMMddHHmmss}-{Guid.NewGuid():D}.csv.gz.partial"),
+            ["unstamped"] = Path.Combine(quarantine, "left-by-hand.csv.gz"),
+        };
+        foreach (var file in files.Values)
+        {
+            await File.WriteAllBytesAsync(file, GzipOf("id\n1\n"));
+        }
+
+        File.SetLastWriteTimeUtc(files["unstamped"], Now.AddDays(-40).UtcDateTime); // no stamp in its name: its last write
+        await using var backend = await StubBackend.StartAsync(Backend(Catalog("veiculos")));
+
+        var result = await RunAsync(backend, new TextSource(new Dictionary<string, string> { ["veiculos"] = "id\n1\n" }), configure: c => c.QuarantineRetentionDays = retentionDays ?? c.QuarantineRetentionDays);
+
+        Assert.Equal(ExitCodes.Ok, result.ExitCode);
+        Assert.Equal(kept.Order(), files.Where(f => File.Exists(f.Value)).Select(f => f.Key).Order());
+        var days = retentionDays ?? 14;
+        Assert.Contains(result.Events, e => e.Message == $"deleted {3 - kept.Length} quarantined snapshot(s) older than {days} days from {quarantine}");
+    }
+
+    private static byte[] GzipOf(string text)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Fastest))
+        {
+            gzip.Write(Encoding.UTF8.GetBytes(text));
+        }
+
+        return buffer.ToArray();
+    }
+
+    private async Task<RunResult> RunAsync(StubBackend backend, ISnapshotSource source, Action<RunEvent>? onEvent = null, Action<UploaderConfig>? configure = null)
     {
         var config = new UploaderConfig
         {
@@ -173,6 +290,7 @@ public sealed class UploadRunTests : IDisposable
             Upload = new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 10 },
             ListSigningKey = TestSigning.PublicKey,
         };
+        configure?.Invoke(config);
         using var client = new BackendClient(config.Endpoint, config.Upload);
         return await new UploadRun(config, source, client, new FixedClock(Now), onEvent).ExecuteAsync(CancellationToken.None);
     }
