@@ -177,20 +177,6 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
     }
 
     [Fact]
-    public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_whatever_its_role_may_do()
-    {
-        var scratch = await WritableScratch.CreateAsync(db.SuperuserConnectionString);
-        await scratch.AssertItMayWriteAsync(db.SuperuserConnectionString);
-        await using var dataSource = ListExtractor.CreateDataSource(scratch.ConnectionString(db.SuperuserConnectionString), 42);
-        await using var connection = await dataSource.OpenConnectionAsync();
-
-        await using var show = new NpgsqlCommand("SELECT current_setting('default_transaction_read_only') || ' ' || current_setting('statement_timeout') || ' ' || current_setting('standard_conforming_strings')", connection);
-        Assert.Equal("on 42s on", (string)(await show.ExecuteScalarAsync())!);
-
-        // Even outside the extractor's own transaction (as after a COMMIT the SQL slipped in), the session cannot write.
-        await using var insert = new NpgsqlCommand($"INSERT INTO {scratch.Table} VALUES (1)", connection);
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
-        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, refused.SqlState);
-        Assert.Equal(0, await scratch.RowsAsync(db.SuperuserConnectionString));
-    }
+    public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_whatever_its_role_may_do() =>
+        await (await WritableScratch.CreateAsync(db.SuperuserConnectionString)).AssertExtractorSessionCannotWriteAsync(db.SuperuserConnectionString);
 }

@@ -93,19 +93,8 @@ public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper
     }
 
     [Fact]
-    public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_on_PostgreSQL_10()
-    {
-        var scratch = await WritableScratch.CreateAsync(db.SuperuserConnectionString);
-        await scratch.AssertItMayWriteAsync(db.SuperuserConnectionString);
-        await using var dataSource = ListExtractor.CreateDataSource(scratch.ConnectionString(db.SuperuserConnectionString), 42);
-        await using var connection = await dataSource.OpenConnectionAsync();
-
-        await using var show = new NpgsqlCommand("SELECT current_setting('default_transaction_read_only') || ' ' || current_setting('statement_timeout') || ' ' || current_setting('standard_conforming_strings')", connection);
-        Assert.Equal("on 42s on", (string)(await show.ExecuteScalarAsync())!);
-        await using var insert = new NpgsqlCommand($"INSERT INTO {scratch.Table} VALUES (1)", connection);
-        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, (await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync())).SqlState);
-        Assert.Equal(0, await scratch.RowsAsync(db.SuperuserConnectionString));
-    }
+    public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_on_PostgreSQL_10() =>
+        await (await WritableScratch.CreateAsync(db.SuperuserConnectionString)).AssertExtractorSessionCannotWriteAsync(db.SuperuserConnectionString);
 
     [Fact]
     public async Task Hipertensos_extracts_as_the_read_only_role_with_the_declared_header_and_every_row()

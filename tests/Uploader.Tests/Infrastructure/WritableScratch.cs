@@ -39,6 +39,24 @@ public sealed record WritableScratch(string Role, string Password, string Table)
         await delete.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A session of the extractor's data source as this role starts read-only, with the statement timeout (42 s) and
+    /// standard_conforming_strings on, and cannot write even outside any transaction (as after a COMMIT the SQL slipped in).
+    /// </summary>
+    public async Task AssertExtractorSessionCannotWriteAsync(string superuserConnectionString)
+    {
+        await AssertItMayWriteAsync(superuserConnectionString);
+        await using var dataSource = PecLists.Uploader.Extraction.ListExtractor.CreateDataSource(ConnectionString(superuserConnectionString), 42);
+        await using var connection = await dataSource.OpenConnectionAsync();
+
+        await using var show = new NpgsqlCommand("SELECT current_setting('default_transaction_read_only') || ' ' || current_setting('statement_timeout') || ' ' || current_setting('standard_conforming_strings')", connection);
+        Assert.Equal("on 42s on", (string)(await show.ExecuteScalarAsync())!);
+        await using var insert = new NpgsqlCommand($"INSERT INTO {Table} VALUES (1)", connection);
+        var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
+        Assert.Equal(PostgresErrorCodes.ReadOnlySqlTransaction, refused.SqlState);
+        Assert.Equal(0, await RowsAsync(superuserConnectionString));
+    }
+
     public async Task<long> RowsAsync(string superuserConnectionString)
     {
         await using var connection = new NpgsqlConnection(superuserConnectionString);
