@@ -30,14 +30,6 @@ public static class ExtractCommand
     public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null)
     {
         var sql = (await File.ReadAllTextAsync(sqlFile, ct)).Trim().TrimEnd(';');
-        if (!SqlStatement.IsOne(sql))
-        {
-            await errors.WriteLineAsync(Localized.Text(
-                $"{sqlFile} is not one statement (a ';' or an unbalanced parenthesis outside strings and comments): it is not run.",
-                $"{sqlFile} não é um único comando (um ';' ou um parêntese sem par fora de textos e comentários): não é executado."));
-            return ExitCodes.Config;
-        }
-
         var query = new ListDefinitionDto(Path.GetFileNameWithoutExtension(sqlFile), 0, sql, [], []);
         var source = new PostgresSource(config.Database, level);
         var clock = Stopwatch.StartNew();

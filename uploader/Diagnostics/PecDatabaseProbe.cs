@@ -73,7 +73,7 @@ public sealed class PecDatabaseProbe : IAsyncDisposable
         if (!PecLists.Contracts.SqlStatement.IsOne(sql))
         {
             // Doctor's signature check leaves such a definition out (definition-not-one-statement); never run one.
-            throw new ArgumentException("The SQL is not one statement.", nameof(sql));
+            throw new Extraction.NotOneStatementException();
         }
 
         await using var transaction = await _connection.BeginTransactionAsync(ct);

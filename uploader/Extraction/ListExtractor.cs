@@ -47,7 +47,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         if (!SqlStatement.IsOne(sql))
         {
             // The run refuses such a definition before it gets here (definition-not-one-statement); never run one.
-            throw new ArgumentException("The SQL is not one statement.", nameof(sql));
+            throw new NotOneStatementException();
         }
 
         var started = System.Diagnostics.Stopwatch.StartNew();
