@@ -20,4 +20,10 @@ public static class DefinitionCodes
 
     /// <summary>A lower version than one this uploader already ran: an older definition served again (a replay).</summary>
     public const string Rollback = "definition-rollback";
+
+    /// <summary>
+    /// Signed, but its SQL is not one statement (<see cref="SqlStatement"/>): it could leave the read-only transaction
+    /// the uploader runs it in. Reported under the run's <see cref="Signature"/> error code.
+    /// </summary>
+    public const string NotOneStatement = "definition-not-one-statement";
 }

@@ -25,10 +25,13 @@ public static class FailureCategories
     /// <summary>A list's query hit the configured statement timeout (locks, a busy server).</summary>
     public const string ExtractTimeout = "extract-timeout";
 
-    /// <summary>The backend refused a snapshot for its content (4xx with a snapshot error code): it went to quarantine.</summary>
+    /// <summary>The backend refused a snapshot for its content (4xx with a code that says so, e.g. bad-csv-header): it went to quarantine.</summary>
     public const string SnapshotRejected = "snapshot-rejected";
 
-    /// <summary>The backend answered but could not take the snapshot now (5xx, 503 dependency-unavailable, 429).</summary>
+    /// <summary>
+    /// The backend answered but could not take the snapshot now (5xx, 503 dependency-unavailable, 429), or refused it for a
+    /// reason a resend can fix (bad-digest, unknown-list, a proxy's 4xx): it stays spooled.
+    /// </summary>
     public const string BackendError = "backend-error";
 
     /// <summary>The spool disk has less free space than the uploader keeps free, or a write ran out of space.</summary>

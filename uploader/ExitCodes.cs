@@ -16,7 +16,10 @@ public static class ExitCodes
     /// <summary>Another run was already in progress on this spool; this one did nothing.</summary>
     public const int Busy = 7;
 
-    /// <summary>A list definition's signature is missing or does not verify with the pinned key: that list was not run.</summary>
+    /// <summary>
+    /// A list definition was refused: its signature is missing or does not verify with the pinned key, or its SQL is not
+    /// one statement. That list was not run.
+    /// </summary>
     public const int DefinitionSignature = 8;
 
     /// <summary>The spool disk is below its free-space floor (spoolMinFreeBytes) or ran out of space: nothing was extracted.</summary>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PecLists.Contracts;
 
 namespace PecLists.Functions.Lists;
 
@@ -37,6 +38,11 @@ public static partial class ListDefinitionRules
         else if (definition.Sql.TrimEnd().EndsWith(';'))
         {
             errors.Add("sql must not end with ';' (it runs inside COPY (...) TO STDOUT)");
+        }
+        else if (!SqlStatement.IsOne(definition.Sql))
+        {
+            // Uploaders refuse such a definition anyway (definition-not-one-statement): refuse it before it is stored.
+            errors.Add("sql must be one statement: no ';' and no unbalanced parenthesis outside strings and comments (it runs inside COPY (...) TO STDOUT)");
         }
 
         if (definition.Columns.Count == 0)

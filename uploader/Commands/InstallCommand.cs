@@ -22,6 +22,11 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
                 "FALHA --endpoint deve ser o endereço do servidor central como o operador informou, por exemplo https://<app>.azurewebsites.net"));
         }
 
+        if (!EndpointRule.IsSecure(endpointUri))
+        {
+            return Fail(ExitCodes.Config, Localized.Text("FAIL  ", "FALHA ") + EndpointRule.ClearTextRefused("--endpoint") + ".");
+        }
+
         // 0. The proxy for the scheduled runs: --proxy, else the one this session uses, else the one recorded before.
         if (options.Proxy is { } given && !ProxySetting.IsValid(given))
         {

@@ -74,7 +74,12 @@ public static class UploaderCommandLine
         });
 
         var endpoint = new Option<string>("--endpoint") { Description = Localized.Text("The backend's address (https://…).", "Endereço do servidor central (https://…)."), Required = true };
-        var token = new Option<string>("--token") { Description = Localized.Text("This site's token (from the operator).", "Token deste município (fornecido pelo operador)."), Required = true };
+        var token = new Option<string?>("--token")
+        {
+            Description = Localized.Text(
+                $"This site's token (from the operator). '--token -' reads it from standard input; without --token it is taken from {InstallToken.EnvironmentVariable}. Either keeps it out of the process list and the shell history.",
+                $"Token deste município (fornecido pelo operador). '--token -' o lê da entrada padrão; sem --token ele é lido de {InstallToken.EnvironmentVariable}. Assim ele não aparece na lista de processos nem no histórico do shell."),
+        };
         var db = new Option<string?>("--db") { Description = Localized.Text("PEC database connection string (default: found from the PEC install).", "String de conexão do banco de dados do PEC (padrão: obtida da instalação do PEC).") };
         var spoolDir = new Option<string?>("--spool") { Description = Localized.Text("Spool folder (default: the system's spool location).", "Pasta da fila local (spool) (padrão: o local de spool do sistema).") };
         var windowStart = new Option<string?>("--window-start") { Description = Localized.Text("Start of the daily window, HH:mm (default 01:00).", "Início da janela diária, HH:mm (padrão 01:00).") };
@@ -107,8 +112,21 @@ public static class UploaderCommandLine
         };
         install.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(token) == InstallToken.FromStandardInput && !Console.IsInputRedirected)
+            {
+                await Console.Error.WriteAsync(Localized.Text("Site token: ", "Token do município: "));
+            }
+
+            if (InstallToken.Resolve(parse.GetValue(token), Console.In, Environment.GetEnvironmentVariable) is not { } siteToken)
+            {
+                await Console.Out.WriteLineAsync(Localized.Text(
+                    $"FAIL  no site token: pipe it to '--token -' (or type it), or set {InstallToken.EnvironmentVariable}.",
+                    $"FALHA sem token do município: envie-o para '--token -' pela entrada padrão (ou digite-o), ou defina {InstallToken.EnvironmentVariable}."));
+                return ExitCodes.Config;
+            }
+
             var options = new InstallOptions(
-                parse.GetValue(endpoint)!, parse.GetValue(token)!, parse.GetValue(configPath)!, parse.GetValue(db), parse.GetValue(spoolDir),
+                parse.GetValue(endpoint)!, siteToken, parse.GetValue(configPath)!, parse.GetValue(db), parse.GetValue(spoolDir),
                 parse.GetValue(windowStart) is { } start ? TimeOnly.ParseExact(start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture) : null,
                 parse.GetValue(windowHours))
             {

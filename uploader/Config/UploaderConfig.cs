@@ -29,6 +29,11 @@ public sealed class UploaderConfig
     /// </summary>
     public long SpoolMinFreeBytes { get; set; } = 512L * 1024 * 1024;
 
+    /// <summary>
+    /// Days a quarantined snapshot is kept to be looked at; older ones are deleted by the next run (they hold personal data).
+    /// </summary>
+    public int QuarantineRetentionDays { get; set; } = 14;
+
     public UploadConfig Upload { get; set; } = new();
 
     /// <summary>
@@ -104,9 +109,13 @@ public sealed class UploaderConfig
     public List<string> Validate()
     {
         var problems = new List<string>();
-        if (!Uri.TryCreate(Endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
+        if (!EndpointRule.IsHttpAddress(Endpoint, out var uri))
         {
             problems.Add(Localized.Text("'endpoint' must be the backend's https:// address", "'endpoint' deve ser o endereço https:// do servidor central"));
+        }
+        else if (!EndpointRule.IsSecure(uri))
+        {
+            problems.Add(EndpointRule.ClearTextRefused("'endpoint'"));
         }
 
         // "sites": [null] gets through the serializer (element nullability is not checked).
@@ -148,6 +157,11 @@ public sealed class UploaderConfig
         if (SpoolMinFreeBytes < 0)
         {
             problems.Add(Localized.Text("'spoolMinFreeBytes' must not be negative (0 turns the free-space floor off)", "'spoolMinFreeBytes' não pode ser negativo (0 desliga o limite de espaço livre)"));
+        }
+
+        if (QuarantineRetentionDays < 1)
+        {
+            problems.Add(Localized.Text("'quarantineRetentionDays' must be at least 1", "'quarantineRetentionDays' deve ser pelo menos 1"));
         }
 
         if (!ProxySetting.IsValid(Upload.Proxy))

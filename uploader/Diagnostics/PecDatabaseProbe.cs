@@ -70,6 +70,12 @@ public sealed class PecDatabaseProbe : IAsyncDisposable
     /// <summary>EXPLAIN of <paramref name="sql"/> in a read-only transaction, rolled back: null when it plans, else the server's error.</summary>
     public async Task<PostgresException?> ExplainAsync(string sql, CancellationToken ct)
     {
+        if (!PecLists.Contracts.SqlStatement.IsOne(sql))
+        {
+            // Doctor's signature check leaves such a definition out (definition-not-one-statement); never run one.
+            throw new Extraction.NotOneStatementException();
+        }
+
         await using var transaction = await _connection.BeginTransactionAsync(ct);
         await using var command = _connection.CreateCommand();
         command.CommandText = $"SET TRANSACTION READ ONLY; EXPLAIN\n{sql}";

@@ -5,7 +5,10 @@ using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Diagnostics;
 
-/// <summary>Every definition the backend serves must be signed by the key pinned at install; only those are EXPLAINed.</summary>
+/// <summary>
+/// Every definition the backend serves must be signed by the key pinned at install and be one statement, as for
+/// <c>run</c>; only those are EXPLAINed.
+/// </summary>
 public static class SignatureCheck
 {
     private const string Name = "list-signatures";
@@ -26,8 +29,8 @@ public static class SignatureCheck
         var names = string.Join(", ", refused.Select(r => $"{r.List} v{r.Version} ({r.Code})"));
         checks.Add(DoctorCheck.Fail(Name, FailureCategories.DefinitionSignature,
             Localized.Text(
-                $"not run (not signed by the pinned key {signatures.KeyId}, signed too long ago, or older than a version already run): {names}",
-                $"não executada(s) (não assinada(s) pela chave registrada {signatures.KeyId}, assinada(s) há tempo demais ou mais antiga(s) que uma versão já executada): {names}"),
+                $"not run (not signed by the pinned key {signatures.KeyId}, not one statement, signed too long ago, or older than a version already run): {names}",
+                $"não executada(s) (não assinada(s) pela chave registrada {signatures.KeyId}, com mais de um comando, assinada(s) há tempo demais ou mais antiga(s) que uma versão já executada): {names}"),
             Localized.Text(
                 "The backend serves a definition this uploader does not run: tell the operator (signing it again with 'lists sign' and publishing it fixes unsigned, undated and expired ones). Pin another key (listSigningKeys in the config, or re-run 'uploader install' with the right --list-signing-key only if the operator changed keys).",
                 "O servidor central envia uma definição que este uploader não executa: avise o operador (assiná-la de novo com 'lists sign' e publicá-la resolve as sem assinatura, sem data e vencidas). Registre outra chave (listSigningKeys na configuração, ou execute 'uploader install' com a --list-signing-key certa somente se o operador trocou de chave)."),

@@ -1,13 +1,16 @@
 using System.IO.Compression;
 using System.Text;
 using Npgsql;
+using PecLists.Contracts;
 
 namespace PecLists.Uploader.Extraction;
 
 /// <summary>
 /// Runs a list's SQL as <c>COPY (...) TO STDOUT (FORMAT csv, HEADER)</c> in a read-only transaction with a statement
 /// timeout, streaming through gzip into a file: memory stays flat whatever the list size. Works on PostgreSQL 9.6:
-/// no type loading (no queries to newer catalogs), plain text COPY only.
+/// no type loading (no queries to newer catalogs), plain text COPY only. The session itself starts read-only, with
+/// the statement timeout and standard_conforming_strings on (startup options), and only SQL that is one statement
+/// (<see cref="SqlStatement"/>) is run, so the SQL cannot end the transaction and write after it.
 /// </summary>
 public sealed class ListExtractor(string connectionString, int statementTimeoutSeconds)
 {
@@ -16,19 +19,39 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
 
     private const int CharBufferSize = 1 << 15;
 
-    public static NpgsqlDataSource CreateDataSource(string connectionString)
+    /// <summary>
+    /// Sessions that start read-only (every transaction, including one after a COMMIT the SQL might sneak in), with
+    /// standard_conforming_strings on (how <see cref="SqlStatement"/> reads strings) and, when given, the statement
+    /// timeout: set in the startup packet, before any SQL runs (PostgreSQL 9.6 and later).
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString, int? statementTimeoutSeconds = null)
     {
         var builder = new NpgsqlSlimDataSourceBuilder(connectionString);
         builder.ConfigureTypeLoading(typeLoading => typeLoading.EnableTypeLoading(false));
         builder.ConnectionStringBuilder.ApplicationName ??= "pec-uploader";
         builder.ConnectionStringBuilder.Pooling = false;
+        var options = "-c default_transaction_read_only=on -c standard_conforming_strings=on";
+        if (statementTimeoutSeconds is { } timeout)
+        {
+            options += $" -c statement_timeout={timeout * 1000}";
+        }
+
+        builder.ConnectionStringBuilder.Options = string.IsNullOrWhiteSpace(builder.ConnectionStringBuilder.Options)
+            ? options
+            : $"{builder.ConnectionStringBuilder.Options} {options}";
         return builder.Build();
     }
 
     public async Task<ExtractResult> ExtractAsync(string sql, Stream destination, CompressionLevel level, Action<ExtractProgress>? progress, CancellationToken ct)
     {
+        if (!SqlStatement.IsOne(sql))
+        {
+            // The run refuses such a definition before it gets here (definition-not-one-statement); never run one.
+            throw new NotOneStatementException();
+        }
+
         var started = System.Diagnostics.Stopwatch.StartNew();
-        await using var dataSource = CreateDataSource(connectionString);
+        await using var dataSource = CreateDataSource(connectionString, statementTimeoutSeconds);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using (var setup = connection.CreateCommand())
         {

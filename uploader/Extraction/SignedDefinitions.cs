@@ -5,7 +5,8 @@ namespace PecLists.Uploader.Extraction;
 /// <summary>
 /// Which list definitions may run: those whose dated (v2) operator signature verifies with one of the keys pinned at
 /// install, signed no longer than <paramref name="maxAge"/> ago, and not older versions than this uploader already ran
-/// (<paramref name="highestRun"/>): a definition served again after a newer one (a replay) is refused. Checked before
+/// (<paramref name="highestRun"/>): a definition served again after a newer one (a replay) is refused, and so is one
+/// whose SQL is more than one statement (<see cref="SqlStatement"/>). Checked before
 /// any SQL runs, on fresh and cached definitions alike; a refused one is named (list, version, code, key id), never shown.
 /// </summary>
 public sealed class SignedDefinitions(
@@ -60,6 +61,12 @@ public sealed class SignedDefinitions(
         }
 
         var keyId = ListDefinitionSignature.KeyId(key);
+        if (!SqlStatement.IsOne(definition.Sql))
+        {
+            // Signed, but it could end the read-only transaction it runs in and write (docs/adr/0019…, issue 23 item 5).
+            return (DefinitionCodes.NotOneStatement, keyId);
+        }
+
         if (now - definition.SignedAt.Value > maxAge)
         {
             return (DefinitionCodes.Expired, keyId);

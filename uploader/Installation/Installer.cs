@@ -20,8 +20,7 @@ namespace PecLists.Uploader.Installation;
 public sealed class Installer(InstallOptions options, IScheduler scheduler, Func<IReadOnlyList<string>>? installRoots = null, IWebProxy? systemProxy = null)
 {
     /// <summary>Whether <paramref name="endpoint"/> is an absolute http(s) address.</summary>
-    public static bool IsEndpoint(string endpoint, [NotNullWhen(true)] out Uri? uri) =>
-        Uri.TryCreate(endpoint, UriKind.Absolute, out uri) && uri.Scheme is "https" or "http";
+    public static bool IsEndpoint(string endpoint, [NotNullWhen(true)] out Uri? uri) => EndpointRule.IsHttpAddress(endpoint, out uri);
 
     /// <summary>The config already at the config path (null when none or unreadable): what a re-run keeps.</summary>
     public UploaderConfig? LoadExisting() => ConfigFile.TryLoad(options.ConfigPath);

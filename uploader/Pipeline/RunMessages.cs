@@ -23,6 +23,14 @@ public static class RunMessages
         $"moved {count} interrupted spool file(s) to {quarantine}",
         $"{count} arquivo(s) interrompido(s) da fila local movido(s) para {quarantine}");
 
+    public static string NotRestricted(int count, string spoolRoot) => Localized.Text(
+        $"{count} file(s) or folder(s) in {spoolRoot} belong to another account and could not be made readable by this one only; run the uploader as the account that owns the spool",
+        $"{count} arquivo(s) ou pasta(s) em {spoolRoot} pertencem a outra conta e não puderam ficar legíveis só por esta; execute o uploader com a conta dona da fila local");
+
+    public static string QuarantineExpired(int count, int days, string quarantine) => Localized.Text(
+        $"deleted {count} quarantined snapshot(s) older than {days} days from {quarantine}",
+        $"{count} envio(s) em quarentena com mais de {days} dias apagado(s) de {quarantine}");
+
     public static string Finished(int exitCode) => exitCode == ExitCodes.Ok
         ? Localized.Text("run finished: everything sent", "execução concluída: tudo enviado")
         : Localized.Text($"run finished with problems (exit code {exitCode})", $"execução concluída com problemas (código de saída {exitCode})");
@@ -53,6 +61,9 @@ public static class RunMessages
 
     public static string DefinitionNotRun(string site, RefusedDefinition definition) => definition.Code switch
     {
+        DefinitionCodes.NotOneStatement => Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.NotOneStatement}): its SQL is more than one statement (or closes the parenthesis it runs in), so it could leave the read-only transaction. Tell the operator.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.NotOneStatement}): o SQL tem mais de um comando (ou fecha o parêntese em que é executado) e poderia sair da transação somente leitura. Avise o operador."),
         DefinitionCodes.NotSigned => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): the backend serves it unsigned; this uploader runs only definitions signed by key {definition.KeyId}. Tell the operator.",
             $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador."),
@@ -105,6 +116,10 @@ public static class RunMessages
     public static string BackendBusy(string site, SpooledSnapshot snapshot, int status, UploadResult upload) => Localized.Text(
         $"site {site}: the backend cannot take {snapshot.List} now ({status} {upload.Code}): {upload.Detail} Snapshot kept in the spool for the next run.",
         $"município {site}: o servidor central não pode receber {snapshot.List} agora ({status} {upload.Code}): {upload.Detail} O envio fica na fila local para a próxima execução.");
+
+    public static string Deferred(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
+        $"site {site}: the backend did not take {snapshot.List} snapshot {snapshot.SnapshotId} ({(int?)upload.Status} {upload.Code ?? "no problem code"}): {upload.Detail} Not a fault of its content: kept in the spool for the next run.",
+        $"município {site}: o servidor central não recebeu o envio {snapshot.SnapshotId} de {snapshot.List} ({(int?)upload.Status} {upload.Code ?? "sem código de problema"}): {upload.Detail} Não é defeito do conteúdo: o envio fica na fila local para a próxima execução.");
 
     public static string UploadUnreachable(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
         $"site {site}: backend unreachable for {snapshot.List} ({upload.Code}); snapshot kept in the spool for the next run.",

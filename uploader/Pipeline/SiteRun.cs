@@ -49,8 +49,9 @@ public sealed class SiteRun(
 
         result = Worse(result, catalogResult);
 
-        // Every definition is checked before any SQL runs: one not signed by a pinned key, signed too long ago, or older
-        // than a version already run is not run; the others are, and their versions are remembered.
+        // Every definition is checked before any SQL runs: one not signed by a pinned key, whose SQL is more than one
+        // statement, signed too long ago, or older than a version already run is not run; the others are, and their
+        // versions are remembered.
         var signatures = new SignedDefinitions(config.PinnedListSigningKeys(), clock.GetUtcNow(), TimeSpan.FromDays(config.ListDefinitionMaxAgeDays), state.HighestListVersions);
         var (verified, notRun) = signatures.Check(catalog.Lists.Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
         state.RecordRun(verified);
@@ -198,6 +199,10 @@ public sealed class SiteRun(
                 spool.Quarantine(snapshot);
                 events.Say(RunMessages.Rejected(site.Ibge, snapshot, upload));
                 return Fail(FailureCategories.SnapshotRejected);
+            case UploadOutcome.Deferred:
+                // Refused for a reason a resend can fix (damaged in transit, list not active, a proxy): kept, not quarantined.
+                events.Say(RunMessages.Deferred(site.Ibge, snapshot, upload));
+                return Fail(FailureCategories.BackendError);
             case UploadOutcome.Unreachable when upload.Status is { } status:
                 // The backend answered, but cannot take it now (503 dependency-unavailable, 429, 5xx): say what it said.
                 events.Say(RunMessages.BackendBusy(site.Ibge, snapshot, (int)status, upload));

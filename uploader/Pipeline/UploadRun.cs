@@ -36,6 +36,20 @@ public sealed class UploadRun(
             return new RunResult(ExitCodes.Busy, [], events.All);
         }
 
+        // Personal data: the spool is its owner's only, tightened on every run (installs made before included), and what
+        // was quarantined is kept only quarantineRetentionDays.
+        var unrestricted = spool.RestrictToOwner();
+        if (unrestricted > 0)
+        {
+            events.Say(RunMessages.NotRestricted(unrestricted, spool.Root));
+        }
+
+        var expired = spool.ExpireQuarantine(clock.GetUtcNow(), TimeSpan.FromDays(config.QuarantineRetentionDays));
+        if (expired > 0)
+        {
+            events.Say(RunMessages.QuarantineExpired(expired, config.QuarantineRetentionDays, spool.QuarantineDirectory));
+        }
+
         var state = SpoolState.Load(spool.Root);
         var quarantined = spool.QuarantinePartials();
         state.Quarantined += quarantined;
@@ -59,6 +73,7 @@ public sealed class UploadRun(
             state.Save(spool.Root);
         }
 
+        spool.RestrictToOwner(); // what this run wrote (state, list cache, sent log)
         events.Say(RunMessages.Finished(worst));
         return new RunResult(worst, sites, events.All);
     }

@@ -15,9 +15,14 @@ public sealed class PostgresSource(DatabaseConfig database, CompressionLevel lev
     public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) =>
         _extractor.ExtractAsync(list.Sql, destination, level, progress, ct);
 
-    public SourceFailure? Classify(Exception ex) => ex is NpgsqlException or TimeoutException
-        ? new SourceFailure(ExitCodes.Database, Category(ex), Describe(ex))
-        : null;
+    public SourceFailure? Classify(Exception ex) => ex switch
+    {
+        NotOneStatementException => new SourceFailure(ExitCodes.DefinitionSignature, FailureCategories.DefinitionSignature, Localized.Text(
+            "the SQL is not one statement (a ';' or an unbalanced parenthesis outside strings and comments), so it was not run",
+            "o SQL não é um único comando (um ';' ou um parêntese sem par fora de textos e comentários), por isso não foi executado")),
+        NpgsqlException or TimeoutException => new SourceFailure(ExitCodes.Database, Category(ex), Describe(ex)),
+        _ => null,
+    };
 
     /// <summary>What an extraction failure means for the operator: the query's own problem (schema, timeout) or the database's.</summary>
     public static string Category(Exception ex) => ex switch

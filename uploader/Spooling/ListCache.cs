@@ -26,7 +26,7 @@ public sealed record ListCache(string? ETag, DateTimeOffset FetchedAt, ListCatal
 
     public void Save(string spoolRoot, string site)
     {
-        Directory.CreateDirectory(spoolRoot);
+        OwnerOnly.CreateDirectory(spoolRoot);
         var path = PathFor(spoolRoot, site);
         File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(this, ListCacheJson.Default.ListCache));
         File.Move(path + ".tmp", path, overwrite: true);

@@ -14,10 +14,10 @@ public sealed class RunLock : IDisposable
     /// <summary>The lock, or null when another run holds it.</summary>
     public static RunLock? TryAcquire(string spoolRoot)
     {
-        Directory.CreateDirectory(spoolRoot);
+        OwnerOnly.CreateDirectory(spoolRoot);
         try
         {
-            return new RunLock(new FileStream(Path.Combine(spoolRoot, "run.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new RunLock(new FileStream(Path.Combine(spoolRoot, "run.lock"), OwnerOnly.NewFile(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)));
         }
         catch (IOException)
         {

@@ -19,10 +19,11 @@ public sealed class RunLog : TextWriter
         _console = console;
         try
         {
-            Directory.CreateDirectory(directory);
+            // Owner-only (0700, 0600 / a protected ACL): a log line names lists and sites, never rows, but stays private.
+            OwnerOnly.RestrictTree(directory, name => name.StartsWith("uploader.log", StringComparison.Ordinal));
             var path = Path.Combine(directory, "uploader.log");
             Rotate(path);
-            _file = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite), new UTF8Encoding(false)) { AutoFlush = true };
+            _file = new StreamWriter(new FileStream(path, OwnerOnly.NewFile(FileMode.Append, FileAccess.Write, FileShare.ReadWrite)), new UTF8Encoding(false)) { AutoFlush = true };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -25,7 +25,7 @@ public static class SentLog
     public static void Append(string spoolRoot, SentSnapshot sent)
     {
         var all = Read(spoolRoot).Append(sent).OrderByDescending(s => s.SentAt).Take(Keep).ToList();
-        Directory.CreateDirectory(spoolRoot);
+        OwnerOnly.CreateDirectory(spoolRoot);
         File.WriteAllText(PathIn(spoolRoot) + ".tmp", JsonSerializer.Serialize(all, SentLogJson.Default.ListSentSnapshot));
         File.Move(PathIn(spoolRoot) + ".tmp", PathIn(spoolRoot), overwrite: true);
     }

@@ -15,15 +15,25 @@ public sealed class Spool(string root)
 
     public string QuarantineDirectory => Path.Combine(root, "quarantine");
 
+    /// <summary>
+    /// Restricts the spool to its owner (<see cref="OwnerOnly"/>): its folder, each site's snapshots, the quarantine, the
+    /// state, list and sent files and the lock. Returns how many entries could not be changed.
+    /// </summary>
+    public int RestrictToOwner() => OwnerOnly.RestrictTree(root, name =>
+        name == "quarantine" || name.StartsWith("run.lock", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal)
+        || name.EndsWith(".json.tmp", StringComparison.Ordinal) || IbgeCode.IsValid(name));
+
     public async Task<SpooledSnapshot> WriteAsync(string site, string list, Guid snapshotId, Func<Stream, Task> write)
     {
         var directory = Path.Combine(root, site, list);
-        Directory.CreateDirectory(directory);
+        OwnerOnly.CreateDirectory(root);
+        OwnerOnly.CreateDirectory(Path.Combine(root, site));
+        OwnerOnly.CreateDirectory(directory);
         var final = Path.Combine(directory, snapshotId.ToString("D") + Extension);
         var partial = Path.Combine(directory, snapshotId.ToString("D") + PartialExtension);
         try
         {
-            await using (var file = new FileStream(partial, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            await using (var file = new FileStream(partial, OwnerOnly.NewFile(FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
             {
                 await write(file);
                 await file.FlushAsync();
@@ -151,9 +161,40 @@ public sealed class Spool(string root)
 
     public void Quarantine(SpooledSnapshot snapshot) => MoveToQuarantine(snapshot.Path);
 
+    /// <summary>
+    /// Deletes quarantined files older than <paramref name="retention"/> (by the time they were quarantined, which their
+    /// name starts with; else their last write): they hold personal data and are kept only to be looked at. Returns how many.
+    /// </summary>
+    public int ExpireQuarantine(DateTimeOffset now, TimeSpan retention)
+    {
+        if (!Directory.Exists(QuarantineDirectory))
+        {
+            return 0;
+        }
+
+        var expired = 0;
+        foreach (var file in Directory.GetFiles(QuarantineDirectory))
+        {
+            var name = Path.GetFileName(file);
+            var quarantinedAt = name.Length > QuarantineStamp.Length
+                && DateTime.TryParseExact(name[..QuarantineStamp.Length], QuarantineStamp, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var stamped)
+                ? new DateTimeOffset(stamped, TimeSpan.Zero)
+                : new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero);
+            if (now - quarantinedAt > retention)
+            {
+                File.Delete(file);
+                expired++;
+            }
+        }
+
+        return expired;
+    }
+
+    private const string QuarantineStamp = "yyyyMMddHHmmss";
+
     private void MoveToQuarantine(string path)
     {
-        Directory.CreateDirectory(QuarantineDirectory);
-        File.Move(path, Path.Combine(QuarantineDirectory, $"{DateTime.UtcNow:yyyyMMddHHmmss}-{Path.GetFileName(path)}"), overwrite: true);
+        OwnerOnly.CreateDirectory(QuarantineDirectory);
+        File.Move(path, Path.Combine(QuarantineDirectory, $"{DateTime.UtcNow.ToString(QuarantineStamp, System.Globalization.CultureInfo.InvariantCulture)}-{Path.GetFileName(path)}"), overwrite: true);
     }
 }

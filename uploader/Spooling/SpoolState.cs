@@ -81,7 +81,7 @@ public sealed class SpoolState
 
     public void Save(string spoolRoot)
     {
-        Directory.CreateDirectory(spoolRoot);
+        OwnerOnly.CreateDirectory(spoolRoot);
         var temp = PathIn(spoolRoot) + ".tmp";
         File.WriteAllText(temp, JsonSerializer.Serialize(this, SpoolStateJson.Default.SpoolState));
         File.Move(temp, PathIn(spoolRoot), overwrite: true);

@@ -182,8 +182,29 @@ public sealed class BackendClient : IDisposable
         return (catalog, response.Headers.ETag?.ToString());
     }
 
-    /// <summary>PUTs a spooled snapshot (re-opened for every attempt), with its digest and extraction time.</summary>
+    /// <summary>
+    /// The problem codes that say the snapshot's content itself is wrong (ingest's checks of the body and the id): only
+    /// these send it to quarantine. Every other 4xx (but 401/403, 408, 429) leaves it spooled: a resend can fix it.
+    /// </summary>
+    private static readonly HashSet<string> ContentIsWrong =
+    [
+        ProblemCodes.BadCsvHeader, ProblemCodes.BadEncoding, ProblemCodes.BadGzip, ProblemCodes.TooLarge,
+        ProblemCodes.SnapshotConflict, ProblemCodes.BadSnapshotId,
+    ];
+
+    /// <summary>
+    /// PUTs a spooled snapshot (re-opened for every attempt), with its digest and extraction time. A body that arrived
+    /// damaged (400 bad-digest) is sent once more at once.
+    /// </summary>
     public async Task<UploadResult> UploadAsync(string token, SpooledSnapshot snapshot, CancellationToken ct, Action<long, long>? sent = null)
+    {
+        var result = await UploadOnceAsync(token, snapshot, sent, ct);
+        return result is { Outcome: UploadOutcome.Deferred, Code: ProblemCodes.BadDigest }
+            ? await UploadOnceAsync(token, snapshot, sent, ct)
+            : result;
+    }
+
+    private async Task<UploadResult> UploadOnceAsync(string token, SpooledSnapshot snapshot, Action<long, long>? sent, CancellationToken ct)
     {
         string digest;
         await using (var file = File.OpenRead(snapshot.Path))
@@ -215,7 +236,8 @@ public sealed class BackendClient : IDisposable
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => UploadOutcome.Unauthorized,
                 HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => UploadOutcome.Unreachable,
                 >= HttpStatusCode.InternalServerError => UploadOutcome.Unreachable,
-                _ => UploadOutcome.Rejected,
+                _ when problem.Code is { } code && ContentIsWrong.Contains(code) => UploadOutcome.Rejected,
+                _ => UploadOutcome.Deferred,
             };
             return new UploadResult(outcome, response.StatusCode, problem.Code, problem.Detail);
         }

@@ -44,6 +44,15 @@ public sealed class ListDefinitionRulesTests
     public void Rejects_a_key_that_is_not_a_column() =>
         Assert.Contains("key column 'x' is not a column", ListDefinitionRules.Validate(Valid() with { Key = ["x"] }));
 
+    [Theory]
+    [InlineData("SELECT 1 AS id) TO STDOUT; COMMIT; INSERT INTO x VALUES (1); COPY (SELECT 1 AS id")]
+    [InlineData("SELECT 1 AS id; SELECT 2")]
+    [InlineData("SELECT 1 AS id)")]
+    public void Rejects_sql_that_is_more_than_one_statement(string sql) =>
+        Assert.Contains(
+            "sql must be one statement: no ';' and no unbalanced parenthesis outside strings and comments (it runs inside COPY (...) TO STDOUT)",
+            ListDefinitionRules.Validate(Valid() with { Sql = sql }));
+
     [Fact]
     public void Rejects_sql_ending_with_a_semicolon() =>
         Assert.NotEmpty(ListDefinitionRules.Validate(Valid() with { Sql = "SELECT 1 AS id;" }));

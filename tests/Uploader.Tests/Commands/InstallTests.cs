@@ -189,11 +189,16 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         Assert.DoesNotContain("s3cret", output.ToString(), StringComparison.Ordinal);
     }
 
+    private const string NotAnAddress = "FAIL  --endpoint must be the backend's address";
+    private const string ClearText = "FAIL  --endpoint must be the backend's https:// address, not http://: the site token and the lists' personal data would travel in clear";
+
     [Theory]
-    [InlineData("backend.example.gov.br")]
-    [InlineData("ftp://backend.example.gov.br")]
-    [InlineData("https//backend.example.gov.br")]
-    public async Task An_endpoint_that_is_not_an_http_address_stops_before_anything_is_written(string endpoint)
+    [InlineData("backend.example.gov.br", NotAnAddress)]
+    [InlineData("ftp://backend.example.gov.br", NotAnAddress)]
+    [InlineData("https//backend.example.gov.br", NotAnAddress)]
+    [InlineData("http://backend.example.gov.br", ClearText)] // clear text to another machine
+    [InlineData("http://192.168.0.10:7071", ClearText)]
+    public async Task An_endpoint_that_is_not_an_https_address_stops_before_anything_is_written(string endpoint, string says)
     {
         var scheduler = new MemoryScheduler();
         var configPath = _dir.Combine("config.json");
@@ -204,7 +209,69 @@ public sealed class InstallTests(PecDatabaseFixture db) : IDisposable
         Assert.Equal(ExitCodes.Config, exit);
         Assert.False(File.Exists(configPath));
         Assert.Equal(0, scheduler.Registrations);
-        Assert.StartsWith("FAIL  --endpoint must be the backend's address", output.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith(says, output.ToString(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The real executable, with the token from standard input (<c>--token -</c>) or PEC_UPLOADER_TOKEN: the backend refuses
+    /// it (so install stops before the config and the schedule), which shows it was the token sent.
+    /// </summary>
+    private async Task<(int ExitCode, string Output, StubBackend Backend)> InstallProcessAsync(IEnumerable<string> tokenArguments, IReadOnlyDictionary<string, string> environment, string? standardInput)
+    {
+        var backend = await StubBackend.StartAsync((context, _) => StubBackend.Status(context, 401));
+        var (exit, output) = await UploaderProcess.RunAsync(
+            [
+                "install", "--endpoint", backend.Endpoint.ToString(), .. tokenArguments, "--db", db.ReadOnlyConnectionString,
+                "--config", _dir.Combine("config.json"), "--spool", _dir.Combine("spool"), "--log-dir", _dir.Combine("logs"),
+                "--list-signing-key", TestSigning.PublicKey, "--proxy", "direct",
+            ],
+            environment,
+            standardInput);
+        return (exit, output, backend);
+    }
+
+    [Fact]
+    public async Task The_token_is_read_from_standard_input_with_a_dash()
+    {
+        var (exit, output, backend) = await InstallProcessAsync(["--token", "-"], new Dictionary<string, string>(), "pec_from_stdin\n");
+        await using var _ = backend;
+
+        Assert.True(exit == ExitCodes.Token, output);
+        Assert.Contains(backend.Requests, r => r.Path == "/api/v1/lists" && r.Header("Authorization") == "Bearer pec_from_stdin");
+        Assert.False(File.Exists(_dir.Combine("config.json")));
+    }
+
+    [Fact]
+    public async Task The_token_is_read_from_PEC_UPLOADER_TOKEN_when_not_given()
+    {
+        var (exit, output, backend) = await InstallProcessAsync([], new Dictionary<string, string> { ["PEC_UPLOADER_TOKEN"] = "pec_from_env" }, null);
+        await using var _ = backend;
+
+        Assert.True(exit == ExitCodes.Token, output);
+        Assert.Contains(backend.Requests, r => r.Path == "/api/v1/lists" && r.Header("Authorization") == "Bearer pec_from_env");
+    }
+
+    [Fact]
+    public async Task Without_a_token_anywhere_install_says_where_to_give_it()
+    {
+        var (exit, output, backend) = await InstallProcessAsync(["--token", "-"], new Dictionary<string, string>(), string.Empty);
+        await using var _ = backend;
+
+        Assert.Equal(ExitCodes.Config, exit);
+        Assert.Contains("FAIL  no site token: pipe it to '--token -' (or type it), or set PEC_UPLOADER_TOKEN.", output, StringComparison.Ordinal);
+        Assert.Empty(backend.Requests);
+    }
+
+    [Fact]
+    public void The_token_comes_from_the_option_standard_input_or_the_environment_in_that_order()
+    {
+        static string? Env(string name) => name == "PEC_UPLOADER_TOKEN" ? " pec_env " : null;
+
+        Assert.Equal("pec_stdin", InstallToken.Resolve("-", new StringReader("pec_stdin\r\nignored\n"), Env));
+        Assert.Equal("pec_arg", InstallToken.Resolve("pec_arg", new StringReader("pec_stdin\n"), Env));
+        Assert.Equal("pec_env", InstallToken.Resolve(null, new StringReader("pec_stdin\n"), Env));
+        Assert.Null(InstallToken.Resolve("-", new StringReader("  \n"), Env));
+        Assert.Null(InstallToken.Resolve(null, new StringReader(string.Empty), _ => null));
     }
 
     [Fact]

@@ -186,7 +186,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
     {
         var catalog = PecDatabaseFixture.HipertensosCatalog();
         await using var backend = await StubBackend.StartAsync(Backend(catalog, c =>
-            StubBackend.Problem(c, StatusCodes.Status400BadRequest, "csv-header-mismatch", "header does not match list v1")));
+            StubBackend.Problem(c, StatusCodes.Status400BadRequest, ProblemCodes.BadCsvHeader, "header does not match list v1")));
 
         var (exit, log) = await RunAsync(Config(backend.Endpoint));
 
@@ -195,7 +195,7 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         var file = Assert.Single(_dir.Files());
         Assert.StartsWith("spool/quarantine/", file, StringComparison.Ordinal);
         Assert.Empty(new Spool(SpoolRoot).Pending(Site));
-        Assert.Contains("csv-header-mismatch", log, StringComparison.Ordinal);
+        Assert.Contains(ProblemCodes.BadCsvHeader, log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -241,6 +241,32 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
             [new RefusedDefinition("gestantes", 1, DefinitionCodes.BadSignature, TestSigning.KeyId), new RefusedDefinition("diabeticos", 2, DefinitionCodes.NotSigned, TestSigning.KeyId)],
             report.RefusedDefinitions!);
         Assert.DoesNotContain("tabela_que_nao_existe", System.Text.Encoding.UTF8.GetString(heartbeat.Body), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_definition_that_is_more_than_one_statement_is_not_run_and_writes_nothing_even_as_a_role_that_may_write()
+    {
+        var scratch = await WritableScratch.CreateAsync(db.SuperuserConnectionString);
+        await scratch.AssertItMayWriteAsync(db.SuperuserConnectionString);
+        var good = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        var injected = TestSigning.Sign(good with { Name = "gestantes", Sql = scratch.Injection }); // signed: only the one-statement rule stops it
+        await using var backend = await StubBackend.StartAsync(Backend(new ListCatalogDto([injected, good]), Accept));
+        var config = Config(backend.Endpoint);
+        config.Database.ConnectionString = scratch.ConnectionString(db.SuperuserConnectionString);
+
+        var (exit, log) = await RunAsync(config);
+
+        Assert.Equal(0, await scratch.RowsAsync(db.SuperuserConnectionString));
+        Assert.Equal(ExitCodes.DefinitionSignature, exit);
+        Assert.Contains("gestantes v1 NOT RUN (definition-not-one-statement): its SQL is more than one statement", log, StringComparison.Ordinal);
+        Assert.DoesNotContain(scratch.Table, log, StringComparison.Ordinal);
+        var put = Assert.Single(backend.Requests, r => r.Method == "PUT");
+        Assert.StartsWith("/api/v1/lists/hipertensos/snapshots/", put.Path, StringComparison.Ordinal);
+        var heartbeat = Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats");
+        var report = JsonSerializer.Deserialize(heartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal(("failed", DefinitionCodes.Signature), (report.Outcome, report.ErrorCode));
+        Assert.Equal([new RefusedDefinition("gestantes", 1, DefinitionCodes.NotOneStatement, TestSigning.KeyId)], report.RefusedDefinitions!);
+        Assert.DoesNotContain(scratch.Table, System.Text.Encoding.UTF8.GetString(heartbeat.Body), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -324,4 +324,36 @@ public sealed class UploaderConfigTests : IDisposable
             Assert.Contains(wrong.Validate(), p => p.Contains("não é uma chave pública ECDSA P-256", StringComparison.Ordinal));
         }
     }
+    [Theory]
+    [InlineData("http://ingest.example.org")]
+    [InlineData("http://10.0.0.5:7071")]
+    [InlineData("HTTP://Ingest.Example.Org/api")]
+    [InlineData("http://[2001:db8::1]:7071")]
+    public void A_clear_text_endpoint_to_another_machine_is_refused_in_both_languages(string endpoint)
+    {
+        var ex = LoadFails(Config(endpoint: $"\"{endpoint}\""));
+
+        Assert.Contains("'endpoint' must be the backend's https:// address, not http://: the site token and the lists' personal data would travel in clear", ex.Message, StringComparison.Ordinal);
+        using (Localized.Use(Language.Portuguese))
+        {
+            Assert.Contains(
+                "'endpoint' deve ser o endereço https:// do servidor central, não http://: o token do município e os dados pessoais das listas trafegariam sem criptografia",
+                LoadFails(Config(endpoint: $"\"{endpoint}\"")).Message,
+                StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:7071")]
+    [InlineData("http://127.8.9.10:7071")]
+    [InlineData("http://[::1]:7071")]
+    [InlineData("http://localhost:7071")]
+    [InlineData("http://LOCALHOST:7071/")]
+    [InlineData("https://ingest.example.org")]
+    public void Https_or_http_to_this_machine_is_accepted(string endpoint)
+    {
+        var config = UploaderConfig.Load(Write(Config(endpoint: $"\"{endpoint}\"")));
+
+        Assert.Equal(endpoint, config.Endpoint);
+    }
 }

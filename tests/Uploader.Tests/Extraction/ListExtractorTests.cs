@@ -165,4 +165,42 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => extraction);
     }
+
+    [Fact]
+    public async Task The_extractor_refuses_sql_that_is_more_than_one_statement_and_nothing_is_written()
+    {
+        var scratch = await WritableScratch.CreateAsync(db.SuperuserConnectionString);
+
+        await Assert.ThrowsAsync<NotOneStatementException>(() => ExtractAsync(scratch.ConnectionString(db.SuperuserConnectionString), scratch.Injection));
+
+        Assert.Equal(0, await scratch.RowsAsync(db.SuperuserConnectionString));
+    }
+
+    [Fact]
+    public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_whatever_its_role_may_do() =>
+        await (await WritableScratch.CreateAsync(db.SuperuserConnectionString)).AssertExtractorSessionCannotWriteAsync(db.SuperuserConnectionString);
+
+    [Fact]
+    public async Task Extract_does_not_run_a_sql_file_that_is_more_than_one_statement()
+    {
+        var scratch = await WritableScratch.CreateAsync(db.SuperuserConnectionString);
+        var directory = Directory.CreateTempSubdirectory("extract-");
+        try
+        {
+            var sqlFile = Path.Combine(directory.FullName, "injecao.sql");
+            await File.WriteAllTextAsync(sqlFile, scratch.Injection);
+            var config = new PecLists.Uploader.Config.UploaderConfig { Database = new PecLists.Uploader.Config.DatabaseConfig { ConnectionString = scratch.ConnectionString(db.SuperuserConnectionString) } };
+            using var errors = new StringWriter();
+
+            var exit = await PecLists.Uploader.Commands.ExtractCommand.ExecuteAsync(config, sqlFile, Path.Combine(directory.FullName, "out.csv.gz"), CompressionLevel.Fastest, TextWriter.Null, errors, CancellationToken.None);
+
+            Assert.Equal(ExitCodes.DefinitionSignature, exit);
+            Assert.Contains("the SQL is not one statement", errors.ToString(), StringComparison.Ordinal);
+            Assert.Equal(0, await scratch.RowsAsync(db.SuperuserConnectionString));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
 }

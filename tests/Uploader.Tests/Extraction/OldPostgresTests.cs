@@ -93,6 +93,10 @@ public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper
     }
 
     [Fact]
+    public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_on_PostgreSQL_10() =>
+        await (await WritableScratch.CreateAsync(db.SuperuserConnectionString)).AssertExtractorSessionCannotWriteAsync(db.SuperuserConnectionString);
+
+    [Fact]
     public async Task Hipertensos_extracts_as_the_read_only_role_with_the_declared_header_and_every_row()
     {
         var sql = PecDatabaseFixture.HipertensosSql;

@@ -283,12 +283,13 @@ public static class UploaderProcess
         }
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    public static async Task<(int ExitCode, string Output)> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? standardInput = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = standardInput is not null,
             UseShellExecute = false,
         };
         start.ArgumentList.Add(Dll);
@@ -302,6 +303,7 @@ public static class UploaderProcess
             start.Environment.Remove(name);
         }
 
+        start.Environment.Remove(PecLists.Uploader.Commands.InstallToken.EnvironmentVariable); // only when a test gives it
         start.Environment["LC_ALL"] = "en_US.UTF-8"; // messages in English whatever this machine's locale
         foreach (var (name, value) in environment)
         {
@@ -311,6 +313,12 @@ public static class UploaderProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start dotnet.");
         try
         {
+            if (standardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(standardInput);
+                process.StandardInput.Close();
+            }
+
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));

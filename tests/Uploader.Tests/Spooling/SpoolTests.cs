@@ -157,4 +157,44 @@ public sealed class SpoolTests : IDisposable
         Assert.False(File.Exists(snapshot.Path));
         Assert.Empty(spool.Pending(Site));
     }
+
+    [Fact]
+    public void The_log_folder_and_its_files_are_readable_by_their_owner_only_and_an_existing_log_is_tightened()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // Windows: a protected ACL (WindowsOwnerOnlyAcl), not checked here
+        }
+
+        var directory = _dir.Combine("logs");
+        Directory.CreateDirectory(directory);
+        File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101); // 0755, as before
+        File.WriteAllText(RunLog.FileIn(directory), "an older line\n");
+        File.WriteAllText(RunLog.FileIn(directory) + ".1", "a rotated line\n");
+        var other = Path.Combine(directory, "someone-elses.txt"); // not the uploader's: left as it is
+        File.WriteAllText(other, "x");
+        foreach (var file in new[] { RunLog.FileIn(directory), RunLog.FileIn(directory) + ".1", other })
+        {
+            File.SetUnixFileMode(file, (UnixFileMode)0b110_100_100); // 0644
+        }
+
+        using (var log = new RunLog(TextWriter.Null, directory))
+        {
+            log.WriteLine("site 2304400: veiculos snapshot accepted");
+        }
+
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(directory));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(RunLog.FileIn(directory)));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(RunLog.FileIn(directory) + ".1"));
+        Assert.Equal((UnixFileMode)0b110_100_100, File.GetUnixFileMode(other));
+
+        var fresh = _dir.Combine("fresh-logs");
+        using (var log = new RunLog(TextWriter.Null, fresh))
+        {
+            log.WriteLine("first line");
+        }
+
+        Assert.Equal((UnixFileMode)0b111_000_000, File.GetUnixFileMode(fresh));
+        Assert.Equal((UnixFileMode)0b110_000_000, File.GetUnixFileMode(RunLog.FileIn(fresh)));
+    }
 }

@@ -136,7 +136,7 @@ public sealed class BackendClientTests : IDisposable
     public async Task Bad_request_problem_is_rejected_with_its_code_and_not_retried()
     {
         await using var stub = await StubBackend.StartAsync((c, _) =>
-            StubBackend.Problem(c, StatusCodes.Status400BadRequest, "csv-header-mismatch", "column 3 should be no_social_cidadao"));
+            StubBackend.Problem(c, StatusCodes.Status400BadRequest, "bad-csv-header", "column 3 should be no_social_cidadao"));
         var snapshot = await SpoolSnapshotAsync();
         using var client = new BackendClient(stub.Endpoint.ToString(), Fast(maxAttempts: 4));
 
@@ -144,7 +144,7 @@ public sealed class BackendClientTests : IDisposable
 
         Assert.Equal(UploadOutcome.Rejected, result.Outcome);
         Assert.Equal(HttpStatusCode.BadRequest, result.Status);
-        Assert.Equal("csv-header-mismatch", result.Code);
+        Assert.Equal("bad-csv-header", result.Code);
         Assert.Equal("column 3 should be no_social_cidadao", result.Detail);
         Assert.Single(stub.Requests);
     }
