@@ -47,7 +47,8 @@ public sealed class WindowsUploaderTests
             // The single-file, self-contained, trimmed build starts and parses its command line.
             var version = await uploader(["version"]);
             Assert.True(version.ExitCode == 0, version.Combined);
-            Assert.Contains("0.1.0", version.StandardOutput, StringComparison.Ordinal);
+            var declared = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "uploader", "Uploader.csproj")), "<Version>([^<]+)</Version>").Groups[1].Value;
+            Assert.Contains($"uploader {declared} ", version.StandardOutput, StringComparison.Ordinal);
 
             // PEC's own files as the Windows installer lays them out, and the operator's key as a PEM file.
             var pecRoot = await PecInstallLayout.CreateAsync(pipeline, site, work);
