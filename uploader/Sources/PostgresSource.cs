@@ -10,7 +10,7 @@ namespace PecLists.Uploader.Sources;
 /// <summary>A list's SQL run read-only against the site's PostgreSQL (PEC's), streamed through gzip.</summary>
 public sealed class PostgresSource(DatabaseConfig database, CompressionLevel level = ListExtractor.DefaultCompression) : ISnapshotSource
 {
-    private readonly ListExtractor _extractor = new(database.ConnectionString, database.StatementTimeoutSeconds);
+    private readonly ListExtractor _extractor = new(database.ConnectionString, database.StatementTimeoutSeconds, database.LockTimeoutSeconds);
 
     public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) =>
         _extractor.ExtractAsync(list.Sql, destination, level, progress, ct);
@@ -28,6 +28,9 @@ public sealed class PostgresSource(DatabaseConfig database, CompressionLevel lev
     public static string Category(Exception ex) => ex switch
     {
         PostgresException { SqlState: "57014" } => FailureCategories.ExtractTimeout,
+
+        // lock_not_available: a table held exclusively longer than database.lockTimeoutSeconds; the next run tries again.
+        PostgresException { SqlState: "55P03" } => FailureCategories.ExtractTimeout,
         TimeoutException => FailureCategories.ExtractTimeout,
 
         // undefined table, column, function, schema: the PEC database lacks what the list reads.
@@ -41,6 +44,9 @@ public sealed class PostgresSource(DatabaseConfig database, CompressionLevel lev
         PostgresException pg when pg.SqlState == "57014" => Localized.Text(
             "the query hit the statement timeout; raise database.statementTimeoutSeconds or run outside busy hours",
             "a consulta excedeu o tempo limite; aumente database.statementTimeoutSeconds ou execute fora do horário de pico"),
+        PostgresException pg when pg.SqlState == "55P03" => Localized.Text(
+            "another program holds a table the list reads (a schema change, maintenance, a PEC update) longer than database.lockTimeoutSeconds; nothing was extracted and the next run tries again",
+            "outro programa está com uma tabela que a lista lê (uma mudança de estrutura, manutenção, uma atualização do PEC) por mais tempo que database.lockTimeoutSeconds; nada foi extraído e a próxima execução tenta de novo"),
         PostgresException pg when pg.SqlState.StartsWith("28", StringComparison.Ordinal) => Localized.Text(
             "the database refused the login; check the user and password in the config",
             "o banco de dados recusou o login; confira o usuário e a senha na configuração"),
