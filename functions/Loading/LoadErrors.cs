@@ -105,16 +105,19 @@ public static partial class LoadErrors
     /// </summary>
     private static string WithoutValues(string message, Func<string, bool> isIdentifier)
     {
-        foreach (Match quoted in QuotedValue().Matches(message))
+        // Every value goes, whichever quote it is in ("…" then '…'): the scan goes on after each replacement.
+        var start = 0;
+        while (QuotedValue().Match(message, start) is { Success: true } quoted)
         {
             if (isIdentifier(quoted.Value[1..^1]))
             {
+                start = quoted.Index + quoted.Length;
                 continue;
             }
 
             var end = message.LastIndexOf(quoted.Value[0]);
             message = message[..quoted.Index] + "(value)" + message[(end + 1)..];
-            break;
+            start = quoted.Index + "(value)".Length;
         }
 
         return HexBytes().Replace(message, "(bytes)");

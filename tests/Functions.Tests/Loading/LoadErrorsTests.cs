@@ -22,6 +22,18 @@ public sealed class LoadErrorsTests
         Assert.Equal(code, permanent.Code);
     }
 
+    [Fact]
+    public void Every_quoted_value_leaves_the_rejection_reason_whichever_quotes_it_is_in()
+    {
+        var error = new PostgresException("""invalid input syntax for type date: "Maria "Preta" Santos", near '529.982.247-25'""", "ERROR", "ERROR", "22007");
+
+        var reason = LoadErrors.AsPermanent(error)!.Message;
+
+        Assert.DoesNotContain("Maria", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("529.982", reason, StringComparison.Ordinal);
+        Assert.StartsWith("invalid input syntax for type date: (value), near (value)", reason, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("08006")]
     [InlineData("40P01")]
