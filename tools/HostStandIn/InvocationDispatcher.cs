@@ -74,12 +74,16 @@ public sealed class InvocationDispatcher(HttpClient http, int handlerPort, TimeS
             return await send;
         }
 
-        if (await Task.WhenAny(send, Task.Delay(timeout, ct)) == send)
+        try
         {
-            return await send;
+            // WaitAsync's timer ends with the send: no 30-minute Task.Delay left behind per invocation.
+            return await send.WaitAsync(timeout, ct);
+        }
+        catch (TimeoutException)
+        {
+            // Past functionTimeout: the host's timeout handling below.
         }
 
-        ct.ThrowIfCancellationRequested();
         log.Host($"Timeout value of {timeout:c} exceeded by function 'Functions.{function}' (Id: '{invocationId}'). Initiating cancellation.");
         _ = send.ContinueWith(t => t.Result.Dispose(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         _ = send.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
