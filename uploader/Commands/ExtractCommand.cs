@@ -6,6 +6,7 @@ using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Output;
 using PecLists.Uploader.Sources;
+using PecLists.Uploader.Spooling;
 
 namespace PecLists.Uploader.Commands;
 
@@ -36,7 +37,8 @@ public static class ExtractCommand
         ExtractResult result;
         try
         {
-            await using var file = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
+            // The rows are personal data: the file is the running account's only (0600), whatever the umask.
+            await using var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
             progress?.Start();
             result = await source.ExtractAsync(query, file, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
         }
