@@ -63,7 +63,8 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         {
             // Fixed output formats, whatever the server's defaults (dates as yyyy-mm-dd, exact floats).
             setup.CommandText =
-                $"BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = {statementTimeoutSeconds * 1000}; " +
+                "BEGIN TRANSACTION READ ONLY; " + // the statement and lock timeouts are the session's, set at its start
+
                 "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3";
             await setup.ExecuteNonQueryAsync(ct);
         }
