@@ -86,6 +86,17 @@ public sealed class EchoApp : IAsyncDisposable
 
     public Uri Url(string pathAndQuery) => new(Host.Endpoint, pathAndQuery);
 
+    /// <summary>Waits until <paramref name="condition"/> holds (polled every 50 ms), failing with the host's log after 30 s.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out:\n" + Host.Log.Text);
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>What the handler received for queue invocations, one entry per call.</summary>
     public IReadOnlyList<JsonObject> Invocations() =>
         File.Exists(InvocationLog)

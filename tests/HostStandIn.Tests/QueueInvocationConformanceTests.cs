@@ -177,7 +177,16 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
 
         await queue.SendMessageAsync(Message);
         await WaitForInvocationsAsync(app, 1);
-        await Task.Delay(TimeSpan.FromSeconds(8)); // past the function's end, and past three leases
+
+        // Until the 6 s function (three 2 s leases) has succeeded and its message is gone: without renewal the message
+        // reappears mid-run and is invoked again, or the stale receipt's delete fails and it stays.
+        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("Executed 'Functions.consume' (Succeeded", StringComparison.Ordinal));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await queue.PeekMessagesAsync()).Value.Length > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the message was never deleted:\n" + app.Host.Log.Text);
+            await Task.Delay(100);
+        }
 
         Assert.Single(app.Invocations());
         Assert.Empty((await queue.PeekMessagesAsync()).Value);

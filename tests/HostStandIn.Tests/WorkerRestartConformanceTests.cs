@@ -15,7 +15,7 @@ public sealed class WorkerRestartConformanceTests
         for (var restart = 1; restart <= 2; restart++)
         {
             app.Host.KillHandler();
-            await WaitUntilAsync(() => app.Host.HandlerRestarts == restart, app);
+            await app.WaitUntilAsync(() => app.Host.HandlerRestarts == restart);
             Assert.Equal(port, app.Host.HandlerPort);
             using var response = await app.Http.GetAsync(app.Url("api/items/7"));
             Assert.True(response.IsSuccessStatusCode, $"after restart {restart}: {(int)response.StatusCode}");
@@ -23,7 +23,7 @@ public sealed class WorkerRestartConformanceTests
         }
 
         app.Host.KillHandler();
-        await WaitUntilAsync(() => app.Host.HandlerExited, app);
+        await app.WaitUntilAsync(() => app.Host.HandlerExited);
         Assert.Equal(2, app.Host.HandlerRestarts);
         Assert.Contains("Exceeded http worker restart retry count. Shutting down Functions Host", app.Host.Log.Text, StringComparison.Ordinal);
     }
@@ -41,16 +41,6 @@ public sealed class WorkerRestartConformanceTests
         Assert.True(policy.RecordErrorAndDecide()); // the bucket was emptied: this is error 1 again
         Assert.True(policy.RecordErrorAndDecide());
         Assert.False(policy.RecordErrorAndDecide()); // third within 30 minutes
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, EchoApp app)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out:\n" + app.Host.Log.Text);
-            await Task.Delay(50);
-        }
     }
 
     private sealed class ManualClock : TimeProvider

@@ -173,7 +173,10 @@ public sealed class SignedDefinitionTests(InfraFixture infra) : IDisposable
         // The same content signed again a second later (the time has second precision), as a yearly re-sign does.
         var second = Path.Combine(_work, $"{name}-again.json");
         File.Copy(first, second);
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= firstAt!.Value.ToUnixTimeSeconds())
+        {
+            await Task.Delay(50); // until the clock reaches the next second, which the re-sign then stamps
+        }
         Assert.Equal(0, (await Cli(null, "lists", "sign", "--file", second, "--private-key", privateKey)).ExitCode);
         Assert.Equal(0, (await Cli(publicKey, "lists", "publish", "--file", second, "--activate", "false")).ExitCode);
         var resigned = await DatedAsync(name);
