@@ -21,11 +21,20 @@ public sealed class FailureCategoryTests
 {
     private const string List = "hipertensos";
 
-    // The thread-safe build: the plain libfaketime.so.1 caches its parsed offset in unsynchronised statics (its README,
-    // "libfaketime supports the pthreads environment"), and .NET reads the clock from many threads. Under the plain build
-    // one CI run saw this site's extraction fail as "database unreachable" while every other site passed (not reproduced
-    // in 10 runs since, idle or with the CPUs saturated; the uploader now names the transport cause, should it recur).
     private static readonly string LibFaketime = $"/usr/lib/{(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64" : "x86_64")}-linux-gnu/faketime/libfaketimeMT.so.1";
+
+    // The thread-safe build: the plain libfaketime.so.1 caches its parsed offset in unsynchronised statics (its README,
+    // "libfaketime supports the pthreads environment"), and .NET reads the clock from many threads.
+    // FAKETIME_FORCE_MONOTONIC_FIX=0: libfaketime 0.9.10 turns its pthread_cond_timedwait "monotonic fix" on by itself
+    // for the glibc it finds, and its README warns the fix makes timed waits "return with a time-out too early or too
+    // late". Measured here (Debian 12, glibc 2.36, 16 threads of Monitor.Wait/ManualResetEventSlim.Wait(100 ms)): with
+    // the fix on, 640 of 640 waits returned at once; with it off, 0 of 640 returned before 96% of their timeout. The
+    // early waits made this site's extraction fail now and then as "database unreachable (TimeoutException: Timeout
+    // during reading attempt)" (two CI runs); the site's clock, the thing under test, is two hours behind either way.
+    private static readonly Dictionary<string, string?> ClockTwoHoursBehind = new()
+    {
+        ["LD_PRELOAD"] = LibFaketime, ["FAKETIME"] = "-2h", ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1", ["FAKETIME_FORCE_MONOTONIC_FIX"] = "0",
+    };
 
     [Fact]
     public async Task Each_injected_failure_shows_as_its_category_in_the_fleet_view_and_in_telemetry()
@@ -129,10 +138,7 @@ public sealed class FailureCategoryTests
 
         Assert.True(File.Exists(LibFaketime), $"{LibFaketime} is missing: scripts/install-deps.sh installs the 'faketime' package");
         var clock = await SiteAsync("2111300", "São Luís (teste)");
-        await ExpectAsync(clock.Ibge, FailureCategories.ClockSkew, "amber", 0, RunAsync(clock.Config, new Dictionary<string, string?>
-        {
-            ["LD_PRELOAD"] = LibFaketime, ["FAKETIME"] = "-2h", ["FAKETIME_DONT_FAKE_MONOTONIC"] = "1",
-        }));
+        await ExpectAsync(clock.Ibge, FailureCategories.ClockSkew, "amber", 0, RunAsync(clock.Config, ClockTwoHoursBehind));
 
         // The machine ran once, then nothing came for longer than a day plus the grace: the dead-man's switch.
         var off = await SiteAsync("2704302", "Maceió (teste)");
