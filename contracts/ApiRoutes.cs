@@ -13,6 +13,9 @@ public static class ApiRoutes
     public const string Snapshot = Prefix + "/lists/{list}/snapshots/{snapshotId}";
     public const string SnapshotStatus = Prefix + "/snapshots/{snapshotId}";
     public const string Lists = Prefix + "/lists";
+
+    /// <summary>The calling site's acknowledged cursor of an incremental list (<see cref="ListCursorDto"/>).</summary>
+    public const string ListCursor = Prefix + "/lists/{list}/cursor";
     public const string Heartbeats = Prefix + "/heartbeats";
 
     // Anonymous.
@@ -35,6 +38,8 @@ public static class ApiRoutes
 
     public static string SnapshotPath(string list, Guid snapshotId) =>
         $"{Prefix}/lists/{Uri.EscapeDataString(list)}/snapshots/{snapshotId:D}";
+
+    public static string ListCursorPath(string list) => $"{Prefix}/lists/{Uri.EscapeDataString(list)}/cursor";
 
     public static string SnapshotStatusPath(Guid snapshotId) => $"{Prefix}/snapshots/{snapshotId:D}";
 

@@ -11,4 +11,6 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(UnreportedRun[]))]
 [JsonSerializable(typeof(SignedListContent))]
 [JsonSerializable(typeof(DatedSignedListContent))]
+[JsonSerializable(typeof(FullSignedListContent))]
+[JsonSerializable(typeof(ListCursorDto))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -26,4 +26,10 @@ public static class DefinitionCodes
     /// the uploader runs it in. Reported under the run's <see cref="Signature"/> error code.
     /// </summary>
     public const string NotOneStatement = "definition-not-one-statement";
+
+    /// <summary>
+    /// Signed (v3), but it asks for something this uploader does not know (a source kind, mode, mask or format of a
+    /// later version): it is not run rather than run without it. Update the uploader.
+    /// </summary>
+    public const string Unsupported = "definition-unsupported";
 }

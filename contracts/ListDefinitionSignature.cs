@@ -29,6 +29,9 @@ public static class ListDefinitionSignature
     /// <summary>The v2 format's purpose line: a v1 signature never verifies as v2, nor the reverse.</summary>
     public const string PurposeV2 = "pec-lists/list-definition/v2\n";
 
+    /// <summary>The v3 format's purpose line (every field: source, mode, cursor, schedule, masks, views).</summary>
+    public const string PurposeV3 = "pec-lists/list-definition/v3\n";
+
     private const string P256Oid = "1.2.840.10045.3.1.7";
     private const int SignatureBytes = 64;
 
@@ -47,6 +50,45 @@ public static class ListDefinitionSignature
         var json = JsonSerializer.SerializeToUtf8Bytes(content, ContractsJsonContext.Default.DatedSignedListContent);
         return [.. Encoding.UTF8.GetBytes(PurposeV2), .. json];
     }
+
+    /// <summary>The exact bytes a v3 signature covers: the v3 purpose line, then every field and the signing time as JSON.</summary>
+    public static byte[] CanonicalBytesV3(ListDefinitionDto definition, DateTimeOffset signedAt)
+    {
+        var content = new FullSignedListContent(
+            definition.Name, definition.Version, definition.Sql, definition.Columns, definition.Key,
+            definition.Mode, definition.Source, definition.Incremental, definition.Schedule, definition.Views, signedAt.ToUniversalTime());
+        var json = JsonSerializer.SerializeToUtf8Bytes(content, ContractsJsonContext.Default.FullSignedListContent);
+        return [.. Encoding.UTF8.GetBytes(PurposeV3), .. json];
+    }
+
+    /// <summary>
+    /// True when <paramref name="definition"/> uses anything the v1 and v2 signatures do not cover (a source other than
+    /// PostgreSQL, a mode other than snapshot, a cursor, a schedule, views, or a column's field, format or mask). Such a
+    /// definition is signed v3 only: an uploader before 0.3 would run it while ignoring what it does not know.
+    /// </summary>
+    public static bool IsBeyondV2(ListDefinitionDto definition) =>
+        (definition.Mode is not null && definition.Mode != LoadModes.Snapshot)
+        || (definition.Source is not null && definition.Source.Kind != SourceKinds.Postgres)
+        || definition.Incremental is not null || definition.Schedule is not null || definition.Views is { Count: > 0 }
+        || definition.Columns.Any(c => c.Field is not null || c.Format is not null || c.Mask is not null);
+
+    /// <summary>
+    /// <paramref name="definition"/> signed at <paramref name="signedAt"/> (to the second) in every format that can hold
+    /// it: v3 always; v1 and v2 too (for uploaders before 0.3) unless <see cref="IsBeyondV2"/>, when they are cleared.
+    /// </summary>
+    public static ListDefinitionDto SignAll(ListDefinitionDto definition, ECDsa privateKey, DateTimeOffset signedAt)
+    {
+        RequireP256(privateKey);
+        var at = DateTimeOffset.FromUnixTimeSeconds(signedAt.ToUnixTimeSeconds());
+        var v3 = Convert.ToBase64String(privateKey.SignData(CanonicalBytesV3(definition, at), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        return IsBeyondV2(definition)
+            ? definition with { Signature = null, SignatureV2 = null, SignedAt = at, SignatureV3 = v3 }
+            : SignBoth(definition, privateKey, at) with { SignatureV3 = v3 };
+    }
+
+    /// <summary>True only when <paramref name="definition"/> carries a signing time and a v3 signature of it that this key verifies.</summary>
+    public static bool VerifyV3(ListDefinitionDto definition, ReadOnlySpan<byte> publicKey) =>
+        definition is { SignatureV3: { } text, SignedAt: { } at } && VerifyBytes(CanonicalBytesV3(definition, at), text, publicKey);
 
     /// <summary>The base64 signature of <paramref name="definition"/> (its own Signature is ignored) with a P-256 private key.</summary>
     public static string Sign(ListDefinitionDto definition, ECDsa privateKey)

@@ -5,6 +5,12 @@ public static class WireNames
 {
     public const string ContentDigestHeader = "Content-Digest";
     public const string ExtractedAtHeader = "X-Extracted-At";
+
+    /// <summary>What a delivery holds (<see cref="DeliveryKinds"/>); absent means a whole snapshot.</summary>
+    public const string DeliveryHeader = "X-Delivery";
+
+    /// <summary>An incremental delivery's cursor: the highest cursor value among its rows (ISO 8601), kept by the backend as the acknowledged watermark.</summary>
+    public const string CursorHeader = "X-Cursor";
     public const string GzipEncoding = "gzip";
     public const string CsvMediaType = "text/csv";
     public const string ProblemMediaType = "application/problem+json";

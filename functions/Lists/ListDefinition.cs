@@ -16,11 +16,20 @@ public sealed record ListDefinition(
     IReadOnlyList<string> Key,
     string? Signature = null,
     DateTimeOffset? SignedAt = null,
-    string? SignatureV2 = null)
+    string? SignatureV2 = null,
+    string? Mode = null,
+    ListSourceDto? Source = null,
+    IncrementalDto? Incremental = null,
+    ScheduleDto? Schedule = null,
+    IReadOnlyList<DerivedViewDto>? Views = null,
+    string? SignatureV3 = null)
 {
     public string TableName => $"lists.{Name}";
 
     public IEnumerable<string> ColumnNames => Columns.Select(c => c.Name);
 
-    public ListDefinitionDto ToDto() => new(Name, Version, Sql, Columns, Key, Signature, SignedAt, SignatureV2);
+    /// <summary>The load mode (<see cref="LoadModes"/>), snapshot when the definition names none.</summary>
+    public string LoadMode => Mode ?? LoadModes.Snapshot;
+
+    public ListDefinitionDto ToDto() => new(Name, Version, Sql, Columns, Key, Signature, SignedAt, SignatureV2, Mode, Source, Incremental, Schedule, Views, SignatureV3);
 }
