@@ -80,21 +80,65 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
     private static async Task<Snapshot> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        var rows = (await connection.QueryAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature, DateTime? SignedAt, string? SignatureV2)>(
-            new CommandDefinition(
-                "SELECT name, version, description, sql, columns::text, key_columns, is_active, signature, signed_at, signature_v2 FROM ingest.list_definitions ORDER BY name, version DESC",
-                cancellationToken: ct))).ToList();
-        ListDefinition Definition((string Name, int Version, string Description, string Sql, string Columns, string[] Key, bool Active, string? Signature, DateTime? SignedAt, string? SignatureV2) r) =>
-            new(r.Name, r.Version, r.Description, r.Sql, ParseColumns(r.Columns), r.Key, r.Signature,
-                r.SignedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, r.SignatureV2);
+        var rows = (await connection.QueryAsync<StoredDefinition>(new CommandDefinition(
+            """
+            SELECT name AS Name, version AS Version, description AS Description, sql AS Sql, columns::text AS Columns, key_columns AS Key,
+                   is_active AS Active, signature AS Signature, signed_at AS SignedAt, signature_v2 AS SignatureV2, mode AS Mode,
+                   source::text AS Source, incremental::text AS Incremental, schedule::text AS Schedule, views::text AS Views, signature_v3 AS SignatureV3
+              FROM ingest.list_definitions ORDER BY name, version DESC
+            """,
+            cancellationToken: ct))).ToList();
         return new Snapshot(
-            rows.Where(r => r.Active).ToDictionary(r => r.Name, Definition, StringComparer.Ordinal),
+            rows.Where(r => r.Active).ToDictionary(r => r.Name, r => r.ToDefinition(), StringComparer.Ordinal),
             rows.GroupBy(r => r.Name, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => (IReadOnlyList<ListDefinition>)[.. g.Select(Definition)], StringComparer.Ordinal));
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<ListDefinition>)[.. g.Select(r => r.ToDefinition())], StringComparer.Ordinal));
     }
 
     public static List<ListColumnDto> ParseColumns(string json) =>
         JsonSerializer.Deserialize<List<ListColumnDto>>(json, JsonSerializerOptions.Web) ?? [];
+
+    /// <summary>A row of ingest.list_definitions as Dapper reads it.</summary>
+    private sealed class StoredDefinition
+    {
+        public string Name { get; init; } = string.Empty;
+
+        public int Version { get; init; }
+
+        public string Description { get; init; } = string.Empty;
+
+        public string Sql { get; init; } = string.Empty;
+
+        public string Columns { get; init; } = "[]";
+
+        public string[] Key { get; init; } = [];
+
+        public bool Active { get; init; }
+
+        public string? Signature { get; init; }
+
+        public DateTime? SignedAt { get; init; }
+
+        public string? SignatureV2 { get; init; }
+
+        public string Mode { get; init; } = LoadModes.Snapshot;
+
+        public string? Source { get; init; }
+
+        public string? Incremental { get; init; }
+
+        public string? Schedule { get; init; }
+
+        public string? Views { get; init; }
+
+        public string? SignatureV3 { get; init; }
+
+        public ListDefinition ToDefinition() => new(
+            Name, Version, Description, Sql, ParseColumns(Columns), Key, Signature,
+            SignedAt is { } at ? new DateTimeOffset(DateTime.SpecifyKind(at, DateTimeKind.Utc)) : null, SignatureV2,
+            Mode == LoadModes.Snapshot ? null : Mode,
+            DefinitionParts.Parse<ListSourceDto>(Source), DefinitionParts.Parse<IncrementalDto>(Incremental),
+            DefinitionParts.Parse<ScheduleDto>(Schedule), DefinitionParts.Parse<List<DerivedViewDto>>(Views), SignatureV3);
+    }
 
     private sealed record Snapshot(IReadOnlyDictionary<string, ListDefinition> Active, IReadOnlyDictionary<string, IReadOnlyList<ListDefinition>> Versions);
 }

@@ -55,15 +55,19 @@ public static class ListPublisher
         // A version already stored with the same content is a repeat: only its description may change.
         await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns, signature, signed_at, signature_v2, published_by)
-            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key, @Signature, @SignedAt, @SignatureV2, @actor)
+            INSERT INTO ingest.list_definitions (name, version, description, sql, columns, key_columns, signature, signed_at, signature_v2, published_by,
+                                                 mode, source, incremental, schedule, views, signature_v3)
+            VALUES (@Name, @Version, @Description, @Sql, @Columns::jsonb, @Key, @Signature, @SignedAt, @SignatureV2, @actor,
+                    @LoadMode, @Source::jsonb, @Incremental::jsonb, @Schedule::jsonb, @Views::jsonb, @SignatureV3)
             ON CONFLICT (name, version) DO UPDATE
                SET description = EXCLUDED.description, signature = COALESCE(EXCLUDED.signature, ingest.list_definitions.signature),
                    -- A re-sign of the same content is newer: it replaces the dated signature; an older one never does.
                    signed_at = CASE WHEN EXCLUDED.signed_at > ingest.list_definitions.signed_at OR ingest.list_definitions.signed_at IS NULL
                                     THEN COALESCE(EXCLUDED.signed_at, ingest.list_definitions.signed_at) ELSE ingest.list_definitions.signed_at END,
                    signature_v2 = CASE WHEN EXCLUDED.signed_at > ingest.list_definitions.signed_at OR ingest.list_definitions.signed_at IS NULL
-                                       THEN COALESCE(EXCLUDED.signature_v2, ingest.list_definitions.signature_v2) ELSE ingest.list_definitions.signature_v2 END
+                                       THEN COALESCE(EXCLUDED.signature_v2, ingest.list_definitions.signature_v2) ELSE ingest.list_definitions.signature_v2 END,
+                   signature_v3 = CASE WHEN EXCLUDED.signed_at > ingest.list_definitions.signed_at OR ingest.list_definitions.signed_at IS NULL
+                                       THEN COALESCE(EXCLUDED.signature_v3, ingest.list_definitions.signature_v3) ELSE ingest.list_definitions.signature_v3 END
             """,
             new
             {
@@ -77,6 +81,12 @@ public static class ListPublisher
                 definition.SignedAt,
                 definition.SignatureV2,
                 actor,
+                definition.LoadMode,
+                Source = DefinitionParts.Json(definition.Source),
+                Incremental = DefinitionParts.Json(definition.Incremental),
+                Schedule = DefinitionParts.Json(definition.Schedule),
+                Views = DefinitionParts.Json(definition.Views),
+                definition.SignatureV3,
             },
             transaction,
             cancellationToken: ct));
