@@ -19,6 +19,23 @@ public static class ProblemCodes
     public const string BadCsvHeader = "bad-csv-header";
     public const string SnapshotConflict = "snapshot-conflict";
 
+    // Snapshot upload: what the delivery holds (X-Delivery, X-Cursor; docs/adr/0022-list-definitions-beyond-one-query.md).
+
+    /// <summary>X-Delivery is not one of <see cref="DeliveryKinds.All"/>.</summary>
+    public const string UnknownDeliveryKind = "unknown-delivery-kind";
+
+    /// <summary>The list's mode does not take this kind of delivery (<see cref="DeliveryKinds.AllowedBy"/>).</summary>
+    public const string DeliveryNotAllowed = "delivery-not-allowed";
+
+    /// <summary>X-Cursor on a list that is not incremental, or with a delivery that carries no cursor (append, keyset).</summary>
+    public const string UnexpectedCursor = "unexpected-cursor";
+
+    /// <summary>A <see cref="DeliveryKinds.Changes"/> delivery without X-Cursor.</summary>
+    public const string MissingCursor = "missing-cursor";
+
+    /// <summary>X-Cursor is not a value of the list's cursor column type.</summary>
+    public const string BadCursor = "bad-cursor";
+
     // Reads and heartbeats.
     public const string UnknownSnapshot = "unknown-snapshot";
     public const string BadHeartbeat = "bad-heartbeat";

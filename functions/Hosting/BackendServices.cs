@@ -42,6 +42,7 @@ public static class BackendServices
         services.AddSingleton<LoadQueue>();
         services.AddSingleton<ListCatalog>();
         services.AddSingleton<SnapshotLedger>();
+        services.AddSingleton<ListCursors>();
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SnapshotLoader>();

@@ -7,7 +7,7 @@ using PecLists.Functions.Snapshots;
 
 namespace PecLists.Functions.Ingest;
 
-/// <summary>GET endpoints for sites: snapshot status (own site only) and the list definitions (with ETag).</summary>
+/// <summary>GET endpoints for sites: snapshot status (own site only), the list definitions (with ETag) and a list's acknowledged cursor (own site only).</summary>
 public static class ReadEndpoints
 {
     public static async Task<IResult> SnapshotStatusAsync(HttpContext context, string site, string snapshotIdText, SnapshotLedger ledger)
@@ -26,6 +26,20 @@ public static class ReadEndpoints
         }
 
         return TypedResults.Ok(status);
+    }
+
+    /// <summary>
+    /// The calling site's acknowledged cursor of an active list (docs/adr/0022-list-definitions-beyond-one-query.md):
+    /// the site comes from its token, so no other site's cursor can be asked for. All null when nothing was acknowledged.
+    /// </summary>
+    public static async Task<IResult> ListCursorAsync(HttpContext context, string site, string list, ListCatalog catalog, ListCursors cursors)
+    {
+        if (!ListDefinitionRules.ListName().IsMatch(list) || await catalog.FindAsync(list, context.RequestAborted) is null)
+        {
+            return Problems.Result(404, ProblemCodes.UnknownList, "Unknown list", "This list is not defined or not active on the server.");
+        }
+
+        return TypedResults.Ok(await cursors.ReadAsync(site, list, context.RequestAborted));
     }
 
     public static async Task<IResult> ListDefinitionsAsync(HttpContext context, string site, ListCatalog catalog)

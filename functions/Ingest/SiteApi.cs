@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace PecLists.Functions.Ingest;
 
-/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload, status, heartbeat, lists.</summary>
+/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload, status, heartbeat, lists, cursors.</summary>
 public static class SiteApi
 {
     public static IEndpointRouteBuilder MapSiteApi(this IEndpointRouteBuilder app)
@@ -36,6 +36,12 @@ public static class SiteApi
         v1.MapGet(ApiRoutes.Lists, (HttpContext context, ListCatalog catalog) => ReadEndpoints.ListDefinitionsAsync(context, context.User.Site(), catalog))
             .WithName("GetListDefinitions")
             .Produces<ListCatalogDto>();
+        v1.MapGet(ApiRoutes.ListCursor,
+                (HttpContext context, string list, ListCatalog catalog, ListCursors cursors) =>
+                    ReadEndpoints.ListCursorAsync(context, context.User.Site(), list, catalog, cursors))
+            .WithName("GetListCursor")
+            .Produces<ListCursorDto>()
+            .ProducesProblem(404);
         return app;
     }
 }

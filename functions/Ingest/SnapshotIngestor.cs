@@ -99,6 +99,12 @@ public sealed partial class SnapshotIngestor(
                 "The snapshot id must be the UUIDv7 made from the time sent in X-Extracted-At (to the millisecond).");
         }
 
+        // What the delivery holds and up to where (X-Delivery, X-Cursor): refused before the body is read.
+        if (DeliveryCheck.TryRead(request.Headers, versions, out var delivery) is { } deliveryProblem)
+        {
+            return deliveryProblem;
+        }
+
         if (request.ContentLength > limits.MaxCompressedBytes)
         {
             return Problems.Result(413, ProblemCodes.TooLarge, "Snapshot too large", $"The compressed body exceeds {limits.MaxCompressedBytes} bytes.");
@@ -145,13 +151,13 @@ public sealed partial class SnapshotIngestor(
             ListDefinition version;
             await using (var check = File.OpenRead(tempPath))
             {
-                var verdict = await SnapshotBodyCheck.CheckAsync(check, [.. versions.Select(ListDefinitionRules.ExpectedHeader)], limits.MaxDecompressedBytes, ct);
+                var verdict = await SnapshotBodyCheck.CheckAsync(check, [.. delivery.Versions.Select(v => DeliveryCheck.ExpectedHeader(v, delivery.Kind))], limits.MaxDecompressedBytes, ct);
                 if (verdict.Verdict != BodyVerdict.Ok)
                 {
                     return BodyProblem(verdict);
                 }
 
-                version = versions[verdict.MatchedHeader];
+                version = delivery.Versions[verdict.MatchedHeader];
             }
 
             var digest = ContentDigest.Format(actualDigest);
@@ -159,12 +165,12 @@ public sealed partial class SnapshotIngestor(
             var reference = new LoadMessage(snapshotId, site, list, SnapshotStore.BlobName(site, list, extractedAt, snapshotId), extractedAt);
             if (await ledger.FindAsync(snapshotId, ct) is { } existing)
             {
-                return await RepeatAsync(existing, reference, digest, location, ct);
+                return await RepeatAsync(existing, reference, digest, delivery, location, ct);
             }
 
             await using (var upload = File.OpenRead(tempPath))
             {
-                var storedDigest = await store.TryCreateAsync(reference, version.Version, digest, upload, ct);
+                var storedDigest = await store.TryCreateAsync(reference, version.Version, digest, delivery.Kind, delivery.Cursor, upload, ct);
                 if (storedDigest is not null && storedDigest != digest)
                 {
                     return Conflict();
@@ -172,11 +178,11 @@ public sealed partial class SnapshotIngestor(
             }
 
             var recorded = await ledger.RecordReceivedAsync(
-                new NewSnapshot(snapshotId, site, list, reference.Blob, digest, length, extractedAt, request.Headers.UserAgent.ToString(), version.Version), ct);
+                new NewSnapshot(snapshotId, site, list, reference.Blob, digest, length, extractedAt, request.Headers.UserAgent.ToString(), version.Version, delivery.Kind, delivery.Cursor), ct);
             if (!recorded)
             {
                 // A concurrent PUT of the same id won the race: answer as a repeat.
-                return await RepeatAsync((await ledger.FindAsync(snapshotId, ct))!, reference, digest, location, ct);
+                return await RepeatAsync((await ledger.FindAsync(snapshotId, ct))!, reference, digest, delivery, location, ct);
             }
 
             await EnqueueAsync(reference, ct);
@@ -190,9 +196,10 @@ public sealed partial class SnapshotIngestor(
         }
     }
 
-    private async Task<IResult> RepeatAsync(SnapshotRecord existing, LoadMessage reference, string digest, string location, CancellationToken ct)
+    private async Task<IResult> RepeatAsync(SnapshotRecord existing, LoadMessage reference, string digest, Delivery delivery, string location, CancellationToken ct)
     {
-        if (existing.Site != reference.Site || existing.List != reference.List || existing.Digest != digest)
+        if (existing.Site != reference.Site || existing.List != reference.List || existing.Digest != digest
+            || existing.DeliveryKind != delivery.Kind || existing.Cursor != delivery.Cursor)
         {
             return Conflict();
         }
@@ -229,7 +236,7 @@ public sealed partial class SnapshotIngestor(
 
     private static IResult Conflict() =>
         Problems.Result(409, ProblemCodes.SnapshotConflict, "Snapshot id already used with other content",
-            "This snapshot id was already sent with a different body. The uploader must make a new id for new content.");
+            "This snapshot id was already sent with a different body (or another X-Delivery or X-Cursor). The uploader must make a new id for new content.");
 
     private static IResult BodyProblem(BodyCheckResult verdict) => verdict.Verdict switch
     {

@@ -12,9 +12,11 @@ using Npgsql;
 namespace PecLists.Functions.Loading;
 
 /// <summary>
-/// Applies one snapshot to its (site, list) atomically: COPY into a staging table, then in one transaction insert new
-/// rows, update changed rows, delete vanished rows and record counts. Safe under redelivery (a finished snapshot is
-/// a no-op) and out-of-order delivery (older than the loaded one: skipped).
+/// Applies one delivery to its (site, list) atomically: COPY into a staging table, then in one transaction write only
+/// what its kind changes (a whole snapshot: insert new rows, update changed rows, delete vanished rows; append, changes
+/// and key set: <see cref="MergeSql"/>), record counts and, for an incremental list, acknowledge its cursor. Safe under
+/// redelivery (a finished snapshot is a no-op) and out-of-order delivery (older than the loaded one: skipped, except an
+/// append delivery, whose rows are its own whenever it comes).
 /// </summary>
 public sealed class SnapshotLoader(
     NpgsqlDataSource database,
@@ -28,6 +30,7 @@ public sealed class SnapshotLoader(
 
     // Built here rather than injected so the loader keeps the constructor the benchmark and the tests use.
     private readonly SnapshotLedger _ledger = new(database);
+    private readonly ListCursors _cursors = new(database);
 
     public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken hostCancelled)
     {
@@ -143,9 +146,9 @@ public sealed class SnapshotLoader(
             case SnapshotStatuses.Loaded when result.Rows is { } rows:
                 var phases = result.Phases ?? new LoadPhases(0, 0, 0);
                 var seconds = (phases.CopyMs + phases.DiffMs + phases.WriteMs) / 1000.0;
-                logger.SnapshotLoaded(snapshotId, result.Path, target.Site, target.List, target.ListVersion,
+                logger.SnapshotLoaded(snapshotId, result.Path, target.DeliveryKind, target.Site, target.List, target.ListVersion,
                     rows.Inserted, rows.Updated, rows.Deleted, rows.Unchanged, Math.Round(queueWait.TotalSeconds, 3), seconds);
-                metrics?.Loaded(target.List, queueWait, phases.CopyMs / 1000.0, phases.DiffMs / 1000.0, phases.WriteMs / 1000.0, rows);
+                metrics?.Loaded(target.List, target.DeliveryKind, queueWait, phases.CopyMs / 1000.0, phases.DiffMs / 1000.0, phases.WriteMs / 1000.0, rows);
                 break;
             case SnapshotStatuses.Held:
                 logger.SnapshotHeld(snapshotId, target.Site, target.List, result.ErrorCode ?? string.Empty, result.Rows?.Deleted ?? 0, result.Rows?.Before ?? 0);
@@ -174,7 +177,7 @@ public sealed class SnapshotLoader(
 
     private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, Guid snapshotId, LoadTarget target, ListDefinition list, CancellationToken ct)
     {
-        var sql = new MergeSql(list);
+        var sql = new MergeSql(list, target.DeliveryKind);
         var site = target.Site;
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -193,7 +196,9 @@ public sealed class SnapshotLoader(
             return new LoadResult(status ?? "unknown", null, AlreadyFinal: true);
         }
 
-        var newer = await _ledger.FindNewerLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
+        // An append delivery adds its own rows whenever it comes; any other kind describes the source at its extraction,
+        // so one older than what is loaded would put older data over newer.
+        var newer = target.DeliveryKind == DeliveryKinds.Append ? null : await _ledger.FindNewerLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
         if (newer is { } newerId)
         {
             var reason = $"A snapshot extracted later ({newerId}) is already loaded; this older one was not applied.";
@@ -206,16 +211,16 @@ public sealed class SnapshotLoader(
         if (sameAsLoaded is { } unchangedRows)
         {
             // Byte-identical to the snapshot already applied: every row is unchanged, nothing to read or write.
-            await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
+            await RecordLoadedAsync(connection, transaction, snapshotId, target, list, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 0, unchangedRows)) { Phases = new LoadPhases(0, 0, 0), Path = "identical" };
         }
 
-        var hasRows = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.HasRows, new { site }, transaction, cancellationToken: ct));
-        if (!hasRows)
+        if (sql.CopyIntoTable is { } copyIntoTable
+            && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.HasRows, new { site }, transaction, cancellationToken: ct)))
         {
-            var (firstRows, firstPhases) = await FirstLoadAsync(connection, transaction, sql, site, target.Blob, ct);
-            await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, firstRows, ct);
+            var (firstRows, firstPhases) = await FirstLoadAsync(connection, transaction, sql, copyIntoTable, site, target.Blob, ct);
+            await RecordLoadedAsync(connection, transaction, snapshotId, target, list, firstRows, ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, firstRows) { Phases = firstPhases, Path = "first-load" };
         }
@@ -238,9 +243,16 @@ public sealed class SnapshotLoader(
             return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = SnapshotStatuses.Held };
         }
 
-        await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, merge.Rows, ct);
+        await RecordLoadedAsync(connection, transaction, snapshotId, target, list, merge.Rows, ct);
         await transaction.CommitAsync(ct);
         return new LoadResult(SnapshotStatuses.Loaded, merge.Rows) { Phases = merge.Phases, Path = "merge" };
+    }
+
+    /// <summary>loading → loaded inside the load's transaction, and the delivery's cursor (or key set) acknowledged with it.</summary>
+    private async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, LoadTarget target, ListDefinition list, SnapshotRowCounts rows, CancellationToken ct)
+    {
+        await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, rows, ct);
+        await _cursors.RecordAsync(connection, transaction, target.Site, target.List, snapshotId, target.DeliveryKind, target.Cursor, CursorColumn.TypeOf(list), ct);
     }
 
     /// <summary>The original of a held blob; if it cannot be deleted now, the lifecycle rule deletes it in its time.</summary>
@@ -258,17 +270,19 @@ public sealed class SnapshotLoader(
     }
 
     /// <summary>Nothing of this (site, list) yet: COPY straight into the table (site and snapshot ids are column defaults).</summary>
-    private async Task<(SnapshotRowCounts, LoadPhases)> FirstLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, string site, string blob, CancellationToken ct)
+    private async Task<(SnapshotRowCounts, LoadPhases)> FirstLoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, string copyIntoTable, string site, string blob, CancellationToken ct)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await CopyBlobAsync(connection, sql.CopyIntoTable, blob, ct);
+        await CopyBlobAsync(connection, copyIntoTable, blob, ct);
         var inserted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql.CountSite, new { site }, transaction, commandTimeout: 0, cancellationToken: ct));
         return (new SnapshotRowCounts(inserted, 0, 0, 0), new LoadPhases(clock.ElapsedMilliseconds, 0, 0));
     }
 
     /// <summary>
-    /// Stage, diff against the site's rows in one full join, check the guard, then write only the differences. A held
-    /// snapshot writes nothing to the list's table.
+    /// Stage, find what the delivery changes against the site's rows, check the guard, then write only the differences.
+    /// A held delivery writes nothing to the list's table. A whole snapshot's unchanged rows are the staged rows it does
+    /// not write; any other kind's are the site's rows it does not touch (counted before writing), so every load's
+    /// counts still give the site's rows before and after it, as the guard's window reads them.
     /// </summary>
     private async Task<MergeOutcome> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, Guid snapshotId, LoadTarget target, CancellationToken ct)
     {
@@ -288,10 +302,12 @@ public sealed class SnapshotLoader(
             await connection.ExecuteAsync(Command(statement));
         }
 
-        var staged = await connection.ExecuteScalarAsync<long>(Command(sql.CountStage));
+        var whole = target.DeliveryKind == DeliveryKinds.Snapshot;
+        var staged = await connection.ExecuteScalarAsync<long>(Command(whole ? sql.CountStage : sql.CountSite));
         var (toInsert, toUpdate, toDelete) = await connection.QuerySingleAsync<(long, long, long)>(Command(sql.CountDelta));
         var diffMs = clock.ElapsedMilliseconds - copyMs;
-        var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, staged - toInsert - toUpdate);
+        var untouched = whole ? staged - toInsert - toUpdate : staged - toUpdate - toDelete;
+        var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, untouched);
         var windowMax = target.HoldReleased || planned.Deleted == 0
             ? null
             : await _ledger.MaxLoadedRowsInWindowAsync(connection, transaction, snapshotId, target.Site, target.List, options.Value.HoldWindowDays, ct);
@@ -300,10 +316,10 @@ public sealed class SnapshotLoader(
             return new MergeOutcome(planned, new LoadPhases(copyMs, diffMs, 0), hold);
         }
 
-        var deleted = await connection.ExecuteAsync(Command(sql.Delete));
+        var deleted = sql.Delete is { } delete ? await connection.ExecuteAsync(Command(delete)) : 0;
         var updated = sql.Update is { } update ? await connection.ExecuteAsync(Command(update)) : 0;
-        var inserted = await connection.ExecuteAsync(Command(sql.Insert));
-        var rows = new SnapshotRowCounts(inserted, updated, deleted, staged - inserted - updated);
+        var inserted = sql.Insert is { } insert ? await connection.ExecuteAsync(Command(insert)) : 0;
+        var rows = new SnapshotRowCounts(inserted, updated, deleted, whole ? staged - inserted - updated : staged - updated - deleted);
         return new MergeOutcome(rows, new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs), null);
     }
 

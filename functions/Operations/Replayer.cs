@@ -1,4 +1,5 @@
 using Azure.Storage.Queues.Models;
+using PecLists.Contracts;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
@@ -89,7 +90,11 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
             {
                 // A blob whose bookkeeping row is gone (e.g. a database restore) gets it back, queued.
                 await ledger.RecordQueuedIfMissingAsync(
-                    new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt, ListVersion: stored.ListVersion), ct);
+                    new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt, ListVersion: stored.ListVersion)
+                    {
+                        DeliveryKind = stored.Delivery is { } kind && DeliveryKinds.All.Contains(kind) ? kind : DeliveryKinds.Snapshot,
+                        Cursor = stored.Cursor,
+                    }, ct);
                 if (filter.IncludeRejected)
                 {
                     await ledger.ReopenRejectedAsync(load.SnapshotId, ct);

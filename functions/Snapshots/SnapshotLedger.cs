@@ -1,5 +1,5 @@
 using System.Text.Json;
-using TargetRow = (string Status, string Site, string List, string Blob, System.DateTime ExtractedAt, int? Version, bool Released, System.DateTime ReceivedAt);
+using TargetRow = (string Status, string Site, string List, string Blob, System.DateTime ExtractedAt, int? Version, bool Released, System.DateTime ReceivedAt, string DeliveryKind, string? Cursor);
 using Dapper;
 using PecLists.Contracts;
 using Npgsql;
@@ -109,7 +109,10 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         return await connection.QueryFirstOrDefaultAsync<SnapshotRecord>(new CommandDefinition(
-            "SELECT site_id AS Site, list_name AS List, digest AS Digest, status AS Status FROM ingest.snapshots WHERE snapshot_id = @snapshotId",
+            """
+            SELECT site_id AS Site, list_name AS List, digest AS Digest, status AS Status, delivery_kind AS DeliveryKind, delivery_cursor AS Cursor
+              FROM ingest.snapshots WHERE snapshot_id = @snapshotId
+            """,
             new { snapshotId }, cancellationToken: ct));
     }
 
@@ -203,7 +206,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     {
         return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
-            SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL, received_at
+            SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL, received_at, delivery_kind, delivery_cursor
               FROM ingest.snapshots WHERE snapshot_id = @snapshotId
             """,
             new { snapshotId }, cancellationToken: ct)));
@@ -219,7 +222,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
         return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
             WITH before AS (
-                    SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL AS released, received_at
+                    SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL AS released, received_at,
+                           delivery_kind, delivery_cursor
                       FROM ingest.snapshots WHERE snapshot_id = @snapshotId),
                  marked AS (
                     UPDATE ingest.snapshots SET status = @loading, attempts = attempts + 1, load_started_at = clock_timestamp()
@@ -232,7 +236,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static LoadTarget? ToTarget(TargetRow? row) =>
-        row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released, Utc(r.ReceivedAt)) : null;
+        row is { } r ? new LoadTarget(r.Status, r.Site, r.List, r.Blob, Utc(r.ExtractedAt), r.Version, r.Released, Utc(r.ReceivedAt), r.DeliveryKind, r.Cursor) : null;
 
     /// <summary>
     /// loading → held: not applied; the would-be counts and the reason wait for an operator, and the blob is the copy
@@ -399,7 +403,10 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             """,
             new { snapshotId, site, list, windowDays, loaded = SnapshotStatuses.Loaded }, transaction, cancellationToken: ct));
 
-    /// <summary>loading → loaded, and the snapshot becomes the pair's loaded one (what older snapshots are skipped against).</summary>
+    /// <summary>
+    /// loading → loaded, and the snapshot becomes the pair's loaded one (what older snapshots are skipped against) unless
+    /// a later one is loaded already: only an append delivery, never skipped as older, loads after a later one.
+    /// </summary>
     public async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, SnapshotRowCounts rows, CancellationToken ct)
     {
         await connection.ExecuteAsync(new CommandDefinition(
@@ -408,6 +415,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             SELECT site_id, list_name, snapshot_id, extracted_at, now() FROM ingest.snapshots WHERE snapshot_id = @snapshotId
             ON CONFLICT (site_id, list_name) DO UPDATE
                SET snapshot_id = EXCLUDED.snapshot_id, extracted_at = EXCLUDED.extracted_at, loaded_at = EXCLUDED.loaded_at
+             WHERE ingest.load_state.extracted_at <= EXCLUDED.extracted_at
             """,
             new { snapshotId }, transaction, cancellationToken: ct));
         await FinishAsync(connection, transaction, snapshotId, SnapshotOutcome.Loaded(rows), ct);
@@ -447,9 +455,10 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
     private static Task<int> InsertAsync(NpgsqlConnection connection, NewSnapshot snapshot, string status, CancellationToken ct) =>
         connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, list_version, status, queue_claimed_at)
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, list_version, status, queue_claimed_at,
+                                          delivery_kind, delivery_cursor)
             VALUES (@SnapshotId, @Site, @List, @BlobName, @Digest, @CompressedBytes, @ExtractedAt, @userAgent, @ListVersion, @status,
-                    CASE WHEN @status = @received THEN now() END)
+                    CASE WHEN @status = @received THEN now() END, @DeliveryKind, @Cursor)
             ON CONFLICT (snapshot_id) DO NOTHING
             """,
             new
@@ -462,6 +471,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 snapshot.CompressedBytes,
                 snapshot.ExtractedAt,
                 snapshot.ListVersion,
+                snapshot.DeliveryKind,
+                snapshot.Cursor,
                 userAgent = snapshot.UserAgent is { Length: > 200 } agent ? agent[..200] : snapshot.UserAgent,
                 status,
                 received = SnapshotStatuses.Received,

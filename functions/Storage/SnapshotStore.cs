@@ -20,6 +20,8 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
     private const string DigestKey = "digest";
     private const string SnapshotIdKey = "snapshotid";
     private const string ListVersionKey = "listversion";
+    private const string DeliveryKey = "delivery";
+    private const string CursorKey = "cursor";
 
     /// <summary>
     /// Where a held snapshot's blob waits for an operator: outside the lifecycle rule, whose prefixes are the container
@@ -62,9 +64,16 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
         return $"{site}/{list}/{day:yyyy}/{day:MM}/{day:dd}/{snapshotId:D}.csv.gz";
     }
 
-    /// <summary>Stores a snapshot once, with the metadata replay needs. Returns the digest already stored when the blob exists.</summary>
+    /// <summary>Stores a whole snapshot once, with the metadata replay needs. Returns the digest already stored when the blob exists.</summary>
     public Task<string?> TryCreateAsync(SnapshotReference reference, int listVersion, string digest, Stream content, CancellationToken ct) =>
-        TryCreateAsync(reference.Blob, content, Metadata(reference, listVersion, digest), ct);
+        TryCreateAsync(reference, listVersion, digest, null, null, content, ct);
+
+    /// <summary>
+    /// Stores a delivery once, with the metadata replay needs: what it holds (<paramref name="delivery"/>, null: a whole
+    /// snapshot) and its cursor (ASCII, checked at ingest) too. Returns the digest already stored when the blob exists.
+    /// </summary>
+    public Task<string?> TryCreateAsync(SnapshotReference reference, int listVersion, string digest, string? delivery, string? cursor, Stream content, CancellationToken ct) =>
+        TryCreateAsync(reference.Blob, content, Metadata(reference, listVersion, digest, delivery, cursor), ct);
 
     /// <summary>Stores the body once. Returns the digest already stored when the blob exists (a retry or a conflict).</summary>
     public async Task<string?> TryCreateAsync(string blobName, Stream content, IDictionary<string, string> metadata, CancellationToken ct)
@@ -124,7 +133,12 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
                     reference,
                     blob.Metadata.TryGetValue(DigestKey, out var digest) ? digest : string.Empty,
                     blob.Properties.ContentLength ?? 0,
-                    blob.Metadata.TryGetValue(ListVersionKey, out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out var v) ? v : null);
+                    blob.Metadata.TryGetValue(ListVersionKey, out var version) && int.TryParse(version, CultureInfo.InvariantCulture, out var v) ? v : null)
+                {
+                    // A blob stored before deliveries had kinds is a whole snapshot.
+                    Delivery = blob.Metadata.TryGetValue(DeliveryKey, out var delivery) ? delivery : null,
+                    Cursor = blob.Metadata.TryGetValue(CursorKey, out var cursor) ? cursor : null,
+                };
             }
         }
     }
@@ -153,15 +167,29 @@ public sealed class SnapshotStore(BlobServiceClient blobs, IOptions<SnapshotStor
     public Task DeleteIfExistsAsync(string blobName, CancellationToken ct) =>
         Container.GetBlobClient(blobName).DeleteIfExistsAsync(cancellationToken: ct);
 
-    private static Dictionary<string, string> Metadata(SnapshotReference reference, int listVersion, string digest) => new()
+    private static Dictionary<string, string> Metadata(SnapshotReference reference, int listVersion, string digest, string? delivery, string? cursor)
     {
-        [ListVersionKey] = listVersion.ToString(CultureInfo.InvariantCulture),
-        [SiteKey] = reference.Site,
-        [ListKey] = reference.List,
-        [ExtractedAtKey] = reference.ExtractedAt.ToString("O", CultureInfo.InvariantCulture),
-        [DigestKey] = digest,
-        [SnapshotIdKey] = reference.SnapshotId.ToString("D"),
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            [ListVersionKey] = listVersion.ToString(CultureInfo.InvariantCulture),
+            [SiteKey] = reference.Site,
+            [ListKey] = reference.List,
+            [ExtractedAtKey] = reference.ExtractedAt.ToString("O", CultureInfo.InvariantCulture),
+            [DigestKey] = digest,
+            [SnapshotIdKey] = reference.SnapshotId.ToString("D"),
+        };
+        if (delivery is not null)
+        {
+            metadata[DeliveryKey] = delivery;
+        }
+
+        if (cursor is not null)
+        {
+            metadata[CursorKey] = cursor;
+        }
+
+        return metadata;
+    }
 
     private static SnapshotReference? TryReadReference(string blobName, IDictionary<string, string> metadata) =>
         metadata.TryGetValue(SiteKey, out var site) && metadata.TryGetValue(ListKey, out var list)

@@ -19,8 +19,8 @@ public static partial class BusinessEvents
     public static partial void SnapshotRejected(this ILogger logger, string snapshotId, string stage, string site, string list, string errorCode, string category);
 
     [LoggerMessage(EventId = 1003, EventName = TelemetryNames.SnapshotLoaded, Level = LogLevel.Information,
-        Message = "SnapshotLoaded: snapshot {snapshotId} loaded ({path}): site {site} list {list} v{listVersion}, +{rowsInserted} ~{rowsUpdated} -{rowsDeleted} ={rowsUnchanged}, waited {queueWaitSeconds} s, load {loadSeconds} s")]
-    public static partial void SnapshotLoaded(this ILogger logger, Guid snapshotId, string? path, string site, string list, int? listVersion,
+        Message = "SnapshotLoaded: snapshot {snapshotId} loaded ({path}, {delivery}): site {site} list {list} v{listVersion}, +{rowsInserted} ~{rowsUpdated} -{rowsDeleted} ={rowsUnchanged}, waited {queueWaitSeconds} s, load {loadSeconds} s")]
+    public static partial void SnapshotLoaded(this ILogger logger, Guid snapshotId, string? path, string delivery, string site, string list, int? listVersion,
         long rowsInserted, long rowsUpdated, long rowsDeleted, long rowsUnchanged, double queueWaitSeconds, double loadSeconds);
 
     [LoggerMessage(EventId = 1004, EventName = TelemetryNames.SnapshotSkipped, Level = LogLevel.Information,

@@ -35,18 +35,20 @@ public sealed class PipelineMetrics
 
     public void Received(string list, long bytes) => _ingestBytes.Add(bytes, List(list));
 
-    public void Loaded(string list, TimeSpan queueWait, double copySeconds, double diffSeconds, double writeSeconds, SnapshotRowCounts rows)
+    /// <summary>A load that applied a delivery: its phases by list, its rows by list, change and delivery kind (<see cref="DeliveryKinds"/>).</summary>
+    public void Loaded(string list, string delivery, TimeSpan queueWait, double copySeconds, double diffSeconds, double writeSeconds, SnapshotRowCounts rows)
     {
         var tag = List(list);
+        var kind = new KeyValuePair<string, object?>("delivery", delivery);
         _queueWait.Record(Math.Max(0, queueWait.TotalSeconds), tag);
         _loadDuration.Record(copySeconds, tag, new("phase", "copy"));
         _loadDuration.Record(diffSeconds, tag, new("phase", "diff"));
         _loadDuration.Record(writeSeconds, tag, new("phase", "write"));
         _loadDuration.Record(copySeconds + diffSeconds + writeSeconds, tag, new("phase", "total"));
-        _rows.Add(rows.Inserted, tag, new("change", "inserted"));
-        _rows.Add(rows.Updated, tag, new("change", "updated"));
-        _rows.Add(rows.Deleted, tag, new("change", "deleted"));
-        _rows.Add(rows.Unchanged, tag, new("change", "unchanged"));
+        _rows.Add(rows.Inserted, tag, new("change", "inserted"), kind);
+        _rows.Add(rows.Updated, tag, new("change", "updated"), kind);
+        _rows.Add(rows.Deleted, tag, new("change", "deleted"), kind);
+        _rows.Add(rows.Unchanged, tag, new("change", "unchanged"), kind);
     }
 
     public void LoadStarted() => _concurrentLoads.Add(1);

@@ -44,7 +44,7 @@ public static class TelemetryNames
         "site", "list", "listVersion", "snapshotId", "uploaderVersion", "errorCode", "category", "stage", "bytes", "path",
         "rowsInserted", "rowsUpdated", "rowsDeleted", "rowsUnchanged", "rowsBefore", "queueWaitSeconds", "loadSeconds",
         "retry", "delaySeconds", "kind", "outcome", "os", "clockSkewSeconds", "spoolDepth", "source", "dryRun", "matched",
-        "replayed", "unreportedRuns", "unreportedCategory", "cause", InvocationId,
+        "replayed", "unreportedRuns", "unreportedCategory", "cause", "delivery", InvocationId,
     ];
 
     public const string QueueWait = "pec.load.queue_wait";
@@ -61,5 +61,5 @@ public static class TelemetryNames
         [QueueWait, LoadDuration, Rows, IngestBytes, ConcurrentLoads, PoisonQueueLength, LoadQueueLength, SilentSites, HeldSnapshots];
 
     /// <summary>The metric tags: "list", "phase" (copy, diff, write, total) and "change" (inserted, updated, deleted, unchanged).</summary>
-    public static IReadOnlyList<string> MetricTags { get; } = ["list", "phase", "change"];
+    public static IReadOnlyList<string> MetricTags { get; } = ["list", "phase", "change", "delivery"];
 }

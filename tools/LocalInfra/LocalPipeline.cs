@@ -132,9 +132,25 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         foreach (var listFile in _options.Lists.Select(list => Path.Combine(lists, list + ".json")))
         {
-            await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", Path.Combine(keys, "list-signing-key.pem")], ct);
-            await FunctionsCommandAsync(["lists", "publish", "--file", listFile, "--as", "local-pipeline"], ct);
+            await SignAndPublishAsync(listFile, ct);
         }
+    }
+
+    /// <summary>
+    /// Signs and publishes a list definition of the caller's own (a test's list that lists/ does not ship), given as the
+    /// JSON of a definition file with inline "sql", as an operator would: with this pipeline's key, by the real commands.
+    /// </summary>
+    public async Task PublishListAsync(string definitionJson, CancellationToken ct = default)
+    {
+        var listFile = Path.Combine(_workDirectory, "lists", $"extra-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(listFile, definitionJson, ct);
+        await SignAndPublishAsync(listFile, ct);
+    }
+
+    private async Task SignAndPublishAsync(string listFile, CancellationToken ct)
+    {
+        await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", Path.Combine(_workDirectory, "list-signing", "list-signing-key.pem")], ct);
+        await FunctionsCommandAsync(["lists", "publish", "--file", listFile, "--as", "local-pipeline"], ct);
     }
 
     /// <summary>The public key of this pipeline's list-signing key pair (base64 SubjectPublicKeyInfo), pinned in every uploader config.</summary>

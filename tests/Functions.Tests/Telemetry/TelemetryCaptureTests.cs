@@ -75,7 +75,7 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
         Assert.Equal((site, "pacientes_teste", "1", "1.4.2"), (received["site"], received["list"], received["listVersion"], received["uploaderVersion"]));
 
         var loaded = Assert.Single(capture.Events(TelemetryNames.SnapshotLoaded), e => e["snapshotId"] == id.ToString());
-        Assert.Equal((site, "2", "0", "first-load"), (loaded["site"], loaded["rowsInserted"], loaded["rowsDeleted"], loaded["path"]));
+        Assert.Equal((site, "2", "0", "first-load", DeliveryKinds.Snapshot), (loaded["site"], loaded["rowsInserted"], loaded["rowsDeleted"], loaded["path"], loaded["delivery"]));
         Assert.True(double.Parse(loaded["queueWaitSeconds"]!, System.Globalization.CultureInfo.InvariantCulture) >= 0);
 
         // The load ran inside a host invocation: its events carry the invocation id the host writes on its requests row.
@@ -92,7 +92,7 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
         Assert.Equal(("0", "none"), (beat["unreportedRuns"], beat["unreportedCategory"]));
         Assert.True(double.Parse(beat["clockSkewSeconds"]!, System.Globalization.CultureInfo.InvariantCulture) > 7000);
 
-        Assert.Equal(2, capture.Sum(TelemetryNames.Rows, ("list", "pacientes_teste"), ("change", "inserted")));
+        Assert.Equal(2, capture.Sum(TelemetryNames.Rows, ("list", "pacientes_teste"), ("change", "inserted"), ("delivery", DeliveryKinds.Snapshot)));
         Assert.True(capture.Sum(TelemetryNames.IngestBytes, ("list", "pacientes_teste")) >= body.Length);
         Assert.True(capture.Sum(TelemetryNames.LoadDuration, ("list", "pacientes_teste"), ("phase", "total")) >= 1);
         Assert.True(capture.Sum(TelemetryNames.QueueWait, ("list", "pacientes_teste")) >= 1);
