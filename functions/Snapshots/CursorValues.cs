@@ -72,8 +72,8 @@ public static partial class CursorValues
     public static string Describe(string? columnType) => columnType switch
     {
         null => "the list names no cursor column",
-        "timestamptz" => "an ISO 8601 date and time with an offset, such as 2026-11-23T03:00:00.123456Z",
-        "timestamp" => "an ISO 8601 date and time without an offset, such as 2026-11-23T03:00:00.123456",
+        "timestamptz" => "an ISO 8601 date and time with an offset, such as 2024-01-31T23:59:59.5-03:00 or 2024-02-01 02:59:59.5+00",
+        "timestamp" => "an ISO 8601 date and time without an offset, such as 2024-01-31T23:59:59.5",
         "date" => "a date as yyyy-MM-dd",
         "smallint" or "integer" or "bigint" => $"an integer in the range of {columnType}",
         "boolean" => "nothing: a boolean column cannot be a cursor",

@@ -45,7 +45,8 @@ public sealed class DeliveryIngestTests(InfraFixture infra) : IAsyncLifetime
     private async Task<HttpResponseMessage> PutAsync(string list, string csv, string? delivery, string? cursor, Guid? id = null)
     {
         var body = Csv.Gzip(csv);
-        using var request = SnapshotUploadRequest.Create(_token, list, id ?? SnapshotIds.New(Extracted), Extracted, new ByteArrayContent(body), Csv.Digest(body), delivery, cursor);
+        var snapshotId = id ?? SnapshotIds.New(Extracted);
+        using var request = SnapshotUploadRequest.Create(_token, list, snapshotId, SnapshotIds.Timestamp(snapshotId), new ByteArrayContent(body), Csv.Digest(body), delivery, cursor);
         return await _app.Http.SendAsync(request);
     }
 
