@@ -370,7 +370,11 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             """,
             new { snapshotId, site, list }, transaction, cancellationToken: ct));
 
-    /// <summary>When the newest loaded snapshot of the pair has the same digest, its row count; otherwise null.</summary>
+    /// <summary>
+    /// When the newest loaded snapshot of the pair has the same digest and is the same kind of delivery, its row count;
+    /// otherwise null. The same bytes as another kind mean another thing: a whole snapshot equal to the last changes
+    /// must still remove every row missing from it.
+    /// </summary>
     public Task<long?> RowsIfSameAsLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, string site, string list, CancellationToken ct) =>
         connection.QueryFirstOrDefaultAsync<long?>(new CommandDefinition(
             """
@@ -379,6 +383,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
               JOIN ingest.snapshots prev ON prev.snapshot_id = ls.snapshot_id
               JOIN ingest.snapshots cur ON cur.snapshot_id = @snapshotId
              WHERE ls.site_id = @site AND ls.list_name = @list AND cur.digest <> '' AND cur.digest = prev.digest
+               AND cur.delivery_kind = prev.delivery_kind
             """,
             new { snapshotId, site, list }, transaction, cancellationToken: ct));
 

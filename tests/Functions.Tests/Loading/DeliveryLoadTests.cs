@@ -4,7 +4,9 @@ using Dapper;
 using PecLists.Contracts;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
+using PecLists.Functions.Operations;
 using PecLists.Functions.Sites;
+using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -191,6 +193,37 @@ public sealed class DeliveryLoadTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_whole_snapshot_with_the_same_bytes_as_the_last_changes_still_removes_the_rows_missing_from_it()
+    {
+        var list = await IncrementalListAsync();
+        await SendAndLoadAsync(list, Records("1,Ana,2026-10-01 01:00:00+00,", "2,Bia,2026-10-01 01:00:00+00,", "3,Cid,2026-10-01 01:00:00+00,"), Day1);
+        var onlyAna = Records("1,Ana Souza,2026-10-01 02:00:00+00,");
+        var changes = await SendAndLoadAsync(list, onlyAna, Day1.AddHours(1), DeliveryKinds.Changes, "2026-10-01T02:00:00Z");
+        Assert.Equal(new SnapshotRowCounts(0, 1, 0, 2), changes.Rows);
+
+        // Bia and Cid were deleted at the source; the next whole snapshot is, byte for byte, the last changes delivery.
+        var whole = await SendAndLoadAsync(list, onlyAna, Day1.AddHours(2));
+
+        Assert.Equal((SnapshotStatuses.Loaded, "merge", new SnapshotRowCounts(0, 0, 2, 1)), (whole.Status, whole.Path, whole.Rows));
+        Assert.Equal(["1|Ana Souza"], (await RecordsAsync(list)).Select(r => r.Row));
+    }
+
+    [Fact]
+    public async Task Changes_whose_soft_deletes_would_remove_most_of_a_sites_rows_are_held()
+    {
+        var list = await IncrementalListAsync();
+        await SendAndLoadAsync(list, Records([.. Enumerable.Range(1, 30).Select(i => $"{i},Pessoa {i},2026-10-01 01:00:00+00,")]), Day1, DeliveryKinds.Snapshot, "2026-10-01 01:00:00+00");
+        var before = await RecordsAsync(list);
+
+        var held = await SendAndLoadAsync(
+            list, Records([.. Enumerable.Range(1, 20).Select(i => $"{i},Pessoa {i},2026-10-01 02:00:00+00,2026-10-01 02:00:00+00")]), Day1.AddHours(1), DeliveryKinds.Changes, "2026-10-01T02:00:00Z");
+
+        Assert.Equal((SnapshotStatuses.Held, SnapshotErrorCodes.MassDeletion, new SnapshotRowCounts(0, 0, 20, 10)), (held.Status, held.ErrorCode, held.Rows));
+        Assert.Equal(before, await RecordsAsync(list));
+        Assert.Equal("2026-10-01 01:00:00+00", (await CursorAsync(list)).Cursor); // held: its cursor is not acknowledged
+    }
+
+    [Fact]
     public async Task A_snapshot_of_an_incremental_list_keeps_no_soft_deleted_row()
     {
         var list = await IncrementalListAsync();
@@ -271,6 +304,31 @@ public sealed class DeliveryLoadTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal(("2026-10-01T07:00:00.5Z", next), (last.Cursor, last.SnapshotId));
         Assert.NotNull(last.KeySetAt);
         Assert.True(last.KeySetAt >= last.LoadedAt);
+    }
+
+    [Fact]
+    public async Task A_replay_from_blobs_gives_a_lost_row_back_its_delivery_kind_and_cursor()
+    {
+        var list = await IncrementalListAsync();
+        await LoadAsync(await SendAsync(list, Records("1,Ana,2026-10-01 01:00:00+00,", "2,Bia,2026-10-01 01:00:00+00,"), Day1, DeliveryKinds.Snapshot, "2026-10-01 01:00:00+00"));
+        var changes = await SendAsync(list, Records("2,Bia,2026-10-01 02:00:00+00,2026-10-01 02:00:00+00"), Day1.AddHours(1), DeliveryKinds.Changes, "2026-10-01T02:00:00Z");
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            // A database restored to before this delivery was received: only its blob is left.
+            await connection.ExecuteAsync("DELETE FROM ingest.snapshots WHERE snapshot_id = @changes", new { changes });
+        }
+
+        var replayer = new Replayer(
+            new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = _queue })),
+            new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = _container })),
+            new SnapshotLedger(infra.Database));
+        await replayer.ReplayBlobsAsync(new ReplayFilter(_site, list), dryRun: false, CancellationToken.None);
+
+        Assert.Equal((DeliveryKinds.Changes, "2026-10-01T02:00:00Z", SnapshotStatuses.Queued), await LedgerAsync(changes));
+        var loaded = await LoadAsync(changes);
+        Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 1, 1)), (loaded.Status, loaded.Rows));
+        Assert.Equal(["1|Ana"], (await RecordsAsync(list)).Select(r => r.Row));
+        Assert.Equal(("2026-10-01T02:00:00Z", changes), ((await CursorAsync(list)).Cursor, (await CursorAsync(list)).SnapshotId));
     }
 
     [Fact]
