@@ -1,6 +1,7 @@
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using Microsoft.Extensions.Primitives;
 
@@ -65,11 +66,11 @@ public static class DeliveryCheck
         }
 
         var cursor = cursorHeader.Count == 1 ? cursorHeader.ToString().Trim() : null;
-        var valid = incremental.Where(v => CursorValues.Parse(CursorType(v), cursor) is not null).ToList();
+        var valid = incremental.Where(v => CursorValues.Parse(CursorColumn.TypeOf(v), cursor) is not null).ToList();
         if (cursor is null || valid.Count == 0)
         {
             return Problems.Result(400, ProblemCodes.BadCursor, $"Malformed {WireNames.CursorHeader}",
-                $"{WireNames.CursorHeader} must be one value of the list's cursor column '{incremental[0].Incremental?.CursorColumn}': {CursorValues.Describe(CursorType(incremental[0]))}.");
+                $"{WireNames.CursorHeader} must be one value of the list's cursor column '{incremental[0].Incremental?.CursorColumn}': {CursorValues.Describe(CursorColumn.TypeOf(incremental[0]))}.");
         }
 
         delivery = new Delivery(kind, cursor, valid);
@@ -79,8 +80,4 @@ public static class DeliveryCheck
     /// <summary>The CSV header a delivery of <paramref name="kind"/> must have with <paramref name="version"/>: a key set carries the key columns only.</summary>
     public static string ExpectedHeader(ListDefinition version, string kind) =>
         kind == DeliveryKinds.KeySet ? string.Join(',', version.Key) : ListDefinitionRules.ExpectedHeader(version);
-
-    /// <summary>The type of the version's cursor column (canonical spelling), null when it names none that exists.</summary>
-    public static string? CursorType(ListDefinition version) =>
-        version.Incremental?.CursorColumn is { } column ? version.Columns.FirstOrDefault(c => c.Name == column)?.Type : null;
 }

@@ -210,7 +210,7 @@ public sealed class SnapshotLoader(
         var sameAsLoaded = await _ledger.RowsIfSameAsLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
         if (sameAsLoaded is { } unchangedRows)
         {
-            // Byte-identical to the snapshot already applied: every row is unchanged, nothing to read or write.
+            // Byte-identical to the snapshot already applied, and the same kind: every row is unchanged, nothing to read or write.
             await RecordLoadedAsync(connection, transaction, snapshotId, target, list, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 0, unchangedRows)) { Phases = new LoadPhases(0, 0, 0), Path = "identical" };
@@ -302,12 +302,12 @@ public sealed class SnapshotLoader(
             await connection.ExecuteAsync(Command(statement));
         }
 
+        // Unchanged: the staged rows a whole snapshot does not write, or the site's rows another kind does not touch.
         var whole = target.DeliveryKind == DeliveryKinds.Snapshot;
-        var staged = await connection.ExecuteScalarAsync<long>(Command(whole ? sql.CountStage : sql.CountSite));
+        var baseline = await connection.ExecuteScalarAsync<long>(Command(whole ? sql.CountStage : sql.CountSite));
         var (toInsert, toUpdate, toDelete) = await connection.QuerySingleAsync<(long, long, long)>(Command(sql.CountDelta));
         var diffMs = clock.ElapsedMilliseconds - copyMs;
-        var untouched = whole ? staged - toInsert - toUpdate : staged - toUpdate - toDelete;
-        var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, untouched);
+        var planned = new SnapshotRowCounts(toInsert, toUpdate, toDelete, whole ? baseline - toInsert - toUpdate : baseline - toUpdate - toDelete);
         var windowMax = target.HoldReleased || planned.Deleted == 0
             ? null
             : await _ledger.MaxLoadedRowsInWindowAsync(connection, transaction, snapshotId, target.Site, target.List, options.Value.HoldWindowDays, ct);
@@ -319,7 +319,7 @@ public sealed class SnapshotLoader(
         var deleted = sql.Delete is { } delete ? await connection.ExecuteAsync(Command(delete)) : 0;
         var updated = sql.Update is { } update ? await connection.ExecuteAsync(Command(update)) : 0;
         var inserted = sql.Insert is { } insert ? await connection.ExecuteAsync(Command(insert)) : 0;
-        var rows = new SnapshotRowCounts(inserted, updated, deleted, whole ? staged - inserted - updated : staged - updated - deleted);
+        var rows = new SnapshotRowCounts(inserted, updated, deleted, whole ? baseline - inserted - updated : baseline - updated - deleted);
         return new MergeOutcome(rows, new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs), null);
     }
 
