@@ -1,6 +1,6 @@
 namespace PecLists.Contracts;
 
-/// <summary>Snapshot status (GET /api/v1/snapshots/{id}).</summary>
+/// <summary>Snapshot status (GET /api/v1/snapshots/{id}); <c>Delivery</c> is what it held (<see cref="DeliveryKinds"/>).</summary>
 public sealed record SnapshotStatusDto(
     Guid SnapshotId,
     string Site,
@@ -12,4 +12,5 @@ public sealed record SnapshotStatusDto(
     DateTimeOffset? LoadFinishedAt,
     SnapshotRowCounts? Rows,
     string? ErrorCode,
-    string? Reason);
+    string? Reason,
+    string Delivery = DeliveryKinds.Snapshot);

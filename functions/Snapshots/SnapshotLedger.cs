@@ -17,7 +17,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
         SELECT snapshot_id AS SnapshotId, site_id AS Site, list_name AS List, status AS Status, extracted_at AS ExtractedAt,
                received_at AS ReceivedAt, load_started_at AS LoadStartedAt, load_finished_at AS LoadFinishedAt,
                rows_inserted AS Inserted, rows_updated AS Updated, rows_deleted AS Deleted, rows_unchanged AS Unchanged,
-               error_code AS ErrorCode, error_detail AS ErrorDetail
+               error_code AS ErrorCode, error_detail AS ErrorDetail, delivery_kind AS DeliveryKind
           FROM ingest.snapshots
         """;
 

@@ -6,14 +6,14 @@ namespace PecLists.Functions.Snapshots;
 internal sealed record SnapshotStatusRow(
     Guid SnapshotId, string Site, string List, string Status, DateTime ExtractedAt, DateTime ReceivedAt,
     DateTime? LoadStartedAt, DateTime? LoadFinishedAt, long? Inserted, long? Updated, long? Deleted, long? Unchanged,
-    string? ErrorCode, string? ErrorDetail)
+    string? ErrorCode, string? ErrorDetail, string DeliveryKind)
 {
     public SnapshotStatusDto ToDto() => new(
         SnapshotId, Site, List,
         SnapshotLifecycle.ToWire(Status),
         Utc(ExtractedAt), Utc(ReceivedAt), UtcOrNull(LoadStartedAt), UtcOrNull(LoadFinishedAt),
         Inserted is null ? null : new SnapshotRowCounts(Inserted ?? 0, Updated ?? 0, Deleted ?? 0, Unchanged ?? 0),
-        ErrorCode, ErrorDetail);
+        ErrorCode, ErrorDetail, DeliveryKind);
 
     private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

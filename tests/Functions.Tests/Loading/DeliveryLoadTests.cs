@@ -301,6 +301,7 @@ public sealed class DeliveryLoadTests(InfraFixture infra) : IAsyncLifetime
         var keySet = await SendAsync(list, "id\n1\n2\n3\n", Day1.AddHours(4), DeliveryKinds.KeySet);
         await LoadAsync(keySet);
         var last = await CursorAsync(list);
+        Assert.Equal(DeliveryKinds.KeySet, (await new SnapshotLedger(infra.Database).ReadStatusAsync(keySet, CancellationToken.None))!.Delivery);
         Assert.Equal(("2026-10-01T07:00:00.5Z", next), (last.Cursor, last.SnapshotId));
         Assert.NotNull(last.KeySetAt);
         Assert.True(last.KeySetAt >= last.LoadedAt);
