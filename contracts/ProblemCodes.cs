@@ -19,6 +19,14 @@ public static class ProblemCodes
     public const string BadCsvHeader = "bad-csv-header";
     public const string SnapshotConflict = "snapshot-conflict";
 
+    // Block upload (POST .../upload-session and .../commit, docs/adr/0021).
+
+    /// <summary>A commit found blocks missing or of the wrong size: open a session again and send the ones it lists as missing.</summary>
+    public const string UploadIncomplete = "upload-incomplete";
+
+    /// <summary>The session or commit request's JSON is missing, malformed, or declares a length of 0 or less.</summary>
+    public const string BadUploadSession = "bad-upload-session";
+
     // Reads and heartbeats.
     public const string UnknownSnapshot = "unknown-snapshot";
     public const string BadHeartbeat = "bad-heartbeat";

@@ -44,6 +44,7 @@ public static class BackendServices
         services.AddSingleton<SnapshotLedger>();
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<SnapshotIngestor>();
+        services.AddSingleton<UploadSessions>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<ReceivedSweeper>();
         services.AddSingleton<Retention>();
