@@ -9,6 +9,9 @@ namespace PecLists.Functions.Ingest;
 /// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload (PUT, or session and commit), status, heartbeat, lists.</summary>
 public static class SiteApi
 {
+    /// <summary>The commit's endpoint name, by which the upload concurrency limit (<see cref="RateLimits"/>) knows it.</summary>
+    public const string CommitUploadName = "CommitUpload";
+
     public static IEndpointRouteBuilder MapSiteApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup(string.Empty).RequireAuthorization(SiteAuthorization.SitePolicy).RequireRateLimiting(RateLimits.PerSite);
@@ -32,7 +35,7 @@ public static class SiteApi
                 (HttpContext context, string list, string snapshotId, UploadSessions sessions) =>
                     sessions.CommitAsync(context, context.User.Site(), list, snapshotId))
             .AddEndpointFilter<SiteUploadBudget>()
-            .WithName("CommitUpload")
+            .WithName(CommitUploadName)
             .Accepts<UploadSessionRequestDto>("application/json")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429);
