@@ -90,6 +90,11 @@ public sealed class BlockUploadTests
         var comparison = await pipeline.CompareAsync(site, "hipertensos");
         Assert.True(comparison.Equal, comparison.ToString());
 
+        // The SAS is a credential: neither the uploader's output and log nor the function app's log carries one.
+        Assert.DoesNotContain("sig=", second.Combined, StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", File.ReadAllText(Path.Combine(Path.GetDirectoryName(site.SpoolDirectory)!, "logs", "uploader.log")), StringComparison.Ordinal);
+        Assert.DoesNotContain("sig=", pipeline.FunctionsLog, StringComparison.Ordinal);
+
         // Nothing is left in staging once committed.
         Assert.Empty(await StagingBlobsAsync(pipeline, BlobStates.Uncommitted));
     }
