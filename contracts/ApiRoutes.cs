@@ -12,6 +12,12 @@ public static class ApiRoutes
     // Site API (site token).
     public const string Snapshot = Prefix + "/lists/{list}/snapshots/{snapshotId}";
     public const string SnapshotStatus = Prefix + "/snapshots/{snapshotId}";
+
+    /// <summary>POST: a write-only SAS for the snapshot's staging blob and the blocks already there (docs/adr/0021).</summary>
+    public const string UploadSession = Snapshot + "/upload-session";
+
+    /// <summary>POST: ingest commits the staged blocks and checks the blob exactly as a PUT's body (docs/adr/0021).</summary>
+    public const string UploadCommit = Snapshot + "/commit";
     public const string Lists = Prefix + "/lists";
 
     /// <summary>The calling site's acknowledged cursor of an incremental list (<see cref="ListCursorDto"/>).</summary>
@@ -40,6 +46,10 @@ public static class ApiRoutes
         $"{Prefix}/lists/{Uri.EscapeDataString(list)}/snapshots/{snapshotId:D}";
 
     public static string ListCursorPath(string list) => $"{Prefix}/lists/{Uri.EscapeDataString(list)}/cursor";
+
+    public static string UploadSessionPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/upload-session";
+
+    public static string UploadCommitPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/commit";
 
     public static string SnapshotStatusPath(Guid snapshotId) => $"{Prefix}/snapshots/{snapshotId:D}";
 

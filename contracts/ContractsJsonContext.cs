@@ -8,6 +8,8 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(ListCatalogDto))]
 [JsonSerializable(typeof(SnapshotStatusDto))]
 [JsonSerializable(typeof(HeartbeatDto))]
+[JsonSerializable(typeof(UploadSessionRequestDto))]
+[JsonSerializable(typeof(UploadSessionDto))]
 [JsonSerializable(typeof(UnreportedRun[]))]
 [JsonSerializable(typeof(SignedListContent))]
 [JsonSerializable(typeof(DatedSignedListContent))]

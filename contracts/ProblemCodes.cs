@@ -35,6 +35,13 @@ public static class ProblemCodes
 
     /// <summary>X-Cursor is not a value of the list's cursor column type.</summary>
     public const string BadCursor = "bad-cursor";
+    // Block upload (POST .../upload-session and .../commit, docs/adr/0021).
+
+    /// <summary>A commit found blocks missing or of the wrong size: open a session again and send the ones it lists as missing.</summary>
+    public const string UploadIncomplete = "upload-incomplete";
+
+    /// <summary>The session or commit request's JSON is missing, malformed, or declares a length of 0 or less.</summary>
+    public const string BadUploadSession = "bad-upload-session";
 
     // Reads and heartbeats.
     public const string UnknownSnapshot = "unknown-snapshot";

@@ -113,6 +113,31 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
             }
           }
         }
+        // Upload sessions' staging blobs (docs/adr/0021): ingest deletes each once its commit is answered; one left by a
+        // crash between commit and delete goes after 7 days, as Azure discards uncommitted blocks after 7 days anyway
+        // (learn.microsoft.com/dotnet/api/azure.storage.blobs.specialized.blockblobclient.commitblocklist).
+        {
+          name: 'delete-abandoned-uploads'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${snapshotsContainer}/uploads/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 7
+                }
+              }
+            }
+          }
+        }
       ]
     }
   }

@@ -45,6 +45,7 @@ public static class BackendServices
         services.AddSingleton<ListCursors>();
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<SnapshotIngestor>();
+        services.AddSingleton<UploadSessions>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<ReceivedSweeper>();
         services.AddSingleton<Retention>();

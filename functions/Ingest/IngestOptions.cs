@@ -8,7 +8,7 @@ namespace PecLists.Functions.Ingest;
 /// lookups (<c>Sites/SiteTokenOptions</c>) and the 503 answer (<c>Http/DependencyUnavailableOptions</c>) share: the
 /// setting names are as they always were). Each rule's message names the setting as it is configured.
 /// </summary>
-public sealed class IngestOptions
+public sealed class IngestOptions : IValidatableObject
 {
     public const string Section = "Ingest";
 
@@ -52,4 +52,43 @@ public sealed class IngestOptions
     /// <summary>How long a body may be slower than the minimum rate; Kestrel needs more than its 1 s heartbeat.</summary>
     [Range(2.0, 3600.0, ErrorMessage = "Ingest:MinBodyRateGraceSeconds must be between {1} and {2}.")]
     public double MinBodyRateGraceSeconds { get; set; } = 5;
+
+    /// <summary>
+    /// The largest snapshot sent as blocks through an upload session (docs/adr/0021). The PUT keeps
+    /// <see cref="MaxCompressedBytes"/>: the Functions host's 100 MB request limit and the front end's 230 s do not apply
+    /// to blocks, which go straight to Blob storage.
+    /// </summary>
+    [Range(1024L, 50L * 1024 * 1024 * 1024, ErrorMessage = "Ingest:MaxSessionCompressedBytes must be between {1} and {2}.")]
+    public long MaxSessionCompressedBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>How long an upload session's SAS is valid; a run that needs longer asks for another session.</summary>
+    [Range(1, 7 * 24 * 60, ErrorMessage = "Ingest:UploadSessionMinutes must be between {1} and {2}.")]
+    public int UploadSessionMinutes { get; set; } = 60;
+
+    /// <summary>
+    /// The size of a block (the last is shorter): what a site resends at most after a cut, and one attempt's body. 4 MiB
+    /// takes 10 s at 3.6 Mbit/s, well inside an attempt's timeout.
+    /// </summary>
+    [Range(4096, 100 * 1024 * 1024, ErrorMessage = "Ingest:UploadBlockBytes must be between {1} and {2}.")]
+    public int UploadBlockBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The blob endpoint sites reach, when it is not the one the function app uses (e.g. the app through a private
+    /// endpoint, or a relay in front of Azurite in tests); empty: the same. Only the scheme, host and port are taken.
+    /// </summary>
+    public string SiteBlobEndpoint { get; set; } = string.Empty;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if ((MaxSessionCompressedBytes + UploadBlockBytes - 1) / UploadBlockBytes > PecLists.Contracts.UploadBlocks.MaxBlocks)
+        {
+            yield return new ValidationResult(
+                $"Ingest:MaxSessionCompressedBytes / Ingest:UploadBlockBytes must be at most {PecLists.Contracts.UploadBlocks.MaxBlocks} (Azure's limit of blocks in a blob).");
+        }
+
+        if (SiteBlobEndpoint.Length > 0 && !(Uri.TryCreate(SiteBlobEndpoint, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            yield return new ValidationResult("Ingest:SiteBlobEndpoint must be empty or an absolute http(s) URI.");
+        }
+    }
 }

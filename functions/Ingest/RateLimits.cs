@@ -33,7 +33,7 @@ public static class RateLimits
                     AutoReplenishment = true,
                 }));
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                HttpMethods.IsPut(http.Request.Method)
+                SpoolsABody(http)
                     ? RateLimitPartition.GetConcurrencyLimiter("uploads", _ => new ConcurrencyLimiterOptions { PermitLimit = options.MaxConcurrentUploads, QueueLimit = 0 })
                     : RateLimitPartition.GetNoLimiter("other"));
             limiter.OnRejected = async (context, ct) =>
@@ -46,4 +46,12 @@ public static class RateLimits
         });
         return services;
     }
+
+    /// <summary>
+    /// A snapshot PUT or an upload commit: both spool a whole snapshot on this instance, so both count against
+    /// <see cref="IngestOptions.MaxConcurrentUploads"/> (the global limiter runs after routing: the endpoint is known).
+    /// </summary>
+    private static bool SpoolsABody(HttpContext http) =>
+        HttpMethods.IsPut(http.Request.Method)
+        || http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == SiteApi.CommitUploadName;
 }

@@ -6,9 +6,12 @@ using Npgsql;
 
 namespace PecLists.Functions.Ingest;
 
-/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload, status, heartbeat, lists, cursors.</summary>
+/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload (PUT, or session and commit), status, heartbeat, lists, cursors.</summary>
 public static class SiteApi
 {
+    /// <summary>The commit's endpoint name, by which the upload concurrency limit (<see cref="RateLimits"/>) knows it.</summary>
+    public const string CommitUploadName = "CommitUpload";
+
     public static IEndpointRouteBuilder MapSiteApi(this IEndpointRouteBuilder app)
     {
         var v1 = app.MapGroup(string.Empty).RequireAuthorization(SiteAuthorization.SitePolicy).RequireRateLimiting(RateLimits.PerSite);
@@ -20,6 +23,22 @@ public static class SiteApi
             .Accepts<Stream>(WireNames.CsvMediaType)
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(411).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429);
+        v1.MapPost(ApiRoutes.UploadSession,
+                (HttpContext context, string list, string snapshotId, UploadSessions sessions) =>
+                    sessions.OpenAsync(context, context.User.Site(), list, snapshotId))
+            .WithName("OpenUploadSession")
+            .Accepts<UploadSessionRequestDto>("application/json")
+            .Produces<UploadSessionDto>()
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(429);
+        v1.MapPost(ApiRoutes.UploadCommit,
+                (HttpContext context, string list, string snapshotId, UploadSessions sessions) =>
+                    sessions.CommitAsync(context, context.User.Site(), list, snapshotId))
+            .AddEndpointFilter<SiteUploadBudget>()
+            .WithName(CommitUploadName)
+            .Accepts<UploadSessionRequestDto>("application/json")
+            .Produces(StatusCodes.Status202Accepted)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429);
         v1.MapGet(ApiRoutes.SnapshotStatus,
                 (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
                     ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))

@@ -29,15 +29,18 @@ public sealed partial class SnapshotIngestor(
     PipelineMetrics metrics)
 {
     /// <summary>The PUT, plus the business event of a snapshot refused for what it is (4xx other than auth and rate limits).</summary>
-    public async Task<IResult> PutAsync(HttpContext context, string site, string list, string snapshotIdText)
+    public async Task<IResult> PutAsync(HttpContext context, string site, string list, string snapshotIdText) =>
+        LogIfRejected(await PutCheckedAsync(context, site, list, snapshotIdText), "ingest", site, list, snapshotIdText);
+
+    /// <summary>Logs the business event of a snapshot refused for what it is (4xx other than auth and rate limits) at <paramref name="stage"/>.</summary>
+    internal IResult LogIfRejected(IResult result, string stage, string site, string list, string snapshotIdText)
     {
-        var result = await PutCheckedAsync(context, site, list, snapshotIdText);
         if (result is ProblemHttpResult { StatusCode: >= 400 and < 500 and not 401 and not 403 and not 429 } problem)
         {
             // The list and id as sent are only echoed when they have the shape of a list name and a UUID.
             logger.SnapshotRejected(
                 Guid.TryParseExact(snapshotIdText, "D", out var id) ? id.ToString("D") : "malformed",
-                "ingest",
+                stage,
                 site,
                 ListDefinitionRules.ListName().IsMatch(list) ? list : "malformed",
                 problem.ProblemDetails.Extensions.TryGetValue("code", out var code) ? code?.ToString() ?? "unknown" : "unknown",
@@ -138,62 +141,87 @@ public sealed partial class SnapshotIngestor(
             }
 
             var (length, actualDigest) = spooled.Value;
-            if (!declared && !await StartsWithGzipMagicAsync(tempPath, ct))
-            {
-                return UnsupportedEncoding();
-            }
-
-            if (!CryptographicOperations.FixedTimeEquals(actualDigest, claimedDigest))
-            {
-                return Problems.Result(400, ProblemCodes.BadDigest, "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
-            }
-
-            ListDefinition version;
-            await using (var check = File.OpenRead(tempPath))
-            {
-                var verdict = await SnapshotBodyCheck.CheckAsync(check, [.. delivery.Versions.Select(v => DeliveryCheck.ExpectedHeader(v, delivery.Kind))], limits.MaxDecompressedBytes, ct);
-                if (verdict.Verdict != BodyVerdict.Ok)
-                {
-                    return BodyProblem(verdict);
-                }
-
-                version = delivery.Versions[verdict.MatchedHeader];
-            }
-
-            var digest = ContentDigest.Format(actualDigest);
-            var location = ApiRoutes.SnapshotStatusPath(snapshotId);
-            var reference = new LoadMessage(snapshotId, site, list, SnapshotStore.BlobName(site, list, extractedAt, snapshotId), extractedAt);
-            if (await ledger.FindAsync(snapshotId, ct) is { } existing)
-            {
-                return await RepeatAsync(existing, reference, digest, delivery, location, ct);
-            }
-
-            await using (var upload = File.OpenRead(tempPath))
-            {
-                var storedDigest = await store.TryCreateAsync(reference, version.Version, digest, delivery.Kind, delivery.Cursor, upload, ct);
-                if (storedDigest is not null && storedDigest != digest)
-                {
-                    return Conflict();
-                }
-            }
-
-            var recorded = await ledger.RecordReceivedAsync(
-                new NewSnapshot(snapshotId, site, list, reference.Blob, digest, length, extractedAt, request.Headers.UserAgent.ToString(), version.Version, delivery.Kind, delivery.Cursor), ct);
-            if (!recorded)
-            {
-                // A concurrent PUT of the same id won the race: answer as a repeat.
-                return await RepeatAsync((await ledger.FindAsync(snapshotId, ct))!, reference, digest, delivery, location, ct);
-            }
-
-            await EnqueueAsync(reference, ct);
-            logger.SnapshotReceived(snapshotId, site, list, version.Version, length, UploaderVersion(request.Headers.UserAgent.ToString()));
-            metrics.Received(list, length);
-            return Accepted(location, snapshotId);
+            return await AcceptSpooledAsync(
+                new SpooledUpload(tempPath, length, actualDigest, claimedDigest, declared, delivery, site, list, snapshotId, extractedAt, request.Headers.UserAgent.ToString()), ct);
         }
         finally
         {
             File.Delete(tempPath);
         }
+    }
+
+    /// <summary>
+    /// The checks of a body that has arrived whole in the spool (a PUT's, or a committed block blob's): gzip magic, digest,
+    /// gzip integrity and trailer, UTF-8, header against the list's versions; then stored once, recorded and queued.
+    /// </summary>
+    internal async Task<IResult> AcceptSpooledAsync(SpooledUpload upload, CancellationToken ct)
+    {
+        if (!upload.EncodingDeclared && !await StartsWithGzipMagicAsync(upload.Path, ct))
+        {
+            return UnsupportedEncoding();
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(upload.Sha256, upload.ClaimedSha256))
+        {
+            return Problems.Result(400, ProblemCodes.BadDigest, "Content-Digest does not match the body", "The body was altered or truncated in transit; send it again.");
+        }
+
+        ListDefinition version;
+        await using (var check = File.OpenRead(upload.Path))
+        {
+            var verdict = await SnapshotBodyCheck.CheckAsync(check, [.. upload.Delivery.Versions.Select(v => DeliveryCheck.ExpectedHeader(v, upload.Delivery.Kind))], options.Value.MaxDecompressedBytes, ct);
+            if (verdict.Verdict != BodyVerdict.Ok)
+            {
+                return BodyProblem(verdict);
+            }
+
+            version = upload.Delivery.Versions[verdict.MatchedHeader];
+        }
+
+        var digest = ContentDigest.Format(upload.Sha256);
+        var location = ApiRoutes.SnapshotStatusPath(upload.SnapshotId);
+        var reference = new LoadMessage(upload.SnapshotId, upload.Site, upload.List, SnapshotStore.BlobName(upload.Site, upload.List, upload.ExtractedAt, upload.SnapshotId), upload.ExtractedAt);
+        if (await ledger.FindAsync(upload.SnapshotId, ct) is { } existing)
+        {
+            return await RepeatAsync(existing, reference, digest, upload.Delivery, location, ct);
+        }
+
+        await using (var content = File.OpenRead(upload.Path))
+        {
+            var storedDigest = await store.TryCreateAsync(reference, version.Version, digest, upload.Delivery.Kind, upload.Delivery.Cursor, content, ct);
+            if (storedDigest is not null && storedDigest != digest)
+            {
+                return Conflict();
+            }
+        }
+
+        var recorded = await ledger.RecordReceivedAsync(
+            new NewSnapshot(upload.SnapshotId, upload.Site, upload.List, reference.Blob, digest, upload.Length, upload.ExtractedAt, upload.UserAgent, version.Version, upload.Delivery.Kind, upload.Delivery.Cursor), ct);
+        if (!recorded)
+        {
+            // A concurrent PUT of the same id won the race: answer as a repeat.
+            return await RepeatAsync((await ledger.FindAsync(upload.SnapshotId, ct))!, reference, digest, upload.Delivery, location, ct);
+        }
+
+        await EnqueueAsync(reference, ct);
+        logger.SnapshotReceived(upload.SnapshotId, upload.Site, upload.List, version.Version, upload.Length, UploaderVersion(upload.UserAgent));
+        metrics.Received(upload.List, upload.Length);
+        return Accepted(location, upload.SnapshotId);
+    }
+
+    /// <summary>
+    /// The answer to a snapshot already received (the same as to a repeated PUT: 202, or 409 for other content under
+    /// its id), or null when it was not: a commit whose answer was lost is not sent again.
+    /// </summary>
+    internal async Task<IResult?> RepeatIfReceivedAsync(string site, string list, DeclaredUpload upload, CancellationToken ct)
+    {
+        if (await ledger.FindAsync(upload.SnapshotId, ct) is not { } existing)
+        {
+            return null;
+        }
+
+        var reference = new LoadMessage(upload.SnapshotId, site, list, SnapshotStore.BlobName(site, list, upload.ExtractedAt, upload.SnapshotId), upload.ExtractedAt);
+        return await RepeatAsync(existing, reference, ContentDigest.Format(upload.Sha256), upload.Delivery, ApiRoutes.SnapshotStatusPath(upload.SnapshotId), ct);
     }
 
     private async Task<IResult> RepeatAsync(SnapshotRecord existing, LoadMessage reference, string digest, Delivery delivery, string location, CancellationToken ct)
@@ -234,7 +262,7 @@ public sealed partial class SnapshotIngestor(
         return await file.ReadAtLeastAsync(magic, 2, throwOnEndOfStream: false, ct) == 2 && magic[0] == 0x1F && magic[1] == 0x8B;
     }
 
-    private static IResult Conflict() =>
+    internal static IResult Conflict() =>
         Problems.Result(409, ProblemCodes.SnapshotConflict, "Snapshot id already used with other content",
             "This snapshot id was already sent with a different body (or another X-Delivery or X-Cursor). The uploader must make a new id for new content.");
 
@@ -247,7 +275,7 @@ public sealed partial class SnapshotIngestor(
         _ => Problems.Result(400, ProblemCodes.BadGzip, "Body is not valid gzip", "The compressed body could not be decompressed; send it again."),
     };
 
-    private bool TryParseExtractedAt(string value, out DateTimeOffset extractedAt)
+    internal bool TryParseExtractedAt(string value, out DateTimeOffset extractedAt)
     {
         // RFC 3339 requires an explicit offset; allow 5 minutes of clock skew into the future.
         extractedAt = default;
@@ -263,7 +291,7 @@ public sealed partial class SnapshotIngestor(
         return extractedAt <= time.GetUtcNow().AddMinutes(5);
     }
 
-    private static async Task<(long Length, byte[] Sha256)?> SpoolAsync(Stream body, string path, long max, SpoolSpace.Reservation room, CancellationToken ct)
+    internal static async Task<(long Length, byte[] Sha256)?> SpoolAsync(Stream body, string path, long max, SpoolSpace.Reservation room, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous);

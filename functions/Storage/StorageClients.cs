@@ -66,6 +66,7 @@ public static class StorageClients
         services.AddSingleton(sp => CreateBlobs(Validated(sp)));
         services.AddSingleton(sp => CreateQueues(Validated(sp)));
         services.AddSingleton<SnapshotStore>();
+        services.AddSingleton<UploadStaging>();
         return services;
     }
 

@@ -49,4 +49,13 @@ public static partial class OperationalLogs
     [LoggerMessage(EventId = 2011, EventName = "FleetMetricsRead", Level = LogLevel.Information,
         Message = "FleetMetricsRead: fleet metrics: load queue {loadQueue}, poison queue {poisonQueue}, silent sites {silentSites}, held snapshots {heldSnapshots}")]
     public static partial void FleetMetricsRead(this ILogger logger, long loadQueue, long poisonQueue, long silentSites, long heldSnapshots);
+
+    // 2020 on: the block upload path (docs/adr/0021). The SAS a session carries is never a placeholder here.
+    [LoggerMessage(EventId = 2020, EventName = "UploadSessionOpened", Level = LogLevel.Information,
+        Message = "UploadSessionOpened: upload session for snapshot {snapshotId}: site {site} list {list}, {bytes} bytes in {blocks} blocks, {receivedBlocks} already received")]
+    public static partial void UploadSessionOpened(this ILogger logger, Guid snapshotId, string site, string list, long bytes, int blocks, int receivedBlocks);
+
+    [LoggerMessage(EventId = 2021, EventName = "UploadCommitted", Level = LogLevel.Information,
+        Message = "UploadCommitted: blocks of snapshot {snapshotId} committed: site {site} list {list}, {bytes} bytes in {blocks} blocks, answer {status}")]
+    public static partial void UploadCommitted(this ILogger logger, Guid snapshotId, string site, string list, long bytes, int blocks, int status);
 }

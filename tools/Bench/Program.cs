@@ -7,6 +7,7 @@ using Bench;
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll ingest [--puts 10000] [--clients 64] [--sites 100]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll fleet [--sites 650] [--days 365] [--runs 5]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll deliveries [--rows 200000] [--runs 3]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll resume [--mb 300] [--mbit 40]
 var command = args.FirstOrDefault() ?? "load";
 var rows = IntArg("--rows", 200_000);
 var runs = IntArg("--runs", 3);
@@ -18,6 +19,7 @@ return command switch
     "ingest" => await IngestBenchmark.RunAsync(IntArg("--puts", 10_000), IntArg("--clients", 64), IntArg("--sites", 100)),
     "fleet" => await FleetBenchmark.RunAsync(IntArg("--sites", 650), IntArg("--days", 365), IntArg("--runs", 5)),
     "deliveries" => await DeliveryBenchmark.RunAsync(rows, runs),
+    "resume" => await ResumeBenchmark.RunAsync(IntArg("--mb", 300), IntArg("--mbit", 40)),
     _ => Usage(),
 };
 
@@ -29,6 +31,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N]");
     return 2;
 }

@@ -30,6 +30,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public AzuriteServer Storage { get; private set; } = null!;
 
+    /// <summary>The relay between sites and Azurite's blob port, with <see cref="LocalPipelineOptions.SiteBlobRelay"/>; else null.</summary>
+    public ThrottlingRelay? BlobRelay { get; private set; }
+
     /// <summary>The Functions host stand-in running the function app (its <c>Log</c> holds the handler's output too).</summary>
     public FunctionsHostStandIn Host { get; private set; } = null!;
 
@@ -68,6 +71,11 @@ public sealed class LocalPipeline : IAsyncDisposable
             Central = central.IsCompletedSuccessfully ? central.Result : null!;
             Municipal = municipal.IsCompletedSuccessfully ? municipal.Result : null!;
             Storage = storage.IsCompletedSuccessfully ? storage.Result : null!;
+        }
+
+        if (_options.SiteBlobRelay)
+        {
+            BlobRelay = new ThrottlingRelay(Storage.BlobPort);
         }
 
         await Central.CreateDatabaseAsync("central", ct);
@@ -162,6 +170,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         ["IngestStorage"] = Storage.ConnectionString,
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["Lists__SigningPublicKey"] = ListSigningPublicKey.Length == 0 ? null : ListSigningPublicKey,
+        ["Ingest__SiteBlobEndpoint"] = BlobRelay is null ? null : $"http://127.0.0.1:{BlobRelay.Port}",
     };
 
     /// <summary>Runs an operator command of the functions executable (migrate, sites, tokens, lists).</summary>
@@ -206,7 +215,13 @@ public sealed class LocalPipeline : IAsyncDisposable
             database = new { connectionString = m.SourceConnection, statementTimeoutSeconds = 600 },
             spoolDirectory = m.SpoolDirectory,
             logDirectory = Path.Combine(Path.GetDirectoryName(m.SpoolDirectory)!, "logs"),
-            upload = new { maxAttempts = _options.UploadMaxAttempts, firstRetryDelaySeconds = _options.UploadFirstRetryDelaySeconds, attemptTimeoutSeconds = 120 },
+            upload = new Dictionary<string, object>
+            {
+                ["maxAttempts"] = _options.UploadMaxAttempts,
+                ["firstRetryDelaySeconds"] = _options.UploadFirstRetryDelaySeconds,
+                ["attemptTimeoutSeconds"] = 120,
+                ["blockUploadAboveBytes"] = _options.UploadBlockAboveBytes ?? 64L * 1024 * 1024,
+            },
             listSigningKey = ListSigningPublicKey,
         };
         File.WriteAllText(m.ConfigPath, JsonSerializer.Serialize(config, Indented));
@@ -318,6 +333,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         if (Host is not null)
         {
             await Host.DisposeAsync();
+        }
+
+        if (BlobRelay is not null)
+        {
+            await BlobRelay.DisposeAsync();
         }
 
         if (Storage is not null)

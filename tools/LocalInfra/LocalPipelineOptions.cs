@@ -43,4 +43,13 @@ public sealed class LocalPipelineOptions
     /// <summary>Every shipped list, in name order.</summary>
     public static IReadOnlyList<string> AllLists =>
         [.. Directory.GetFiles(RepoPaths.ListsDirectory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)).Order(StringComparer.Ordinal)];
+
+    /// <summary>
+    /// Sites reach Blob storage through <see cref="LocalPipeline.BlobRelay"/> (Ingest:SiteBlobEndpoint points at it), so a
+    /// test can count and pace what an uploader sends in blocks; the function app itself talks to Azurite directly.
+    /// </summary>
+    public bool SiteBlobRelay { get; set; }
+
+    /// <summary>The uploaders' upload.blockUploadAboveBytes; null: the uploader's default.</summary>
+    public long? UploadBlockAboveBytes { get; set; }
 }

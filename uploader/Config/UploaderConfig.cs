@@ -164,6 +164,13 @@ public sealed class UploaderConfig
             problems.Add(Localized.Text("'quarantineRetentionDays' must be at least 1", "'quarantineRetentionDays' deve ser pelo menos 1"));
         }
 
+        if (Upload.BlockUploadAboveBytes < 0)
+        {
+            problems.Add(Localized.Text(
+                "'upload.blockUploadAboveBytes' must not be negative (0 sends every snapshot in blocks)",
+                "'upload.blockUploadAboveBytes' não pode ser negativo (0 envia todo arquivo em blocos)"));
+        }
+
         if (!ProxySetting.IsValid(Upload.Proxy))
         {
             problems.Add(ProxySetting.InvalidMessage);

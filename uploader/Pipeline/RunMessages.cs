@@ -101,9 +101,13 @@ public static class RunMessages
         $"site {site}: the spool disk ({spoolRoot}) is full: {list} not extracted. Free disk space on this server.",
         $"município {site}: o disco da fila local ({spoolRoot}) está cheio: {list} não foi extraída. Libere espaço em disco neste servidor.");
 
-    public static string Accepted(string site, SpooledSnapshot snapshot) => Localized.Text(
-        $"site {site}: {snapshot.List} snapshot {snapshot.SnapshotId} accepted",
-        $"município {site}: envio {snapshot.SnapshotId} de {snapshot.List} aceito");
+    public static string Accepted(string site, SpooledSnapshot snapshot, BlockUpload? blocks = null) => blocks is null
+        ? Localized.Text(
+            $"site {site}: {snapshot.List} snapshot {snapshot.SnapshotId} accepted",
+            $"município {site}: envio {snapshot.SnapshotId} de {snapshot.List} aceito")
+        : Localized.Text(
+            $"site {site}: {snapshot.List} snapshot {snapshot.SnapshotId} accepted (sent in blocks: {blocks.Bytes} bytes, {blocks.ResumedBytes} already at the backend from an earlier run, {blocks.SentBytes} sent now)",
+            $"município {site}: envio {snapshot.SnapshotId} de {snapshot.List} aceito (enviado em blocos: {blocks.Bytes} bytes, {blocks.ResumedBytes} já no servidor de uma execução anterior, {blocks.SentBytes} enviados agora)");
 
     public static string UploadTokenRefused(string site, UploadResult upload) => Localized.Text(
         $"site {site}: token refused ({(int?)upload.Status}); snapshot kept in the spool. Ask the operator for a new token.",

@@ -190,7 +190,7 @@ public sealed class SiteRun(
             case UploadOutcome.Accepted:
                 Spool.Delete(snapshot);
                 SentLog.Append(spool.Root, new SentSnapshot(site.Ibge, snapshot.List, snapshot.SnapshotId, clock.GetUtcNow()));
-                events.Say(RunMessages.Accepted(site.Ibge, snapshot));
+                events.Say(RunMessages.Accepted(site.Ibge, snapshot, upload.Blocks));
                 return ExitCodes.Ok;
             case UploadOutcome.Unauthorized:
                 events.Say(RunMessages.UploadTokenRefused(site.Ibge, upload));

@@ -27,6 +27,7 @@ public sealed class BackendClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly UploadConfig _upload;
 
     // What the OS certificate store said of the last server certificate it refused (null: none refused).
     private volatile string? _certificateProblem;
@@ -49,6 +50,7 @@ public sealed class BackendClient : IDisposable
         };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
         _pipeline = BuildPipeline(upload);
+        _upload = upload;
         var proxy = handler switch
         {
             SocketsHttpHandler { UseProxy: true } sockets => sockets.Proxy ?? HttpClient.DefaultProxy,
@@ -193,25 +195,29 @@ public sealed class BackendClient : IDisposable
     ];
 
     /// <summary>
-    /// PUTs a spooled snapshot (re-opened for every attempt), with its digest and extraction time. A body that arrived
-    /// damaged (400 bad-digest) is sent once more at once.
+    /// Sends a spooled snapshot: one PUT up to upload.blockUploadAboveBytes, in blocks through an upload session above
+    /// (docs/adr/0021). A body that arrived damaged (400 bad-digest) is sent once more at once.
     /// </summary>
     public async Task<UploadResult> UploadAsync(string token, SpooledSnapshot snapshot, CancellationToken ct, Action<long, long>? sent = null)
     {
-        var result = await UploadOnceAsync(token, snapshot, sent, ct);
+        byte[] sha256;
+        long length;
+        await using (var file = File.OpenRead(snapshot.Path))
+        {
+            length = file.Length;
+            sha256 = await SHA256.HashDataAsync(file, ct);
+        }
+
+        var inBlocks = length > _upload.BlockUploadAboveBytes;
+        var result = inBlocks ? await UploadInBlocksAsync(token, snapshot, sha256, length, sent, ct) : await UploadOnceAsync(token, snapshot, sha256, sent, ct);
         return result is { Outcome: UploadOutcome.Deferred, Code: ProblemCodes.BadDigest }
-            ? await UploadOnceAsync(token, snapshot, sent, ct)
+            ? inBlocks ? await UploadInBlocksAsync(token, snapshot, sha256, length, sent, ct) : await UploadOnceAsync(token, snapshot, sha256, sent, ct)
             : result;
     }
 
-    private async Task<UploadResult> UploadOnceAsync(string token, SpooledSnapshot snapshot, Action<long, long>? sent, CancellationToken ct)
+    private async Task<UploadResult> UploadOnceAsync(string token, SpooledSnapshot snapshot, byte[] sha256, Action<long, long>? sent, CancellationToken ct)
     {
-        string digest;
-        await using (var file = File.OpenRead(snapshot.Path))
-        {
-            digest = ContentDigest.Format(await SHA256.HashDataAsync(file, ct));
-        }
-
+        var digest = ContentDigest.Format(sha256);
         try
         {
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
@@ -221,30 +227,109 @@ public sealed class BackendClient : IDisposable
                 request.Headers.ExpectContinue = true; // the server can refuse (401, 413, 429) before the body is sent
                 return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
             }, ct);
-
-            if (response.StatusCode == HttpStatusCode.Accepted)
-            {
-                return new UploadResult(UploadOutcome.Accepted, response.StatusCode, null, null);
-            }
-
-            // The error body is read under its own timeout: a proxy that sends headers and stalls must not hang the run.
-            using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            readTimeout.CancelAfter(TimeSpan.FromSeconds(30));
-            var problem = await ProblemReader.ReadAsync(response, readTimeout.Token);
-            var outcome = response.StatusCode switch
-            {
-                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => UploadOutcome.Unauthorized,
-                HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => UploadOutcome.Unreachable,
-                >= HttpStatusCode.InternalServerError => UploadOutcome.Unreachable,
-                _ when problem.Code is { } code && ContentIsWrong.Contains(code) => UploadOutcome.Rejected,
-                _ => UploadOutcome.Deferred,
-            };
-            return new UploadResult(outcome, response.StatusCode, problem.Code, problem.Detail);
+            return await ResultOfAsync(response, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
             return new UploadResult(UploadOutcome.Unreachable, null, FailureCategoryOf(ex), Redact.Credentials(ex.Message));
         }
+    }
+
+    /// <summary>
+    /// The block path: ask for a session (which says which blocks the backend already has), stage the others straight
+    /// into Blob storage, each with its own retries, and ask the backend to commit. A new session when the SAS expired
+    /// on the way (403 from storage) or the commit found blocks missing; at most <see cref="MaxSessions"/> per run.
+    /// </summary>
+    private async Task<UploadResult> UploadInBlocksAsync(string token, SpooledSnapshot snapshot, byte[] sha256, long length, Action<long, long>? sent, CancellationToken ct)
+    {
+        var declared = new UploadSessionRequestDto(ContentDigest.Format(sha256), length, SnapshotUploadRequest.FormatExtractedAt(snapshot.ExtractedAt));
+        var stager = new BlockStager(_http, _pipeline);
+        UploadResult? last = null;
+        try
+        {
+            for (var session = 0; session < MaxSessions; session++)
+            {
+                var (opened, answer) = await OpenSessionAsync(token, snapshot, declared, ct);
+                if (opened is null)
+                {
+                    return answer!;
+                }
+
+                var staged = await stager.StageMissingAsync(opened, snapshot.Path, sha256, length, sent, ct);
+                if (staged is null)
+                {
+                    continue; // the SAS expired or was refused: another session
+                }
+
+                var (_, committed) = await PostJsonAsync(token, ApiRoutes.UploadCommitPath(snapshot.List, snapshot.SnapshotId), declared, ct);
+                last = committed with { Blocks = staged };
+                if (last is not { Outcome: UploadOutcome.Deferred, Code: ProblemCodes.UploadIncomplete })
+                {
+                    return last;
+                }
+            }
+
+            return last ?? new UploadResult(UploadOutcome.Deferred, HttpStatusCode.Forbidden, ProblemCodes.UploadIncomplete,
+                Localized.Text("Blob storage refused the upload session's blocks", "o armazenamento de blobs recusou os blocos da sessão de envio"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            return new UploadResult(UploadOutcome.Unreachable, null, FailureCategoryOf(ex), Redact.Credentials(ex.Message));
+        }
+    }
+
+    /// <summary>Sessions per run: one, one more after a SAS expired, one more after blocks went missing.</summary>
+    private const int MaxSessions = 3;
+
+    /// <summary>The session, or (null, the answer) when there is nothing to send: already received (202) or refused.</summary>
+    private async Task<(UploadSessionDto? Session, UploadResult? Answer)> OpenSessionAsync(string token, SpooledSnapshot snapshot, UploadSessionRequestDto declared, CancellationToken ct)
+    {
+        var (session, result) = await PostJsonAsync(token, ApiRoutes.UploadSessionPath(snapshot.List, snapshot.SnapshotId), declared, ct);
+        return session is not null ? (session, null) : (null, result);
+    }
+
+    /// <summary>POSTs the declared snapshot; a 200 answer is read as a session, any other as an upload's answer.</summary>
+    private async Task<(UploadSessionDto? Session, UploadResult Result)> PostJsonAsync(string token, string path, UploadSessionRequestDto declared, CancellationToken ct)
+    {
+        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            // Bytes, not JsonContent: the Functions host forwards a body only with a Content-Length.
+            var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(declared, ContractsJsonContext.Default.UploadSessionRequestDto));
+            json.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+            using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(path)) { Content = json };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, attemptCt);
+        }, ct);
+        if (response.StatusCode == HttpStatusCode.OK
+            && await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.UploadSessionDto, ct) is { } session)
+        {
+            return (session, new UploadResult(UploadOutcome.Accepted, response.StatusCode, null, null));
+        }
+
+        return (null, await ResultOfAsync(response, ct));
+    }
+
+    /// <summary>What an answer to a PUT or a commit means for the spooled snapshot.</summary>
+    private static async Task<UploadResult> ResultOfAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        if (response.StatusCode == HttpStatusCode.Accepted)
+        {
+            return new UploadResult(UploadOutcome.Accepted, response.StatusCode, null, null);
+        }
+
+        // The error body is read under its own timeout: a proxy that sends headers and stalls must not hang the run.
+        using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        readTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+        var problem = await ProblemReader.ReadAsync(response, readTimeout.Token);
+        var outcome = response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => UploadOutcome.Unauthorized,
+            HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => UploadOutcome.Unreachable,
+            >= HttpStatusCode.InternalServerError => UploadOutcome.Unreachable,
+            _ when problem.Code is { } code && ContentIsWrong.Contains(code) => UploadOutcome.Rejected,
+            _ => UploadOutcome.Deferred,
+        };
+        return new UploadResult(outcome, response.StatusCode, problem.Code, problem.Detail);
     }
 
     /// <summary>

@@ -291,6 +291,23 @@ public sealed class UploaderConfigTests : IDisposable
     }
 
     [Fact]
+    public void A_negative_block_upload_threshold_is_a_config_problem_and_zero_sends_everything_in_blocks()
+    {
+        var config = new UploaderConfig
+        {
+            Endpoint = "http://127.0.0.1:7071",
+            Sites = [new SiteConfig { Ibge = "2304400", Token = "t" }],
+            Database = new DatabaseConfig { ConnectionString = "Host=x" },
+            ListSigningKey = TestSigning.PublicKey,
+            Upload = new UploadConfig { BlockUploadAboveBytes = 0 },
+        };
+        Assert.Empty(config.Validate());
+
+        config.Upload.BlockUploadAboveBytes = -1;
+        Assert.Contains(config.Validate(), p => p.Contains("'upload.blockUploadAboveBytes' must not be negative", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Validate_accepts_a_complete_config_and_lists_each_problem_once()
     {
         var good = new UploaderConfig

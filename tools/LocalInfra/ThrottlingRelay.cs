@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LocalInfra;
+
+/// <summary>
+/// A TCP relay on loopback to <c>targetPort</c> that counts the bytes sent upstream (client to server) and, when
+/// <see cref="UpstreamBytesPerSecond"/> is set, paces them to that rate across all its connections: a municipal uplink.
+/// Downstream passes at full speed. Used between an uploader and Azurite (the site's blob endpoint) to count what a
+/// resumed upload sends and to benchmark a slow link.
+/// </summary>
+public sealed class ThrottlingRelay : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly int _targetPort;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _accepting;
+    private readonly Lock _link = new();
+    private readonly long _epoch = Stopwatch.GetTimestamp();
+    private TimeSpan _linkFreeAt;
+    private long _upstreamBytes;
+    private int _openConnections;
+
+    public ThrottlingRelay(int targetPort)
+    {
+        _targetPort = targetPort;
+        _listener.Start();
+        _accepting = Task.Run(AcceptAsync);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Bytes relayed upstream since the start or the last <see cref="ResetCount"/> (headers included: what the link carried).</summary>
+    public long UpstreamBytes => Interlocked.Read(ref _upstreamBytes);
+
+    /// <summary>The uplink's rate; null: no limit.</summary>
+    public double? UpstreamBytesPerSecond { get; set; }
+
+    /// <summary>Connections being relayed now: 0 once a killed client's bytes still in flight have all been delivered.</summary>
+    public int OpenConnections => Volatile.Read(ref _openConnections);
+
+    public void ResetCount() => Interlocked.Exchange(ref _upstreamBytes, 0);
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await _listener.AcceptSocketAsync(_stop.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => RelayAsync(client));
+        }
+    }
+
+    private async Task RelayAsync(Socket client)
+    {
+        using var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        Interlocked.Increment(ref _openConnections);
+        using (client)
+        {
+            try
+            {
+                await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
+                var down = PumpAsync(server, client, upstream: false);
+                var up = PumpAsync(client, server, upstream: true);
+
+                // A client that went away has its last bytes delivered (as a link's buffers would) before the server side closes.
+                await up;
+                server.Shutdown(SocketShutdown.Send);
+                await Task.WhenAny(down, Task.Delay(TimeSpan.FromSeconds(30), _stop.Token));
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _openConnections);
+            }
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool upstream)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+            {
+                if (upstream)
+                {
+                    await PaceAsync(read, _stop.Token);
+                    Interlocked.Add(ref _upstreamBytes, read);
+                }
+
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// The link is busy until the bytes before these have gone at the rate: each chunk is let through when its turn on
+    /// the schedule comes, so a late wake-up is made up by the next (the average holds, not each 16 KiB's timing).
+    /// </summary>
+    private async Task PaceAsync(int bytes, CancellationToken ct)
+    {
+        if (UpstreamBytesPerSecond is not { } rate)
+        {
+            return;
+        }
+
+        TimeSpan wait;
+        lock (_link)
+        {
+            var now = Stopwatch.GetElapsedTime(_epoch);
+            var start = _linkFreeAt > now ? _linkFreeAt : now;
+            _linkFreeAt = start + TimeSpan.FromSeconds(bytes / rate);
+            wait = _linkFreeAt - now;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        await _accepting;
+        _stop.Dispose();
+    }
+}
