@@ -9,7 +9,8 @@ namespace LocalInfra;
 /// deployment gives it (bicep/modules/database.bicep: pgbouncer.default_pool_size, pgbouncer.max_client_conn). Clients
 /// sign in without a password (auth_type trust; the cluster trusts loopback too). The Debian package <c>pgbouncer</c>
 /// (scripts/install-deps.sh); PGBOUNCER_BIN overrides. As root it runs through <c>runuser -u postgres</c>: PgBouncer
-/// refuses to run as root.
+/// refuses to run as root. listen_backlog is raised from PgBouncer's 128 (capped by the kernel's somaxconn) so a whole
+/// fleet of instances connecting at the same moment is queued by the kernel instead of having SYNs dropped.
 /// </summary>
 public sealed class PgBouncerServer : IAsyncDisposable
 {
@@ -69,6 +70,7 @@ public sealed class PgBouncerServer : IAsyncDisposable
             [pgbouncer]
             listen_addr = 127.0.0.1
             listen_port = {port}
+            listen_backlog = 4096
             unix_socket_dir =
             auth_type = trust
             auth_file = {users}
