@@ -9,7 +9,7 @@ namespace LocalInfra;
 /// deployment gives it (bicep/modules/database.bicep: pgbouncer.default_pool_size, pgbouncer.max_client_conn). Clients
 /// sign in without a password (auth_type trust; the cluster trusts loopback too). The Debian package <c>pgbouncer</c>
 /// (scripts/install-deps.sh); PGBOUNCER_BIN overrides. As root it runs through <c>runuser -u postgres</c>: PgBouncer
-/// refuses to run as root. listen_backlog is raised from PgBouncer's 128 (capped by the kernel's somaxconn) so a whole
+/// refuses to run as root. Its open-files limit is raised to the hard limit (see <see cref="StartAsync"/>); listen_backlog is raised from PgBouncer's 128 (capped by the kernel's somaxconn) so a whole
 /// fleet of instances connecting at the same moment is queued by the kernel instead of having SYNs dropped.
 /// </summary>
 public sealed class PgBouncerServer : IAsyncDisposable
@@ -89,10 +89,14 @@ public sealed class PgBouncerServer : IAsyncDisposable
             await ProcessRunner.RunCheckedAsync("chown", ["-R", "postgres:postgres", directory], cancellationToken: cancellationToken);
         }
 
+        // Every client is a file descriptor: with the usual soft limit of 1,024 PgBouncer stops accepting at about a
+        // thousand clients ("accept() failed: Too many open files") and the rest wait in the kernel's backlog until their
+        // connect times out. The soft limit is raised to the hard one, which must cover max_client_conn plus the pool.
         var executable = FindExecutable();
+        string[] shell = ["/bin/sh", "-c", "ulimit -n \"$(ulimit -Hn)\" && exec \"$0\" \"$1\"", executable, ini];
         var process = asPostgres
-            ? ChildProcess.Start("runuser", ["-u", "postgres", "--", executable, ini], workingDirectory: "/")
-            : ChildProcess.Start(executable, [ini], workingDirectory: "/");
+            ? ChildProcess.Start("runuser", ["-u", "postgres", "--", .. shell], workingDirectory: "/")
+            : ChildProcess.Start(shell[0], shell[1..], workingDirectory: "/");
         var server = new PgBouncerServer(process, directory, port);
         try
         {

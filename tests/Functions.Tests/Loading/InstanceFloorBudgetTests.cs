@@ -35,6 +35,9 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
     private const string Container = "budget-tests";
     private const string MonitorName = "budget-monitor";
 
+    /// <summary>Over how long the HTTP and timer instances come up.</summary>
+    private static readonly TimeSpan StartSpread = TimeSpan.FromSeconds(15);
+
     [Fact]
     public async Task At_the_instance_floor_every_function_groups_pools_through_PgBouncer_get_no_connection_error_and_loads_never_exceed_the_cap()
     {
@@ -59,22 +62,34 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
         using var loadsDone = new CancellationTokenSource();
         var monitor = MonitorAsync(postgres, bouncer.Port, budget.MaxConcurrentLoads, loadsDone.Token);
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var poolsFilled = 0;
+        var loadsFinished = false;
         try
         {
+            // The HTTP and timer instances come up over the first StartSpread, as a scale-out adds instances over time
+            // rather than all in one instant; the load group's all start at once with the storm.
             var work = new List<Task>();
+            var pools = new List<PoolFull>();
             foreach (var (group, sources) in instances.Where(g => g.Key != LoadFunction.Name))
             {
                 foreach (var source in sources)
                 {
                     var poolFull = new PoolFull(budget.MaxPoolSize);
-                    work.AddRange(Enumerable.Range(0, budget.MaxPoolSize).Select(_ => Task.Run(() => HammerAsync(group, source, poolFull, snapshots, errors, loadsDone.Token))));
+                    pools.Add(poolFull);
+                    var start = TimeSpan.FromMilliseconds(Random.Shared.Next((int)StartSpread.TotalMilliseconds));
+                    work.AddRange(Enumerable.Range(0, budget.MaxPoolSize).Select(_ => Task.Run(() => HammerAsync(group, source, start, poolFull, snapshots, errors, loadsDone.Token))));
                 }
             }
 
-            var loads = RunLoadsAsync(instances[LoadFunction.Name], budget, snapshots, errors);
-            await loads.WaitAsync(TimeSpan.FromMinutes(6));
+            var loadPools = instances[LoadFunction.Name].Select(_ => new PoolFull(budget.MaxPoolSize)).ToList();
+            pools.AddRange(loadPools);
+            var loads = RunLoadsAsync(instances[LoadFunction.Name], loadPools, budget, snapshots, errors, loadsDone.Token);
+            loadsFinished = await Task.WhenAny(loads, Task.Delay(TimeSpan.FromMinutes(10))) == loads;
+            await Task.WhenAny(Task.WhenAll(pools.Select(p => p.Filled)), Task.Delay(TimeSpan.FromMinutes(2)));
+            poolsFilled = pools.Count(p => p.Filled.IsCompleted);
             await loadsDone.CancelAsync();
             await Task.WhenAll(work);
+            await loads;
         }
         finally
         {
@@ -102,10 +117,13 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
             $"measured: peak client connections to PgBouncer {peaks.Clients}, peak server connections (app, without the monitor) {peaks.Server}, " +
             $"peak loads holding a slot (pg_locks samples) {peaks.Slots}, peak overlapping loads (load_started_at..load_finished_at) {sweptPeak}, " +
             $"{snapshots.Count} snapshots ({rows.Count(r => r.Status == SnapshotStatuses.Loaded)} loaded, {rows.Count(r => r.Status == SnapshotStatuses.Skipped)} skipped), " +
-            $"{peaks.Samples} samples, {duration.TotalSeconds:F1} s, connection refusals in the server log {refusedByServer}, errors {errors.Count}"));
+            $"{peaks.Samples} samples, {duration.TotalSeconds:F1} s, connection refusals in the server log {refusedByServer}, errors {errors.Count}; " +
+            $"pools filled to {budget.MaxPoolSize}: {poolsFilled} of {budget.FunctionGroups.Count * budget.MaximumInstanceCount}; loads finished: {loadsFinished}"));
 
         Assert.True(errors.IsEmpty, $"{errors.Count} errors:\n{string.Join('\n', errors.GroupBy(e => e).OrderByDescending(g => g.Count()).Take(10).Select(g => $"{g.Count()} × {g.Key}"))}");
         Assert.Equal(0, refusedByServer);
+        Assert.True(loadsFinished, "the loads did not finish within 10 minutes");
+        Assert.Equal(budget.FunctionGroups.Count * budget.MaximumInstanceCount, poolsFilled);
         Assert.All(rows, r => Assert.Contains(r.Status, new[] { SnapshotStatuses.Loaded, SnapshotStatuses.Skipped }));
         Assert.Equal(snapshots.Count, rows.Count);
 
@@ -182,9 +200,8 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
     }
 
     /// <summary>
-    /// The snapshots of the storm, one for each load worker so every load instance's pool fills at the start: 720 sites,
-    /// the first 80 with two snapshots each (one site's two loads contend for its pair lock: the older one is loaded or
-    /// skipped, whichever runs first), 500 rows apiece. Staged as ingest leaves them: the blob stored, the row queued.
+    /// The snapshots of the storm: 200 sites, the first 40 with two snapshots each (one site's two loads contend for its
+    /// pair lock: the older one is loaded or skipped, whichever runs first), 500 rows apiece. Staged as ingest leaves them: the blob stored, the row queued.
     /// </summary>
     private async Task<List<LoadMessage>> StageAsync(PostgresServer postgres)
     {
@@ -194,11 +211,11 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
         var store = new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = Container }));
         var messages = new List<LoadMessage>();
         var extracted = DateTimeOffset.UtcNow.AddHours(-2);
-        for (var s = 0; s < 720; s++)
+        for (var s = 0; s < 200; s++)
         {
             var site = (2_000_000 + s).ToString(CultureInfo.InvariantCulture);
             await SiteTokens.AddSiteAsync(setup, site, $"Município {site}", CancellationToken.None);
-            for (var n = 0; n < (s < 80 ? 2 : 1); n++)
+            for (var n = 0; n < (s < 40 ? 2 : 1); n++)
             {
                 var extractedAt = extracted.AddMinutes(n);
                 var id = Guid.CreateVersion7(extractedAt);
@@ -221,11 +238,11 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
     }
 
     /// <summary>
-    /// The load group: every instance's workers (as many as its pool) take messages from one queue and run the real
+    /// The load group: every instance's workers (as many as its pool) fill its pool, then take messages from one queue and run the real
     /// loader; a deferred message comes back after a short jittered delay, as LoadFunction's deferral does through the
     /// queue. Done when every snapshot reached an outcome.
     /// </summary>
-    private async Task RunLoadsAsync(List<NpgsqlDataSource> sources, DeployedBudget budget, List<LoadMessage> snapshots, ConcurrentQueue<string> errors)
+    private async Task RunLoadsAsync(List<NpgsqlDataSource> sources, List<PoolFull> pools, DeployedBudget budget, List<LoadMessage> snapshots, ConcurrentQueue<string> errors, CancellationToken stop)
     {
         var queue = Channel.CreateUnbounded<LoadMessage>();
         foreach (var message in snapshots)
@@ -238,14 +255,19 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
         var store = new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions { Container = Container }));
         var workers = new List<Task>();
         var catalogs = new List<ListCatalog>();
-        foreach (var source in sources)
+        foreach (var (source, poolFull) in sources.Zip(pools))
         {
             var catalog = new ListCatalog(source, TimeProvider.System);
             catalogs.Add(catalog);
             var loader = new SnapshotLoader(source, store, catalog, options, NullLogger<SnapshotLoader>.Instance);
             workers.AddRange(Enumerable.Range(0, budget.MaxPoolSize).Select(worker => Task.Run(async () =>
             {
-                await foreach (var message in queue.Reader.ReadAllAsync())
+                if (!await FillAsync(LoadFunction.Name, source, poolFull, errors, stop))
+                {
+                    return;
+                }
+
+                await foreach (var message in queue.Reader.ReadAllAsync(stop))
                 {
                     var outcome = await LoadOnceAsync(loader, message, errors);
                     if (outcome == LoadResult.Deferred)
@@ -264,9 +286,37 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
         {
             await Task.WhenAll(workers);
         }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // Stopped before every snapshot reached an outcome: the test reports it.
+        }
         finally
         {
             catalogs.ForEach(c => c.Dispose());
+        }
+    }
+
+    /// <summary>
+    /// Fills the instance's pool: every worker opens a connection and holds it until all of them have one (the pool's
+    /// maximum, the budget's worst case; a connection to PgBouncer that runs nothing costs the server nothing). False
+    /// when stopped first.
+    /// </summary>
+    private static async Task<bool> FillAsync(string group, NpgsqlDataSource source, PoolFull poolFull, ConcurrentQueue<string> errors, CancellationToken stop)
+    {
+        try
+        {
+            await using var held = await source.OpenConnectionAsync(stop);
+            await poolFull.ArriveAndWaitAsync(stop);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (Exception e)
+        {
+            errors.Enqueue($"{group}: {Describe(e)}");
+            return true;
         }
     }
 
@@ -292,28 +342,27 @@ public sealed class InstanceFloorBudgetTests(InfraFixture infra, ITestOutputHelp
     }
 
     /// <summary>
-    /// One worker of an HTTP or timer instance. First the instance's pool is filled: every worker opens a connection and
-    /// holds it until all of them have one (the pool's maximum, the budget's worst case; a connection to PgBouncer that
-    /// runs nothing costs the server nothing). Then the group's own queries until the loads are done, each worker
-    /// waiting between two as a request's arrival would (HTTP: 1–3 s; timers, which really run every few minutes:
-    /// 5–10 s), starting at a random point of that wait.
+    /// One worker of an HTTP or timer instance, which comes up at <paramref name="start"/>. First the instance's pool is
+    /// filled (<see cref="FillAsync"/>), then the group's own queries until the loads are done, each worker
+    /// waiting between two as a request's arrival would (HTTP: 2–6 s; timers, which really run every few minutes:
+    /// 20–40 s), starting at a random point of that wait.
     /// </summary>
-    private static async Task HammerAsync(string group, NpgsqlDataSource source, PoolFull poolFull, List<LoadMessage> snapshots, ConcurrentQueue<string> errors, CancellationToken done)
+    private static async Task HammerAsync(string group, NpgsqlDataSource source, TimeSpan start, PoolFull poolFull, List<LoadMessage> snapshots, ConcurrentQueue<string> errors, CancellationToken done)
     {
         var ledger = new SnapshotLedger(source);
-        var (least, most) = group == "http" ? (1000, 3000) : (5000, 10000);
+        var (least, most) = group == "http" ? (2000, 6000) : (20000, 40000);
         try
         {
-            await using var held = await source.OpenConnectionAsync(done);
-            await poolFull.ArriveAndWaitAsync(done);
+            await Task.Delay(start, done);
         }
         catch (OperationCanceledException)
         {
             return;
         }
-        catch (Exception e)
+
+        if (!await FillAsync(group, source, poolFull, errors, done))
         {
-            errors.Enqueue($"{group}: {Describe(e)}");
+            return;
         }
 
         try

@@ -6,6 +6,9 @@ public sealed class PoolFull(int workers)
     private readonly TaskCompletionSource _all = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _arrived;
 
+    /// <summary>Completes when every worker of the instance holds a connection.</summary>
+    public Task Filled => _all.Task;
+
     public Task ArriveAndWaitAsync(CancellationToken ct)
     {
         if (Interlocked.Increment(ref _arrived) == workers)
