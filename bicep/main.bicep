@@ -31,7 +31,7 @@ param instanceMemoryMB int = 2048
 // Flex Consumption refuses a maximum below 40 outside a few preview regions (Azure/azure-functions-host#10523; the
 // Az.Functions Flex stack data, FunctionsStackFlexData/*/custom.json, has lowestMaximumInstanceCount 40 and highest
 // 1000), so the floor is the value. The cap applies per function group (HTTP functions together, each other trigger on
-// its own: azure-rest-api-specs#45083): see CONNECTIONS_AT_MAXIMUM_SCALE below and docs/deploy.md "Sizing".
+// its own: azure-rest-api-specs#45083): see the connection budget below and docs/deploy.md "Sizing".
 @description('Most instances per function group (Flex: 40 to 1000; 40 is the platform floor).')
 @minValue(40)
 @maxValue(1000)
@@ -48,8 +48,22 @@ param maxConcurrentLoads int = 4
 @minValue(2)
 param databaseMaxPoolSize int = 20
 
-@description('PostgreSQL max_connections (Standard_B2s allows up to 429, Standard_D2ds_v5 859: concepts-limits).')
+@description('PostgreSQL max_connections (Standard_D2ds_v5 allows up to 859: concepts-limits). The app\'s share is pgBouncerPoolSize, whatever the instance count.')
 param postgresMaxConnections int = 250
+
+// The app reaches PostgreSQL through the server's built-in PgBouncer in transaction mode (port 6432; ADR 0020): every
+// instance's pool connects to PgBouncer, and PostgreSQL sees only PgBouncer's pool of pgBouncerPoolSize connections.
+// Ranges: Azure's PgBouncer server parameters (https://learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer:
+// default_pool_size 1–4950, max_client_conn 1–50000; checked by tests/Repository.Tests/PreflightTests.cs).
+@description('pgbouncer.default_pool_size: server connections PgBouncer opens for the app (one user and database), at most; all the server ever sees of the app.')
+@minValue(1)
+@maxValue(4950)
+param pgBouncerPoolSize int = 50
+
+@description('pgbouncer.max_client_conn: client connections PgBouncer accepts, at least every function group\'s pools at maximumInstanceCount (CLIENT_CONNECTIONS_AT_MAXIMUM_SCALE).')
+@minValue(1)
+@maxValue(50000)
+param pgBouncerMaxClientConnections int = 5000
 
 @description('Connections kept out of the app\'s budget: Azure\'s own reserved ones (15 on Flexible Server) plus operators\' sessions (migrate, psql, commands).')
 param reservedConnections int = 25
@@ -63,16 +77,19 @@ param reservedConnections int = 25
 ])
 param postgresVersion string = '16'
 
-@description('PostgreSQL compute SKU.')
-param postgresSkuName string = 'Standard_B2s'
+// Built-in PgBouncer exists only on General Purpose and Memory Optimized: "In Burstable tier, it is hidden and PgBouncer
+// is not supported or available" (https://learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer,
+// pgbouncer.enabled; concepts-pgbouncer: "supported on General Purpose and Memory Optimized compute tiers"). So no
+// Burstable SKU: the connection budget depends on PgBouncer (ADR 0020; docs/deploy.md for the cost).
+@description('PostgreSQL compute SKU (General Purpose or Memory Optimized: PgBouncer).')
+param postgresSkuName string = 'Standard_D2ds_v5'
 
 @description('Tier of postgresSkuName.')
 @allowed([
-  'Burstable'
   'GeneralPurpose'
   'MemoryOptimized'
 ])
-param postgresSkuTier string = 'Burstable'
+param postgresSkuTier string = 'GeneralPurpose'
 
 @description('PostgreSQL storage in GB (auto-grows).')
 param postgresStorageGB int = 32
@@ -104,14 +121,18 @@ var tags = {
   product: 'pec-lists'
 }
 
-// Connection budget (README "Connections"; docs/deploy.md "Sizing"). It used to size maximumInstanceCount; since Flex's
-// floor is 40, the instance count no longer follows from it, and at 40 instances it does not hold:
-//   40 × Database:MaxPoolSize (20) + reservedConnections (25) = 825 > max_connections (250), per function group.
-// What still holds is one instance's pool plus the load cap (ADR 0004: loads take their connections from the same
-// pools). Bounding the connections whatever the instance count is issue 24 item 1 (PgBouncer or smaller per-instance
-// pools), open: docs/deploy.md "Sizing".
-var connectionsAtMaximumScale = maximumInstanceCount * databaseMaxPoolSize + reservedConnections
-var onePoolFits = databaseMaxPoolSize + reservedConnections <= postgresMaxConnections && maxConcurrentLoads <= databaseMaxPoolSize * maximumInstanceCount
+// Connection budget (README "Connections"; docs/deploy.md "Sizing"; ADR 0020). Flex runs up to maximumInstanceCount
+// instances per function group, and the groups are the HTTP functions together plus each other trigger on its own
+// (azure-rest-api-specs#45083): here load (queue), sweep-received, retention and fleet-metrics (timers), so 5 groups
+// (functions/function-app/*/function.json; tests/Functions.Tests/Loading/InstanceFloorBudgetTests.cs counts them).
+//   clients (to PgBouncer) ≤ 5 groups × 40 instances × Database:MaxPoolSize 20 = 4,000 ≤ pgbouncer.max_client_conn 5,000
+//   server (PostgreSQL)    ≤ pgbouncer.default_pool_size 50 + reservedConnections 25 = 75 ≤ max_connections 250
+// The server side does not depend on the instance count at all; loads take at most Load:MaxConcurrentLoads of
+// PgBouncer's pool at once (one transaction each: ADR 0004, 0020), so the pool must leave room for everything else.
+var functionGroups = 5
+var clientConnectionsAtMaximumScale = functionGroups * maximumInstanceCount * databaseMaxPoolSize
+var serverConnectionsAtAnyScale = pgBouncerPoolSize + reservedConnections
+var onePoolFits = serverConnectionsAtAnyScale <= postgresMaxConnections && maxConcurrentLoads < pgBouncerPoolSize
 
 module identity 'modules/identity.bicep' = {
   name: 'identity'
@@ -169,6 +190,8 @@ module database 'modules/database.bicep' = {
     skuTier: postgresSkuTier
     storageSizeGB: postgresStorageGB
     maxConnections: postgresMaxConnections
+    pgBouncerPoolSize: pgBouncerPoolSize
+    pgBouncerMaxClientConnections: pgBouncerMaxClientConnections
     databaseName: databaseName
     adminPrincipalId: identity.outputs.principalId
     adminPrincipalName: identity.outputs.name
@@ -199,9 +222,12 @@ var appSettings = union(
     IngestStorage__clientId: identity.outputs.clientId
     Ingest__Container: snapshotsContainer
     Ingest__Queue: loadQueue
-    // No password: the app signs in with an Entra token for its identity, whose name is its PostgreSQL role.
-    ConnectionStrings__Central: 'Host=${database.outputs.host};Database=${database.outputs.databaseName};Username=${identity.outputs.name};SSL Mode=Require'
+    // No password: the app signs in with an Entra token for its identity, whose name is its PostgreSQL role. Port 6432
+    // is the server's built-in PgBouncer (transaction mode; ADR 0020), which accepts Entra tokens
+    // (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-pgbouncer).
+    ConnectionStrings__Central: 'Host=${database.outputs.host};Port=6432;Database=${database.outputs.databaseName};Username=${identity.outputs.name};SSL Mode=Require'
     Database__Authentication: 'entra'
+    Database__TransactionPooling: 'true'
     Database__ClientId: identity.outputs.clientId
     Database__MaxPoolSize: string(databaseMaxPoolSize)
     Load__MaxConcurrentLoads: string(maxConcurrentLoads)
@@ -240,9 +266,11 @@ output DATABASE_NAME string = database.outputs.databaseName
 output IDENTITY_NAME string = identity.outputs.name
 output IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output MAXIMUM_INSTANCE_COUNT int = maximumInstanceCount
-@description('False when max_connections cannot hold even one instance\'s pool and the reserved connections, or the pools cannot hold the load cap: lower Database:MaxPoolSize or raise max_connections.')
+@description('False when max_connections cannot hold PgBouncer\'s pool and the reserved connections, or PgBouncer\'s pool cannot hold the load cap with room to spare: lower pgBouncerPoolSize or raise postgresMaxConnections.')
 output CONNECTION_BUDGET_OK bool = onePoolFits
-@description('Connections one function group could open at maximumInstanceCount (instances × Database:MaxPoolSize + reserved); above max_connections until issue 24 item 1.')
-output CONNECTIONS_AT_MAXIMUM_SCALE int = connectionsAtMaximumScale
-@description('Whether max_connections holds CONNECTIONS_AT_MAXIMUM_SCALE (false with the defaults: issue 24 item 1).')
-output CONNECTION_BUDGET_HOLDS_AT_MAXIMUM_SCALE bool = connectionsAtMaximumScale <= postgresMaxConnections
+@description('Client connections to PgBouncer every function group could open at maximumInstanceCount (groups × instances × Database:MaxPoolSize).')
+output CLIENT_CONNECTIONS_AT_MAXIMUM_SCALE int = clientConnectionsAtMaximumScale
+@description('Server connections the app and operators can hold, at any instance count (pgbouncer.default_pool_size + reserved).')
+output SERVER_CONNECTIONS_AT_ANY_SCALE int = serverConnectionsAtAnyScale
+@description('Whether pgbouncer.max_client_conn holds CLIENT_CONNECTIONS_AT_MAXIMUM_SCALE (more instances than that are refused by PgBouncer, not by PostgreSQL).')
+output CONNECTION_BUDGET_HOLDS_AT_MAXIMUM_SCALE bool = clientConnectionsAtMaximumScale <= pgBouncerMaxClientConnections && onePoolFits

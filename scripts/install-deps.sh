@@ -37,6 +37,14 @@ if [ ! -f /usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1 ] && [ ! -f /usr
   apt_install faketime
 fi
 
+# PgBouncer: the connection budget's proof runs the app's pools through a real PgBouncer in transaction mode, as Azure's
+# built-in one on port 6432 (tests/Functions.Tests/Loading/InstanceFloorBudgetTests.cs, docs/adr/0020). The Debian
+# package also starts a system pgbouncer on 6432; the tests run their own on a free port and never use that one.
+if ! command -v pgbouncer >/dev/null && [ ! -x /usr/sbin/pgbouncer ]; then
+  echo "installing pgbouncer (apt; the connection budget test pools through it in transaction mode)…"
+  apt_install pgbouncer
+fi
+
 if ! command -v npm >/dev/null; then
   echo "installing Node.js and npm (apt)…"
   apt_install nodejs npm

@@ -18,12 +18,14 @@ param tags object
 ])
 param version string
 
-@description('Compute SKU, e.g. Standard_B2s (Burstable) or Standard_D2ds_v5 (GeneralPurpose).')
+@description('Compute SKU, e.g. Standard_D2ds_v5 (GeneralPurpose).')
 param skuName string
 
-@description('Tier of the SKU.')
+// No Burstable: its servers have no PgBouncer ("In Burstable tier, it is hidden and PgBouncer is not supported or
+// available", https://learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer), and the app connects
+// through it (ADR 0020).
+@description('Tier of the SKU (one with the built-in PgBouncer).')
 @allowed([
-  'Burstable'
   'GeneralPurpose'
   'MemoryOptimized'
 ])
@@ -34,6 +36,12 @@ param storageSizeGB int
 
 @description('max_connections: the connection budget main.bicep sizes the function app against.')
 param maxConnections int
+
+@description('pgbouncer.default_pool_size: server connections PgBouncer opens per user and database (the app has one pair).')
+param pgBouncerPoolSize int
+
+@description('pgbouncer.max_client_conn: client connections PgBouncer accepts.')
+param pgBouncerMaxClientConnections int
 
 @description('Name of the application database.')
 param databaseName string
@@ -113,7 +121,8 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
 }
 
 // What the loader relies on (README "Connections" and "Timeouts"; docs/benchmarks.md "Storm" for wal_compression).
-// The session-level keepalives and timeouts are also set by the app on each connection; these are the server's floor.
+// Through PgBouncer no startup option reaches the server: these are the sessions' values, and a load sets its own
+// timeouts per transaction (SET LOCAL) on top.
 var parameters = [
   {
     name: 'require_secure_transport'
@@ -142,6 +151,26 @@ var parameters = [
   {
     name: 'idle_in_transaction_session_timeout'
     value: '120000'
+  }
+  // The built-in PgBouncer on port 6432, in transaction mode: the app's connections (every instance of every function
+  // group) are its clients, and only its pool reaches PostgreSQL (ADR 0020). Names and values: Azure's PgBouncer server
+  // parameters (https://learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer; pool_mode session,
+  // transaction or statement). Dynamic: no restart.
+  {
+    name: 'pgbouncer.enabled'
+    value: 'true'
+  }
+  {
+    name: 'pgbouncer.pool_mode'
+    value: 'transaction'
+  }
+  {
+    name: 'pgbouncer.default_pool_size'
+    value: string(pgBouncerPoolSize)
+  }
+  {
+    name: 'pgbouncer.max_client_conn'
+    value: string(pgBouncerMaxClientConnections)
   }
 ]
 

@@ -51,7 +51,11 @@ public static class CentralDatabase
     {
         services.AddOptions<DatabaseOptions>()
             .Bind(configuration.GetSection(DatabaseOptions.Section))
-            .PostConfigure(options => options.ConnectionStringHasPassword = HasPassword(configuration))
+            .PostConfigure(options =>
+            {
+                options.ConnectionStringHasPassword = HasPassword(configuration);
+                options.ConnectionStringMaxAutoPrepare = MaxAutoPrepare(configuration);
+            })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
         services.AddSingleton(sp => Create(configuration, tempBuffersMB(sp), sp.GetRequiredService<IOptions<DatabaseOptions>>().Value));
@@ -92,9 +96,20 @@ public static class CentralDatabase
             settings.MaxPoolSize = maxPoolSize;
         }
 
+        settings.TcpKeepAlive = true;
+        if (database.TransactionPooling)
+        {
+            // Through PgBouncer in transaction mode: a startup option would be refused ("unsupported startup parameter",
+            // https://www.pgbouncer.org/config.html#ignore_startup_parameters) or, at best, set on whichever server
+            // connection the pooler picked; and resetting a returned connection is the pooler's business, not Npgsql's
+            // (https://www.npgsql.org/doc/compatibility.html#pgbouncer). What a load relies on it sets itself, per
+            // transaction (SnapshotLoader: SET LOCAL); the server parameters (bicep) are the floor.
+            settings.NoResetOnClose = true;
+            return builder.Build();
+        }
 
-        // A load holds session advisory locks (its slot, its pair). If this instance vanishes without closing the
-        // connection (killed, network cut), the server must notice and end the session so the locks are freed:
+        // A load holds transaction-level advisory locks (its slot, its pair: ADR 0020). If this instance vanishes without
+        // closing the connection (killed, network cut), the server must notice and end the session so the locks are freed:
         // server-side TCP keepalives (idle 30 s, then every 10 s, 3 misses) do that within about a minute, and a
         // session idle inside a transaction is ended after IdleInTransactionSeconds. Client-side keepalives let this
         // side notice a dead server the same way. temp_buffers can only be set before a session first touches a
@@ -102,12 +117,24 @@ public static class CentralDatabase
         // client, so neither of those ends it: client_connection_check_interval makes it look, and a killed client's
         // closed socket then ends the statement and frees its locks within ClientCheckSeconds (fault campaign, issue 12). Options given in the connection string come after
         // ours, so they win (a later -c overrides an earlier one).
-        settings.TcpKeepAlive = true;
         var ours =
             $"-c temp_buffers={tempBuffersMB}MB -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3 " +
             $"-c idle_in_transaction_session_timeout={IdleInTransactionSeconds * 1000} -c client_connection_check_interval={ClientCheckSeconds * 1000}";
         settings.Options = string.IsNullOrWhiteSpace(settings.Options) ? ours : $"{ours} {settings.Options}";
         return builder.Build();
+    }
+
+    private static int MaxAutoPrepare(IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString(ConnectionName);
+        try
+        {
+            return string.IsNullOrEmpty(connectionString) ? 0 : new NpgsqlConnectionStringBuilder(connectionString).MaxAutoPrepare;
+        }
+        catch (ArgumentException)
+        {
+            return 0; // a malformed string is reported when it is used, naming it
+        }
     }
 
     private static bool HasPassword(IConfiguration configuration)

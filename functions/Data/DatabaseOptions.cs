@@ -3,10 +3,12 @@ using System.ComponentModel.DataAnnotations;
 namespace PecLists.Functions.Data;
 
 /// <summary>
-/// The app's share of the central database's connections and how it signs in ("Database" configuration section). Each
-/// instance opens at most <see cref="MaxPoolSize"/> connections; a request that finds the pool busy waits for one (up to
-/// the connection string's Timeout) instead of opening more. Budget: instances × MaxPoolSize + operators' sessions ≤ the
-/// server's max_connections minus its reserved ones (README "Database load"; bicep/main.bicep sizes the app by it).
+/// How the app reaches the central database and signs in ("Database" configuration section). Each instance opens at
+/// most <see cref="MaxPoolSize"/> connections; a request that finds the pool busy waits for one (up to the connection
+/// string's Timeout) instead of opening more. In Azure those connections go to the server's built-in PgBouncer in
+/// transaction mode (<see cref="TransactionPooling"/>), whose own pool is what PostgreSQL sees, so the server's
+/// connections do not grow with the instance count (docs/adr/0020-connection-budget-through-pgbouncer.md, README
+/// "Connections"). Directly (locally), instances × MaxPoolSize must fit the server's max_connections.
 /// </summary>
 public sealed class DatabaseOptions : IValidatableObject
 {
@@ -21,6 +23,17 @@ public sealed class DatabaseOptions : IValidatableObject
     public int MaxPoolSize { get; set; } = 20;
 
     public string Authentication { get; set; } = PasswordAuthentication;
+
+    /// <summary>
+    /// True when ConnectionStrings:Central names a transaction pooler (Azure's built-in PgBouncer, port 6432) rather than
+    /// PostgreSQL itself: no startup options are sent (PgBouncer refuses them), Npgsql does not reset a connection it
+    /// takes back into its pool (DISCARD ALL "makes no sense in these modes", https://www.npgsql.org/doc/compatibility.html#pgbouncer),
+    /// and nothing may rely on a session outliving its transaction (ADR 0020).
+    /// </summary>
+    public bool TransactionPooling { get; set; }
+
+    /// <summary>Copied from ConnectionStrings:Central when the options are read: its Max Auto Prepare (0 when unset).</summary>
+    public int ConnectionStringMaxAutoPrepare { get; internal set; }
 
     /// <summary>With entra: the user-assigned identity's client id; unset, DefaultAzureCredential (e.g. an operator's az login).</summary>
     public string? ClientId { get; set; }
@@ -49,6 +62,13 @@ public sealed class DatabaseOptions : IValidatableObject
         if (!string.IsNullOrEmpty(ClientId) && !Guid.TryParse(ClientId, out _))
         {
             yield return new ValidationResult("Database:ClientId must be the user-assigned identity's client id (a GUID).");
+        }
+
+        if (TransactionPooling && ConnectionStringMaxAutoPrepare > 0)
+        {
+            // Npgsql keeps prepared statements per physical connection; through a transaction pooler the server session
+            // behind it changes at every transaction, and a statement prepared on one is unknown on the next.
+            yield return new ValidationResult("ConnectionStrings:Central must not set Max Auto Prepare when Database:TransactionPooling is true (prepared statements live in one server session, and a transaction pooler changes the session at every transaction).");
         }
 
         if (UsesEntra && ConnectionStringHasPassword)

@@ -56,6 +56,7 @@ public static class AppSettingNames
         CentralConnection,
         Key(DatabaseOptions.Section, nameof(DatabaseOptions.Authentication)),
         Key(DatabaseOptions.Section, nameof(DatabaseOptions.ClientId)),
+        Key(DatabaseOptions.Section, nameof(DatabaseOptions.TransactionPooling)),
         AppInsightsConnectionString,
         AppInsightsAuthenticationString,
     ];

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text;
 using Dapper;
 using PecLists.Contracts;
+using PecLists.Functions.Data;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
@@ -26,6 +27,8 @@ public sealed class SnapshotLoader(
     ILogger<SnapshotLoader> logger,
     PipelineMetrics? metrics = null)
 {
+    private const string LoadSavepoint = "load_work";
+
     private static readonly Encoding StrictUtf8 = new UTF8Encoding(false, throwOnInvalidBytes: true);
 
     // Built here rather than injected so the loader keeps the constructor the benchmark and the tests use.
@@ -39,8 +42,14 @@ public sealed class SnapshotLoader(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(hostCancelled);
         deadline.CancelAfter(TimeSpan.FromSeconds(options.Value.MaxLoadSeconds));
         var ct = deadline.Token;
+
+        // One transaction from the slot to the outcome: the slot and the pair lock are transaction-level advisory locks
+        // (ADR 0020), so they hold through a transaction pooler and end with the transaction however it ends. Every way
+        // out that does not commit rolls back when the transaction is disposed, which gives both locks back.
         await using var connection = await database.OpenConnectionAsync(ct);
-        var slot = await LoadSlots.TryAcquireAsync(connection, options.Value.MaxConcurrentLoads, ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await SetLoadSettingsAsync(connection, transaction, ct);
+        var slot = await LoadSlots.TryAcquireAsync(connection, transaction, options.Value.MaxConcurrentLoads, ct);
         if (slot is null)
         {
             return new LoadResult(LoadResult.Deferred, null);
@@ -49,19 +58,38 @@ public sealed class SnapshotLoader(
         metrics?.LoadStarted();
         try
         {
-            return await LoadInSlotAsync(connection, message, hostCancelled, ct);
+            return await LoadInSlotAsync(connection, transaction, message, hostCancelled, ct);
         }
         finally
         {
             metrics?.LoadEnded();
-            await LoadSlots.ReleaseAsync(connection, slot.Value);
         }
     }
 
-    private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken hostCancelled, CancellationToken ct)
+    /// <summary>
+    /// The load's limits, for this transaction only (SET LOCAL). Through a transaction pooler the server connection is
+    /// another client's after the commit, and no startup option reaches it (CentralDatabase), so what the load relies on
+    /// is set here: the idle-in-transaction timeout and the client check that end a vanished load's transaction (and
+    /// with it its locks), and temp_buffers for the staging table. temp_buffers can only be set before the session's
+    /// first temporary table, and a pooled server connection may have had one in an earlier load: it is set only while
+    /// the session has no temporary schema yet (pg_my_temp_schema() = 0), so the statement can never fail.
+    /// </summary>
+    private Task SetLoadSettingsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var limits = options.Value;
+        return connection.ExecuteAsync(new CommandDefinition(
+            $"SET LOCAL lock_timeout = {limits.LockTimeoutSeconds * 1000}; SET LOCAL statement_timeout = {limits.StatementTimeoutSeconds * 1000}; " +
+            $"SET LOCAL work_mem = '{limits.WorkMemMB}MB'; " +
+            $"SET LOCAL idle_in_transaction_session_timeout = {CentralDatabase.IdleInTransactionSeconds * 1000}; " +
+            $"SET LOCAL client_connection_check_interval = {CentralDatabase.ClientCheckSeconds * 1000}; " +
+            $"SELECT set_config('temp_buffers', '{limits.TempBuffersMB}MB', true) WHERE pg_my_temp_schema() = 0",
+            transaction: transaction, cancellationToken: ct));
+    }
+
+    private async Task<LoadResult> LoadInSlotAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadMessage message, CancellationToken hostCancelled, CancellationToken ct)
     {
         // Everything but the id comes from the bookkeeping row: a message can only say which snapshot to load.
-        var found = await _ledger.FindLoadTargetAsync(connection, message.SnapshotId, ct);
+        var found = await _ledger.FindLoadTargetAsync(connection, message.SnapshotId, ct, transaction);
         if (found is null)
         {
             logger.SnapshotUnknown(message.SnapshotId);
@@ -75,42 +103,40 @@ public sealed class SnapshotLoader(
         }
 
         // Another load of this (site, list) is running: come back later rather than hold a slot while waiting for it.
-        if (!await PairLocks.TryAcquireAsync(connection, found.Site, found.List, ct))
+        // The caller's rollback gives the slot back.
+        if (!await PairLocks.TryAcquireAsync(connection, transaction, found.Site, found.List, ct))
         {
             return new LoadResult(LoadResult.Deferred, null);
         }
 
-        try
-        {
-            return await LoadPairAsync(connection, message, hostCancelled, ct);
-        }
-        finally
-        {
-            await PairLocks.ReleaseAsync(connection, found.Site, found.List);
-        }
+        return await LoadPairAsync(connection, transaction, message, hostCancelled, ct);
     }
 
-    private async Task<LoadResult> LoadPairAsync(NpgsqlConnection connection, LoadMessage message, CancellationToken hostCancelled, CancellationToken ct)
+    private async Task<LoadResult> LoadPairAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, LoadMessage message, CancellationToken hostCancelled, CancellationToken ct)
     {
-        // Marked loading only now, under the pair lock: a deferred delivery leaves the status and attempt count as they were.
-        var target = await _ledger.StartLoadAsync(connection, message.SnapshotId, ct);
+        // Marked loading only now, under the pair lock: a deferred delivery leaves the status and attempt count as they
+        // were. On a connection of its own, committed at once (the load's transaction commits only at the end).
+        var target = await _ledger.StartLoadAsync(message.SnapshotId, ct);
         if (target is null || !SnapshotLifecycle.LoadableFrom.Contains(target.Status))
         {
             return new LoadResult(target?.Status ?? "unknown", null, AlreadyFinal: true);
         }
 
+        // A failure is recorded in this same transaction, after rolling back to here: the slot and pair locks taken
+        // before the savepoint stay held until the outcome is written (https://www.postgresql.org/docs/current/sql-rollback-to.html).
+        await transaction.SaveAsync(LoadSavepoint, ct);
         ListDefinition? list = null;
         try
         {
             var queueWait = DateTimeOffset.UtcNow - target.ReceivedAt;
             list = await DefinitionAsync(target, ct);
-            var result = await ApplyAsync(connection, message.SnapshotId, target, list, ct);
+            var result = await ApplyAsync(connection, transaction, message.SnapshotId, target, list, ct);
             Report(message.SnapshotId, target, queueWait, result);
             return result;
         }
         catch (Exception ex) when (LoadErrors.AsPermanent(ex, Identifiers(target.List, list)) is { } permanent)
         {
-            await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Rejected(permanent.Code, permanent.Message), CancellationToken.None);
+            await RecordOutcomeAsync(transaction, message.SnapshotId, SnapshotOutcome.Rejected(permanent.Code, permanent.Message));
             logger.SnapshotRejected(message.SnapshotId.ToString("D"), "load", target.Site, target.List, permanent.Code, FailureCategories.SnapshotRejected);
             return new LoadResult(SnapshotStatuses.Rejected, null, permanent.Code, permanent.Message);
         }
@@ -124,17 +150,45 @@ public sealed class SnapshotLoader(
                 SnapshotErrorCodes.LoadTimeout => $"The load took longer than Load:MaxLoadSeconds ({options.Value.MaxLoadSeconds} s); it will be retried.",
                 _ => LoadErrors.DescribeTransient(ex),
             };
+            await RecordOutcomeAsync(transaction, message.SnapshotId, SnapshotOutcome.Failed(code, reason));
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Records a load's failure: in its own transaction, rolled back to the savepoint (its work undone, its locks kept)
+    /// and committed; when that transaction is unusable (the connection broke), rolled back, which frees its locks and
+    /// the snapshot's row, and then on a connection of its own. Best effort: when the database is the thing that is
+    /// down, the retry records the outcome.
+    /// </summary>
+    private async Task RecordOutcomeAsync(NpgsqlTransaction transaction, Guid snapshotId, SnapshotOutcome outcome)
+    {
+        using var bookkeeping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        if (transaction.Connection is { } connection)
+        {
             try
             {
-                using var bookkeeping = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                await _ledger.FinishAsync(message.SnapshotId, SnapshotOutcome.Failed(code, reason), bookkeeping.Token);
+                await transaction.RollbackAsync(LoadSavepoint, bookkeeping.Token);
+                await _ledger.FinishAsync(connection, transaction, snapshotId, outcome, bookkeeping.Token);
+                await transaction.CommitAsync(bookkeeping.Token);
+                return;
             }
-            catch (Exception bookkeeping) when (bookkeeping is NpgsqlException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or OperationCanceledException or InvalidOperationException)
             {
-                // The database is the thing that is down; the retry will record the outcome.
+                // The transaction is unusable: recorded below, after it is gone.
             }
+        }
 
-            throw;
+        await transaction.DisposeAsync();
+
+        try
+        {
+            using var again = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _ledger.FinishAsync(snapshotId, outcome, again.Token);
+        }
+        catch (Exception down) when (down is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // The database is the thing that is down; the retry will record the outcome.
         }
     }
 
@@ -175,16 +229,11 @@ public sealed class SnapshotLoader(
             : await lists.FindAsync(target.List, ct)
               ?? throw new PermanentLoadException(ProblemCodes.UnknownList, $"List '{target.List}' is not active on the server.");
 
-    private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, Guid snapshotId, LoadTarget target, ListDefinition list, CancellationToken ct)
+    private async Task<LoadResult> ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, LoadTarget target, ListDefinition list, CancellationToken ct)
     {
         var sql = new MergeSql(list, target.DeliveryKind);
         var site = target.Site;
-
-        await using var transaction = await connection.BeginTransactionAsync(ct);
-        var limits = options.Value;
         await connection.ExecuteAsync(new CommandDefinition(
-            $"SET LOCAL lock_timeout = {limits.LockTimeoutSeconds * 1000}; SET LOCAL statement_timeout = {limits.StatementTimeoutSeconds * 1000}; " +
-            $"SET LOCAL work_mem = '{limits.WorkMemMB}MB'; " +
             "SELECT set_config('ingest.site_id', @site, true), set_config('ingest.snapshot_id', @snapshotId::text, true)",
             new { site, snapshotId }, transaction, cancellationToken: ct));
 

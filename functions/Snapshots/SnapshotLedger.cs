@@ -202,14 +202,25 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
         DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
-    public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct)
+    public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct, NpgsqlTransaction? transaction = null)
     {
         return ToTarget(await connection.QueryFirstOrDefaultAsync<TargetRow?>(new CommandDefinition(
             """
             SELECT status, site_id, list_name, blob_name, extracted_at, list_version, hold_released_at IS NOT NULL, received_at, delivery_kind, delivery_cursor
               FROM ingest.snapshots WHERE snapshot_id = @snapshotId
             """,
-            new { snapshotId }, cancellationToken: ct)));
+            new { snapshotId }, transaction, cancellationToken: ct)));
+    }
+
+    /// <summary>
+    /// <see cref="StartLoadAsync(NpgsqlConnection, Guid, CancellationToken)"/> on a connection of its own, committed at
+    /// once: the load's own transaction holds its slot and pair locks (transaction-level, ADR 0020) and commits only at
+    /// the end, while "loading" and the attempt must be visible (status callers, the held-blob sweep) as the load starts.
+    /// </summary>
+    public async Task<LoadTarget?> StartLoadAsync(Guid snapshotId, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return await StartLoadAsync(connection, snapshotId, ct);
     }
 
     /// <summary>

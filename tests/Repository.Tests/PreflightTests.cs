@@ -28,6 +28,8 @@ public sealed class PreflightTests
         Assert.Contains(resources, r => r.Type == "Microsoft.Web/sites/config");
         Assert.Contains(resources, r => r.Type == "Microsoft.DBforPostgreSQL/flexibleServers");
         Assert.Contains(resources, r => r.Name.EndsWith("/wal_compression", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Name.EndsWith("/pgbouncer.pool_mode", StringComparison.Ordinal) && (string?)r.Body["properties"].At("value") == "transaction");
+        Assert.Contains(resources, r => r.Name.EndsWith("/pgbouncer.enabled", StringComparison.Ordinal) && (string?)r.Body["properties"].At("value") == "true");
         Assert.Equal(3, resources.Count(r => r.Type == "Microsoft.Authorization/roleAssignments"));
         var site = resources.Single(r => r.Type == "Microsoft.Web/sites");
         Assert.Equal(40, (int)site.Body["properties"].At("functionAppConfig")!["scaleAndConcurrency"]!["maximumInstanceCount"]!);
@@ -149,6 +151,45 @@ public sealed class PreflightTests
 
         Assert.Equal(["Microsoft.DBforPostgreSQL/flexibleServers/configurations 'db/wal_compression': wal_compression = 'lz4'; Flexible Server accepts on, off (Azure's server parameter table)"], findings);
         Assert.Empty(AzurePreflight.Check(Template(configurations, variables: variables.Replace("lz4", "on", StringComparison.Ordinal))));
+    }
+
+    [Fact]
+    public void PgBouncer_on_a_Burstable_server_is_named_also_when_Burstable_is_only_an_allowed_tier()
+    {
+        var server = """
+            { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2024-08-01", "name": "db",
+              "sku": { "name": "Standard_D2ds_v5", "tier": "[parameters('tier')]" }, "properties": { "version": "16" } }
+            """;
+        static string Configuration(string name, string value) => $$"""
+            { "type": "Microsoft.DBforPostgreSQL/flexibleServers/configurations", "apiVersion": "2024-08-01", "name": "db/{{name}}",
+              "properties": { "value": "{{value}}", "source": "user-override" } }
+            """;
+        var tiers = """{ "tier": { "type": "string", "defaultValue": "GeneralPurpose", "allowedValues": [ "GeneralPurpose", "Burstable" ] } }""";
+
+        var findings = AzurePreflight.Check(Template(server, Configuration("pgbouncer.enabled", "true"), parameters: tiers));
+        var disabled = AzurePreflight.Check(Template(server, Configuration("pgbouncer.enabled", "false"), parameters: tiers));
+
+        Assert.Equal(["Microsoft.DBforPostgreSQL/flexibleServers/configurations 'db/pgbouncer.enabled': pgbouncer.enabled on a Burstable server; the built-in PgBouncer exists only on GeneralPurpose, MemoryOptimized (learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer) [with tier = Burstable]"], findings);
+        Assert.Empty(disabled);
+    }
+
+    [Theory]
+    [InlineData("pgbouncer.pool_mode", "session-ish", "Flexible Server accepts session, transaction, statement")]
+    [InlineData("pgbouncer.default_pool_size", "0", "Flexible Server accepts 1–4950")]
+    [InlineData("pgbouncer.max_client_conn", "60000", "Flexible Server accepts 1–50000")]
+    public void A_PgBouncer_parameter_outside_what_Azure_accepts_is_named(string name, string value, string expected)
+    {
+        var server = """
+            { "type": "Microsoft.DBforPostgreSQL/flexibleServers", "apiVersion": "2024-08-01", "name": "db",
+              "sku": { "name": "Standard_D2ds_v5", "tier": "GeneralPurpose" }, "properties": { "version": "16" } }
+            """;
+        string Configuration(string v) => $$"""
+            { "type": "Microsoft.DBforPostgreSQL/flexibleServers/configurations", "apiVersion": "2024-08-01", "name": "db/{{name}}",
+              "properties": { "value": "{{v}}", "source": "user-override" } }
+            """;
+
+        Assert.Contains(AzurePreflight.Check(Template(server, Configuration(value))), f => f.Contains(expected, StringComparison.Ordinal));
+        Assert.Empty(AzurePreflight.Check(Template(server, Configuration(name == "pgbouncer.pool_mode" ? "transaction" : "50"))));
     }
 
     [Fact]

@@ -150,7 +150,7 @@ public sealed class PostgresServer : IAsyncDisposable
         return int.Parse(version.Split('.')[0], CultureInfo.InvariantCulture);
     }
 
-    private static bool RunsAsRoot() =>
+    internal static bool RunsAsRoot() =>
         Environment.UserName == "root" || string.Equals(Environment.GetEnvironmentVariable("USER"), "root", StringComparison.Ordinal);
 
     /// <summary>A relocatable build (npm) ships its shared libraries beside bin; the Debian packages do not.</summary>

@@ -51,6 +51,25 @@ public sealed class SettingsValidationTests
     }
 
     [Fact]
+    public async Task Auto_prepared_statements_through_a_transaction_pooler_stop_the_start()
+    {
+        // A prepared statement lives in one server session; through PgBouncer's transaction mode the next transaction
+        // may run on another (ADR 0020).
+        string[] pooled = [.. Unreachable, "--ConnectionStrings:Central=Host=127.0.0.1;Port=1;Max Auto Prepare=10", "--Database:TransactionPooling=true"];
+
+        var refused = await Assert.ThrowsAsync<OptionsValidationException>(async () =>
+        {
+            await using var app = FunctionsApp.Build(pooled);
+            await app.StartAsync();
+        });
+
+        Assert.StartsWith("ConnectionStrings:Central must not set Max Auto Prepare when Database:TransactionPooling is true", Assert.Single(refused.Failures), StringComparison.Ordinal);
+        await using var direct = FunctionsApp.Build([.. Unreachable, "--ConnectionStrings:Central=Host=127.0.0.1;Port=1;Max Auto Prepare=10"]);
+        await direct.StartAsync();
+        await direct.StopAsync();
+    }
+
+    [Fact]
     public async Task The_defaults_start_with_the_database_and_storage_unreachable()
     {
         await using var app = FunctionsApp.Build(Unreachable);

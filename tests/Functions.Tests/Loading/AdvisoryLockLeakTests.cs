@@ -11,21 +11,20 @@ namespace PecLists.Functions.Tests.Loading;
 
 /// <summary>
 /// A load cancelled after PostgreSQL took its slot's (or its pair's) advisory lock but before the answer reached the
-/// loader must not leave the lock held: session-level advisory locks outlive a cancelled statement, and the pooled
-/// connection would keep it until reused or pruned (issue 23, item 10). The window is made deterministic without touching
-/// the app: the loader's sessions get a search_path whose first schema holds a <c>pg_try_advisory_lock</c> that takes the
-/// real lock and then sleeps, so the test cancels exactly while the lock is held and the answer not yet sent.
+/// loader must not leave the lock held (issue 23, item 10). The locks are transaction-level since ADR 0020, so the load's
+/// rollback frees them; these tests keep proving it at the worst moment. The window is made deterministic without
+/// touching the app: the loader's sessions get a search_path whose first schema holds a <c>pg_try_advisory_xact_lock</c>
+/// that takes the real lock and then sleeps, so the test cancels exactly while the lock is held and the answer not yet sent.
 /// </summary>
 [Collection(InfraCollection.Name)]
 public sealed class AdvisoryLockLeakTests(InfraFixture infra)
 {
-    private const string HookSchema = "advisory_lock_hook";
     private readonly string _applicationName = "lock-leak-" + Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
     public async Task A_load_cancelled_after_its_slot_was_taken_but_before_the_answer_came_back_holds_no_slot()
     {
-        await using var hooked = await HookedDataSourceAsync();
+        await using var hooked = await HookedDataSourceAsync("advisory_hook_slot", "k1 int, k2 int", "k1, k2");
         var store = new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions()));
         var loader = new SnapshotLoader(hooked, store, new ListCatalog(hooked, TimeProvider.System),
             Options.Create(new LoadOptions { MaxConcurrentLoads = 2 }), NullLogger<SnapshotLoader>.Instance);
@@ -42,42 +41,52 @@ public sealed class AdvisoryLockLeakTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task A_pair_lock_query_cancelled_after_the_lock_was_taken_leaves_it_released()
+    public async Task A_load_cancelled_after_its_pair_lock_was_taken_but_before_the_answer_came_back_holds_no_lock()
     {
-        await using var hooked = await HookedDataSourceAsync();
+        await using var hooked = await HookedDataSourceAsync("advisory_hook_pair", "k bigint", "k");
         var site = await infra.NewSiteAsync();
-        var key = PairLocks.Key(site, "pacientes_teste");
-        using var stopping = new CancellationTokenSource();
-        await using (var connection = await hooked.OpenConnectionAsync())
+        var id = Guid.CreateVersion7();
+        await using (var setup = await infra.Database.OpenConnectionAsync())
         {
-            var taking = PairLocks.TryAcquireAsync(connection, site, "pacientes_teste", stopping.Token);
-            await WaitUntilHeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key });
-            await stopping.CancelAsync();
-
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => taking);
-            Assert.Equal(0, await HeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key }));
+            await setup.ExecuteAsync(
+                """
+                INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, status)
+                VALUES (@id, @site, 'pacientes_teste', 'none', 'd', 1, now(), 'queued')
+                """,
+                new { id, site });
         }
 
+        var key = PairLocks.Key(site, "pacientes_teste");
+        var loader = new SnapshotLoader(hooked, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())), new ListCatalog(hooked, TimeProvider.System),
+            Options.Create(new LoadOptions { MaxConcurrentLoads = 2 }), NullLogger<SnapshotLoader>.Instance);
+        using var stopping = new CancellationTokenSource();
+
+        var load = loader.LoadAsync(new LoadMessage(id, site, "pacientes_teste", "none", DateTimeOffset.UtcNow), stopping.Token);
+        await WaitUntilHeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key });
+        await stopping.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
         Assert.Equal(0, await HeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key }));
+        Assert.Equal(0, await HeldAsync("l.classid = @ns::oid AND l.objsubid = 2", new { ns = LoadSlots.Namespace }));
         Assert.Equal(1, await OpenHookedSessionsAsync());
+        await using var check = await infra.Database.OpenConnectionAsync();
+        Assert.Equal(("queued", 0), await check.QuerySingleAsync<(string, int)>("SELECT status, attempts FROM ingest.snapshots WHERE snapshot_id = @id", new { id }));
     }
 
-    /// <summary>A data source like the app's whose sessions resolve pg_try_advisory_lock to the hook first.</summary>
-    private async Task<NpgsqlDataSource> HookedDataSourceAsync()
+    /// <summary>
+    /// A data source like the app's whose sessions resolve one form of pg_try_advisory_xact_lock (the slots' two-int
+    /// form, or the pairs' bigint one) to a hook in <paramref name="schema"/> first.
+    /// </summary>
+    private async Task<NpgsqlDataSource> HookedDataSourceAsync(string schema, string parameters, string arguments)
     {
         await using (var connection = await infra.Database.OpenConnectionAsync())
         {
             await connection.ExecuteAsync(
                 $$"""
-                CREATE SCHEMA IF NOT EXISTS {{HookSchema}};
-                CREATE OR REPLACE FUNCTION {{HookSchema}}.pg_try_advisory_lock(k1 int, k2 int) RETURNS boolean LANGUAGE plpgsql AS $$
+                CREATE SCHEMA IF NOT EXISTS {{schema}};
+                CREATE OR REPLACE FUNCTION {{schema}}.pg_try_advisory_xact_lock({{parameters}}) RETURNS boolean LANGUAGE plpgsql AS $$
                 BEGIN
-                  IF pg_catalog.pg_try_advisory_lock(k1, k2) THEN PERFORM pg_catalog.pg_sleep(60); RETURN true; END IF;
-                  RETURN false;
-                END $$;
-                CREATE OR REPLACE FUNCTION {{HookSchema}}.pg_try_advisory_lock(k bigint) RETURNS boolean LANGUAGE plpgsql AS $$
-                BEGIN
-                  IF pg_catalog.pg_try_advisory_lock(k) THEN PERFORM pg_catalog.pg_sleep(60); RETURN true; END IF;
+                  IF pg_catalog.pg_try_advisory_xact_lock({{arguments}}) THEN PERFORM pg_catalog.pg_sleep(60); RETURN true; END IF;
                   RETURN false;
                 END $$;
                 """);
@@ -85,7 +94,7 @@ public sealed class AdvisoryLockLeakTests(InfraFixture infra)
 
         var builder = new NpgsqlConnectionStringBuilder(infra.CentralConnection)
         {
-            SearchPath = $"{HookSchema},pg_catalog,public",
+            SearchPath = $"{schema},pg_catalog,public",
             ApplicationName = _applicationName,
         };
         return NpgsqlDataSource.Create(builder.ConnectionString);

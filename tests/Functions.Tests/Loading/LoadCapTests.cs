@@ -16,31 +16,34 @@ namespace PecLists.Functions.Tests.Loading;
 public sealed class LoadCapTests(InfraFixture infra)
 {
     [Fact]
-    public async Task Slots_are_exclusive_across_connections_and_come_back_when_released()
+    public async Task Slots_are_exclusive_across_transactions_and_come_back_when_the_holding_transaction_ends()
     {
         await using var first = await infra.Database.OpenConnectionAsync();
         await using var second = await infra.Database.OpenConnectionAsync();
         await using var third = await infra.Database.OpenConnectionAsync();
+        var firstTransaction = await first.BeginTransactionAsync();
+        await using var secondTransaction = await second.BeginTransactionAsync();
+        await using var thirdTransaction = await third.BeginTransactionAsync();
 
-        var a = await LoadSlots.TryAcquireAsync(first, 2, CancellationToken.None);
-        var b = await LoadSlots.TryAcquireAsync(second, 2, CancellationToken.None);
-        var none = await LoadSlots.TryAcquireAsync(third, 2, CancellationToken.None);
+        var a = await LoadSlots.TryAcquireAsync(first, firstTransaction, 2, CancellationToken.None);
+        var b = await LoadSlots.TryAcquireAsync(second, secondTransaction, 2, CancellationToken.None);
+        var none = await LoadSlots.TryAcquireAsync(third, thirdTransaction, 2, CancellationToken.None);
 
         Assert.NotNull(a);
         Assert.NotNull(b);
         Assert.NotEqual(a, b);
         Assert.Null(none);
-        await LoadSlots.ReleaseAsync(first, a.Value);
-        Assert.Equal(a, await LoadSlots.TryAcquireAsync(third, 2, CancellationToken.None));
-        await LoadSlots.ReleaseAsync(third, a.Value);
-        await LoadSlots.ReleaseAsync(second, b.Value);
+        await firstTransaction.RollbackAsync(); // no unlock by hand: the transaction's end gives the slot back
+        await firstTransaction.DisposeAsync();
+        Assert.Equal(a, await LoadSlots.TryAcquireAsync(third, thirdTransaction, 2, CancellationToken.None));
     }
 
     [Fact]
     public async Task A_load_that_finds_no_free_slot_is_deferred_and_touches_nothing()
     {
         await using var holder = await infra.Database.OpenConnectionAsync();
-        var slot = await LoadSlots.TryAcquireAsync(holder, 1, CancellationToken.None);
+        await using var holding = await holder.BeginTransactionAsync();
+        var slot = await LoadSlots.TryAcquireAsync(holder, holding, 1, CancellationToken.None);
         Assert.NotNull(slot);
         var store = new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions()));
         var loader = new SnapshotLoader(infra.Database, store, new ListCatalog(infra.Database, TimeProvider.System),
@@ -49,7 +52,6 @@ public sealed class LoadCapTests(InfraFixture infra)
         var result = await loader.LoadAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), CancellationToken.None);
 
         Assert.Equal(LoadResult.Deferred, result.Status);
-        await LoadSlots.ReleaseAsync(holder, slot.Value);
     }
 
     [Fact]
@@ -67,9 +69,10 @@ public sealed class LoadCapTests(InfraFixture infra)
                 new { id, site });
         }
 
-        // Another instance is loading this (site, list): it holds the pair lock on its own session.
+        // Another instance is loading this (site, list): its load's transaction holds the pair lock.
         await using var other = await infra.Database.OpenConnectionAsync();
-        Assert.True(await PairLocks.TryAcquireAsync(other, site, "pacientes_teste", CancellationToken.None));
+        await using var otherLoad = await other.BeginTransactionAsync();
+        Assert.True(await PairLocks.TryAcquireAsync(other, otherLoad, site, "pacientes_teste", CancellationToken.None));
         var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())), new ListCatalog(infra.Database, TimeProvider.System),
             Options.Create(new LoadOptions { MaxConcurrentLoads = 1 }), NullLogger<SnapshotLoader>.Instance);
 
@@ -78,10 +81,8 @@ public sealed class LoadCapTests(InfraFixture infra)
         Assert.Equal(LoadResult.Deferred, result.Status);
         await using var check = await infra.Database.OpenConnectionAsync();
         Assert.Equal(("queued", 0), await check.QuerySingleAsync<(string, int)>("SELECT status, attempts FROM ingest.snapshots WHERE snapshot_id = @id", new { id }));
-        var slot = await LoadSlots.TryAcquireAsync(check, 1, CancellationToken.None); // the only slot is free again
-        Assert.NotNull(slot);
-        await LoadSlots.ReleaseAsync(check, slot.Value);
-        await PairLocks.ReleaseAsync(other, site, "pacientes_teste");
+        await using var checking = await check.BeginTransactionAsync();
+        Assert.NotNull(await LoadSlots.TryAcquireAsync(check, checking, 1, CancellationToken.None)); // the only slot is free again
     }
 
     [Fact]

@@ -78,10 +78,30 @@ public static class AzurePreflight
     // Server parameter → allowed values on Flexible Server (Azure's own table, not PostgreSQL's: wal_compression is a
     // boolean there, "Allowed values on,off", so lz4/zstd/pglz are refused; MicrosoftDocs/azure-databases-docs
     // articles/postgresql/flexible-server/includes/param-16-write-ahead-log-settings.md).
+    // The built-in PgBouncer's switches (https://learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer;
+    // MicrosoftDocs/azure-databases-docs articles/postgresql/server-parameters/param-pgbouncer.md): pgbouncer.enabled
+    // "true, false", pgbouncer.pool_mode "session, transaction, statement".
     public static readonly IReadOnlyDictionary<string, string[]> PostgresParameterValues = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
     {
         ["wal_compression"] = ["on", "off"],
+        ["pgbouncer.enabled"] = ["true", "false"],
+        ["pgbouncer.pool_mode"] = ["session", "transaction", "statement"],
     };
+
+    // Numeric server parameters → Azure's allowed range (same PgBouncer table: default_pool_size 1-4950,
+    // max_client_conn 1-50000, min_pool_size 0-4950, max_prepared_statements 0-5000).
+    public static readonly IReadOnlyDictionary<string, (long Min, long Max)> PostgresParameterRanges = new Dictionary<string, (long Min, long Max)>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["pgbouncer.default_pool_size"] = (1, 4950),
+        ["pgbouncer.max_client_conn"] = (1, 50000),
+        ["pgbouncer.min_pool_size"] = (0, 4950),
+        ["pgbouncer.max_prepared_statements"] = (0, 5000),
+    };
+
+    // Tiers whose servers have the built-in PgBouncer: pgbouncer.enabled "is only visible when the server is running on
+    // General Purpose or Memory Optimized tiers. In Burstable tier, it is hidden and PgBouncer is not supported or
+    // available" (param-pgbouncer; concepts-pgbouncer: "supported on General Purpose and Memory Optimized compute tiers").
+    public static readonly IReadOnlySet<string> PgBouncerTiers = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "GeneralPurpose", "MemoryOptimized" };
 
     // ---- Role definitions ---------------------------------------------------------------------------------------------
 
@@ -131,6 +151,7 @@ public static class AzurePreflight
             .Concat(FlexSettings(resources))
             .Concat(PostgresVersion(resources))
             .Concat(PostgresParameters(resources))
+            .Concat(PgBouncerTier(resources))
             .Concat(RoleDefinitions(resources));
 
     public static IEnumerable<string> FlexScale(IReadOnlyList<DeployedResource> resources)
@@ -257,15 +278,46 @@ public static class AzurePreflight
                 continue;
             }
 
-            if (!PostgresParameterValues.TryGetValue(name, out var allowed))
+            var value = configuration.Body["properties"].At("value");
+            if (PostgresParameterValues.TryGetValue(name, out var allowed)
+                && (ArmEvaluator.IsUnresolved(value) || !allowed.Contains(ArmEvaluator.Describe(value), StringComparer.OrdinalIgnoreCase)))
+            {
+                yield return $"{configuration}: {name} = '{ArmEvaluator.Describe(value)}'; Flexible Server accepts {string.Join(", ", allowed)} (Azure's server parameter table)";
+            }
+
+            if (PostgresParameterRanges.TryGetValue(name, out var range)
+                && (ArmEvaluator.IsUnresolved(value) || !long.TryParse(ArmEvaluator.Describe(value), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || number < range.Min || number > range.Max))
+            {
+                yield return $"{configuration}: {name} = '{ArmEvaluator.Describe(value)}'; Flexible Server accepts {range.Min}–{range.Max} (Azure's server parameter table)";
+            }
+        }
+    }
+
+    /// <summary>A pgbouncer.* parameter (other than pgbouncer.enabled = false) on a server whose tier has no PgBouncer.</summary>
+    public static IEnumerable<string> PgBouncerTier(IReadOnlyList<DeployedResource> resources)
+    {
+        var servers = resources.Where(r => Is(r, "Microsoft.DBforPostgreSQL/flexibleServers")).ToList();
+        foreach (var configuration in resources.Where(r => Is(r, "Microsoft.DBforPostgreSQL/flexibleServers/configurations")))
+        {
+            var name = configuration.Name.Split('/')[^1];
+            var value = ArmEvaluator.Describe(configuration.Body["properties"].At("value"));
+            if (!name.StartsWith("pgbouncer.", StringComparison.OrdinalIgnoreCase)
+                || (name.Equals("pgbouncer.enabled", StringComparison.OrdinalIgnoreCase) && value.Equals("false", StringComparison.OrdinalIgnoreCase)))
             {
                 continue;
             }
 
-            var value = configuration.Body["properties"].At("value");
-            if (ArmEvaluator.IsUnresolved(value) || !allowed.Contains(ArmEvaluator.Describe(value), StringComparer.OrdinalIgnoreCase))
+            // Its server: the one of that name, or the template's only server (names often hold uniqueString()).
+            var parent = configuration.Name[..configuration.Name.LastIndexOf('/')];
+            var server = servers.FirstOrDefault(s => s.Name == parent) ?? (servers.Count == 1 ? servers[0] : null);
+            var tier = server?.Body["sku"].At("tier");
+            if (server is null || tier is null || ArmEvaluator.IsUnresolved(tier))
             {
-                yield return $"{configuration}: {name} = '{ArmEvaluator.Describe(value)}'; Flexible Server accepts {string.Join(", ", allowed)} (Azure's server parameter table)";
+                yield return $"{configuration}: the tier of its server cannot be checked before deploying (PgBouncer exists only on {string.Join(", ", PgBouncerTiers)})";
+            }
+            else if (!PgBouncerTiers.Contains(ArmEvaluator.Describe(tier)))
+            {
+                yield return $"{configuration}: {name} on a {ArmEvaluator.Describe(tier)} server; the built-in PgBouncer exists only on {string.Join(", ", PgBouncerTiers)} (learn.microsoft.com/azure/postgresql/flexible-server/param-pgbouncer)";
             }
         }
     }
