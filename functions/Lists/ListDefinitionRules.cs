@@ -55,13 +55,16 @@ public static partial class ListDefinitionRules
 
     /// <summary>
     /// The definition as it is signed, stored and served (call after <see cref="Check"/>): every column type in its
-    /// canonical spelling, and the default mode left unnamed (<c>"mode": "snapshot"</c> is served as no mode, so the v3
-    /// signature <c>lists sign</c> makes over this form is the one the catalog serves).
+    /// canonical spelling, and the defaults left unsaid (<c>"mode": "snapshot"</c>, <c>"source": {"kind": "postgres"}</c>
+    /// and <c>"views": []</c> are served as absent), so the v3 signature <c>lists sign</c> makes over this form is the one
+    /// the catalog serves, and two spellings of one definition are one content.
     /// </summary>
     public static ListDefinition Normalize(ListDefinition definition) => definition with
     {
         Columns = [.. definition.Columns.Select(c => c with { Type = ColumnTypes.Normalize(c.Type) ?? c.Type })],
         Mode = definition.Mode == LoadModes.Snapshot ? null : definition.Mode,
+        Source = definition.Source?.Kind == SourceKinds.Postgres ? null : definition.Source,
+        Views = definition.Views is { Count: 0 } ? null : definition.Views,
     };
 
     /// <summary>The CSV header row COPY writes for this list (no quoting: names are plain identifiers).</summary>

@@ -168,8 +168,15 @@ public sealed class PublishRulesTests
         Assert.All(Cases.Values, c => Assert.Contains(c.Code, typeof(PublishCodes).GetFields().Select(f => f.GetRawConstantValue() as string)));
 
     [Fact]
-    public void Normalising_leaves_the_default_mode_unnamed_so_what_is_signed_is_what_is_served() =>
-        Assert.Null(ListDefinitionRules.Normalize(Plain with { Mode = LoadModes.Snapshot }).Mode);
+    public void Normalising_leaves_the_defaults_unsaid_so_two_spellings_of_a_plain_list_sign_and_compare_alike()
+    {
+        var spelledOut = ListDefinitionRules.Normalize(Plain with { Mode = LoadModes.Snapshot, Source = new ListSourceDto(SourceKinds.Postgres), Views = [] });
+
+        Assert.Equal((null, null, null), (spelledOut.Mode, spelledOut.Source, spelledOut.Views));
+        Assert.Equal(
+            ListDefinitionSignature.CanonicalBytesV3(ListDefinitionRules.Normalize(Plain).ToDto(), DateTimeOffset.UnixEpoch),
+            ListDefinitionSignature.CanonicalBytesV3(spelledOut.ToDto(), DateTimeOffset.UnixEpoch));
+    }
 
     private static ListDefinition Masked(string column, ColumnMaskDto mask) =>
         Plain with { Columns = [.. Plain.Columns.Select(c => c.Name == column ? c with { Mask = mask } : c)] };
