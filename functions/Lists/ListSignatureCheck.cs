@@ -32,19 +32,13 @@ public static class ListSignatureCheck
         }
 
         var keyId = ListDefinitionSignature.KeyId(publicKey);
+        // Past the check above, a definition beyond v2 carries v3 or nothing: nothing is "not signed".
         if (served.Signature is null && served.SignatureV2 is null && served.SignatureV3 is null)
         {
             return new(
                 PublishCodes.SignatureMissing,
                 $"{name} is not signed; this backend only publishes definitions signed by key {keyId}. " +
                 "Sign it offline with 'lists sign --file <definition> --private-key <key.pem>' and publish the signed file.");
-        }
-
-        if (beyondV2 && served.SignatureV3 is null)
-        {
-            return new(
-                PublishCodes.SignatureV3Required,
-                $"{name} uses parts only a v3 signature covers but has no \"signatureV3\". Sign it with today's 'lists sign'.");
         }
 
         if ((served.Signature is not null && !ListDefinitionSignature.Verify(served, publicKey))
