@@ -83,7 +83,7 @@ public sealed class DefinitionsBeyondV2Tests(InfraFixture infra) : IAsyncLifetim
         InProcessApp.StartAsync(infra, [$"--ConnectionStrings:Central={_database.ConnectionString}", .. settings]);
 
     [Fact]
-    public async Task A_definition_beyond_v2_is_signed_v3_only_in_place_and_its_signature_verifies_from_the_catalog_after_publish()
+    public async Task A_definition_beyond_v2_is_signed_v3_only_in_place_a_plain_one_in_every_format_and_both_verify_from_the_catalog_after_publish()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var pem = Path.Combine(_work, "operator.pem");
@@ -110,9 +110,23 @@ public sealed class DefinitionsBeyondV2Tests(InfraFixture infra) : IAsyncLifetim
         var published = await Cli(publicKey, "lists", "publish", "--file", file, "--activate", "true", "--as", "ana");
         Assert.True(published.ExitCode == 0, published.Combined);
 
+        // A plain list spelled with the defaults and type aliases is signed in all three formats, and its v3 verifies too.
+        var plainFile = Path.Combine(_work, "plain.json");
+        await File.WriteAllTextAsync(plainFile, """
+            { "name": "simples", "version": 1, "mode": "snapshot", "source": { "kind": "postgres" }, "views": [],
+              "sql": "SELECT 1 AS id", "key": ["id"], "columns": [{ "name": "id", "type": "int4" }] }
+            """);
+        Assert.Equal(0, (await Cli(null, "lists", "sign", "--file", plainFile, "--private-key", pem)).ExitCode);
+        var plainPublished = await Cli(publicKey, "lists", "publish", "--file", plainFile, "--activate", "true");
+        Assert.True(plainPublished.ExitCode == 0, plainPublished.Combined);
+
         await using var app = await StartAppAsync();
-        var served = (await CatalogAsync(app)).Lists.Single(l => l.Name == "onibus_gps");
+        var catalog = await CatalogAsync(app);
+        var served = catalog.Lists.Single(l => l.Name == "onibus_gps");
         var spki = Convert.FromBase64String(publicKey);
+        var plain = catalog.Lists.Single(l => l.Name == "simples");
+        Assert.True(ListDefinitionSignature.Verify(plain, spki) && ListDefinitionSignature.VerifyV2(plain, spki) && ListDefinitionSignature.VerifyV3(plain, spki));
+        Assert.Equal((null, null, null), (plain.Mode, plain.Source, plain.Views));
         Assert.True(ListDefinitionSignature.VerifyV3(served, spki));
         Assert.Null(served.Signature);
         Assert.Null(served.SignatureV2);
