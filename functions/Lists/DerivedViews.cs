@@ -9,7 +9,8 @@ namespace PecLists.Functions.Lists;
 /// A list's central views (<see cref="DerivedViewDto"/>) in schema <c>lists</c>, kept in step with its active version
 /// inside the transaction that activates it (docs/adr/0022-list-definitions-beyond-one-query.md): the previous active
 /// version's views are dropped and the new version's created from their SQL, so a view PostgreSQL will not compile
-/// refuses the whole publish and nothing is half-applied. DROP and CREATE rather than CREATE OR REPLACE, which cannot
+/// refuses the whole publish and nothing is half-applied (a version published without activation has its views tried in
+/// a savepoint and rolled back, <see cref="CheckAsync"/>). DROP and CREATE rather than CREATE OR REPLACE, which cannot
 /// drop, rename or retype a view's columns. Views are created with <c>security_invoker</c> (PostgreSQL 15+): whoever
 /// reads one needs the rights to read what it reads, so a view cannot become a window a reader of schema <c>lists</c>
 /// does not otherwise have. The SQL is the operator's signed central SQL; it runs only when someone reads the view.
@@ -95,21 +96,7 @@ public static class DerivedViews
             return;
         }
 
-        await connection.ExecuteAsync(new CommandDefinition(ViewsLock, transaction: transaction, cancellationToken: ct));
-
-        // Reverse order: a view may read an earlier one of the same list, and must go first.
-        foreach (var view in old.Reverse())
-        {
-            await RunAsync(connection, transaction, activating, view.Name, $"DROP VIEW IF EXISTS lists.{ListPublisher.Quote(view.Name)}", ct);
-        }
-
-        foreach (var view in next)
-        {
-            await RunAsync(
-                connection, transaction, activating, view.Name,
-                $"CREATE VIEW lists.{ListPublisher.Quote(view.Name)} WITH (security_invoker = true) AS\n{view.Sql}", ct);
-        }
-
+        await ApplyAsync(connection, transaction, activating, old, next, ct);
         var kept = next.Select(v => v.Name).ToHashSet(StringComparer.Ordinal);
         await OperatorAudit.RecordAsync(connection, transaction, actor, OperatorAudit.ListViews, $"{activating.Name} v{activating.Version}",
             new Dictionary<string, object?>
@@ -119,6 +106,43 @@ public static class DerivedViews
                 ["replacedVersion"] = previous?.Version,
             },
             ct);
+    }
+
+    /// <summary>
+    /// For a version published without activating it: does exactly what its activation would (drop the active version's
+    /// views, create this one's) inside a savepoint, then rolls back to it, so a view PostgreSQL will not compile refuses
+    /// the publish now (<see cref="PublishCodes.ViewFailed"/>) instead of the activation later, and nothing else changes.
+    /// </summary>
+    public static async Task CheckAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition candidate, ListDefinition? active, CancellationToken ct)
+    {
+        if (candidate.Views is not { Count: > 0 } views || active?.Version == candidate.Version)
+        {
+            return;
+        }
+
+        const string Savepoint = "derived_views_check";
+        await transaction.SaveAsync(Savepoint, ct);
+        await ApplyAsync(connection, transaction, candidate, active?.Views ?? [], views, ct);
+        await transaction.RollbackAsync(Savepoint, ct);
+    }
+
+    private static async Task ApplyAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition list, IReadOnlyList<DerivedViewDto> old, IReadOnlyList<DerivedViewDto> next, CancellationToken ct)
+    {
+        await connection.ExecuteAsync(new CommandDefinition(ViewsLock, transaction: transaction, cancellationToken: ct));
+
+        // Reverse order: a view may read an earlier one of the same list, and must go first.
+        foreach (var view in old.Reverse())
+        {
+            await RunAsync(connection, transaction, list, view.Name, $"DROP VIEW IF EXISTS lists.{ListPublisher.Quote(view.Name)}", ct);
+        }
+
+        foreach (var view in next)
+        {
+            await RunAsync(
+                connection, transaction, list, view.Name,
+                $"CREATE VIEW lists.{ListPublisher.Quote(view.Name)} WITH (security_invoker = true) AS\n{view.Sql}", ct);
+        }
     }
 
     private static async Task RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition list, string view, string sql, CancellationToken ct)

@@ -109,6 +109,10 @@ public static class ListPublisher
         {
             await ActivateAsync(connection, transaction, definition, actor, ct);
         }
+        else
+        {
+            await DerivedViews.CheckAsync(connection, transaction, definition, active, ct);
+        }
 
         await transaction.CommitAsync(ct);
     }

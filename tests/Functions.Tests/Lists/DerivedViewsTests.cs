@@ -60,6 +60,48 @@ public sealed class DerivedViewsTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_version_published_inactive_has_its_views_tried_so_a_broken_one_is_refused_and_a_good_one_leaves_the_active_views_as_they_are()
+    {
+        await PublishActiveAsync(Atendimentos(1, PorUnidade));
+        var broken = Atendimentos(2, new DerivedViewDto("atendimentos_quebrada", "SELECT nao_existe FROM lists.atendimentos"));
+
+        var refused = await Lists.PublishAsync(broken, activate: false, "cli:ana", default);
+
+        Assert.Equal(PublishCodes.ViewFailed, Assert.Single(refused.Refusals).Code);
+        Assert.Equal([1], await QueryAsync<int>("SELECT version FROM ingest.list_definitions"));
+
+        var good = Atendimentos(2, new DerivedViewDto("atendimentos_total", "SELECT count(*) AS n FROM lists.atendimentos"));
+        Assert.Equal(ListPublishVerdict.Published, (await Lists.PublishAsync(good, activate: false, "cli:ana", default)).Verdict);
+        Assert.Equal(["atendimentos_por_unidade"], await ViewsAsync());
+        Assert.Equal(["site_id", "unidade", "n"], await ColumnsAsync("atendimentos_por_unidade"));
+    }
+
+    [Fact]
+    public async Task An_activation_whose_view_no_longer_compiles_is_refused_and_the_active_version_and_its_views_stay()
+    {
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("CREATE TABLE lists.apoio_unidades (unidade text, regiao text)");
+        }
+
+        await PublishActiveAsync(Atendimentos(1, PorUnidade));
+        var regional = new DerivedViewDto("atendimentos_por_regiao", "SELECT u.regiao, count(*) AS n FROM lists.atendimentos a JOIN lists.apoio_unidades u USING (unidade) GROUP BY u.regiao");
+        Assert.Equal(ListPublishVerdict.Published, (await Lists.PublishAsync(Atendimentos(2, regional), activate: false, "cli:ana", default)).Verdict);
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("DROP TABLE lists.apoio_unidades");
+        }
+
+        var outcome = await Lists.ActivateAsync("atendimentos", 2, "cli:ana", default);
+
+        Assert.Equal(ListPublishVerdict.Invalid, outcome.Verdict);
+        Assert.Equal(PublishCodes.ViewFailed, Assert.Single(outcome.Refusals).Code);
+        Assert.Equal([(1, true), (2, false)], await QueryAsync<(int, bool)>("SELECT version, is_active FROM ingest.list_definitions ORDER BY version"));
+        Assert.Equal(["atendimentos_por_unidade"], await ViewsAsync());
+        Assert.Empty(await AuditAsync("list-activate", "atendimentos v2"));
+    }
+
+    [Fact]
     public async Task A_new_version_replaces_the_previous_versions_views_columns_included_and_drops_those_it_no_longer_has()
     {
         var total = new DerivedViewDto("atendimentos_total", "SELECT count(*) AS n FROM lists.atendimentos");
