@@ -223,6 +223,46 @@ public sealed class DefinitionsBeyondV2Tests(InfraFixture infra) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task An_activation_refused_by_a_view_answers_problem_json_with_view_failed_and_an_unknown_version_404()
+    {
+        await using var app = await StartAppAsync();
+        var admin = await AdminTokenAsync();
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("CREATE TABLE lists.apoio (id bigint, nome text)");
+        }
+
+        var list = new ListDefinitionDto(
+            "visitas", 1, "SELECT 1 AS id", [new ListColumnDto("id", "bigint")], ["id"], Views: [new DerivedViewDto("visitas_nomes", "SELECT v.id, a.nome FROM lists.visitas v JOIN lists.apoio a USING (id)")]);
+        using (var created = await PostAsync(app, admin, Body(list, activate: false)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        await using (var connection = await _database.DataSource.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("DROP TABLE lists.apoio");
+        }
+
+        using var refused = await ActivateAsync(app, admin, "visitas", 1);
+        var problem = await ProblemAsync(refused);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(ProblemCodes.BadListDefinition, problem.Code);
+        Assert.Equal([PublishCodes.ViewFailed], problem.Refusals);
+
+        using var unknown = await ActivateAsync(app, admin, "visitas", 9);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(ProblemCodes.UnknownList, (await ProblemAsync(unknown)).Code);
+    }
+
+    private static async Task<HttpResponseMessage> ActivateAsync(InProcessApp app, string admin, string name, int version)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{ApiRoutes.AdminListVersionPath(name, version)}/activate");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+        return await app.Http.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Publish_and_sign_commands_print_each_refusal_with_its_code()
     {
         var file = Path.Combine(_work, "sem_chave.json");
@@ -255,14 +295,14 @@ public sealed class DefinitionsBeyondV2Tests(InfraFixture infra) : IAsyncLifetim
         Assert.Superset(new HashSet<string>(StringComparer.Ordinal) { "mode", "source", "incremental", "schedule", "views", "signatureV3" }, properties);
     }
 
-    private static object Body(ListDefinitionDto definition) => new
+    private static object Body(ListDefinitionDto definition, bool activate = true) => new
     {
         definition.Name,
         definition.Version,
         definition.Sql,
         definition.Columns,
         definition.Key,
-        activate = true,
+        activate,
         definition.Signature,
         definition.SignedAt,
         definition.SignatureV2,
