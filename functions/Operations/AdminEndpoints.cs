@@ -37,7 +37,7 @@ public static class AdminEndpoints
             Mode, Source, Incremental, Schedule, Views, SignatureV3);
     }
 
-    /// <summary>A published version: the definition as sites are served it (validated, normalised, with its signatures) and whether it is active.</summary>
+    /// <summary>A published version: the definition as given, normalised as sites are served it (types, defaults), with its signatures, and whether it is active.</summary>
     public sealed record PublishedList(string Name, int Version, bool Active, ListDefinitionDto Definition);
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
