@@ -23,8 +23,10 @@ public static class SnapshotUploadRequest
     /// The PUT of <paramref name="body"/> (gzip CSV, UTF-8) as snapshot <paramref name="snapshotId"/> of
     /// <paramref name="list"/>, extracted at <paramref name="extractedAt"/>, authorised by the site's token.
     /// <paramref name="digest"/> is the body's <see cref="ContentDigest"/>. The request owns <paramref name="body"/>.
+    /// <paramref name="delivery"/> (<see cref="DeliveryKinds"/>, X-Delivery) and <paramref name="cursor"/> (X-Cursor)
+    /// are sent only when given: without them the delivery is a whole snapshot, as before ADR 0022.
     /// </summary>
-    public static HttpRequestMessage Create(string token, string list, Guid snapshotId, DateTimeOffset extractedAt, HttpContent body, string digest)
+    public static HttpRequestMessage Create(string token, string list, Guid snapshotId, DateTimeOffset extractedAt, HttpContent body, string digest, string? delivery = null, string? cursor = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, ApiRoutes.Relative(ApiRoutes.SnapshotPath(list, snapshotId))) { Content = body };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -32,6 +34,16 @@ public static class SnapshotUploadRequest
         body.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
         body.Headers.Add(WireNames.ContentDigestHeader, digest);
         request.Headers.Add(WireNames.ExtractedAtHeader, FormatExtractedAt(extractedAt));
+        if (delivery is not null)
+        {
+            request.Headers.Add(WireNames.DeliveryHeader, delivery);
+        }
+
+        if (cursor is not null)
+        {
+            request.Headers.Add(WireNames.CursorHeader, cursor);
+        }
+
         return request;
     }
 }

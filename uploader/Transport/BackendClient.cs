@@ -183,6 +183,35 @@ public sealed class BackendClient : IDisposable
     }
 
     /// <summary>
+    /// The backend's acknowledged cursor of an incremental list for this site (GET <see cref="ApiRoutes.ListCursor"/>):
+    /// what the latest loaded delivery carried; a <see cref="ListCursorDto"/> of nulls when nothing was loaded, and also
+    /// when the backend does not know the route or the list (404: a backend before ADR 0022; the run then sends a whole
+    /// snapshot, which is always right). Throws <see cref="BackendAuthException"/> for a refused token and the transport's
+    /// exceptions when the backend is out of reach (the run then uses the cursor it cached the last time).
+    /// </summary>
+    public async Task<ListCursorDto> GetListCursorAsync(string token, string list, CancellationToken ct)
+    {
+        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ListCursorPath(list)));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, attemptCt);
+        }, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new BackendAuthException();
+        }
+
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return new ListCursorDto(list, null, null, null, null);
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ListCursorDto, ct) ?? new ListCursorDto(list, null, null, null, null);
+    }
+
+    /// <summary>
     /// The problem codes that say the snapshot's content itself is wrong (ingest's checks of the body and the id): only
     /// these send it to quarantine. Every other 4xx (but 401/403, 408, 429) leaves it spooled: a resend can fix it.
     /// </summary>
@@ -217,7 +246,7 @@ public sealed class BackendClient : IDisposable
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
                 await using Stream body = sent is null ? File.OpenRead(snapshot.Path) : new ProgressReadStream(File.OpenRead(snapshot.Path), sent);
-                using var request = SnapshotUploadRequest.Create(token, snapshot.List, snapshot.SnapshotId, snapshot.ExtractedAt, new StreamContent(body, 1 << 16), digest);
+                using var request = SnapshotUploadRequest.Create(token, snapshot.List, snapshot.SnapshotId, snapshot.ExtractedAt, new StreamContent(body, 1 << 16), digest, snapshot.Kind, snapshot.Cursor?.ToString());
                 request.Headers.ExpectContinue = true; // the server can refuse (401, 413, 429) before the body is sent
                 return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
             }, ct);
