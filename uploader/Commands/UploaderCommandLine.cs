@@ -37,6 +37,25 @@ public static class UploaderCommandLine
             return await new RunCommand(config, log, Output.TerminalProgress.ForConsole()).ExecuteAsync(ct);
         });
 
+        var watch = new Command("watch", Localized.Text(
+            "Poll the lists that have a schedule, each every few minutes, until stopped (what the watch service runs).",
+            "Lê as listas que têm agenda, cada uma a cada poucos minutos, até ser interrompido (é o que o serviço de monitoramento executa)."));
+        watch.SetAction(async (parse, ct) =>
+        {
+            UploaderConfig config;
+            try
+            {
+                config = UploaderConfig.Load(parse.GetValue(configPath)!);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.Config;
+            }
+
+            return await new WatchCommand(config, () => new Spooling.RunLog(Console.Out, config.LogDirectory)).ExecuteAsync(ct);
+        });
+
         var sqlFile = new Option<string>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair."), Required = true };
         var output = new Option<string>("--out") { Description = Localized.Text("Where to write the gzip CSV.", "Onde gravar o CSV compactado (gzip)."), Required = true };
         var level = new Option<string?>("--level") { Description = Localized.Text("gzip level: optimal (default), fastest, smallest, none.", "Nível de compressão gzip: optimal (padrão), fastest, smallest, none.") };
@@ -166,6 +185,7 @@ public static class UploaderCommandLine
         });
 
         root.Subcommands.Add(run);
+        root.Subcommands.Add(watch);
         root.Subcommands.Add(extract);
         root.Subcommands.Add(doctor);
         root.Subcommands.Add(install);

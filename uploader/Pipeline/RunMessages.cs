@@ -101,6 +101,12 @@ public static class RunMessages
             ? Localized.Text($"site {site}: {list}: reading the key set (rows deleted at the source are removed centrally)", $"município {site}: {list}: lendo o conjunto de chaves (linhas apagadas na origem são removidas no servidor central)")
             : Localized.Text($"site {site}: {list}: no acknowledged cursor yet: reading the whole list", $"município {site}: {list}: ainda sem cursor confirmado: lendo a lista inteira");
 
+    public static string WatchStarted() => Localized.Text(
+        "watch started: lists with a schedule are polled every few minutes until the service stops",
+        "monitoramento iniciado: listas com agenda são lidas a cada poucos minutos até o serviço parar");
+
+    public static string WatchStopped() => Localized.Text("watch stopped", "monitoramento encerrado");
+
     public static string BatchClosed(string site, string list, int polls) => Localized.Text(
         $"site {site}: {list}: {polls} poll(s) closed into one delivery",
         $"município {site}: {list}: {polls} leitura(s) reunida(s) em um envio");
