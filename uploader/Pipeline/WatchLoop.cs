@@ -24,7 +24,8 @@ public sealed class WatchLoop(TimeProvider clock, Func<DateTimeOffset, bool> any
             if (lastTick is null || anyDue(now) || now - lastTick.Value >= catalogEvery)
             {
                 lastTick = now;
-                onTick?.Invoke(await tick(ct));
+                var result = await tick(ct); // not inside onTick?.Invoke(…): with no listener, its argument is never evaluated
+                onTick?.Invoke(result);
             }
 
             try
