@@ -1,5 +1,4 @@
 using PecLists.Contracts;
-using PecLists.Uploader.Sources;
 
 namespace PecLists.Uploader.Incremental;
 

@@ -93,7 +93,7 @@ public static class RunMessages
         $"site {site}: spool over {cap} bytes; dropped the {count} oldest pending snapshot(s)",
         $"município {site}: fila local acima de {cap} bytes; {count} envio(s) pendente(s) mais antigo(s) descartado(s)");
 
-    public static string Reading(string site, string list, Sources.SourceRead read) => read.Since is { } since
+    public static string Reading(string site, string list, Incremental.SourceRead read) => read.Since is { } since
         ? Localized.Text(
             $"site {site}: {list}: reading the rows changed since {since} (the acknowledged cursor minus the lookback window)",
             $"município {site}: {list}: lendo as linhas alteradas desde {since} (o cursor confirmado menos a janela de segurança)")

@@ -1,5 +1,6 @@
 using PecLists.Contracts;
 using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Incremental;
 
 namespace PecLists.Uploader.Sources;
 

@@ -115,7 +115,7 @@ public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper
         var source = new PecLists.Uploader.Sources.PostgresSource(new PecLists.Uploader.Config.DatabaseConfig { ConnectionString = db.ReadOnlyConnectionString });
         using var gz = new MemoryStream();
 
-        await source.ExtractAsync(list, PecLists.Uploader.Sources.SourceRead.ChangesSince(PecLists.Uploader.Incremental.CursorValue.TryParse(since)!.Value), gz, null, CancellationToken.None);
+        await source.ExtractAsync(list, PecLists.Uploader.Incremental.SourceRead.ChangesSince(PecLists.Uploader.Incremental.CursorValue.TryParse(since)!.Value), gz, null, CancellationToken.None);
 
         gz.Position = 0;
         using var reader = new StreamReader(new GZipStream(gz, CompressionMode.Decompress));

@@ -1,7 +1,6 @@
 using PecLists.Contracts;
-using PecLists.Uploader.Incremental;
 
-namespace PecLists.Uploader.Sources;
+namespace PecLists.Uploader.Incremental;
 
 /// <summary>
 /// What one read of an incremental list takes (<see cref="DeliveryKinds"/>): the whole list (<see cref="DeliveryKinds.Snapshot"/>),
