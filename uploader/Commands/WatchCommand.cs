@@ -19,6 +19,7 @@ public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog
         var loop = new WatchLoop(
             TimeProvider.System,
             now => ScheduledLists.AnyDue(config, now),
+            () => ScheduledLists.Any(config),
             async tickCt =>
             {
                 using var log = openLog();

@@ -12,8 +12,13 @@ public static class ScheduledLists
     public static bool AnyDue(UploaderConfig config, DateTimeOffset now)
     {
         var state = SpoolState.Load(config.SpoolDirectory);
-        return config.Sites.Any(site => ListCache.Load(config.SpoolDirectory, site.Ibge)?.Catalog.Lists
-            .Where(l => config.Lists.Count == 0 || config.Lists.Contains(l.Name))
-            .Any(l => PollSchedule.IsDue(l, state, site.Ibge, now)) == true);
+        return config.Sites.Any(site => Scheduled(config, site.Ibge).Any(l => PollSchedule.IsDue(l, state, site.Ibge, now)));
     }
+
+    /// <summary>Whether any site's cached catalog has a list with a schedule.</summary>
+    public static bool Any(UploaderConfig config) => config.Sites.Any(site => Scheduled(config, site.Ibge).Any());
+
+    private static IEnumerable<Contracts.ListDefinitionDto> Scheduled(UploaderConfig config, string site) =>
+        (ListCache.Load(config.SpoolDirectory, site)?.Catalog.Lists ?? [])
+            .Where(l => l.Schedule is not null && (config.Lists.Count == 0 || config.Lists.Contains(l.Name)));
 }

@@ -16,7 +16,7 @@ public sealed class WatchLoopTests
         var clock = new WaitedClock(Start);
         var ticks = new List<DateTimeOffset>();
         var dueMinutes = new HashSet<int> { 3, 5 };
-        var loop = new WatchLoop(clock, now => dueMinutes.Contains(now.Minute), _ => Tick(clock, ticks), TimeSpan.FromMinutes(15));
+        var loop = new WatchLoop(clock, now => dueMinutes.Contains(now.Minute), () => true, _ => Tick(clock, ticks), TimeSpan.FromMinutes(15));
         using var stop = new CancellationTokenSource();
         var running = loop.RunAsync(null, stop.Token);
 
@@ -30,12 +30,14 @@ public sealed class WatchLoopTests
         Assert.Equal([Start, At(3), At(5)], ticks);
     }
 
-    [Fact]
-    public async Task With_nothing_due_a_tick_still_runs_every_catalog_period()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_nothing_due_a_tick_still_runs_every_catalog_period_while_a_list_has_a_schedule_and_never_when_none_has(bool scheduled)
     {
         var clock = new WaitedClock(Start);
         var ticks = new List<DateTimeOffset>();
-        var loop = new WatchLoop(clock, _ => false, _ => Tick(clock, ticks), TimeSpan.FromMinutes(15));
+        var loop = new WatchLoop(clock, _ => false, () => scheduled, _ => Tick(clock, ticks), TimeSpan.FromMinutes(15));
         using var stop = new CancellationTokenSource();
         var running = loop.RunAsync(null, stop.Token);
 
@@ -46,7 +48,7 @@ public sealed class WatchLoopTests
 
         await stop.CancelAsync();
         await running;
-        Assert.Equal([Start, At(16), At(31)], ticks);
+        Assert.Equal(scheduled ? [Start, At(16), At(31)] : [Start], ticks);
     }
 
     [Fact]
@@ -57,7 +59,7 @@ public sealed class WatchLoopTests
         var mostInFlight = 0;
         var ticks = new List<DateTimeOffset>();
         var release = new TaskCompletionSource();
-        var loop = new WatchLoop(clock, _ => true, async _ =>
+        var loop = new WatchLoop(clock, _ => true, () => true, async _ =>
         {
             mostInFlight = Math.Max(mostInFlight, Interlocked.Increment(ref inFlight));
             lock (ticks)
