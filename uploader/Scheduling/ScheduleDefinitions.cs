@@ -99,10 +99,13 @@ public static class ScheduleDefinitions
 
     /// <summary>
     /// The watch service on Windows (ADR 0023): a task started at boot, as the daily run's account, with no time limit
-    /// (PT0S) and restarted every minute after a failure; one instance at a time.
+    /// (PT0S) and restarted every minute after a failure; one instance at a time. It also starts once at
+    /// <paramref name="startAt"/> (a minute after install, local time), so the service runs without waiting for a reboot
+    /// and without <c>schtasks /Run</c>.
     /// </summary>
-    public static string WindowsWatchTaskXml(ScheduledJob job)
+    public static string WindowsWatchTaskXml(ScheduledJob job, DateTime startAt)
     {
+        var start = startAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
         var xml = new StringBuilder();
         xml.Append("""<?xml version="1.0" encoding="UTF-16"?>""").Append("\r\n");
         xml.Append(CultureInfo.InvariantCulture, $"""
@@ -115,6 +118,10 @@ public static class ScheduleDefinitions
                 <BootTrigger>
                   <Enabled>true</Enabled>
                 </BootTrigger>
+                <TimeTrigger>
+                  <StartBoundary>{start}</StartBoundary>
+                  <Enabled>true</Enabled>
+                </TimeTrigger>
               </Triggers>
               <Principals>
                 <Principal id="Author">

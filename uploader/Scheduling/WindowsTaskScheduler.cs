@@ -4,7 +4,8 @@ namespace PecLists.Uploader.Scheduling;
 
 /// <summary>
 /// Windows: the daily run as a Task Scheduler task, created from the generated task XML with schtasks, and the watch
-/// service (ADR 0023) as a task started at boot, ended and started again on every install so it runs the binary just installed.
+/// service (ADR 0023) as a task started at boot and a minute after install, its running instance ended on every install so
+/// it runs the binary just installed.
 /// </summary>
 public sealed class WindowsTaskScheduler : IScheduler
 {
@@ -14,8 +15,7 @@ public sealed class WindowsTaskScheduler : IScheduler
     {
         Create(ScheduleDefinitions.TaskName, ScheduleDefinitions.WindowsTaskXml(job, DateOnly.FromDateTime(DateTime.Today)));
         End(ScheduleDefinitions.WatchTaskName);
-        Create(ScheduleDefinitions.WatchTaskName, ScheduleDefinitions.WindowsWatchTaskXml(job));
-        Run("/Run", "/TN", ScheduleDefinitions.WatchTaskName);
+        Create(ScheduleDefinitions.WatchTaskName, ScheduleDefinitions.WindowsWatchTaskXml(job, DateTime.Now.AddMinutes(1)));
         return $"in Task Scheduler ({ScheduleDefinitions.TaskName}, {ScheduleDefinitions.WatchTaskName})";
     }
 

@@ -80,17 +80,18 @@ public sealed class SchedulingTests
     }
 
     [Fact]
-    public void The_windows_watch_task_starts_at_boot_without_a_time_limit_and_restarts_after_a_failure()
+    public void The_windows_watch_task_starts_at_boot_and_once_after_install_without_a_time_limit_and_restarts_after_a_failure()
     {
         var job = new ScheduledJob(@"C:\Program Files\PEC Uploader\uploader.exe", @"C:\ProgramData\PecUploader\config & ""teste"".json", new TimeOnly(2, 45), "NT AUTHORITY\\SYSTEM");
 
-        var xml = ScheduleDefinitions.WindowsWatchTaskXml(job);
+        var xml = ScheduleDefinitions.WindowsWatchTaskXml(job, new DateTime(2026, 12, 7, 10, 31, 0));
 
         var document = XDocument.Load(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(xml)).ToArray()));
         XNamespace ns = "http://schemas.microsoft.com/windows/2004/02/mit/task";
         var task = document.Root!;
         Assert.Equal(["RegistrationInfo", "Triggers", "Principals", "Settings", "Actions"], task.Elements().Select(e => e.Name.LocalName));
         Assert.NotNull(task.Element(ns + "Triggers")!.Element(ns + "BootTrigger"));
+        Assert.Equal("2026-12-07T10:31:00", task.Element(ns + "Triggers")!.Element(ns + "TimeTrigger")!.Element(ns + "StartBoundary")!.Value);
         var settings = task.Element(ns + "Settings")!;
         Assert.Equal("PT0S", settings.Element(ns + "ExecutionTimeLimit")!.Value);
         Assert.Equal("PT1M", settings.Element(ns + "RestartOnFailure")!.Element(ns + "Interval")!.Value);
