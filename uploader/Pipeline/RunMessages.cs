@@ -128,6 +128,10 @@ public static class RunMessages
             $"município {site}: {list}: a coluna de cursor '{ex.Column}' tem um valor que não é data nem data e hora; nada foi enviado (a definição da lista precisa ser corrigida)"),
     };
 
+    public static string IncrementalWithoutCursorOrKey(string site, string list) => Localized.Text(
+        $"site {site}: {list}: an incremental list needs a cursor column and a key; this definition has not both, so it was not run",
+        $"município {site}: {list}: uma lista incremental precisa de uma coluna de cursor e de uma chave; esta definição não tem as duas, por isso não foi executada");
+
     public static string NotIncrementalSource(string site, string list) => Localized.Text(
         $"site {site}: {list}: an incremental list needs a PostgreSQL source; it was not run",
         $"município {site}: {list}: uma lista incremental precisa de uma origem PostgreSQL; ela não foi executada");

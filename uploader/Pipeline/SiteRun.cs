@@ -148,6 +148,13 @@ public sealed class SiteRun(
     /// </summary>
     private async Task<int> DeliverIncrementalAsync(ListDefinitionDto list, CancellationToken ct)
     {
+        if (list.Incremental is not { } incremental || list.Key.Count == 0)
+        {
+            // Publish refuses such a definition (ADR 0022); one that got through anyway is not run, never guessed at.
+            events.Say(RunMessages.IncrementalWithoutCursorOrKey(site.Ibge, list.Name));
+            return Fail(FailureCategories.DefinitionSignature);
+        }
+
         var (acknowledged, failed) = await AcknowledgedCursorAsync(list, ct);
         if (acknowledged is null)
         {
@@ -157,7 +164,7 @@ public sealed class SiteRun(
         IncrementalPlan plan;
         try
         {
-            plan = IncrementalPlan.For(list.Incremental!, acknowledged, clock.GetUtcNow(), state.KeySetsSent.TryGetValue(SpoolState.ListKey(site.Ibge, list.Name), out var sent) ? sent : null);
+            plan = IncrementalPlan.For(incremental, acknowledged, clock.GetUtcNow(), state.KeySetsSent.TryGetValue(SpoolState.ListKey(site.Ibge, list.Name), out var sent) ? sent : null);
         }
         catch (UnreadableCursorException)
         {
@@ -202,6 +209,11 @@ public sealed class SiteRun(
         {
             events.Say(RunMessages.TokenRefused(site.Ibge));
             return (null, Fail(FailureCategories.Token));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            events.Say(RunMessages.CursorUnreadable(site.Ibge, list.Name));
+            return (null, Fail(FailureCategories.BackendError));
         }
         catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
         {

@@ -186,7 +186,8 @@ public sealed class BackendClient : IDisposable
     /// The backend's acknowledged cursor of an incremental list for this site (GET <see cref="ApiRoutes.ListCursor"/>):
     /// what the latest loaded delivery carried; a <see cref="ListCursorDto"/> of nulls when nothing was loaded, and also
     /// when the backend does not know the route or the list (404: a backend before ADR 0022; the run then sends a whole
-    /// snapshot, which is always right). Throws <see cref="BackendAuthException"/> for a refused token and the transport's
+    /// snapshot, which is always right) or answers without a body (204). A body that is not the cursor's JSON throws
+    /// <see cref="JsonException"/>. Throws <see cref="BackendAuthException"/> for a refused token and the transport's
     /// exceptions when the backend is out of reach (the run then uses the cursor it cached the last time).
     /// </summary>
     public async Task<ListCursorDto> GetListCursorAsync(string token, string list, CancellationToken ct)
@@ -202,7 +203,7 @@ public sealed class BackendClient : IDisposable
             throw new BackendAuthException();
         }
 
-        if (response.StatusCode == HttpStatusCode.NotFound)
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent)
         {
             return new ListCursorDto(list, null, null, null, null);
         }
