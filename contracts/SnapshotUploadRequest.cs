@@ -35,6 +35,17 @@ public static class SnapshotUploadRequest
         body.Headers.ContentEncoding.Add(WireNames.GzipEncoding);
         body.Headers.Add(WireNames.ContentDigestHeader, digest);
         request.Headers.Add(WireNames.ExtractedAtHeader, FormatExtractedAt(extractedAt));
+        AddDelivery(request, delivery, cursor);
+        return request;
+    }
+
+    /// <summary>
+    /// Adds X-Delivery and X-Cursor when given: to a PUT, and to a block upload's session and commit requests, which the
+    /// backend checks exactly as a PUT's (docs/adr/0021, ADR 0022).
+    /// </summary>
+    public static void AddDelivery(HttpRequestMessage request, string? delivery, string? cursor)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         if (delivery is not null)
         {
             request.Headers.Add(WireNames.DeliveryHeader, delivery);
@@ -44,7 +55,5 @@ public static class SnapshotUploadRequest
         {
             request.Headers.Add(WireNames.CursorHeader, cursor);
         }
-
-        return request;
     }
 }

@@ -37,6 +37,25 @@ public static class UploaderCommandLine
             return await new RunCommand(config, log, Output.TerminalProgress.ForConsole()).ExecuteAsync(ct);
         });
 
+        var watch = new Command("watch", Localized.Text(
+            "Poll the lists that have a schedule, each every few minutes, until stopped (what the watch service runs).",
+            "Lê as listas que têm agenda, cada uma a cada poucos minutos, até ser interrompido (é o que o serviço de monitoramento executa)."));
+        watch.SetAction(async (parse, ct) =>
+        {
+            UploaderConfig config;
+            try
+            {
+                config = UploaderConfig.Load(parse.GetValue(configPath)!);
+            }
+            catch (ConfigException ex)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return ExitCodes.Config;
+            }
+
+            return await new WatchCommand(config, () => new Spooling.RunLog(Console.Out, config.LogDirectory)).ExecuteAsync(ct);
+        });
+
         var sqlFile = new Option<string>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair."), Required = true };
         var output = new Option<string>("--out") { Description = Localized.Text("Where to write the gzip CSV.", "Onde gravar o CSV compactado (gzip)."), Required = true };
         var level = new Option<string?>("--level") { Description = Localized.Text("gzip level: optimal (default), fastest, smallest, none.", "Nível de compressão gzip: optimal (padrão), fastest, smallest, none.") };
@@ -106,7 +125,7 @@ public static class UploaderCommandLine
                 "The operator's list-signing public key: base64, or the path of its .pem file. Required the first time; re-runs keep the pinned one unless given.",
                 "A chave pública de assinatura das listas do operador: base64, ou o caminho do arquivo .pem. Obrigatória na primeira vez; as reexecuções mantêm a registrada, a menos que seja informada."),
         };
-        var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e executa o doctor."))
+        var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run and the watch service, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e o serviço de monitoramento e executa o doctor."))
         {
             endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler, proxy, listSigningKey,
         };
@@ -139,7 +158,7 @@ public static class UploaderCommandLine
         });
 
         var purge = new Option<bool>("--purge") { Description = Localized.Text("Also delete the config and the spool.", "Apaga também a configuração e a fila local (spool).") };
-        var uninstall = new Command("uninstall", Localized.Text("Remove the daily run (and, with --purge, the config and spool).", "Remove a execução diária (e, com --purge, a configuração e a fila local).")) { purge };
+        var uninstall = new Command("uninstall", Localized.Text("Remove the daily run and the watch service (and, with --purge, the config and spool).", "Remove a execução diária e o serviço de monitoramento (e, com --purge, a configuração e a fila local).")) { purge };
         uninstall.SetAction(parse =>
             new UninstallCommand(Scheduling.Schedulers.All(), Console.Out).Execute(parse.GetValue(configPath)!, parse.GetValue(purge)));
 
@@ -166,6 +185,7 @@ public static class UploaderCommandLine
         });
 
         root.Subcommands.Add(run);
+        root.Subcommands.Add(watch);
         root.Subcommands.Add(extract);
         root.Subcommands.Add(doctor);
         root.Subcommands.Add(install);

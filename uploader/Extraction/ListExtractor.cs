@@ -48,7 +48,14 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         return builder.Build();
     }
 
-    public async Task<ExtractResult> ExtractAsync(string sql, Stream destination, CompressionLevel level, Action<ExtractProgress>? progress, CancellationToken ct)
+    public Task<ExtractResult> ExtractAsync(string sql, Stream destination, CompressionLevel level, Action<ExtractProgress>? progress, CancellationToken ct) =>
+        ExtractAsync(sql, new Dictionary<string, string>(), destination, level, progress, ct);
+
+    /// <summary>
+    /// As above, with <paramref name="settings"/> set local to the read's transaction first (<c>set_config</c> with bind
+    /// parameters): how a value the SQL reads with <c>current_setting</c> reaches a COPY, which takes no parameters.
+    /// </summary>
+    public async Task<ExtractResult> ExtractAsync(string sql, IReadOnlyDictionary<string, string> settings, Stream destination, CompressionLevel level, Action<ExtractProgress>? progress, CancellationToken ct)
     {
         if (!SqlStatement.IsOne(sql))
         {
@@ -67,6 +74,15 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
 
                 "SET LOCAL DateStyle = 'ISO, YMD'; SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 3";
             await setup.ExecuteNonQueryAsync(ct);
+        }
+
+        foreach (var (name, value) in settings)
+        {
+            await using var set = connection.CreateCommand();
+            set.CommandText = "SELECT set_config($1, $2, true)";
+            set.Parameters.Add(new NpgsqlParameter { Value = name, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            set.Parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            await set.ExecuteNonQueryAsync(ct);
         }
 
         var counting = new CountingStream(destination);

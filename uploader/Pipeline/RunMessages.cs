@@ -93,6 +93,49 @@ public static class RunMessages
         $"site {site}: spool over {cap} bytes; dropped the {count} oldest pending snapshot(s)",
         $"município {site}: fila local acima de {cap} bytes; {count} envio(s) pendente(s) mais antigo(s) descartado(s)");
 
+    public static string Reading(string site, string list, Incremental.SourceRead read) => read.Since is { } since
+        ? Localized.Text(
+            $"site {site}: {list}: reading the rows changed since {since} (the acknowledged cursor minus the lookback window)",
+            $"município {site}: {list}: lendo as linhas alteradas desde {since} (o cursor confirmado menos a janela de segurança)")
+        : read.Kind == DeliveryKinds.KeySet
+            ? Localized.Text($"site {site}: {list}: reading the key set (rows deleted at the source are removed centrally)", $"município {site}: {list}: lendo o conjunto de chaves (linhas apagadas na origem são removidas no servidor central)")
+            : Localized.Text($"site {site}: {list}: no acknowledged cursor yet: reading the whole list", $"município {site}: {list}: ainda sem cursor confirmado: lendo a lista inteira");
+
+    public static string WatchStarted() => Localized.Text(
+        "watch started: lists with a schedule are polled every few minutes until the service stops",
+        "monitoramento iniciado: listas com agenda são lidas a cada poucos minutos até o serviço parar");
+
+    public static string WatchStopped() => Localized.Text("watch stopped", "monitoramento encerrado");
+
+    public static string BatchClosed(string site, string list, int polls) => Localized.Text(
+        $"site {site}: {list}: {polls} poll(s) closed into one delivery",
+        $"município {site}: {list}: {polls} leitura(s) reunida(s) em um envio");
+
+    public static string CursorUnreadable(string site, string list) => Localized.Text(
+        $"site {site}: {list}: the backend's acknowledged cursor is not a timestamp; nothing was read (report this to the central team)",
+        $"município {site}: {list}: o cursor confirmado pelo servidor central não é uma data e hora; nada foi lido (informe a equipe central)");
+
+    public static string CursorColumnRefused(string site, string list, Incremental.CursorColumnException ex) => ex.Problem switch
+    {
+        Incremental.CursorColumnProblem.Null => Localized.Text(
+            $"site {site}: {list}: {ex.NullRows:N0} row(s) have no value in the cursor column '{ex.Column}', so their changes could never be read; nothing was sent. The list's author must fix the definition (e.g. COALESCE(updated_at, created_at) AS {ex.Column})",
+            $"município {site}: {list}: {ex.NullRows:N0} linha(s) estão sem valor na coluna de cursor '{ex.Column}', então suas alterações nunca seriam lidas; nada foi enviado. O autor da lista precisa corrigir a definição (ex.: COALESCE(updated_at, created_at) AS {ex.Column})"),
+        Incremental.CursorColumnProblem.Missing => Localized.Text(
+            $"site {site}: {list}: the query returns no cursor column '{ex.Column}'; nothing was sent (the list's definition must be fixed)",
+            $"município {site}: {list}: a consulta não retorna a coluna de cursor '{ex.Column}'; nada foi enviado (a definição da lista precisa ser corrigida)"),
+        _ => Localized.Text(
+            $"site {site}: {list}: the cursor column '{ex.Column}' holds a value that is not a date or timestamp; nothing was sent (the list's definition must be fixed)",
+            $"município {site}: {list}: a coluna de cursor '{ex.Column}' tem um valor que não é data nem data e hora; nada foi enviado (a definição da lista precisa ser corrigida)"),
+    };
+
+    public static string IncrementalWithoutCursorOrKey(string site, string list) => Localized.Text(
+        $"site {site}: {list}: an incremental list needs a cursor column and a key; this definition has not both, so it was not run",
+        $"município {site}: {list}: uma lista incremental precisa de uma coluna de cursor e de uma chave; esta definição não tem as duas, por isso não foi executada");
+
+    public static string NotIncrementalSource(string site, string list) => Localized.Text(
+        $"site {site}: {list}: an incremental list needs a PostgreSQL source; it was not run",
+        $"município {site}: {list}: uma lista incremental precisa de uma origem PostgreSQL; ela não foi executada");
+
     public static string NotExtracted(string site, string list, string reason) => Localized.Text(
         $"site {site}: could not extract {list}: {reason}",
         $"município {site}: não foi possível extrair {list}: {reason}");

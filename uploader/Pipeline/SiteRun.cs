@@ -1,6 +1,7 @@
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Incremental;
 using PecLists.Uploader.Output;
 using PecLists.Uploader.Sources;
 using PecLists.Uploader.Spooling;
@@ -22,8 +23,12 @@ public sealed class SiteRun(
     BackendClient backend,
     TimeProvider clock,
     RunEvents events,
-    TerminalProgress? progress = null)
+    TerminalProgress? progress = null,
+    RunScope scope = RunScope.All)
 {
+    /// <summary>In <see cref="RunScope.Scheduled"/> runs a successful site reports at most this often (a failure at once).</summary>
+    public static readonly TimeSpan WatchHeartbeatEvery = TimeSpan.FromHours(1);
+
     private readonly List<RefusedDefinition> _refused = [];
 
     /// <summary>The site's first failure category, reported in its heartbeat.</summary>
@@ -34,12 +39,25 @@ public sealed class SiteRun(
         var exitCode = await DeliverAsync(ct);
         state.Save(spool.Root); // the counters survive a crash during the heartbeat
         var category = exitCode == ExitCodes.Ok ? null : _category ?? ExitCodes.CategoryOf(exitCode);
+        if (scope == RunScope.Scheduled && exitCode == ExitCodes.Ok
+            && state.WatchHeartbeats.TryGetValue(site.Ibge, out var last) && clock.GetUtcNow() - last < WatchHeartbeatEvery)
+        {
+            // A tick every minute must not mean a heartbeat every minute from every site: an hour's silence is not news.
+            return new SiteRunResult(site.Ibge, exitCode, category, _refused, false);
+        }
+
         var delivered = await SendHeartbeatAsync(exitCode, category, ct);
+        if (delivered && scope == RunScope.Scheduled)
+        {
+            state.WatchHeartbeats[site.Ibge] = clock.GetUtcNow();
+        }
+
         return new SiteRunResult(site.Ibge, exitCode, category, _refused, delivered);
     }
 
     private async Task<int> DeliverAsync(CancellationToken ct)
     {
+        RecoverBatches();
         var result = await SendSpooledAsync(ct);
         var (catalog, catalogResult) = await RefreshCatalogAsync(ct);
         if (catalog is null)
@@ -69,20 +87,156 @@ public sealed class SiteRun(
             return Worse(result, Fail(FailureCategories.DiskFull));
         }
 
-        foreach (var list in verified)
+        foreach (var list in verified.Where(l => scope == RunScope.All || PollSchedule.IsDue(l, state, site.Ibge, clock.GetUtcNow())))
         {
-            var (snapshot, failed) = await ExtractAsync(list, ct);
-            if (snapshot is null)
+            result = Worse(result, LoadModes.Of(list) switch
             {
-                result = Worse(result, failed);
-                continue;
+                LoadModes.Append => await DeliverAppendAsync(list, ct),
+                LoadModes.Incremental => await DeliverIncrementalAsync(list, ct),
+                _ => await ExtractAndSendAsync(list, null, null, ct),
+            });
+            if (list.Schedule is { } schedule)
+            {
+                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule);
             }
-
-            result = Worse(result, await SendAsync(snapshot, ct));
         }
 
         return result;
     }
+
+    private async Task<int> ExtractAndSendAsync(ListDefinitionDto list, SourceRead? read, string? kind, CancellationToken ct)
+    {
+        var (snapshot, failed) = await ExtractAsync(list, ct, read, kind);
+        return snapshot is null ? failed : await SendAsync(snapshot, ct);
+    }
+
+    /// <summary>
+    /// An append list: each poll is an append delivery; with <see cref="ScheduleDto.DeliverEveryMinutes"/>, polls wait
+    /// in a batch (<see cref="AppendBatches"/>) and a batch that is due goes as one delivery before the next poll joins a new one.
+    /// </summary>
+    private async Task<int> DeliverAppendAsync(ListDefinitionDto list, CancellationToken ct)
+    {
+        if (list.Schedule?.DeliverEveryMinutes is not { } deliverEvery)
+        {
+            return await ExtractAndSendAsync(list, null, DeliveryKinds.Append, ct);
+        }
+
+        var result = ExitCodes.Ok;
+        var batches = new AppendBatches(spool, site.Ibge, list.Name);
+        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow())))
+        {
+            var delivery = await batches.CloseAsync(batch, ct);
+            events.Say(RunMessages.BatchClosed(site.Ibge, list.Name, batch.Polls.Count));
+            result = Worse(result, await SendAsync(delivery, ct));
+        }
+
+        var (poll, failed) = await ExtractAsync(list, ct, null, DeliveryKinds.Append);
+        if (poll is null)
+        {
+            return Worse(result, failed);
+        }
+
+        batches.Add(poll, list.Version);
+        return result;
+    }
+
+    /// <summary>
+    /// An incremental list (ADR 0022, the edge's cursor): the acknowledged cursor is read from the backend first (the
+    /// cached one when it is out of reach); none means a whole snapshot; else the changes since it minus the lookback,
+    /// and the key set when due. Each delivery's X-Cursor is the highest cursor among its rows, never below the
+    /// acknowledged one; a changes read with no rows sends nothing.
+    /// </summary>
+    private async Task<int> DeliverIncrementalAsync(ListDefinitionDto list, CancellationToken ct)
+    {
+        if (list.Incremental is not { } incremental || list.Key.Count == 0)
+        {
+            // Publish refuses such a definition (ADR 0022); one that got through anyway is not run, never guessed at.
+            events.Say(RunMessages.IncrementalWithoutCursorOrKey(site.Ibge, list.Name));
+            return Fail(FailureCategories.DefinitionSignature);
+        }
+
+        var (acknowledged, failed) = await AcknowledgedCursorAsync(list, ct);
+        if (acknowledged is null)
+        {
+            return failed;
+        }
+
+        IncrementalPlan plan;
+        try
+        {
+            plan = IncrementalPlan.For(incremental, acknowledged, clock.GetUtcNow(), state.KeySetsSent.TryGetValue(SpoolState.ListKey(site.Ibge, list.Name), out var sent) ? sent : null);
+        }
+        catch (UnreadableCursorException)
+        {
+            events.Say(RunMessages.CursorUnreadable(site.Ibge, list.Name));
+            return Fail(FailureCategories.BackendError);
+        }
+
+        var (changes, result) = await ExtractAsync(list, ct, plan.Read, plan.Read.Kind, plan.Acknowledged);
+        if (changes is not null)
+        {
+            result = changes.Cursor is null && plan.Read.Kind == DeliveryKinds.Changes
+                ? Discard(changes)
+                : await SendAsync(changes, ct);
+        }
+
+        if (plan.KeySet)
+        {
+            result = Worse(result, await ExtractAndSendAsync(list, SourceRead.KeySet, DeliveryKinds.KeySet, ct));
+        }
+
+        return result;
+    }
+
+    /// <summary>A changes read that found no row: nothing to deliver, and the cursor stays where the backend has it.</summary>
+    private int Discard(SpooledSnapshot empty)
+    {
+        Spool.Delete(empty);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The backend's acknowledged cursor for this site, cached; the cached one when the backend is out of reach.</summary>
+    private async Task<(ListCursorDto? Cursor, int ExitCode)> AcknowledgedCursorAsync(ListDefinitionDto list, CancellationToken ct)
+    {
+        var key = SpoolState.ListKey(site.Ibge, list.Name);
+        try
+        {
+            var acknowledged = await backend.GetListCursorAsync(site.Token, list.Name, ct);
+            state.Cursors[key] = acknowledged;
+            return (acknowledged, ExitCodes.Ok);
+        }
+        catch (BackendAuthException)
+        {
+            events.Say(RunMessages.TokenRefused(site.Ibge));
+            return (null, Fail(FailureCategories.Token));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            events.Say(RunMessages.CursorUnreadable(site.Ibge, list.Name));
+            return (null, Fail(FailureCategories.BackendError));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or Polly.Timeout.TimeoutRejectedException or IOException)
+        {
+            // Still a cursor the backend acknowledged: reading from it loses nothing; the delivery waits in the spool.
+            return (state.Cursors.GetValueOrDefault(key) ?? new ListCursorDto(list.Name, null, null, null, null), ExitCodes.Ok);
+        }
+    }
+
+    /// <summary>A batch whose close a crash interrupted: its polls are dropped, since its delivery is spooled or was sent.</summary>
+    private void RecoverBatches()
+    {
+        var pending = spool.Pending(site.Ibge);
+        var sent = SentLog.Read(spool.Root);
+        foreach (var list in pending.Select(p => p.List).Concat(ListDirectories()).Distinct(StringComparer.Ordinal))
+        {
+            new AppendBatches(spool, site.Ibge, list).Recover(pending, sent);
+        }
+    }
+
+    private IEnumerable<string> ListDirectories() =>
+        Directory.Exists(Path.Combine(spool.Root, site.Ibge))
+            ? Directory.GetDirectories(Path.Combine(spool.Root, site.Ibge)).Select(d => Path.GetFileName(d))
+            : [];
 
     /// <summary>Spooled snapshots first, newest of each list only; a damaged one goes to quarantine.</summary>
     private async Task<int> SendSpooledAsync(CancellationToken ct)
@@ -148,16 +302,35 @@ public sealed class SiteRun(
         }
     }
 
-    /// <summary>Extracts one list into the spool; no snapshot, and the failure's exit code, when the source or the disk failed.</summary>
-    private async Task<(SpooledSnapshot? Snapshot, int ExitCode)> ExtractAsync(ListDefinitionDto list, CancellationToken ct)
+    /// <summary>
+    /// Extracts one list into the spool; no snapshot, and the failure's exit code, when the source or the disk failed.
+    /// <paramref name="read"/> is part of an incremental list (null: the whole list), <paramref name="kind"/> the
+    /// delivery's <see cref="DeliveryKinds"/> (null: a whole snapshot, no header). An incremental list's snapshot or
+    /// changes carry their cursor: the highest among the rows spooled, at least <paramref name="acknowledged"/>.
+    /// </summary>
+    private async Task<(SpooledSnapshot? Snapshot, int ExitCode)> ExtractAsync(ListDefinitionDto list, CancellationToken ct, SourceRead? read = null, string? kind = null, CursorValue? acknowledged = null)
     {
         try
         {
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();
-            var snapshot = await spool.WriteAsync(site.Ibge, list.Name, snapshotId, async file =>
-                extracted = await source.ExtractAsync(list, file, progress is null ? null : p => progress.Extracting(list.Name, p), ct));
+            if (read is not null)
+            {
+                events.Say(RunMessages.Reading(site.Ibge, list.Name, read));
+            }
+
+            Action<ExtractProgress>? onProgress = progress is null ? null : p => progress.Extracting(list.Name, p);
+            var cursorColumn = list.Incremental?.CursorColumn;
+            var snapshot = await spool.WriteAsync(
+                site.Ibge,
+                list.Name,
+                snapshotId,
+                async file => extracted = read is null
+                    ? await source.ExtractAsync(list, file, onProgress, ct)
+                    : await (source as IIncrementalSource ?? throw new NotIncrementalSourceException()).ExtractAsync(list, read, file, onProgress, ct),
+                kind,
+                cursorColumn is not null && kind is DeliveryKinds.Snapshot or DeliveryKinds.Changes ? path => CursorOfAsync(path, cursorColumn, acknowledged, ct) : null);
             events.Say(RunMessages.Extracted(site.Ibge, list, extracted!));
             var overCap = spool.EnforceCap(config.SpoolMaxBytes, snapshot);
             state.OverCap += overCap;
@@ -173,11 +346,37 @@ public sealed class SiteRun(
             events.Say(RunMessages.SpoolDiskFull(site.Ibge, spool.Root, list.Name));
             return (null, Fail(FailureCategories.DiskFull));
         }
+        catch (CursorColumnException ex)
+        {
+            events.Say(RunMessages.CursorColumnRefused(site.Ibge, list.Name, ex));
+            return (null, Fail(FailureCategories.SourceSchema, ExitCodes.Database));
+        }
+        catch (NotIncrementalSourceException)
+        {
+            events.Say(RunMessages.NotIncrementalSource(site.Ibge, list.Name));
+            return (null, Fail(FailureCategories.DefinitionSignature));
+        }
         catch (Exception ex) when (source.Classify(ex) is { } failure)
         {
             events.Say(RunMessages.NotExtracted(site.Ibge, list.Name, failure.Reason));
             return (null, Fail(failure.Category, failure.ExitCode));
         }
+    }
+
+    /// <summary>
+    /// The delivery's cursor, read from the spooled file itself (so it is the rows sent, whatever the source): the
+    /// highest value, never below the acknowledged one (a changes read that only found rows inside the lookback window
+    /// must not move the cursor back). A NULL cursor is refused: such a row could never be read as changed.
+    /// </summary>
+    private static async Task<CursorValue?> CursorOfAsync(string path, string column, CursorValue? acknowledged, CancellationToken ct)
+    {
+        var scan = await CursorScan.ReadAsync(path, column, ct);
+        if (scan.Nulls > 0)
+        {
+            throw new CursorColumnException(CursorColumnProblem.Null, column, scan.Nulls);
+        }
+
+        return scan.Highest is { } highest ? acknowledged is { } floor ? CursorValue.Max(highest, floor) : highest : null;
     }
 
     /// <summary>Sends one spooled snapshot and settles it by the backend's answer: sent, kept for the next run, or quarantined.</summary>
@@ -190,6 +389,11 @@ public sealed class SiteRun(
             case UploadOutcome.Accepted:
                 Spool.Delete(snapshot);
                 SentLog.Append(spool.Root, new SentSnapshot(site.Ibge, snapshot.List, snapshot.SnapshotId, clock.GetUtcNow()));
+                if (snapshot.Kind == DeliveryKinds.KeySet)
+                {
+                    state.KeySetsSent[SpoolState.ListKey(site.Ibge, snapshot.List)] = clock.GetUtcNow();
+                }
+
                 events.Say(RunMessages.Accepted(site.Ibge, snapshot, upload.Blocks));
                 return ExitCodes.Ok;
             case UploadOutcome.Unauthorized:

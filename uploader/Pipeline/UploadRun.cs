@@ -17,7 +17,8 @@ public sealed class UploadRun(
     BackendClient backend,
     TimeProvider clock,
     Action<RunEvent>? onEvent = null,
-    TerminalProgress? progress = null)
+    TerminalProgress? progress = null,
+    RunScope scope = RunScope.All)
 {
     public async Task<RunResult> ExecuteAsync(CancellationToken ct)
     {
@@ -62,7 +63,7 @@ public sealed class UploadRun(
         var worst = ExitCodes.Ok;
         foreach (var site in config.Sites)
         {
-            var result = await new SiteRun(config, site, spool, state, source, backend, clock, events, progress).ExecuteAsync(ct);
+            var result = await new SiteRun(config, site, spool, state, source, backend, clock, events, progress, scope).ExecuteAsync(ct);
             sites.Add(result);
             worst = worst == ExitCodes.Ok ? result.ExitCode : worst;
             if (result.HeartbeatDelivered)

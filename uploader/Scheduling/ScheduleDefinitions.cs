@@ -12,11 +12,21 @@ public static class ScheduleDefinitions
 
     public const string TaskName = @"\PEC Uploader\Daily run";
 
+    /// <summary>The Task Scheduler task of the watch service (ADR 0023).</summary>
+    public const string WatchTaskName = @"\PEC Uploader\Watch";
+
     /// <summary>One crontab line (in the run-as user's crontab), with our marker.</summary>
     public static string CronLine(ScheduledJob job) => string.Create(CultureInfo.InvariantCulture,
         $"{job.At.Minute} {job.At.Hour} * * * {Quote(job.ExecutablePath)} run --config {Quote(job.ConfigPath)} >/dev/null 2>&1 {CronMarker}");
 
-    /// <summary>A crontab with our line put in place of any earlier one; other lines are kept as they are.</summary>
+    /// <summary>
+    /// The watch service on a machine with cron only (ADR 0023): started at boot; cron cannot restart it after a crash,
+    /// so the daily line still runs every list once a day.
+    /// </summary>
+    public static string CronWatchLine(ScheduledJob job) =>
+        $"@reboot {Quote(job.ExecutablePath)} watch --config {Quote(job.ConfigPath)} >/dev/null 2>&1 {CronMarker}";
+
+    /// <summary>A crontab with our lines (the daily run, the watch at boot) in place of any earlier ones; other lines are kept as they are.</summary>
     public static string MergeCrontab(string? existing, ScheduledJob? job)
     {
         var lines = (existing ?? string.Empty).Split('\n')
@@ -31,6 +41,7 @@ public static class ScheduleDefinitions
         if (job is not null)
         {
             lines.Add(CronLine(job));
+            lines.Add(CronWatchLine(job));
         }
 
         return lines.Count == 0 ? string.Empty : string.Join('\n', lines) + "\n";
@@ -63,6 +74,86 @@ public static class ScheduleDefinitions
         WantedBy=timers.target
         """)
     );
+
+    /// <summary>
+    /// The watch service (ADR 0023): a long-running <c>watch</c>, started at boot and after a crash, stopped by SIGTERM.
+    /// </summary>
+    public static string SystemdWatchUnit(ScheduledJob job) =>
+        $"""
+        [Unit]
+        Description=PEC lists uploader (lists polled every few minutes)
+        Wants=network-online.target
+        After=network-online.target
+
+        [Service]
+        Type=simple
+        User={job.RunAsUser}
+        ExecStart={Quote(job.ExecutablePath)} watch --config {Quote(job.ConfigPath)}
+        Restart=always
+        RestartSec=30
+        Nice=10
+
+        [Install]
+        WantedBy=multi-user.target
+        """;
+
+    /// <summary>
+    /// The watch service on Windows (ADR 0023): a task started at boot, as the daily run's account, with no time limit
+    /// (PT0S) and restarted every minute after a failure; one instance at a time. It also starts once at
+    /// <paramref name="startAt"/> (a minute after install, local time), so the service runs without waiting for a reboot
+    /// and without <c>schtasks /Run</c>.
+    /// </summary>
+    public static string WindowsWatchTaskXml(ScheduledJob job, DateTime startAt)
+    {
+        var start = startAt.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
+        var xml = new StringBuilder();
+        xml.Append("""<?xml version="1.0" encoding="UTF-16"?>""").Append("\r\n");
+        xml.Append(CultureInfo.InvariantCulture, $"""
+            <Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">
+              <RegistrationInfo>
+                <Description>Polls the PEC lists that run every few minutes and sends them to the central backend.</Description>
+                <URI>{Escape(WatchTaskName)}</URI>
+              </RegistrationInfo>
+              <Triggers>
+                <BootTrigger>
+                  <Enabled>true</Enabled>
+                </BootTrigger>
+                <TimeTrigger>
+                  <StartBoundary>{start}</StartBoundary>
+                  <Enabled>true</Enabled>
+                </TimeTrigger>
+              </Triggers>
+              <Principals>
+                <Principal id="Author">
+                  <UserId>{Escape(job.RunAsUser)}</UserId>
+                  <LogonType>ServiceAccount</LogonType>
+                  <RunLevel>LeastPrivilege</RunLevel>
+                </Principal>
+              </Principals>
+              <Settings>
+                <MultipleInstancesPolicy>IgnoreNew</MultipleInstancesPolicy>
+                <DisallowStartIfOnBatteries>false</DisallowStartIfOnBatteries>
+                <StopIfGoingOnBatteries>false</StopIfGoingOnBatteries>
+                <StartWhenAvailable>true</StartWhenAvailable>
+                <RunOnlyIfNetworkAvailable>false</RunOnlyIfNetworkAvailable>
+                <RestartOnFailure>
+                  <Interval>PT1M</Interval>
+                  <Count>999</Count>
+                </RestartOnFailure>
+                <ExecutionTimeLimit>PT0S</ExecutionTimeLimit>
+                <Enabled>true</Enabled>
+                <Priority>7</Priority>
+              </Settings>
+              <Actions Context="Author">
+                <Exec>
+                  <Command>{Escape(job.ExecutablePath)}</Command>
+                  <Arguments>watch --config "{Escape(job.ConfigPath)}"</Arguments>
+                </Exec>
+              </Actions>
+            </Task>
+            """);
+        return xml.ToString();
+    }
 
     /// <summary>
     /// Windows Task Scheduler task (schema 1.2), registered with <c>schtasks /Create /XML file /TN name /F</c>.

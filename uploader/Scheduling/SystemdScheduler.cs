@@ -4,11 +4,15 @@ namespace PecLists.Uploader.Scheduling;
 
 /// <summary>
 /// A systemd timer (pec-uploader.timer starting pec-uploader.service) in the system unit folder. Unlike cron,
-/// Persistent=true runs a start missed while the machine was off as soon as it is back.
+/// Persistent=true runs a start missed while the machine was off as soon as it is back. Beside it, the watch service
+/// (pec-uploader-watch.service, ADR 0023) for the lists that run every few minutes, restarted on every install so it
+/// runs the binary just installed.
 /// </summary>
 public sealed class SystemdScheduler(string unitDirectory, Func<IReadOnlyList<string>, int> systemctl) : IScheduler
 {
     public const string UnitName = "pec-uploader";
+
+    public const string WatchUnitName = "pec-uploader-watch";
 
     public SystemdScheduler()
         : this("/etc/systemd/system", RunSystemctl)
@@ -22,30 +26,36 @@ public sealed class SystemdScheduler(string unitDirectory, Func<IReadOnlyList<st
 
     private string TimerPath => Path.Combine(unitDirectory, UnitName + ".timer");
 
+    private string WatchPath => Path.Combine(unitDirectory, WatchUnitName + ".service");
+
     public string Register(ScheduledJob job)
     {
         var (service, timer) = ScheduleDefinitions.SystemdUnits(job);
         Directory.CreateDirectory(unitDirectory);
-        var changed = WriteIfChanged(ServicePath, service) | WriteIfChanged(TimerPath, timer);
+        var changed = WriteIfChanged(ServicePath, service) | WriteIfChanged(TimerPath, timer) | WriteIfChanged(WatchPath, ScheduleDefinitions.SystemdWatchUnit(job));
         if (changed)
         {
             Systemctl("daemon-reload");
         }
 
         Systemctl("enable", "--now", UnitName + ".timer");
+        Systemctl("enable", WatchUnitName + ".service");
+        Systemctl("restart", WatchUnitName + ".service");
         return Localized.Text($"as the systemd timer {UnitName}.timer", $"como o timer do systemd {UnitName}.timer");
     }
 
     public void Unregister()
     {
-        if (!File.Exists(TimerPath) && !File.Exists(ServicePath))
+        if (!File.Exists(TimerPath) && !File.Exists(ServicePath) && !File.Exists(WatchPath))
         {
             return;
         }
 
         systemctl(["disable", "--now", UnitName + ".timer"]); // already disabled is fine
+        systemctl(["disable", "--now", WatchUnitName + ".service"]);
         File.Delete(TimerPath);
         File.Delete(ServicePath);
+        File.Delete(WatchPath);
         Systemctl("daemon-reload");
     }
 

@@ -2,20 +2,46 @@ using System.Text;
 
 namespace PecLists.Uploader.Scheduling;
 
-/// <summary>Windows: the daily run as a Task Scheduler task, created from the generated task XML with schtasks.</summary>
+/// <summary>
+/// Windows: the daily run as a Task Scheduler task, created from the generated task XML with schtasks, and the watch
+/// service (ADR 0023) as a task started at boot and a minute after install, its running instance ended on every install so
+/// it runs the binary just installed.
+/// </summary>
 public sealed class WindowsTaskScheduler : IScheduler
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     public string Register(ScheduledJob job)
     {
+        Create(ScheduleDefinitions.TaskName, ScheduleDefinitions.WindowsTaskXml(job, DateOnly.FromDateTime(DateTime.Today)));
+        End(ScheduleDefinitions.WatchTaskName);
+        Create(ScheduleDefinitions.WatchTaskName, ScheduleDefinitions.WindowsWatchTaskXml(job, DateTime.Now.AddMinutes(1)));
+        return $"in Task Scheduler ({ScheduleDefinitions.TaskName}, {ScheduleDefinitions.WatchTaskName})";
+    }
+
+    public void Unregister()
+    {
+        foreach (var task in new[] { ScheduleDefinitions.TaskName, ScheduleDefinitions.WatchTaskName })
+        {
+            // schtasks /Delete fails on a task that is not there: uninstalling twice, or after a failed install, is a no-op.
+            if (Run("/Query", "/TN", task) != 0)
+            {
+                continue;
+            }
+
+            End(task);
+            Run("/Delete", "/TN", task, "/F");
+        }
+    }
+
+    private static void Create(string name, string taskXml)
+    {
         var xml = Path.Combine(Path.GetTempPath(), $"pec-uploader-task-{Guid.NewGuid():N}.xml");
         try
         {
             // The XML declares UTF-16, and schtasks reads it as such.
-            File.WriteAllText(xml, ScheduleDefinitions.WindowsTaskXml(job, DateOnly.FromDateTime(DateTime.Today)), Encoding.Unicode);
-            Run("/Create", "/XML", xml, "/TN", ScheduleDefinitions.TaskName, "/F");
-            return $"in Task Scheduler ({ScheduleDefinitions.TaskName})";
+            File.WriteAllText(xml, taskXml, Encoding.Unicode);
+            Run("/Create", "/XML", xml, "/TN", name, "/F");
         }
         finally
         {
@@ -23,15 +49,13 @@ public sealed class WindowsTaskScheduler : IScheduler
         }
     }
 
-    public void Unregister()
+    /// <summary>Stops the task's running instance, if any (schtasks /End of a task not running is not an error here).</summary>
+    private static void End(string name)
     {
-        // schtasks /Delete fails on a task that is not there: uninstalling twice, or after a failed install, is a no-op.
-        if (Run("/Query", "/TN", ScheduleDefinitions.TaskName) != 0)
+        if (Run("/Query", "/TN", name) == 0)
         {
-            return;
+            Run("/End", "/TN", name);
         }
-
-        Run("/Delete", "/TN", ScheduleDefinitions.TaskName, "/F");
     }
 
     /// <summary>For doctor: the cron marker when the task exists, so the same check reads both schedulers.</summary>
@@ -59,7 +83,7 @@ public sealed class WindowsTaskScheduler : IScheduler
             throw new InvalidOperationException($"schtasks {arguments[0]} did not finish within {Timeout.TotalSeconds:N0} s; is the Task Scheduler service running?");
         }
 
-        if (result.ExitCode != 0 && arguments[0] != "/Query")
+        if (result.ExitCode != 0 && arguments[0] is not "/Query" and not "/End")
         {
             var message = result.Error.Trim() is { Length: > 0 } text ? text : result.Output.Trim();
             throw new InvalidOperationException($"schtasks {arguments[0]} failed (exit code {result.ExitCode}): {message}");

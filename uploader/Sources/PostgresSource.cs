@@ -3,17 +3,32 @@ using Npgsql;
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Incremental;
 using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Sources;
 
-/// <summary>A list's SQL run read-only against the site's PostgreSQL (PEC's), streamed through gzip.</summary>
-public sealed class PostgresSource(DatabaseConfig database, CompressionLevel level = ListExtractor.DefaultCompression) : ISnapshotSource
+/// <summary>
+/// A list's SQL run read-only against the site's PostgreSQL (PEC's), streamed through gzip; for an incremental list also
+/// the rows changed since a cursor and the key set (<see cref="IncrementalSql"/>).
+/// </summary>
+public sealed class PostgresSource(DatabaseConfig database, CompressionLevel level = ListExtractor.DefaultCompression) : ISnapshotSource, IIncrementalSource
 {
     private readonly ListExtractor _extractor = new(database.ConnectionString, database.StatementTimeoutSeconds, database.LockTimeoutSeconds);
 
     public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) =>
         _extractor.ExtractAsync(list.Sql, destination, level, progress, ct);
+
+    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SourceRead read, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) => read.Kind switch
+    {
+        DeliveryKinds.Changes when list.Incremental is { } incremental && read.Since is { } since => _extractor.ExtractAsync(
+            IncrementalSql.Since(list.Sql, incremental.CursorColumn),
+            new Dictionary<string, string> { [IncrementalSql.SinceSetting] = since.ToString() },
+            destination, level, progress, ct),
+        DeliveryKinds.KeySet => _extractor.ExtractAsync(IncrementalSql.KeySet(list.Sql, list.Key), destination, level, progress, ct),
+        DeliveryKinds.Snapshot or DeliveryKinds.Append => _extractor.ExtractAsync(list.Sql, destination, level, progress, ct),
+        _ => throw new ArgumentException($"Cannot read '{read.Kind}' of list {list.Name}.", nameof(read)),
+    };
 
     public SourceFailure? Classify(Exception ex) => ex switch
     {

@@ -1,4 +1,5 @@
 using PecLists.Contracts;
+using PecLists.Uploader.Incremental;
 
 namespace PecLists.Uploader.Spooling;
 
@@ -23,23 +24,25 @@ public sealed class Spool(string root)
         name == "quarantine" || name.StartsWith("run.lock", StringComparison.Ordinal) || name.EndsWith(".json", StringComparison.Ordinal)
         || name.EndsWith(".json.tmp", StringComparison.Ordinal) || IbgeCode.IsValid(name));
 
-    public async Task<SpooledSnapshot> WriteAsync(string site, string list, Guid snapshotId, Func<Stream, Task> write)
+    /// <summary>
+    /// Writes a delivery: to "*.partial", then renamed once complete. A <paramref name="kind"/> other than a whole
+    /// snapshot, and the cursor <paramref name="cursorOf"/> reads from the complete partial file, go into the file's
+    /// name, so the one rename makes the data and what it is visible together.
+    /// </summary>
+    public async Task<SpooledSnapshot> WriteAsync(string site, string list, Guid snapshotId, Func<Stream, Task> write, string? kind = null, Func<string, Task<CursorValue?>>? cursorOf = null)
     {
         var directory = Path.Combine(root, site, list);
         OwnerOnly.CreateDirectory(root);
         OwnerOnly.CreateDirectory(Path.Combine(root, site));
         OwnerOnly.CreateDirectory(directory);
-        var final = Path.Combine(directory, snapshotId.ToString("D") + Extension);
         var partial = Path.Combine(directory, snapshotId.ToString("D") + PartialExtension);
+        string final;
+        CursorValue? cursor = null;
         try
         {
-            await using (var file = new FileStream(partial, OwnerOnly.NewFile(FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
-            {
-                await write(file);
-                await file.FlushAsync();
-                file.Flush(flushToDisk: true);
-            }
-
+            await WriteFileAsync(partial, write);
+            cursor = cursorOf is null ? null : await cursorOf(partial);
+            final = Path.Combine(directory, FileName(snapshotId, kind, cursor));
             File.Move(partial, final);
         }
         catch
@@ -48,7 +51,44 @@ public sealed class Spool(string root)
             throw;
         }
 
-        return new SpooledSnapshot(site, list, snapshotId, final);
+        return new SpooledSnapshot(site, list, snapshotId, final, kind, cursor);
+    }
+
+    /// <summary>{id}.csv.gz, {id}.{kind}.csv.gz or {id}.{kind}.{cursor}.csv.gz (a whole snapshot keeps the name it always had).</summary>
+    private static string FileName(Guid snapshotId, string? kind, CursorValue? cursor) =>
+        string.Join('.', new[] { snapshotId.ToString("D"), kind == DeliveryKinds.Snapshot && cursor is null ? null : kind, cursor?.ToToken() }.Where(p => p is not null)) + Extension;
+
+    /// <summary>Reads back <see cref="FileName"/>; null for a file that is not a delivery.</summary>
+    private static SpooledSnapshot? Parse(string site, string list, string path)
+    {
+        var parts = Path.GetFileName(path)[..^Extension.Length].Split('.');
+        if (parts.Length > 3 || !Guid.TryParseExact(parts[0], "D", out var id))
+        {
+            return null;
+        }
+
+        var kind = parts.Length > 1 ? parts[1] : null;
+        if (kind is not null && !DeliveryKinds.All.Contains(kind))
+        {
+            return null;
+        }
+
+        CursorValue? cursor = null;
+        if (parts.Length > 2 && (cursor = CursorValue.FromToken(parts[2])) is null)
+        {
+            return null;
+        }
+
+        return new SpooledSnapshot(site, list, id, path, kind, cursor);
+    }
+
+    /// <summary>Writes <paramref name="path"/> owner-only and flushed to disk; the caller renames it into place.</summary>
+    internal static async Task WriteFileAsync(string path, Func<Stream, Task> write)
+    {
+        await using var file = new FileStream(path, OwnerOnly.NewFile(FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
+        await write(file);
+        await file.FlushAsync();
+        file.Flush(flushToDisk: true);
     }
 
     /// <summary>Complete snapshots of a site waiting to be sent, oldest first.</summary>
@@ -62,9 +102,8 @@ public sealed class Spool(string root)
 
         return Directory.GetDirectories(siteDirectory)
             .SelectMany(listDirectory => Directory.GetFiles(listDirectory, "*" + Extension)
-                .Select(file => (file, list: Path.GetFileName(listDirectory), id: Path.GetFileName(file)[..^Extension.Length])))
-            .Where(f => Guid.TryParseExact(f.id, "D", out _))
-            .Select(f => new SpooledSnapshot(site, f.list, Guid.ParseExact(f.id, "D"), f.file))
+                .Select(file => Parse(site, Path.GetFileName(listDirectory), file)))
+            .OfType<SpooledSnapshot>()
             .OrderBy(s => s.ExtractedAt)
             .ToList();
     }
@@ -90,17 +129,30 @@ public sealed class Spool(string root)
 
     public static void Delete(SpooledSnapshot snapshot) => File.Delete(snapshot.Path);
 
-    /// <summary>Only the newest snapshot of each list matters: older pending ones are deleted. Returns how many.</summary>
+    /// <summary>
+    /// Deletes pending deliveries a newer one makes useless, and returns how many: everything older than a list's newest
+    /// whole snapshot, and a key set older than a newer key set. Append and changes deliveries are otherwise kept, and
+    /// sent oldest first: each holds rows no other delivery has.
+    /// </summary>
     public int DropSuperseded(string site)
     {
         var dropped = 0;
-        foreach (var older in Pending(site).GroupBy(s => s.List).SelectMany(g => g.OrderByDescending(s => s.ExtractedAt).Skip(1)))
+        foreach (var older in Pending(site).GroupBy(s => s.List).SelectMany(Superseded))
         {
             Delete(older);
             dropped++;
         }
 
         return dropped;
+    }
+
+    private static IEnumerable<SpooledSnapshot> Superseded(IEnumerable<SpooledSnapshot> list)
+    {
+        var newestFirst = list.OrderByDescending(s => s.ExtractedAt).ToList();
+        var whole = newestFirst.FindIndex(s => s.IsWhole);
+        var olderThanWhole = whole < 0 ? [] : newestFirst.Skip(whole + 1);
+        var kept = whole < 0 ? newestFirst : newestFirst.Take(whole);
+        return olderThanWhole.Concat(kept.Where(s => s.Kind == DeliveryKinds.KeySet).Skip(1));
     }
 
     /// <summary>

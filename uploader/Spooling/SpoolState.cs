@@ -31,6 +31,23 @@ public sealed class SpoolState
     /// </summary>
     public Dictionary<string, int> HighestListVersions { get; set; } = [];
 
+    /// <summary>
+    /// Per "{site}/{list}": the acknowledged cursor the backend last served (GET lists/{list}/cursor), used only when the
+    /// backend is out of reach: it is still a cursor the backend acknowledged, so reading from it loses nothing.
+    /// </summary>
+    public Dictionary<string, ListCursorDto> Cursors { get; set; } = [];
+
+    /// <summary>Per "{site}/{list}": when a key set was last accepted by the backend (it loads it a little later).</summary>
+    public Dictionary<string, DateTimeOffset> KeySetsSent { get; set; } = [];
+
+    /// <summary>Per "{site}/{list}": when the watch loop polls a scheduled list next (on its grid of every N minutes).</summary>
+    public Dictionary<string, DateTimeOffset> NextPolls { get; set; } = [];
+
+    /// <summary>Per site: when the watch loop last delivered a heartbeat (it sends one an hour, or at once on a failure).</summary>
+    public Dictionary<string, DateTimeOffset> WatchHeartbeats { get; set; } = [];
+
+    public static string ListKey(string site, string list) => $"{site}/{list}";
+
     /// <summary>Remembers the versions about to run, so an older one is never run after them.</summary>
     public void RecordRun(IEnumerable<ListDefinitionDto> definitions)
     {
@@ -60,7 +77,11 @@ public sealed class SpoolState
     public SpoolState Reported(string site)
     {
         Unreported.Remove(site);
-        return new SpoolState { Unreported = Unreported, HighestListVersions = HighestListVersions };
+        return new SpoolState
+        {
+            Unreported = Unreported, HighestListVersions = HighestListVersions, Cursors = Cursors, KeySetsSent = KeySetsSent,
+            NextPolls = NextPolls, WatchHeartbeats = WatchHeartbeats,
+        };
     }
 
     public static string PathIn(string spoolRoot) => Path.Combine(spoolRoot, "state.json");

@@ -185,6 +185,36 @@ public sealed class BackendClient : IDisposable
     }
 
     /// <summary>
+    /// The backend's acknowledged cursor of an incremental list for this site (GET <see cref="ApiRoutes.ListCursor"/>):
+    /// what the latest loaded delivery carried; a <see cref="ListCursorDto"/> of nulls when nothing was loaded, and also
+    /// when the backend does not know the route or the list (404: a backend before ADR 0022; the run then sends a whole
+    /// snapshot, which is always right) or answers without a body (204). A body that is not the cursor's JSON throws
+    /// <see cref="JsonException"/>. Throws <see cref="BackendAuthException"/> for a refused token and the transport's
+    /// exceptions when the backend is out of reach (the run then uses the cursor it cached the last time).
+    /// </summary>
+    public async Task<ListCursorDto> GetListCursorAsync(string token, string list, CancellationToken ct)
+    {
+        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ListCursorPath(list)));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, attemptCt);
+        }, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new BackendAuthException();
+        }
+
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent)
+        {
+            return new ListCursorDto(list, null, null, null, null);
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ListCursorDto, ct) ?? new ListCursorDto(list, null, null, null, null);
+    }
+
+    /// <summary>
     /// The problem codes that say the snapshot's content itself is wrong (ingest's checks of the body and the id): only
     /// these send it to quarantine. Every other 4xx (but 401/403, 408, 429) leaves it spooled: a resend can fix it.
     /// </summary>
@@ -223,7 +253,7 @@ public sealed class BackendClient : IDisposable
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
                 await using Stream body = sent is null ? File.OpenRead(snapshot.Path) : new ProgressReadStream(File.OpenRead(snapshot.Path), sent);
-                using var request = SnapshotUploadRequest.Create(token, snapshot.List, snapshot.SnapshotId, snapshot.ExtractedAt, new StreamContent(body, 1 << 16), digest);
+                using var request = SnapshotUploadRequest.Create(token, snapshot.List, snapshot.SnapshotId, snapshot.ExtractedAt, new StreamContent(body, 1 << 16), digest, snapshot.Kind, snapshot.Cursor?.ToString());
                 request.Headers.ExpectContinue = true; // the server can refuse (401, 413, 429) before the body is sent
                 return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
             }, ct);
@@ -261,7 +291,7 @@ public sealed class BackendClient : IDisposable
                     continue; // the SAS expired or was refused: another session
                 }
 
-                var (_, committed) = await PostJsonAsync(token, ApiRoutes.UploadCommitPath(snapshot.List, snapshot.SnapshotId), declared, ct);
+                var (_, committed) = await PostJsonAsync(token, snapshot, ApiRoutes.UploadCommitPath(snapshot.List, snapshot.SnapshotId), declared, ct);
                 last = committed with { Blocks = staged };
                 if (last is not { Outcome: UploadOutcome.Deferred, Code: ProblemCodes.UploadIncomplete })
                 {
@@ -284,12 +314,15 @@ public sealed class BackendClient : IDisposable
     /// <summary>The session, or (null, the answer) when there is nothing to send: already received (202) or refused.</summary>
     private async Task<(UploadSessionDto? Session, UploadResult? Answer)> OpenSessionAsync(string token, SpooledSnapshot snapshot, UploadSessionRequestDto declared, CancellationToken ct)
     {
-        var (session, result) = await PostJsonAsync(token, ApiRoutes.UploadSessionPath(snapshot.List, snapshot.SnapshotId), declared, ct);
+        var (session, result) = await PostJsonAsync(token, snapshot, ApiRoutes.UploadSessionPath(snapshot.List, snapshot.SnapshotId), declared, ct);
         return session is not null ? (session, null) : (null, result);
     }
 
-    /// <summary>POSTs the declared snapshot; a 200 answer is read as a session, any other as an upload's answer.</summary>
-    private async Task<(UploadSessionDto? Session, UploadResult Result)> PostJsonAsync(string token, string path, UploadSessionRequestDto declared, CancellationToken ct)
+    /// <summary>
+    /// POSTs the declared snapshot, with its delivery kind and cursor as a PUT would carry them; a 200 answer is read as
+    /// a session, any other as an upload's answer.
+    /// </summary>
+    private async Task<(UploadSessionDto? Session, UploadResult Result)> PostJsonAsync(string token, SpooledSnapshot snapshot, string path, UploadSessionRequestDto declared, CancellationToken ct)
     {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
@@ -298,6 +331,7 @@ public sealed class BackendClient : IDisposable
             json.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
             using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(path)) { Content = json };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            SnapshotUploadRequest.AddDelivery(request, snapshot.Kind, snapshot.Cursor?.ToString());
             return await _http.SendAsync(request, attemptCt);
         }, ct);
         if (response.StatusCode == HttpStatusCode.OK

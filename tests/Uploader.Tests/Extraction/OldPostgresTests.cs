@@ -96,6 +96,33 @@ public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper
     public async Task The_extractor_session_starts_read_only_with_the_statement_timeout_on_PostgreSQL_10() =>
         await (await WritableScratch.CreateAsync(db.SuperuserConnectionString)).AssertExtractorSessionCannotWriteAsync(db.SuperuserConnectionString);
 
+    [Theory]
+    [InlineData("timestamptz", "2026-12-07 12:00:00+00", "2026-12-07T11:59:59.999999Z")]
+    [InlineData("timestamp", "2026-12-07 12:00:00", "2026-12-07T11:59:59.999999")]
+    public async Task A_changes_read_binds_its_cursor_through_set_config_and_reads_only_later_rows_on_PostgreSQL_10(string type, string boundary, string since)
+    {
+        var table = "eventos_" + Guid.NewGuid().ToString("N")[..8];
+        await using (var setup = new NpgsqlConnection(db.SuperuserConnectionString))
+        {
+            await setup.OpenAsync();
+            await using var create = new NpgsqlCommand(
+                $"CREATE TABLE {table} (id int, alterado_em {type}); INSERT INTO {table} VALUES (1, '{boundary}'::{type} - interval '1 second'), (2, '{boundary}'), (3, '{boundary}'::{type} + interval '1 hour'); GRANT SELECT ON {table} TO {PecDatabaseFixture.ReadOnlyRole}",
+                setup);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var list = new PecLists.Contracts.ListDefinitionDto("eventos", 1, $"SELECT id, alterado_em FROM {table}", [], ["id"], Mode: PecLists.Contracts.LoadModes.Incremental, Incremental: new PecLists.Contracts.IncrementalDto("alterado_em"));
+        var source = new PecLists.Uploader.Sources.PostgresSource(new PecLists.Uploader.Config.DatabaseConfig { ConnectionString = db.ReadOnlyConnectionString });
+        using var gz = new MemoryStream();
+
+        await source.ExtractAsync(list, PecLists.Uploader.Incremental.SourceRead.ChangesSince(PecLists.Uploader.Incremental.CursorValue.TryParse(since)!.Value), gz, null, CancellationToken.None);
+
+        gz.Position = 0;
+        using var reader = new StreamReader(new GZipStream(gz, CompressionMode.Decompress));
+        var lines = (await reader.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["id", "2", "3"], lines.Select(l => l.Split(',')[0]));
+    }
+
     [Fact]
     public async Task Hipertensos_extracts_as_the_read_only_role_with_the_declared_header_and_every_row()
     {

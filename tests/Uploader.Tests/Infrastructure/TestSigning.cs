@@ -19,6 +19,16 @@ public static class TestSigning
     /// <summary>Signed both ways now, as 'lists sign' does (v1 for older uploaders, dated v2 for this one).</summary>
     public static ListDefinitionDto Sign(ListDefinitionDto definition) => ListDefinitionSignature.SignBoth(definition, Key, DateTimeOffset.UtcNow);
 
+    /// <summary>
+    /// Signed in every format at once (v1, v2 and v3 at the same time), whatever parts the definition uses: verifies with
+    /// an uploader that checks v3 when present and with one that only knows v2 (a definition using ADR 0022's parts).
+    /// </summary>
+    public static ListDefinitionDto SignFull(ListDefinitionDto definition)
+    {
+        var at = DateTimeOffset.UtcNow;
+        return ListDefinitionSignature.SignBoth(definition, Key, at) with { SignatureV3 = ListDefinitionSignature.SignAll(definition, Key, at).SignatureV3 };
+    }
+
     /// <summary>Signed both ways at <paramref name="signedAt"/>, with this run's key or <paramref name="key"/>.</summary>
     public static ListDefinitionDto SignAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
         ListDefinitionSignature.SignBoth(definition, key ?? Key, signedAt);

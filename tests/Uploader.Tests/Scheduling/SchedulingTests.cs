@@ -42,7 +42,7 @@ public sealed class SchedulingTests
     }
 
     [Fact]
-    public void Installing_twice_keeps_one_line_and_other_entries_untouched_and_uninstall_removes_only_ours()
+    public void Installing_twice_keeps_our_two_lines_and_other_entries_untouched_and_uninstall_removes_only_ours()
     {
         const string existing = "MAILTO=ti@municipio.gov.br\n0 2 * * * /opt/backup.sh\n";
 
@@ -51,9 +51,55 @@ public sealed class SchedulingTests
         var removed = ScheduleDefinitions.MergeCrontab(twice, null);
 
         Assert.Equal(once, ScheduleDefinitions.MergeCrontab(once, Job));
-        Assert.Single(twice.Split('\n'), l => l.Contains(ScheduleDefinitions.CronMarker, StringComparison.Ordinal));
+        Assert.Equal(
+            [ScheduleDefinitions.CronLine(Job with { At = new TimeOnly(4, 30) }), ScheduleDefinitions.CronWatchLine(Job)],
+            twice.Split('\n').Where(l => l.Contains(ScheduleDefinitions.CronMarker, StringComparison.Ordinal)));
         Assert.Contains("30 4 * * *", twice, StringComparison.Ordinal);
         Assert.Equal(existing, removed);
+    }
+
+    [Fact]
+    public void On_cron_the_watch_starts_at_boot_with_our_marker()
+    {
+        var line = ScheduleDefinitions.CronWatchLine(Job);
+
+        Assert.StartsWith("@reboot /usr/local/bin/uploader watch --config /etc/pec-uploader/config.json ", line, StringComparison.Ordinal);
+        Assert.EndsWith(ScheduleDefinitions.CronMarker, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_systemd_watch_service_runs_watch_as_the_run_user_restarts_always_and_starts_at_boot()
+    {
+        var unit = ScheduleDefinitions.SystemdWatchUnit(Job with { ExecutablePath = "/opt/PEC Uploader/uploader" });
+
+        Assert.Contains("ExecStart=\"/opt/PEC Uploader/uploader\" watch --config /etc/pec-uploader/config.json", unit, StringComparison.Ordinal);
+        Assert.Contains("Type=simple", unit, StringComparison.Ordinal);
+        Assert.Contains("Restart=always", unit, StringComparison.Ordinal);
+        Assert.Contains("User=pec-uploader", unit, StringComparison.Ordinal);
+        Assert.Contains("WantedBy=multi-user.target", unit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_windows_watch_task_starts_at_boot_and_once_after_install_without_a_time_limit_and_restarts_after_a_failure()
+    {
+        var job = new ScheduledJob(@"C:\Program Files\PEC Uploader\uploader.exe", @"C:\ProgramData\PecUploader\config & ""teste"".json", new TimeOnly(2, 45), "NT AUTHORITY\\SYSTEM");
+
+        var xml = ScheduleDefinitions.WindowsWatchTaskXml(job, new DateTime(2026, 12, 7, 10, 31, 0));
+
+        var document = XDocument.Load(new MemoryStream(Encoding.Unicode.GetPreamble().Concat(Encoding.Unicode.GetBytes(xml)).ToArray()));
+        XNamespace ns = "http://schemas.microsoft.com/windows/2004/02/mit/task";
+        var task = document.Root!;
+        Assert.Equal(["RegistrationInfo", "Triggers", "Principals", "Settings", "Actions"], task.Elements().Select(e => e.Name.LocalName));
+        Assert.NotNull(task.Element(ns + "Triggers")!.Element(ns + "BootTrigger"));
+        Assert.Equal("2026-12-07T10:31:00", task.Element(ns + "Triggers")!.Element(ns + "TimeTrigger")!.Element(ns + "StartBoundary")!.Value);
+        var settings = task.Element(ns + "Settings")!;
+        Assert.Equal("PT0S", settings.Element(ns + "ExecutionTimeLimit")!.Value);
+        Assert.Equal("PT1M", settings.Element(ns + "RestartOnFailure")!.Element(ns + "Interval")!.Value);
+        Assert.Equal("IgnoreNew", settings.Element(ns + "MultipleInstancesPolicy")!.Value);
+        var exec = task.Element(ns + "Actions")!.Element(ns + "Exec")!;
+        Assert.Equal(job.ExecutablePath, exec.Element(ns + "Command")!.Value);
+        Assert.Equal($"watch --config \"{job.ConfigPath}\"", exec.Element(ns + "Arguments")!.Value);
+        Assert.Equal(ScheduleDefinitions.WatchTaskName, task.Element(ns + "RegistrationInfo")!.Element(ns + "URI")!.Value);
     }
 
     [Fact]

@@ -54,10 +54,10 @@ public sealed class SystemdSchedulerTests : IDisposable
 
         scheduler.Register(Job(new TimeOnly(2, 41)));
 
-        Assert.Equal(["daemon-reload", "enable --now pec-uploader.timer"], _systemctl);
+        Assert.Equal(["daemon-reload", "enable --now pec-uploader.timer", "enable pec-uploader-watch.service", "restart pec-uploader-watch.service"], _systemctl);
         var timer = _dir.Combine("units", "pec-uploader.timer");
         Assert.Contains("OnCalendar=*-*-* 02:41:00", File.ReadAllText(timer), StringComparison.Ordinal);
-        var (exit, output) = Verify(_dir.Combine("units", "pec-uploader.service"), timer);
+        var (exit, output) = Verify(_dir.Combine("units", "pec-uploader.service"), timer, _dir.Combine("units", "pec-uploader-watch.service"));
         Assert.True(exit == 0, $"systemd-analyze verify: {output}");
         Assert.Contains(ScheduleDefinitions.CronMarker, scheduler.Current(), StringComparison.Ordinal);
     }
@@ -70,11 +70,11 @@ public sealed class SystemdSchedulerTests : IDisposable
         _systemctl.Clear();
 
         scheduler.Register(Job(new TimeOnly(2, 41)));
-        Assert.Equal(["enable --now pec-uploader.timer"], _systemctl);
+        Assert.Equal(["enable --now pec-uploader.timer", "enable pec-uploader-watch.service", "restart pec-uploader-watch.service"], _systemctl);
 
         _systemctl.Clear();
         scheduler.Register(Job(new TimeOnly(4, 5)));
-        Assert.Equal(["daemon-reload", "enable --now pec-uploader.timer"], _systemctl);
+        Assert.Equal(["daemon-reload", "enable --now pec-uploader.timer", "enable pec-uploader-watch.service", "restart pec-uploader-watch.service"], _systemctl);
         Assert.Contains("OnCalendar=*-*-* 04:05:00", File.ReadAllText(_dir.Combine("units", "pec-uploader.timer")), StringComparison.Ordinal);
     }
 
@@ -87,7 +87,7 @@ public sealed class SystemdSchedulerTests : IDisposable
 
         scheduler.Unregister();
 
-        Assert.Equal(["disable --now pec-uploader.timer", "daemon-reload"], _systemctl);
+        Assert.Equal(["disable --now pec-uploader.timer", "disable --now pec-uploader-watch.service", "daemon-reload"], _systemctl);
         Assert.Empty(Directory.GetFiles(_dir.Combine("units")));
         Assert.Equal(string.Empty, scheduler.Current());
 

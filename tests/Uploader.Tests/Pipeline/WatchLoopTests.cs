@@ -1,0 +1,183 @@
+using Microsoft.Extensions.Time.Testing;
+using PecLists.Contracts;
+using PecLists.Uploader.Pipeline;
+using PecLists.Uploader.Spooling;
+
+namespace PecLists.Uploader.Tests;
+
+/// <summary>The watch loop on a fake clock: ticks on whole minutes when something is due, one at a time, missed minutes skipped.</summary>
+public sealed class WatchLoopTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 12, 7, 12, 0, 30, TimeSpan.Zero);
+
+    [Fact]
+    public async Task A_tick_runs_at_start_then_only_on_the_whole_minutes_when_something_is_due()
+    {
+        var clock = new WaitedClock(Start);
+        var ticks = new List<DateTimeOffset>();
+        var dueMinutes = new HashSet<int> { 3, 5 };
+        var loop = new WatchLoop(clock, now => dueMinutes.Contains(now.Minute), () => true, _ => Tick(clock, ticks), TimeSpan.FromMinutes(15));
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(null, stop.Token);
+
+        for (var minute = 1; minute <= 6; minute++)
+        {
+            await AdvanceToAsync(clock, Start.AddSeconds(-30).AddMinutes(minute));
+        }
+
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal([Start, At(3), At(5)], ticks);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_nothing_due_a_tick_still_runs_every_catalog_period_while_a_list_has_a_schedule_and_never_when_none_has(bool scheduled)
+    {
+        var clock = new WaitedClock(Start);
+        var ticks = new List<DateTimeOffset>();
+        var loop = new WatchLoop(clock, _ => false, () => scheduled, _ => Tick(clock, ticks), TimeSpan.FromMinutes(15));
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(null, stop.Token);
+
+        for (var minute = 1; minute <= 31; minute++)
+        {
+            await AdvanceToAsync(clock, At(minute));
+        }
+
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal(scheduled ? [Start, At(16), At(31)] : [Start], ticks);
+    }
+
+    [Fact]
+    public async Task A_tick_that_outlasts_its_minute_is_never_overlapped_and_the_minutes_it_covered_are_skipped_not_queued()
+    {
+        var clock = new WaitedClock(Start);
+        var inFlight = 0;
+        var mostInFlight = 0;
+        var ticks = new List<DateTimeOffset>();
+        var release = new TaskCompletionSource();
+        var loop = new WatchLoop(clock, _ => true, () => true, async _ =>
+        {
+            mostInFlight = Math.Max(mostInFlight, Interlocked.Increment(ref inFlight));
+            lock (ticks)
+            {
+                ticks.Add(clock.GetUtcNow());
+            }
+
+            if (ticks.Count == 2)
+            {
+                await release.Task; // the tick of 12:01 takes three minutes
+            }
+
+            Interlocked.Decrement(ref inFlight);
+            return new RunResult(ExitCodes.Ok, [], []);
+        }, TimeSpan.FromMinutes(15));
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(null, stop.Token);
+        await AdvanceToAsync(clock, At(1));
+        await WaitUntilAsync(() => Count(ticks) == 2);
+
+        clock.SetUtcNow(At(4).AddSeconds(10));
+        release.SetResult();
+        await AdvanceToAsync(clock, At(5));
+        await WaitUntilAsync(() => Count(ticks) == 3);
+        await stop.CancelAsync();
+        await running;
+
+        Assert.Equal([Start, At(1), At(5)], ticks);
+        Assert.Equal(1, mostInFlight);
+    }
+
+    [Fact]
+    public void Polls_fall_on_a_grid_of_every_n_minutes()
+    {
+        var schedule = new ScheduleDto(5);
+
+        Assert.Equal(At(5), PollSchedule.Next(Start, schedule));
+        Assert.Equal(At(10), PollSchedule.Next(At(5), schedule));
+        Assert.Equal(At(10), PollSchedule.Next(At(7).AddSeconds(59), schedule));
+    }
+
+    [Fact]
+    public void A_scheduled_list_is_due_when_its_next_poll_time_came_and_a_daily_list_never_is()
+    {
+        var state = new SpoolState();
+        var gps = new ListDefinitionDto("gps", 1, "SELECT 1", [], ["codigo"], Schedule: new ScheduleDto(1));
+        var daily = new ListDefinitionDto("hipertensos", 1, "SELECT 1", [], []);
+
+        Assert.True(PollSchedule.IsDue(gps, state, "2304400", Start), "never polled: due");
+        state.NextPolls[SpoolState.ListKey("2304400", "gps")] = At(2);
+        Assert.False(PollSchedule.IsDue(gps, state, "2304400", At(1)));
+        Assert.True(PollSchedule.IsDue(gps, state, "2304400", At(2)));
+        Assert.False(PollSchedule.IsDue(daily, state, "2304400", At(2)));
+    }
+
+    [Theory]
+    [InlineData(9, false)]
+    [InlineData(10, true)]
+    public void A_batch_polled_every_minute_and_delivered_every_ten_is_due_at_its_tenth_minute_even_when_its_first_poll_ran_late(int minutes, bool due)
+    {
+        var firstPollRanLate = At(0).AddSeconds(20);
+        var batch = new AppendBatch(1, "batch-v1", [new SpooledSnapshot("2304400", "gps", SnapshotIds.New(firstPollRanLate), "p")]);
+
+        Assert.Equal(due, PollSchedule.BatchIsDue(batch, new ScheduleDto(1, 10), 10, At(minutes).AddSeconds(1)));
+    }
+
+    private static DateTimeOffset At(int minute) => new(2026, 12, 7, 12, minute, 0, TimeSpan.Zero);
+
+    private static Task<RunResult> Tick(TimeProvider clock, List<DateTimeOffset> ticks)
+    {
+        lock (ticks)
+        {
+            ticks.Add(clock.GetUtcNow());
+        }
+
+        return Task.FromResult(new RunResult(ExitCodes.Ok, [], []));
+    }
+
+    private static int Count(List<DateTimeOffset> ticks)
+    {
+        lock (ticks)
+        {
+            return ticks.Count;
+        }
+    }
+
+    /// <summary>Moves the fake clock to <paramref name="to"/> once the loop waits for it (it created its next timer), so no minute is jumped over.</summary>
+    private static async Task AdvanceToAsync(WaitedClock clock, DateTimeOffset to)
+    {
+        await WaitUntilAsync(() => clock.TimersCreated > clock.TimersSeen);
+        clock.TimersSeen = clock.TimersCreated;
+        clock.SetUtcNow(to);
+        await Task.Yield();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!condition())
+        {
+            await Task.Delay(5, timeout.Token);
+        }
+    }
+}
+
+/// <summary>A fake clock that counts the timers made on it: a new one means the loop is waiting for the clock.</summary>
+internal sealed class WaitedClock(DateTimeOffset start) : FakeTimeProvider(start)
+{
+    private int _created;
+
+    public int TimersCreated => Volatile.Read(ref _created);
+
+    public int TimersSeen { get; set; }
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        var timer = base.CreateTimer(callback, state, dueTime, period);
+        Interlocked.Increment(ref _created);
+        return timer;
+    }
+}

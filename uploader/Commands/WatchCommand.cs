@@ -1,0 +1,42 @@
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Pipeline;
+using PecLists.Uploader.Sources;
+using PecLists.Uploader.Transport;
+
+namespace PecLists.Uploader.Commands;
+
+/// <summary>
+/// <c>watch</c>: what the service runs (ADR 0023). Polls the lists that have a schedule, each every N minutes, until
+/// stopped; the loop is <see cref="WatchLoop"/>, each tick an <see cref="UploadRun"/> of the scheduled lists; this prints.
+/// The log is opened per tick (<paramref name="openLog"/>), so it rotates in a process that never ends.
+/// </summary>
+public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog)
+{
+    public async Task<int> ExecuteAsync(CancellationToken ct)
+    {
+        using var backend = new BackendClient(config.Endpoint, config.Upload);
+        var source = new PostgresSource(config.Database);
+        var loop = new WatchLoop(
+            TimeProvider.System,
+            now => ScheduledLists.AnyDue(config, now),
+            () => ScheduledLists.Any(config),
+            async tickCt =>
+            {
+                using var log = openLog();
+                return await new UploadRun(config, source, backend, TimeProvider.System, e => Print(log, e), null, RunScope.Scheduled).ExecuteAsync(tickCt);
+            },
+            WatchLoop.DefaultCatalogEvery);
+        Say(RunMessages.WatchStarted());
+        await loop.RunAsync(null, ct);
+        Say(RunMessages.WatchStopped());
+        return ExitCodes.Ok;
+    }
+
+    private void Say(string message)
+    {
+        using var log = openLog();
+        Print(log, new RunEvent(DateTimeOffset.Now, message));
+    }
+
+    private static void Print(TextWriter log, RunEvent happened) => log.WriteLine($"{happened.At:yyyy-MM-dd HH:mm:ss} {happened.Message}");
+}
