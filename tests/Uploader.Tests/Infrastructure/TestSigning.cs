@@ -23,6 +23,10 @@ public static class TestSigning
     public static ListDefinitionDto SignAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
         ListDefinitionSignature.SignBoth(definition, key ?? Key, signedAt);
 
+    /// <summary>Signed in every format that can hold it at <paramref name="signedAt"/> (v3 only when it uses masks, a cursor…), as 'lists sign' does since 0.3.</summary>
+    public static ListDefinitionDto SignAllAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
+        ListDefinitionSignature.SignAll(definition, key ?? Key, signedAt);
+
     /// <summary>Signed the old way only (v1, no signing time), as 'lists sign' did before dated signatures.</summary>
     public static ListDefinitionDto SignUndated(ListDefinitionDto definition) => definition with { Signature = ListDefinitionSignature.Sign(definition, Key) };
 
