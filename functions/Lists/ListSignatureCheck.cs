@@ -18,13 +18,29 @@ public static class ListSignatureCheck
         }
 
         var keyId = ListDefinitionSignature.KeyId(publicKey);
+        var served = normalized.ToDto();
+        if (served.SignatureV3 is not null || ListDefinitionSignature.IsBeyondV2(served))
+        {
+            // v3 covers every field; a definition that uses masks, a cursor, another source… is signed v3 only (ADR 0022),
+            // a plain one v1 + v2 + v3, and then its v1 and v2 are checked below too (uploaders before 0.3 verify them).
+            if (!ListDefinitionSignature.VerifyV3(served, publicKey))
+            {
+                return $"the v3 signature of list {normalized.Name} v{normalized.Version} is missing or does not verify with key {keyId}: " +
+                    "a definition that uses masks, a cursor, another source, a schedule or views is signed v3, over exactly what is published. Sign this exact file again with 'lists sign'.";
+            }
+
+            if (ListDefinitionSignature.IsBeyondV2(served))
+            {
+                return null;
+            }
+        }
+
         if (normalized.Signature is null)
         {
             return $"list {normalized.Name} v{normalized.Version} is not signed; this backend only publishes definitions signed by key {keyId}. " +
                 "Sign it offline with 'lists sign --file <definition> --private-key <key.pem>' and publish the signed file.";
         }
 
-        var served = normalized.ToDto();
         if (!ListDefinitionSignature.Verify(served, publicKey) || (served.SignatureV2 is not null && !ListDefinitionSignature.VerifyV2(served, publicKey)))
         {
             return $"the signature of list {normalized.Name} v{normalized.Version} does not verify with key {keyId}: " +

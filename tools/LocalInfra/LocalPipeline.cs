@@ -137,6 +137,9 @@ public sealed class LocalPipeline : IAsyncDisposable
         }
     }
 
+    /// <summary>The private key (PEM) of this pipeline's list-signing key pair, for a test that signs a definition of its own.</summary>
+    public string ListSigningPrivateKeyPath => Path.Combine(_workDirectory, "list-signing", "list-signing-key.pem");
+
     /// <summary>The public key of this pipeline's list-signing key pair (base64 SubjectPublicKeyInfo), pinned in every uploader config.</summary>
     public string ListSigningPublicKey { get; private set; } = string.Empty;
 
