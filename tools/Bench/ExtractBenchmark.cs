@@ -11,7 +11,8 @@ namespace Bench;
 
 /// <summary>
 /// The uploader's extract → gzip → spool path against <c>psql \copy … | gzip -1</c> on the same data in the same run,
-/// with the uploader's peak RSS (GNU time) at two sizes to show memory does not grow with the list, and gzip levels.
+/// with the uploader's peak RSS (GNU time) at two sizes to show memory does not grow with the list, gzip levels, and
+/// the same extractions with four masked columns side by side (the masking stage's cost and its flat memory).
 /// </summary>
 public static partial class ExtractBenchmark
 {
@@ -40,6 +41,7 @@ public static partial class ExtractBenchmark
                 database = new { connectionString = connection, statementTimeoutSeconds = 3600 },
                 spoolDirectory = Path.Combine(work, "spool"),
                 listSigningKey = ThrowawaySigningKey(), // extract runs no definitions, but the config must be valid
+                maskingKey = new { id = "bench", key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
             }));
             var small = Path.Combine(work, "small.sql");
             var full = Path.Combine(work, "full.sql");
@@ -52,18 +54,23 @@ public static partial class ExtractBenchmark
             {
                 ("psql \\copy | gzip -1", baseline, new FileInfo(Path.Combine(work, "psql.csv.gz")).Length),
             };
-            foreach (var (name, sql, level) in new[]
+            // The masked cases mask the four personal columns ADR 0022's example names, one of each kind (issue 22).
+            string[] masks = ["nu_cpf=hash", "no_cidadao=redact", "dt_nascimento=truncate:month", "nu_telefone_celular=last-digits:4"];
+            foreach (var (name, sql, level, masked) in new[]
             {
-                ($"uploader, gzip fastest, {rows / 10} rows", small, "fastest"),
-                ("uploader, gzip fastest", full, "fastest"),
-                ("uploader, gzip optimal", full, "optimal"),
-                ("uploader, gzip smallest", full, "smallest"),
+                ($"uploader, gzip fastest, {rows / 10} rows", small, "fastest", false),
+                ($"uploader, gzip fastest, {rows / 10} rows, 4 masks", small, "fastest", true),
+                ("uploader, gzip fastest", full, "fastest", false),
+                ("uploader, gzip fastest, 4 masks", full, "fastest", true),
+                ("uploader, gzip optimal", full, "optimal", false),
+                ("uploader, gzip optimal, 4 masks", full, "optimal", true),
+                ("uploader, gzip smallest", full, "smallest", false),
             })
             {
-                var output = Path.Combine(work, $"{level}-{Path.GetFileNameWithoutExtension(sql)}.csv.gz");
+                var output = Path.Combine(work, $"{level}-{Path.GetFileNameWithoutExtension(sql)}{(masked ? "-masked" : string.Empty)}.csv.gz");
                 // UPLOADER_BIN: a published binary (e.g. the NativeAOT one) instead of the framework-dependent build.
                 var native = Environment.GetEnvironmentVariable("UPLOADER_BIN");
-                string[] extractArgs = ["extract", "--config", config, "--sql-file", sql, "--out", output, "--level", level];
+                string[] extractArgs = ["extract", "--config", config, "--sql-file", sql, "--out", output, "--level", level, .. masked ? masks.SelectMany(m => new[] { "--mask", m }) : []];
                 var sample = native is { Length: > 0 }
                     ? await TimeAsync(native, extractArgs)
                     : await TimeAsync("dotnet", [RepoPaths.UploaderDll, .. extractArgs]);

@@ -105,7 +105,7 @@ public static class RunMessages
     {
         Extraction.MaskFailure.NoKey => Localized.Text(
             $"site {site}: {list} NOT EXTRACTED: it hashes column {failure.Column} and the config has no 'maskingKey'. Ask the operator for the fleet's masking key and add it to the config as \"maskingKey\": {{\"id\": \"…\", \"key\": \"…\"}} (README, \"Masking personal data\"); the other lists are not affected.",
-            $"município {site}: {list} NÃO EXTRAÍDA: ela mascara a coluna {failure.Column} por hash e a configuração não tem 'maskingKey'. Peça ao operador a chave de mascaramento da rede e inclua-a na configuração como \"maskingKey\": {{\"id\": \"…\", \"key\": \"…\"}} (README, \"Mascaramento de dados pessoais\"); as outras listas não são afetadas."),
+            $"município {site}: {list} NÃO EXTRAÍDA: ela mascara a coluna {failure.Column} por hash e a configuração não tem 'maskingKey'. Peça ao operador a chave de mascaramento da rede e inclua-a na configuração como \"maskingKey\": {{\"id\": \"…\", \"key\": \"…\"}} (README, \"Masking personal data\"); as outras listas não são afetadas."),
         Extraction.MaskFailure.ColumnMissing => Localized.Text(
             $"site {site}: {list} NOT EXTRACTED: its definition masks column {failure.Column}, which the query does not return; nothing was sent. Tell the operator.",
             $"município {site}: {list} NÃO EXTRAÍDA: a definição mascara a coluna {failure.Column}, que a consulta não retorna; nada foi enviado. Avise o operador."),

@@ -32,5 +32,5 @@ public static class TestSigning
 
     /// <summary>Signs the definitions that carry no signature yet (a test's deliberately bad one is left as it is).</summary>
     public static ListCatalogDto SignUnsigned(ListCatalogDto catalog) =>
-        catalog with { Lists = [.. catalog.Lists.Select(l => l.Signature is null ? Sign(l) : l)] };
+        catalog with { Lists = [.. catalog.Lists.Select(l => l.Signature is null && l.SignatureV3 is null ? Sign(l) : l)] };
 }
