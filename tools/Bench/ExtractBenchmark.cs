@@ -56,6 +56,17 @@ public static partial class ExtractBenchmark
             };
             // The masked cases mask the four personal columns ADR 0022's example names, one of each kind (issue 22).
             string[] masks = ["nu_cpf=hash", "no_cidadao=redact", "dt_nascimento=truncate:month", "nu_telefone_celular=last-digits:4"];
+
+            // BASELINE_UPLOADER: another build's uploader.dll (e.g. before a change), run on the same data in the same run.
+            var baselineDll = Environment.GetEnvironmentVariable("BASELINE_UPLOADER");
+            foreach (var (name, level) in new[] { ("baseline uploader, gzip fastest", "fastest"), ("baseline uploader, gzip optimal", "optimal") }.Where(_ => baselineDll is { Length: > 0 }))
+            {
+                var output = Path.Combine(work, $"baseline-{level}.csv.gz");
+                var sample = await TimeAsync("dotnet", [baselineDll!, "extract", "--config", config, "--sql-file", full, "--out", output, "--level", level]);
+                results.Add((name, sample, new FileInfo(output).Length));
+                Console.WriteLine($"  {name,-40} {sample.Seconds,7:F2} s  peak RSS {sample.PeakRssKb / 1024.0,7:F1} MB  {new FileInfo(output).Length / 1e6,8:F1} MB");
+            }
+
             foreach (var (name, sql, level, masked) in new[]
             {
                 ($"uploader, gzip fastest, {rows / 10} rows", small, "fastest", false),
