@@ -7,10 +7,11 @@ namespace PecLists.Uploader.Extraction;
 
 /// <summary>
 /// Runs a list's SQL as <c>COPY (...) TO STDOUT (FORMAT csv, HEADER)</c> in a read-only transaction with a statement
-/// timeout, streaming its CSV text into a <see cref="SpoolCsvWriter"/> (masks, then gzip, then the spool's file): memory stays flat whatever the list size. Works on PostgreSQL 9.6:
-/// no type loading (no queries to newer catalogs), plain text COPY only. The session itself starts read-only, with
-/// the statement timeout and standard_conforming_strings on (startup options), and only SQL that is one statement
-/// (<see cref="SqlStatement"/>) is run, so the SQL cannot end the transaction and write after it.
+/// timeout, streaming its CSV text into a <see cref="SpoolCsvWriter"/> (the list's masks, then gzip, then the spool's
+/// file): memory stays flat whatever the list size. Works on PostgreSQL 9.6: no type loading (no queries to newer
+/// catalogs), plain text COPY only. The session itself starts read-only, with the statement timeout and
+/// standard_conforming_strings on (startup options), and only SQL that is one statement (<see cref="SqlStatement"/>)
+/// is run, so the SQL cannot end the transaction and write after it.
 /// </summary>
 public sealed class ListExtractor(string connectionString, int statementTimeoutSeconds, int? lockTimeoutSeconds = null)
 {
@@ -97,7 +98,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
     }
 
     /// <summary>
-    /// Pumps the COPY text into the gzip writer with synchronous reads and writes, on one thread. Npgsql's async COPY
+    /// Pumps the COPY text into the spool writer (masks, gzip) with synchronous reads and writes, on one thread. Npgsql's async COPY
     /// reads allocate for every CopyData message, i.e. for every row (about 120 bytes a row through the text reader,
     /// 128 MB for a million rows); the GC lets that garbage grow up to its gen0 budget, which it sizes from the CPU's
     /// cache, so peak RSS grew with the list on machines with a large L3. The synchronous path allocates nothing per
