@@ -11,7 +11,8 @@ namespace Bench;
 
 /// <summary>
 /// The uploader's extract → gzip → spool path against <c>psql \copy … | gzip -1</c> on the same data in the same run,
-/// with the uploader's peak RSS (GNU time) at two sizes to show memory does not grow with the list, and gzip levels.
+/// with the uploader's peak RSS (GNU time) at two sizes to show memory does not grow with the list, gzip levels, and
+/// the same extractions with four masked columns side by side (the masking stage's cost and its flat memory).
 /// </summary>
 public static partial class ExtractBenchmark
 {
@@ -40,6 +41,7 @@ public static partial class ExtractBenchmark
                 database = new { connectionString = connection, statementTimeoutSeconds = 3600 },
                 spoolDirectory = Path.Combine(work, "spool"),
                 listSigningKey = ThrowawaySigningKey(), // extract runs no definitions, but the config must be valid
+                maskingKey = new { id = "bench", key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
             }));
             var small = Path.Combine(work, "small.sql");
             var full = Path.Combine(work, "full.sql");
@@ -52,18 +54,48 @@ public static partial class ExtractBenchmark
             {
                 ("psql \\copy | gzip -1", baseline, new FileInfo(Path.Combine(work, "psql.csv.gz")).Length),
             };
-            foreach (var (name, sql, level) in new[]
+            // The masked cases mask the four personal columns ADR 0022's example names, one of each kind (issue 22).
+            string[] masks = ["nu_cpf=hash", "no_cidadao=redact", "dt_nascimento=truncate:month", "nu_telefone_celular=last-digits:4"];
+
+            // BASELINE_UPLOADER: another build's uploader.dll (e.g. before a change), run on the same data in the same run.
+            // It runs first and again last, so a machine that got busier or quieter during the run shows.
+            var baselineDll = Environment.GetEnvironmentVariable("BASELINE_UPLOADER");
+            async Task BaselineAsync(string only, string when)
             {
-                ($"uploader, gzip fastest, {rows / 10} rows", small, "fastest"),
-                ("uploader, gzip fastest", full, "fastest"),
-                ("uploader, gzip optimal", full, "optimal"),
-                ("uploader, gzip smallest", full, "smallest"),
+                foreach (var (name, level) in new[] { ("baseline uploader, gzip fastest", "fastest"), ("baseline uploader, gzip optimal", "optimal") }.Where(c => baselineDll is { Length: > 0 } && (only == "all" || c.Item2 == only)))
+                {
+                    var output = Path.Combine(work, $"baseline-{level}.csv.gz");
+                    var sample = await TimeAsync("dotnet", [baselineDll!, "extract", "--config", config, "--sql-file", full, "--out", output, "--level", level]);
+                    results.Add(($"{name} ({when})", sample, new FileInfo(output).Length));
+                    Console.WriteLine($"  {name} ({when}) {sample.Seconds,7:F2} s  peak RSS {sample.PeakRssKb / 1024.0,7:F1} MB  {new FileInfo(output).Length / 1e6,8:F1} MB");
+                }
+            }
+
+            // Each level's baseline, unmasked and masked runs follow each other, so none inherits another level's disk
+            // writeback or a busier machine more than the others.
+            foreach (var (name, sql, level, masked) in new[]
+            {
+                ("baseline", full, "fastest", false),
+                ("uploader, gzip fastest", full, "fastest", false),
+                ("uploader, gzip fastest, 4 masks", full, "fastest", true),
+                ("baseline", full, "optimal", false),
+                ("uploader, gzip optimal", full, "optimal", false),
+                ("uploader, gzip optimal, 4 masks", full, "optimal", true),
+                ($"uploader, gzip fastest, {rows / 10} rows", small, "fastest", false),
+                ($"uploader, gzip fastest, {rows / 10} rows, 4 masks", small, "fastest", true),
+                ("uploader, gzip smallest", full, "smallest", false),
             })
             {
-                var output = Path.Combine(work, $"{level}-{Path.GetFileNameWithoutExtension(sql)}.csv.gz");
+                if (name == "baseline")
+                {
+                    await BaselineAsync(level, "first");
+                    continue;
+                }
+
+                var output = Path.Combine(work, $"{level}-{Path.GetFileNameWithoutExtension(sql)}{(masked ? "-masked" : string.Empty)}.csv.gz");
                 // UPLOADER_BIN: a published binary (e.g. the NativeAOT one) instead of the framework-dependent build.
                 var native = Environment.GetEnvironmentVariable("UPLOADER_BIN");
-                string[] extractArgs = ["extract", "--config", config, "--sql-file", sql, "--out", output, "--level", level];
+                string[] extractArgs = ["extract", "--config", config, "--sql-file", sql, "--out", output, "--level", level, .. masked ? masks.SelectMany(m => new[] { "--mask", m }) : []];
                 var sample = native is { Length: > 0 }
                     ? await TimeAsync(native, extractArgs)
                     : await TimeAsync("dotnet", [RepoPaths.UploaderDll, .. extractArgs]);
@@ -71,6 +103,7 @@ public static partial class ExtractBenchmark
                 Console.WriteLine($"  {name,-40} {sample.Seconds,7:F2} s  peak RSS {sample.PeakRssKb / 1024.0,7:F1} MB  {new FileInfo(output).Length / 1e6,8:F1} MB");
             }
 
+            await BaselineAsync("all", "last");
             Console.WriteLine();
             Console.WriteLine($"CSV size: {csvBytes / 1e6:F1} MB for {rows} rows");
             Console.WriteLine("| path | time (s) | CSV MB/s | peak RSS (MB) | output (MB) | ratio |");

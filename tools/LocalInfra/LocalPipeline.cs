@@ -157,9 +157,12 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     private async Task SignAndPublishAsync(string listFile, CancellationToken ct)
     {
-        await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", Path.Combine(_workDirectory, "list-signing", "list-signing-key.pem")], ct);
+        await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", ListSigningPrivateKeyPath], ct);
         await FunctionsCommandAsync(["lists", "publish", "--file", listFile, "--as", "local-pipeline"], ct);
     }
+
+    /// <summary>The private key (PEM) of this pipeline's list-signing key pair, for a test that signs a definition of its own.</summary>
+    public string ListSigningPrivateKeyPath => Path.Combine(_workDirectory, "list-signing", "list-signing-key.pem");
 
     /// <summary>The public key of this pipeline's list-signing key pair (base64 SubjectPublicKeyInfo), pinned in every uploader config.</summary>
     public string ListSigningPublicKey { get; private set; } = string.Empty;

@@ -22,6 +22,7 @@ public sealed class Doctor(UploaderConfig config, Func<string?>? schedule = null
         if (lists is not null)
         {
             (var verified, refused) = SignatureCheck.Check(checks, config, lists);
+            MaskingKeyCheck.Check(checks, config, verified);
             await DatabaseChecks.CheckListsAsync(checks, config.Database.ConnectionString, verified, ct);
         }
 

@@ -312,6 +312,8 @@ public sealed class SiteRun(
     {
         try
         {
+            // Masks apply between the source and the spool file: a list that asks for them is never spooled clear.
+            using var masks = ListMasks.For(list, config.ReadMaskingKey());
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();
@@ -322,13 +324,20 @@ public sealed class SiteRun(
 
             Action<ExtractProgress>? onProgress = progress is null ? null : p => progress.Extracting(list.Name, p);
             var cursorColumn = list.Incremental?.CursorColumn;
+
+            // Every read, whole or partial, goes through the same masking writer: a changes or key-set delivery never
+            // carries a value the list masks.
             var snapshot = await spool.WriteAsync(
                 site.Ibge,
                 list.Name,
                 snapshotId,
-                async file => extracted = read is null
-                    ? await source.ExtractAsync(list, file, onProgress, ct)
-                    : await (source as IIncrementalSource ?? throw new NotIncrementalSourceException()).ExtractAsync(list, read, file, onProgress, ct),
+                async file => extracted = await SnapshotExtraction.ExtractAsync(
+                    output => read is null
+                        ? source.ExtractAsync(list, output, onProgress, ct)
+                        : (source as IIncrementalSource ?? throw new NotIncrementalSourceException()).ExtractAsync(list, read, output, onProgress, ct),
+                    masks,
+                    file,
+                    ListExtractor.DefaultCompression),
                 kind,
                 cursorColumn is not null && kind is DeliveryKinds.Snapshot or DeliveryKinds.Changes ? path => CursorOfAsync(path, cursorColumn, acknowledged, ct) : null);
             events.Say(RunMessages.Extracted(site.Ibge, list, extracted!));
@@ -355,6 +364,11 @@ public sealed class SiteRun(
         {
             events.Say(RunMessages.NotIncrementalSource(site.Ibge, list.Name));
             return (null, Fail(FailureCategories.DefinitionSignature));
+        }
+        catch (MaskingException ex)
+        {
+            events.Say(RunMessages.NotMasked(site.Ibge, list.Name, ex));
+            return (null, ex.Failure == MaskFailure.NoKey ? Fail(FailureCategories.Config, ExitCodes.Config) : Fail(FailureCategories.SourceSchema));
         }
         catch (Exception ex) when (source.Classify(ex) is { } failure)
         {

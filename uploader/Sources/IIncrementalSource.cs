@@ -10,6 +10,6 @@ namespace PecLists.Uploader.Sources;
 /// </summary>
 public interface IIncrementalSource
 {
-    /// <summary>Extracts <paramref name="read"/> of <paramref name="list"/> as gzip CSV (header first) into <paramref name="destination"/>.</summary>
-    Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SourceRead read, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct);
+    /// <summary>Extracts <paramref name="read"/> of <paramref name="list"/> as CSV text (header first) into <paramref name="output"/>, which masks and gzips.</summary>
+    Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SourceRead read, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct);
 }

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Npgsql;
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
@@ -9,24 +8,24 @@ using PecLists.Uploader.Localization;
 namespace PecLists.Uploader.Sources;
 
 /// <summary>
-/// A list's SQL run read-only against the site's PostgreSQL (PEC's), streamed through gzip; for an incremental list also
-/// the rows changed since a cursor and the key set (<see cref="IncrementalSql"/>).
+/// A list's SQL run read-only against the site's PostgreSQL (PEC's), its COPY text streamed into the spool writer; for an
+/// incremental list also the rows changed since a cursor and the key set (<see cref="IncrementalSql"/>).
 /// </summary>
-public sealed class PostgresSource(DatabaseConfig database, CompressionLevel level = ListExtractor.DefaultCompression) : ISnapshotSource, IIncrementalSource
+public sealed class PostgresSource(DatabaseConfig database) : ISnapshotSource, IIncrementalSource
 {
     private readonly ListExtractor _extractor = new(database.ConnectionString, database.StatementTimeoutSeconds, database.LockTimeoutSeconds);
 
-    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) =>
-        _extractor.ExtractAsync(list.Sql, destination, level, progress, ct);
+    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct) =>
+        _extractor.ExtractAsync(list.Sql, output, progress, ct);
 
-    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SourceRead read, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) => read.Kind switch
+    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SourceRead read, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct) => read.Kind switch
     {
         DeliveryKinds.Changes when list.Incremental is { } incremental && read.Since is { } since => _extractor.ExtractAsync(
             IncrementalSql.Since(list.Sql, incremental.CursorColumn),
             new Dictionary<string, string> { [IncrementalSql.SinceSetting] = since.ToString() },
-            destination, level, progress, ct),
-        DeliveryKinds.KeySet => _extractor.ExtractAsync(IncrementalSql.KeySet(list.Sql, list.Key), destination, level, progress, ct),
-        DeliveryKinds.Snapshot or DeliveryKinds.Append => _extractor.ExtractAsync(list.Sql, destination, level, progress, ct),
+            output, progress, ct),
+        DeliveryKinds.KeySet => _extractor.ExtractAsync(IncrementalSql.KeySet(list.Sql, list.Key), output, progress, ct),
+        DeliveryKinds.Snapshot or DeliveryKinds.Append => _extractor.ExtractAsync(list.Sql, output, progress, ct),
         _ => throw new ArgumentException($"Cannot read '{read.Kind}' of list {list.Name}.", nameof(read)),
     };
 

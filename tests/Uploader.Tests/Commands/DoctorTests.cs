@@ -76,6 +76,62 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
     }
 
     [Fact]
+    public async Task A_definition_asking_for_a_mask_this_uploader_does_not_know_fails_list_signatures_as_unsupported_and_is_reported()
+    {
+        var plain = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        var unsupported = TestSigning.SignAllAt(
+            plain with { Name = "gestantes", Columns = [.. plain.Columns.Select(c => c.Name == "nu_cpf" ? c with { Mask = new ColumnMaskDto("encrypt") } : c)] },
+            DateTimeOffset.UtcNow.AddMinutes(-1));
+        await using var backend = await StubBackend.ForSite(new ListCatalogDto([plain, unsupported]), _ => true);
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+        Assert.Equal(ExitCodes.DefinitionSignature, exit);
+        var check = Assert.Single(checks, c => c.Name == "list-signatures");
+        Assert.Contains($"gestantes v1 ({DefinitionCodes.Unsupported})", check.Detail, StringComparison.Ordinal);
+        Assert.Contains("updating the uploader fixes definition-unsupported", check.Fix, StringComparison.Ordinal);
+        var report = JsonSerializer.Deserialize(Assert.Single(backend.Requests, r => r.Path == "/api/v1/heartbeats").Body, ContractsJsonContext.Default.HeartbeatDto)!;
+        Assert.Equal([new RefusedDefinition("gestantes", 1, DefinitionCodes.Unsupported, TestSigning.KeyId)], report.RefusedDefinitions!);
+    }
+
+    [Fact]
+    public async Task A_list_that_hashes_fails_the_masking_key_check_without_a_key_and_passes_with_one_never_printing_it()
+    {
+        var plain = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        var masked = TestSigning.SignAllAt(
+            plain with { Columns = [.. plain.Columns.Select(c => c.Name == "nu_cpf" ? c with { Mask = new ColumnMaskDto(MaskKinds.Hash) } : c)] },
+            DateTimeOffset.UtcNow.AddMinutes(-1));
+        await using var backend = await StubBackend.ForSite(new ListCatalogDto([masked]), _ => true);
+        var key = Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i * 7)).ToArray());
+
+        using (var output = new StringWriter())
+        {
+            var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+            Assert.Equal(ExitCodes.Config, exit);
+            var check = Assert.Single(checks, c => c.Name == "masking-key");
+            Assert.Equal((DoctorOutcome.Fail, FailureCategories.Config), (check.Outcome, check.Category));
+            Assert.Contains("hipertensos", check.Detail, StringComparison.Ordinal);
+            Assert.Contains("\"maskingKey\"", check.Fix, StringComparison.Ordinal);
+        }
+
+        using (var output = new StringWriter())
+        {
+            var config = Config(backend.Endpoint);
+            config.MaskingKey = new MaskingKeySetting { Id = "2026a", Key = key };
+
+            var (exit, checks) = await new DoctorCommand(config, output, () => Registered).ExecuteAsync(CancellationToken.None);
+
+            Assert.True(exit == ExitCodes.Ok, output.ToString());
+            Assert.Contains(checks, c => c is { Name: "masking-key", Outcome: DoctorOutcome.Pass });
+            Assert.Contains("2026a", output.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(key, output.ToString(), StringComparison.Ordinal);
+            Assert.DoesNotContain(key, string.Concat(backend.Requests.Select(r => System.Text.Encoding.UTF8.GetString(r.Body))), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_database_that_is_down_is_named_with_a_fix_and_a_database_exit_code()
     {
         await using var backend = await Backend();

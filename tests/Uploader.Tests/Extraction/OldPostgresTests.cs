@@ -114,8 +114,10 @@ public sealed class OldPostgresTests(OldPecDatabaseFixture db, ITestOutputHelper
         var list = new PecLists.Contracts.ListDefinitionDto("eventos", 1, $"SELECT id, alterado_em FROM {table}", [], ["id"], Mode: PecLists.Contracts.LoadModes.Incremental, Incremental: new PecLists.Contracts.IncrementalDto("alterado_em"));
         var source = new PecLists.Uploader.Sources.PostgresSource(new PecLists.Uploader.Config.DatabaseConfig { ConnectionString = db.ReadOnlyConnectionString });
         using var gz = new MemoryStream();
-
-        await source.ExtractAsync(list, PecLists.Uploader.Incremental.SourceRead.ChangesSince(PecLists.Uploader.Incremental.CursorValue.TryParse(since)!.Value), gz, null, CancellationToken.None);
+        await using (var output = PecLists.Uploader.Extraction.SpoolCsvWriter.Open(gz, CompressionLevel.Fastest))
+        {
+            await source.ExtractAsync(list, PecLists.Uploader.Incremental.SourceRead.ChangesSince(PecLists.Uploader.Incremental.CursorValue.TryParse(since)!.Value), output, null, CancellationToken.None);
+        }
 
         gz.Position = 0;
         using var reader = new StreamReader(new GZipStream(gz, CompressionMode.Decompress));

@@ -33,10 +33,14 @@ public static class TestSigning
     public static ListDefinitionDto SignAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
         ListDefinitionSignature.SignBoth(definition, key ?? Key, signedAt);
 
+    /// <summary>Signed in every format that can hold it at <paramref name="signedAt"/> (v3 only when it uses masks, a cursor…), as 'lists sign' does since 0.3.</summary>
+    public static ListDefinitionDto SignAllAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
+        ListDefinitionSignature.SignAll(definition, key ?? Key, signedAt);
+
     /// <summary>Signed the old way only (v1, no signing time), as 'lists sign' did before dated signatures.</summary>
     public static ListDefinitionDto SignUndated(ListDefinitionDto definition) => definition with { Signature = ListDefinitionSignature.Sign(definition, Key) };
 
     /// <summary>Signs the definitions that carry no signature yet (a test's deliberately bad one is left as it is).</summary>
     public static ListCatalogDto SignUnsigned(ListCatalogDto catalog) =>
-        catalog with { Lists = [.. catalog.Lists.Select(l => l.Signature is null ? Sign(l) : l)] };
+        catalog with { Lists = [.. catalog.Lists.Select(l => l.Signature is null && l.SignatureV3 is null ? Sign(l) : l)] };
 }
