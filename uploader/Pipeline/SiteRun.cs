@@ -157,7 +157,7 @@ public sealed class SiteRun(
             ExtractResult? extracted = null;
             progress?.Start();
             var snapshot = await spool.WriteAsync(site.Ibge, list.Name, snapshotId, async file =>
-                extracted = await source.ExtractAsync(list, file, progress is null ? null : p => progress.Extracting(list.Name, p), ct));
+                extracted = await source.ExtractAsync(SiteBinding.ForSite(list, site.Ibge), file, progress is null ? null : p => progress.Extracting(list.Name, p), ct));
             events.Say(RunMessages.Extracted(site.Ibge, list, extracted!));
             var overCap = spool.EnforceCap(config.SpoolMaxBytes, snapshot);
             state.OverCap += overCap;

@@ -1,0 +1,44 @@
+using System.IO.Compression;
+using PecLists.Contracts;
+using PecLists.Uploader.Config;
+using PecLists.Uploader.Extraction;
+using PecLists.Uploader.Localization;
+
+namespace PecLists.Uploader.Sources;
+
+/// <summary>
+/// The run's one source: each list goes to the source of its kind (<see cref="SourceKinds.Of"/>: the site's PostgreSQL
+/// or an HTTP API), and each source classifies its own failures. A kind this uploader does not know is refused
+/// by name, never run as something else.
+/// </summary>
+public sealed class SourcesByKind(IReadOnlyDictionary<string, ISnapshotSource> sources) : ISnapshotSource, IDisposable
+{
+    /// <summary>The sources a run uses: the config's PostgreSQL and its HTTP settings and secrets.</summary>
+    public static SourcesByKind For(UploaderConfig config, CompressionLevel level = ListExtractor.DefaultCompression) => new(new Dictionary<string, ISnapshotSource>
+    {
+        [SourceKinds.Postgres] = new PostgresSource(config.Database, level),
+        [SourceKinds.Http] = new HttpJsonSource(config.Http ?? new HttpSourceConfig(), config.Secrets ?? [], level),
+    });
+
+    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct)
+    {
+        var kind = SourceKinds.Of(list);
+        return sources.TryGetValue(kind, out var source)
+            ? source.ExtractAsync(list, destination, progress, ct)
+            : throw new UnknownSourceKindException(kind);
+    }
+
+    public SourceFailure? Classify(Exception ex) => ex is UnknownSourceKindException unknown
+        ? new SourceFailure(ExitCodes.DefinitionSignature, FailureCategories.DefinitionSignature, Localized.Text(
+            $"the list reads a source of kind '{unknown.Kind}', which this uploader does not know; update the uploader",
+            $"a lista lê uma fonte do tipo '{unknown.Kind}', que este uploader não conhece; atualize o uploader"))
+        : sources.Values.Select(s => s.Classify(ex)).FirstOrDefault(f => f is not null);
+
+    public void Dispose()
+    {
+        foreach (var source in sources.Values.OfType<IDisposable>())
+        {
+            source.Dispose();
+        }
+    }
+}
