@@ -5,6 +5,7 @@ using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Output;
+using PecLists.Uploader.Pipeline;
 using PecLists.Uploader.Sources;
 using PecLists.Uploader.Spooling;
 
@@ -28,19 +29,32 @@ public static class ExtractCommand
             $"Nível de compressão desconhecido '{level}': use fastest, optimal, smallest ou none.")),
     };
 
-    public static async Task<int> ExecuteAsync(UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null)
+    /// <summary>"column=kind[:unit|digits]" options as the columns of a list definition with those masks.</summary>
+    public static IReadOnlyList<ListColumnDto> ParseMasks(IEnumerable<string> options) => [.. options.Select(ParseMask)];
+
+    public static async Task<int> ExecuteAsync(
+        UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null,
+        IReadOnlyList<ListColumnDto>? maskedColumns = null)
     {
         var sql = (await File.ReadAllTextAsync(sqlFile, ct)).Trim().TrimEnd(';');
-        var query = new ListDefinitionDto(Path.GetFileNameWithoutExtension(sqlFile), 0, sql, [], []);
-        var source = new PostgresSource(config.Database, level);
+        var query = new ListDefinitionDto(Path.GetFileNameWithoutExtension(sqlFile), 0, sql, maskedColumns ?? [], []);
+        var source = new PostgresSource(config.Database);
         var clock = Stopwatch.StartNew();
         ExtractResult result;
         try
         {
+            using var masks = ListMasks.For(query, config.ReadMaskingKey());
+
             // The rows are personal data: the file is the running account's only (0600), whatever the umask.
             await using var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
             progress?.Start();
-            result = await source.ExtractAsync(query, file, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+            result = await SnapshotExtraction.ExtractAsync(source, query, masks, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+        }
+        catch (MaskingException ex)
+        {
+            progress?.Clear();
+            await errors.WriteLineAsync(RunMessages.NotMasked("-", Path.GetFileName(sqlFile), ex));
+            return ex.Failure == MaskFailure.NoKey ? ExitCodes.Config : ExitCodes.Database;
         }
         catch (Exception ex) when (source.Classify(ex) is { } failure)
         {
@@ -55,5 +69,28 @@ public static class ExtractCommand
             $"extracted {result.Rows} rows, {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV",
             $"extraídas {result.Rows} linhas, {result.CsvChars} caracteres de CSV em {result.CompressedBytes} bytes ({level}) em {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s de CSV"));
         return ExitCodes.Ok;
+    }
+
+    private static ListColumnDto ParseMask(string option)
+    {
+        var equals = option.IndexOf('=', StringComparison.Ordinal);
+        var (kind, argument) = equals < 1 ? (string.Empty, null) : option[(equals + 1)..].Split(':', 2) switch
+        {
+            [var k] => (k, (string?)null),
+            [var k, var a] => (k, a),
+            _ => (string.Empty, null),
+        };
+        ColumnMaskDto? mask = kind switch
+        {
+            MaskKinds.Hash or MaskKinds.Redact when argument is null => new ColumnMaskDto(kind),
+            MaskKinds.Truncate when argument is not null && MaskKinds.TruncateUnits.Contains(argument) => new ColumnMaskDto(kind, Unit: argument),
+            MaskKinds.LastDigits when int.TryParse(argument, System.Globalization.CultureInfo.InvariantCulture, out var digits) && digits > 0 => new ColumnMaskDto(kind, Digits: digits),
+            _ => null,
+        };
+        return mask is null
+            ? throw new ConfigException(Localized.Text(
+                $"--mask '{option}': use column=hash, column=redact, column=truncate:<year|month|day|hour> or column=last-digits:<n>",
+                $"--mask '{option}': use coluna=hash, coluna=redact, coluna=truncate:<year|month|day|hour> ou coluna=last-digits:<n>"))
+            : new ListColumnDto(option[..equals], "text", Mask: mask);
     }
 }

@@ -40,13 +40,22 @@ public static class UploaderCommandLine
         var sqlFile = new Option<string>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair."), Required = true };
         var output = new Option<string>("--out") { Description = Localized.Text("Where to write the gzip CSV.", "Onde gravar o CSV compactado (gzip)."), Required = true };
         var level = new Option<string?>("--level") { Description = Localized.Text("gzip level: optimal (default), fastest, smallest, none.", "Nível de compressão gzip: optimal (padrão), fastest, smallest, none.") };
-        var extract = new Command("extract", Localized.Text("Extract a query to a local gzip CSV, as 'run' would, without sending it.", "Extrai uma consulta para um CSV gzip local, como o 'run' faria, sem enviá-lo.")) { sqlFile, output, level };
+        var masks = new Option<string[]>("--mask")
+        {
+            Description = Localized.Text(
+                "Mask a column as a list definition would: column=hash, column=redact, column=truncate:month (year, month, day, hour), column=last-digits:4. Repeatable.",
+                "Mascara uma coluna como uma definição de lista faria: coluna=hash, coluna=redact, coluna=truncate:month (year, month, day, hour), coluna=last-digits:4. Pode ser repetida."),
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var extract = new Command("extract", Localized.Text("Extract a query to a local gzip CSV, as 'run' would, without sending it.", "Extrai uma consulta para um CSV gzip local, como o 'run' faria, sem enviá-lo.")) { sqlFile, output, level, masks };
         extract.SetAction(async (parse, ct) =>
         {
             try
             {
                 var config = UploaderConfig.Load(parse.GetValue(configPath)!);
-                return await ExtractCommand.ExecuteAsync(config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, Console.Error, ct, Output.TerminalProgress.ForConsole());
+                return await ExtractCommand.ExecuteAsync(
+                    config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, Console.Error, ct, Output.TerminalProgress.ForConsole(),
+                    ExtractCommand.ParseMasks(parse.GetValue(masks) ?? []));
             }
             catch (ConfigException ex)
             {

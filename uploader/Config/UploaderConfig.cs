@@ -1,6 +1,7 @@
 using PecLists.Contracts;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Config;
@@ -67,6 +68,12 @@ public sealed class UploaderConfig
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public HttpSourceConfig? Http { get; set; }
 
+    /// <summary>
+    /// The key the <c>hash</c> mask uses (<see cref="MaskingKeySetting"/>); needed only when a list hashes a column. A
+    /// list that does, on a site without it, is not extracted (a config failure named for that list).
+    /// </summary>
+    public MaskingKeySetting? MaskingKey { get; set; }
+
     /// <summary>"pt-BR" or "en": recorded by install from its locale, used when the OS gives a job none (cron).</summary>
     public string? Language { get; set; }
 
@@ -118,6 +125,12 @@ public sealed class UploaderConfig
 
         return keys;
     }
+
+    /// <summary>The masking key as the masks use it, or null when the config has none (validated at load).</summary>
+    public MaskingKey? ReadMaskingKey() =>
+        MaskingKey is { } setting && MaskingKeyBytes(setting.Key) is { } bytes && Extraction.MaskingKey.IsValidId(setting.Id)
+            ? new MaskingKey(setting.Id, bytes)
+            : null;
 
     public List<string> Validate()
     {
@@ -183,12 +196,38 @@ public sealed class UploaderConfig
             problems.Add(Localized.Text("'secrets' holds an empty value", "'secrets' tem um valor vazio"));
         }
 
+        if (MaskingKey is { } masking && !Extraction.MaskingKey.IsValidId(masking.Id))
+        {
+            problems.Add(Localized.Text(
+                "'maskingKey.id' must be 1 to 16 lowercase letters, digits or '-' (the same id at every site, e.g. \"2026a\")",
+                "'maskingKey.id' deve ter de 1 a 16 letras minúsculas, dígitos ou '-' (o mesmo id em todos os municípios, ex.: \"2026a\")"));
+        }
+
+        if (MaskingKey is { } key && MaskingKeyBytes(key.Key) is null)
+        {
+            // The key itself is never quoted back: it is a secret.
+            problems.Add(Localized.Text(
+                $"'maskingKey.key' must be base64 of at least {Extraction.MaskingKey.MinimumBytes} bytes (the operator's fleet-wide key, e.g. from 'openssl rand -base64 32'); ask the operator for it",
+                $"'maskingKey.key' deve ser base64 de pelo menos {Extraction.MaskingKey.MinimumBytes} bytes (a chave única do operador para todos os municípios, ex.: de 'openssl rand -base64 32'); peça-a ao operador"));
+        }
+
         if (!ProxySetting.IsValid(Upload.Proxy))
         {
             problems.Add(ProxySetting.InvalidMessage);
         }
 
         return problems;
+    }
+
+    private static byte[]? MaskingKeyBytes(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var buffer = new byte[text.Length];
+        return Convert.TryFromBase64String(text.Trim(), buffer, out var written) && written >= Extraction.MaskingKey.MinimumBytes ? buffer[..written] : null;
     }
 
     private static bool PinnedKeyIsInvalid(string text)

@@ -7,7 +7,7 @@ namespace PecLists.Uploader.Extraction;
 
 /// <summary>
 /// Runs a list's SQL as <c>COPY (...) TO STDOUT (FORMAT csv, HEADER)</c> in a read-only transaction with a statement
-/// timeout, streaming through gzip into a file: memory stays flat whatever the list size. Works on PostgreSQL 9.6:
+/// timeout, streaming its CSV text into a <see cref="SpoolCsvWriter"/> (masks, then gzip, then the spool's file): memory stays flat whatever the list size. Works on PostgreSQL 9.6:
 /// no type loading (no queries to newer catalogs), plain text COPY only. The session itself starts read-only, with
 /// the statement timeout and standard_conforming_strings on (startup options), and only SQL that is one statement
 /// (<see cref="SqlStatement"/>) is run, so the SQL cannot end the transaction and write after it.
@@ -48,7 +48,15 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         return builder.Build();
     }
 
+    /// <summary>The list's rows as gzip CSV into <paramref name="destination"/>, unmasked (the extract command and tests).</summary>
     public async Task<ExtractResult> ExtractAsync(string sql, Stream destination, CompressionLevel level, Action<ExtractProgress>? progress, CancellationToken ct)
+    {
+        await using var output = SpoolCsvWriter.Open(destination, level);
+        return await ExtractAsync(sql, output, progress, ct);
+    }
+
+    /// <summary>The list's rows as CSV text into <paramref name="output"/> (which masks and compresses), completed at the end.</summary>
+    public async Task<ExtractResult> ExtractAsync(string sql, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct)
     {
         if (!SqlStatement.IsOne(sql))
         {
@@ -69,16 +77,15 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
             await setup.ExecuteNonQueryAsync(ct);
         }
 
-        var counting = new CountingStream(destination);
         long rows;
         long csvChars;
-        await using (var gzip = new GZipStream(counting, level, leaveOpen: true))
-        await using (var writer = new StreamWriter(gzip, new UTF8Encoding(false), CharBufferSize))
         {
             // The newline before ')' keeps a trailing "-- comment" in the SQL from swallowing the parenthesis.
             using var reader = await connection.BeginTextExportAsync($"COPY (\n{sql}\n) TO STDOUT (FORMAT csv, HEADER)", ct);
-            Copy(reader, writer, counting, progress, ct, out rows, out csvChars);
+            Copy(reader, output, progress, ct, out rows, out csvChars);
         }
+
+        await output.CompleteAsync();
 
         await using (var end = connection.CreateCommand())
         {
@@ -86,7 +93,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
             await end.ExecuteNonQueryAsync(ct);
         }
 
-        return new ExtractResult(rows, csvChars, counting.Position, started.Elapsed);
+        return new ExtractResult(rows, csvChars, output.CompressedBytes, started.Elapsed);
     }
 
     /// <summary>
@@ -97,8 +104,9 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
     /// row, so memory is flat whatever the list size and the machine. Cancellation cancels the query server-side
     /// (the blocked read then fails) and is also checked between buffers.
     /// </summary>
-    private static void Copy(NpgsqlCopyTextReader reader, StreamWriter writer, CountingStream counting, Action<ExtractProgress>? progress, CancellationToken ct, out long dataRows, out long csvChars)
+    private static void Copy(NpgsqlCopyTextReader reader, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct, out long dataRows, out long csvChars)
     {
+        var writer = output.Writer;
         var rows = new CsvRowCounter();
         var buffer = new char[CharBufferSize];
         csvChars = 0;
@@ -110,7 +118,7 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
                 writer.Write(buffer, 0, read);
                 csvChars += read;
                 rows.Count(buffer.AsSpan(0, read));
-                progress?.Invoke(new ExtractProgress(rows.DataRows, csvChars, counting.Position));
+                progress?.Invoke(new ExtractProgress(rows.DataRows, csvChars, output.CompressedBytes));
             }
 
             writer.Flush();
@@ -146,46 +154,5 @@ public sealed class ListExtractor(string connectionString, int statementTimeoutS
         {
             // Could not reach the server to cancel; the statement timeout still bounds the query.
         }
-    }
-
-    /// <summary>Counts bytes written through it (the compressed size).</summary>
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        private long _written;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => _written;
-
-        public override long Position { get => _written; set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            inner.Write(buffer, offset, count);
-            _written += count;
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            await inner.WriteAsync(buffer, cancellationToken);
-            _written += buffer.Length;
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 }

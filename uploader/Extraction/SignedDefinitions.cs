@@ -3,10 +3,12 @@ using PecLists.Contracts;
 namespace PecLists.Uploader.Extraction;
 
 /// <summary>
-/// Which list definitions may run: those whose dated (v2) operator signature verifies with one of the keys pinned at
-/// install, signed no longer than <paramref name="maxAge"/> ago, and not older versions than this uploader already ran
+/// Which list definitions may run: those whose dated operator signature (v3 when the definition carries one, else v2)
+/// verifies with one of the keys pinned at install, signed no longer than <paramref name="maxAge"/> ago, and not older versions than this uploader already ran
 /// (<paramref name="highestRun"/>): a definition served again after a newer one (a replay) is refused, and so is one
-/// whose SQL is more than one statement (<see cref="SqlStatement"/>). Checked before
+/// whose SQL is more than one statement (<see cref="SqlStatement"/>). A definition that uses anything v2 does not cover
+/// (<see cref="ListDefinitionSignature.IsBeyondV2"/>: a mask, a cursor, another source) runs only with a valid v3; one
+/// asking for something this uploader does not know is refused as unsupported (<see cref="DefinitionSupport"/>). Checked before
 /// any SQL runs, on fresh and cached definitions alike; a refused one is named (list, version, code, key id), never shown.
 /// </summary>
 public sealed class SignedDefinitions(
@@ -43,9 +45,22 @@ public sealed class SignedDefinitions(
 
     private (string? Code, string KeyId) Refusal(ListDefinitionDto definition)
     {
-        if (definition.Signature is null && definition.SignatureV2 is null)
+        if (definition.Signature is null && definition.SignatureV2 is null && definition.SignatureV3 is null)
         {
             return (DefinitionCodes.NotSigned, FirstKeyId);
+        }
+
+        if (definition.SignatureV3 is not null)
+        {
+            // v3 covers every field: when present it alone decides (a v3 that does not verify is not saved by a v2).
+            var v3Key = pinnedKeys.FirstOrDefault(k => ListDefinitionSignature.VerifyV3(definition, k));
+            return v3Key is null ? (DefinitionCodes.BadSignature, FirstKeyId) : Runnable(definition, ListDefinitionSignature.KeyId(v3Key));
+        }
+
+        if (ListDefinitionSignature.IsBeyondV2(definition))
+        {
+            // A mask, a cursor, a source… that v1 and v2 do not cover: their signature says nothing about it.
+            return (DefinitionCodes.BadSignature, FirstKeyId);
         }
 
         if (definition.SignatureV2 is null || definition.SignedAt is null)
@@ -55,19 +70,25 @@ public sealed class SignedDefinitions(
         }
 
         var key = pinnedKeys.FirstOrDefault(k => ListDefinitionSignature.VerifyV2(definition, k));
-        if (key is null)
+        return key is null ? (DefinitionCodes.BadSignature, FirstKeyId) : Runnable(definition, ListDefinitionSignature.KeyId(key));
+    }
+
+    /// <summary>The rules after a dated signature verified (v2 or v3): known parts, one statement, not expired, no rollback.</summary>
+    private (string? Code, string KeyId) Runnable(ListDefinitionDto definition, string keyId)
+    {
+        if (!DefinitionSupport.IsSupported(definition))
         {
-            return (DefinitionCodes.BadSignature, FirstKeyId);
+            // Signed, but asks for something this uploader does not know: running it without that could send clear data.
+            return (DefinitionCodes.Unsupported, keyId);
         }
 
-        var keyId = ListDefinitionSignature.KeyId(key);
-        if (!SqlStatement.IsOne(definition.Sql))
+        if (SourceKinds.Of(definition) == SourceKinds.Postgres && !SqlStatement.IsOne(definition.Sql))
         {
             // Signed, but it could end the read-only transaction it runs in and write (docs/adr/0019…, issue 23 item 5).
             return (DefinitionCodes.NotOneStatement, keyId);
         }
 
-        if (now - definition.SignedAt.Value > maxAge)
+        if (now - definition.SignedAt!.Value > maxAge)
         {
             return (DefinitionCodes.Expired, keyId);
         }

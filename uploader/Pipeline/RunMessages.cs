@@ -64,6 +64,9 @@ public static class RunMessages
         DefinitionCodes.NotOneStatement => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.NotOneStatement}): its SQL is more than one statement (or closes the parenthesis it runs in), so it could leave the read-only transaction. Tell the operator.",
             $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.NotOneStatement}): o SQL tem mais de um comando (ou fecha o parêntese em que é executado) e poderia sair da transação somente leitura. Avise o operador."),
+        DefinitionCodes.Unsupported => Localized.Text(
+            $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Unsupported}): it is signed, but asks for something this uploader version ({BackendClient.Version}) does not know (a source, load mode, mask or format of a later version); it is not run rather than run without it. Update the uploader.",
+            $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Unsupported}): está assinada, mas pede algo que esta versão do uploader ({BackendClient.Version}) não conhece (uma origem, modo de carga, máscara ou formato de uma versão posterior); não é executada em vez de ser executada sem isso. Atualize o uploader."),
         DefinitionCodes.NotSigned => Localized.Text(
             $"site {site}: {definition.List} v{definition.Version} NOT RUN ({DefinitionCodes.Signature}): the backend serves it unsigned; this uploader runs only definitions signed by key {definition.KeyId}. Tell the operator.",
             $"município {site}: {definition.List} v{definition.Version} NÃO EXECUTADA ({DefinitionCodes.Signature}): o servidor central a envia sem assinatura; este uploader só executa definições assinadas pela chave {definition.KeyId}. Avise o operador."),
@@ -96,6 +99,20 @@ public static class RunMessages
     public static string NotExtracted(string site, string list, string reason) => Localized.Text(
         $"site {site}: could not extract {list}: {reason}",
         $"município {site}: não foi possível extrair {list}: {reason}");
+
+    /// <summary>A list whose masks could not be applied: nothing of it was spooled. Names the column, never a value.</summary>
+    public static string NotMasked(string site, string list, Extraction.MaskingException failure) => failure.Failure switch
+    {
+        Extraction.MaskFailure.NoKey => Localized.Text(
+            $"site {site}: {list} NOT EXTRACTED: it hashes column {failure.Column} and the config has no 'maskingKey'. Ask the operator for the fleet's masking key and add it to the config as \"maskingKey\": {{\"id\": \"…\", \"key\": \"…\"}} (README, \"Masking personal data\"); the other lists are not affected.",
+            $"município {site}: {list} NÃO EXTRAÍDA: ela mascara a coluna {failure.Column} por hash e a configuração não tem 'maskingKey'. Peça ao operador a chave de mascaramento da rede e inclua-a na configuração como \"maskingKey\": {{\"id\": \"…\", \"key\": \"…\"}} (README, \"Mascaramento de dados pessoais\"); as outras listas não são afetadas."),
+        Extraction.MaskFailure.ColumnMissing => Localized.Text(
+            $"site {site}: {list} NOT EXTRACTED: its definition masks column {failure.Column}, which the query does not return; nothing was sent. Tell the operator.",
+            $"município {site}: {list} NÃO EXTRAÍDA: a definição mascara a coluna {failure.Column}, que a consulta não retorna; nada foi enviado. Avise o operador."),
+        _ => Localized.Text(
+            $"site {site}: {list} NOT EXTRACTED: column {failure.Column} is truncated as a date, but holds a value that is not a date or time; nothing was sent rather than send it unmasked. Tell the operator.",
+            $"município {site}: {list} NÃO EXTRAÍDA: a coluna {failure.Column} é truncada como data, mas tem um valor que não é data nem hora; nada foi enviado, em vez de enviá-lo sem máscara. Avise o operador."),
+    };
 
     public static string SpoolDiskFull(string site, string spoolRoot, string list) => Localized.Text(
         $"site {site}: the spool disk ({spoolRoot}) is full: {list} not extracted. Free disk space on this server.",

@@ -153,11 +153,14 @@ public sealed class SiteRun(
     {
         try
         {
+            // Masks apply between the source and the spool file: a list that asks for them is never spooled clear.
+            using var masks = ListMasks.For(list, config.ReadMaskingKey());
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();
             var snapshot = await spool.WriteAsync(site.Ibge, list.Name, snapshotId, async file =>
-                extracted = await source.ExtractAsync(SiteBinding.ForSite(list, site.Ibge), file, progress is null ? null : p => progress.Extracting(list.Name, p), ct));
+                extracted = await SnapshotExtraction.ExtractAsync(
+                    source, SiteBinding.ForSite(list, site.Ibge), masks, file, ListExtractor.DefaultCompression, progress is null ? null : p => progress.Extracting(list.Name, p), ct));
             events.Say(RunMessages.Extracted(site.Ibge, list, extracted!));
             var overCap = spool.EnforceCap(config.SpoolMaxBytes, snapshot);
             state.OverCap += overCap;
@@ -172,6 +175,11 @@ public sealed class SiteRun(
         {
             events.Say(RunMessages.SpoolDiskFull(site.Ibge, spool.Root, list.Name));
             return (null, Fail(FailureCategories.DiskFull));
+        }
+        catch (MaskingException ex)
+        {
+            events.Say(RunMessages.NotMasked(site.Ibge, list.Name, ex));
+            return (null, ex.Failure == MaskFailure.NoKey ? Fail(FailureCategories.Config, ExitCodes.Config) : Fail(FailureCategories.SourceSchema));
         }
         catch (Exception ex) when (source.Classify(ex) is { } failure)
         {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Polly;
@@ -18,8 +16,9 @@ namespace PecLists.Uploader.Sources;
 /// A list read from an HTTP API answering JSON (<c>source.kind</c> "http", ADR 0022): page after page, each read as it
 /// arrives (<see cref="JsonPageReader"/>), its rows converted to the list's columns and written as the same gzip CSV
 /// the Postgres source writes. A page is tried again whole on a 5xx, 408, 429 (after its Retry-After), a timeout or a
-/// dropped connection, with exponential back-off and jitter; it reaches the snapshot only once read whole
-/// (<see cref="PageBufferStream"/>). Any failure fails the whole list: the spool discards the partial file, nothing is sent.
+/// dropped connection, with exponential back-off and jitter; it reaches the spool writer only once read whole
+/// (<see cref="PageBufferStream"/>, in <c>pageDirectory</c>: the spool's folder, owner-only). Any failure fails the whole
+/// list: the spool discards the partial file, nothing is sent.
 /// </summary>
 public sealed class HttpJsonSource : ISnapshotSource, IDisposable
 {
@@ -28,19 +27,19 @@ public sealed class HttpJsonSource : ISnapshotSource, IDisposable
     private readonly HttpClient _http;
     private readonly HttpSourceConfig _settings;
     private readonly IReadOnlyDictionary<string, string> _secrets;
-    private readonly CompressionLevel _level;
+    private readonly string _pageDirectory;
     private readonly TimeProvider _clock;
 
     public HttpJsonSource(
         HttpSourceConfig settings,
         IReadOnlyDictionary<string, string> secrets,
-        CompressionLevel level = ListExtractor.DefaultCompression,
+        string? pageDirectory = null,
         HttpMessageHandler? handler = null,
         TimeProvider? clock = null)
     {
         _settings = settings;
         _secrets = secrets;
-        _level = level;
+        _pageDirectory = pageDirectory ?? Path.GetTempPath();
         _clock = clock ?? TimeProvider.System;
 
         // No automatic redirects: .NET drops Authorization on a redirect to another host, but not custom key headers.
@@ -51,59 +50,50 @@ public sealed class HttpJsonSource : ISnapshotSource, IDisposable
         };
     }
 
-    public async Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct)
+    public async Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct)
     {
         var plan = HttpListPlan.For(list, _secrets);
         var started = Stopwatch.StartNew();
         var pipeline = BuildPipeline(plan.TimeoutSeconds);
-        var counting = new ByteCountingStream(destination);
+        var header = new CsvRowWriter(output.Writer);
+        header.WriteRow([.. list.Columns.Select(c => c.Name)]);
         long rows = 0;
-        long chars;
-        using var page = new PageBufferStream(DirectoryOf(destination));
-        await using (var gzip = new GZipStream(counting, _level, leaveOpen: true))
+        var chars = header.Chars;
+        using var page = new PageBufferStream(_pageDirectory);
+        var visited = new Dictionary<Uri, int>();
+        var number = 1;
+        var url = plan.Paginator?.Type == PaginatorTypes.PageNumber ? plan.PageNumberUrl(1) : plan.Url;
+        while (true)
         {
-            await using (var header = new StreamWriter(gzip, new UTF8Encoding(false), 1024, leaveOpen: true))
+            visited[url] = number;
+            var address = new PageAddress(number, url);
+            var read = await ReadPageAsync(plan, address, page, pipeline, ct);
+            page.MoveTo(output.Writer); // the whole page, only now
+            rows += read.Page.Rows;
+            chars += read.Chars;
+            progress?.Invoke(new ExtractProgress(rows, chars, output.CompressedBytes));
+
+            var next = NextUrl(plan, address, read.Page);
+            if (next is null)
             {
-                var csv = new CsvRowWriter(header);
-                csv.WriteRow([.. list.Columns.Select(c => c.Name)]);
-                chars = csv.Chars;
+                break;
             }
 
-            var visited = new Dictionary<Uri, int>();
-            var number = 1;
-            var url = plan.Paginator?.Type == PaginatorTypes.PageNumber ? plan.PageNumberUrl(1) : plan.Url;
-            while (true)
+            if (visited.TryGetValue(next, out var earlier))
             {
-                visited[url] = number;
-                var address = new PageAddress(number, url);
-                var read = await ReadPageAsync(plan, address, page, pipeline, ct);
-                page.MoveTo(gzip); // the whole page, only now
-                rows += read.Page.Rows;
-                chars += read.Chars;
-                progress?.Invoke(new ExtractProgress(rows, chars, counting.Written));
-
-                var next = NextUrl(plan, address, read.Page);
-                if (next is null)
-                {
-                    break;
-                }
-
-                if (visited.TryGetValue(next, out var earlier))
-                {
-                    throw HttpSourceErrors.LinkLoop(address, earlier);
-                }
-
-                if (number >= plan.MaxPages)
-                {
-                    throw HttpSourceErrors.TooManyPages(address, plan.MaxPages);
-                }
-
-                url = next;
-                number++;
+                throw HttpSourceErrors.LinkLoop(address, earlier);
             }
+
+            if (number >= plan.MaxPages)
+            {
+                throw HttpSourceErrors.TooManyPages(address, plan.MaxPages);
+            }
+
+            url = next;
+            number++;
         }
 
-        return new ExtractResult(rows, chars, counting.Written, started.Elapsed);
+        return new ExtractResult(rows, chars, output.CompressedBytes, started.Elapsed);
     }
 
     public SourceFailure? Classify(Exception ex) => ex is HttpSourceException failure ? failure.Failure : null;
@@ -286,9 +276,6 @@ public sealed class HttpJsonSource : ISnapshotSource, IDisposable
 
         return builder.AddTimeout(TimeSpan.FromSeconds(timeoutSeconds)).Build();
     }
-
-    private static string DirectoryOf(Stream destination) =>
-        destination is FileStream { Name: { } name } && Path.GetDirectoryName(name) is { Length: > 0 } directory ? directory : Path.GetTempPath();
 
     private sealed record PageRead(JsonPage Page, long Chars);
 }

@@ -1,14 +1,18 @@
+using System.Text;
+
 namespace PecLists.Uploader.Sources;
 
 /// <summary>
 /// One page's CSV until the page is read whole: in memory up to <see cref="MemoryLimit"/>, then in a file only the
 /// running account can read (0600; on Unix unlinked as soon as it is open, so not even a crash leaves it behind; on
 /// Windows deleted on close by the OS). A page that fails halfway is discarded (<see cref="Reset"/>) and read again;
-/// only a whole page reaches the snapshot (<see cref="MoveTo"/>). Memory stays flat on a page of a million rows.
+/// only a whole page reaches the spool writer (<see cref="MoveTo"/>). Memory stays flat on a page of a million rows.
 /// </summary>
 public sealed class PageBufferStream(string directory) : Stream
 {
     public const int MemoryLimit = 1 << 20;
+
+    private const int CopyBufferChars = 1 << 15;
 
     private readonly MemoryStream _memory = new();
     private FileStream? _file;
@@ -30,18 +34,29 @@ public sealed class PageBufferStream(string directory) : Stream
         _file?.SetLength(0);
     }
 
-    /// <summary>Copies the whole page to <paramref name="destination"/>, then forgets it.</summary>
-    public void MoveTo(Stream destination)
+    /// <summary>Writes the whole page's text to <paramref name="destination"/>, then forgets it.</summary>
+    public void MoveTo(TextWriter destination)
     {
+        Stream content;
         if (_file is null)
         {
-            destination.Write(_memory.GetBuffer(), 0, (int)_memory.Length);
+            content = new MemoryStream(_memory.GetBuffer(), 0, (int)_memory.Length, writable: false);
         }
         else
         {
             _file.Flush();
             _file.Position = 0;
-            _file.CopyTo(destination);
+            content = _file;
+        }
+
+        using (var text = new StreamReader(content, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, CopyBufferChars, leaveOpen: true))
+        {
+            var chars = new char[CopyBufferChars];
+            int read;
+            while ((read = text.Read(chars, 0, chars.Length)) > 0)
+            {
+                destination.Write(chars, 0, read);
+            }
         }
 
         Reset();
@@ -92,7 +107,7 @@ public sealed class PageBufferStream(string directory) : Stream
 
     private FileStream OpenFile()
     {
-        var path = Path.Combine(directory, $".page-{Guid.NewGuid():N}.tmp");
+        var path = Path.Combine(Directory.Exists(directory) ? directory : Path.GetTempPath(), $".page-{Guid.NewGuid():N}.tmp");
         var options = new FileStreamOptions
         {
             Mode = FileMode.CreateNew,

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Npgsql;
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
@@ -7,13 +6,13 @@ using PecLists.Uploader.Localization;
 
 namespace PecLists.Uploader.Sources;
 
-/// <summary>A list's SQL run read-only against the site's PostgreSQL (PEC's), streamed through gzip.</summary>
-public sealed class PostgresSource(DatabaseConfig database, CompressionLevel level = ListExtractor.DefaultCompression) : ISnapshotSource
+/// <summary>A list's SQL run read-only against the site's PostgreSQL (PEC's), its COPY text streamed into the spool writer.</summary>
+public sealed class PostgresSource(DatabaseConfig database) : ISnapshotSource
 {
     private readonly ListExtractor _extractor = new(database.ConnectionString, database.StatementTimeoutSeconds, database.LockTimeoutSeconds);
 
-    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct) =>
-        _extractor.ExtractAsync(list.Sql, destination, level, progress, ct);
+    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct) =>
+        _extractor.ExtractAsync(list.Sql, output, progress, ct);
 
     public SourceFailure? Classify(Exception ex) => ex switch
     {

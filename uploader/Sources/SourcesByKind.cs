@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Extraction;
@@ -14,17 +13,19 @@ namespace PecLists.Uploader.Sources;
 public sealed class SourcesByKind(IReadOnlyDictionary<string, ISnapshotSource> sources) : ISnapshotSource, IDisposable
 {
     /// <summary>The sources a run uses: the config's PostgreSQL and its HTTP settings and secrets.</summary>
-    public static SourcesByKind For(UploaderConfig config, CompressionLevel level = ListExtractor.DefaultCompression) => new(new Dictionary<string, ISnapshotSource>
+    public static SourcesByKind For(UploaderConfig config) => new(new Dictionary<string, ISnapshotSource>
     {
-        [SourceKinds.Postgres] = new PostgresSource(config.Database, level),
-        [SourceKinds.Http] = new HttpJsonSource(config.Http ?? new HttpSourceConfig(), config.Secrets ?? [], level),
+        [SourceKinds.Postgres] = new PostgresSource(config.Database),
+
+        // A page larger than memory waits in the spool's folder: the run's own disk, owner-only, under its free-space floor.
+        [SourceKinds.Http] = new HttpJsonSource(config.Http ?? new HttpSourceConfig(), config.Secrets ?? [], config.SpoolDirectory),
     });
 
-    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct)
+    public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct)
     {
         var kind = SourceKinds.Of(list);
         return sources.TryGetValue(kind, out var source)
-            ? source.ExtractAsync(list, destination, progress, ct)
+            ? source.ExtractAsync(list, output, progress, ct)
             : throw new UnknownSourceKindException(kind);
     }
 

@@ -1,5 +1,3 @@
-using System.IO.Compression;
-using System.Text;
 using PecLists.Contracts;
 using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Sources;
@@ -13,7 +11,7 @@ public sealed class TextSource(IReadOnlyDictionary<string, string> texts) : ISna
 
     public Exception? Unclaimed { get; init; }
 
-    public async Task<ExtractResult> ExtractAsync(ListDefinitionDto list, Stream destination, Action<ExtractProgress>? progress, CancellationToken ct)
+    public async Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct)
     {
         if (Unclaimed is not null)
         {
@@ -25,13 +23,9 @@ public sealed class TextSource(IReadOnlyDictionary<string, string> texts) : ISna
             throw new TimeoutException("the source's own failure");
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text);
-        await using (var gzip = new GZipStream(destination, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            await gzip.WriteAsync(bytes, ct);
-        }
-
-        return new ExtractResult(text.Count(c => c == '\n') - 1, text.Length, destination.Position, TimeSpan.Zero);
+        await output.Writer.WriteAsync(text.AsMemory(), ct);
+        await output.CompleteAsync();
+        return new ExtractResult(text.Count(c => c == '\n') - 1, text.Length, output.CompressedBytes, TimeSpan.Zero);
     }
 
     public SourceFailure? Classify(Exception ex) => ex is TimeoutException ? Failure : null;

@@ -1,6 +1,8 @@
+using System.IO.Compression;
 using Npgsql;
 using PecLists.Contracts;
 using PecLists.Uploader.Config;
+using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Sources;
 
 namespace PecLists.Uploader.Tests.Sources;
@@ -30,7 +32,8 @@ public sealed class PostgresSourceTests(PecDatabaseFixture db)
                 await lockTable.ExecuteNonQueryAsync();
             }
 
-            var failed = await Assert.ThrowsAsync<PostgresException>(() => source.ExtractAsync(list, Stream.Null, null, CancellationToken.None));
+            await using var blocked = SpoolCsvWriter.Open(Stream.Null, CompressionLevel.Fastest);
+            var failed = await Assert.ThrowsAsync<PostgresException>(() => source.ExtractAsync(list, blocked, null, CancellationToken.None));
 
             Assert.Equal("55P03", failed.SqlState);
             var failure = source.Classify(failed)!;
@@ -39,7 +42,8 @@ public sealed class PostgresSourceTests(PecDatabaseFixture db)
             await transaction.RollbackAsync();
         }
 
-        var extracted = await source.ExtractAsync(list, Stream.Null, null, CancellationToken.None);
+        await using var output = SpoolCsvWriter.Open(Stream.Null, CompressionLevel.Fastest);
+        var extracted = await source.ExtractAsync(list, output, null, CancellationToken.None);
 
         Assert.True(extracted.Rows > 0, "the list extracts once the table is free");
     }

@@ -1,19 +1,19 @@
-namespace PecLists.Uploader.Sources;
+namespace PecLists.Uploader.Extraction;
 
-/// <summary>Counts the bytes written through it (a snapshot's compressed size).</summary>
-public sealed class ByteCountingStream(Stream inner) : Stream
+/// <summary>Counts bytes written through it (the compressed size).</summary>
+internal sealed class CountingStream(Stream inner) : Stream
 {
+    private long _written;
+
     public override bool CanRead => false;
 
     public override bool CanSeek => false;
 
     public override bool CanWrite => true;
 
-    public override long Length => Written;
+    public override long Length => _written;
 
-    public override long Position { get => Written; set => throw new NotSupportedException(); }
-
-    public long Written { get; private set; }
+    public override long Position { get => _written; set => throw new NotSupportedException(); }
 
     public override void Flush() => inner.Flush();
 
@@ -25,18 +25,16 @@ public sealed class ByteCountingStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void Write(ReadOnlySpan<byte> buffer)
+    public override void Write(byte[] buffer, int offset, int count)
     {
-        inner.Write(buffer);
-        Written += buffer.Length;
+        inner.Write(buffer, offset, count);
+        _written += count;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         await inner.WriteAsync(buffer, cancellationToken);
-        Written += buffer.Length;
+        _written += buffer.Length;
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
