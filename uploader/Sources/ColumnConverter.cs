@@ -111,6 +111,10 @@ public sealed class ColumnConverter
         {
             number = fromText;
         }
+        else if (value.ValueKind == JsonValueKind.Number)
+        {
+            throw OutOfRange(format); // beyond decimal's range, so far beyond any date's
+        }
         else
         {
             throw Wrong(value, $"a number ({format})", $"um número ({format})");
@@ -122,13 +126,15 @@ public sealed class ColumnConverter
         var max = (decimal)(DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
         if (ticks < min || ticks > max)
         {
-            throw new ValueConversionException(Localized.Text(
-                $"a number too large or too small for a date ({format})",
-                $"um número grande ou pequeno demais para uma data ({format})"));
+            throw OutOfRange(format);
         }
 
         return DateTimeOffset.UnixEpoch.AddTicks((long)decimal.Round(ticks)).ToString(TimestampFormat, CultureInfo.InvariantCulture);
     }
+
+    private static ValueConversionException OutOfRange(string format) => new(Localized.Text(
+        $"a number too large or too small for a date ({format})",
+        $"um número grande ou pequeno demais para uma data ({format})"));
 
     /// <summary>PostgreSQL's text cannot hold U+0000: COPY would fail the whole load centrally.</summary>
     private static string NoNul(string text) => text.Contains('\0', StringComparison.Ordinal)
