@@ -32,6 +32,9 @@ public sealed class BrtGpsFeed
 
     public static long DataHoraOf(int n) => FirstDataHora + (n * 1000L);
 
+    /// <summary>Vehicle n's plate: empty (not null) for every seventh (a vehicle not yet registered).</summary>
+    public static string PlacaOf(int n) => n % 7 == 6 ? string.Empty : $"LRX{1000 + n}";
+
     /// <summary>Vehicle n's speed: null for every fifth (a vehicle standing with its GPS off).</summary>
     public static int? VelocidadeOf(int n) => n % 5 == 4 ? null : 20 + n;
 
@@ -63,7 +66,7 @@ public sealed class BrtGpsFeed
 
             json.WriteStartObject();
             json.WriteString("codigo", CodigoOf(n));
-            json.WriteString("placa", $"LRX{1000 + n}");
+            json.WriteString("placa", PlacaOf(n));
             json.WriteString("linha", n % 2 == 0 ? "10" : "22A");
             json.WriteNumber("latitude", LatitudeOf(n));
             json.WriteNumber("longitude", -43.2 - (n * 0.001));
