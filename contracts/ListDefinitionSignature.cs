@@ -51,12 +51,18 @@ public static class ListDefinitionSignature
         return [.. Encoding.UTF8.GetBytes(PurposeV2), .. json];
     }
 
-    /// <summary>The exact bytes a v3 signature covers: the v3 purpose line, then every field and the signing time as JSON.</summary>
+    /// <summary>
+    /// The exact bytes a v3 signature covers: the v3 purpose line, then every field and the signing time as JSON. The
+    /// source's header maps are written in ordinal order of their names, whatever order they arrive in: the backend stores
+    /// the source as jsonb, which keeps an object's members in an order of its own (shorter names first), so the order an
+    /// operator wrote them in does not survive the catalog.
+    /// </summary>
     public static byte[] CanonicalBytesV3(ListDefinitionDto definition, DateTimeOffset signedAt)
     {
+        var source = definition.Source is { } given ? given with { Headers = Ordered(given.Headers), SecretHeaders = Ordered(given.SecretHeaders) } : null;
         var content = new FullSignedListContent(
             definition.Name, definition.Version, definition.Sql, definition.Columns, definition.Key,
-            definition.Mode, definition.Source, definition.Incremental, definition.Schedule, definition.Views, signedAt.ToUniversalTime());
+            definition.Mode, source, definition.Incremental, definition.Schedule, definition.Views, signedAt.ToUniversalTime());
         var json = JsonSerializer.SerializeToUtf8Bytes(content, ContractsJsonContext.Default.FullSignedListContent);
         return [.. Encoding.UTF8.GetBytes(PurposeV3), .. json];
     }
@@ -200,6 +206,9 @@ public static class ListDefinitionSignature
             throw new FormatException(NotP256, ex);
         }
     }
+
+    private static SortedDictionary<string, string>? Ordered(IReadOnlyDictionary<string, string>? map) =>
+        map is null ? null : new(map.ToDictionary(), StringComparer.Ordinal);
 
     private static void RequireP256(ECDsa key)
     {

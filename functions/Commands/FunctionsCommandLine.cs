@@ -177,17 +177,10 @@ public static class FunctionsCommandLine
             var definition = ListDefinitionFile.Read(parse.GetValue(file)!.FullName);
             await using var services = Services(parse, connection);
             var outcome = await services.GetRequiredService<ListPublishing>().PublishAsync(definition, parse.GetValue(activate), CliActor.Of(parse, Actor), ct);
-            switch (outcome.Verdict)
+            if (outcome.Verdict != ListPublishVerdict.Published)
             {
-                case ListPublishVerdict.Invalid:
-                    Console.Error.WriteLine($"List definition '{definition.Name}' is invalid: {outcome.Detail}");
-                    return 1;
-                case ListPublishVerdict.BadSignature:
-                    Console.Error.WriteLine($"Not published: {outcome.Detail}");
-                    return 3;
-                case ListPublishVerdict.Conflict:
-                    Console.Error.WriteLine(outcome.Detail);
-                    return 1;
+                PrintRefused($"List {definition.Name} v{definition.Version} not published", outcome);
+                return outcome.Verdict == ListPublishVerdict.BadSignature ? 3 : 1;
             }
 
             Console.WriteLine($"List {definition.Name} v{definition.Version} published{(parse.GetValue(activate) ? " and active" : string.Empty)}.");
@@ -199,9 +192,19 @@ public static class FunctionsCommandLine
         activateVersion.SetAction(async (parse, ct) =>
         {
             await using var services = Services(parse, connection);
-            var done = await services.GetRequiredService<ListPublishing>().ActivateAsync(parse.GetValue(name)!, parse.GetValue(version), CliActor.Of(parse, Actor), ct);
-            Console.WriteLine(done ? $"List {parse.GetValue(name)} v{parse.GetValue(version)} is now active." : "No such list version; publish it first.");
-            return done ? 0 : 1;
+            var outcome = await services.GetRequiredService<ListPublishing>().ActivateAsync(parse.GetValue(name)!, parse.GetValue(version), CliActor.Of(parse, Actor), ct);
+            switch (outcome.Verdict)
+            {
+                case ListPublishVerdict.Published:
+                    Console.WriteLine($"List {parse.GetValue(name)} v{parse.GetValue(version)} is now active.");
+                    return 0;
+                case ListPublishVerdict.UnknownVersion:
+                    Console.WriteLine("No such list version; publish it first.");
+                    return 1;
+                default:
+                    PrintRefused($"List {parse.GetValue(name)} v{parse.GetValue(version)} not activated", outcome);
+                    return 1;
+            }
         });
         var history = new Command("history", "Every published version and which one is active.");
         history.SetAction(async (parse, ct) =>
@@ -215,6 +218,16 @@ public static class FunctionsCommandLine
             return 0;
         });
         return new Command("lists", "Manage list definitions.") { publish, activateVersion, history, ListSigningCommands.Keygen(), ListSigningCommands.Sign() };
+    }
+
+    /// <summary>A refused publish or activation, one rule a line with its code (<c>[key-required] …</c>), on standard error.</summary>
+    private static void PrintRefused(string what, ListPublishOutcome outcome)
+    {
+        Console.Error.WriteLine($"{what}:");
+        foreach (var refusal in outcome.Refusals)
+        {
+            Console.Error.WriteLine($"  {refusal}");
+        }
     }
 
     private static Command AdminCommand(Option<string?> connection)

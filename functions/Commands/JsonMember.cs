@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace PecLists.Functions.Commands;
 
-/// <summary>Sets one top-level string member of a JSON object in place, leaving the rest of the text exactly as written.</summary>
+/// <summary>Sets or removes one top-level string member of a JSON object in place, leaving the rest of the text exactly as written.</summary>
 public static class JsonMember
 {
     private static readonly JsonSerializerOptions Relaxed = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -42,6 +42,42 @@ public static class JsonMember
         var rest = bytes[insertAt..];
         var newline = lastValueEnd < 0 || Array.IndexOf(rest, (byte)'\n') < 0 || Array.IndexOf(rest, (byte)'\n') > closing - insertAt ? "\n"u8.ToArray() : [];
         return Encoding.UTF8.GetString([.. bytes[..insertAt], .. member, .. encoded, .. newline, .. rest]);
+    }
+
+    /// <summary>
+    /// The JSON without its top-level member <paramref name="name"/> (and the comma that separated it), every other byte
+    /// as written; unchanged when there is no such member.
+    /// </summary>
+    public static string RemoveTopLevel(string json, string name)
+    {
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new FormatException("the definition file is not a JSON object");
+        }
+
+        var previousValueEnd = -1;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var nameStart = (int)reader.TokenStartIndex;
+            var isTarget = reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals(name);
+            reader.Read();
+            reader.Skip();
+            var valueEnd = (int)reader.BytesConsumed;
+            if (isTarget)
+            {
+                // After another member: from that member's end (the comma) to this one's. First: up to the next member's name.
+                var (from, to) = previousValueEnd >= 0 ? (previousValueEnd, valueEnd)
+                    : reader.Read() && reader.TokenType == JsonTokenType.PropertyName ? (nameStart, (int)reader.TokenStartIndex)
+                    : (nameStart, valueEnd);
+                return Encoding.UTF8.GetString([.. bytes[..from], .. bytes[to..]]);
+            }
+
+            previousValueEnd = valueEnd;
+        }
+
+        return json;
     }
 
     /// <summary>The indentation of the file's first indented line (two spaces when there is none).</summary>

@@ -49,7 +49,7 @@ public static class ListSigningCommands
         var file = new Option<FileInfo>("--file") { Description = "List definition JSON (see lists/*.json).", Required = true };
         var privateKey = new Option<FileInfo>("--private-key") { Description = $"The PEM private key 'lists keygen' wrote ({PrivateKeyFile}).", Required = true };
         var output = new Option<FileInfo?>("--out") { Description = "Write the signed definition here instead of into --file (its sqlFile is kept pointing at the same SQL)." };
-        var command = new Command("sign", "Sign a list definition as it will be served (validated, types normalised) and write \"signature\" into the JSON.") { file, privateKey, output };
+        var command = new Command("sign", "Sign a list definition as it will be served (validated, types normalised) and write its signatures into the JSON: v1, v2 and v3, or v3 only for a definition using a source, mode, cursor, schedule, views, fields, formats or masks.") { file, privateKey, output };
         command.SetAction(parse =>
         {
             var source = parse.GetValue(file)!.FullName;
@@ -65,10 +65,15 @@ public static class ListSigningCommands
                 return 2;
             }
 
-            var errors = ListDefinitionRules.Validate(definition);
+            var errors = ListDefinitionRules.Check(definition);
             if (errors.Count > 0)
             {
-                Console.Error.WriteLine($"List definition '{definition.Name}' is invalid: {string.Join("; ", errors)}");
+                Console.Error.WriteLine($"List definition '{definition.Name}' is invalid:");
+                foreach (var error in errors)
+                {
+                    Console.Error.WriteLine($"  {error}");
+                }
+
                 return 2;
             }
 
@@ -77,10 +82,11 @@ public static class ListSigningCommands
             {
                 key.ImportFromPem(File.ReadAllText(parse.GetValue(privateKey)!.FullName));
                 var served = ListDefinitionRules.Normalize(definition).ToDto();
-                var signed = ListDefinitionSignature.SignBoth(served, key, DateTimeOffset.UtcNow);
+                var signed = ListDefinitionSignature.SignAll(served, key, DateTimeOffset.UtcNow);
                 WriteSigned(source, target, signed);
                 var keyId = ListDefinitionSignature.KeyId(key.ExportSubjectPublicKeyInfo());
-                Console.WriteLine($"List {definition.Name} v{definition.Version} signed with key {keyId} at {signed.SignedAt:yyyy-MM-dd HH:mm:ss}Z: {target}");
+                var formats = signed.Signature is null ? "v3 only: it uses parts uploaders before 0.3 cannot honour" : "v1, v2 and v3";
+                Console.WriteLine($"List {definition.Name} v{definition.Version} signed ({formats}) with key {keyId} at {signed.SignedAt:yyyy-MM-dd HH:mm:ss}Z: {target}");
                 return 0;
             }
             catch (Exception ex) when (ex is CryptographicException or ArgumentException)
@@ -93,16 +99,27 @@ public static class ListSigningCommands
     }
 
     /// <summary>
-    /// The definition file with "signature", "signedAt" and "signatureV2" set and every other byte kept as the operator
-    /// wrote it (a three-line diff);
-    /// when written elsewhere, a relative "sqlFile" is rewritten relative to the new place so it names the same SQL.
+    /// The definition file with "signedAt" and "signatureV3" set, and "signature" and "signatureV2" set too for a definition
+    /// v1 and v2 can hold, or removed for one only v3 covers (<see cref="ListDefinitionSignature.IsBeyondV2"/>: an older
+    /// uploader must find nothing it can verify); every other byte is kept as the operator wrote it (a short diff).
+    /// When written elsewhere, a relative "sqlFile" is rewritten relative to the new place so it names the same SQL.
     /// </summary>
     private static void WriteSigned(string source, string target, ListDefinitionDto signed)
     {
         var text = File.ReadAllText(source);
-        text = JsonMember.SetTopLevelString(text, "signature", signed.Signature!);
-        text = JsonMember.SetTopLevelString(text, "signedAt", signed.SignedAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
-        text = JsonMember.SetTopLevelString(text, "signatureV2", signed.SignatureV2!);
+        if (signed.Signature is { } v1 && signed.SignatureV2 is { } v2)
+        {
+            text = JsonMember.SetTopLevelString(text, "signature", v1);
+            text = JsonMember.SetTopLevelString(text, "signedAt", SignedAtText(signed));
+            text = JsonMember.SetTopLevelString(text, "signatureV2", v2);
+        }
+        else
+        {
+            text = JsonMember.RemoveTopLevel(JsonMember.RemoveTopLevel(text, "signature"), "signatureV2");
+            text = JsonMember.SetTopLevelString(text, "signedAt", SignedAtText(signed));
+        }
+
+        text = JsonMember.SetTopLevelString(text, "signatureV3", signed.SignatureV3!);
         if (JsonNode.Parse(text)?["sqlFile"]?.GetValue<string>() is { } sqlFile && !Path.IsPathRooted(sqlFile)
             && Path.GetDirectoryName(target) != Path.GetDirectoryName(source))
         {
@@ -113,6 +130,9 @@ public static class ListSigningCommands
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         File.WriteAllText(target, text);
     }
+
+    private static string SignedAtText(ListDefinitionDto signed) =>
+        signed.SignedAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static void WriteOwnerOnly(string path, string text)
     {

@@ -14,6 +14,9 @@ public static class OperatorAudit
 {
     public const string ListPublish = "list-publish";
     public const string ListActivate = "list-activate";
+
+    /// <summary>A list's central views created, replaced or dropped by an activation (docs/adr/0022-list-definitions-beyond-one-query.md).</summary>
+    public const string ListViews = "list-views";
     public const string OperatorTokenIssue = "operator-token-issue";
     public const string OperatorTokenRevoke = "operator-token-revoke";
     public const string SiteAdd = "site-add";

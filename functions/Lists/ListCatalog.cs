@@ -11,6 +11,14 @@ namespace PecLists.Functions.Lists;
 /// </summary>
 public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) : IDisposable
 {
+    private const string SelectStored =
+        """
+        SELECT name AS Name, version AS Version, description AS Description, sql AS Sql, columns::text AS Columns, key_columns AS Key,
+               is_active AS Active, signature AS Signature, signed_at AS SignedAt, signature_v2 AS SignatureV2, mode AS Mode,
+               source::text AS Source, incremental::text AS Incremental, schedule::text AS Schedule, views::text AS Views, signature_v3 AS SignatureV3
+          FROM ingest.list_definitions
+        """;
+
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private (DateTimeOffset At, Snapshot Lists)? _cache;
@@ -77,17 +85,29 @@ public sealed class ListCatalog(NpgsqlDataSource dataSource, TimeProvider time) 
         }
     }
 
+    /// <summary>
+    /// Every stored version of one list, oldest first, read in <paramref name="transaction"/> (the publisher's, which holds
+    /// the list's lock) with every part, so a new version is checked against all of what was published.
+    /// </summary>
+    public static async Task<IReadOnlyList<ListDefinition>> ReadVersionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct) =>
+        [.. (await connection.QueryAsync<StoredDefinition>(new CommandDefinition(
+            $"{SelectStored} WHERE name = @name ORDER BY version", new { name }, transaction, cancellationToken: ct))).Select(r => r.ToDefinition())];
+
+    /// <summary>The active version of one list, read in <paramref name="transaction"/>; null when none is active.</summary>
+    public static async Task<ListDefinition?> ReadActiveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct) =>
+        (await connection.QueryFirstOrDefaultAsync<StoredDefinition>(new CommandDefinition(
+            $"{SelectStored} WHERE name = @name AND is_active", new { name }, transaction, cancellationToken: ct)))?.ToDefinition();
+
+    /// <summary>One stored version, read in <paramref name="transaction"/> and locked for it; null when there is no such version.</summary>
+    public static async Task<ListDefinition?> ReadVersionForUpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, int version, CancellationToken ct) =>
+        (await connection.QueryFirstOrDefaultAsync<StoredDefinition>(new CommandDefinition(
+            $"{SelectStored} WHERE name = @name AND version = @version FOR UPDATE", new { name, version }, transaction, cancellationToken: ct)))?.ToDefinition();
+
     private static async Task<Snapshot> LoadAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = (await connection.QueryAsync<StoredDefinition>(new CommandDefinition(
-            """
-            SELECT name AS Name, version AS Version, description AS Description, sql AS Sql, columns::text AS Columns, key_columns AS Key,
-                   is_active AS Active, signature AS Signature, signed_at AS SignedAt, signature_v2 AS SignatureV2, mode AS Mode,
-                   source::text AS Source, incremental::text AS Incremental, schedule::text AS Schedule, views::text AS Views, signature_v3 AS SignatureV3
-              FROM ingest.list_definitions ORDER BY name, version DESC
-            """,
-            cancellationToken: ct))).ToList();
+            $"{SelectStored} ORDER BY name, version DESC", cancellationToken: ct))).ToList();
         return new Snapshot(
             rows.Where(r => r.Active).ToDictionary(r => r.Name, r => r.ToDefinition(), StringComparer.Ordinal),
             rows.GroupBy(r => r.Name, StringComparer.Ordinal)

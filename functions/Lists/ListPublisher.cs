@@ -27,10 +27,10 @@ public static class ListPublisher
     /// </summary>
     public static async Task PublishAsync(NpgsqlDataSource dataSource, ListDefinition definition, bool activate, string actor, CancellationToken ct)
     {
-        var errors = ListDefinitionRules.Validate(definition);
+        var errors = ListDefinitionRules.Check(definition);
         if (errors.Count > 0)
         {
-            throw new InvalidOperationException($"List definition '{definition.Name}' is invalid: {string.Join("; ", errors)}");
+            throw new InvalidOperationException($"List definition '{definition.Name}' is invalid: {ListRefusal.Join(errors)}");
         }
 
         definition = ListDefinitionRules.Normalize(definition);
@@ -39,17 +39,20 @@ public static class ListPublisher
         await using var transaction = await connection.BeginTransactionAsync(ct);
 
         // Publishes of one list take turns, so two versions cannot both pass the checks against each other's absence.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_advisory_xact_lock(hashtext('ingest.list_definitions:' || @Name))", new { definition.Name }, transaction, cancellationToken: ct));
-        var stored = (await connection.QueryAsync<(int Version, string Sql, string Columns, string[] Key)>(new CommandDefinition(
-            "SELECT version, sql, columns::text, key_columns FROM ingest.list_definitions WHERE name = @Name ORDER BY version",
-            new { definition.Name }, transaction, cancellationToken: ct)))
-            .Select(r => new ListDefinition(definition.Name, r.Version, string.Empty, r.Sql, ListCatalog.ParseColumns(r.Columns), r.Key))
-            .ToList();
-        var conflicts = ListEvolution.Check(stored, definition);
+        await LockListAsync(connection, transaction, definition.Name, ct);
+        var stored = await ListCatalog.ReadVersionsAsync(connection, transaction, definition.Name, ct);
+        var active = await ListCatalog.ReadActiveAsync(connection, transaction, definition.Name, ct);
+        var conflicts = new List<ListRefusal>(ListEvolution.Check(stored, definition));
+        conflicts.AddRange(await DerivedViews.CollisionsAsync(connection, transaction, definition, active, ct));
+        if (stored.Count == 0 && await DerivedViews.ListNameTakenAsync(connection, transaction, definition, ct) is { } taken)
+        {
+            conflicts.Add(taken);
+        }
+
         if (conflicts.Count > 0)
         {
-            throw new ListPublishRefusedException($"List definition '{definition.Name}' v{definition.Version} cannot be published: {string.Join("; ", conflicts)}.");
+            throw new ListPublishRefusedException(
+                $"List definition '{definition.Name}' v{definition.Version} cannot be published: {ListRefusal.Join(conflicts)}.", ListPublishVerdict.Conflict, conflicts);
         }
 
         // A version already stored with the same content is a repeat: only its description may change.
@@ -91,7 +94,14 @@ public static class ListPublisher
             transaction,
             cancellationToken: ct));
         await OperatorAudit.RecordAsync(connection, transaction, actor, OperatorAudit.ListPublish, $"{definition.Name} v{definition.Version}",
-            new Dictionary<string, object?> { ["signed"] = definition.Signature is not null, ["signedAt"] = definition.SignedAt, ["activate"] = activate }, ct);
+            new Dictionary<string, object?>
+            {
+                ["signed"] = definition.Signature is not null || definition.SignatureV2 is not null || definition.SignatureV3 is not null,
+                ["signedAt"] = definition.SignedAt,
+                ["signatureV3"] = definition.SignatureV3 is not null,
+                ["activate"] = activate,
+            },
+            ct);
 
         // The table gets the version's columns now, so a snapshot matching it loads even before it is activated.
         await EnsureTableAsync(connection, transaction, definition, ct);
@@ -107,20 +117,29 @@ public static class ListPublisher
     public static Task<bool> ActivateAsync(NpgsqlDataSource dataSource, string name, int version, CancellationToken ct) =>
         ActivateAsync(dataSource, name, version, Unattributed, ct);
 
-    /// <summary>As <see cref="ActivateAsync(NpgsqlDataSource, string, int, CancellationToken)"/>, recording who did it.</summary>
+    /// <summary>
+    /// As <see cref="ActivateAsync(NpgsqlDataSource, string, int, CancellationToken)"/>, recording who did it. Throws
+    /// <see cref="ListPublishRefusedException"/> when the version's views cannot replace the active version's (a name
+    /// taken since it was published, a view that no longer compiles); nothing changes then.
+    /// </summary>
     public static async Task<bool> ActivateAsync(NpgsqlDataSource dataSource, string name, int version, string actor, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var row = await connection.QueryFirstOrDefaultAsync<(string Name, int Version, string Description, string Sql, string Columns, string[] Key)?>(new CommandDefinition(
-            "SELECT name, version, description, sql, columns::text, key_columns FROM ingest.list_definitions WHERE name = @name AND version = @version FOR UPDATE",
-            new { name, version }, transaction, cancellationToken: ct));
-        if (row is not { } r)
+        await LockListAsync(connection, transaction, name, ct);
+        var definition = await ListCatalog.ReadVersionForUpdateAsync(connection, transaction, name, version, ct);
+        if (definition is null)
         {
             return false;
         }
 
-        var definition = new ListDefinition(r.Name, r.Version, r.Description, r.Sql, ListCatalog.ParseColumns(r.Columns), r.Key);
+        var collisions = await DerivedViews.CollisionsAsync(connection, transaction, definition, await ListCatalog.ReadActiveAsync(connection, transaction, name, ct), ct);
+        if (collisions.Count > 0)
+        {
+            throw new ListPublishRefusedException(
+                $"List definition '{name}' v{version} cannot be activated: {ListRefusal.Join(collisions)}.", ListPublishVerdict.Conflict, collisions);
+        }
+
         await ActivateAsync(connection, transaction, definition, actor, ct);
         await transaction.CommitAsync(ct);
         return true;
@@ -134,8 +153,14 @@ public static class ListPublisher
             cancellationToken: ct))).ToList();
     }
 
+    private static Task LockListAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string name, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            "SELECT pg_advisory_xact_lock(hashtext('ingest.list_definitions:' || @name))", new { name }, transaction, cancellationToken: ct));
+
+    /// <summary>Flips the active version, audits it, widens the table, then replaces the previous active version's views by this one's.</summary>
     private static async Task ActivateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, string actor, CancellationToken ct)
     {
+        var previous = await ListCatalog.ReadActiveAsync(connection, transaction, definition.Name, ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE ingest.list_definitions SET is_active = false WHERE name = @Name AND is_active AND version <> @Version",
             new { definition.Name, definition.Version }, transaction, cancellationToken: ct));
@@ -144,6 +169,7 @@ public static class ListPublisher
             new { definition.Name, definition.Version, actor }, transaction, cancellationToken: ct));
         await OperatorAudit.RecordAsync(connection, transaction, actor, OperatorAudit.ListActivate, $"{definition.Name} v{definition.Version}", null, ct);
         await EnsureTableAsync(connection, transaction, definition, ct);
+        await DerivedViews.ReplaceAsync(connection, transaction, definition, previous, actor, ct);
     }
 
     private static async Task EnsureTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, ListDefinition definition, CancellationToken ct)

@@ -13,7 +13,32 @@ public static class AdminEndpoints
 {
     public sealed record NewSite(string Ibge, string Name);
 
-    public sealed record NewList(string Name, int Version, string? Description, string Sql, List<ListColumnDto> Columns, List<string> Key, bool Activate = true, string? Signature = null, DateTimeOffset? SignedAt = null, string? SignatureV2 = null);
+    /// <summary>A list definition to publish: the members of <see cref="ListDefinitionDto"/> (ADR 0022's parts included), its description, and whether to activate it.</summary>
+    public sealed record NewList(
+        string Name,
+        int Version,
+        string? Description,
+        string? Sql,
+        List<ListColumnDto> Columns,
+        List<string> Key,
+        bool Activate = true,
+        string? Signature = null,
+        DateTimeOffset? SignedAt = null,
+        string? SignatureV2 = null,
+        string? Mode = null,
+        ListSourceDto? Source = null,
+        IncrementalDto? Incremental = null,
+        ScheduleDto? Schedule = null,
+        List<DerivedViewDto>? Views = null,
+        string? SignatureV3 = null)
+    {
+        public ListDefinition ToDefinition() => new(
+            Name ?? string.Empty, Version, Description ?? string.Empty, (Sql ?? string.Empty).Trim(), Columns ?? [], Key ?? [], Signature, SignedAt, SignatureV2,
+            Mode, Source, Incremental, Schedule, Views, SignatureV3);
+    }
+
+    /// <summary>A published version: the definition as sites are served it (validated, normalised, with its signatures) and whether it is active.</summary>
+    public sealed record PublishedList(string Name, int Version, bool Active, ListDefinitionDto Definition);
 
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
@@ -68,22 +93,20 @@ public static class AdminEndpoints
             .WithName("ListVersions");
         admin.MapPost(ApiRoutes.AdminLists, async (NewList list, ListPublishing lists, ClaimsPrincipal user, CancellationToken ct) =>
             {
-                var definition = new ListDefinition(list.Name ?? string.Empty, list.Version, list.Description ?? string.Empty, (list.Sql ?? string.Empty).Trim(), list.Columns ?? [], list.Key ?? [], list.Signature, list.SignedAt, list.SignatureV2);
+                var definition = list.ToDefinition();
                 var outcome = await lists.PublishAsync(definition, list.Activate, user.Operator(), ct);
-                return outcome.Verdict switch
+                if (outcome.Verdict != ListPublishVerdict.Published)
                 {
-                    ListPublishVerdict.Invalid => Problems.Result(400, ProblemCodes.BadListDefinition, "List definition is not valid", outcome.Detail),
-                    ListPublishVerdict.BadSignature => Problems.Result(400, ProblemCodes.BadListSignature, "List definition signature does not verify", outcome.Detail),
-                    ListPublishVerdict.Conflict => Problems.Result(409, ProblemCodes.ListVersionConflict, "List version conflicts with the stored versions", outcome.Detail),
-                    _ => TypedResults.Created(ApiRoutes.AdminListVersionPath(definition.Name, definition.Version), new { definition.Name, definition.Version, active = list.Activate }),
-                };
+                    return Refused(outcome);
+                }
+
+                var served = ListDefinitionRules.Normalize(definition).ToDto();
+                return TypedResults.Created(ApiRoutes.AdminListVersionPath(definition.Name, definition.Version), new PublishedList(definition.Name, definition.Version, list.Activate, served));
             })
-            .WithName("PublishList").ProducesProblem(400).ProducesProblem(409);
+            .WithName("PublishList").Produces<PublishedList>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(409);
         admin.MapPost(ApiRoutes.AdminListActivate, async (string name, int version, ListPublishing lists, ClaimsPrincipal user, CancellationToken ct) =>
-                await lists.ActivateAsync(name, version, user.Operator(), ct)
-                    ? Results.NoContent()
-                    : Problems.Result(404, ProblemCodes.UnknownList, "Unknown list version", "Publish that version first."))
-            .WithName("ActivateList").ProducesProblem(404);
+                await lists.ActivateAsync(name, version, user.Operator(), ct) is { Verdict: not ListPublishVerdict.Published } outcome ? Refused(outcome) : Results.NoContent())
+            .WithName("ActivateList").ProducesProblem(404).ProducesProblem(400).ProducesProblem(409);
 
         admin.MapGet(ApiRoutes.AdminHeldSnapshots, async (HeldSnapshots held, CancellationToken ct) => TypedResults.Ok(await held.ListAsync(ct)))
             .WithName("HeldSnapshots");
@@ -98,5 +121,23 @@ public static class AdminEndpoints
                 TypedResults.Ok(await ledger.ReadFleetAsync(fleet.Value, time.GetUtcNow(), ct)))
             .WithName("Fleet");
         return app;
+    }
+
+    /// <summary>
+    /// A refused publish or activation as problem+json: <c>code</c> says which kind of refusal, and the
+    /// <see cref="PublishCodes.ProblemMember"/> array every rule broken with its <see cref="PublishCodes"/> code.
+    /// </summary>
+    private static IResult Refused(ListPublishOutcome outcome)
+    {
+        var (status, code, title) = outcome.Verdict switch
+        {
+            ListPublishVerdict.BadSignature => (400, ProblemCodes.BadListSignature, "List definition signature does not verify"),
+            ListPublishVerdict.Conflict => (409, ProblemCodes.ListVersionConflict, "List version conflicts with the stored versions or other lists"),
+            ListPublishVerdict.UnknownVersion => (404, ProblemCodes.UnknownList, "Unknown list version"),
+            _ => (400, ProblemCodes.BadListDefinition, "List definition is not valid"),
+        };
+        var problem = Problems.Create(status, code, title, outcome.Verdict == ListPublishVerdict.UnknownVersion ? "Publish that version first." : outcome.Detail);
+        problem.Extensions[PublishCodes.ProblemMember] = outcome.Refusals.Select(r => new PublishRefusalDto(r.Code, r.Message)).ToArray();
+        return TypedResults.Problem(problem);
     }
 }

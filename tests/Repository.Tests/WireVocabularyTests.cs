@@ -6,9 +6,9 @@ namespace Repository.Tests;
 
 /// <summary>
 /// Every value of the wire vocabulary is spelled once, in contracts/: heartbeat kinds, run outcomes, OS names, health
-/// and snapshot statuses, snapshot error codes (the failed-load codes included), definition refusal codes and the
-/// X-Extracted-At format. The product's code (uploader/, functions/, tools/) names the constant; a quoted copy of a value
-/// anywhere else fails here, so a renamed value cannot leave one side speaking the old word. Tests are exempt: they
+/// and snapshot statuses, snapshot error codes (the failed-load codes included), definition refusal codes, the codes of
+/// a refused list publish and the X-Extracted-At format. The product's code (uploader/, functions/, tools/) names the
+/// constant; a quoted copy of a value anywhere else fails here, so a renamed value cannot leave one side speaking the old word. Tests are exempt: they
 /// spell the wire on their own on purpose.
 /// </summary>
 public sealed partial class WireVocabularyTests
@@ -19,7 +19,7 @@ public sealed partial class WireVocabularyTests
     private static readonly Type[] Vocabulary =
     [
         typeof(HeartbeatKinds), typeof(RunOutcomes), typeof(OsNames), typeof(HealthStatuses), typeof(SnapshotErrorCodes),
-        typeof(SnapshotStatuses), typeof(DefinitionCodes), typeof(SnapshotUploadRequest),
+        typeof(SnapshotStatuses), typeof(DefinitionCodes), typeof(SnapshotUploadRequest), typeof(PublishCodes),
     ];
 
     /// <summary>
