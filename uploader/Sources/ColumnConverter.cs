@@ -33,7 +33,6 @@ public sealed class ColumnConverter
             "smallint" or "integer" or "int" or "bigint" or "int2" or "int4" or "int8" => ColumnKind.WholeNumber,
             "numeric" or "decimal" or "real" or "double precision" or "float4" or "float8" or "float" => ColumnKind.Number,
             "boolean" or "bool" => ColumnKind.Boolean,
-            "json" or "jsonb" => ColumnKind.Json,
             _ => ColumnKind.Text,
         };
     }
@@ -60,7 +59,6 @@ public sealed class ColumnConverter
 
         return _kind switch
         {
-            ColumnKind.Json => value.GetRawText(),
             ColumnKind.WholeNumber => Integer(value),
             ColumnKind.Number => Number(value),
             ColumnKind.Boolean => Boolean(value),
@@ -97,7 +95,7 @@ public sealed class ColumnConverter
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
-        _ => throw Wrong(value, "a single value (use a field path to one of its members, or a json/jsonb column)", "um valor único (use o caminho de um dos seus membros, ou uma coluna json/jsonb)"),
+        _ => throw Wrong(value, "a single value (a field path can name one of its members: \"films.0\", \"posicao.latitude\")", "um valor único (o caminho do campo pode nomear um dos seus membros: \"films.0\", \"posicao.latitude\")"),
     };
 
     private static string Epoch(JsonElement value, string format)

@@ -14,7 +14,4 @@ public enum ColumnKind
 
     /// <summary>boolean.</summary>
     Boolean,
-
-    /// <summary>json, jsonb: the value's JSON text, objects and arrays included.</summary>
-    Json,
 }

@@ -27,7 +27,7 @@ public static class FakeApiLists
         ["codigo", "data_hora"],
         Source: new ListSourceDto(SourceKinds.Http, Url: url.ToString(), SecretHeaders: secretHeaders, RecordSelector: ["veiculos"], TimeoutSeconds: 10));
 
-    /// <summary>Disney's characters, paged by the <c>info.nextPage</c> link; the first film by index, all films as jsonb.</summary>
+    /// <summary>Disney's characters, paged by the <c>info.nextPage</c> link; the first and second films by index.</summary>
     public static ListDefinitionDto DisneyNextLink(Uri url, int timeoutSeconds = 10, int? maxPages = null, string name = "personagens") => new(
         name,
         1,
@@ -60,7 +60,7 @@ public static class FakeApiLists
         new ListColumnDto("id", "bigint", Field: "_id"),
         new ListColumnDto("nome", "text", Field: "name"),
         new ListColumnDto("primeiro_filme", "text", Field: "films.0"),
-        new ListColumnDto("filmes", "jsonb", Field: "films"),
+        new ListColumnDto("segundo_filme", "text", Field: "films.1"),
         new ListColumnDto("imagem", "text", Field: "imageUrl"),
     ];
 }
