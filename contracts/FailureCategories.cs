@@ -22,6 +22,18 @@ public static class FailureCategories
     /// <summary>A list's query failed because a table, column or function it reads is missing (PEC version, damaged install).</summary>
     public const string SourceSchema = "source-schema";
 
+    /// <summary>
+    /// An HTTP list's API could not be read: unreachable, a 5xx, 408 or 429 still after the retries, a 4xx (401/403: the
+    /// key in the site's secrets is wrong), an answer that is not JSON (an HTML maintenance page), a loop in its links.
+    /// </summary>
+    public const string SourceApi = "source-api";
+
+    /// <summary>
+    /// An HTTP list's API answered JSON of another shape than the definition reads: the rows are not an array, a row
+    /// lacks a field, a value does not convert (text where a number was expected). The API changed: adapt the definition.
+    /// </summary>
+    public const string SourceShape = "source-shape";
+
     /// <summary>A list's query hit the configured statement timeout (locks, a busy server).</summary>
     public const string ExtractTimeout = "extract-timeout";
 
@@ -58,7 +70,7 @@ public static class FailureCategories
     /// <summary>Every category, in the order the docs list them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
-        Network, TlsProxy, Token, SourceDatabase, SourceSchema, ExtractTimeout, SnapshotRejected, BackendError, DiskFull,
+        Network, TlsProxy, Token, SourceDatabase, SourceSchema, ExtractTimeout, SourceApi, SourceShape, SnapshotRejected, BackendError, DiskFull,
         ClockSkew, MachineOff, DefinitionSignature, Config, LoadFailed, Unexpected,
     ];
 

@@ -25,6 +25,12 @@ public static class ExitCodes
     /// <summary>The spool disk is below its free-space floor (spoolMinFreeBytes) or ran out of space: nothing was extracted.</summary>
     public const int DiskFull = 9;
 
+    /// <summary>
+    /// An HTTP list's API could not be read (source-api) or answered another shape than its definition reads
+    /// (source-shape). Not <see cref="Database"/>: the heartbeat's databaseReachable stays true.
+    /// </summary>
+    public const int SourceApi = 10;
+
     /// <summary>The exit code of a failure category (contracts' <see cref="FailureCategories"/>): run and doctor agree.</summary>
     public static int For(string category) => category switch
     {
@@ -35,6 +41,7 @@ public static class ExitCodes
         FailureCategories.DefinitionSignature => DefinitionSignature,
         FailureCategories.DiskFull => DiskFull,
         FailureCategories.Config => Config,
+        FailureCategories.SourceApi or FailureCategories.SourceShape => SourceApi,
         _ => Unexpected,
     };
 
@@ -49,6 +56,7 @@ public static class ExitCodes
         Config => FailureCategories.Config,
         DefinitionSignature => FailureCategories.DefinitionSignature,
         DiskFull => FailureCategories.DiskFull,
+        SourceApi => FailureCategories.SourceApi,
         _ => FailureCategories.Unexpected,
     };
 }

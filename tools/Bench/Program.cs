@@ -5,6 +5,7 @@ using Bench;
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll storm [--sites 100] [--citizens 1000] [--batch 8] [--central-cpu N]
 //   (under taskset -c 1 with --central-cpu 0: the central PostgreSQL alone on CPU 0, everything else on CPU 1)
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll ingest [--puts 10000] [--clients 64] [--sites 100]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll http [--rows 1000000]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll fleet [--sites 650] [--days 365] [--runs 5]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll deliveries [--rows 200000] [--runs 3]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll resume [--mb 300] [--mbit 40]
@@ -17,6 +18,7 @@ return command switch
     "extract" => await ExtractBenchmark.RunAsync(IntArg("--rows", 1_000_000)),
     "storm" => await StormBenchmark.RunAsync(IntArg("--sites", 100), IntArg("--citizens", 1000), IntArg("--batch", 8), IntArg("--central-cpu", -1)),
     "ingest" => await IngestBenchmark.RunAsync(IntArg("--puts", 10_000), IntArg("--clients", 64), IntArg("--sites", 100)),
+    "http" => await HttpBenchmark.RunAsync(IntArg("--rows", 1_000_000)),
     "fleet" => await FleetBenchmark.RunAsync(IntArg("--sites", 650), IntArg("--days", 365), IntArg("--runs", 5)),
     "deliveries" => await DeliveryBenchmark.RunAsync(rows, runs),
     "resume" => await ResumeBenchmark.RunAsync(IntArg("--mb", 300), IntArg("--mbit", 40)),
@@ -31,6 +33,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N]");
     return 2;
 }

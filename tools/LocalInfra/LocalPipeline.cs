@@ -155,7 +155,11 @@ public sealed class LocalPipeline : IAsyncDisposable
         await SignAndPublishAsync(listFile, ct);
     }
 
-    private async Task SignAndPublishAsync(string listFile, CancellationToken ct)
+    /// <summary>
+    /// Signs <paramref name="listFile"/> (a list definition JSON) in place with this pipeline's operator key and publishes
+    /// it, by the real commands, as an operator adds a list: how a test publishes a definition of its own.
+    /// </summary>
+    public async Task SignAndPublishAsync(string listFile, CancellationToken ct = default)
     {
         await FunctionsCommandAsync(["lists", "sign", "--file", listFile, "--private-key", ListSigningPrivateKeyPath], ct);
         await FunctionsCommandAsync(["lists", "publish", "--file", listFile, "--as", "local-pipeline"], ct);
@@ -163,6 +167,14 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     /// <summary>The private key (PEM) of this pipeline's list-signing key pair, for a test that signs a definition of its own.</summary>
     public string ListSigningPrivateKeyPath => Path.Combine(_workDirectory, "list-signing", "list-signing-key.pem");
+
+    /// <summary>A folder of this pipeline's work directory (deleted with it) for a test's own files.</summary>
+    public string WorkPath(string name)
+    {
+        var path = Path.Combine(_workDirectory, name);
+        Directory.CreateDirectory(path);
+        return path;
+    }
 
     /// <summary>The public key of this pipeline's list-signing key pair (base64 SubjectPublicKeyInfo), pinned in every uploader config.</summary>
     public string ListSigningPublicKey { get; private set; } = string.Empty;

@@ -32,6 +32,39 @@ public static class ExtractCommand
     /// <summary>"column=kind[:unit|digits]" options as the columns of a list definition with those masks.</summary>
     public static IReadOnlyList<ListColumnDto> ParseMasks(IEnumerable<string> options) => [.. options.Select(ParseMask)];
 
+    /// <summary>
+    /// Extracts the list definition in <paramref name="definitionFile"/> (any source kind: the site's PostgreSQL or an
+    /// HTTP API, with the config's secrets; <c>{ibge}</c> is the config's first site) to a local gzip CSV, as <c>run</c> would.
+    /// </summary>
+    public static async Task<int> ExecuteDefinitionAsync(
+        UploaderConfig config, string definitionFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null)
+    {
+        var list = SiteBinding.ForSite(DefinitionFile.Read(definitionFile), config.Sites[0].Ibge);
+        using var source = SourcesByKind.For(config);
+        var clock = Stopwatch.StartNew();
+        ExtractResult result;
+        try
+        {
+            await using var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
+            progress?.Start();
+            result = await SnapshotExtraction.ExtractAsync(source, list, null, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+        }
+        catch (Exception ex) when (source.Classify(ex) is { } failure)
+        {
+            progress?.Clear();
+            File.Delete(output); // a list that failed halfway is not left behind as if whole
+            await errors.WriteLineAsync(Localized.Text($"could not extract {list.Name}: {failure.Reason}", $"não foi possível extrair {list.Name}: {failure.Reason}"));
+            return failure.ExitCode;
+        }
+
+        progress?.Clear();
+        var seconds = clock.Elapsed.TotalSeconds;
+        log.WriteLine(Localized.Format(
+            $"extracted {result.Rows} rows, {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s",
+            $"extraídas {result.Rows} linhas, {result.CsvChars} caracteres de CSV em {result.CompressedBytes} bytes ({level}) em {seconds:F2}s"));
+        return ExitCodes.Ok;
+    }
+
     public static async Task<int> ExecuteAsync(
         UploaderConfig config, string sqlFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null,
         IReadOnlyList<ListColumnDto>? maskedColumns = null)

@@ -12,7 +12,8 @@ public sealed class RunCommand(UploaderConfig config, TextWriter log, TerminalPr
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         using var backend = new BackendClient(config.Endpoint, config.Upload);
-        var run = new UploadRun(config, new PostgresSource(config.Database), backend, TimeProvider.System, Print, progress);
+        using var sources = SourcesByKind.For(config);
+        var run = new UploadRun(config, sources, backend, TimeProvider.System, Print, progress);
         return (await run.ExecuteAsync(ct)).ExitCode;
     }
 

@@ -56,7 +56,13 @@ public static class UploaderCommandLine
             return await new WatchCommand(config, () => new Spooling.RunLog(Console.Out, config.LogDirectory)).ExecuteAsync(ct);
         });
 
-        var sqlFile = new Option<string>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair."), Required = true };
+        var sqlFile = new Option<string?>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair.") };
+        var definition = new Option<string?>("--definition")
+        {
+            Description = Localized.Text(
+                "Instead of --sql-file: a list definition (JSON) of any source kind, an HTTP API's included (secrets from the config).",
+                "Em vez de --sql-file: uma definição de lista (JSON) de qualquer tipo de fonte, inclusive uma API HTTP (segredos da configuração)."),
+        };
         var output = new Option<string>("--out") { Description = Localized.Text("Where to write the gzip CSV.", "Onde gravar o CSV compactado (gzip)."), Required = true };
         var level = new Option<string?>("--level") { Description = Localized.Text("gzip level: optimal (default), fastest, smallest, none.", "Nível de compressão gzip: optimal (padrão), fastest, smallest, none.") };
         var masks = new Option<string[]>("--mask")
@@ -66,12 +72,23 @@ public static class UploaderCommandLine
                 "Mascara uma coluna como uma definição de lista faria: coluna=hash, coluna=redact, coluna=truncate:month (year, month, day, hour), coluna=last-digits:4. Pode ser repetida."),
             AllowMultipleArgumentsPerToken = false,
         };
-        var extract = new Command("extract", Localized.Text("Extract a query to a local gzip CSV, as 'run' would, without sending it.", "Extrai uma consulta para um CSV gzip local, como o 'run' faria, sem enviá-lo.")) { sqlFile, output, level, masks };
+        var extract = new Command("extract", Localized.Text("Extract a query to a local gzip CSV, as 'run' would, without sending it.", "Extrai uma consulta para um CSV gzip local, como o 'run' faria, sem enviá-lo.")) { sqlFile, definition, output, level, masks };
         extract.SetAction(async (parse, ct) =>
         {
             try
             {
                 var config = UploaderConfig.Load(parse.GetValue(configPath)!);
+                if (parse.GetValue(definition) is { } definitionFile)
+                {
+                    return await ExtractCommand.ExecuteDefinitionAsync(
+                        config, definitionFile, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, Console.Error, ct, Output.TerminalProgress.ForConsole());
+                }
+
+                if (parse.GetValue(sqlFile) is null)
+                {
+                    throw new ConfigException(Localized.Text("extract needs --sql-file or --definition", "extract precisa de --sql-file ou --definition"));
+                }
+
                 return await ExtractCommand.ExecuteAsync(
                     config, parse.GetValue(sqlFile)!, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, Console.Error, ct, Output.TerminalProgress.ForConsole(),
                     ExtractCommand.ParseMasks(parse.GetValue(masks) ?? []));

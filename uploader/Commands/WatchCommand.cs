@@ -15,7 +15,7 @@ public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         using var backend = new BackendClient(config.Endpoint, config.Upload);
-        var source = new PostgresSource(config.Database);
+        using var source = SourcesByKind.For(config); // the BRT feed polled every minute is an HTTP list
         var loop = new WatchLoop(
             TimeProvider.System,
             now => ScheduledLists.AnyDue(config, now),

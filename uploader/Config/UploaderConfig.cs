@@ -1,5 +1,6 @@
 using PecLists.Contracts;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using PecLists.Uploader.Extraction;
 using PecLists.Uploader.Localization;
 
@@ -54,6 +55,18 @@ public sealed class UploaderConfig
     /// again is refused even by a fresh install. The operator re-signs lists before then (docs/deploy.md).
     /// </summary>
     public int ListDefinitionMaxAgeDays { get; set; } = 400;
+
+    /// <summary>
+    /// Secrets the lists' HTTP APIs need, by name (<c>"brt-api-key": "…"</c>): a definition's <c>source.secretHeaders</c>
+    /// names them, so keys stay at the site and never travel in a definition. The config file is its owner's only; the
+    /// values are never logged, shown by doctor, or quoted in an error (which names the secret, not its value).
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Secrets { get; set; }
+
+    /// <summary>Retries and back-off for the lists that read HTTP APIs (absent: the defaults).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HttpSourceConfig? Http { get; set; }
 
     /// <summary>
     /// The key the <c>hash</c> mask uses (<see cref="MaskingKeySetting"/>); needed only when a list hashes a column. A
@@ -182,6 +195,12 @@ public sealed class UploaderConfig
             problems.Add(Localized.Text(
                 "'upload.blockUploadAboveBytes' must not be negative (0 sends every snapshot in blocks)",
                 "'upload.blockUploadAboveBytes' não pode ser negativo (0 envia todo arquivo em blocos)"));
+        }
+
+        problems.AddRange(Http?.Problems() ?? []);
+        if ((Secrets ?? []).Any(s => string.IsNullOrEmpty(s.Value)))
+        {
+            problems.Add(Localized.Text("'secrets' holds an empty value", "'secrets' tem um valor vazio"));
         }
 
         if (MaskingKey is { } masking && !Extraction.MaskingKey.IsValidId(masking.Id))

@@ -324,6 +324,7 @@ public sealed class SiteRun(
 
             Action<ExtractProgress>? onProgress = progress is null ? null : p => progress.Extracting(list.Name, p);
             var cursorColumn = list.Incremental?.CursorColumn;
+            var bound = SiteBinding.ForSite(list, site.Ibge); // an HTTP list's {ibge}
 
             // Every read, whole or partial, goes through the same masking writer: a changes or key-set delivery never
             // carries a value the list masks.
@@ -333,8 +334,8 @@ public sealed class SiteRun(
                 snapshotId,
                 async file => extracted = await SnapshotExtraction.ExtractAsync(
                     output => read is null
-                        ? source.ExtractAsync(list, output, onProgress, ct)
-                        : (source as IIncrementalSource ?? throw new NotIncrementalSourceException()).ExtractAsync(list, read, output, onProgress, ct),
+                        ? source.ExtractAsync(bound, output, onProgress, ct)
+                        : (source as IIncrementalSource ?? throw new NotIncrementalSourceException()).ExtractAsync(bound, read, output, onProgress, ct),
                     masks,
                     file,
                     ListExtractor.DefaultCompression),

@@ -41,6 +41,32 @@ public sealed class UploaderConfigTests : IDisposable
     }
 
     [Fact]
+    public void Secrets_and_http_settings_are_read_by_name_and_absent_ones_take_the_defaults()
+    {
+        var withSecrets = Config().Replace("\"listSigningKey\"", "\"secrets\": { \"brt-key\": \"k-123\" }, \"http\": { \"maxAttempts\": 2, \"maxRetryAfterSeconds\": 30 }, \"listSigningKey\"", StringComparison.Ordinal);
+
+        var config = UploaderConfig.Load(Write(withSecrets));
+        var plain = UploaderConfig.Load(Write(Config()));
+
+        Assert.Equal("k-123", config.Secrets!["brt-key"]);
+        Assert.Equal((2, 30.0, 1.0), (config.Http!.MaxAttempts, config.Http.MaxRetryAfterSeconds, config.Http.FirstRetryDelaySeconds));
+        Assert.Null(plain.Secrets);
+        Assert.Null(plain.Http);
+    }
+
+    [Fact]
+    public void An_empty_secret_or_zero_http_attempts_are_config_problems_that_never_quote_a_secret()
+    {
+        var bad = Config().Replace("\"listSigningKey\"", "\"secrets\": { \"brt-key\": \"\", \"other\": \"valor-secreto\" }, \"http\": { \"maxAttempts\": 0 }, \"listSigningKey\"", StringComparison.Ordinal);
+
+        var ex = LoadFails(bad);
+
+        Assert.Contains("'secrets' holds an empty value", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'http.maxAttempts' must be at least 1", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("valor-secreto", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Missing_file_names_the_path()
     {
         var path = _dir.Combine("nowhere", "config.json");

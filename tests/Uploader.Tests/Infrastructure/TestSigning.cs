@@ -37,6 +37,9 @@ public static class TestSigning
     public static ListDefinitionDto SignAllAt(ListDefinitionDto definition, DateTimeOffset signedAt, ECDsa? key = null) =>
         ListDefinitionSignature.SignAll(definition, key ?? Key, signedAt);
 
+    /// <summary>Signed as 'lists sign' signs it now: v3 always, v1 and v2 too unless it uses what they do not cover (ADR 0022).</summary>
+    public static ListDefinitionDto SignAll(ListDefinitionDto definition) => ListDefinitionSignature.SignAll(definition, Key, DateTimeOffset.UtcNow);
+
     /// <summary>Signed the old way only (v1, no signing time), as 'lists sign' did before dated signatures.</summary>
     public static ListDefinitionDto SignUndated(ListDefinitionDto definition) => definition with { Signature = ListDefinitionSignature.Sign(definition, Key) };
 
