@@ -45,8 +45,11 @@ public sealed class InstallForRealTests
             Assert.Contains("\"language\": \"pt-BR\"", await File.ReadAllTextAsync(config), StringComparison.Ordinal);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
             var crontab = await CrontabAsync();
-            var line = Assert.Single(crontab.Split('\n'), l => l.Contains(Marker, StringComparison.Ordinal));
+            // Two entries: the daily run, and the watch service for minute-level lists started at boot (ADR 0023).
+            var ours = crontab.Split('\n').Where(l => l.Contains(Marker, StringComparison.Ordinal)).ToList();
+            var line = Assert.Single(ours, l => !l.StartsWith("@reboot ", StringComparison.Ordinal));
             Assert.StartsWith($"{at.Minute} {at.Hour} * * * ", line, StringComparison.Ordinal);
+            Assert.Contains($"watch --config {config}", Assert.Single(ours, l => l.StartsWith("@reboot ", StringComparison.Ordinal)), StringComparison.Ordinal);
             Assert.Contains($"run --config {config}", line, StringComparison.Ordinal);
 
             // Cron runs the job by itself; the transmission arrives and is loaded.
