@@ -32,16 +32,10 @@ public sealed class UploadSessions(
     private async Task<IResult> OpenCheckedAsync(HttpContext context, string site, string list, string snapshotIdText)
     {
         var ct = context.RequestAborted;
-        var (upload, problem) = await ReadDeclaredAsync(context, list, snapshotIdText);
+        var (upload, answer) = await ReadNewUploadAsync(context, site, list, snapshotIdText);
         if (upload is null)
         {
-            return problem!;
-        }
-
-        // Already received (a commit whose answer was lost): the same 202 as a repeated PUT, nothing to send.
-        if (await ingestor.RepeatIfReceivedAsync(site, list, upload, ct) is { } repeat)
-        {
-            return repeat;
+            return answer!;
         }
 
         var limits = options.Value;
@@ -63,15 +57,10 @@ public sealed class UploadSessions(
     private async Task<IResult> CommitCheckedAsync(HttpContext context, string site, string list, string snapshotIdText)
     {
         var ct = context.RequestAborted;
-        var (upload, problem) = await ReadDeclaredAsync(context, list, snapshotIdText);
+        var (upload, answer) = await ReadNewUploadAsync(context, site, list, snapshotIdText);
         if (upload is null)
         {
-            return problem!;
-        }
-
-        if (await ingestor.RepeatIfReceivedAsync(site, list, upload, ct) is { } repeat)
-        {
-            return repeat;
+            return answer!;
         }
 
         var limits = options.Value;
@@ -135,6 +124,21 @@ public sealed class UploadSessions(
         {
             File.Delete(tempPath);
         }
+    }
+
+    /// <summary>
+    /// The declared upload, checked, when it still has to be received; else (null, the answer): a refusal, or for a
+    /// snapshot already received (a commit whose answer was lost) the same 202 as a repeated PUT, nothing to send.
+    /// </summary>
+    private async Task<(DeclaredUpload? Upload, IResult? Answer)> ReadNewUploadAsync(HttpContext context, string site, string list, string snapshotIdText)
+    {
+        var (upload, problem) = await ReadDeclaredAsync(context, list, snapshotIdText);
+        if (upload is null)
+        {
+            return (null, problem);
+        }
+
+        return await ingestor.RepeatIfReceivedAsync(site, list, upload, context.RequestAborted) is { } repeat ? (null, repeat) : (upload, null);
     }
 
     /// <summary>Block <paramref name="index"/> is there, under the id made from the declared digest, with the size the declared length gives it.</summary>
