@@ -24,6 +24,12 @@ public static class ApiRoutes
     public const string ListCursor = Prefix + "/lists/{list}/cursor";
     public const string Heartbeats = Prefix + "/heartbeats";
 
+    /// <summary>GET ?runtime=linux-x64|win-x64: the signed <see cref="ReleaseManifestDto"/> this site should run (rollout, pin), 404 when none.</summary>
+    public const string ReleaseManifest = Prefix + "/releases/manifest";
+
+    /// <summary>GET: the binary of one release for one runtime (the manifest's size and SHA-256 say what to expect).</summary>
+    public const string ReleaseBinary = Prefix + "/releases/{version}/{runtime}";
+
     // Anonymous.
     public const string Health = Prefix + "/health";
     public const string OpenApi = Prefix + "/openapi.json";
@@ -50,6 +56,11 @@ public static class ApiRoutes
     public static string UploadSessionPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/upload-session";
 
     public static string UploadCommitPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/commit";
+
+    public static string ReleaseManifestPath(string runtime) => $"{ReleaseManifest}?runtime={Uri.EscapeDataString(runtime)}";
+
+    public static string ReleaseBinaryPath(string version, string runtime) =>
+        $"{Prefix}/releases/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(runtime)}";
 
     public static string SnapshotStatusPath(Guid snapshotId) => $"{Prefix}/snapshots/{snapshotId:D}";
 

@@ -15,4 +15,6 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(DatedSignedListContent))]
 [JsonSerializable(typeof(FullSignedListContent))]
 [JsonSerializable(typeof(ListCursorDto))]
+[JsonSerializable(typeof(ReleaseManifestDto))]
+[JsonSerializable(typeof(SignedReleaseContent))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -18,4 +18,5 @@ public sealed record HeartbeatDto(
     long? DiskFreeBytes = null,
     IReadOnlyList<HeartbeatCheck>? Checks = null,
     IReadOnlyList<RefusedDefinition>? RefusedDefinitions = null,
-    IReadOnlyList<UnreportedRun>? UnreportedRuns = null);
+    IReadOnlyList<UnreportedRun>? UnreportedRuns = null,
+    UpdateReportDto? Update = null);

@@ -123,9 +123,9 @@ public static class ListDefinitionSignature
     public static bool VerifyV2(ListDefinitionDto definition, ReadOnlySpan<byte> publicKey) =>
         definition is { SignatureV2: { } text, SignedAt: { } at } && VerifyBytes(CanonicalBytesV2(definition, at), text, publicKey);
 
-    private static bool VerifyBytes(byte[] bytes, string text, ReadOnlySpan<byte> publicKey)
+    /// <summary>True only when <paramref name="text"/> is a base64 P1363 P-256/SHA-256 signature of <paramref name="bytes"/> by this key.</summary>
+    internal static bool VerifyBytes(byte[] bytes, string text, ReadOnlySpan<byte> publicKey)
     {
-
         var signature = new byte[SignatureBytes];
         if (!Convert.TryFromBase64String(text, signature, out var written) || written != SignatureBytes)
         {
@@ -210,7 +210,8 @@ public static class ListDefinitionSignature
     private static SortedDictionary<string, string>? Ordered(IReadOnlyDictionary<string, string>? map) =>
         map is null ? null : new(map.ToDictionary(), StringComparer.Ordinal);
 
-    private static void RequireP256(ECDsa key)
+    /// <summary>Throws <see cref="CryptographicException"/> unless <paramref name="key"/> is on curve P-256.</summary>
+    internal static void RequireP256(ECDsa key)
     {
         // Windows names the curve (nistP256 / ECDSA_P256) where OpenSSL gives its OID.
         var curve = key.ExportParameters(includePrivateParameters: false).Curve.Oid;
