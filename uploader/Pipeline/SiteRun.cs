@@ -313,7 +313,8 @@ public sealed class SiteRun(
         try
         {
             // Masks apply between the source and the spool file: a list that asks for them is never spooled clear.
-            using var masks = ListMasks.For(list, config.ReadMaskingKey());
+            // A key set reads the key columns alone: only their masks apply (issue 22's examples found a masked list's key set refused).
+            using var masks = ListMasks.For(list, config.ReadMaskingKey(), read?.Kind == DeliveryKinds.KeySet ? list.Key : null);
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();
