@@ -47,7 +47,9 @@ public sealed class UsuariosMirrorExampleTests(ITestOutputHelper output)
         await mirror.LetTheKeySetPeriodPassAsync();
         var run = await pipeline.RunUploaderAsync(mirror.Site);
         Assert.True(run.ExitCode == 0, run.Combined);
-        Assert.All(await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1)), l => Assert.Equal(SnapshotStatuses.Loaded, l.Status));
+        // Loaded, or skipped as older than one already loaded (a tick's delivery overtaken in the queue by the next one,
+        // which was read from the same acknowledged cursor and so carried its rows too): none rejected, failed or held.
+        Assert.All(await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1)), l => Assert.Contains(l.Status, new[] { SnapshotStatuses.Loaded, SnapshotStatuses.Skipped }));
         Assert.Equal(beforeKeySet.Count, await mirror.RowsDeletedByTheLastKeySetAsync());
 
         Assert.Empty(await mirror.DifferencesAsync());
