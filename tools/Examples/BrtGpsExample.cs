@@ -44,7 +44,7 @@ public static class BrtGpsExample
             {
                 await Task.Delay(TimeSpan.FromSeconds(15), ct).ContinueWith(_ => { }, CancellationToken.None);
                 var rows = await Central.CountAsync(pipeline.CentralConnection, "SELECT count(*) FROM lists.brt_posicoes", CancellationToken.None);
-                var loads = (await pipeline.SnapshotsAsync(CancellationToken.None)).Count(s => s.Status == "loaded");
+                var loads = (await pipeline.SnapshotsAsync(CancellationToken.None)).Count(s => s.Status == PecLists.Contracts.SnapshotStatuses.Loaded);
                 Console.WriteLine($"central    | lists.brt_posicoes: {rows} positions from {loads} delivery(ies) loaded");
             }
         }
