@@ -17,8 +17,8 @@ public sealed class Arguments
                 throw new ArgumentException($"unexpected argument '{args[i]}'");
             }
 
-            var value = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
-            _options[args[i]] = value;
+            var name = args[i];
+            _options[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : null;
         }
     }
 

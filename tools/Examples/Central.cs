@@ -15,11 +15,16 @@ public static class Central
         var lines = new List<string> { string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(reader.GetName)) };
         while (await reader.ReadAsync(ct))
         {
-            lines.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture))));
+            lines.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "NULL" : Text(reader.GetValue(i)))));
         }
 
         return lines;
     }
+
+    /// <summary>A value as text: times in ISO 8601 (UTC), everything else invariant.</summary>
+    private static string Text(object value) => value is DateTime time
+        ? time.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture)
+        : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>One number (a count), or 0 while the table does not exist yet.</summary>
     public static async Task<long> CountAsync(string connectionString, string sql, CancellationToken ct = default)
