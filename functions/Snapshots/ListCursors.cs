@@ -27,13 +27,16 @@ public sealed class ListCursors(NpgsqlDataSource database)
     /// <summary>
     /// Inside the load of <paramref name="snapshotId"/>, before it commits: its <paramref name="cursor"/> becomes the
     /// acknowledged one unless that is higher (compared as values of <paramref name="cursorType"/>, the cursor column's
-    /// type in the version it was loaded with), and a key set's load time is kept. Nothing for a delivery that carries
+    /// type in the version it was loaded with), and a key set's load time is kept (a whole snapshot with a cursor counts as
+    /// a key set). Nothing for a delivery that carries
     /// neither. The caller holds the (site, list) load lock; the row lock orders this against any other writer.
     /// </summary>
     public async Task RecordAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string site, string list, Guid snapshotId, string deliveryKind, string? cursor, string? cursorType, CancellationToken ct)
     {
-        var keySet = deliveryKind == DeliveryKinds.KeySet;
+        // A whole snapshot of an incremental list (the one that carries a cursor) removed every row missing from it, as a
+        // key set does: it counts as one, so the run after a first snapshot does not send a key set at once (ADR 0022).
+        var keySet = deliveryKind == DeliveryKinds.KeySet || (deliveryKind == DeliveryKinds.Snapshot && cursor is not null);
         if (cursor is null && !keySet)
         {
             return;

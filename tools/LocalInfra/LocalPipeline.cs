@@ -221,6 +221,30 @@ public sealed class LocalPipeline : IAsyncDisposable
         return municipality;
     }
 
+    /// <summary>
+    /// Registers a site whose lists read something other than a PEC database (an HTTP API, an application's own
+    /// PostgreSQL at <paramref name="sourceConnection"/>), issues its token and writes its uploader config.
+    /// </summary>
+    public async Task<Municipality> AddSiteAsync(string ibge, string name, string sourceConnection, CancellationToken ct = default)
+    {
+        await FunctionsCommandAsync(["sites", "add", "--ibge", ibge, "--name", name], ct);
+        var token = (await FunctionsCommandAsync(["tokens", "issue", "--site", ibge], ct)).StandardOutput.Trim();
+        var directory = Path.Combine(_workDirectory, ibge);
+        Directory.CreateDirectory(directory);
+        var site = new Municipality(
+            ibge, name, new Npgsql.NpgsqlConnectionStringBuilder(sourceConnection).Database ?? string.Empty, sourceConnection,
+            Path.Combine(directory, "config.json"), Path.Combine(directory, "spool"), token);
+        WriteUploaderConfig(site, Endpoint);
+        return site;
+    }
+
+    /// <summary>
+    /// Starts the real <c>uploader watch</c> for a site (what the watch service runs), English, its output kept; dispose
+    /// it to stop it.
+    /// </summary>
+    public static ChildProcess StartWatch(Municipality m, Action<string>? onLine = null) =>
+        ChildProcess.Start("dotnet", [RepoPaths.UploaderDll, "watch", "--config", m.ConfigPath], UploaderLocale.Environment(UploaderLocale.English), onLine: onLine);
+
     public void WriteUploaderConfig(Municipality m, Uri endpoint)
     {
         var config = new

@@ -16,6 +16,9 @@ public static class RepoPaths
 
     public static string ListsDirectory => Path.Combine(Root, "lists");
 
+    /// <summary>The runnable examples (examples/&lt;name&gt;/: definitions and a README each).</summary>
+    public static string ExamplesDirectory => Path.Combine(Root, "examples");
+
     public static string ToolsDirectory => Path.Combine(Root, ".tools");
 
     private static string FindRoot()

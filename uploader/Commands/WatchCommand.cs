@@ -25,8 +25,14 @@ public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog
                 using var log = openLog();
                 return await new UploadRun(config, source, backend, TimeProvider.System, e => Print(log, e), null, RunScope.Scheduled).ExecuteAsync(tickCt);
             },
-            WatchLoop.DefaultCatalogEvery);
+            WatchLoop.DefaultCatalogEvery * config.ScheduleMinute.TotalMinutes,
+            config.ScheduleMinute);
         Say(RunMessages.WatchStarted());
+        if (config.Watch is { MinuteSeconds: not WatchConfig.RealMinuteSeconds } watch)
+        {
+            Say(RunMessages.WatchMinuteShortened(watch.MinuteSeconds));
+        }
+
         await loop.RunAsync(null, ct);
         Say(RunMessages.WatchStopped());
         return ExitCodes.Ok;

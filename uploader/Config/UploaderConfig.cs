@@ -74,6 +74,13 @@ public sealed class UploaderConfig
     /// </summary>
     public MaskingKeySetting? MaskingKey { get; set; }
 
+    /// <summary>The watch service's minute (<see cref="WatchConfig"/>; absent: a real minute).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public WatchConfig? Watch { get; set; }
+
+    /// <summary>How long one minute of a list's schedule lasts (a real minute unless <c>watch.minuteSeconds</c> says otherwise).</summary>
+    public TimeSpan ScheduleMinute => (Watch ?? new WatchConfig()).Minute;
+
     /// <summary>"pt-BR" or "en": recorded by install from its locale, used when the OS gives a job none (cron).</summary>
     public string? Language { get; set; }
 
@@ -198,6 +205,7 @@ public sealed class UploaderConfig
         }
 
         problems.AddRange(Http?.Problems() ?? []);
+        problems.AddRange(Watch?.Problems() ?? []);
         if ((Secrets ?? []).Any(s => string.IsNullOrEmpty(s.Value)))
         {
             problems.Add(Localized.Text("'secrets' holds an empty value", "'secrets' tem um valor vazio"));

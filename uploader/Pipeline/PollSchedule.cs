@@ -15,10 +15,13 @@ public static class PollSchedule
         list.Schedule is not null
         && (!state.NextPolls.TryGetValue(SpoolState.ListKey(site, list.Name), out var next) || now >= next);
 
-    /// <summary>The first grid time after <paramref name="now"/>.</summary>
-    public static DateTimeOffset Next(DateTimeOffset now, ScheduleDto schedule)
+    /// <summary>
+    /// The first grid time after <paramref name="now"/>; <paramref name="minute"/> is the schedule's minute (a real one
+    /// unless <c>watch.minuteSeconds</c> shortens it to try an example).
+    /// </summary>
+    public static DateTimeOffset Next(DateTimeOffset now, ScheduleDto schedule, TimeSpan? minute = null)
     {
-        var every = TimeSpan.FromMinutes(Math.Max(1, schedule.EveryMinutes)).Ticks;
+        var every = (minute ?? TimeSpan.FromMinutes(1)).Ticks * Math.Max(1, schedule.EveryMinutes);
         var sinceEpoch = (now - DateTimeOffset.UnixEpoch).Ticks;
         return DateTimeOffset.UnixEpoch.AddTicks(((sinceEpoch / every) + 1) * every);
     }
@@ -28,6 +31,9 @@ public static class PollSchedule
     /// poll interval, so a poll that ran a little later than the batch's first one closes the batch instead of joining
     /// it (every 1 minute, deliver every 10: each delivery holds 10 polls).
     /// </summary>
-    public static bool BatchIsDue(AppendBatch batch, ScheduleDto? schedule, int deliverEveryMinutes, DateTimeOffset now) =>
-        now + (TimeSpan.FromMinutes(Math.Max(1, schedule?.EveryMinutes ?? 1)) / 2) >= batch.StartedAt + TimeSpan.FromMinutes(deliverEveryMinutes);
+    public static bool BatchIsDue(AppendBatch batch, ScheduleDto? schedule, int deliverEveryMinutes, DateTimeOffset now, TimeSpan? minute = null)
+    {
+        var length = minute ?? TimeSpan.FromMinutes(1);
+        return now + (length * Math.Max(1, schedule?.EveryMinutes ?? 1) / 2) >= batch.StartedAt + (length * deliverEveryMinutes);
+    }
 }

@@ -108,6 +108,10 @@ public static class RunMessages
         "watch started: lists with a schedule are polled every few minutes until the service stops",
         "monitoramento iniciado: listas com agenda são lidas a cada poucos minutos até o serviço parar");
 
+    public static string WatchMinuteShortened(int seconds) => Localized.Text(
+        $"watch: a schedule minute lasts {seconds} s here ('watch.minuteSeconds', for trying an example; 60 in production)",
+        $"monitoramento: um minuto da agenda dura {seconds} s aqui ('watch.minuteSeconds', para testar um exemplo; 60 em produção)");
+
     public static string WatchStopped() => Localized.Text("watch stopped", "monitoramento encerrado");
 
     public static string BatchClosed(string site, string list, int polls) => Localized.Text(

@@ -97,7 +97,7 @@ public sealed class SiteRun(
             });
             if (list.Schedule is { } schedule)
             {
-                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule);
+                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule, config.ScheduleMinute);
             }
         }
 
@@ -123,7 +123,7 @@ public sealed class SiteRun(
 
         var result = ExitCodes.Ok;
         var batches = new AppendBatches(spool, site.Ibge, list.Name);
-        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow())))
+        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow(), config.ScheduleMinute)))
         {
             var delivery = await batches.CloseAsync(batch, ct);
             events.Say(RunMessages.BatchClosed(site.Ibge, list.Name, batch.Polls.Count));
@@ -313,7 +313,8 @@ public sealed class SiteRun(
         try
         {
             // Masks apply between the source and the spool file: a list that asks for them is never spooled clear.
-            using var masks = ListMasks.For(list, config.ReadMaskingKey());
+            // A key set reads the key columns alone: only their masks apply (issue 22's examples found a masked list's key set refused).
+            using var masks = ListMasks.For(list, config.ReadMaskingKey(), read?.Kind == DeliveryKinds.KeySet ? list.Key : null);
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();

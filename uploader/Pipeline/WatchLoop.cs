@@ -9,10 +9,13 @@ namespace PecLists.Uploader.Pipeline;
 /// after the other, never two at once; a tick that outlasts its minute makes the loop skip the minutes it covered
 /// (the next tick is the next whole minute after it ended), never queue them. The spool's run lock keeps a tick and a
 /// daily <c>run</c> from overlapping: the one that finds it held does nothing. Time comes from <paramref name="clock"/>,
-/// so tests drive the loop with a fake clock instead of sleeping.
+/// so tests drive the loop with a fake clock instead of sleeping. <paramref name="minute"/> is the schedule's minute (a
+/// real one unless <c>watch.minuteSeconds</c> shortens it to try an example): the loop wakes at each whole one.
 /// </summary>
-public sealed class WatchLoop(TimeProvider clock, Func<DateTimeOffset, bool> anyDue, Func<bool> anyScheduled, Func<CancellationToken, Task<RunResult>> tick, TimeSpan catalogEvery)
+public sealed class WatchLoop(TimeProvider clock, Func<DateTimeOffset, bool> anyDue, Func<bool> anyScheduled, Func<CancellationToken, Task<RunResult>> tick, TimeSpan catalogEvery, TimeSpan? minute = null)
 {
+    private readonly TimeSpan _minute = minute ?? TimeSpan.FromMinutes(1);
+
     /// <summary>How often a watch with nothing due still runs a tick: new definitions, spooled deliveries, the heartbeat.</summary>
     public static readonly TimeSpan DefaultCatalogEvery = TimeSpan.FromMinutes(15);
 
@@ -33,7 +36,7 @@ public sealed class WatchLoop(TimeProvider clock, Func<DateTimeOffset, bool> any
             try
             {
                 var after = clock.GetUtcNow();
-                await Task.Delay(NextMinute(after) - after, clock, ct);
+                await Task.Delay(NextMinute(after, _minute) - after, clock, ct);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
@@ -42,10 +45,10 @@ public sealed class WatchLoop(TimeProvider clock, Func<DateTimeOffset, bool> any
         }
     }
 
-    /// <summary>The next whole minute strictly after <paramref name="now"/>.</summary>
-    public static DateTimeOffset NextMinute(DateTimeOffset now)
+    /// <summary>The next whole minute (of <paramref name="length"/>, a real minute when absent) strictly after <paramref name="now"/>.</summary>
+    public static DateTimeOffset NextMinute(DateTimeOffset now, TimeSpan? length = null)
     {
-        var minute = TimeSpan.FromMinutes(1).Ticks;
+        var minute = (length ?? TimeSpan.FromMinutes(1)).Ticks;
         return new DateTimeOffset(((now.UtcTicks / minute) + 1) * minute, TimeSpan.Zero);
     }
 }

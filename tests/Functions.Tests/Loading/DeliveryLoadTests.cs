@@ -279,6 +279,7 @@ public sealed class DeliveryLoadTests(InfraFixture infra) : IAsyncLifetime
         var first = await CursorAsync(list);
         Assert.Equal(("2026-10-01 01:00:00+00", snapshot), (first.Cursor, first.SnapshotId));
         Assert.NotNull(first.LoadedAt);
+        Assert.Equal(first.LoadedAt, first.KeySetAt); // a whole snapshot removed every row missing from it: it counts as a key set
 
         // A later delivery whose cursor is lower (the source's clock went back) loads its rows but does not lower the cursor.
         var later = await SendAndLoadAsync(list, Records("2,Bia,2026-10-01 00:30:00+00,"), Day1.AddHours(1), DeliveryKinds.Changes, "2026-10-01T00:30:00Z");

@@ -66,6 +66,28 @@ public sealed class UploaderConfigTests : IDisposable
         Assert.DoesNotContain("valor-secreto", ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, 60)]
+    [InlineData(5, 5)]
+    public void The_schedule_minute_is_a_real_minute_unless_watch_minute_seconds_shortens_it(int? minuteSeconds, int expectedSeconds)
+    {
+        var json = minuteSeconds is { } seconds ? Config().Replace("\"listSigningKey\"", $"\"watch\": {{ \"minuteSeconds\": {seconds} }}, \"listSigningKey\"", StringComparison.Ordinal) : Config();
+
+        var config = UploaderConfig.Load(Write(json));
+
+        Assert.Equal(TimeSpan.FromSeconds(expectedSeconds), config.ScheduleMinute);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(61)]
+    public void A_schedule_minute_outside_1_to_60_seconds_is_a_config_problem(int minuteSeconds)
+    {
+        var ex = LoadFails(Config().Replace("\"listSigningKey\"", $"\"watch\": {{ \"minuteSeconds\": {minuteSeconds} }}, \"listSigningKey\"", StringComparison.Ordinal));
+
+        Assert.Contains("'watch.minuteSeconds' must be 1 to 60", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Missing_file_names_the_path()
     {

@@ -126,6 +126,38 @@ public sealed class WatchLoopTests
         Assert.Equal(due, PollSchedule.BatchIsDue(batch, new ScheduleDto(1, 10), 10, At(minutes).AddSeconds(1)));
     }
 
+    [Fact]
+    public void With_a_shortened_minute_the_grid_and_the_batches_count_those_minutes()
+    {
+        var minute = TimeSpan.FromSeconds(2);
+        var batch = new AppendBatch(1, "batch-v1", [new SpooledSnapshot("2304400", "gps", SnapshotIds.New(Start), "p")]);
+
+        Assert.Equal(Start.AddSeconds(10), PollSchedule.Next(Start, new ScheduleDto(5), minute)); // 12:00:30 is on the grid; the next point 10 s on
+        Assert.False(PollSchedule.BatchIsDue(batch, new ScheduleDto(1, 10), 10, Start.AddSeconds(18), minute));
+        Assert.True(PollSchedule.BatchIsDue(batch, new ScheduleDto(1, 10), 10, Start.AddSeconds(19), minute));
+        Assert.Equal(Start.AddSeconds(2), WatchLoop.NextMinute(Start.AddSeconds(1.5), minute));
+    }
+
+    [Fact]
+    public async Task With_a_shortened_minute_the_loop_wakes_at_each_whole_one_of_those()
+    {
+        var clock = new WaitedClock(Start);
+        var ticks = new List<DateTimeOffset>();
+        var loop = new WatchLoop(clock, _ => true, () => true, _ => Tick(clock, ticks), TimeSpan.FromMinutes(15), TimeSpan.FromSeconds(2));
+        using var stop = new CancellationTokenSource();
+        var running = loop.RunAsync(null, stop.Token);
+
+        for (var second = 2; second <= 6; second += 2)
+        {
+            await AdvanceToAsync(clock, Start.AddSeconds(second));
+        }
+
+        await WaitUntilAsync(() => Count(ticks) == 4);
+        await stop.CancelAsync();
+        await running;
+        Assert.Equal([Start, Start.AddSeconds(2), Start.AddSeconds(4), Start.AddSeconds(6)], ticks);
+    }
+
     private static DateTimeOffset At(int minute) => new(2026, 12, 7, 12, minute, 0, TimeSpan.Zero);
 
     private static Task<RunResult> Tick(TimeProvider clock, List<DateTimeOffset> ticks)

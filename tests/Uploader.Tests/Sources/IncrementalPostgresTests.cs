@@ -27,13 +27,16 @@ public sealed class IncrementalPostgresTests(PecDatabaseFixture db) : IDisposabl
     /// <summary>What GET lists/{list}/cursor answers; a test moves it as the loader would.</summary>
     private ListCursorDto _acknowledged = new("usuarios", null, null, null, null);
 
+    /// <summary>The list redacts nome (a column the key set does not read).</summary>
+    private bool _nomeRedacted;
+
     public void Dispose() => _dir.Dispose();
 
     private ListDefinitionDto List => new(
         "usuarios",
         1,
         $"SELECT id, nome, updated_at, deleted_at FROM {_table}",
-        [new("id", "integer"), new("nome", "text"), new("updated_at", "timestamptz"), new("deleted_at", "timestamptz")],
+        [new("id", "integer"), new("nome", "text", Mask: _nomeRedacted ? new ColumnMaskDto(MaskKinds.Redact) : null), new("updated_at", "timestamptz"), new("deleted_at", "timestamptz")],
         ["id"],
         Mode: LoadModes.Incremental,
         Incremental: new IncrementalDto("updated_at", LookbackSeconds: 300, SoftDeleteColumn: "deleted_at", KeySetEveryHours: 24));
@@ -105,6 +108,24 @@ public sealed class IncrementalPostgresTests(PecDatabaseFixture db) : IDisposabl
 
         await RunAsync(backend); // accepted an instant ago: not read again before its period, even though not loaded yet
         Assert.Equal([DeliveryKinds.Changes], Puts(backend).Skip(2).Select(p => p.Header(WireNames.DeliveryHeader)));
+    }
+
+    [Fact]
+    public async Task A_key_set_of_a_list_that_masks_another_column_goes_with_its_key_alone_and_the_changes_stay_masked()
+    {
+        _nomeRedacted = true;
+        await CreateTableAsync((1, T0.AddHours(-3)), (2, T0));
+        await using var backend = await StartBackendAsync();
+        _acknowledged = new ListCursorDto("usuarios", "2026-12-07T11:59:00Z", Guid.NewGuid(), _now, _now.AddHours(-25));
+
+        Assert.Equal(ExitCodes.Ok, await RunAsync(backend));
+
+        var puts = Puts(backend);
+        Assert.Equal([DeliveryKinds.Changes, DeliveryKinds.KeySet], puts.Select(p => p.Header(WireNames.DeliveryHeader)));
+        Assert.Equal([2], Ids(puts[0]));
+        Assert.Equal([string.Empty], Rows(puts[0]).Select(r => r[1])); // nome redacted: NULL, where the source has 'n2'
+        Assert.Equal("id", Csv(puts[1]).Split('\n')[0]);
+        Assert.Equal([1, 2], Ids(puts[1]));
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+namespace LocalInfra.Usuarios;
+
+public enum UsuariosChangeKind
+{
+    Insert,
+    Update,
+    SoftDelete,
+    HardDelete,
+}
