@@ -7,5 +7,5 @@ namespace Bench;
 public sealed record StormResult(string Name, ProbeStats Idle, ProbeStats Stats, double Seconds, double? AcceptedSeconds, long WalBytes, long FullPageImageBytes, string Outcome)
 {
     /// <summary>pg_waldump's breakdown of the storm's WAL (ours only), and how much of it went to the list tables and their indexes.</summary>
-    public (string Text, long ListBytes)? Wal { get; init; }
+    public WalShares? Wal { get; init; }
 }

@@ -12,8 +12,8 @@ namespace Bench;
 /// </summary>
 public static partial class WalBreakdown
 {
-    /// <summary>The two tables as markdown, and the bytes whose first block is in schema "lists" (the list tables and their indexes).</summary>
-    public static async Task<(string Text, long ListBytes)> DescribeAsync(PostgresServer server, NpgsqlConnection central, string startLsn, string endLsn, int top = 12)
+    /// <summary>The tables as markdown, and the bytes whose first block is in schema "lists" (the list tables and their indexes) or "legacy".</summary>
+    public static async Task<WalShares> DescribeAsync(PostgresServer server, NpgsqlConnection central, string startLsn, string endLsn, int top = 15)
     {
         var byRecord = (await server.WalDumpAsync(startLsn, endLsn, ["--stats=record"]))
             .Split('\n')
@@ -38,6 +38,7 @@ public static partial class WalBreakdown
         }
 
         var byRelation = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
+        var listsByType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
         foreach (var line in (await server.WalDumpAsync(startLsn, endLsn, [])).Split('\n'))
         {
             if (RecordLine().Match(line) is not { Success: true } record)
@@ -51,6 +52,13 @@ public static partial class WalBreakdown
                 : $"(no block) {record.Groups["rmgr"].Value}";
             var (count, sum) = byRelation.GetValueOrDefault(key);
             byRelation[key] = (count + 1, sum + bytes);
+            if (key.StartsWith("lists.", StringComparison.Ordinal))
+            {
+                // What the list tables' WAL is made of: updates (HOT or not), deletes, inserts, page images, vacuum.
+                var type = $"{key} {record.Groups["rmgr"].Value}/{record.Groups["desc"].Value}{(line.Contains("FPW", StringComparison.Ordinal) ? " (with page image)" : string.Empty)}";
+                var (typeCount, typeSum) = listsByType.GetValueOrDefault(type);
+                listsByType[type] = (typeCount + 1, typeSum + bytes);
+            }
         }
 
         var total = Math.Max(1, byRecord.Sum(r => r.Record + r.Fpi));
@@ -81,15 +89,43 @@ public static partial class WalBreakdown
             text.AppendLine(CultureInfo.InvariantCulture, $"| {others.Count} other relations | {others.Sum(r => r.Value.Count):N0} | {others.Sum(r => r.Value.Bytes):N0} | {100.0 * others.Sum(r => r.Value.Bytes) / relationTotal:F1} % |");
         }
 
-        return (text.ToString(), relations.Where(r => r.Key.StartsWith("lists.", StringComparison.Ordinal)).Sum(r => r.Value.Bytes));
+        text.AppendLine().AppendLine("| list table, record type | records | bytes |").AppendLine("|---|---:|---:|");
+        foreach (var (name, (count, bytes)) in listsByType.OrderByDescending(r => r.Value.Bytes).Take(top))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {count:N0} | {bytes:N0} |");
+        }
+
+        text.AppendLine().AppendLine("| group | bytes | share |").AppendLine("|---|---:|---:|");
+        var groups = relations.GroupBy(r => Group(r.Key)).Select(g => (Name: g.Key, Bytes: g.Sum(r => r.Value.Bytes))).OrderByDescending(g => g.Bytes).ToList();
+        foreach (var (name, bytes) in groups)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {bytes:N0} | {100.0 * bytes / relationTotal:F1} % |");
+        }
+
+        return new WalShares(text.ToString(), groups.Where(g => g.Name == ListTables).Sum(g => g.Bytes), groups.Where(g => g.Name == LegacyTables).Sum(g => g.Bytes));
     }
+
+    public const string ListTables = "list tables and their indexes (lists.*)";
+
+    public const string LegacyTables = "legacy tables (legacy.*: autovacuum after the legacy storm)";
+
+    private static string Group(string relation) => relation switch
+    {
+        _ when relation.StartsWith("lists.", StringComparison.Ordinal) => ListTables,
+        _ when relation.StartsWith("legacy.", StringComparison.Ordinal) => LegacyTables,
+        _ when relation.StartsWith("ingest.", StringComparison.Ordinal) => "bookkeeping (ingest.*)",
+        _ when relation.StartsWith("staging.", StringComparison.Ordinal) => "staging (staging.*, unlogged)",
+        _ when relation.StartsWith("pg_catalog.", StringComparison.Ordinal) || relation.StartsWith("pg_toast.", StringComparison.Ordinal) => "system catalogs (pg_catalog.*, incl. pg_statistic)",
+        _ when relation.StartsWith("(no block)", StringComparison.Ordinal) => "records without a block (commits, standby, checkpoints…)",
+        _ => "other",
+    };
 
     // "Heap/INSERT   12 (  2.35)   2329 (  3.77)   575 (100.00)   2904 (  4.66)"
     [GeneratedRegex(@"^(?<type>\S+/\S+)\s+(?<n>\d+)\s+\(\s*[\d.]+\)\s+(?<rec>\d+)\s+\(\s*[\d.]+\)\s+(?<fpi>\d+)\s+\(\s*[\d.]+\)")]
     private static partial Regex StatsLine();
 
     // "rmgr: Heap        len (rec/tot):     54/    54, tx: …, desc: …, blkref #0: rel 1663/5/16385 blk 0"
-    [GeneratedRegex(@"^rmgr: (?<rmgr>\S+)\s+len \(rec/tot\):\s*\d+/\s*(?<tot>\d+),")]
+    [GeneratedRegex(@"^rmgr: (?<rmgr>\S+)\s+len \(rec/tot\):\s*\d+/\s*(?<tot>\d+),(?:.*?desc: (?<desc>[A-Z_0-9+]+))?")]
     private static partial Regex RecordLine();
 
     [GeneratedRegex(@"blkref #0: rel \d+/\d+/(?<node>\d+)")]
