@@ -26,6 +26,9 @@ public sealed record ListDefinition(
 {
     public string TableName => $"lists.{Name}";
 
+    /// <summary>The list's unlogged staging table: a load's delivery and its delta, by snapshot id (ADR 0025).</summary>
+    public string StagingTableName => $"staging.{Name}";
+
     public IEnumerable<string> ColumnNames => Columns.Select(c => c.Name);
 
     /// <summary>The load mode (<see cref="LoadModes"/>), snapshot when the definition names none.</summary>

@@ -10,10 +10,10 @@ namespace PecLists.Functions.Lists;
 /// </summary>
 public static partial class ListDefinitionRules
 {
-    /// <summary>Columns every list table carries besides the list's own.</summary>
+    /// <summary>Columns every list table carries besides the list's own, and those its staging table adds (ADR 0025).</summary>
     public static readonly IReadOnlySet<string> ReservedColumns = new HashSet<string>(StringComparer.Ordinal)
     {
-        "site_id", "snapshot_id", "op", "ingest_row_hash", "ingest_row_n",
+        "site_id", "snapshot_id", "op", "ingest_row_hash", "ingest_row_n", "ingest_op", "ingest_count", "ingest_ctid",
     };
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,39}$")]

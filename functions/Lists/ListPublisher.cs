@@ -192,7 +192,29 @@ public static class ListPublisher
                 $"ALTER TABLE {definition.TableName} ADD COLUMN IF NOT EXISTS {Quote(column.Name)} {column.Type}",
                 transaction: transaction, cancellationToken: ct));
         }
+
+        foreach (var statement in StagingTableSql(definition))
+        {
+            await connection.ExecuteAsync(new CommandDefinition(statement, transaction: transaction, cancellationToken: ct));
+        }
     }
+
+    /// <summary>
+    /// The list's staging table (ADR 0025), kept the shape of the list's table: UNLOGGED, so staging a delivery and its
+    /// delta writes no WAL, and permanent, so a load creates no catalog rows (a temp table per load wrote about 60 kB of
+    /// catalog WAL). Rows are a load's by snapshot_id (defaulted like the list's); ingest_op is null for a staged row and
+    /// 'i', 'u' or 'd' for a row of the delta (a keyless list: 'c' for the site's current rows by ctid and hash, 'h' for
+    /// a per-hash count difference). Key columns are NOT NULL as in the list's table (LIKE copies that). Its
+    /// rows are deleted by the load that staged them, so autovacuum is told to come early (it writes no heap WAL on an
+    /// unlogged table). Migration 0016 creates the same for lists published before it.
+    /// </summary>
+    public static IReadOnlyList<string> StagingTableSql(ListDefinition definition) =>
+    [
+        $"CREATE UNLOGGED TABLE IF NOT EXISTS {definition.StagingTableName} (LIKE {definition.TableName} INCLUDING DEFAULTS, ingest_op text, ingest_row_hash text, ingest_count bigint, ingest_ctid tid) " +
+        "WITH (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 10000, autovacuum_analyze_scale_factor = 0, autovacuum_analyze_threshold = 10000)",
+        $"CREATE INDEX IF NOT EXISTS {Quote(definition.Name + "_load")} ON {definition.StagingTableName} (snapshot_id)",
+        .. definition.Columns.Select(column => $"ALTER TABLE {definition.StagingTableName} ADD COLUMN IF NOT EXISTS {Quote(column.Name)} {column.Type}"),
+    ];
 
     /// <summary>
     /// The typed table: (site, key) primary key (none for a keyless list), the list's columns, and the id of the snapshot
@@ -215,8 +237,16 @@ public static class ListPublisher
             sql.Append(",\n    PRIMARY KEY (site_id, ").Append(string.Join(", ", definition.Key.Select(Quote))).Append(')');
         }
 
-        return sql.Append("\n)").ToString();
+        sql.Append("\n)");
+
+        // A keyed list's changed rows are updated in place: with room left on each page (COPY honours fillfactor) an
+        // update stays on its page (HOT), so it writes no index entry, no second page, and PostgreSQL logs only the
+        // changed middle of the row (issue 25, docs/benchmarks.md). A keyless list never updates (delete + insert).
+        return definition.Key.Count > 0 ? sql.Append(" WITH (fillfactor = ").Append(KeyedFillFactor).Append(')').ToString() : sql.ToString();
     }
 
     public static string Quote(string identifier) => $"\"{identifier}\"";
+
+    /// <summary>The fillfactor of a keyed list's table (migration 0016 sets the same on tables made before it).</summary>
+    public const int KeyedFillFactor = 90;
 }

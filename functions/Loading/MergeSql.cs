@@ -5,8 +5,9 @@ namespace PecLists.Functions.Loading;
 
 /// <summary>
 /// The SQL of one delivery's load with one list version. A whole snapshot of a (site, list) with no rows yet is loaded
-/// by COPY straight into its table. Anything else is staged, and the temp table "delta" says which rows to insert
-/// ('i'), update ('u') or delete ('d'); only those rows are written, so unchanged rows cost no lock and no WAL. Only the
+/// by COPY straight into its table. Anything else is staged in the list's unlogged staging table, where the delta's rows
+/// say which rows to insert ('i'), update ('u') or delete ('d'); only those rows are written, so unchanged rows cost no
+/// lock and no WAL, and staging itself writes none (docs/adr/0025-unlogged-staging-tables.md). Only the
 /// version's columns are read or written (the table may hold more, from other versions), and only its compared columns
 /// decide "changed".
 /// <list type="bullet">
@@ -52,8 +53,18 @@ public sealed class MergeSql
         CopyIntoTable = delivery == DeliveryKinds.Snapshot && softDelete is null ? $"COPY {list.TableName} ({columnList}) FROM STDIN (FORMAT csv, HEADER)" : null;
         HasRows = $"SELECT EXISTS (SELECT 1 FROM {list.TableName} WHERE site_id = @site)";
         CountSite = $"SELECT count(*) FROM {list.TableName} WHERE site_id = @site";
-        CopyIntoStage = $"COPY stage ({columnList}) FROM STDIN (FORMAT csv, HEADER)";
-        CountStage = "SELECT count(*) FROM stage";
+
+        // The list's unlogged staging table holds every load's rows, each load's by its snapshot id: staged rows have no
+        // ingest_op, the delta's rows have 'i', 'u' or 'd' (ADR 0025). A load deletes its rows before it commits; a
+        // rolled-back load's rows were never visible to anyone.
+        var staging = list.StagingTableName;
+        var staged = $"(SELECT * FROM {staging} WHERE snapshot_id = @snapshotId AND ingest_op IS NULL)";
+        var delta = $"(SELECT * FROM {staging} WHERE snapshot_id = @snapshotId AND ingest_op IS NOT NULL)";
+        Stage = staging;
+        CreateStage = null;
+        CopyIntoStage = $"COPY {staging} ({columnList}) FROM STDIN (FORMAT csv, HEADER)";
+        CountStage = $"SELECT count(*) FROM {staged} s";
+        ClearStage = $"DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
 
         if (Keyed)
         {
@@ -69,32 +80,37 @@ public sealed class MergeSql
             var stored = $"(SELECT {keyList}{string.Concat(comparedValues.Select(v => ", " + v))} FROM {list.TableName} WHERE site_id = @site) t";
 
             // Key columns NOT NULL: a row without its key is rejected by COPY itself.
-            var stageColumns = string.Join(", ", list.Columns.Select(c => $"{q(c.Name)} {c.Type}{(list.Key.Contains(c.Name) ? " NOT NULL" : string.Empty)}"));
-            CreateStage = $"CREATE TEMP TABLE stage ({stageColumns}) ON COMMIT DROP";
-            FindDuplicateKey = $"SELECT 1 FROM stage GROUP BY {keyList} HAVING count(*) > 1 LIMIT 1";
-            CountDelta = "SELECT count(*) FILTER (WHERE op = 'i'), count(*) FILTER (WHERE op = 'u'), count(*) FILTER (WHERE op = 'd') FROM delta";
+            FindDuplicateKey = $"SELECT 1 FROM {staged} s GROUP BY {keyList} HAVING count(*) > 1 LIMIT 1";
+            CountDelta = $"SELECT count(*) FILTER (WHERE ingest_op = 'i'), count(*) FILTER (WHERE ingest_op = 'u'), count(*) FILTER (WHERE ingest_op = 'd') FROM {delta} s";
             var setValues = values.Count == 0 ? "snapshot_id = @snapshotId" : $"({string.Join(", ", values)}, snapshot_id) = ({string.Join(", ", values.Select(v => "s." + v))}, @snapshotId)";
-            Delete = $"DELETE FROM {list.TableName} AS t USING delta s WHERE s.op = 'd' AND t.site_id = @site AND {keyJoin}";
-            Update = $"UPDATE {list.TableName} AS t SET {setValues} FROM delta s WHERE s.op = 'u' AND t.site_id = @site AND {keyJoin}";
-            Insert = $"INSERT INTO {list.TableName} (site_id, {columnList}, snapshot_id) SELECT @site, {string.Join(", ", columns.Select(c => "s." + c))}, @snapshotId FROM delta s WHERE s.op = 'i'";
+            var deltaRow = $"s.snapshot_id = @snapshotId AND s.ingest_op";
+            Delete = $"DELETE FROM {list.TableName} AS t USING {staging} s WHERE {deltaRow} = 'd' AND t.site_id = @site AND {keyJoin}";
+            Update = $"UPDATE {list.TableName} AS t SET {setValues} FROM {staging} s WHERE {deltaRow} = 'u' AND t.site_id = @site AND {keyJoin}";
+            Insert = $"INSERT INTO {list.TableName} (site_id, {columnList}, snapshot_id) SELECT @site, {string.Join(", ", columns.Select(c => "s." + c))}, @snapshotId FROM {staging} s WHERE {deltaRow} = 'i'";
 
-            // The small deliveries are read against the site's rows by key: the planner is told their size, so it
-            // probes the primary key rather than reading every stored row of the site.
+            // The delta's rows go into the staging table beside the staged ones (its site_id and snapshot_id are the
+            // load's, by default). Neither is ANALYZEd: that writes pg_statistic rows, i.e. WAL, on every load. The
+            // planner reads the load's rows through the staging table's snapshot_id index.
+            var intoDelta = $"INSERT INTO {staging} (ingest_op, {keyList}{string.Concat(values.Select(v => ", " + v))})";
             switch (delivery)
             {
                 case DeliveryKinds.Append:
+                    // Row order decides which of two rows of a key is kept, and a shared table keeps no order: the
+                    // delivery itself is staged in a temp table with a row number (appends are small, incremental).
+                    var stageColumns = string.Join(", ", list.Columns.Select(c => $"{q(c.Name)} {c.Type}{(list.Key.Contains(c.Name) ? " NOT NULL" : string.Empty)}"));
+                    Stage = "stage";
                     CreateStage = $"CREATE TEMP TABLE stage ({stageColumns}, ingest_row_n bigint GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP";
+                    CopyIntoStage = $"COPY stage ({columnList}) FROM STDIN (FORMAT csv, HEADER)";
+                    CountStage = "SELECT count(*) FROM stage";
                     FindDuplicateKey = null;
                     CreateDelta =
                     [
-                        "ANALYZE stage",
                         $"""
-                        CREATE TEMP TABLE delta ON COMMIT DROP AS
-                        SELECT 'i'::text AS op, {string.Join(", ", columns.Select(c => "s." + c))}
+                        {intoDelta}
+                        SELECT 'i', {string.Join(", ", keys.Select(k => "s." + k))}{string.Concat(values.Select(v => ", s." + v))}
                           FROM (SELECT DISTINCT ON ({keyList}) * FROM stage ORDER BY {keyList}, ingest_row_n) s
                          WHERE NOT EXISTS (SELECT 1 FROM {list.TableName} t WHERE t.site_id = @site AND {keyJoin})
                         """,
-                        "ANALYZE delta",
                     ];
                     Delete = null;
                     Update = null;
@@ -103,32 +119,27 @@ public sealed class MergeSql
                     var removed = softDelete is null ? "false" : $"s.{softDelete} IS NOT NULL";
                     CreateDelta =
                     [
-                        "ANALYZE stage",
                         $"""
-                        CREATE TEMP TABLE delta ON COMMIT DROP AS
-                        SELECT CASE WHEN {removed} THEN 'd' WHEN t.{firstKey} IS NULL THEN 'i' ELSE 'u' END AS op,
+                        {intoDelta}
+                        SELECT CASE WHEN {removed} THEN 'd' WHEN t.{firstKey} IS NULL THEN 'i' ELSE 'u' END,
                                {string.Join(", ", keys.Select(k => "s." + k))}{string.Concat(values.Select(v => ", s." + v))}
-                          FROM stage s
+                          FROM {staged} s
                           LEFT JOIN {stored} ON {keyJoin}
                          WHERE CASE WHEN {removed} THEN t.{firstKey} IS NOT NULL ELSE t.{firstKey} IS NULL OR {differs} END
                         """,
-                        "ANALYZE delta",
                     ];
                     break;
                 case DeliveryKinds.KeySet:
-                    CreateStage = $"CREATE TEMP TABLE stage ({string.Join(", ", list.Key.Select(k => $"{q(k)} {list.Columns.Single(c => c.Name == k).Type} NOT NULL"))}) ON COMMIT DROP";
-                    CopyIntoStage = $"COPY stage ({keyList}) FROM STDIN (FORMAT csv, HEADER)";
+                    CopyIntoStage = $"COPY {staging} ({keyList}) FROM STDIN (FORMAT csv, HEADER)";
                     FindDuplicateKey = null; // a key listed twice keeps its row all the same
                     CreateDelta =
                     [
-                        "ANALYZE stage",
                         $"""
-                        CREATE TEMP TABLE delta ON COMMIT DROP AS
-                        SELECT 'd'::text AS op, {string.Join(", ", keys.Select(k => "t." + k))}
+                        INSERT INTO {staging} (ingest_op, {keyList})
+                        SELECT 'd', {string.Join(", ", keys.Select(k => "t." + k))}
                           FROM {list.TableName} t
-                         WHERE t.site_id = @site AND NOT EXISTS (SELECT 1 FROM stage s WHERE {keyJoin})
+                         WHERE t.site_id = @site AND NOT EXISTS (SELECT 1 FROM {staged} s WHERE {keyJoin})
                         """,
-                        "ANALYZE delta",
                     ];
                     Update = null;
                     Insert = null;
@@ -136,16 +147,15 @@ public sealed class MergeSql
                 default:
                     CreateDelta =
                     [
-                        .. softDelete is null ? Array.Empty<string>() : [$"DELETE FROM stage WHERE {softDelete} IS NOT NULL"],
+                        .. softDelete is null ? Array.Empty<string>() : [$"DELETE FROM {staging} WHERE snapshot_id = @snapshotId AND {softDelete} IS NOT NULL"],
                         $"""
-                        CREATE TEMP TABLE delta ON COMMIT DROP AS
-                        SELECT CASE WHEN t.{firstKey} IS NULL THEN 'i' WHEN s.{firstKey} IS NULL THEN 'd' ELSE 'u' END AS op,
-                               {string.Join(", ", keys.Select(k => $"coalesce(s.{k}, t.{k}) AS {k}"))}{string.Concat(values.Select(v => $", s.{v}"))}
-                          FROM stage s
+                        {intoDelta}
+                        SELECT CASE WHEN t.{firstKey} IS NULL THEN 'i' WHEN s.{firstKey} IS NULL THEN 'd' ELSE 'u' END,
+                               {string.Join(", ", keys.Select(k => $"coalesce(s.{k}, t.{k})"))}{string.Concat(values.Select(v => $", s.{v}"))}
+                          FROM {staged} s
                           FULL JOIN {stored} ON {keyJoin}
                          WHERE t.{firstKey} IS NULL OR s.{firstKey} IS NULL OR {differs}
                         """,
-                        "ANALYZE delta",
                     ];
                     break;
             }
@@ -153,36 +163,38 @@ public sealed class MergeSql
         else
         {
             string Hash(string alias) => $"md5(ROW({string.Join(", ", compared.Select(c => $"{alias}.{c}"))})::text)";
-            CreateStage = $"CREATE TEMP TABLE stage ({string.Join(", ", list.Columns.Select(c => $"{q(c.Name)} {c.Type}"))}) ON COMMIT DROP";
             FindDuplicateKey = null;
+            // The site's current rows ('c': their ctid and hash) and the per-hash difference of counts ('h') are rows of
+            // the staging table too, so a keyless load creates no temp table either.
+            var current = $"(SELECT ingest_ctid, ingest_row_hash FROM {staging} WHERE snapshot_id = @snapshotId AND ingest_op = 'c')";
+            var differences = $"(SELECT ingest_row_hash, ingest_count AS d FROM {staging} WHERE snapshot_id = @snapshotId AND ingest_op = 'h')";
             CreateDelta =
             [
-                $"CREATE TEMP TABLE current_rows ON COMMIT DROP AS SELECT t.ctid AS row_ctid, {Hash("t")} AS ingest_row_hash FROM {list.TableName} t WHERE t.site_id = @site",
+                $"INSERT INTO {staging} (ingest_op, ingest_ctid, ingest_row_hash) SELECT 'c', t.ctid, {Hash("t")} FROM {list.TableName} t WHERE t.site_id = @site",
                 $"""
-                CREATE TEMP TABLE delta ON COMMIT DROP AS
-                SELECT coalesce(s.ingest_row_hash, c.ingest_row_hash) AS ingest_row_hash, coalesce(s.n, 0) - coalesce(c.n, 0) AS d
-                  FROM (SELECT {Hash("st")} AS ingest_row_hash, count(*) AS n FROM stage st GROUP BY 1) s
-                  FULL JOIN (SELECT ingest_row_hash, count(*) AS n FROM current_rows GROUP BY 1) c ON c.ingest_row_hash = s.ingest_row_hash
+                INSERT INTO {staging} (ingest_op, ingest_row_hash, ingest_count)
+                SELECT 'h', coalesce(s.ingest_row_hash, c.ingest_row_hash), coalesce(s.n, 0) - coalesce(c.n, 0)
+                  FROM (SELECT {Hash("st")} AS ingest_row_hash, count(*) AS n FROM {staged} st GROUP BY 1) s
+                  FULL JOIN (SELECT ingest_row_hash, count(*) AS n FROM {current} cr GROUP BY 1) c ON c.ingest_row_hash = s.ingest_row_hash
                  WHERE coalesce(s.n, 0) <> coalesce(c.n, 0)
                 """,
-                "ANALYZE delta",
             ];
-            CountDelta = "SELECT coalesce(sum(d) FILTER (WHERE d > 0), 0)::bigint, 0::bigint, coalesce(-sum(d) FILTER (WHERE d < 0), 0)::bigint FROM delta";
+            CountDelta = $"SELECT coalesce(sum(d) FILTER (WHERE d > 0), 0)::bigint, 0::bigint, coalesce(-sum(d) FILTER (WHERE d < 0), 0)::bigint FROM {differences} dd";
 
             // Which copies of a duplicated row go or come does not matter: they are equal in every compared column.
             Delete = $"""
                 DELETE FROM {list.TableName} AS t
-                 USING (SELECT c.row_ctid, row_number() OVER (PARTITION BY c.ingest_row_hash) AS ingest_row_n, d.d
-                          FROM current_rows c JOIN delta d ON d.ingest_row_hash = c.ingest_row_hash AND d.d < 0) z
-                 WHERE t.ctid = z.row_ctid AND z.ingest_row_n <= -z.d
+                 USING (SELECT c.ingest_ctid, row_number() OVER (PARTITION BY c.ingest_row_hash) AS ingest_row_n, d.d
+                          FROM {current} c JOIN {differences} d ON d.ingest_row_hash = c.ingest_row_hash AND d.d < 0) z
+                 WHERE t.ctid = z.ingest_ctid AND z.ingest_row_n <= -z.d
                 """;
             Update = null;
             Insert = $"""
                 INSERT INTO {list.TableName} (site_id, {columnList}, snapshot_id)
                 SELECT @site, {string.Join(", ", columns.Select(c => "s." + c))}, @snapshotId
                   FROM (SELECT h.*, row_number() OVER (PARTITION BY h.ingest_row_hash) AS ingest_row_n
-                          FROM (SELECT st.*, {Hash("st")} AS ingest_row_hash FROM stage st) h) s
-                  JOIN delta d ON d.ingest_row_hash = s.ingest_row_hash AND d.d > 0
+                          FROM (SELECT {string.Join(", ", columns.Select(c => "st." + c))}, {Hash("st")} AS ingest_row_hash FROM {staged} st) h) s
+                  JOIN {differences} d ON d.ingest_row_hash = s.ingest_row_hash AND d.d > 0
                  WHERE s.ingest_row_n <= d.d
                 """;
         }
@@ -198,16 +210,23 @@ public sealed class MergeSql
 
     public string CountSite { get; }
 
-    public string CreateStage { get; }
+    /// <summary>The table a delivery is COPYed into: the list's staging table, or for an append delivery a temp table.</summary>
+    public string Stage { get; }
+
+    /// <summary>Null unless the stage is a temp table of this load (append).</summary>
+    public string? CreateStage { get; }
 
     public string CopyIntoStage { get; }
+
+    /// <summary>Deletes this load's rows from the staging table, before its transaction commits.</summary>
+    public string ClearStage { get; }
 
     /// <summary>Finds one key appearing twice in the delivery; null where duplicates are data (keyless) or harmless (append, key set).</summary>
     public string? FindDuplicateKey { get; }
 
     public string CountStage { get; }
 
-    /// <summary>Statements, in order, that build the temp table "delta" of what differs.</summary>
+    /// <summary>Statements, in order, that add the delta (what differs) to the staging table.</summary>
     public IReadOnlyList<string> CreateDelta { get; }
 
     /// <summary>One row: how many rows applying the delta inserts, updates and deletes (read before writing, for the guard).</summary>

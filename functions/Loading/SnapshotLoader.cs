@@ -13,7 +13,7 @@ using Npgsql;
 namespace PecLists.Functions.Loading;
 
 /// <summary>
-/// Applies one delivery to its (site, list) atomically: COPY into a staging table, then in one transaction write only
+/// Applies one delivery to its (site, list) atomically: COPY into the list's unlogged staging table, then in one transaction write only
 /// what its kind changes (a whole snapshot: insert new rows, update changed rows, delete vanished rows; append, changes
 /// and key set: <see cref="MergeSql"/>), record counts and, for an incremental list, acknowledge its cursor. Safe under
 /// redelivery (a finished snapshot is a no-op) and out-of-order delivery (older than the loaded one: skipped, except an
@@ -216,7 +216,7 @@ public sealed class SnapshotLoader(
     /// <summary>Names a rejection reason may keep: the list's table and every column of its stored versions, the staging table.</summary>
     private static HashSet<string> Identifiers(string name, ListDefinition? list)
     {
-        var names = new HashSet<string>(StringComparer.Ordinal) { name, $"lists.{name}", "stage", "delta", $"{name}_pkey" };
+        var names = new HashSet<string>(StringComparer.Ordinal) { name, $"lists.{name}", $"staging.{name}", "staging", "stage", $"{name}_pkey" };
         names.UnionWith(list?.ColumnNames ?? []);
         return names;
     }
@@ -338,7 +338,11 @@ public sealed class SnapshotLoader(
         CommandDefinition Command(string text) => new(text, new { site = target.Site, snapshotId }, transaction, commandTimeout: 0, cancellationToken: ct);
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await connection.ExecuteAsync(Command(sql.CreateStage));
+        if (sql.CreateStage is { } createStage)
+        {
+            await connection.ExecuteAsync(Command(createStage));
+        }
+
         await CopyBlobAsync(connection, sql.CopyIntoStage, target.Blob, ct);
         var copyMs = clock.ElapsedMilliseconds;
         if (sql.FindDuplicateKey is { } findDuplicate && await connection.ExecuteScalarAsync<int?>(Command(findDuplicate)) is not null)
@@ -362,12 +366,17 @@ public sealed class SnapshotLoader(
             : await _ledger.MaxLoadedRowsInWindowAsync(connection, transaction, snapshotId, target.Site, target.List, options.Value.HoldWindowDays, ct);
         if (!target.HoldReleased && DeletionGuard.Check(planned, windowMax, options.Value) is { } hold)
         {
+            // Held: the transaction commits the hold, so this load's staged rows go first.
+            await connection.ExecuteAsync(Command(sql.ClearStage));
             return new MergeOutcome(planned, new LoadPhases(copyMs, diffMs, 0), hold);
         }
 
         var deleted = sql.Delete is { } delete ? await connection.ExecuteAsync(Command(delete)) : 0;
         var updated = sql.Update is { } update ? await connection.ExecuteAsync(Command(update)) : 0;
         var inserted = sql.Insert is { } insert ? await connection.ExecuteAsync(Command(insert)) : 0;
+
+        // The staged rows and the delta are this load's only: gone with its commit (an unlogged table's delete writes no WAL).
+        await connection.ExecuteAsync(Command(sql.ClearStage));
         var rows = new SnapshotRowCounts(inserted, updated, deleted, whole ? baseline - inserted - updated : baseline - updated - deleted);
         return new MergeOutcome(rows, new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs), null);
     }

@@ -1,6 +1,7 @@
 using Bench;
 
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll load [--rows 200000] [--runs 3]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll firstload [--rows 100000] [--runs 3]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll extract [--rows 1000000]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll storm [--sites 100] [--citizens 1000] [--batch 8] [--central-cpu N]
 //   (under taskset -c 1 with --central-cpu 0: the central PostgreSQL alone on CPU 0, everything else on CPU 1)
@@ -15,6 +16,7 @@ var runs = IntArg("--runs", 3);
 return command switch
 {
     "load" => await LoadBenchmark.RunAsync(rows, runs),
+    "firstload" => await FirstLoadBenchmark.RunAsync(IntArg("--rows", 100_000), runs),
     "extract" => await ExtractBenchmark.RunAsync(IntArg("--rows", 1_000_000)),
     "storm" => await StormBenchmark.RunAsync(IntArg("--sites", 100), IntArg("--citizens", 1000), IntArg("--batch", 8), IntArg("--central-cpu", -1)),
     "ingest" => await IngestBenchmark.RunAsync(IntArg("--puts", 10_000), IntArg("--clients", 64), IntArg("--sites", 100)),
@@ -33,6 +35,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench firstload [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N]");
     return 2;
 }

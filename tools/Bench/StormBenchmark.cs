@@ -59,7 +59,7 @@ public static class StormBenchmark
         results.Add(await StormAsync(pipeline, control, probe, "ours: next day (wal_compression on)", () => OursAsync(pipeline, control, sites, lists, day2)));
 
         await CheckSameRowsAsync(control, lists);
-        StormReport.Print(siteCount, lists.Count, citizens, cap, results, sites.Sum(s => s.ChangedRows));
+        StormReport.Print(siteCount, lists.Count, citizens, cap, results, sites.Sum(s => s.ChangedRows), siteCount * lists.Count);
         return 0;
     }
 
@@ -112,7 +112,10 @@ public static class StormBenchmark
         }
 
         var (_, fpi) = await pipeline.Central.WalStatsAsync(before, after);
-        var result = new StormResult(name, idle, stats, seconds, accepted, (long)wal, fpi, outcome);
+        var result = new StormResult(name, idle, stats, seconds, accepted, (long)wal, fpi, outcome)
+        {
+            Wal = name.StartsWith("ours", StringComparison.Ordinal) ? await WalBreakdown.DescribeAsync(pipeline.Central, control, before, after) : null,
+        };
         Say(string.Create(CultureInfo.InvariantCulture,
             $"  {seconds:F1} s, probe p50/p95/p99 {stats.P50:F2}/{stats.P95:F2}/{stats.P99:F2} ms, sessions {stats.PeakSessions} ({stats.PeakActiveSessions} busy), loads {stats.PeakLoads}, WAL {wal / 1e6m:F1} MB; {outcome}"));
         return result;

@@ -238,13 +238,20 @@ public sealed class PostgresServer : IAsyncDisposable
     /// </summary>
     public async Task<(long RecordBytes, long FullPageImageBytes)> WalStatsAsync(string startLsn, string endLsn, CancellationToken ct = default)
     {
-        // PostgreSQL 10 renamed pg_xlogdump/pg_xlog to pg_waldump/pg_wal.
-        var (tool, walDirectory) = MajorVersion >= 10 ? ("pg_waldump", "pg_wal") : ("pg_xlogdump", "pg_xlog");
-        var result = await RunPgAsync(tool, ["-p", Path.Combine(DataDirectory, walDirectory), "-s", startLsn, "-e", endLsn, "--stats"], ct);
-        var total = result.StandardOutput.Split('\n').Last(l => l.StartsWith("Total", StringComparison.Ordinal))
+        var output = await WalDumpAsync(startLsn, endLsn, ["--stats"], ct);
+        var total = output.Split('\n').Last(l => l.StartsWith("Total", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries);
         // "Total <records> <record bytes> [x%] <fpi bytes> [y%] <combined> [100%]"
         return (long.Parse(total[2], CultureInfo.InvariantCulture), long.Parse(total[4], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>pg_waldump's output between two flushed LSNs, with the given options (e.g. --stats=record, or none for every record).</summary>
+    public async Task<string> WalDumpAsync(string startLsn, string endLsn, IReadOnlyList<string> options, CancellationToken ct = default)
+    {
+        // PostgreSQL 10 renamed pg_xlogdump/pg_xlog to pg_waldump/pg_wal.
+        var (tool, walDirectory) = MajorVersion >= 10 ? ("pg_waldump", "pg_wal") : ("pg_xlogdump", "pg_xlog");
+        var result = await RunPgAsync(tool, ["-p", Path.Combine(DataDirectory, walDirectory), "-s", startLsn, "-e", endLsn, .. options], ct);
+        return result.StandardOutput;
     }
 
     private Task<ProcessResult> RunPgAsync(string tool, IReadOnlyList<string> args, CancellationToken ct)

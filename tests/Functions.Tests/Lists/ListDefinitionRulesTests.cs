@@ -66,5 +66,6 @@ public sealed class ListDefinitionRulesTests
         Assert.Contains("\"nome\" text", sql, StringComparison.Ordinal);
         Assert.Contains("snapshot_id uuid NOT NULL", sql, StringComparison.Ordinal);
         Assert.Contains("PRIMARY KEY (site_id, \"id\")", sql, StringComparison.Ordinal);
+        Assert.EndsWith(") WITH (fillfactor = 90)", sql, StringComparison.Ordinal); // room for HOT updates (issue 25)
     }
 }

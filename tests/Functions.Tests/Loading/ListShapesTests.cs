@@ -50,6 +50,13 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         return await connection.ExecuteScalarAsync<string>("SELECT blob_name FROM ingest.snapshots WHERE snapshot_id = @id", new { id }) ?? "";
     }
 
+    /// <summary>Rows left in the list's unlogged staging table (ADR 0025): a load deletes its own before it commits.</summary>
+    private async Task<long> StagedRowsAsync(string list)
+    {
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>($"SELECT count(*) FROM staging.{list}");
+    }
+
     private async Task<bool> BlobExistsAsync(string name) =>
         await infra.Blobs.GetBlobContainerClient(_container).GetBlobClient(name).ExistsAsync();
 
@@ -145,6 +152,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         var rows = await RowsAsync(list, "crianca", "vacina", "dose", "dt_dose");
         Assert.Equal(["Ana|Penta|D1|2026-03-01", "João|BCG|D1|2026-01-02", "Maria da Conceição|BCG|D1|2026-11-20", "Pedro|NULL|NULL|NULL"], rows.Select(r => r.Row));
         Assert.Contains(loaded[0], rows); // Ana's row was not rewritten
+        Assert.Equal(0L, await StagedRowsAsync(list)); // staged rows, current rows and per-row-hash counts went with each commit
     }
 
     [Fact]
@@ -266,6 +274,7 @@ public sealed class ListShapesTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal(new SnapshotRowCounts(0, 0, 30, 10), held.Rows);
         Assert.Contains("delete 30 of the site's 40 rows (75", held.Reason, StringComparison.Ordinal);
         Assert.Equal(before, await RowsAsync(list, "id", "nome"));
+        Assert.Equal(0L, await StagedRowsAsync(list)); // the hold commits, the staged rows and the delta do not
         var status = await StatusAsync(id);
         Assert.Equal((SnapshotStatuses.Held, 40L, 10L), (status.Status, status.Rows!.Before, status.Rows.After));
 

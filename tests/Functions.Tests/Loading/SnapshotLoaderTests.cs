@@ -144,6 +144,42 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
     }
 
     [Fact]
+    public async Task A_merge_creates_no_table_and_leaves_nothing_in_the_staging_table()
+    {
+        // Creating a temp table per load wrote about 60 kB of catalog WAL per snapshot (issue 25, ADR 0025): an event
+        // trigger sees every CREATE, temp tables included, while the churned reload runs.
+        var site = await infra.NewSiteAsync();
+        var first = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5", "2,Bia,1960-03-04,f,60", "3,Cid,1970-05-06,t,80");
+        await Loader().LoadAsync(first, CancellationToken.None);
+        var second = await StageAsync(site, Monday.AddDays(1), "1,Ana,1950-01-02,t,71", "2,Bia,1960-03-04,f,60", "4,Davi,1980-07-08,,");
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        await connection.ExecuteAsync(
+            """
+            CREATE TABLE public.ddl_seen_by_test (tag text, identity text);
+            CREATE FUNCTION public.ddl_seen_by_test() RETURNS event_trigger LANGUAGE plpgsql AS
+            $$ BEGIN INSERT INTO public.ddl_seen_by_test SELECT command_tag, object_identity FROM pg_event_trigger_ddl_commands(); END $$;
+            CREATE EVENT TRIGGER ddl_seen_by_test ON ddl_command_end EXECUTE FUNCTION public.ddl_seen_by_test();
+            """);
+        LoadResult result;
+        List<string> created;
+        try
+        {
+            result = await Loader().LoadAsync(second, CancellationToken.None);
+        }
+        finally
+        {
+            await connection.ExecuteAsync("DROP EVENT TRIGGER ddl_seen_by_test; DROP FUNCTION public.ddl_seen_by_test()");
+            created = (await connection.QueryAsync<string>("SELECT tag || ' ' || identity FROM public.ddl_seen_by_test")).ToList();
+            await connection.ExecuteAsync("DROP TABLE public.ddl_seen_by_test");
+        }
+
+        Assert.Equal(("merge", new SnapshotRowCounts(Inserted: 1, Updated: 1, Deleted: 1, Unchanged: 1)), (result.Path, result.Rows));
+        Assert.Empty(created);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>(
+            $"SELECT count(*) FROM {InfraFixture.TestList.StagingTableName} WHERE snapshot_id = ANY(@ids)", new { ids = new[] { first.SnapshotId, second.SnapshotId } }));
+    }
+
+    [Fact]
     public async Task A_redelivered_message_changes_nothing()
     {
         var site = await infra.NewSiteAsync();
