@@ -302,6 +302,10 @@ public sealed class SiteRun(
         }
     }
 
+    /// <summary>The list as its key set reads it: the key columns only, with their masks.</summary>
+    private static ListDefinitionDto KeyColumnsOnly(ListDefinitionDto list) =>
+        list with { Columns = [.. list.Columns.Where(c => list.Key.Contains(c.Name, StringComparer.Ordinal))] };
+
     /// <summary>
     /// Extracts one list into the spool; no snapshot, and the failure's exit code, when the source or the disk failed.
     /// <paramref name="read"/> is part of an incremental list (null: the whole list), <paramref name="kind"/> the
@@ -312,8 +316,10 @@ public sealed class SiteRun(
     {
         try
         {
-            // Masks apply between the source and the spool file: a list that asks for them is never spooled clear.
-            using var masks = ListMasks.For(list, config.ReadMaskingKey());
+            // Masks apply between the source and the spool file: a list that asks for them is never spooled clear. A key
+            // set holds the key columns alone, so only their masks apply (a hashed key is hashed there too, so it finds
+            // its central rows); the masks of the other columns would look for columns the read does not return.
+            using var masks = ListMasks.For(kind == DeliveryKinds.KeySet ? KeyColumnsOnly(list) : list, config.ReadMaskingKey());
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();
