@@ -29,7 +29,7 @@ public static class UsuariosSource
                 updated_at timestamptz NOT NULL,
                 deleted_at timestamptz);
             INSERT INTO usuarios
-            SELECT {Person("g")}
+            SELECT {Person("(g::bigint)")}
               FROM generate_series(1, {rows}) AS g;
             CREATE INDEX usuarios_updated_at ON usuarios (updated_at);
             """);
@@ -56,7 +56,7 @@ public static class UsuariosSource
               FROM picks p WHERE p.id = u.id AND p.r > {day.Updates} AND p.r <= {day.Updates + day.SoftDeletes};
             DELETE FROM usuarios u USING picks p
               WHERE p.id = u.id AND p.r > {day.Updates + day.SoftDeletes} AND p.r <= {day.Updates + day.SoftDeletes + day.HardDeletes};
-            INSERT INTO usuarios SELECT {Person("g", "clock_timestamp()")} FROM generate_series({next}, {next + day.Inserts - 1}) AS g;
+            INSERT INTO usuarios SELECT {Person("(g::bigint)", "clock_timestamp()")} FROM generate_series({next}, {next + day.Inserts - 1}) AS g;
             DROP TABLE picks;
             COMMIT;
             """));
