@@ -99,6 +99,12 @@ public static class PublishCodes
     /// <summary>A key column masked so that different rows would share a key (redact, last-digits, truncate); hash is allowed.</summary>
     public const string MaskOnKey = "mask-on-key";
 
+    /// <summary>
+    /// A mask on an incremental list's cursor column: the uploader reads rows later than the acknowledged cursor and sends
+    /// the highest cursor of a delivery, both compared as the column's clear values, so a masked cursor cannot work.
+    /// </summary>
+    public const string MaskOnCursor = "mask-on-cursor";
+
     /// <summary><c>schedule.everyMinutes</c> below 1, or <c>deliverEveryMinutes</c> below 1.</summary>
     public const string ScheduleInvalid = "schedule-invalid";
 

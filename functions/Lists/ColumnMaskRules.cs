@@ -4,8 +4,9 @@ namespace PecLists.Functions.Lists;
 
 /// <summary>
 /// The rules of a column's mask (<see cref="ColumnMaskDto"/>, applied by the uploader before anything is spooled): the
-/// column's central type must hold what the mask makes, and a key column may only be hashed, since any other mask makes
-/// different rows share a key (two CPFs ending alike, two births in one month, every redacted value NULL).
+/// column's central type must hold what the mask makes, a key column may only be hashed, since any other mask makes
+/// different rows share a key (two CPFs ending alike, two births in one month, every redacted value NULL), and an
+/// incremental list's cursor column takes no mask at all (the edge compares its clear values).
 /// </summary>
 public static class ColumnMaskRules
 {
@@ -29,6 +30,16 @@ public static class ColumnMaskRules
             if (TypeProblem(mask, ColumnTypes.Normalize(column.Type)) is { } problem)
             {
                 refusals.Add(new(PublishCodes.MaskTypeMismatch, $"column '{column.Name}' ({column.Type}) masked with {mask.Kind}: {problem}"));
+            }
+
+            if (definition.Incremental?.CursorColumn is { } cursor && cursor == column.Name)
+            {
+                // The uploader reads rows later than the acknowledged cursor and sends the delivery's highest cursor value,
+                // both as the column's clear values: a masked cursor would be a hash to compare, or a truncated one that
+                // stops the cursor moving within its hour. Any mask, so no kind is allowed by oversight.
+                refusals.Add(new(
+                    PublishCodes.MaskOnCursor,
+                    $"cursor column '{column.Name}' is masked with {mask.Kind}; the uploader compares the cursor's clear values to read what changed, so the cursor column cannot be masked"));
             }
 
             if (mask.Kind != MaskKinds.Hash && definition.Key.Contains(column.Name))

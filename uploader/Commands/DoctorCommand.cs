@@ -8,11 +8,11 @@ namespace PecLists.Uploader.Commands;
 /// <c>doctor</c>: runs the checks (<see cref="Doctor"/>), prints each with how to fix what is wrong, and sends the
 /// report as a heartbeat. Exit code: 0 when nothing failed, else the one run gives the first failure's category.
 /// </summary>
-public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func<string?>? crontab = null)
+public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func<string?>? crontab = null, Func<Scheduling.WatchServiceStatus>? watch = null)
 {
     public async Task<(int ExitCode, IReadOnlyList<DoctorCheck> Checks)> ExecuteAsync(CancellationToken ct)
     {
-        using var doctor = new Doctor(config, crontab);
+        using var doctor = new Doctor(config, crontab, watch);
         var report = await doctor.RunAsync(ct);
         foreach (var check in report.Checks)
         {

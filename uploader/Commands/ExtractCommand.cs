@@ -34,7 +34,8 @@ public static class ExtractCommand
 
     /// <summary>
     /// Extracts the list definition in <paramref name="definitionFile"/> (any source kind: the site's PostgreSQL or an
-    /// HTTP API, with the config's secrets; <c>{ibge}</c> is the config's first site) to a local gzip CSV, as <c>run</c> would.
+    /// HTTP API, with the config's secrets; <c>{ibge}</c> is the config's first site) to a local gzip CSV, as <c>run</c> would:
+    /// with the definition's masks and the config's masking key, so a local extract never holds in clear what the list masks.
     /// </summary>
     public static async Task<int> ExecuteDefinitionAsync(
         UploaderConfig config, string definitionFile, string output, CompressionLevel level, TextWriter log, TextWriter errors, CancellationToken ct, TerminalProgress? progress = null)
@@ -45,9 +46,28 @@ public static class ExtractCommand
         ExtractResult result;
         try
         {
-            await using var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
-            progress?.Start();
-            result = await SnapshotExtraction.ExtractAsync(source, list, null, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+            // Built before the file exists: a list that hashes without the site's key writes nothing at all.
+            using var masks = ListMasks.For(list, config.ReadMaskingKey());
+            await using (var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
+            {
+                try
+                {
+                    progress?.Start();
+                    result = await SnapshotExtraction.ExtractAsync(source, list, masks, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+                }
+                catch (MaskingException)
+                {
+                    await file.DisposeAsync();
+                    File.Delete(output); // never leave a file that a value failed to mask in
+                    throw;
+                }
+            }
+        }
+        catch (MaskingException ex)
+        {
+            progress?.Clear();
+            await errors.WriteLineAsync(RunMessages.NotMasked("-", list.Name, ex));
+            return ex.Failure == MaskFailure.NoKey ? ExitCodes.Config : ExitCodes.Database;
         }
         catch (Exception ex) when (source.Classify(ex) is { } failure)
         {

@@ -80,6 +80,14 @@ public static class UploaderCommandLine
                 var config = UploaderConfig.Load(parse.GetValue(configPath)!);
                 if (parse.GetValue(definition) is { } definitionFile)
                 {
+                    if (parse.GetValue(masks) is { Length: > 0 })
+                    {
+                        // The definition's own masks apply; --mask beside them would suggest a file masked otherwise than run spools it.
+                        throw new ConfigException(Localized.Text(
+                            "--mask is for --sql-file: with --definition the definition's own masks apply",
+                            "--mask é para --sql-file: com --definition valem as máscaras da própria definição"));
+                    }
+
                     return await ExtractCommand.ExecuteDefinitionAsync(
                         config, definitionFile, parse.GetValue(output)!, ExtractCommand.ParseLevel(parse.GetValue(level)), Console.Out, Console.Error, ct, Output.TerminalProgress.ForConsole());
                 }
@@ -114,7 +122,7 @@ public static class UploaderCommandLine
                 return ExitCodes.Config;
             }
 
-            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Schedulers.CurrentOfAll).ExecuteAsync(ct);
+            var (exitCode, _) = await new DoctorCommand(config, Console.Out, Scheduling.Schedulers.CurrentOfAll, () => Scheduling.WatchService.Here(parse.GetValue(configPath)!)).ExecuteAsync(ct);
             return exitCode;
         });
 

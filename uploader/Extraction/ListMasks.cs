@@ -21,13 +21,11 @@ public sealed class ListMasks : IDisposable
     /// The masks <paramref name="list"/> asks for, or null when it asks for none. Throws <see cref="MaskingException"/>
     /// (<see cref="MaskFailure.NoKey"/>) when it hashes a column and <paramref name="key"/> is null, and
     /// <see cref="ArgumentException"/> for a mask this uploader does not know (the signature check refuses those first).
-    /// <paramref name="onlyColumns"/> narrows them to the columns a read returns: a key set reads the key columns alone,
-    /// so it takes only their masks (a hashed key is still hashed), never a mask of a column it does not read.
     /// </summary>
-    public static ListMasks? For(ListDefinitionDto list, MaskingKey? key, IReadOnlyCollection<string>? onlyColumns = null)
+    public static ListMasks? For(ListDefinitionDto list, MaskingKey? key)
     {
         ArgumentNullException.ThrowIfNull(list);
-        var masked = list.Columns.Where(c => c.Mask is not null && (onlyColumns is null || onlyColumns.Contains(c.Name))).ToList();
+        var masked = list.Columns.Where(c => c.Mask is not null).ToList();
         if (masked.Count == 0)
         {
             return null;

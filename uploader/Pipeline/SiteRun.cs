@@ -97,7 +97,7 @@ public sealed class SiteRun(
             });
             if (list.Schedule is { } schedule)
             {
-                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule, config.ScheduleMinute);
+                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule);
             }
         }
 
@@ -123,7 +123,7 @@ public sealed class SiteRun(
 
         var result = ExitCodes.Ok;
         var batches = new AppendBatches(spool, site.Ibge, list.Name);
-        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow(), config.ScheduleMinute)))
+        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow())))
         {
             var delivery = await batches.CloseAsync(batch, ct);
             events.Say(RunMessages.BatchClosed(site.Ibge, list.Name, batch.Polls.Count));
@@ -302,6 +302,10 @@ public sealed class SiteRun(
         }
     }
 
+    /// <summary>The list as its key set reads it: the key columns only, with their masks.</summary>
+    private static ListDefinitionDto KeyColumnsOnly(ListDefinitionDto list) =>
+        list with { Columns = [.. list.Columns.Where(c => list.Key.Contains(c.Name, StringComparer.Ordinal))] };
+
     /// <summary>
     /// Extracts one list into the spool; no snapshot, and the failure's exit code, when the source or the disk failed.
     /// <paramref name="read"/> is part of an incremental list (null: the whole list), <paramref name="kind"/> the
@@ -312,9 +316,10 @@ public sealed class SiteRun(
     {
         try
         {
-            // Masks apply between the source and the spool file: a list that asks for them is never spooled clear.
-            // A key set reads the key columns alone: only their masks apply (issue 22's examples found a masked list's key set refused).
-            using var masks = ListMasks.For(list, config.ReadMaskingKey(), read?.Kind == DeliveryKinds.KeySet ? list.Key : null);
+            // Masks apply between the source and the spool file: a list that asks for them is never spooled clear. A key
+            // set holds the key columns alone, so only their masks apply (a hashed key is hashed there too, so it finds
+            // its central rows); the masks of the other columns would look for columns the read does not return.
+            using var masks = ListMasks.For(kind == DeliveryKinds.KeySet ? KeyColumnsOnly(list) : list, config.ReadMaskingKey());
             var snapshotId = SnapshotIds.New(clock.GetUtcNow());
             ExtractResult? extracted = null;
             progress?.Start();

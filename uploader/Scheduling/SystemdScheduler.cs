@@ -59,6 +59,14 @@ public sealed class SystemdScheduler(string unitDirectory, Func<IReadOnlyList<st
         Systemctl("daemon-reload");
     }
 
+    /// <summary>
+    /// For doctor: the watch unit is installed when its file is here and enabled, running when systemd says it is active
+    /// (<c>systemctl is-active</c> exits 0 only for an active unit).
+    /// </summary>
+    public WatchServiceStatus WatchStatus() =>
+        !File.Exists(WatchPath) || systemctl(["is-enabled", "--quiet", WatchUnitName + ".service"]) != 0 ? WatchServiceStatus.NotInstalled
+        : new WatchServiceStatus(systemctl(["is-active", "--quiet", WatchUnitName + ".service"]) == 0 ? WatchServiceState.Running : WatchServiceState.Stopped, WatchServiceKind.Systemd);
+
     public string? Current() =>
         File.Exists(TimerPath) && systemctl(["is-enabled", "--quiet", UnitName + ".timer"]) == 0 ? ScheduleDefinitions.CronMarker : string.Empty;
 

@@ -71,6 +71,28 @@ public sealed class WindowsTaskScheduler : IScheduler
         }
     }
 
+    /// <summary>
+    /// For doctor: the watch task's state. schtasks prints its status in the system's language, so the state is read
+    /// from Get-ScheduledTask, whose <c>State</c> is an enum name (Ready, Running, Disabled, Queued) in any language
+    /// (https://learn.microsoft.com/powershell/module/scheduledtasks/get-scheduledtask).
+    /// </summary>
+    public static WatchServiceStatus WatchStatus()
+    {
+        var folder = ScheduleDefinitions.WatchTaskName[..(ScheduleDefinitions.WatchTaskName.LastIndexOf('\\') + 1)];
+        var name = ScheduleDefinitions.WatchTaskName[folder.Length..];
+        var result = SchedulerProcess.Run(
+            "powershell.exe",
+            ["-NoProfile", "-NonInteractive", "-Command", $"(Get-ScheduledTask -TaskPath '{folder}' -TaskName '{name}' -ErrorAction Stop).State"],
+            timeout: Timeout);
+        return result.ExitCode != 0 ? WatchServiceStatus.NotInstalled
+            : result.Output.Trim() switch
+            {
+                "Running" => new WatchServiceStatus(WatchServiceState.Running, WatchServiceKind.TaskScheduler),
+                "Ready" or "Disabled" or "Queued" => new WatchServiceStatus(WatchServiceState.Stopped, WatchServiceKind.TaskScheduler),
+                _ => WatchServiceStatus.Unknown,
+            };
+    }
+
     private static int Run(params string[] arguments)
     {
         ProcessResult result;

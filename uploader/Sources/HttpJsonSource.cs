@@ -35,7 +35,8 @@ public sealed class HttpJsonSource : ISnapshotSource, IDisposable
         IReadOnlyDictionary<string, string> secrets,
         string? pageDirectory = null,
         HttpMessageHandler? handler = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        string? proxy = null)
     {
         _settings = settings;
         _secrets = secrets;
@@ -43,8 +44,9 @@ public sealed class HttpJsonSource : ISnapshotSource, IDisposable
         _clock = clock ?? TimeProvider.System;
 
         // No automatic redirects: .NET drops Authorization on a redirect to another host, but not custom key headers.
-        // The system proxy (HTTPS_PROXY, the Windows settings) applies, as for any program on the server.
-        _http = new HttpClient(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All }, disposeHandler: true)
+        // The proxy is upload.proxy's, as for the backend (ProxySetting.Apply): a scheduled run (cron, systemd, SYSTEM)
+        // does not see the installer's HTTPS_PROXY, so the system's proxy applies only when the config names none.
+        _http = new HttpClient(handler ?? ProxySetting.Apply(proxy, new SocketsHttpHandler { AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.All }), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan, // the pipeline times each attempt, body included
         };

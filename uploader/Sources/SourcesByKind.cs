@@ -20,7 +20,8 @@ public sealed class SourcesByKind(IReadOnlyDictionary<string, ISnapshotSource> s
         [SourceKinds.Postgres] = new PostgresSource(config.Database),
 
         // A page larger than memory waits in the spool's folder: the run's own disk, owner-only, under its free-space floor.
-        [SourceKinds.Http] = new HttpJsonSource(config.Http ?? new HttpSourceConfig(), config.Secrets ?? [], config.SpoolDirectory),
+        // APIs are reached through upload.proxy, as the backend is: one proxy setting for everything the uploader sends out.
+        [SourceKinds.Http] = new HttpJsonSource(config.Http ?? new HttpSourceConfig(), config.Secrets ?? [], config.SpoolDirectory, proxy: config.Upload.Proxy),
     });
 
     public Task<ExtractResult> ExtractAsync(ListDefinitionDto list, SpoolCsvWriter output, Action<ExtractProgress>? progress, CancellationToken ct)

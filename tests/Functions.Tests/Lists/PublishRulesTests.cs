@@ -96,6 +96,8 @@ public sealed class PublishRulesTests
         ["key column redacted"] = (Masked("id", new ColumnMaskDto(MaskKinds.Redact)), PublishCodes.MaskOnKey),
         ["key column cut to its last digits"] = (Masked("cpf", new ColumnMaskDto(MaskKinds.LastDigits, Digits: 4)) with { Key = ["cpf"] }, PublishCodes.MaskOnKey),
         ["key column truncated"] = (Masked("nascimento", new ColumnMaskDto(MaskKinds.Truncate, Unit: "month")) with { Key = ["id", "nascimento"] }, PublishCodes.MaskOnKey),
+        ["cursor column truncated to the hour"] = (Incremental with { Columns = [.. Incremental.Columns.Select(c => c.Name == "atualizado_em" ? c with { Mask = new ColumnMaskDto(MaskKinds.Truncate, Unit: "hour") } : c)] }, PublishCodes.MaskOnCursor),
+        ["cursor column redacted"] = (Incremental with { Columns = [.. Incremental.Columns.Select(c => c.Name == "atualizado_em" ? c with { Mask = new ColumnMaskDto(MaskKinds.Redact) } : c)] }, PublishCodes.MaskOnCursor),
         ["schedule every 0 minutes"] = (Plain with { Schedule = new ScheduleDto(0) }, PublishCodes.ScheduleInvalid),
         ["deliveries batched on a snapshot list"] = (Plain with { Schedule = new ScheduleDto(5, DeliverEveryMinutes: 60) }, PublishCodes.DeliverEveryNotAppend),
         ["deliveries batched on an incremental list"] = (Incremental with { Schedule = new ScheduleDto(5, DeliverEveryMinutes: 60) }, PublishCodes.DeliverEveryNotAppend),
@@ -134,6 +136,19 @@ public sealed class PublishRulesTests
                 new ListColumnDto("cpf", "text", Mask: new ColumnMaskDto(MaskKinds.Hash)),
                 new ListColumnDto("nascimento", "date", Mask: new ColumnMaskDto(MaskKinds.Truncate, Unit: "month")),
                 new ListColumnDto("atualizado_em", "timestamptz", Mask: new ColumnMaskDto(MaskKinds.Truncate, Unit: "hour")),
+                new ListColumnDto("apagado_em", "timestamptz"),
+            ],
+        },
+        ["an incremental list masking columns other than its cursor, its key hashed"] = Incremental with
+        {
+            Key = ["cpf"],
+            Columns =
+            [
+                new ListColumnDto("id", "bigint"),
+                new ListColumnDto("nome", "text", Mask: new ColumnMaskDto(MaskKinds.Redact)),
+                new ListColumnDto("cpf", "text", Mask: new ColumnMaskDto(MaskKinds.Hash)),
+                new ListColumnDto("nascimento", "date", Mask: new ColumnMaskDto(MaskKinds.Truncate, Unit: "month")),
+                new ListColumnDto("atualizado_em", "timestamptz"),
                 new ListColumnDto("apagado_em", "timestamptz"),
             ],
         },

@@ -227,4 +227,42 @@ public sealed class DoctorTests(PecDatabaseFixture db) : IDisposable
         Assert.Equal(ExitCodes.Network, exit);
         Assert.Equal(("backend", DoctorOutcome.Fail), (checks.First(c => c.Outcome == DoctorOutcome.Fail).Name, DoctorOutcome.Fail));
     }
+
+    [Theory]
+    [InlineData(WatchServiceState.NotInstalled, WatchServiceKind.None, DoctorOutcome.Fail, "uploader install")]
+    [InlineData(WatchServiceState.Stopped, WatchServiceKind.Systemd, DoctorOutcome.Fail, "systemctl start pec-uploader-watch")]
+    [InlineData(WatchServiceState.Stopped, WatchServiceKind.Cron, DoctorOutcome.Fail, "nohup uploader watch --config")]
+    [InlineData(WatchServiceState.Running, WatchServiceKind.Systemd, DoctorOutcome.Pass, null)]
+    public async Task A_list_polled_every_few_minutes_gets_a_watch_service_check_that_fails_unless_the_service_runs(
+        WatchServiceState state, WatchServiceKind kind, DoctorOutcome expected, string? fix)
+    {
+        var plain = PecDatabaseFixture.HipertensosCatalog().Lists[0];
+        var everyFiveMinutes = TestSigning.SignAllAt(plain with { Schedule = new ScheduleDto(5) }, DateTimeOffset.UtcNow.AddMinutes(-1));
+        await using var backend = await StubBackend.ForSite(new ListCatalogDto([everyFiveMinutes]), _ => true);
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered, () => new WatchServiceStatus(state, kind)).ExecuteAsync(CancellationToken.None);
+
+        var check = Assert.Single(checks, c => c.Name == "watch-service");
+        Assert.Equal(expected, check.Outcome);
+        Assert.Contains("hipertensos", check.Detail, StringComparison.Ordinal);
+        Assert.Equal(expected == DoctorOutcome.Pass ? ExitCodes.Ok : ExitCodes.Config, exit);
+        if (fix is not null)
+        {
+            Assert.Contains(fix, check.Fix, StringComparison.Ordinal);
+            Assert.Contains("[FAIL] watch-service", output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Without_a_list_on_a_schedule_the_watch_service_is_not_checked_even_when_absent()
+    {
+        await using var backend = await Backend();
+        using var output = new StringWriter();
+
+        var (exit, checks) = await new DoctorCommand(Config(backend.Endpoint), output, () => Registered, () => WatchServiceStatus.NotInstalled).ExecuteAsync(CancellationToken.None);
+
+        Assert.True(exit == ExitCodes.Ok, output.ToString());
+        Assert.DoesNotContain(checks, c => c.Name == "watch-service");
+    }
 }

@@ -1,0 +1,9 @@
+namespace Bench;
+
+public enum LagChangeKind
+{
+    None,
+    Insert,
+    Update,
+    SoftDelete,
+}
