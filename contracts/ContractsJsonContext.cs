@@ -15,4 +15,5 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(DatedSignedListContent))]
 [JsonSerializable(typeof(FullSignedListContent))]
 [JsonSerializable(typeof(ListCursorDto))]
+[JsonSerializable(typeof(UnchangedDeliveryDto))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

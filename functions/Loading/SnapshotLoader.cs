@@ -301,6 +301,14 @@ public sealed class SnapshotLoader(
     private async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, LoadTarget target, ListDefinition list, SnapshotRowCounts rows, CancellationToken ct)
     {
         await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, rows, ct);
+
+        // What central now holds for the pair, from the rows themselves, in a step of its own after the write: the next
+        // unchanged delivery is checked against it (docs/adr/0024-unchanged-deliveries.md). Snapshot-mode lists only.
+        if (list.LoadMode == LoadModes.Snapshot && target.DeliveryKind == DeliveryKinds.Snapshot)
+        {
+            await HeldDigests.RecordAsync(connection, transaction, target.Site, list, snapshotId, ct);
+        }
+
         await _cursors.RecordAsync(connection, transaction, target.Site, target.List, snapshotId, target.DeliveryKind, target.Cursor, CursorColumn.TypeOf(list), ct);
     }
 
