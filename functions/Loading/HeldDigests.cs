@@ -55,6 +55,11 @@ public static class HeldDigests
             : null;
     }
 
+    /// <summary>Whether the pair has a held digest that central still holds (<see cref="StillHeldAsync(NpgsqlConnection, NpgsqlTransaction, string, ListDefinition, HeldDigest, CancellationToken)"/>).</summary>
+    public static async Task<bool> StillHeldAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string site, ListDefinition list, CancellationToken ct) =>
+        await FindAsync(connection, transaction, site, list.Name, ct) is { } held && held.ListVersion == list.Version
+        && await StillHeldAsync(connection, transaction, site, list, held, ct);
+
     /// <summary>
     /// Whether central still holds what <paramref name="held"/> was computed from, cheaply: the table's file node is the
     /// same (a TRUNCATE, a dropped and restored table, a VACUUM FULL give it another) and the site has the same number of

@@ -257,6 +257,14 @@ public sealed class SnapshotLoader(
         }
 
         var sameAsLoaded = await _ledger.RowsIfSameAsLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
+
+        // The same bytes as the loaded snapshot say nothing about central once it was restored or emptied behind the
+        // backend: a snapshot-mode list takes that shortcut only while its held digest says central still holds them.
+        if (sameAsLoaded is not null && list.LoadMode == LoadModes.Snapshot && !await HeldDigests.StillHeldAsync(connection, transaction, site, list, ct))
+        {
+            sameAsLoaded = null;
+        }
+
         if (sameAsLoaded is { } unchangedRows)
         {
             // Byte-identical to the snapshot already applied, and the same kind: every row is unchanged, nothing to read or write.
