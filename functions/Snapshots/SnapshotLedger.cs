@@ -134,12 +134,12 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             SELECT s.site_id AS Ibge, s.name AS Name,
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
                    h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
-                   n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
+                   n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus, n.delivery_kind AS LastSnapshotDelivery,
                    coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, held.since AS HeldSince, s.token_refused_at AS TokenRefusedAt,
                    (h.report->'unreportedRuns')::text AS UnreportedRunsJson
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
-              LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
+              LEFT JOIN LATERAL (SELECT received_at, status, delivery_kind FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
               LEFT JOIN LATERAL (
                     SELECT count(*) AS count, string_agg(DISTINCT list_name, ',' ORDER BY list_name) AS lists,
                            min(coalesce(load_finished_at, received_at)) AS since
@@ -166,7 +166,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 siteLists.ToDictionary(l => l.List, l => l.LastLoadedAt is { } at ? Utc(at) : (DateTimeOffset?)null, StringComparer.Ordinal),
                 s.HeldSnapshots, s.HeldLists,
                 unreported.Length, SiteCondition.UnreportedCategory(unreported), unreported.Length == 0 ? null : unreported.Min(r => r.RanAt),
-                s.HeldSince is { } held ? Utc(held) : null);
+                s.HeldSince is { } held ? Utc(held) : null,
+                s.LastSnapshotDelivery);
         })];
     }
 
@@ -199,7 +200,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
-        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, string? LastSnapshotDelivery, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct, NpgsqlTransaction? transaction = null)

@@ -9,6 +9,7 @@ using Bench;
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll fleet [--sites 650] [--days 365] [--runs 5]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll deliveries [--rows 200000] [--runs 3]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll resume [--mb 300] [--mbit 40]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll unchanged [--rows 200000] [--runs 3]
 var command = args.FirstOrDefault() ?? "load";
 var rows = IntArg("--rows", 200_000);
 var runs = IntArg("--runs", 3);
@@ -22,6 +23,7 @@ return command switch
     "fleet" => await FleetBenchmark.RunAsync(IntArg("--sites", 650), IntArg("--days", 365), IntArg("--runs", 5)),
     "deliveries" => await DeliveryBenchmark.RunAsync(rows, runs),
     "resume" => await ResumeBenchmark.RunAsync(IntArg("--mb", 300), IntArg("--mbit", 40)),
+    "unchanged" => await UnchangedBenchmark.RunAsync(rows, runs),
     _ => Usage(),
 };
 
@@ -33,6 +35,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N] | Bench unchanged [--rows N] [--runs N]");
     return 2;
 }

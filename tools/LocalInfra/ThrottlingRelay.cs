@@ -101,7 +101,9 @@ public sealed class ThrottlingRelay : IAsyncDisposable
                     }
                 }
 
-                var down = PumpAsync(server, client, upstream: false, null);
+                // A server that closes its side is passed on to the client (as a direct connection would), so the client
+                // does not send its next request into a connection nobody will answer.
+                var down = PumpAsync(server, client, upstream: false, null).ContinueWith(_ => ShutdownQuietly(client, SocketShutdown.Send), TaskScheduler.Default);
                 var up = PumpAsync(client, server, upstream: true, capture);
 
                 // A client that went away has its last bytes delivered (as a link's buffers would) before the server side closes.
@@ -116,6 +118,18 @@ public sealed class ThrottlingRelay : IAsyncDisposable
             {
                 Interlocked.Decrement(ref _openConnections);
             }
+        }
+    }
+
+    private static void ShutdownQuietly(Socket socket, SocketShutdown how)
+    {
+        try
+        {
+            socket.Shutdown(how);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
         }
     }
 

@@ -101,6 +101,10 @@ public sealed class UnchangedDeliveryTests(InfraFixture infra) : IAsyncLifetime
         Assert.Equal((blobs, queued), (await infra.BlobCountAsync(_container), await infra.QueuedCountAsync(_queue)));
         Assert.Equal(xmins, await XminsAsync(list));
 
+        // The fleet view shows it as such.
+        var fleet = await new SnapshotLedger(infra.Database).ReadFleetAsync(new FleetOptions(), DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal((SnapshotStatuses.Loaded, DeliveryKinds.Unchanged), fleet.Where(s => s.Ibge == _site).Select(s => (s.LastSnapshotStatus, s.LastSnapshotDelivery)).Single());
+
         // A repeat whose answer was lost is answered the same, and records nothing twice.
         using var repeat = await PostUnchangedAsync(list, extractedAt, SmallClaim, id);
         Assert.Equal(HttpStatusCode.OK, repeat.StatusCode);
