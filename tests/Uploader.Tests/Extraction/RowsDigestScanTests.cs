@@ -1,7 +1,7 @@
 using PecLists.Contracts;
 using PecLists.Uploader.Extraction;
 
-namespace PecLists.Uploader.Tests;
+namespace PecLists.Uploader.Tests.Extraction;
 
 /// <summary>The edge's rows digest read from the CSV it would send (ADR 0024): by header name, NULL rule, extraction-time columns left out.</summary>
 public sealed class RowsDigestScanTests
