@@ -20,6 +20,9 @@ public static class ApiRoutes
     public const string UploadCommit = Snapshot + "/commit";
     public const string Lists = Prefix + "/lists";
 
+    /// <summary>POST, no payload but <see cref="UnchangedDeliveryDto"/>: the list's rows are those the backend holds (docs/adr/0024).</summary>
+    public const string UnchangedDelivery = Snapshot + "/unchanged";
+
     /// <summary>The calling site's acknowledged cursor of an incremental list (<see cref="ListCursorDto"/>).</summary>
     public const string ListCursor = Prefix + "/lists/{list}/cursor";
     public const string Heartbeats = Prefix + "/heartbeats";
@@ -54,6 +57,8 @@ public static class ApiRoutes
     public static string ListCursorPath(string list) => $"{Prefix}/lists/{Uri.EscapeDataString(list)}/cursor";
 
     public static string UploadSessionPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/upload-session";
+
+    public static string UnchangedDeliveryPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/unchanged";
 
     public static string UploadCommitPath(string list, Guid snapshotId) => SnapshotPath(list, snapshotId) + "/commit";
 

@@ -17,4 +17,5 @@ namespace PecLists.Contracts;
 [JsonSerializable(typeof(ListCursorDto))]
 [JsonSerializable(typeof(ReleaseManifestDto))]
 [JsonSerializable(typeof(SignedReleaseContent))]
+[JsonSerializable(typeof(UnchangedDeliveryDto))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -18,6 +18,14 @@ public static class DeliveryKinds
     /// <summary>Only the key columns of every row the source has now: central rows whose key is gone are removed.</summary>
     public const string KeySet = "keyset";
 
+    /// <summary>
+    /// Not a body's kind and never an X-Delivery value: the record of an unchanged delivery (POST
+    /// <see cref="ApiRoutes.UnchangedDelivery"/>), a snapshot of a snapshot-mode list whose rows the backend found equal
+    /// to what it holds, loaded without a payload and writing nothing (docs/adr/0024-unchanged-deliveries.md).
+    /// </summary>
+    public const string Unchanged = "same-rows";
+
+    /// <summary>The kinds a delivery's body can hold (X-Delivery).</summary>
     public static readonly IReadOnlyList<string> All = [Snapshot, Append, Changes, KeySet];
 
     /// <summary>The delivery kinds a list of <paramref name="mode"/> accepts.</summary>

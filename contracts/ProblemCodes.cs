@@ -43,6 +43,17 @@ public static class ProblemCodes
     /// <summary>The session or commit request's JSON is missing, malformed, or declares a length of 0 or less.</summary>
     public const string BadUploadSession = "bad-upload-session";
 
+    // Unchanged delivery (POST .../unchanged, docs/adr/0024-unchanged-deliveries.md).
+
+    /// <summary>
+    /// The backend does not hold what the unchanged delivery says (or a full delivery is due): send the list whole now.
+    /// The problem's <c>reason</c> member says why (<see cref="FullDeliveryReasons"/>).
+    /// </summary>
+    public const string FullDeliveryRequired = "full-delivery-required";
+
+    /// <summary>The unchanged delivery's JSON is missing or malformed (rows below 0, a digest not of <see cref="RowsDigest"/>'s form).</summary>
+    public const string BadUnchangedDelivery = "bad-unchanged-delivery";
+
     // Reads and heartbeats.
     public const string UnknownSnapshot = "unknown-snapshot";
     public const string BadHeartbeat = "bad-heartbeat";

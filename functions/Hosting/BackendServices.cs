@@ -46,6 +46,7 @@ public static class BackendServices
         services.AddSingleton<SpoolSpace>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<UploadSessions>();
+        services.AddSingleton<UnchangedDeliveries>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<ReceivedSweeper>();
         services.AddSingleton<Retention>();

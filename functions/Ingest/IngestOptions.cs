@@ -78,6 +78,14 @@ public sealed class IngestOptions : IValidatableObject
     /// </summary>
     public string SiteBlobEndpoint { get; set; } = string.Empty;
 
+    /// <summary>
+    /// An unchanged delivery is refused once the pair's last full delivery arrived this many days ago, so a list that
+    /// never changes still travels whole this often and central is checked against the source whatever the digest says
+    /// (docs/adr/0024-unchanged-deliveries.md). 0 refuses every unchanged delivery (always full).
+    /// </summary>
+    [Range(0, 366, ErrorMessage = "Ingest:FullDeliveryEveryDays must be between {1} and {2}.")]
+    public double FullDeliveryEveryDays { get; set; } = 7;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if ((MaxSessionCompressedBytes + UploadBlockBytes - 1) / UploadBlockBytes > PecLists.Contracts.UploadBlocks.MaxBlocks)

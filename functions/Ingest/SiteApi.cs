@@ -39,6 +39,13 @@ public static class SiteApi
             .Accepts<UploadSessionRequestDto>("application/json")
             .Produces(StatusCodes.Status202Accepted)
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(429);
+        v1.MapPost(ApiRoutes.UnchangedDelivery,
+                (HttpContext context, string list, string snapshotId, UnchangedDeliveries unchanged) =>
+                    unchanged.PostAsync(context, context.User.Site(), list, snapshotId))
+            .WithName("PostUnchangedDelivery")
+            .Accepts<UnchangedDeliveryDto>("application/json")
+            .Produces(StatusCodes.Status200OK)
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409).ProducesProblem(429);
         v1.MapGet(ApiRoutes.SnapshotStatus,
                 (HttpContext context, string snapshotId, SnapshotLedger ledger) =>
                     ReadEndpoints.SnapshotStatusAsync(context, context.User.Site(), snapshotId, ledger))

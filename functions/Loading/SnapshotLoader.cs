@@ -257,6 +257,14 @@ public sealed class SnapshotLoader(
         }
 
         var sameAsLoaded = await _ledger.RowsIfSameAsLoadedAsync(connection, transaction, snapshotId, site, target.List, ct);
+
+        // The same bytes as the loaded snapshot say nothing about central once it was restored or emptied behind the
+        // backend: a snapshot-mode list takes that shortcut only while its held digest says central still holds them.
+        if (sameAsLoaded is not null && list.LoadMode == LoadModes.Snapshot && !await HeldDigests.StillHeldAsync(connection, transaction, site, list, ct))
+        {
+            sameAsLoaded = null;
+        }
+
         if (sameAsLoaded is { } unchangedRows)
         {
             // Byte-identical to the snapshot already applied, and the same kind: every row is unchanged, nothing to read or write.
@@ -301,6 +309,14 @@ public sealed class SnapshotLoader(
     private async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, LoadTarget target, ListDefinition list, SnapshotRowCounts rows, CancellationToken ct)
     {
         await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, rows, ct);
+
+        // What central now holds for the pair, from the rows themselves, in a step of its own after the write: the next
+        // unchanged delivery is checked against it (docs/adr/0024-unchanged-deliveries.md). Snapshot-mode lists only.
+        if (list.LoadMode == LoadModes.Snapshot && target.DeliveryKind == DeliveryKinds.Snapshot)
+        {
+            await HeldDigests.RecordAsync(connection, transaction, target.Site, list, snapshotId, ct);
+        }
+
         await _cursors.RecordAsync(connection, transaction, target.Site, target.List, snapshotId, target.DeliveryKind, target.Cursor, CursorColumn.TypeOf(list), ct);
     }
 

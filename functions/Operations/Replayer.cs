@@ -88,6 +88,10 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
             items.Add(new ReplayItem(load.SnapshotId, load.Site, load.List, load.ExtractedAt));
             if (!dryRun)
             {
+                // The pair's held digest no longer says what central will hold once older deliveries are applied again:
+                // dropped, so the next unchanged delivery is refused and a full one follows (docs/adr/0024).
+                await ledger.ForgetHeldDigestAsync(load.Site, load.List, ct);
+
                 // A blob whose bookkeeping row is gone (e.g. a database restore) gets it back, queued.
                 await ledger.RecordQueuedIfMissingAsync(
                     new NewSnapshot(load.SnapshotId, load.Site, load.List, load.Blob, stored.Digest, stored.CompressedBytes, load.ExtractedAt, ListVersion: stored.ListVersion)

@@ -6,7 +6,8 @@ namespace PecLists.Functions.Snapshots;
 /// snapshots wait for an operator (comma-separated, empty when none). <c>UnreportedRuns</c>: runs before the last heartbeat
 /// whose own heartbeats never arrived (the site was cut off, not off), with the newest failure's category and the first
 /// such run's time. <c>HeldSince</c>: when the site's oldest held snapshot was held (how long a decision has waited;
-/// its blob is kept until then).
+/// its blob is kept until then). <c>LastSnapshotDelivery</c>: what the last snapshot was (<see cref="PecLists.Contracts.DeliveryKinds"/>;
+/// <see cref="PecLists.Contracts.DeliveryKinds.Unchanged"/> for an unchanged list recorded without its rows, ADR 0024).
 /// </summary>
 public sealed record FleetSite(
     string Ibge,
@@ -27,4 +28,5 @@ public sealed record FleetSite(
     int UnreportedRuns = 0,
     string? UnreportedCategory = null,
     DateTimeOffset? UnreportedSince = null,
-    DateTimeOffset? HeldSince = null);
+    DateTimeOffset? HeldSince = null,
+    string? LastSnapshotDelivery = null);

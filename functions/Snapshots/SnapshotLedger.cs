@@ -134,12 +134,12 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             SELECT s.site_id AS Ibge, s.name AS Name,
                    h.received_at AS LastHeartbeatAt, h.report->>'outcome' AS LastOutcome, h.report->>'errorCode' AS LastErrorCode,
                    h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
-                   n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus,
+                   n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus, n.delivery_kind AS LastSnapshotDelivery,
                    coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, held.since AS HeldSince, s.token_refused_at AS TokenRefusedAt,
                    (h.report->'unreportedRuns')::text AS UnreportedRunsJson
               FROM ingest.sites s
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
-              LEFT JOIN LATERAL (SELECT received_at, status FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
+              LEFT JOIN LATERAL (SELECT received_at, status, delivery_kind FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
               LEFT JOIN LATERAL (
                     SELECT count(*) AS count, string_agg(DISTINCT list_name, ',' ORDER BY list_name) AS lists,
                            min(coalesce(load_finished_at, received_at)) AS since
@@ -166,7 +166,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 siteLists.ToDictionary(l => l.List, l => l.LastLoadedAt is { } at ? Utc(at) : (DateTimeOffset?)null, StringComparer.Ordinal),
                 s.HeldSnapshots, s.HeldLists,
                 unreported.Length, SiteCondition.UnreportedCategory(unreported), unreported.Length == 0 ? null : unreported.Min(r => r.RanAt),
-                s.HeldSince is { } held ? Utc(held) : null);
+                s.HeldSince is { } held ? Utc(held) : null,
+                s.LastSnapshotDelivery);
         })];
     }
 
@@ -199,7 +200,7 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
-        DateTime? LastSnapshotAt, string? LastSnapshotStatus, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, string? LastSnapshotDelivery, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct, NpgsqlTransaction? transaction = null)
@@ -435,6 +436,73 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
             """,
             new { snapshotId }, transaction, cancellationToken: ct));
         await FinishAsync(connection, transaction, snapshotId, SnapshotOutcome.Loaded(rows), ct);
+    }
+
+    /// <summary>
+    /// Drops the pair's held digest (ingest.held_digests, functions/Loading/HeldDigests.cs): a replay re-applies older
+    /// deliveries, so the next unchanged delivery of the pair is refused and a full one follows (docs/adr/0024).
+    /// </summary>
+    public async Task ForgetHeldDigestAsync(string site, string list, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM ingest.held_digests WHERE site_id = @site AND list_name = @list", new { site, list }, cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Whether another delivery of the pair may still change it (one received, queued, loading, failed or held), or one
+    /// extracted at or after <paramref name="extractedAt"/> is loaded already: an unchanged delivery is then refused.
+    /// </summary>
+    public Task<bool> PairBusyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string site, string list, DateTimeOffset extractedAt, CancellationToken ct) =>
+        connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+            """
+            SELECT EXISTS (SELECT 1 FROM ingest.snapshots WHERE site_id = @site AND list_name = @list AND status <> ALL(@final))
+                OR EXISTS (SELECT 1 FROM ingest.load_state WHERE site_id = @site AND list_name = @list AND extracted_at >= @extractedAt)
+            """,
+            new { site, list, extractedAt, final = SnapshotLifecycle.Final.ToArray() }, transaction, cancellationToken: ct));
+
+    /// <summary>
+    /// (none) → loaded: an unchanged delivery the backend honoured, recorded as a snapshot that wrote nothing (delivery kind
+    /// <see cref="DeliveryKinds.Unchanged"/>, no blob, no content digest, 0 bytes) and made the pair's loaded one. False
+    /// when the id is already recorded.
+    /// </summary>
+    public async Task<bool> RecordUnchangedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, NewSnapshot snapshot, long rows, CancellationToken ct)
+    {
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, user_agent, list_version, status,
+                                          delivery_kind, load_started_at, load_finished_at, rows_inserted, rows_updated, rows_deleted, rows_unchanged)
+            VALUES (@SnapshotId, @Site, @List, '', '', 0, @ExtractedAt, @userAgent, @ListVersion, @loaded, @DeliveryKind, now(), clock_timestamp(), 0, 0, 0, @rows)
+            ON CONFLICT (snapshot_id) DO NOTHING
+            """,
+            new
+            {
+                snapshot.SnapshotId,
+                snapshot.Site,
+                snapshot.List,
+                snapshot.ExtractedAt,
+                snapshot.ListVersion,
+                snapshot.DeliveryKind,
+                userAgent = snapshot.UserAgent is { Length: > 200 } agent ? agent[..200] : snapshot.UserAgent,
+                loaded = SnapshotStatuses.Loaded,
+                rows,
+            },
+            transaction, cancellationToken: ct));
+        if (inserted == 0)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO ingest.load_state (site_id, list_name, snapshot_id, extracted_at, loaded_at)
+            VALUES (@Site, @List, @SnapshotId, @ExtractedAt, now())
+            ON CONFLICT (site_id, list_name) DO UPDATE
+               SET snapshot_id = EXCLUDED.snapshot_id, extracted_at = EXCLUDED.extracted_at, loaded_at = EXCLUDED.loaded_at
+             WHERE ingest.load_state.extracted_at <= EXCLUDED.extracted_at
+            """,
+            new { snapshot.Site, snapshot.List, snapshot.SnapshotId, snapshot.ExtractedAt }, transaction, cancellationToken: ct));
+        return true;
     }
 
     /// <summary>Any status but a final one → the outcome's, on a connection of its own (the load's may be broken).</summary>

@@ -12,6 +12,7 @@ namespace PecLists.Functions.Snapshots;
 /// held ──operator applies──▶ queued (released from the guard)      held ──operator drops──▶ rejected
 /// rejected ──operator replays blobs with include-rejected──▶ queued (not when an operator dropped it)
 /// received, unclaimed ──sweeper──▶ queued, or rejected (blob-missing) when its file is gone
+/// (none) ──unchanged delivery honoured──▶ loaded (no blob, nothing written; docs/adr/0024-unchanged-deliveries.md)
 /// </code>
 /// loaded, skipped and rejected are final: no load changes them again (only that explicit replay reopens a rejected one). held waits for an operator: no load moves it.
 /// </summary>

@@ -50,4 +50,8 @@ public static partial class BusinessEvents
     [LoggerMessage(EventId = 1010, EventName = TelemetryNames.TokenRefused, Level = LogLevel.Warning,
         Message = "TokenRefused: a revoked token of site {site} was refused ({category}): the site needs a new token")]
     public static partial void TokenRefused(this ILogger logger, string site, string category);
+
+    [LoggerMessage(EventId = 1011, EventName = TelemetryNames.UnchangedRefused, Level = LogLevel.Information,
+        Message = "UnchangedRefused: unchanged delivery {snapshotId} refused ({reason}): site {site} list {list}; a full delivery follows")]
+    public static partial void UnchangedRefused(this ILogger logger, Guid snapshotId, string site, string list, string reason);
 }

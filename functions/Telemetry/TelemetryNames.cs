@@ -27,12 +27,13 @@ public static class TelemetryNames
     public const string HeartbeatReceived = "HeartbeatReceived";
     public const string SnapshotsReplayed = "SnapshotsReplayed";
     public const string TokenRefused = "TokenRefused";
+    public const string UnchangedRefused = "UnchangedRefused";
 
     /// <summary>The business events: customEvents in App Insights, never sampled away.</summary>
     public static IReadOnlyList<string> Events { get; } =
     [
         SnapshotReceived, SnapshotRejected, SnapshotLoaded, SnapshotSkipped, SnapshotFailed, SnapshotHeld, SnapshotDeferred,
-        HeartbeatReceived, SnapshotsReplayed, TokenRefused,
+        HeartbeatReceived, SnapshotsReplayed, TokenRefused, UnchangedRefused,
     ];
 
     /// <summary>
@@ -44,7 +45,7 @@ public static class TelemetryNames
         "site", "list", "listVersion", "snapshotId", "uploaderVersion", "errorCode", "category", "stage", "bytes", "path",
         "rowsInserted", "rowsUpdated", "rowsDeleted", "rowsUnchanged", "rowsBefore", "queueWaitSeconds", "loadSeconds",
         "retry", "delaySeconds", "kind", "outcome", "os", "clockSkewSeconds", "spoolDepth", "source", "dryRun", "matched",
-        "replayed", "unreportedRuns", "unreportedCategory", "cause", "delivery", InvocationId,
+        "replayed", "unreportedRuns", "unreportedCategory", "cause", "delivery", "reason", InvocationId,
     ];
 
     public const string QueueWait = "pec.load.queue_wait";

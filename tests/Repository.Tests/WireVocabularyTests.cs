@@ -21,6 +21,7 @@ public sealed partial class WireVocabularyTests
     [
         typeof(HeartbeatKinds), typeof(RunOutcomes), typeof(OsNames), typeof(HealthStatuses), typeof(SnapshotErrorCodes),
         typeof(SnapshotStatuses), typeof(DefinitionCodes), typeof(SnapshotUploadRequest), typeof(DeliveryKinds), typeof(PublishCodes),
+        typeof(FullDeliveryReasons),
     ];
 
     /// <summary>

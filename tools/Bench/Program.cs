@@ -11,6 +11,7 @@ using Bench;
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll deliveries [--rows 200000] [--runs 3]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll resume [--mb 300] [--mbit 40]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll usuarios [--rows 1000000] [--changes-per-day 150000] [--lag-minutes 5] [--changes-per-minute 600]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll unchanged [--rows 200000] [--runs 3]
 var command = args.FirstOrDefault() ?? "load";
 var rows = IntArg("--rows", 200_000);
 var runs = IntArg("--runs", 3);
@@ -26,6 +27,7 @@ return command switch
     "deliveries" => await DeliveryBenchmark.RunAsync(rows, runs),
     "resume" => await ResumeBenchmark.RunAsync(IntArg("--mb", 300), IntArg("--mbit", 40)),
     "usuarios" => await UsuariosBenchmark.RunAsync(IntArg("--rows", 1_000_000), IntArg("--changes-per-day", 150_000), IntArg("--lag-minutes", 5), IntArg("--changes-per-minute", 600)),
+    "unchanged" => await UnchangedBenchmark.RunAsync(rows, runs),
     _ => Usage(),
 };
 
@@ -37,6 +39,6 @@ int IntArg(string name, int fallback)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench firstload [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N] | Bench usuarios [--rows N] [--changes-per-day N] [--lag-minutes N] [--changes-per-minute N]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench firstload [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N] | Bench usuarios [--rows N] [--changes-per-day N] [--lag-minutes N] [--changes-per-minute N] | Bench unchanged [--rows N] [--runs N]");
     return 2;
 }

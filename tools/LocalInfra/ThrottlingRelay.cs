@@ -21,6 +21,7 @@ public sealed class ThrottlingRelay : IAsyncDisposable
     private TimeSpan _linkFreeAt;
     private long _upstreamBytes;
     private int _openConnections;
+    private readonly List<MemoryStream> _captured = [];
 
     public ThrottlingRelay(int targetPort)
     {
@@ -41,6 +42,27 @@ public sealed class ThrottlingRelay : IAsyncDisposable
     public int OpenConnections => Volatile.Read(ref _openConnections);
 
     public void ResetCount() => Interlocked.Exchange(ref _upstreamBytes, 0);
+
+    /// <summary>When set, the upstream bytes of each connection opened from then on are kept (<see cref="CapturedRequests"/>): a test's wire log.</summary>
+    public bool CaptureUpstream { get; set; }
+
+    /// <summary>The HTTP/1.1 requests relayed upstream on captured connections, each with its size on the wire (headers and body).</summary>
+    public IReadOnlyList<WireRequest> CapturedRequests()
+    {
+        lock (_captured)
+        {
+            return [.. _captured.SelectMany(c => WireRequest.Split(c.ToArray()))];
+        }
+    }
+
+    /// <summary>Forgets what was captured so far.</summary>
+    public void ResetCapture()
+    {
+        lock (_captured)
+        {
+            _captured.Clear();
+        }
+    }
 
     private async Task AcceptAsync()
     {
@@ -69,8 +91,20 @@ public sealed class ThrottlingRelay : IAsyncDisposable
             try
             {
                 await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
-                var down = PumpAsync(server, client, upstream: false);
-                var up = PumpAsync(client, server, upstream: true);
+                MemoryStream? capture = null;
+                if (CaptureUpstream)
+                {
+                    capture = new MemoryStream();
+                    lock (_captured)
+                    {
+                        _captured.Add(capture);
+                    }
+                }
+
+                // A server that closes its side is passed on to the client (as a direct connection would), so the client
+                // does not send its next request into a connection nobody will answer.
+                var down = PumpAsync(server, client, upstream: false, null).ContinueWith(_ => ShutdownQuietly(client, SocketShutdown.Send), TaskScheduler.Default);
+                var up = PumpAsync(client, server, upstream: true, capture);
 
                 // A client that went away has its last bytes delivered (as a link's buffers would) before the server side closes.
                 await up;
@@ -87,7 +121,19 @@ public sealed class ThrottlingRelay : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to, bool upstream)
+    private static void ShutdownQuietly(Socket socket, SocketShutdown how)
+    {
+        try
+        {
+            socket.Shutdown(how);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed.
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool upstream, MemoryStream? capture)
     {
         var buffer = new byte[16 * 1024];
         try
@@ -99,6 +145,13 @@ public sealed class ThrottlingRelay : IAsyncDisposable
                 {
                     await PaceAsync(read, _stop.Token);
                     Interlocked.Add(ref _upstreamBytes, read);
+                    if (capture is not null)
+                    {
+                        lock (_captured)
+                        {
+                            capture.Write(buffer, 0, read);
+                        }
+                    }
                 }
 
                 await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);

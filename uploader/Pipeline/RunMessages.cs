@@ -177,6 +177,14 @@ public static class RunMessages
         $"site {site}: token refused ({(int?)upload.Status}); snapshot kept in the spool. Ask the operator for a new token.",
         $"município {site}: token recusado ({(int?)upload.Status}); o envio continua na fila local. Peça um novo token ao operador.");
 
+    public static string Unchanged(string site, SpooledSnapshot snapshot, long rows) => Localized.Text(
+        $"site {site}: {snapshot.List} unchanged ({rows} rows, the same as the backend holds): snapshot {snapshot.SnapshotId} recorded without sending the list",
+        $"município {site}: {snapshot.List} sem mudanças ({rows} linhas, as mesmas que o servidor central tem): envio {snapshot.SnapshotId} registrado sem enviar a lista");
+
+    public static string UnchangedNotTaken(string site, SpooledSnapshot snapshot, UnchangedAnswer answer) => Localized.Text(
+        $"site {site}: {snapshot.List} is sent whole: the backend does not hold these rows or asks for a full delivery ({(int?)answer.Status} {answer.Code}: {answer.Detail})",
+        $"município {site}: {snapshot.List} é enviada inteira: o servidor central não tem estas linhas ou pede um envio completo ({(int?)answer.Status} {answer.Code}: {answer.Detail})");
+
     public static string Rejected(string site, SpooledSnapshot snapshot, UploadResult upload) => Localized.Text(
         $"site {site}: {snapshot.List} snapshot {snapshot.SnapshotId} rejected ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Moved to quarantine.",
         $"município {site}: envio {snapshot.SnapshotId} de {snapshot.List} recusado ({(int?)upload.Status} {upload.Code}): {upload.Detail}. Movido para a quarentena.");

@@ -107,7 +107,39 @@ public sealed class SiteRun(
     private async Task<int> ExtractAndSendAsync(ListDefinitionDto list, SourceRead? read, string? kind, CancellationToken ct)
     {
         var (snapshot, failed) = await ExtractAsync(list, ct, read, kind);
-        return snapshot is null ? failed : await SendAsync(snapshot, ct);
+        if (snapshot is null)
+        {
+            return failed;
+        }
+
+        return LoadModes.Of(list) == LoadModes.Snapshot && snapshot.IsWhole && await SentAsUnchangedAsync(list, snapshot, ct)
+            ? ExitCodes.Ok
+            : await SendAsync(snapshot, ct);
+    }
+
+    /// <summary>
+    /// A snapshot-mode list's whole snapshot: its rows' digest is offered to the backend first, and when the backend holds
+    /// the same rows only that small delivery travels and the spooled file is dropped. Any other answer (a refusal, no
+    /// answer) leaves it to the caller to send the list whole, in this same run (docs/adr/0024-unchanged-deliveries.md).
+    /// </summary>
+    private async Task<bool> SentAsUnchangedAsync(ListDefinitionDto list, SpooledSnapshot snapshot, CancellationToken ct)
+    {
+        if (await RowsDigestScan.ReadAsync(snapshot.Path, list, ct) is not { } digest)
+        {
+            return false;
+        }
+
+        var answer = await backend.SendUnchangedAsync(site.Token, list.Name, snapshot.SnapshotId, snapshot.ExtractedAt, new UnchangedDeliveryDto(list.Version, digest.Rows, digest.Value), ct);
+        if (!answer.Honoured)
+        {
+            events.Say(RunMessages.UnchangedNotTaken(site.Ibge, snapshot, answer));
+            return false;
+        }
+
+        Spool.Delete(snapshot);
+        SentLog.Append(spool.Root, new SentSnapshot(site.Ibge, snapshot.List, snapshot.SnapshotId, clock.GetUtcNow()));
+        events.Say(RunMessages.Unchanged(site.Ibge, snapshot, digest.Rows));
+        return true;
     }
 
     /// <summary>

@@ -378,6 +378,42 @@ public sealed class BackendClient : IDisposable
         _ => FailureCategories.Network,
     };
 
+    /// <summary>
+    /// Tells the backend the list's rows are those it holds (POST <see cref="ApiRoutes.UnchangedDelivery"/>: no payload,
+    /// the digest, row count and list version in a few hundred bytes of JSON). Never throws for the transport: an answer
+    /// that is not a 200 (a refusal, an old backend's 404, no answer at all) is "not honoured", and the run sends the
+    /// list whole (docs/adr/0024-unchanged-deliveries.md).
+    /// </summary>
+    public async Task<UnchangedAnswer> SendUnchangedAsync(string token, string list, Guid snapshotId, DateTimeOffset extractedAt, UnchangedDeliveryDto claim, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+            {
+                // Bytes, not JsonContent: the Functions host forwards a body only with a Content-Length.
+                var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(claim, ContractsJsonContext.Default.UnchangedDeliveryDto));
+                json.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(ApiRoutes.UnchangedDeliveryPath(list, snapshotId))) { Content = json };
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+                request.Headers.Add(WireNames.ExtractedAtHeader, SnapshotUploadRequest.FormatExtractedAt(extractedAt));
+                return await _http.SendAsync(request, attemptCt);
+            }, ct);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                return new UnchangedAnswer(true, response.StatusCode, null, null);
+            }
+
+            using var readTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            readTimeout.CancelAfter(TimeSpan.FromSeconds(30));
+            var problem = await ProblemReader.ReadAsync(response, readTimeout.Token);
+            return new UnchangedAnswer(false, response.StatusCode, problem.Code, problem.Detail);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            return new UnchangedAnswer(false, null, FailureCategoryOf(ex), Redact.Credentials(ex.Message));
+        }
+    }
+
     /// <summary>Sends the health report; false (never an exception) when the backend cannot be reached or refuses it.</summary>
     public async Task<bool> SendHeartbeatAsync(string token, HeartbeatDto heartbeat, CancellationToken ct)
     {

@@ -52,14 +52,18 @@ public sealed class DeliveryTests
         var newerId = Faults.SnapshotIdOf(newer);
         Assert.Equal(1, CountLines(pipeline.FunctionsLog, $"Function.load.User: snapshot {newerId}: loaded")); // one load for 13 PUTs
 
-        // Everything stored is replayed from blob storage, three times: every replay is a no-op.
+        // The run's fresh extraction found the rows central holds: an unchanged delivery, recorded with no blob (ADR 0024).
+        Assert.Contains("recorded without sending the list", next.Combined, StringComparison.Ordinal);
+
+        // Everything stored is replayed from blob storage, three times: every replay is a no-op. Three blobs: the
+        // first run's, the older and the newer; the unchanged delivery has none.
         for (var i = 0; i < 3; i++)
         {
             var replay = await pipeline.FunctionsCommandAsync(["replay", "blobs", "--site", site.Ibge]);
-            Assert.Contains("4 snapshot(s) replayed", replay.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains("3 snapshot(s) replayed", replay.StandardOutput, StringComparison.Ordinal);
         }
 
-        await WaitForLogCountAsync(pipeline, "SnapshotAlreadyFinal", 12);
+        await WaitForLogCountAsync(pipeline, "SnapshotAlreadyFinal", 9);
         var olderId = Faults.SnapshotIdOf(older);
         var snapshots = await Reconciliation.AssertAsync(pipeline, [site], sentByTest: [olderId, newerId]);
         Assert.Equal(before, await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge));

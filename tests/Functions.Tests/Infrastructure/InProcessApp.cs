@@ -30,6 +30,9 @@ public sealed class InProcessApp : IAsyncDisposable
     /// <summary>The handler alone: nothing drives the queue trigger, so queued messages stay put for the test to inspect.</summary>
     public static Task<InProcessApp> StartAsync(InfraFixture infra, params string[] settings) => StartCoreAsync(infra, settings, null);
 
+    /// <summary>The handler alone, with services replaced or added after the backend's (e.g. a fake clock).</summary>
+    public static Task<InProcessApp> StartAsync(InfraFixture infra, Action<IServiceCollection> configure, params string[] settings) => StartCoreAsync(infra, settings, configure);
+
     /// <summary>
     /// With the host stand-in's queue listener driving the load function (same host.json, same invocation payload);
     /// <c>--AzureFunctionsJobHost:…</c> settings override host.json as app settings do under the host.

@@ -120,7 +120,11 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         Assert.Equal(ExitCodes.Ok, okExit);
         Assert.Empty(_dir.Files());
         var requests = healthy.Requests.Where(r => r.Path != "/api/v1/heartbeats").ToList();
-        Assert.Equal(["PUT", "GET", "PUT"], requests.Select(r => r.Method));
+        // The spooled snapshot is sent whole at once; the fresh one is first offered as unchanged (ADR 0024: a POST the
+        // stub does not take), then sent whole in the same run.
+        Assert.Equal(["PUT", "GET", "POST", "PUT"], requests.Select(r => r.Method));
+        Assert.EndsWith("/unchanged", requests[2].Path, StringComparison.Ordinal);
+        Assert.Contains(SnapshotIdOf(requests[3]).ToString("D"), requests[2].Path, StringComparison.Ordinal);
         var heartbeat = Assert.Single(healthy.Requests, r => r.Path == "/api/v1/heartbeats");
         var report = JsonSerializer.Deserialize(heartbeat.Body, ContractsJsonContext.Default.HeartbeatDto)!;
         Assert.Equal(("run", "ok", 0, 1), (report.Kind, report.Outcome, report.SpoolDepth, report.SpoolDropped));
@@ -128,10 +132,10 @@ public sealed class RunCommandTests(PecDatabaseFixture db) : IDisposable
         Assert.Equal(spooledId, SnapshotIdOf(requests[0]));
         Assert.Equal(spooledBytes, requests[0].Body);
         Assert.Equal(SnapshotIds.Timestamp(spooledId), DateTimeOffset.Parse(requests[0].Header("X-Extracted-At")!, System.Globalization.CultureInfo.InvariantCulture));
-        var freshId = SnapshotIdOf(requests[2]);
+        var freshId = SnapshotIdOf(requests[3]);
         Assert.NotEqual(spooledId, freshId);
         Assert.True(SnapshotIds.Timestamp(freshId) >= SnapshotIds.Timestamp(spooledId));
-        Assert.Equal(Csv.Parse(Gzip.Decompress(spooledBytes)).Count, Csv.Parse(Gzip.Decompress(requests[2].Body)).Count);
+        Assert.Equal(Csv.Parse(Gzip.Decompress(spooledBytes)).Count, Csv.Parse(Gzip.Decompress(requests[3].Body)).Count);
         Assert.Contains("everything sent", okLog, StringComparison.Ordinal);
     }
 
