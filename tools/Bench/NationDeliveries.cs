@@ -92,7 +92,7 @@ public static class NationDeliveries
             var name = $"\"{c.Name}\"";
             var value = c.Name switch
             {
-                _ when c.Name == id => $"{name} + c * 1000000000",
+                _ when c.Name == id => $"{name} + c::bigint * 1000000000",
                 "co_ibge_municipio" => $"'{site.Ibge}'",
                 NationLists.ChangedColumn when day == 2 => $"CASE WHEN i % {NationLists.ChangeEvery} = 0 THEN '{NationLists.ChangedValue}' ELSE {name} END",
                 _ when day == 2 && !c.Compare => StormSetup.NextDay(c.Name, c.Type),
