@@ -145,10 +145,12 @@ public static class NationBenchmark
             (reader.GetInt32(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetDouble(5));
         await reader.CloseAsync();
 
+        var tables = await Central.ScalarAsync<decimal>(control,
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'lists' AND c.relkind = 'r'");
         var reconciliation = await ReconcileAsync(control, lists, sites, ids, day);
         var changed = day == 1 ? 0 : sites.Sum(s => s.ChangedRows.Sum());
         var result = new NationDay(mode, day, idle, stats, seconds, accepted, wal, blob, count, sites.Sum(s => s.Rows.Sum()), written, changed,
-            loadSeconds, perSnapshot, perRow, puts.Sum(p => p.Refusals), reconciliation);
+            loadSeconds, perSnapshot, perRow, puts.Sum(p => p.Refusals), (long)tables, reconciliation);
         Say(string.Create(CultureInfo.InvariantCulture,
             $"  {seconds:F1} s, {count / seconds:F2} snapshots/s, probe p95 {stats.P95:F2} ms ({stats.P95 / idle.P95:F2}× idle), sessions {stats.PeakSessions} ({stats.PeakActiveSessions} busy), loads {stats.PeakLoads}, WAL {wal / 1e6:F1} MB, blob {blob / 1e6:F1} MB; {reconciliation}"));
         return result;

@@ -2,7 +2,7 @@ namespace Bench;
 
 /// <summary>
 /// One measured day of the nation benchmark: how the deliveries arrived, the probe idle and during, until all were
-/// accepted and loaded, the central WAL, the bytes stored in Blob, what the snapshots say they wrote, the loader's
+/// accepted and loaded, the central WAL, the bytes stored in Blob, the list tables' size on disk after it (heap, indexes, TOAST), what the snapshots say they wrote, the loader's
 /// cost per snapshot and per row (least squares over every snapshot's load time against its rows), and the reconciliation.
 /// </summary>
 public sealed record NationDay(
@@ -22,4 +22,5 @@ public sealed record NationDay(
     double SecondsPerSnapshot,
     double SecondsPerRow,
     int Refusals,
+    long ListTableBytes,
     string Reconciliation);
