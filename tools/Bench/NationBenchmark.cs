@@ -86,7 +86,7 @@ public static class NationBenchmark
         }
 
         NationReport.Print(scale, sites, lists, nationalRows, cap, timeFactor, morningHours, results);
-        return results.All(r => r.Reconciliation.StartsWith("ok", StringComparison.Ordinal)) ? 0 : 1;
+        return results.All(r => r.Reconciled) ? 0 : 1;
     }
 
     private static void Say(string text) => Console.WriteLine($"[{Clock.Elapsed:hh\\:mm\\:ss}] {text}");
@@ -147,10 +147,10 @@ public static class NationBenchmark
 
         var tables = await Central.ScalarAsync<decimal>(control,
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'lists' AND c.relkind = 'r'");
-        var reconciliation = await ReconcileAsync(control, lists, sites, ids, day);
+        var (reconciled, reconciliation) = await ReconcileAsync(control, lists, sites, ids, day);
         var changed = day == 1 ? 0 : sites.Sum(s => s.ChangedRows.Sum());
         var result = new NationDay(mode, day, idle, stats, seconds, accepted, wal, blob, count, sites.Sum(s => s.Rows.Sum()), written, changed,
-            loadSeconds, perSnapshot, perRow, puts.Sum(p => p.Refusals), (long)tables, reconciliation);
+            loadSeconds, perSnapshot, perRow, puts.Sum(p => p.Refusals), (long)tables, reconciled, reconciliation);
         Say(string.Create(CultureInfo.InvariantCulture,
             $"  {seconds:F1} s, {count / seconds:F2} snapshots/s, probe p95 {stats.P95:F2} ms ({stats.P95 / idle.P95:F2}× idle), sessions {stats.PeakSessions} ({stats.PeakActiveSessions} busy), loads {stats.PeakLoads}, WAL {wal / 1e6:F1} MB, blob {blob / 1e6:F1} MB; {reconciliation}"));
         return result;
@@ -225,7 +225,7 @@ public static class NationBenchmark
     /// Every site and list: the central table holds exactly the rows sent (none lost, none doubled), the next day's changed
     /// rows carry the changed value, and each snapshot's own counts say it wrote exactly what changed.
     /// </summary>
-    private static async Task<string> ReconcileAsync(NpgsqlConnection control, IReadOnlyList<ListDefinition> lists, IReadOnlyList<NationSite> sites, Guid[] ids, int day)
+    private static async Task<(bool Reconciled, string Summary)> ReconcileAsync(NpgsqlConnection control, IReadOnlyList<ListDefinition> lists, IReadOnlyList<NationSite> sites, Guid[] ids, int day)
     {
         var problems = new List<string>();
         var byIbge = sites.Select((s, i) => (s, i)).ToDictionary(x => x.s.Ibge, x => x.s);
@@ -280,7 +280,7 @@ public static class NationBenchmark
         }
 
         return problems.Count == 0
-            ? $"ok: {sites.Count} sites × {lists.Count} lists reconciled (rows held = rows sent, changed rows = {(day == 1 ? 0 : sites.Sum(s => s.ChangedRows.Sum()))}, each snapshot wrote exactly its changes)"
-            : $"{problems.Count} PROBLEMS, first: {string.Join("; ", problems.Take(5))}";
+            ? (true, $"reconciled: {sites.Count} sites × {lists.Count} lists reconciled (rows held = rows sent, changed rows = {(day == 1 ? 0 : sites.Sum(s => s.ChangedRows.Sum()))}, each snapshot wrote exactly its changes)")
+            : (false, $"{problems.Count} PROBLEMS, first: {string.Join("; ", problems.Take(5))}");
     }
 }

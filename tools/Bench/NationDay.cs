@@ -23,4 +23,5 @@ public sealed record NationDay(
     double SecondsPerRow,
     int Refusals,
     long ListTableBytes,
+    bool Reconciled,
     string Reconciliation);

@@ -21,7 +21,7 @@ public static class NationReport
             Console.WriteLine(
                 $"| {Name(d, timeFactor)} | {F(d.Seconds, "F1")} | {F(d.AcceptedSeconds, "F1")} | {F(d.Snapshots / d.Seconds)} | {F(d.Rows / d.Seconds, "F0")} | {F(d.WalBytes / 1e6, "F1")} | {F(d.WalBytes / 1e3 / d.Snapshots, "F1")} | " +
                 $"{(d.ChangedRows > 0 ? F(d.WalBytes / (double)d.ChangedRows, "F0") : "–")} | {d.Stats.PeakSessions} / {d.Stats.PeakActiveSessions} | {d.Stats.PeakLoads} | {F(d.Idle.P95)} | {F(d.Stats.P95)} | {F(d.Stats.P95 / d.Idle.P95)} | " +
-                $"{F(d.BlobBytes / 1e6, "F1")} | {F(d.ListTableBytes / 1e6, "F1")} | {F(d.ListTableBytes / (double)d.Rows, "F0")} | {d.Refusals} | {(d.Reconciliation.StartsWith("ok", StringComparison.Ordinal) ? "yes" : "NO")} |");
+                $"{F(d.BlobBytes / 1e6, "F1")} | {F(d.ListTableBytes / 1e6, "F1")} | {F(d.ListTableBytes / (double)d.Rows, "F0")} | {d.Refusals} | {(d.Reconciled ? "yes" : "NO")} |");
         }
 
         Console.WriteLine();
