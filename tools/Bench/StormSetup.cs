@@ -105,7 +105,7 @@ public static class StormSetup
     public static string ColumnsDdl(ListDefinition list) => string.Join(", ", list.Columns.Select(c => $"\"{c.Name}\" {c.Type}"));
 
     /// <summary>Tomorrow's value of an extraction-time column (as LoadBenchmark's "only extraction-time columns" case).</summary>
-    private static string NextDay(string name, string type) => type switch
+    public static string NextDay(string name, string type) => type switch
     {
         "timestamptz" or "timestamp" => $"\"{name}\" + interval '1 day'",
         "date" or "smallint" or "integer" or "bigint" or "numeric" or "int2" or "int4" or "int8" => $"\"{name}\" + 1",
