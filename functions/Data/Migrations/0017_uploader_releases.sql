@@ -61,15 +61,17 @@ CREATE TABLE ingest.site_updates (
 );
 
 -- Versions a site rolled back (or whose binary failed there) and will not try again until an operator clears them:
--- blocked_at is the newest report blocking it, cleared_at the operator's clearance. The manifest answer carries
+-- blocked_at is when the backend received the newest report blocking it (reported_at: that report's own time, so the
+-- same report sent twice blocks once), cleared_at the operator's clearance. The manifest answer carries
 -- X-Release-Cleared while cleared_at is newer than blocked_at.
 CREATE TABLE ingest.release_blocks (
-    site_id     text NOT NULL REFERENCES ingest.sites (site_id),
-    version     text NOT NULL,
-    state       text,
-    reason      text,
-    blocked_at  timestamptz,
-    cleared_at  timestamptz,
-    cleared_by  text,
+    site_id      text NOT NULL REFERENCES ingest.sites (site_id),
+    version      text NOT NULL,
+    state        text,
+    reason       text,
+    reported_at  timestamptz,
+    blocked_at   timestamptz,
+    cleared_at   timestamptz,
+    cleared_by   text,
     PRIMARY KEY (site_id, version)
 );
