@@ -30,6 +30,7 @@ public static class ReleaseCommands
             Pin(services, actor),
             Unpin(services, actor),
             Clear(services, actor),
+            Status(services),
             List(services),
             Download(services),
         };
@@ -41,10 +42,20 @@ public static class ReleaseCommands
     {
         var manifestFile = new Option<FileInfo>("--manifest") { Description = "The signed manifest 'releases sign' wrote.", Required = true };
         var binary = new Option<FileInfo?>("--binary") { Description = "The build it describes (not needed to publish a re-signed manifest of a published release)." };
+        var sites = new Option<string[]>("--sites") { Description = "Then send it to these canary sites (IBGE codes, repeat or separate by commas), as 'releases rollout' does.", AllowMultipleArgumentsPerToken = true };
+        var percent = new Option<int>("--percent") { Description = "Then send it to this share of the fleet (0-100, by hash of the site id), as 'releases rollout' does." };
+        var all = new Option<bool>("--all") { Description = "Then send it to every site at once (rollout to all and promote)." };
         var description = rollback
             ? "Fleet rollback: publish an older build signed as a new, higher version ('releases sign --version <higher>' on the older binary) and send it to every site at once, ending any canary and halt."
-            : "Publish a signed release: its binary to Blob storage, its manifest to the database. Refused unless the signature verifies with Releases__SigningPublicKeys, the binary's size and SHA-256 are the manifest's and the version is above every published one. No site gets it before 'releases rollout' or 'promote'.";
+            : "Publish a signed release: its binary to Blob storage, its manifest to the database. Refused unless the signature verifies with Releases__SigningPublicKeys, the binary's size and SHA-256 are the manifest's and the version is above every published one. No site gets it unless --sites, --percent or --all (or later 'releases rollout'/'promote') say so.";
         var command = new Command(rollback ? "rollback" : "publish", description) { manifestFile, binary };
+        if (!rollback)
+        {
+            command.Options.Add(sites);
+            command.Options.Add(percent);
+            command.Options.Add(all);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(manifestFile)!.FullName;
@@ -65,9 +76,18 @@ public static class ReleaseCommands
                 return 2;
             }
 
+            var canary = rollback ? [] : SiteList(parse.GetValue(sites));
+            var share = rollback ? 0 : parse.GetValue(percent);
+            var toAll = !rollback && parse.GetValue(all);
+            if (toAll && (canary.Count > 0 || share > 0))
+            {
+                Console.Error.WriteLine("--all sends the release to every site: leave out --sites and --percent, or leave out --all for a canary.");
+                return 2;
+            }
+
             await using var provider = services(parse);
-            var outcome = await provider.GetRequiredService<ReleasePublisher>().PublishAsync(
-                manifest, parse.GetValue(binary)?.FullName, CliActor.Of(parse, actor), makeCurrent: rollback, ct);
+            var who = CliActor.Of(parse, actor);
+            var outcome = await provider.GetRequiredService<ReleasePublisher>().PublishAsync(manifest, parse.GetValue(binary)?.FullName, who, makeCurrent: rollback, ct);
             if (!outcome.Succeeded)
             {
                 Console.Error.WriteLine($"Not {(rollback ? "rolled back" : "published")}: {outcome.Message}");
@@ -75,10 +95,26 @@ public static class ReleaseCommands
             }
 
             Console.WriteLine(outcome.Message + (rollback && outcome.Verdict == ReleasePublishVerdict.Published ? $" Every {manifest.Runtime} site gets it at its next run." : string.Empty));
-            return 0;
+            if (canary.Count == 0 && share == 0 && !toAll)
+            {
+                return 0;
+            }
+
+            // The release is registered whatever happens next; a refused rollout says why and changes nothing more.
+            var rollouts = provider.GetRequiredService<ReleaseRollouts>();
+            var started = await rollouts.StartAsync(manifest.Runtime, manifest.Version, canary, toAll ? 100 : share, who, ct);
+            if (!started.Done || !toAll)
+            {
+                return Print(started);
+            }
+
+            return Print(await rollouts.PromoteAsync(manifest.Runtime, who, ct));
         });
         return command;
     }
+
+    private static List<string> SiteList(string[]? given) =>
+        [.. (given ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
     private static Command Rollout(Func<ParseResult, ServiceProvider> services, Option<string?> actor)
     {
@@ -92,7 +128,7 @@ public static class ReleaseCommands
         };
         command.SetAction(async (parse, ct) =>
         {
-            var named = (parse.GetValue(sites) ?? []).SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+            var named = SiteList(parse.GetValue(sites));
             await using var provider = services(parse);
             return Print(await provider.GetRequiredService<ReleaseRollouts>().StartAsync(
                 parse.GetValue(runtime)!, parse.GetValue(version)!, named, parse.GetValue(percent), CliActor.Of(parse, actor), ct));
@@ -151,6 +187,23 @@ public static class ReleaseCommands
         });
         return command;
     }
+
+    private static Command Status(Func<ParseResult, ServiceProvider> services)
+    {
+        var runtime = RuntimeOption();
+        var json = new Option<bool>("--json") { Description = "Print the progress as JSON." };
+        var command = new Command("status", "A rollout's progress: the version rolled out, sites on it over sites offered it, failures and rollbacks, and every site's version and last update.") { runtime, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var provider = services(parse);
+            var progress = await provider.GetRequiredService<ReleaseCatalog>().ProgressAsync(parse.GetValue(runtime)!, ct);
+            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(progress, StatusJson) : RolloutTable.Render(progress));
+            return 0;
+        });
+        return command;
+    }
+
+    private static readonly JsonSerializerOptions StatusJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     private static Command List(Func<ParseResult, ServiceProvider> services)
     {

@@ -57,6 +57,36 @@ public sealed class ReleaseCatalog(NpgsqlDataSource database)
         return [.. rows.Select(ToRelease)];
     }
 
+    /// <summary>
+    /// The rollout of <paramref name="runtime"/> site by site: every site whose last heartbeat came from that runtime's OS
+    /// (linux for linux-x64, windows for win-x64), what it runs and reported, and what the rules offer it.
+    /// </summary>
+    public async Task<RolloutProgress> ProgressAsync(string runtime, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var rollout = await ReadRolloutAsync(connection, runtime, ct);
+        var rows = await connection.QueryAsync<SiteRow>(new CommandDefinition(
+            """
+            SELECT s.site_id AS Site, s.name AS Name, h.report->>'os' AS Os, h.report->>'uploaderVersion' AS Running,
+                   u.state AS State, u.version AS Version, u.reason AS Reason, p.version AS Pinned
+              FROM ingest.sites s
+              LEFT JOIN LATERAL (SELECT report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
+              LEFT JOIN ingest.site_updates u ON u.site_id = s.site_id
+              LEFT JOIN ingest.release_pins p ON p.site_id = s.site_id AND p.runtime = @runtime
+             ORDER BY s.site_id
+            """, new { runtime }, cancellationToken: ct));
+        var blocked = (await connection.QueryAsync<(string Site, string Version)>(new CommandDefinition(
+            "SELECT site_id, version FROM ingest.release_blocks WHERE blocked_at IS NOT NULL AND (cleared_at IS NULL OR cleared_at < blocked_at)",
+            cancellationToken: ct))).ToHashSet();
+        var os = runtime == ReleaseRuntimes.WinX64 ? OsNames.Windows : OsNames.Linux;
+        return new RolloutProgress(runtime, rollout, [.. rows.Where(r => r.Os == os).Select(r =>
+        {
+            var choice = ReleaseChoice.For(r.Site, r.Pinned, rollout);
+            return new SiteRollout(r.Site, r.Name, r.Running, choice.Version, choice.Why, r.State, r.Version, r.Reason,
+                choice.Version is { } offered && blocked.Contains((r.Site, offered)));
+        })]);
+    }
+
     public async Task<RolloutState?> RolloutAsync(string runtime, CancellationToken ct)
     {
         await using var connection = await database.OpenConnectionAsync(ct);
@@ -90,6 +120,8 @@ public sealed class ReleaseCatalog(NpgsqlDataSource database)
         row.BlobName,
         new DateTimeOffset(DateTime.SpecifyKind(row.PublishedAt, DateTimeKind.Utc)),
         row.PublishedBy);
+
+    private sealed record SiteRow(string Site, string Name, string? Os, string? Running, string? State, string? Version, string? Reason, string? Pinned);
 
     private sealed record ReleaseRow(string ManifestJson, string BlobName, DateTime PublishedAt, string PublishedBy);
 

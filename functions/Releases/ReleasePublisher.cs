@@ -59,6 +59,13 @@ public sealed partial class ReleasePublisher(NpgsqlDataSource database, ReleaseS
         var version = ReleaseVersion.TryParse(manifest.Version, out var parsed) ? parsed : default;
         var json = JsonSerializer.SerializeToUtf8Bytes(manifest, ContractsJsonContext.Default.ReleaseManifestDto);
         var existing = await new ReleaseCatalog(database).FindAsync(manifest.Runtime, manifest.Version, ct);
+        if (existing is not null && makeCurrent)
+        {
+            // A rollback is a new, higher version by definition: what is already published is rolled out with 'releases rollout'.
+            return new(ReleasePublishVerdict.NotHigher,
+                $"{Name(manifest)} is already published: a fleet rollback publishes the older build signed as a new version above every published one.");
+        }
+
         if (existing is not null)
         {
             return await ResignAsync(manifest, existing, json, actor, ct);

@@ -6,7 +6,9 @@ namespace PecLists.Functions.Snapshots;
 /// snapshots wait for an operator (comma-separated, empty when none). <c>UnreportedRuns</c>: runs before the last heartbeat
 /// whose own heartbeats never arrived (the site was cut off, not off), with the newest failure's category and the first
 /// such run's time. <c>HeldSince</c>: when the site's oldest held snapshot was held (how long a decision has waited;
-/// its blob is kept until then).
+/// its blob is kept until then). <c>Update…</c>: the last self-update the site reported (docs/adr/0026): its state
+/// (<c>updated</c>, <c>update-failed</c>, <c>rolled-back</c>), the version involved, the failure's reason code, and when
+/// the report arrived.
 /// </summary>
 public sealed record FleetSite(
     string Ibge,
@@ -27,4 +29,8 @@ public sealed record FleetSite(
     int UnreportedRuns = 0,
     string? UnreportedCategory = null,
     DateTimeOffset? UnreportedSince = null,
-    DateTimeOffset? HeldSince = null);
+    DateTimeOffset? HeldSince = null,
+    string? UpdateState = null,
+    string? UpdateVersion = null,
+    string? UpdateReason = null,
+    DateTimeOffset? UpdateReceivedAt = null);
