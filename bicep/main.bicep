@@ -100,6 +100,12 @@ param databaseName string = 'central'
 @description('Lists:SigningPublicKey (base64 SPKI of the operator\'s list-signing key); empty: publishing does not check signatures.')
 param listSigningPublicKey string = ''
 
+@description('Releases:SigningPublicKeys (base64 SPKI of the operator\'s release-signing key(s), comma-separated; not the list key: docs/adr/0026). \'releases publish\' refuses everything until it is set where it runs.')
+param releaseSigningPublicKeys string = ''
+
+@description('Share of the sites reporting a self-update to one release that may fail it or roll it back within a day before the rollout alert fires (0.1 = 10 %).')
+param updateFailureShareThreshold string = '0.1'
+
 @description('owner/name of the GitHub repository whose deploy workflow runs migrations as the app identity; empty: none.')
 param githubRepository string = ''
 
@@ -113,6 +119,8 @@ param logRetentionDays int = 30
 var snapshotsContainer = 'snapshots'
 var loadQueue = 'snapshot-loads'
 var deploymentContainer = 'app-package'
+// Uploader release binaries (functions/Releases/ReleaseOptions.cs default; docs/adr/0026-uploader-releases-and-rollout.md).
+var releasesContainer = 'releases'
 
 var token = toLower(uniqueString(resourceGroup().id, environmentName))
 var prefix = 'pec-${environmentName}'
@@ -154,6 +162,7 @@ module storage 'modules/storage.bicep' = {
     snapshotsContainer: snapshotsContainer
     loadQueue: loadQueue
     deploymentContainer: deploymentContainer
+    releasesContainer: releasesContainer
     snapshotRetentionDays: snapshotRetentionDays
   }
 }
@@ -176,6 +185,7 @@ module monitoringContent 'modules/monitoring-content.bicep' = {
     appInsightsId: monitoring.outputs.appInsightsId
     actionGroupId: monitoring.outputs.actionGroupId
     tags: tags
+    updateFailureShareThreshold: updateFailureShareThreshold
   }
 }
 
@@ -222,6 +232,7 @@ var appSettings = union(
     IngestStorage__clientId: identity.outputs.clientId
     Ingest__Container: snapshotsContainer
     Ingest__Queue: loadQueue
+    Releases__Container: releasesContainer
     // No password: the app signs in with an Entra token for its identity, whose name is its PostgreSQL role. Port 6432
     // is the server's built-in PgBouncer (transaction mode; ADR 0020), which accepts Entra tokens
     // (https://learn.microsoft.com/azure/postgresql/flexible-server/concepts-pgbouncer).
@@ -234,7 +245,8 @@ var appSettings = union(
     APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
     APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.outputs.clientId};Authorization=AAD'
   },
-  empty(listSigningPublicKey) ? {} : { Lists__SigningPublicKey: listSigningPublicKey }
+  empty(listSigningPublicKey) ? {} : { Lists__SigningPublicKey: listSigningPublicKey },
+  empty(releaseSigningPublicKeys) ? {} : { Releases__SigningPublicKeys: releaseSigningPublicKeys }
 )
 
 module functionApp 'modules/function-app.bicep' = {

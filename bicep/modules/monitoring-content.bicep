@@ -37,6 +37,9 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
 @description('Share of loads that may fail within an hour before the failure-rate alert fires (0.1 = 10 %).')
 param loadFailureRateThreshold string = '0.1'
 
+@description('Share of a release\'s canary or fleet sites whose self-update failed or was rolled back before the rollout-failure alert fires (0.1 = 10 %).')
+param updateFailureShareThreshold string = '0.1'
+
 var alerts = [
   {
     name: 'alert-sites-silent'
@@ -46,6 +49,7 @@ var alerts = [
     query: 'customMetrics | where name == "pec.fleet.silent_sites" | summarize silent = max(value)'
     measure: 'silent'
     threshold: 0
+    queryTimeRange: '' // the window itself
   }
   {
     name: 'alert-poison-queue'
@@ -55,6 +59,7 @@ var alerts = [
     query: 'customMetrics | where name == "pec.queue.poison_length" | summarize length = max(value)'
     measure: 'length'
     threshold: 0
+    queryTimeRange: '' // the window itself
   }
   {
     name: 'alert-load-failure-rate'
@@ -64,6 +69,7 @@ var alerts = [
     query: 'customEvents | where name in ("SnapshotLoaded", "SnapshotSkipped", "SnapshotFailed") | summarize arg_max(timestamp, name) by snapshotId = tostring(customDimensions.snapshotId) | summarize failed = countif(name == "SnapshotFailed"), total = count() | extend rate = iff(total == 0, 0.0, todouble(failed) / total) | project rate'
     measure: 'rate'
     threshold: json(loadFailureRateThreshold)
+    queryTimeRange: '' // the window itself
   }
   {
     name: 'alert-load-privilege'
@@ -73,6 +79,18 @@ var alerts = [
     query: 'customEvents | where name == "SnapshotFailed" and tostring(customDimensions.cause) == "central-database-42501" | summarize failures = count()'
     measure: 'failures'
     threshold: 0
+    queryTimeRange: '' // the window itself
+  }
+  {
+    name: 'alert-update-failure-share'
+    displayName: 'Uploader rollout: update failures above threshold'
+    description: 'More than the allowed share of the sites that reported a self-update to one release in the last day failed it or rolled it back (docs/adr/0026-uploader-releases-and-rollout.md): run "Functions.dll releases status --runtime <runtime>" for which sites and why, and "releases halt" to stop the rollout where it is. A site counts once per version, by its latest report; a repeated block (version-blocked) is not a new failure.'
+    severity: 1
+    query: 'customEvents | where name == "UpdateReported" | where tostring(customDimensions.updateReason) != "version-blocked" | summarize arg_max(timestamp, customDimensions) by site = tostring(customDimensions.site), version = tostring(customDimensions.updateVersion) | extend state = tostring(customDimensions.updateState) | summarize failed = countif(state in ("update-failed", "rolled-back")), total = count() by version | extend share = iff(total == 0, 0.0, todouble(failed) / total) | summarize share = max(share)'
+    measure: 'share'
+    threshold: json(updateFailureShareThreshold)
+    // Sites run daily: an hour of reports is a handful of sites; a day is the canary set.
+    queryTimeRange: 'P1D'
   }
   {
     name: 'alert-held-snapshots'
@@ -82,6 +100,7 @@ var alerts = [
     query: 'customMetrics | where name == "pec.snapshots.held" | summarize held = max(value)'
     measure: 'held'
     threshold: 0
+    queryTimeRange: '' // the window itself
   }
 ]
 
@@ -99,6 +118,7 @@ resource alertRules 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = [for a
     ]
     evaluationFrequency: 'PT15M'
     windowSize: 'PT1H'
+    overrideQueryTimeRange: empty(alert.queryTimeRange) ? null : alert.queryTimeRange
     criteria: {
       allOf: [
         {

@@ -19,6 +19,9 @@ param loadQueue string
 @description('Container the Flex Consumption app is deployed from.')
 param deploymentContainer string
 
+@description('Blob container of the uploader release binaries (Releases:Container; functions/Releases/ReleaseOptions.cs). No lifecycle rule: a release is kept while any site may run it.')
+param releasesContainer string
+
 @description('Snapshot blobs are deleted this many days after they were written (they hold personal data); held ones are kept until decided.')
 param snapshotRetentionDays int
 
@@ -49,6 +52,14 @@ resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
 resource snapshots 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobs
   name: snapshotsContainer
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource releases 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobs
+  name: releasesContainer
   properties: {
     publicAccess: 'None'
   }

@@ -6,7 +6,8 @@ using PecLists.Functions.Snapshots;
 namespace PecLists.Functions.Commands;
 
 /// <summary>
-/// The fleet grid as text: one row per site with its status, failure category, last heartbeat, uploader version and how
+/// The fleet grid as text: one row per site with its status, failure category, last heartbeat, uploader version, last
+/// self-update (state, version, reason, age) and how
 /// long ago each list last loaded, its held snapshots (how many, and how long the oldest has waited), and the runs before the last heartbeat that could not report (how many, why, since
 /// when: a site cut off rather than switched off). Ages, not timestamps: "3h" reads faster than a date when scanning 650 rows.
 /// </summary>
@@ -15,7 +16,7 @@ public static class FleetTable
     public static string Render(IReadOnlyList<FleetSite> sites, DateTimeOffset now)
     {
         var lists = sites.SelectMany(s => s.LastLoadedByList.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
-        string[] header = ["site", "name", "status", "category", "heartbeat", "uploader", .. lists, "held", "unreported"];
+        string[] header = ["site", "name", "status", "category", "heartbeat", "uploader", "update", .. lists, "held", "unreported"];
         var rows = sites.Select(s => (string[])
         [
             s.Ibge,
@@ -24,6 +25,7 @@ public static class FleetTable
             s.Category ?? "-",
             Age(now, s.LastHeartbeatAt),
             s.UploaderVersion ?? "-",
+            Update(s, now),
             .. lists.Select(l => s.LastLoadedByList.TryGetValue(l, out var at) ? Age(now, at) : "-"),
             s.HeldSnapshots == 0 ? "-" : $"{s.HeldSnapshots.ToString(CultureInfo.InvariantCulture)} ({Age(now, s.HeldSince)})",
             s.UnreportedRuns == 0 ? "-" : $"{s.UnreportedRuns} ({s.UnreportedCategory ?? RunOutcomes.Ok}, since {Age(now, s.UnreportedSince)})",
@@ -36,6 +38,15 @@ public static class FleetTable
         rows.ForEach(Line);
         text.Append(CultureInfo.InvariantCulture, $"{sites.Count} sites: {sites.Count(s => s.Status == SiteCondition.Green)} green, {sites.Count(s => s.Status == SiteCondition.Amber)} amber, {sites.Count(s => s.Status == SiteCondition.Red)} red");
         return text.ToString();
+    }
+
+    /// <summary>"rolled-back 1.4.0 (crashed-at-start, 3h)", "updated 1.4.0 (2d)", or "-" when the site never reported one.</summary>
+    public static string Update(FleetSite site, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        return site.UpdateState is not { } state
+            ? "-"
+            : $"{state} {site.UpdateVersion} ({(site.UpdateReason is { } reason ? reason + ", " : string.Empty)}{Age(now, site.UpdateReceivedAt)})";
     }
 
     /// <summary>"never", "45s", "12m", "5h", "3d".</summary>

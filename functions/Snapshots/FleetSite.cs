@@ -8,6 +8,9 @@ namespace PecLists.Functions.Snapshots;
 /// such run's time. <c>HeldSince</c>: when the site's oldest held snapshot was held (how long a decision has waited;
 /// its blob is kept until then). <c>LastSnapshotDelivery</c>: what the last snapshot was (<see cref="PecLists.Contracts.DeliveryKinds"/>;
 /// <see cref="PecLists.Contracts.DeliveryKinds.Unchanged"/> for an unchanged list recorded without its rows, ADR 0024).
+/// its blob is kept until then). <c>Update…</c>: the last self-update the site reported (docs/adr/0026): its state
+/// (<c>updated</c>, <c>update-failed</c>, <c>rolled-back</c>), the version involved, the failure's reason code, and when
+/// the report arrived.
 /// </summary>
 public sealed record FleetSite(
     string Ibge,
@@ -29,4 +32,8 @@ public sealed record FleetSite(
     string? UnreportedCategory = null,
     DateTimeOffset? UnreportedSince = null,
     DateTimeOffset? HeldSince = null,
-    string? LastSnapshotDelivery = null);
+    string? LastSnapshotDelivery = null,
+    string? UpdateState = null,
+    string? UpdateVersion = null,
+    string? UpdateReason = null,
+    DateTimeOffset? UpdateReceivedAt = null);

@@ -136,8 +136,10 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                    h.report->>'uploaderVersion' AS UploaderVersion, (h.report->>'clockSkewSeconds')::float8 AS ClockSkewSeconds,
                    n.received_at AS LastSnapshotAt, n.status AS LastSnapshotStatus, n.delivery_kind AS LastSnapshotDelivery,
                    coalesce(held.count, 0) AS HeldSnapshots, coalesce(held.lists, '') AS HeldLists, held.since AS HeldSince, s.token_refused_at AS TokenRefusedAt,
-                   (h.report->'unreportedRuns')::text AS UnreportedRunsJson
+                   (h.report->'unreportedRuns')::text AS UnreportedRunsJson,
+                   u.state AS UpdateState, u.version AS UpdateVersion, u.reason AS UpdateReason, u.received_at AS UpdateReceivedAt
               FROM ingest.sites s
+              LEFT JOIN ingest.site_updates u ON u.site_id = s.site_id
               LEFT JOIN LATERAL (SELECT received_at, report FROM ingest.heartbeats WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) h ON true
               LEFT JOIN LATERAL (SELECT received_at, status, delivery_kind FROM ingest.snapshots WHERE site_id = s.site_id ORDER BY received_at DESC LIMIT 1) n ON true
               LEFT JOIN LATERAL (
@@ -167,7 +169,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
                 s.HeldSnapshots, s.HeldLists,
                 unreported.Length, SiteCondition.UnreportedCategory(unreported), unreported.Length == 0 ? null : unreported.Min(r => r.RanAt),
                 s.HeldSince is { } held ? Utc(held) : null,
-                s.LastSnapshotDelivery);
+                s.LastSnapshotDelivery,
+                s.UpdateState, s.UpdateVersion, s.UpdateReason, s.UpdateReceivedAt is { } update ? Utc(update) : null);
         })];
     }
 
@@ -200,7 +203,8 @@ public sealed class SnapshotLedger(NpgsqlDataSource database)
 
     private sealed record FleetRow(
         string Ibge, string Name, DateTime? LastHeartbeatAt, string? LastOutcome, string? LastErrorCode, string? UploaderVersion, double? ClockSkewSeconds,
-        DateTime? LastSnapshotAt, string? LastSnapshotStatus, string? LastSnapshotDelivery, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson);
+        DateTime? LastSnapshotAt, string? LastSnapshotStatus, string? LastSnapshotDelivery, long HeldSnapshots, string HeldLists, DateTime? HeldSince, DateTime? TokenRefusedAt, string? UnreportedRunsJson,
+        string? UpdateState, string? UpdateVersion, string? UpdateReason, DateTime? UpdateReceivedAt);
 
     /// <summary>The snapshot's row as a load reads it, changing nothing; null for an unknown snapshot.</summary>
     public async Task<LoadTarget?> FindLoadTargetAsync(NpgsqlConnection connection, Guid snapshotId, CancellationToken ct, NpgsqlTransaction? transaction = null)

@@ -54,4 +54,8 @@ public static partial class BusinessEvents
     [LoggerMessage(EventId = 1011, EventName = TelemetryNames.UnchangedRefused, Level = LogLevel.Information,
         Message = "UnchangedRefused: unchanged delivery {snapshotId} refused ({reason}): site {site} list {list}; a full delivery follows")]
     public static partial void UnchangedRefused(this ILogger logger, Guid snapshotId, string site, string list, string reason);
+
+    [LoggerMessage(EventId = 1012, EventName = TelemetryNames.UpdateReported, Level = LogLevel.Information,
+        Message = "UpdateReported: site {site} self-update {updateState} to {updateVersion} from {fromVersion} ({updateReason}) on {os}")]
+    public static partial void UpdateReported(this ILogger logger, string site, string updateState, string updateVersion, string fromVersion, string updateReason, string os);
 }

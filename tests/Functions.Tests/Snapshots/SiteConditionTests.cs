@@ -60,13 +60,19 @@ public sealed class SiteConditionTests
 
         var table = FleetTable.Render([site], Now).Split('\n');
 
-        Assert.Equal(["site", "name", "status", "category", "heartbeat", "uploader", "diabeticos", "hipertensos", "held", "unreported"], table[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
-        Assert.Equal(["2611606", "Recife", "red", "network", "5m", "1.2.0", "3h", "never", "-", "-"], table[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["site", "name", "status", "category", "heartbeat", "uploader", "update", "diabeticos", "hipertensos", "held", "unreported"], table[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(["2611606", "Recife", "red", "network", "5m", "1.2.0", "-", "3h", "never", "-", "-"], table[1].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("1 sites: 0 green, 0 amber, 1 red", table[^1]);
 
         // Back after three days cut off: green now, and the runs that could not report say why it was silent.
         var back = site with { Status = SiteCondition.Green, Category = null, UnreportedRuns = 3, UnreportedCategory = FailureCategories.Network, UnreportedSince = Now.AddDays(-3) };
         Assert.EndsWith(" 3 (network, since 3d)", FleetTable.Render([back], Now).Split('\n')[1], StringComparison.Ordinal);
+
+        // A site that rolled a release back says which, why and when (docs/adr/0026-uploader-releases-and-rollout.md).
+        var rolledBack = site with { UpdateState = UpdateStates.RolledBack, UpdateVersion = "1.3.0", UpdateReason = UpdateFailureCodes.CrashedAtStart, UpdateReceivedAt = Now.AddHours(-2) };
+        var row = FleetTable.Render([rolledBack], Now).Split('\n')[1];
+        Assert.Contains(" rolled-back 1.3.0 (crashed-at-start, 2h) ", row, StringComparison.Ordinal);
+        Assert.True(row.IndexOf("1.2.0", StringComparison.Ordinal) < row.IndexOf("rolled-back", StringComparison.Ordinal), row);
     }
 
     [Fact]

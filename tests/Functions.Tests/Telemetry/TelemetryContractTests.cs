@@ -72,9 +72,11 @@ public sealed partial class TelemetryContractTests
 
         var categories = queries.SelectMany(q => Quoted().Matches(q).Select(m => m.Groups[1].Value)).Where(v => v.Contains('-', StringComparison.Ordinal) && !v.Contains('.', StringComparison.Ordinal)).Distinct().ToList();
         Assert.Contains(FailureCategories.MachineOff, categories);
-        // A SnapshotFailed cause (central-database-<SQLSTATE>, storage-<status>) is compared too; everything else quoted
-        // with a hyphen is a failure category.
-        Assert.All(categories.Where(c => !c.StartsWith("central-database-", StringComparison.Ordinal) && !c.StartsWith("storage-", StringComparison.Ordinal)),
+        // A SnapshotFailed cause (central-database-<SQLSTATE>, storage-<status>) is compared too, and an UpdateReported
+        // state or reason (contracts UpdateStates, UpdateFailureCodes); everything else quoted with a hyphen is a failure category.
+        var updateWords = new[] { typeof(UpdateStates), typeof(UpdateFailureCodes) }
+            .SelectMany(t => t.GetFields()).Select(f => (string)f.GetRawConstantValue()!).ToHashSet(StringComparer.Ordinal);
+        Assert.All(categories.Where(c => !c.StartsWith("central-database-", StringComparison.Ordinal) && !c.StartsWith("storage-", StringComparison.Ordinal) && !updateWords.Contains(c)),
             c => Assert.Contains(c, FailureCategories.All));
 
         // The alerts issue 13 asks for, each reading what it should.
@@ -82,6 +84,9 @@ public sealed partial class TelemetryContractTests
         Assert.Contains(AlertQueries, q => q.Contains(TelemetryNames.PoisonQueueLength, StringComparison.Ordinal));
         Assert.Contains(AlertQueries, q => q.Contains(TelemetryNames.SnapshotFailed, StringComparison.Ordinal));
         Assert.Contains(AlertQueries, q => q.Contains(TelemetryNames.HeldSnapshots, StringComparison.Ordinal));
+        // Issue 26: a rollout's update failure share.
+        Assert.Contains(AlertQueries, q => q.Contains(TelemetryNames.UpdateReported, StringComparison.Ordinal)
+            && q.Contains($"\"{UpdateStates.RolledBack}\"", StringComparison.Ordinal) && q.Contains($"\"{UpdateStates.UpdateFailed}\"", StringComparison.Ordinal));
         // A missing grant fails every load (retried, not rejected): an alert names its cause.
         var denied = PecLists.Functions.Loading.LoadErrors.TransientCause(new Npgsql.PostgresException("permission denied", "ERROR", "ERROR", "42501"));
         Assert.Contains(AlertQueries, q => q.Contains(TelemetryNames.SnapshotFailed, StringComparison.Ordinal) && q.Contains($"\"{denied}\"", StringComparison.Ordinal));
