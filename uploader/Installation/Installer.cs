@@ -113,6 +113,9 @@ public sealed class Installer(InstallOptions options, IScheduler scheduler, Func
         }
     }
 
+    /// <summary>Set by the launcher for the release it starts: the launcher's own path, the one scheduled (docs/adr/0027).</summary>
+    public const string LauncherVariable = "PEC_UPLOADER_LAUNCHER";
+
     /// <summary>
     /// The program the schedule must start: the launcher that started this release (docs/adr/0027), this executable, or, when launched as "dotnet uploader.dll", the app host
     /// beside the dll (the schedule cannot rely on a PATH that finds dotnet).
@@ -120,7 +123,7 @@ public sealed class Installer(InstallOptions options, IScheduler scheduler, Func
     public static string OwnExecutable()
     {
         // A release started by the launcher schedules (and checks the schedule of) the launcher, never its versions/ copy.
-        if (Environment.GetEnvironmentVariable(Updating.InstallLayout.LauncherVariable) is { Length: > 0 } launcher)
+        if (Environment.GetEnvironmentVariable(LauncherVariable) is { Length: > 0 } launcher)
         {
             return launcher;
         }

@@ -3,7 +3,6 @@ using PecLists.Uploader.Output;
 using PecLists.Uploader.Sources;
 using PecLists.Uploader.Spooling;
 using PecLists.Uploader.Transport;
-using PecLists.Uploader.Updating;
 
 namespace PecLists.Uploader.Pipeline;
 
@@ -20,7 +19,7 @@ public sealed class UploadRun(
     Action<RunEvent>? onEvent = null,
     TerminalProgress? progress = null,
     RunScope scope = RunScope.All,
-    SelfUpdate? selfUpdate = null)
+    ISelfUpdate? selfUpdate = null)
 {
     public async Task<RunResult> ExecuteAsync(CancellationToken ct)
     {

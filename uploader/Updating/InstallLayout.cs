@@ -10,7 +10,7 @@ namespace PecLists.Uploader.Updating;
 public sealed record InstallLayout(string Directory, string LauncherPath)
 {
     /// <summary>Set by the launcher for the release it starts: the launcher's own path (the scheduled one).</summary>
-    public const string LauncherVariable = "PEC_UPLOADER_LAUNCHER";
+    public const string LauncherVariable = Installation.Installer.LauncherVariable;
 
     public string VersionsDirectory => Path.Combine(Directory, "versions");
 

@@ -14,10 +14,10 @@ namespace PecLists.Uploader.Updating;
 public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> runHere, Func<string, string[], InstallLayout, int>? startRelease = null)
 {
     /// <summary>Commands that run from the launcher itself: they register it (install) or remove it (uninstall).</summary>
-    private static readonly string[] LauncherOnly = ["install", "uninstall"];
+    private static readonly string[] LauncherOnly = [CommandNames.Install, CommandNames.Uninstall];
 
     /// <summary>Commands whose end says whether a release works: a run, a watch.</summary>
-    private static readonly string[] Proving = ["run", "watch"];
+    private static readonly string[] Proving = [CommandNames.Run, CommandNames.Watch];
 
     private readonly Func<string, string[], InstallLayout, int> _startRelease = startRelease ?? StartRelease;
 
@@ -43,7 +43,7 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
             if (release is null)
             {
                 var exit = await runHere(args);
-                if (exit == ExitCodes.Updated && command == "watch")
+                if (exit == ExitCodes.Updated && command == CommandNames.Watch)
                 {
                     continue; // a watch that updated itself goes on as the new release
                 }
@@ -74,7 +74,7 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
                 }
             }
 
-            if (code == ExitCodes.Updated && command == "watch")
+            if (code == ExitCodes.Updated && command == CommandNames.Watch)
             {
                 continue;
             }
@@ -125,10 +125,7 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
     private void RollBack(LauncherState state, string release, string reason)
     {
         var back = state.Previous;
-        if (!state.IsBlocked(release))
-        {
-            state.Blocked.Add(release);
-        }
+        state.Blocked[release] = DateTimeOffset.UtcNow;
 
         state.Current = back;
         state.Previous = null;

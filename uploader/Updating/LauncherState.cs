@@ -20,15 +20,21 @@ public sealed class LauncherState
     /// <summary>True from the update until <see cref="Current"/>'s first run ends without a sign of a broken binary.</summary>
     public bool Trial { get; set; }
 
-    /// <summary>Releases rolled back here: not installed again until the operator clears them (a newer release is).</summary>
-    public List<string> Blocked { get; set; } = [];
+    /// <summary>
+    /// Releases rolled back here, with when: not installed again until the operator clears one by signing it again
+    /// (a manifest signed after the block) or ships a newer release.
+    /// </summary>
+    public Dictionary<string, DateTimeOffset> Blocked { get; set; } = [];
 
     /// <summary>The last update's outcome, sent in each site's next heartbeat (<see cref="ReportedTo"/>: the sites it reached).</summary>
     public UpdateReportDto? Report { get; set; }
 
     public List<string> ReportedTo { get; set; } = [];
 
-    public bool IsBlocked(string version) => Blocked.Any(b => ReleaseVersion.Compare(b, version) == 0);
+    public bool IsBlocked(string version) => Blocked.ContainsKey(version);
+
+    /// <summary>True when <paramref name="version"/> is blocked and a manifest signed at <paramref name="signedAt"/> does not clear it.</summary>
+    public bool IsBlocked(string version, DateTimeOffset signedAt) => Blocked.TryGetValue(version, out var at) && signedAt <= at;
 
     /// <summary>Records <paramref name="report"/> to be told to every site.</summary>
     public void Tell(UpdateReportDto report)

@@ -17,7 +17,7 @@ namespace PecLists.Uploader.Updating;
 /// only then make it current, on trial, with one rename of the launcher's state. Any failure leaves the running release
 /// current and is reported in the next heartbeat (<see cref="UpdateStates.UpdateFailed"/>).
 /// </summary>
-public sealed class SelfUpdate(UploaderConfig config, string configPath, BackendClient backend, InstallLayout layout, TimeProvider clock, RunEvents events)
+public sealed class SelfUpdate(UploaderConfig config, string configPath, BackendClient backend, InstallLayout layout, TimeProvider clock, RunEvents events) : ISelfUpdate
 {
     /// <summary>A watch checks for a release at most this often (a run, once a day, always checks).</summary>
     public static readonly TimeSpan WatchCheckEvery = TimeSpan.FromHours(1);
@@ -69,7 +69,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
             return true; // another process (the daily run beside a watch) installed it already: start it
         }
 
-        if (installed.IsBlocked(manifest.Version))
+        if (installed.IsBlocked(manifest.Version, manifest.SignedAt))
         {
             events.Say(UpdateMessages.Blocked(manifest.Version));
             return false;
@@ -78,6 +78,14 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         if (ReleaseCheck.Refusal(manifest, trusted, clock.GetUtcNow(), InstallLayout.Runtime, state.HighestReleaseVersion) is { } refusal)
         {
             return Fail(manifest.Version, refusal);
+        }
+
+        if (installed.IsBlocked(manifest.Version))
+        {
+            // Signed again after it was rolled back here: the operator cleared it (verified above), so it may be tried.
+            var unblocked = LauncherState.Load(layout);
+            unblocked.Blocked.Remove(manifest.Version);
+            unblocked.Save(layout);
         }
 
         if (manifest.TrustedKeys is { Count: > 0 } rotated && ReleaseCheck.ReadKeys(rotated).Count > 0)
@@ -109,10 +117,10 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         return true;
     }
 
-    /// <summary>The last update's report when <paramref name="site"/> has not heard it yet (its heartbeat carries it).</summary>
+    /// <inheritdoc/>
     public UpdateReportDto? ReportFor(string site) => LauncherState.Load(layout).ReportFor(site);
 
-    /// <summary>After <paramref name="site"/>'s heartbeat carrying <paramref name="report"/> arrived: not told again.</summary>
+    /// <inheritdoc/>
     public void Reported(string site, UpdateReportDto report)
     {
         var launcher = LauncherState.Load(layout);
@@ -123,7 +131,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         }
     }
 
-    /// <summary>Whether a run in <paramref name="scope"/> checks for a release now: a run always, a watch once an hour.</summary>
+    /// <summary>A run always checks (once a day); a watch once an hour.</summary>
     public bool IsDue(RunScope scope, SpoolState state) =>
         scope == RunScope.All || state.LastReleaseCheck is not { } last || clock.GetUtcNow() - last >= WatchCheckEvery;
 
@@ -173,7 +181,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
     private async Task<bool> DoctorPassesAsync(string version, CancellationToken ct)
     {
         var start = new ProcessStartInfo(layout.BinaryOf(version)) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("doctor");
+        start.ArgumentList.Add(CommandNames.Doctor);
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(Path.GetFullPath(configPath));
         start.Environment[InstallLayout.LauncherVariable] = layout.LauncherPath;

@@ -67,7 +67,7 @@ public sealed class LauncherTests : IDisposable
         Assert.NotNull(Ran(V2)); // this run's data still went out, with the previous release
         var state = _releases.Launcher;
         Assert.Equal((V2, false), (state.Current, state.Trial));
-        Assert.Contains(V3, state.Blocked);
+        Assert.Contains(V3, state.Blocked.Keys);
         Assert.Equal((UpdateStates.RolledBack, V3, V2, UpdateFailureCodes.CrashedAtStart), (state.Report!.State, state.Report.Version, state.Report.FromVersion, state.Report.Reason));
         Assert.False(Directory.Exists(_releases.Layout.VersionDirectory(V3)));
     }
@@ -96,7 +96,7 @@ public sealed class LauncherTests : IDisposable
         await Launch("watch");
 
         Assert.Null(_releases.Launcher.Current);
-        Assert.Contains(V2, _releases.Launcher.Blocked);
+        Assert.Contains(V2, _releases.Launcher.Blocked.Keys);
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public sealed class LauncherTests : IDisposable
     public async Task A_blocked_or_missing_or_older_current_is_not_started()
     {
         Install(V2, ExitCodes.Ok, marker: true);
-        var state = new LauncherState { Current = V2, Blocked = [V2] };
+        var state = new LauncherState { Current = V2, Blocked = { [V2] = DateTimeOffset.UtcNow } };
         state.Save(_releases.Layout);
         await Launch("run");
 

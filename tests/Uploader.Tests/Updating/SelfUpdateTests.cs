@@ -192,16 +192,31 @@ public sealed class SelfUpdateTests : IDisposable
     public async Task A_version_rolled_back_here_is_not_downloaded_again()
     {
         await using var backend = await StubBackend.StartAsync(_releases.Backend());
-        var launcher = _releases.Launcher;
-        launcher.Blocked.Add(Newer);
-        launcher.Save(_releases.Layout);
         _releases.Offer(Newer, Releases.Script(0));
+        var launcher = _releases.Launcher;
+        launcher.Blocked[Newer] = _releases.Manifest!.SignedAt.AddMinutes(1);
+        launcher.Save(_releases.Layout);
 
         var result = await _releases.RunAsync(backend);
 
         Assert.False(result.Updated);
         Assert.DoesNotContain(backend.Requests, r => r.Path == ApiRoutes.ReleaseBinaryPath(Newer, _releases.Manifest!.Runtime));
         Assert.Contains(result.Events, e => e.Message.Contains("rolled back on this machine before", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_blocked_version_signed_again_after_the_block_is_cleared_and_installed()
+    {
+        await using var backend = await StubBackend.StartAsync(_releases.Backend());
+        _releases.Offer(Newer, Releases.Script(0));
+        var launcher = _releases.Launcher;
+        launcher.Blocked[Newer] = _releases.Manifest!.SignedAt.AddMinutes(-1); // the operator re-signed it since
+        launcher.Save(_releases.Layout);
+
+        var result = await _releases.RunAsync(backend);
+
+        Assert.True(result.Updated);
+        Assert.Empty(_releases.Launcher.Blocked);
     }
 
     [Fact]
