@@ -63,6 +63,17 @@ public static class ProblemCodes
     public const string NotFound = "not-found";
     public const string MethodNotAllowed = "method-not-allowed";
 
+    // Releases (GET releases/manifest and releases/{version}/{runtime}).
+
+    /// <summary>The runtime is not one of <see cref="ReleaseRuntimes"/> (400).</summary>
+    public const string UnknownRuntime = "unknown-runtime";
+
+    /// <summary>No release for this site now (404): none rolled out to it, the rollout is halted, or its manifest expired. Nothing to do.</summary>
+    public const string NoRelease = "no-release";
+
+    /// <summary>No published release with this version for this runtime (404).</summary>
+    public const string UnknownRelease = "unknown-release";
+
     // Operator API.
     public const string BadSite = "bad-site";
     public const string UnknownSite = "unknown-site";

@@ -11,6 +11,13 @@ public static class WireNames
 
     /// <summary>An incremental delivery's cursor: the highest cursor value among its rows (ISO 8601), kept by the backend as the acknowledged watermark.</summary>
     public const string CursorHeader = "X-Cursor";
+
+    /// <summary>
+    /// On a release manifest answer (GET releases/manifest, unsigned): the version this site rolled back (or failed) and the
+    /// operator cleared since, so the uploader may try it again. Present only when the served manifest's version is that
+    /// version and the clearance is newer than the site's last report blocking it (docs/adr/0026-uploader-releases-and-rollout.md).
+    /// </summary>
+    public const string ReleaseClearedHeader = "X-Release-Cleared";
     public const string GzipEncoding = "gzip";
     public const string CsvMediaType = "text/csv";
     public const string ProblemMediaType = "application/problem+json";

@@ -39,6 +39,7 @@ public static class FunctionsCommandLine
         root.Subcommands.Add(ReplayCommand(connection));
         root.Subcommands.Add(SnapshotsCommand(connection));
         root.Subcommands.Add(FleetCommand(connection));
+        root.Subcommands.Add(ReleaseCommands.Build(parse => Services(parse, connection), Actor));
         root.Subcommands.Add(Smoke());
         return root;
     }

@@ -134,7 +134,8 @@ public static class ListSigningCommands
     private static string SignedAtText(ListDefinitionDto signed) =>
         signed.SignedAt!.Value.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    private static void WriteOwnerOnly(string path, string text)
+    /// <summary>Writes a private key readable by its owner only (the user's profile ACLs on Windows).</summary>
+    internal static void WriteOwnerOnly(string path, string text)
     {
         if (OperatingSystem.IsWindows())
         {

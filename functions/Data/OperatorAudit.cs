@@ -26,6 +26,18 @@ public static class OperatorAudit
     public const string HeldApply = "held-snapshot-apply";
     public const string HeldDrop = "held-snapshot-drop";
 
+    // Uploader releases (docs/adr/0026-uploader-releases-and-rollout.md).
+    public const string ReleasePublish = "release-publish";
+    public const string ReleaseResign = "release-resign";
+    public const string ReleaseRollout = "release-rollout";
+    public const string ReleasePromote = "release-promote";
+    public const string ReleaseHalt = "release-halt";
+    public const string ReleaseResume = "release-resume";
+    public const string ReleaseRollback = "release-rollback";
+    public const string ReleasePin = "release-pin";
+    public const string ReleaseUnpin = "release-unpin";
+    public const string ReleaseClear = "release-clear";
+
     public static async Task RecordAsync(NpgsqlDataSource dataSource, string actor, string action, string target, IReadOnlyDictionary<string, object?>? detail, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);

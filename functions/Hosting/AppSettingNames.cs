@@ -6,6 +6,7 @@ using PecLists.Functions.Ingest;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Operations;
+using PecLists.Functions.Releases;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
@@ -89,6 +90,7 @@ public static class AppSettingNames
         names.UnionWith(Section<RetentionOptions>(RetentionOptions.Section));
         names.UnionWith(Section<FleetOptions>(FleetOptions.Section));
         names.UnionWith(Section<ListSigningOptions>(ListSigningOptions.Section));
+        names.UnionWith(Section<ReleaseOptions>(ReleaseOptions.Section));
         names.UnionWith(Section<DatabaseOptions>(DatabaseOptions.Section));
         return names;
     }

@@ -4,6 +4,7 @@ using PecLists.Functions.Ingest;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Operations;
+using PecLists.Functions.Releases;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
@@ -35,6 +36,7 @@ public static class BackendServices
         services.AddValidatedSettings<RetentionOptions>(configuration, RetentionOptions.Section);
         services.AddValidatedSettings<FleetOptions>(configuration, FleetOptions.Section);
         services.AddValidatedSettings<ListSigningOptions>(configuration, ListSigningOptions.Section);
+        services.AddValidatedSettings<ReleaseOptions>(configuration, ReleaseOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddPipelineTelemetry(configuration);
         services.AddCentralDatabase(configuration, sp => sp.GetRequiredService<IOptions<LoadOptions>>().Value.TempBuffersMB);
@@ -55,6 +57,10 @@ public static class BackendServices
         services.AddSingleton<SiteAdministration>();
         services.AddSingleton<TokenAdministration>();
         services.AddSingleton<ListPublishing>();
+        services.AddSingleton<ReleaseStore>();
+        services.AddSingleton<ReleaseCatalog>();
+        services.AddSingleton<ReleasePublisher>();
+        services.AddSingleton<ReleaseRollouts>();
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestBodyHandler>();
         services.AddExceptionHandler<DependencyUnavailableHandler>();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Dapper;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
+using PecLists.Functions.Releases;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Telemetry;
 using Npgsql;
@@ -76,6 +77,12 @@ public static partial class HeartbeatEndpoint
             "INSERT INTO ingest.heartbeats (site_id, received_at, report) VALUES (@site, clock_timestamp(), @report::jsonb)",
             new { site, report = JsonSerializer.Serialize(heartbeat with { ClockSkewSeconds = skew }, ContractsJsonContext.Default.HeartbeatDto) },
             cancellationToken: ct));
+        if (heartbeat.Update is { } update)
+        {
+            await SiteUpdateReports.RecordAsync(connection, site, update, ct);
+            logger.UpdateReported(site, update.State, update.Version, update.FromVersion ?? "none", update.Reason ?? "none", heartbeat.Os);
+        }
+
         var unreported = heartbeat.UnreportedRuns ?? [];
         logger.HeartbeatReceived(heartbeat.Kind, site, heartbeat.Outcome ?? "unknown", SiteCondition.FromHeartbeat(heartbeat.Outcome, heartbeat.ErrorCode, skew) ?? "none",
             heartbeat.UploaderVersion, heartbeat.Os, skew, heartbeat.SpoolDepth ?? 0, unreported.Count, SiteCondition.UnreportedCategory(unreported) ?? "none");
@@ -145,6 +152,11 @@ public static partial class HeartbeatEndpoint
             return "unreported runs need a short lowercase outcome and code";
         }
 
+        if (h.Update is { } update && UpdateProblem(update) is { } problem)
+        {
+            return problem;
+        }
+
         if (h.RefusedDefinitions is { Count: > 50 })
         {
             return "at most 50 refused definitions";
@@ -156,12 +168,29 @@ public static partial class HeartbeatEndpoint
             : null;
     }
 
+    /// <summary>The <c>update</c> report: a known state, versions shaped like versions, a short lowercase reason code.</summary>
+    private static string? UpdateProblem(UpdateReportDto update)
+    {
+        if (update.State is not (UpdateStates.Updated or UpdateStates.UpdateFailed or UpdateStates.RolledBack))
+        {
+            return $"'update.state' must be {UpdateStates.Updated}, {UpdateStates.UpdateFailed} or {UpdateStates.RolledBack}";
+        }
+
+        if (update.Version is null || !Version().IsMatch(update.Version) || (update.FromVersion is not null && !Version().IsMatch(update.FromVersion)))
+        {
+            return "'update.version' (and 'update.fromVersion') must look like 1.2.3";
+        }
+
+        return update.Reason is not null && !Code().IsMatch(update.Reason) ? "'update.reason' must be a short lowercase code" : null;
+    }
+
     /// <summary>Belt and braces after the allow-list: any run of 11+ digits (CPF has 11, CNS 15) is refused.</summary>
     private static bool LooksPersonal(HeartbeatDto h) =>
         new[] { h.UploaderVersion, h.Os, h.Outcome, h.ErrorCode, h.PecVersion }
             .Concat(h.Checks?.SelectMany(c => new[] { c.Name, c.Code }) ?? [])
             .Concat(h.RefusedDefinitions?.SelectMany(r => new[] { r.List, r.Code }) ?? [])
             .Concat(h.UnreportedRuns?.SelectMany(r => new[] { r.Outcome, r.ErrorCode }) ?? [])
+            .Concat(h.Update is { } u ? [u.State, u.Version, u.FromVersion, u.Reason] : [])
             .Any(v => v is not null && LongDigitRun().IsMatch(v));
 
     [GeneratedRegex("^[0-9]{1,4}(\\.[0-9]{1,4}){0,3}([-+][0-9A-Za-z.]{1,20})?$")]

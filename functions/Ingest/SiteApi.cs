@@ -1,12 +1,13 @@
 using PecLists.Contracts;
 using PecLists.Functions.Lists;
+using PecLists.Functions.Releases;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using Npgsql;
 
 namespace PecLists.Functions.Ingest;
 
-/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload (PUT, or session and commit), status, heartbeat, lists, cursors.</summary>
+/// <summary>The API sites call under /api/v1 with their token, rate-limited per site: upload (PUT, or session and commit), status, heartbeat, lists, cursors, releases.</summary>
 public static class SiteApi
 {
     /// <summary>The commit's endpoint name, by which the upload concurrency limit (<see cref="RateLimits"/>) knows it.</summary>
@@ -61,6 +62,19 @@ public static class SiteApi
             .WithName("GetListCursor")
             .Produces<ListCursorDto>()
             .ProducesProblem(404);
+        v1.MapGet(ApiRoutes.ReleaseManifest,
+                (HttpContext context, ReleaseCatalog catalog, TimeProvider time, ILoggerFactory loggers) =>
+                    ReleaseEndpoints.ManifestAsync(context, context.User.Site(), catalog, time, loggers.CreateLogger(typeof(ReleaseEndpoints))))
+            .WithName("GetReleaseManifest")
+            .Produces<ReleaseManifestDto>()
+            .ProducesProblem(400).ProducesProblem(404);
+        v1.MapGet(ApiRoutes.ReleaseBinary,
+                (HttpContext context, string version, string runtime, ReleaseCatalog catalog, ReleaseStore store) =>
+                    ReleaseEndpoints.BinaryAsync(context, version, runtime, catalog, store))
+            .WithName("GetReleaseBinary")
+            .Produces<Stream>(StatusCodes.Status200OK, "application/octet-stream")
+            .Produces(StatusCodes.Status206PartialContent)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(416);
         return app;
     }
 }

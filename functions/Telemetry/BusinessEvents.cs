@@ -50,4 +50,8 @@ public static partial class BusinessEvents
     [LoggerMessage(EventId = 1010, EventName = TelemetryNames.TokenRefused, Level = LogLevel.Warning,
         Message = "TokenRefused: a revoked token of site {site} was refused ({category}): the site needs a new token")]
     public static partial void TokenRefused(this ILogger logger, string site, string category);
+
+    [LoggerMessage(EventId = 1011, EventName = TelemetryNames.UpdateReported, Level = LogLevel.Information,
+        Message = "UpdateReported: site {site} self-update {updateState} to {updateVersion} from {fromVersion} ({updateReason}) on {os}")]
+    public static partial void UpdateReported(this ILogger logger, string site, string updateState, string updateVersion, string fromVersion, string updateReason, string os);
 }

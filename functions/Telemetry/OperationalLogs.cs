@@ -58,4 +58,8 @@ public static partial class OperationalLogs
     [LoggerMessage(EventId = 2021, EventName = "UploadCommitted", Level = LogLevel.Information,
         Message = "UploadCommitted: blocks of snapshot {snapshotId} committed: site {site} list {list}, {bytes} bytes in {blocks} blocks, answer {status}")]
     public static partial void UploadCommitted(this ILogger logger, Guid snapshotId, string site, string list, long bytes, int blocks, int status);
+
+    [LoggerMessage(EventId = 2030, EventName = "ReleaseManifestExpired", Level = LogLevel.Warning,
+        Message = "ReleaseManifestExpired: site {site} was offered nothing: the manifest of {runtime} {version} ({why}) expired; sign it again")]
+    public static partial void ReleaseManifestExpired(this ILogger logger, string site, string runtime, string version, string why);
 }

@@ -28,11 +28,14 @@ public static class TelemetryNames
     public const string SnapshotsReplayed = "SnapshotsReplayed";
     public const string TokenRefused = "TokenRefused";
 
+    /// <summary>A heartbeat's self-update report (docs/adr/0026-uploader-releases-and-rollout.md): the workbook's update panel and the rollout failure alert read it.</summary>
+    public const string UpdateReported = "UpdateReported";
+
     /// <summary>The business events: customEvents in App Insights, never sampled away.</summary>
     public static IReadOnlyList<string> Events { get; } =
     [
         SnapshotReceived, SnapshotRejected, SnapshotLoaded, SnapshotSkipped, SnapshotFailed, SnapshotHeld, SnapshotDeferred,
-        HeartbeatReceived, SnapshotsReplayed, TokenRefused,
+        HeartbeatReceived, SnapshotsReplayed, TokenRefused, UpdateReported,
     ];
 
     /// <summary>
@@ -44,7 +47,8 @@ public static class TelemetryNames
         "site", "list", "listVersion", "snapshotId", "uploaderVersion", "errorCode", "category", "stage", "bytes", "path",
         "rowsInserted", "rowsUpdated", "rowsDeleted", "rowsUnchanged", "rowsBefore", "queueWaitSeconds", "loadSeconds",
         "retry", "delaySeconds", "kind", "outcome", "os", "clockSkewSeconds", "spoolDepth", "source", "dryRun", "matched",
-        "replayed", "unreportedRuns", "unreportedCategory", "cause", "delivery", InvocationId,
+        "replayed", "unreportedRuns", "unreportedCategory", "cause", "delivery", "updateState", "updateVersion", "fromVersion", "updateReason",
+        InvocationId,
     ];
 
     public const string QueueWait = "pec.load.queue_wait";
