@@ -403,11 +403,12 @@ public sealed class BackendClient : IDisposable
 
     /// <summary>
     /// The signed release manifest the backend offers this site for <paramref name="runtime"/>, or null when it offers
-    /// none (404: no release, or a backend from before releases). Throws <see cref="BackendAuthException"/> for a refused
+    /// none (404: no release, or a backend from before releases), and the version the operator cleared for this site
+    /// (<see cref="WireNames.ReleaseClearedHeader"/>: it may be tried again though it was rolled back here). Throws <see cref="BackendAuthException"/> for a refused
     /// token and the transport's exceptions when the backend is out of reach. Nothing in it is trusted before
     /// <see cref="Updating.ReleaseCheck"/> has verified it.
     /// </summary>
-    public async Task<ReleaseManifestDto?> GetReleaseManifestAsync(string token, string runtime, CancellationToken ct)
+    public async Task<(ReleaseManifestDto? Manifest, string? Cleared)> GetReleaseManifestAsync(string token, string runtime, CancellationToken ct)
     {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
@@ -422,11 +423,12 @@ public sealed class BackendClient : IDisposable
 
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent)
         {
-            return null;
+            return (null, null);
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ReleaseManifestDto, ct);
+        var cleared = response.Headers.TryGetValues(WireNames.ReleaseClearedHeader, out var values) ? values.FirstOrDefault() : null;
+        return (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ReleaseManifestDto, ct), cleared);
     }
 
     /// <summary>
@@ -552,7 +554,7 @@ public sealed class BackendClient : IDisposable
         }
     }
 
-    public static string Version => typeof(BackendClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public static string Version => ReleaseIdentity.Version;
 
     /// <summary>This machine's OS as the heartbeat and the User-Agent name it.</summary>
     public static string OsName => OperatingSystem.IsWindows() ? OsNames.Windows : OsNames.Linux;

@@ -95,7 +95,7 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
     /// <summary>The release to start, or null to run here: the current one when it is there, newer than this binary and not blocked.</summary>
     public string? ReleaseToStart(LauncherState state) =>
         state.Current is { } current
-        && ReleaseVersion.Compare(current, BackendClient.Version) > 0
+        && ReleaseVersions.Compare(current, BackendClient.Version) > 0
         && !state.IsBlocked(current)
         && File.Exists(layout.BinaryOf(current))
             ? current
@@ -153,6 +153,7 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
         }
 
         start.Environment[InstallLayout.LauncherVariable] = layout.LauncherPath;
+        start.Environment[ReleaseIdentity.Variable] = Path.GetFileName(Path.GetDirectoryName(binary));
         try
         {
             using var process = Process.Start(start)!;

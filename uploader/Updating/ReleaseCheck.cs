@@ -30,7 +30,7 @@ public static class ReleaseCheck
             return UpdateFailureCodes.WrongRuntime;
         }
 
-        if (highestRun is not null && ReleaseVersion.Compare(manifest.Version, highestRun) < 0)
+        if (highestRun is not null && ReleaseVersions.Compare(manifest.Version, highestRun) < 0)
         {
             return UpdateFailureCodes.ReleaseRollback;
         }

@@ -37,7 +37,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
     public async Task<bool> CheckAsync(SpoolState state, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(state);
-        state.HighestReleaseVersion = ReleaseVersion.Max(state.HighestReleaseVersion, Running);
+        state.HighestReleaseVersion = ReleaseVersions.Max(state.HighestReleaseVersion, Running);
         state.LastReleaseCheck = clock.GetUtcNow();
         var trusted = ReleaseCheck.ReadKeys(state.TrustedReleaseKeys ?? config.ReleaseSigningKeys);
         if (trusted.Count == 0 || config.Sites.Count == 0)
@@ -48,9 +48,10 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
 
         var token = config.Sites[0].Token;
         ReleaseManifestDto? manifest;
+        string? cleared;
         try
         {
-            manifest = await backend.GetReleaseManifestAsync(token, InstallLayout.Runtime, ct);
+            (manifest, cleared) = await backend.GetReleaseManifestAsync(token, InstallLayout.Runtime, ct);
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException or JsonException or BackendAuthException)
         {
@@ -58,12 +59,16 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
             return false;
         }
 
-        if (manifest is null || !ReleaseVersion.IsValid(manifest.Version) || ReleaseVersion.Compare(manifest.Version, Running) <= 0)
+        if (manifest is null || !ReleaseVersions.IsValid(manifest.Version) || ReleaseVersions.Compare(manifest.Version, Running) <= 0)
         {
             return false; // nothing newer offered
         }
 
         var installed = LauncherState.Load(layout);
+        if (cleared == manifest.Version && installed.Blocked.Remove(manifest.Version))
+        {
+            installed.Save(layout); // 'releases clear': the operator looked and lets this site try it again
+        }
         if (installed.Current == manifest.Version && File.Exists(layout.BinaryOf(manifest.Version)))
         {
             return true; // another process (the daily run beside a watch) installed it already: start it
@@ -112,7 +117,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         }
 
         MakeCurrent(manifest.Version);
-        state.HighestReleaseVersion = ReleaseVersion.Max(state.HighestReleaseVersion, manifest.Version);
+        state.HighestReleaseVersion = ReleaseVersions.Max(state.HighestReleaseVersion, manifest.Version);
         events.Say(UpdateMessages.Updated(Running, manifest.Version));
         return true;
     }
@@ -185,6 +190,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(Path.GetFullPath(configPath));
         start.Environment[InstallLayout.LauncherVariable] = layout.LauncherPath;
+        start.Environment[ReleaseIdentity.Variable] = version;
         try
         {
             using var process = Process.Start(start)!;
@@ -215,7 +221,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
     private void MakeCurrent(string version)
     {
         var launcher = LauncherState.Load(layout);
-        var runningIsRelease = launcher.Current is { } current && ReleaseVersion.Compare(current, Running) == 0;
+        var runningIsRelease = launcher.Current is { } current && ReleaseVersions.Compare(current, Running) == 0;
         launcher.Previous = runningIsRelease ? launcher.Current : null; // null: the launcher itself
         launcher.Current = version;
         launcher.Trial = true;

@@ -38,7 +38,7 @@ public sealed class LauncherTests : IDisposable
 
         Assert.Equal(ExitCodes.Network, exit);
         Assert.Empty(_ranHere);
-        Assert.Equal($"--config c.json run|{_releases.Layout.LauncherPath}", Ran(V2));
+        Assert.Equal($"--config c.json run|{_releases.Layout.LauncherPath}|{V2}", Ran(V2)); // it reports the version it was shipped as
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class LauncherTests : IDisposable
 
         Assert.Equal(ExitCodes.Ok, exit);
         Assert.Single(_ranHere);
-        Assert.Equal("watch|" + _releases.Layout.LauncherPath, Ran(V2));
+        Assert.Equal($"watch|{_releases.Layout.LauncherPath}|{V2}", Ran(V2));
         Assert.False(_releases.Launcher.Trial);
     }
 
@@ -210,7 +210,7 @@ public sealed class LauncherTests : IDisposable
     {
         var folder = _releases.Layout.VersionDirectory(version);
         Directory.CreateDirectory(folder);
-        var script = $"echo \"$*|${InstallLayout.LauncherVariable}\" > \"{RanFile(version)}\"\n"
+        var script = $"echo \"$*|${InstallLayout.LauncherVariable}|${ReleaseIdentity.Variable}\" > \"{RanFile(version)}\"\n"
             + (marker ? $"touch \"{_releases.Layout.StartedMarkerOf(version)}\"\n" : string.Empty)
             + also;
         File.WriteAllBytes(_releases.Layout.BinaryOf(version), Releases.Script(exitCode, script));

@@ -42,6 +42,9 @@ public sealed class Releases : IDisposable
 
     public byte[] Binary { get; set; } = [];
 
+    /// <summary>The version the operator cleared for this site (sent as X-Release-Cleared with the manifest), or null.</summary>
+    public string? Cleared { get; set; }
+
     public static string PublicKey(ECDsa key) => Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
 
     /// <summary>A release binary: a script that exits <paramref name="exitCode"/> (doctor included).</summary>
@@ -74,6 +77,11 @@ public sealed class Releases : IDisposable
             }
 
             context.Response.ContentType = "application/json";
+            if (Cleared is not null)
+            {
+                context.Response.Headers[WireNames.ReleaseClearedHeader] = Cleared;
+            }
+
             await context.Response.WriteAsync(JsonSerializer.Serialize(Manifest, ContractsJsonContext.Default.ReleaseManifestDto));
         }
         else if (Manifest is not null && request.Path == ApiRoutes.ReleaseBinaryPath(Manifest.Version, Manifest.Runtime))

@@ -220,6 +220,22 @@ public sealed class SelfUpdateTests : IDisposable
     }
 
     [Fact]
+    public async Task A_blocked_version_the_operator_cleared_for_this_site_is_tried_again()
+    {
+        await using var backend = await StubBackend.StartAsync(_releases.Backend());
+        _releases.Offer(Newer, Releases.Script(0));
+        var launcher = _releases.Launcher;
+        launcher.Blocked[Newer] = DateTimeOffset.UtcNow.AddDays(1);
+        launcher.Save(_releases.Layout);
+        _releases.Cleared = Newer;
+
+        var result = await _releases.RunAsync(backend);
+
+        Assert.True(result.Updated);
+        Assert.Empty(_releases.Launcher.Blocked);
+    }
+
+    [Fact]
     public async Task Without_a_pinned_release_key_the_install_does_not_update_itself()
     {
         await using var backend = await StubBackend.StartAsync(_releases.Backend());
