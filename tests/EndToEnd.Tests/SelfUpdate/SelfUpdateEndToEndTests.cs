@@ -15,6 +15,7 @@ namespace EndToEnd.Tests.SelfUpdate;
 /// doctor and exits 1 when run (what a release crashing at start looks like to the launcher); a tampered release is a
 /// published one whose blob is overwritten in storage (same size, other bytes).
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SelfUpdateEndToEndTests
 {
     private const string Runtime = "linux-x64";
