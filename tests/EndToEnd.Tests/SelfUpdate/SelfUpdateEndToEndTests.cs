@@ -46,8 +46,19 @@ public sealed class SelfUpdateEndToEndTests
         var launcher = Path.Combine(install, "uploader");
         File.Copy(await v1Build, launcher);
         File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // The OS scheduler is not what this test is about (InstallForRealTests registers for real): a crontab command
+        // that lists the daily run's line stands in for it, so the new release's doctor sees the schedule install made.
+        var bin = Path.Combine(work, "bin");
+        Directory.CreateDirectory(bin);
+        await File.WriteAllTextAsync(Path.Combine(bin, "crontab"), $"#!/bin/sh\necho '5 1 * * * {launcher} run --config {site.ConfigPath} # pec-uploader (managed by '\\''uploader install'\\'')'\n");
+        File.SetUnixFileMode(Path.Combine(bin, "crontab"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string?>(UploaderLocale.Environment(UploaderLocale.English))
+        {
+            ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+        };
         Task<ProcessResult> Run(string command = "run") =>
-            ProcessRunner.RunAsync(launcher, [command, "--config", site.ConfigPath], UploaderLocale.Environment(UploaderLocale.English), work, TimeSpan.FromMinutes(10));
+            ProcessRunner.RunAsync(launcher, [command, "--config", site.ConfigPath], environment, work, TimeSpan.FromMinutes(10));
 
         var first = await Run();
         Assert.True(first.ExitCode == 0, first.Combined);
