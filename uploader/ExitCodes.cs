@@ -31,6 +31,12 @@ public static class ExitCodes
     /// </summary>
     public const int SourceApi = 10;
 
+    /// <summary>
+    /// Not a failure: a watch installed a new release and stops so the launcher starts it (docs/adr/0027). Only the
+    /// launcher sees it; the highest code the uploader uses (anything above is a crash).
+    /// </summary>
+    public const int Updated = 11;
+
     /// <summary>The exit code of a failure category (contracts' <see cref="FailureCategories"/>): run and doctor agree.</summary>
     public static int For(string category) => category switch
     {

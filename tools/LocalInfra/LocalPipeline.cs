@@ -92,10 +92,6 @@ public sealed class LocalPipeline : IAsyncDisposable
     public async Task StartFunctionsAsync(CancellationToken ct = default)
     {
         var appSettings = FunctionsEnvironment();
-        foreach (var (key, value) in _options.FunctionsEnvironment)
-        {
-            appSettings[key] = value;
-        }
 
         Host = await FunctionsHostStandIn.StartAsync(
             new StandInOptions
@@ -179,7 +175,19 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>The public key of this pipeline's list-signing key pair (base64 SubjectPublicKeyInfo), pinned in every uploader config.</summary>
     public string ListSigningPublicKey { get; private set; } = string.Empty;
 
-    private Dictionary<string, string?> FunctionsEnvironment() => new()
+    /// <summary>The function app's settings, the options' own included: the operator commands read the same ones (releases publish needs Releases__SigningPublicKeys).</summary>
+    private Dictionary<string, string?> FunctionsEnvironment()
+    {
+        var settings = BaseFunctionsEnvironment();
+        foreach (var (key, value) in _options.FunctionsEnvironment)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private Dictionary<string, string?> BaseFunctionsEnvironment() => new()
     {
         ["ConnectionStrings__Central"] = CentralConnection,
         ["IngestStorage"] = Storage.ConnectionString,

@@ -42,6 +42,12 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             return Fail(ExitCodes.Config, keyReport);
         }
 
+        var (releaseKeys, releaseKeyReport) = installer.ChooseReleaseSigningKeys(existing);
+        if (releaseKeys is null)
+        {
+            return Fail(ExitCodes.Config, releaseKeyReport);
+        }
+
         var (proxy, proxyReport) = installer.ChooseProxy(endpointUri, existing?.Upload.Proxy);
 
         // 1. The PEC database: flags first, then what the PEC install records.
@@ -91,11 +97,11 @@ public sealed class InstallCommand(InstallOptions options, TextWriter output, IS
             $"ok    token aceito para o município {site}; {lookup.ListCount} lista(s) a enviar"));
 
         // 3. The config, readable only by the account that runs the job.
-        var (config, changed) = installer.WriteConfig(existing, connection, site, proxy, signingKey);
+        var (config, changed) = installer.WriteConfig(existing, connection, site, proxy, signingKey, releaseKeys);
         output.WriteLine(changed
             ? Localized.Text($"ok    config written to {options.ConfigPath} (readable by its owner only)", $"ok    configuração gravada em {options.ConfigPath} (legível só pelo dono)")
             : Localized.Text($"ok    config unchanged at {options.ConfigPath} (readable by its owner only)", $"ok    configuração sem alterações em {options.ConfigPath} (legível só pelo dono)"));
-        foreach (var line in proxyReport.Append(keyReport))
+        foreach (var line in proxyReport.Append(keyReport).Append(releaseKeyReport))
         {
             output.WriteLine(line);
         }

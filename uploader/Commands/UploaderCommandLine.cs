@@ -34,7 +34,7 @@ public static class UploaderCommandLine
             }
 
             using var log = new Spooling.RunLog(Console.Out, config.LogDirectory);
-            return await new RunCommand(config, log, Output.TerminalProgress.ForConsole()).ExecuteAsync(ct);
+            return await new RunCommand(config, log, Output.TerminalProgress.ForConsole(), parse.GetValue(configPath)).ExecuteAsync(ct);
         });
 
         var watch = new Command("watch", Localized.Text(
@@ -53,7 +53,7 @@ public static class UploaderCommandLine
                 return ExitCodes.Config;
             }
 
-            return await new WatchCommand(config, () => new Spooling.RunLog(Console.Out, config.LogDirectory)).ExecuteAsync(ct);
+            return await new WatchCommand(config, () => new Spooling.RunLog(Console.Out, config.LogDirectory), parse.GetValue(configPath)).ExecuteAsync(ct);
         });
 
         var sqlFile = new Option<string?>("--sql-file") { Description = Localized.Text("File with the query to extract.", "Arquivo com a consulta a extrair.") };
@@ -159,9 +159,16 @@ public static class UploaderCommandLine
                 "The operator's list-signing public key: base64, or the path of its .pem file. Required the first time; re-runs keep the pinned one unless given.",
                 "A chave pública de assinatura das listas do operador: base64, ou o caminho do arquivo .pem. Obrigatória na primeira vez; as reexecuções mantêm a registrada, a menos que seja informada."),
         };
+        var releaseSigningKey = new Option<string[]>("--release-signing-key")
+        {
+            Description = Localized.Text(
+                "The operator's release-signing public key (base64 or a .pem file's path; repeatable): the uploader then installs new versions of itself signed with it. Re-runs keep the pinned ones unless given.",
+                "A chave pública de assinatura de versões do operador (base64 ou o caminho de um arquivo .pem; pode ser repetida): o uploader passa a instalar novas versões de si mesmo assinadas com ela. As reexecuções mantêm as registradas, a menos que sejam informadas."),
+            AllowMultipleArgumentsPerToken = false,
+        };
         var install = new Command("install", Localized.Text("Configure this machine: find the PEC database, write the config, schedule the daily run and the watch service, run doctor.", "Configura esta máquina: encontra o banco de dados do PEC, grava a configuração, agenda a execução diária e o serviço de monitoramento e executa o doctor."))
         {
-            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler, proxy, listSigningKey,
+            endpoint, token, db, spoolDir, windowStart, windowHours, pecRoot, logDir, scheduler, proxy, listSigningKey, releaseSigningKey,
         };
         install.SetAction(async (parse, ct) =>
         {
@@ -186,6 +193,7 @@ public static class UploaderCommandLine
                 LogDirectory = parse.GetValue(logDir),
                 Proxy = parse.GetValue(proxy),
                 ListSigningKey = parse.GetValue(listSigningKey),
+                ReleaseSigningKeys = parse.GetValue(releaseSigningKey),
             };
             IReadOnlyList<string> Roots() => parse.GetValue(pecRoot) is { } root ? [root] : Discovery.PecDiscovery.DefaultInstallRoots;
             return await new InstallCommand(options, Console.Out, Scheduling.Schedulers.ForThisMachine(parse.GetValue(scheduler)), Roots).ExecuteAsync(ct);

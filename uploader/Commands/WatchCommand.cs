@@ -2,20 +2,26 @@ using PecLists.Uploader.Config;
 using PecLists.Uploader.Pipeline;
 using PecLists.Uploader.Sources;
 using PecLists.Uploader.Transport;
+using PecLists.Uploader.Updating;
 
 namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// <c>watch</c>: what the service runs (ADR 0023). Polls the lists that have a schedule, each every N minutes, until
 /// stopped; the loop is <see cref="WatchLoop"/>, each tick an <see cref="UploadRun"/> of the scheduled lists; this prints.
+/// After a tick, at most once an hour, it checks for a new release; when one was installed it stops with
+/// <see cref="ExitCodes.Updated"/> and the launcher starts the new release's watch (docs/adr/0027).
 /// The log is opened per tick (<paramref name="openLog"/>), so it rotates in a process that never ends.
 /// </summary>
-public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog)
+public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog, string? configPath = null)
 {
     public async Task<int> ExecuteAsync(CancellationToken ct)
     {
         using var backend = new BackendClient(config.Endpoint, config.Upload);
         using var source = SourcesByKind.For(config); // the BRT feed polled every minute is an HTTP list
+        using var restart = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var updated = false;
+        StartedMarker.Write();
         var loop = new WatchLoop(
             TimeProvider.System,
             now => ScheduledLists.AnyDue(config, now),
@@ -23,7 +29,15 @@ public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog
             async tickCt =>
             {
                 using var log = openLog();
-                return await new UploadRun(config, source, backend, TimeProvider.System, e => Print(log, e), null, RunScope.Scheduled).ExecuteAsync(tickCt);
+                var selfUpdate = configPath is null ? null : new SelfUpdate(config, configPath, backend, InstallLayout.ForThisProcess(), TimeProvider.System, new RunEvents(TimeProvider.System, e => Print(log, e)));
+                var result = await new UploadRun(config, source, backend, TimeProvider.System, e => Print(log, e), null, RunScope.Scheduled, selfUpdate).ExecuteAsync(tickCt);
+                if (result.Updated)
+                {
+                    updated = true;
+                    await restart.CancelAsync(); // the new release's watch goes on from here
+                }
+
+                return result;
             },
             WatchLoop.DefaultCatalogEvery * config.ScheduleMinute.TotalMinutes,
             config.ScheduleMinute);
@@ -33,9 +47,9 @@ public sealed class WatchCommand(UploaderConfig config, Func<TextWriter> openLog
             Say(RunMessages.WatchMinuteShortened(watch.MinuteSeconds));
         }
 
-        await loop.RunAsync(null, ct);
+        await loop.RunAsync(null, restart.Token);
         Say(RunMessages.WatchStopped());
-        return ExitCodes.Ok;
+        return updated ? ExitCodes.Updated : ExitCodes.Ok;
     }
 
     private void Say(string message)

@@ -51,6 +51,13 @@ public sealed class UploaderConfig
     public List<string> ListSigningKeys { get; set; } = [];
 
     /// <summary>
+    /// The operator's release-signing public keys (base64 SubjectPublicKeyInfo), pinned by <c>install
+    /// --release-signing-key</c>: the uploader installs a release of itself only when its manifest verifies with one of
+    /// them (or with the keys a verified manifest rotated to). Empty: this install does not update itself (docs/adr/0027).
+    /// </summary>
+    public List<string> ReleaseSigningKeys { get; set; } = [];
+
+    /// <summary>
     /// A definition signed longer ago than this many days is not run (<c>definition-expired</c>): an old signed SQL served
     /// again is refused even by a fresh install. The operator re-signs lists before then (docs/deploy.md).
     /// </summary>
@@ -180,6 +187,13 @@ public sealed class UploaderConfig
             problems.Add(Localized.Text(
                 "'listSigningKeys' holds an entry that is not an ECDSA P-256 public key (base64)",
                 "'listSigningKeys' tem um item que não é uma chave pública ECDSA P-256 (base64)"));
+        }
+
+        if ((ReleaseSigningKeys ?? []).Any(k => k is null || PinnedKeyIsInvalid(k)))
+        {
+            problems.Add(Localized.Text(
+                "'releaseSigningKeys' holds an entry that is not an ECDSA P-256 public key (base64); run 'uploader install --release-signing-key <the release key the operator gave>' again",
+                "'releaseSigningKeys' tem um item que não é uma chave pública ECDSA P-256 (base64); execute 'uploader install --release-signing-key <a chave de versões fornecida pelo operador>' novamente"));
         }
 
         if (ListDefinitionMaxAgeDays < 1)

@@ -18,4 +18,7 @@ public sealed record InstallOptions(
 
     /// <summary>--list-signing-key: the operator's public key, base64 or a PEM file's path (null: keep the one the config has).</summary>
     public string? ListSigningKey { get; init; }
+
+    /// <summary>--release-signing-key (repeatable): the operator's release public keys (null or empty: keep the config's).</summary>
+    public IReadOnlyList<string>? ReleaseSigningKeys { get; init; }
 }

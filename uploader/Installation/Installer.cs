@@ -27,6 +27,8 @@ public sealed class Installer(InstallOptions options, IScheduler scheduler, Func
 
     public (string? Key, string Report) ChooseListSigningKey(UploaderConfig? existing) => ListSigningKeyChoice.Choose(options.ListSigningKey, existing);
 
+    public (List<string>? Keys, string Report) ChooseReleaseSigningKeys(UploaderConfig? existing) => ReleaseSigningKeyChoice.Choose(options.ReleaseSigningKeys, existing);
+
     public (string? Proxy, List<string> Report) ChooseProxy(Uri endpoint, string? recorded) =>
         ProxyChoice.Choose(options.Proxy, endpoint, recorded, systemProxy ?? HttpClient.DefaultProxy);
 
@@ -70,7 +72,7 @@ public sealed class Installer(InstallOptions options, IScheduler scheduler, Func
     }
 
     /// <summary>The config (the existing one updated, or a new one) saved readable only by the account that runs the job; Changed when written.</summary>
-    public (UploaderConfig Config, bool Changed) WriteConfig(UploaderConfig? existing, string connection, string site, string? proxy, string signingKey)
+    public (UploaderConfig Config, bool Changed) WriteConfig(UploaderConfig? existing, string connection, string site, string? proxy, string signingKey, List<string>? releaseKeys = null)
     {
         var config = existing ?? new UploaderConfig();
         config.Endpoint = options.Endpoint;
@@ -85,6 +87,8 @@ public sealed class Installer(InstallOptions options, IScheduler scheduler, Func
         config.Upload.Proxy = proxy;
         // Only definitions signed by the operator's key run here: the key is pinned now and kept by later re-runs.
         config.ListSigningKey = signingKey;
+        // Releases of the uploader itself install only when signed by these (docs/adr/0027); kept by later re-runs.
+        config.ReleaseSigningKeys = releaseKeys ?? existing?.ReleaseSigningKeys ?? [];
         return (config, ConfigFile.Save(options.ConfigPath, config));
     }
 
@@ -109,12 +113,21 @@ public sealed class Installer(InstallOptions options, IScheduler scheduler, Func
         }
     }
 
+    /// <summary>Set by the launcher for the release it starts: the launcher's own path, the one scheduled (docs/adr/0027).</summary>
+    public const string LauncherVariable = "PEC_UPLOADER_LAUNCHER";
+
     /// <summary>
-    /// The program the schedule must start: this executable, or, when launched as "dotnet uploader.dll", the app host
+    /// The program the schedule must start: the launcher that started this release (docs/adr/0027), this executable, or, when launched as "dotnet uploader.dll", the app host
     /// beside the dll (the schedule cannot rely on a PATH that finds dotnet).
     /// </summary>
     public static string OwnExecutable()
     {
+        // A release started by the launcher schedules (and checks the schedule of) the launcher, never its versions/ copy.
+        if (Environment.GetEnvironmentVariable(LauncherVariable) is { Length: > 0 } launcher)
+        {
+            return launcher;
+        }
+
         var process = Environment.ProcessPath ?? "uploader";
         if (!Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
         {

@@ -9,7 +9,7 @@ namespace PecLists.Uploader.Pipeline;
 /// </summary>
 public static class Heartbeats
 {
-    /// <summary>After one site's run: its outcome, first failure category and spool state.</summary>
+    /// <summary>After one site's run: its outcome, first failure category, spool state and the last self-update's report.</summary>
     public static HeartbeatDto ForRun(
         DateTimeOffset ranAt,
         string? failureCategory,
@@ -18,7 +18,8 @@ public static class Heartbeats
         int spoolDropped,
         long? diskFreeBytes,
         IReadOnlyList<RefusedDefinition> refused,
-        IReadOnlyList<UnreportedRun> unreported) => new(
+        IReadOnlyList<UnreportedRun> unreported,
+        UpdateReportDto? update = null) => new(
             Kind: HeartbeatKinds.Run,
             UploaderVersion: BackendClient.Version,
             Os: BackendClient.OsName,
@@ -31,7 +32,8 @@ public static class Heartbeats
             SpoolDropped: spoolDropped,
             DiskFreeBytes: diskFreeBytes,
             RefusedDefinitions: refused.Count == 0 ? null : refused,
-            UnreportedRuns: unreported.Count == 0 ? null : unreported);
+            UnreportedRuns: unreported.Count == 0 ? null : unreported,
+            Update: update);
 
     /// <summary>After a doctor: each check, and the category of the first that failed.</summary>
     public static HeartbeatDto ForDoctor(

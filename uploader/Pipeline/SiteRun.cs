@@ -24,7 +24,8 @@ public sealed class SiteRun(
     TimeProvider clock,
     RunEvents events,
     TerminalProgress? progress = null,
-    RunScope scope = RunScope.All)
+    RunScope scope = RunScope.All,
+    UpdateReportDto? update = null)
 {
     /// <summary>In <see cref="RunScope.Scheduled"/> runs a successful site reports at most this often (a failure at once).</summary>
     public static readonly TimeSpan WatchHeartbeatEvery = TimeSpan.FromHours(1);
@@ -39,7 +40,7 @@ public sealed class SiteRun(
         var exitCode = await DeliverAsync(ct);
         state.Save(spool.Root); // the counters survive a crash during the heartbeat
         var category = exitCode == ExitCodes.Ok ? null : _category ?? ExitCodes.CategoryOf(exitCode);
-        if (scope == RunScope.Scheduled && exitCode == ExitCodes.Ok
+        if (scope == RunScope.Scheduled && exitCode == ExitCodes.Ok && update is null
             && state.WatchHeartbeats.TryGetValue(site.Ibge, out var last) && clock.GetUtcNow() - last < WatchHeartbeatEvery)
         {
             // A tick every minute must not mean a heartbeat every minute from every site: an hour's silence is not news.
@@ -476,7 +477,7 @@ public sealed class SiteRun(
         var ranAt = clock.GetUtcNow();
         var heartbeat = Heartbeats.ForRun(
             ranAt, category, databaseReachable: exitCode != ExitCodes.Database, spool.Pending(site.Ibge).Count, state.Dropped,
-            DiskSpace.FreeBytes(spool.Root), _refused, [.. state.UnreportedFor(site.Ibge)]);
+            DiskSpace.FreeBytes(spool.Root), _refused, [.. state.UnreportedFor(site.Ibge)], update);
         if (await backend.SendHeartbeatAsync(site.Token, heartbeat, ct))
         {
             return true;

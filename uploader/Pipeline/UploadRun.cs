@@ -18,7 +18,8 @@ public sealed class UploadRun(
     TimeProvider clock,
     Action<RunEvent>? onEvent = null,
     TerminalProgress? progress = null,
-    RunScope scope = RunScope.All)
+    RunScope scope = RunScope.All,
+    ISelfUpdate? selfUpdate = null)
 {
     public async Task<RunResult> ExecuteAsync(CancellationToken ct)
     {
@@ -63,8 +64,14 @@ public sealed class UploadRun(
         var worst = ExitCodes.Ok;
         foreach (var site in config.Sites)
         {
-            var result = await new SiteRun(config, site, spool, state, source, backend, clock, events, progress, scope).ExecuteAsync(ct);
+            var update = selfUpdate?.ReportFor(site.Ibge);
+            var result = await new SiteRun(config, site, spool, state, source, backend, clock, events, progress, scope, update).ExecuteAsync(ct);
             sites.Add(result);
+            if (result.HeartbeatDelivered && update is not null)
+            {
+                selfUpdate!.Reported(site.Ibge, update);
+            }
+
             worst = worst == ExitCodes.Ok ? result.ExitCode : worst;
             if (result.HeartbeatDelivered)
             {
@@ -74,8 +81,16 @@ public sealed class UploadRun(
             state.Save(spool.Root);
         }
 
+        // Data first: the uploader updates itself only after every site has delivered (docs/adr/0027).
+        var updated = false;
+        if (selfUpdate is not null && selfUpdate.IsDue(scope, state))
+        {
+            updated = await selfUpdate.CheckAsync(state, ct);
+            state.Save(spool.Root);
+        }
+
         spool.RestrictToOwner(); // what this run wrote (state, list cache, sent log)
         events.Say(RunMessages.Finished(worst));
-        return new RunResult(worst, sites, events.All);
+        return new RunResult(worst, sites, events.All, updated);
     }
 }

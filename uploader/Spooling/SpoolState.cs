@@ -46,6 +46,21 @@ public sealed class SpoolState
     /// <summary>Per site: when the watch loop last delivered a heartbeat (it sends one an hour, or at once on a failure).</summary>
     public Dictionary<string, DateTimeOffset> WatchHeartbeats { get; set; } = [];
 
+    /// <summary>
+    /// The highest uploader release this install ever ran or installed: a manifest offering a lower one is refused
+    /// (<c>release-rollback</c>), like <see cref="HighestListVersions"/> for list definitions (docs/adr/0027).
+    /// </summary>
+    public string? HighestReleaseVersion { get; set; }
+
+    /// <summary>
+    /// The release keys (base64 SubjectPublicKeyInfo) trusted now, once a verified manifest's <c>TrustedKeys</c> replaced
+    /// the ones pinned at install (<c>releaseSigningKeys</c>); null: the pinned ones. Key rotation without reinstalling.
+    /// </summary>
+    public List<string>? TrustedReleaseKeys { get; set; }
+
+    /// <summary>When the last release check ran (a watch checks at most once an hour).</summary>
+    public DateTimeOffset? LastReleaseCheck { get; set; }
+
     public static string ListKey(string site, string list) => $"{site}/{list}";
 
     /// <summary>Remembers the versions about to run, so an older one is never run after them.</summary>
@@ -80,7 +95,8 @@ public sealed class SpoolState
         return new SpoolState
         {
             Unreported = Unreported, HighestListVersions = HighestListVersions, Cursors = Cursors, KeySetsSent = KeySetsSent,
-            NextPolls = NextPolls, WatchHeartbeats = WatchHeartbeats,
+            NextPolls = NextPolls, WatchHeartbeats = WatchHeartbeats, HighestReleaseVersion = HighestReleaseVersion,
+            TrustedReleaseKeys = TrustedReleaseKeys, LastReleaseCheck = LastReleaseCheck,
         };
     }
 

@@ -437,6 +437,68 @@ public sealed class BackendClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// The signed release manifest the backend offers this site for <paramref name="runtime"/>, or null when it offers
+    /// none (404: no release, or a backend from before releases), and the version the operator cleared for this site
+    /// (<see cref="WireNames.ReleaseClearedHeader"/>: it may be tried again though it was rolled back here). Throws <see cref="BackendAuthException"/> for a refused
+    /// token and the transport's exceptions when the backend is out of reach. Nothing in it is trusted before
+    /// <see cref="Updating.ReleaseCheck"/> has verified it.
+    /// </summary>
+    public async Task<(ReleaseManifestDto? Manifest, string? Cleared)> GetReleaseManifestAsync(string token, string runtime, CancellationToken ct)
+    {
+        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ReleaseManifestPath(runtime)));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, attemptCt);
+        }, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new BackendAuthException();
+        }
+
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent)
+        {
+            return (null, null);
+        }
+
+        response.EnsureSuccessStatusCode();
+        var cleared = response.Headers.TryGetValues(WireNames.ReleaseClearedHeader, out var values) ? values.FirstOrDefault() : null;
+        return (await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.ReleaseManifestDto, ct), cleared);
+    }
+
+    /// <summary>
+    /// Copies a release's binary into <paramref name="destination"/>, at most <paramref name="limit"/> + 1 bytes (one more
+    /// than the manifest's size tells a padded file from a right one without reading an endless one). Returns the bytes
+    /// copied; throws the transport's exceptions when the download fails or is cut.
+    /// </summary>
+    public async Task<long> DownloadReleaseAsync(string token, string version, string runtime, Stream destination, long limit, CancellationToken ct)
+    {
+        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ReleaseBinaryPath(version, runtime)));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
+        }, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            throw new BackendAuthException();
+        }
+
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[1 << 16];
+        long copied = 0;
+        int read;
+        while (copied <= limit && (read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit + 1 - copied)), ct)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), ct);
+            copied += read;
+        }
+
+        return copied;
+    }
+
     /// <summary>GET a sent snapshot's status: the answer's HTTP status and, with 200, the snapshot's; a null status when unreachable.</summary>
     public async Task<SnapshotStatusAnswer> GetSnapshotStatusAsync(string? token, Guid snapshotId, CancellationToken ct)
     {
@@ -528,7 +590,7 @@ public sealed class BackendClient : IDisposable
         }
     }
 
-    public static string Version => typeof(BackendClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+    public static string Version => ReleaseIdentity.Version;
 
     /// <summary>This machine's OS as the heartbeat and the User-Agent name it.</summary>
     public static string OsName => OperatingSystem.IsWindows() ? OsNames.Windows : OsNames.Linux;

@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Blobs;
+using LocalInfra;
+using Npgsql;
+
+namespace EndToEnd.Tests.SelfUpdate;
+
+/// <summary>
+/// The whole update path on Linux with real parts: the uploader built at 1.0.0 and 1.1.0 (NativeAOT, this source),
+/// installed as a launcher at a fixed path; the function app behind the host stand-in, Azurite, PostgreSQL; the
+/// operator's own commands (releases keygen, sign, publish, rollout). A broken release is a signed script that passes
+/// doctor and exits 1 when run (what a release crashing at start looks like to the launcher); a tampered release is a
+/// published one whose blob is overwritten in storage (same size, other bytes).
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+public sealed class SelfUpdateEndToEndTests
+{
+    private const string Runtime = "linux-x64";
+
+    [Fact]
+    public async Task A_canary_site_delivers_then_updates_then_runs_the_new_release_rolls_back_a_broken_one_and_refuses_a_tampered_one()
+    {
+        var work = Directory.CreateTempSubdirectory("selfupdate-e2e-").FullName;
+        var v1Build = ReleaseBuilds.ExecutableAsync(Runtime, "1.0.0");
+        var v2Build = ReleaseBuilds.ExecutableAsync(Runtime, "1.1.0");
+
+        // The operator's release key, made offline (no database, no storage).
+        var keys = Path.Combine(work, "release-key");
+        var publicKey = (await ProcessRunner.RunCheckedAsync("dotnet", [RepoPaths.FunctionsDll, "releases", "keygen", "--out", keys])).StandardOutput.Trim().Split('\n')[^1].Trim();
+        var privateKey = Directory.GetFiles(keys, "*.pem").Single(f => File.ReadAllText(f).Contains("PRIVATE KEY", StringComparison.Ordinal));
+
+        var options = new LocalPipelineOptions();
+        options.FunctionsEnvironment["Releases__SigningPublicKeys"] = publicKey;
+        await using var pipeline = await LocalPipeline.StartAsync(options);
+        var site = await pipeline.AddMunicipalityAsync("2304400", "Fortaleza (teste)", 300, seed: 26);
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(site.ConfigPath))!;
+        config["releaseSigningKeys"] = new JsonArray(publicKey);
+        await File.WriteAllTextAsync(site.ConfigPath, config.ToJsonString());
+
+        // v1 installed: the binary at the fixed path the schedule starts is the launcher.
+        var install = Path.Combine(work, "opt", "pec-uploader");
+        Directory.CreateDirectory(install);
+        var launcher = Path.Combine(install, "uploader");
+        File.Copy(await v1Build, launcher);
+        File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        // The OS scheduler is not what this test is about (InstallForRealTests registers for real): a crontab command
+        // that lists the daily run's line stands in for it, so the new release's doctor sees the schedule install made.
+        var bin = Path.Combine(work, "bin");
+        Directory.CreateDirectory(bin);
+        await File.WriteAllTextAsync(Path.Combine(bin, "crontab"), $"#!/bin/sh\necho '5 1 * * * {launcher} run --config {site.ConfigPath} # pec-uploader (managed by '\\''uploader install'\\'')'\n");
+        File.SetUnixFileMode(Path.Combine(bin, "crontab"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var environment = new Dictionary<string, string?>(UploaderLocale.Environment(UploaderLocale.English))
+        {
+            ["PATH"] = bin + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH"),
+        };
+        Task<ProcessResult> Run(string command = "run") =>
+            ProcessRunner.RunAsync(launcher, [command, "--config", site.ConfigPath], environment, work, TimeSpan.FromMinutes(10));
+
+        var first = await Run();
+        Assert.True(first.ExitCode == 0, first.Combined);
+        Assert.False(Directory.Exists(Path.Combine(install, "versions", "1.1.0")));
+
+        // v2 to the canary set (this site): its next run delivers, then updates.
+        var v2 = await v2Build;
+        await PublishAsync(pipeline, v2, "1.1.0", privateKey, work, site.Ibge);
+        var loadsBefore = (await pipeline.SnapshotsAsync()).Count;
+        var updating = await Run();
+        Assert.True(updating.ExitCode == 0, updating.Combined);
+        Assert.Contains("updated from 1.0.0 to 1.1.0", updating.Combined, StringComparison.Ordinal);
+        Assert.True((await pipeline.SnapshotsAsync()).Count > loadsBefore, "the updating run delivered first");
+        Assert.True(File.ReadAllBytes(Path.Combine(install, "versions", "1.1.0", "uploader")).AsSpan().SequenceEqual(File.ReadAllBytes(v2)));
+
+        // Its following run is v2, and the fleet hears of the update.
+        var second = await Run();
+        Assert.True(second.ExitCode == 0, second.Combined);
+        Assert.Equal("1.1.0", await LastHeartbeatVersionAsync(pipeline, site.Ibge));
+        var updated = await SiteUpdateAsync(pipeline, site.Ibge);
+        Assert.Equal(("updated", "1.1.0", "1.0.0"), (updated.State, updated.Version, updated.From));
+        Assert.Contains("uploader 1.1.0", (await Run("version")).StandardOutput, StringComparison.Ordinal);
+
+        // A broken v3: passes its doctor, exits 1 when it runs. Installed, then rolled back at its first run.
+        var broken = Path.Combine(work, "v3", "uploader");
+        Directory.CreateDirectory(Path.GetDirectoryName(broken)!);
+        await File.WriteAllTextAsync(broken, "#!/bin/sh\ncase \"$1\" in doctor) exit 0 ;; *) echo 'v3 cannot start' >&2; exit 1 ;; esac\n");
+        await PublishAsync(pipeline, broken, "1.2.0", privateKey, work, site.Ibge);
+        var installsV3 = await Run();
+        Assert.True(installsV3.ExitCode == 0, installsV3.Combined);
+        Assert.Contains("updated from 1.1.0 to 1.2.0", installsV3.Combined, StringComparison.Ordinal);
+        var rollback = await Run();
+        Assert.True(rollback.ExitCode == 0, rollback.Combined); // v2 ran this run after the rollback
+        Assert.Contains("rolled back to 1.1.0", rollback.Combined, StringComparison.Ordinal);
+        Assert.Equal(("rolled-back", "1.2.0", "1.1.0", "crashed-at-start"), await SiteUpdateAsync(pipeline, site.Ibge));
+        var launcherState = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(install, "versions", "state.json")))!.AsObject();
+        Assert.Equal("1.1.0", (string?)launcherState["Current"]);
+        Assert.True(launcherState["Blocked"]!.AsObject().ContainsKey("1.2.0"));
+
+        // A tampered v4: published and signed, then its blob replaced in storage by bytes of the same size.
+        var v4 = Path.Combine(work, "v4", "uploader");
+        Directory.CreateDirectory(Path.GetDirectoryName(v4)!);
+        File.Copy(v2, v4);
+        await PublishAsync(pipeline, v4, "1.3.0", privateKey, work, site.Ibge);
+        await TamperAsync(pipeline, "1.3.0");
+        var tampered = await Run();
+        Assert.True(tampered.ExitCode == 0, tampered.Combined);
+        Assert.Contains("(digest-mismatch)", tampered.Combined, StringComparison.Ordinal);
+        var next = await Run();
+        Assert.True(next.ExitCode == 0, next.Combined);
+        Assert.Equal(("update-failed", "1.3.0", "1.1.0", "digest-mismatch"), await SiteUpdateAsync(pipeline, site.Ibge));
+        Assert.Equal("1.1.0", (string?)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(install, "versions", "state.json")))!["Current"]);
+        Assert.False(Directory.Exists(Path.Combine(install, "versions", "1.3.0")));
+    }
+
+    /// <summary>releases sign, publish and rollout to this one site, as the operator runs them.</summary>
+    private static async Task PublishAsync(LocalPipeline pipeline, string binary, string version, string privateKey, string work, string site)
+    {
+        var manifest = Path.Combine(work, $"manifest-{version}.json");
+        await ProcessRunner.RunCheckedAsync("dotnet", [RepoPaths.FunctionsDll, "releases", "sign", "--binary", binary, "--version", version, "--runtime", Runtime, "--private-key", privateKey, "--out", manifest]);
+        await pipeline.FunctionsCommandAsync(["releases", "publish", "--manifest", manifest, "--binary", binary]);
+        await pipeline.FunctionsCommandAsync(["releases", "rollout", "--runtime", Runtime, "--version", version, "--sites", site]);
+    }
+
+    /// <summary>What a compromised store can do without the offline key: serve other bytes of the same length.</summary>
+    private static async Task TamperAsync(LocalPipeline pipeline, string version)
+    {
+        var container = new BlobServiceClient(pipeline.Storage.ConnectionString).GetBlobContainerClient("releases");
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{Runtime}/{version}/", CancellationToken.None))
+        {
+            if (blob.Name.EndsWith(".json", StringComparison.Ordinal) || blob.Name.Contains("manifest", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var client = container.GetBlobClient(blob.Name);
+            var bytes = (await client.DownloadContentAsync()).Value.Content.ToArray();
+            bytes[bytes.Length / 2] ^= 0xFF;
+            await client.UploadAsync(new BinaryData(bytes), overwrite: true);
+            return;
+        }
+
+        throw new InvalidOperationException($"no release blob for {version}");
+    }
+
+    private static async Task<string?> LastHeartbeatVersionAsync(LocalPipeline pipeline, string site)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT report->>'uploaderVersion' FROM ingest.heartbeats WHERE site_id = @site ORDER BY received_at DESC LIMIT 1", connection);
+        command.Parameters.AddWithValue("site", site);
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private static async Task<(string? State, string? Version, string? From, string? Reason)> SiteUpdateAsync(LocalPipeline pipeline, string site)
+    {
+        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT state, version, from_version, reason FROM ingest.site_updates WHERE site_id = @site", connection);
+        command.Parameters.AddWithValue("site", site);
+        await using var reader = await command.ExecuteReaderAsync();
+        return await reader.ReadAsync()
+            ? (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
+            : default;
+    }
+}

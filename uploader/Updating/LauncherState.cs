@@ -1,0 +1,70 @@
+using System.Text.Json;
+using PecLists.Contracts;
+using PecLists.Uploader.Spooling;
+
+namespace PecLists.Uploader.Updating;
+
+/// <summary>
+/// <c>versions/state.json</c>: which release the launcher starts. Written whole to a temporary file and renamed over the
+/// old one, so a power cut leaves the old state or the new, never half of one; unreadable, it is as if absent (the
+/// launcher then runs itself: the install still works).
+/// </summary>
+public sealed class LauncherState
+{
+    /// <summary>The release the launcher starts; null: the launcher runs itself (nothing installed by an update yet).</summary>
+    public string? Current { get; set; }
+
+    /// <summary>What runs again if <see cref="Current"/> fails its trial; null: the launcher itself.</summary>
+    public string? Previous { get; set; }
+
+    /// <summary>True from the update until <see cref="Current"/>'s first run ends without a sign of a broken binary.</summary>
+    public bool Trial { get; set; }
+
+    /// <summary>
+    /// Releases rolled back here, with when: not installed again until the operator clears one by signing it again
+    /// (a manifest signed after the block) or ships a newer release.
+    /// </summary>
+    public Dictionary<string, DateTimeOffset> Blocked { get; set; } = [];
+
+    /// <summary>The last update's outcome, sent in each site's next heartbeat (<see cref="ReportedTo"/>: the sites it reached).</summary>
+    public UpdateReportDto? Report { get; set; }
+
+    public List<string> ReportedTo { get; set; } = [];
+
+    public bool IsBlocked(string version) => Blocked.ContainsKey(version);
+
+    /// <summary>True when <paramref name="version"/> is blocked and a manifest signed at <paramref name="signedAt"/> does not clear it.</summary>
+    public bool IsBlocked(string version, DateTimeOffset signedAt) => Blocked.TryGetValue(version, out var at) && signedAt <= at;
+
+    /// <summary>Records <paramref name="report"/> to be told to every site.</summary>
+    public void Tell(UpdateReportDto report)
+    {
+        Report = report;
+        ReportedTo = [];
+    }
+
+    /// <summary>The report <paramref name="site"/> has not heard yet, or null.</summary>
+    public UpdateReportDto? ReportFor(string site) => Report is { } report && !ReportedTo.Contains(site) ? report : null;
+
+    public static LauncherState Load(InstallLayout layout)
+    {
+        try
+        {
+            return File.Exists(layout.StatePath)
+                ? JsonSerializer.Deserialize(File.ReadAllText(layout.StatePath), LauncherStateJson.Default.LauncherState) ?? new LauncherState()
+                : new LauncherState();
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return new LauncherState(); // never block a run: the launcher runs itself
+        }
+    }
+
+    public void Save(InstallLayout layout)
+    {
+        OwnerOnly.CreateDirectory(layout.VersionsDirectory);
+        var temp = layout.StatePath + ".tmp";
+        File.WriteAllText(temp, JsonSerializer.Serialize(this, LauncherStateJson.Default.LauncherState));
+        File.Move(temp, layout.StatePath, overwrite: true);
+    }
+}
