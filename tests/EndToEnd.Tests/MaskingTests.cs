@@ -80,7 +80,7 @@ public sealed class MaskingTests
         {
             ["spool files"] = string.Join('\n', spoolFiles.Select(ReadMaybeGzip)),
             ["blobs"] = await BlobsTextAsync(pipeline),
-            ["central database"] = await CentralTextAsync(pipeline),
+            ["central database"] = await CentralText.AllTablesAsync(pipeline.CentralConnection),
             ["uploader output"] = sent.Combined + '\n' + spooled.Combined,
             ["uploader logs"] = string.Join('\n', Directory.GetFiles(Path.Combine(Path.GetDirectoryName(site.SpoolDirectory)!, "logs"), "*", SearchOption.AllDirectories).Select(File.ReadAllText)),
             ["function app log"] = pipeline.FunctionsLog,
@@ -205,31 +205,6 @@ public sealed class MaskingTests
         await using var command = new NpgsqlCommand(
             $"SELECT string_agg(v.value, E'\\n') FROM (\n{sql.Trim()}\n) q, jsonb_each_text(to_jsonb(q) - 'nu_cpf' - 'no_cidadao' - 'dt_nascimento' - 'nu_telefone_celular') v", connection);
         return (string)(await command.ExecuteScalarAsync())!;
-    }
-
-    /// <summary>Every row of every table of the central database, as text.</summary>
-    private static async Task<string> CentralTextAsync(LocalPipeline pipeline)
-    {
-        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')", connection))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var rows = new NpgsqlCommand($"SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM {table} t", connection);
-            text.AppendLine((string)(await rows.ExecuteScalarAsync())!);
-        }
-
-        return text.ToString();
     }
 
     private static async Task<string> BlobsTextAsync(LocalPipeline pipeline)

@@ -156,6 +156,27 @@ public sealed class BackendClient : IDisposable
         }
     }
 
+    /// <summary>
+    /// A GET of <paramref name="path"/> with the site token, retried by the transport pipeline. Throws
+    /// <see cref="BackendAuthException"/> when the token is refused; any other answer is the caller's to read.
+    /// </summary>
+    private async Task<HttpResponseMessage> GetAsSiteAsync(string token, string path, HttpCompletionOption completion, CancellationToken ct)
+    {
+        var response = await _pipeline.ExecuteAsync(async attemptCt =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(path));
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            return await _http.SendAsync(request, completion, attemptCt);
+        }, ct);
+        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            response.Dispose();
+            throw new BackendAuthException();
+        }
+
+        return response;
+    }
+
     private async Task<(ListCatalogDto? Catalog, string? ETag)> FetchListsAsync(string token, string? etag, CancellationToken ct)
     {
         using var response = await _pipeline.ExecuteAsync(async attemptCt =>
@@ -194,16 +215,7 @@ public sealed class BackendClient : IDisposable
     /// </summary>
     public async Task<ListCursorDto> GetListCursorAsync(string token, string list, CancellationToken ct)
     {
-        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ListCursorPath(list)));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return await _http.SendAsync(request, attemptCt);
-        }, ct);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            throw new BackendAuthException();
-        }
+        using var response = await GetAsSiteAsync(token, ApiRoutes.ListCursorPath(list), HttpCompletionOption.ResponseContentRead, ct);
 
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent)
         {
@@ -446,16 +458,7 @@ public sealed class BackendClient : IDisposable
     /// </summary>
     public async Task<(ReleaseManifestDto? Manifest, string? Cleared)> GetReleaseManifestAsync(string token, string runtime, CancellationToken ct)
     {
-        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ReleaseManifestPath(runtime)));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return await _http.SendAsync(request, attemptCt);
-        }, ct);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            throw new BackendAuthException();
-        }
+        using var response = await GetAsSiteAsync(token, ApiRoutes.ReleaseManifestPath(runtime), HttpCompletionOption.ResponseContentRead, ct);
 
         if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.NoContent)
         {
@@ -474,16 +477,7 @@ public sealed class BackendClient : IDisposable
     /// </summary>
     public async Task<long> DownloadReleaseAsync(string token, string version, string runtime, Stream destination, long limit, CancellationToken ct)
     {
-        using var response = await _pipeline.ExecuteAsync(async attemptCt =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(ApiRoutes.ReleaseBinaryPath(version, runtime)));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptCt);
-        }, ct);
-        if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-        {
-            throw new BackendAuthException();
-        }
+        using var response = await GetAsSiteAsync(token, ApiRoutes.ReleaseBinaryPath(version, runtime), HttpCompletionOption.ResponseHeadersRead, ct);
 
         response.EnsureSuccessStatusCode();
         await using var body = await response.Content.ReadAsStreamAsync(ct);

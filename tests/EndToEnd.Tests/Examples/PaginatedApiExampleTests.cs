@@ -76,7 +76,7 @@ public sealed class PaginatedApiExampleTests
         }
 
         // No clear name anywhere in the central database (every table, the bookkeeping too).
-        var everything = await CentralTextAsync(pipeline);
+        var everything = await CentralText.AllTablesAsync(pipeline.CentralConnection);
         Assert.Contains(Hash(DisneyCharactersApi.NameOf(1))!, everything, StringComparison.Ordinal); // the search reads the rows
         Assert.DoesNotContain(ids, id => everything.Contains(DisneyCharactersApi.NameOf(id), StringComparison.Ordinal));
 
@@ -119,30 +119,5 @@ public sealed class PaginatedApiExampleTests
         }
 
         return rows;
-    }
-
-    /// <summary>Every row of every table of the central database, as text.</summary>
-    private static async Task<string> CentralTextAsync(LocalPipeline pipeline)
-    {
-        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
-        await connection.OpenAsync();
-        var tables = new List<string>();
-        await using (var list = new NpgsqlCommand("SELECT format('%I.%I', table_schema, table_name) FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema')", connection))
-        await using (var reader = await list.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                tables.Add(reader.GetString(0));
-            }
-        }
-
-        var text = new StringBuilder();
-        foreach (var table in tables)
-        {
-            await using var rows = new NpgsqlCommand($"SELECT coalesce(string_agg(t::text, E'\\n'), '') FROM {table} t", connection);
-            text.AppendLine((string)(await rows.ExecuteScalarAsync())!);
-        }
-
-        return text.ToString();
     }
 }
