@@ -22,6 +22,15 @@ public static class HeldDigests
     {
         var (rows, high, low) = await connection.QuerySingleAsync<(long, long, long)>(new CommandDefinition(
             RowsDigestSql.For(list), new { site }, transaction, commandTimeout: 0, cancellationToken: ct));
+        await RecordAsync(connection, transaction, site, list, snapshotId, DigestTerms.FromSql(rows, high, low), ct);
+    }
+
+    /// <summary>
+    /// Records <paramref name="digest"/>, already known (the held one kept up to date by the load's writes), as what
+    /// central holds after <paramref name="snapshotId"/>: no read of the site's rows.
+    /// </summary>
+    public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string site, ListDefinition list, Guid snapshotId, DigestTerms digest, CancellationToken ct)
+    {
         await connection.ExecuteAsync(new CommandDefinition(
             """
             INSERT INTO ingest.held_digests (site_id, list_name, list_version, rows, rows_digest, table_filenode, snapshot_id, full_received_at, computed_at)
@@ -32,9 +41,20 @@ public static class HeldDigests
                    table_filenode = EXCLUDED.table_filenode, snapshot_id = EXCLUDED.snapshot_id,
                    full_received_at = EXCLUDED.full_received_at, computed_at = EXCLUDED.computed_at
             """,
-            new { site, list = list.Name, version = list.Version, rows, digest = RowsDigestSql.Format(high, low), table = list.TableName, snapshotId },
+            new { site, list = list.Name, version = list.Version, rows = digest.Rows, digest = digest.Value, table = list.TableName, snapshotId },
             transaction, cancellationToken: ct));
     }
+
+    /// <summary>
+    /// The pair's held digest when a load may keep it up to date instead of recomputing it: held for this very list
+    /// version, central still holding what it was computed from (<see cref="StillHeldAsync(NpgsqlConnection, NpgsqlTransaction, string, ListDefinition, HeldDigest, CancellationToken)"/>),
+    /// well formed. Null whenever in doubt: the load then recomputes it from the rows.
+    /// </summary>
+    public static async Task<DigestTerms?> KeepableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string site, ListDefinition list, CancellationToken ct) =>
+        await FindAsync(connection, transaction, site, list.Name, ct) is { } held && held.ListVersion == list.Version
+        && await StillHeldAsync(connection, transaction, site, list, held, ct)
+            ? DigestTerms.Parse(held.Rows, held.RowsDigest)
+            : null;
 
     /// <summary>Drops the pair's digest: the next unchanged delivery is refused and a full one follows.</summary>
     public static Task ForgetAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string site, string list, CancellationToken ct) =>

@@ -36,8 +36,11 @@ public sealed class MergeSql
     {
     }
 
+    private readonly ListDefinition _list;
+
     public MergeSql(ListDefinition list, string delivery)
     {
+        _list = list;
         var q = ListPublisher.Quote;
         var columns = list.Columns.Select(c => q(c.Name)).ToList();
         var compared = list.Columns.Where(c => c.Compare).Select(c => q(c.Name)).ToList();
@@ -87,6 +90,7 @@ public sealed class MergeSql
             Delete = $"DELETE FROM {list.TableName} AS t USING {staging} s WHERE {deltaRow} = 'd' AND t.site_id = @site AND {keyJoin}";
             Update = $"UPDATE {list.TableName} AS t SET {setValues} FROM {staging} s WHERE {deltaRow} = 'u' AND t.site_id = @site AND {keyJoin}";
             Insert = $"INSERT INTO {list.TableName} (site_id, {columnList}, snapshot_id) SELECT @site, {string.Join(", ", columns.Select(c => "s." + c))}, @snapshotId FROM {staging} s WHERE {deltaRow} = 'i'";
+            UpdatedBefore = RowsDigestSql.Over(list, $"(SELECT t.* FROM {list.TableName} t JOIN {staging} s ON {deltaRow} = 'u' AND {keyJoin} WHERE t.site_id = @site) r");
 
             // The delta's rows go into the staging table beside the staged ones (its site_id and snapshot_id are the
             // load's, by default). Neither is ANALYZEd: that writes pg_statistic rows, i.e. WAL, on every load. The
@@ -114,6 +118,7 @@ public sealed class MergeSql
                     ];
                     Delete = null;
                     Update = null;
+                    UpdatedBefore = null;
                     break;
                 case DeliveryKinds.Changes:
                     var removed = softDelete is null ? "false" : $"s.{softDelete} IS NOT NULL";
@@ -142,6 +147,7 @@ public sealed class MergeSql
                         """,
                     ];
                     Update = null;
+                    UpdatedBefore = null;
                     Insert = null;
                     break;
                 default:
@@ -189,6 +195,7 @@ public sealed class MergeSql
                  WHERE t.ctid = z.ingest_ctid AND z.ingest_row_n <= -z.d
                 """;
             Update = null;
+            UpdatedBefore = null;
             Insert = $"""
                 INSERT INTO {list.TableName} (site_id, {columnList}, snapshot_id)
                 SELECT @site, {string.Join(", ", columns.Select(c => "s." + c))}, @snapshotId
@@ -199,6 +206,22 @@ public sealed class MergeSql
                 """;
         }
     }
+
+    /// <summary>
+    /// With the list's held digest kept (docs/adr/0024-unchanged-deliveries.md): each writing statement run with RETURNING
+    /// inside a CTE, read as the <see cref="RowsDigestSql"/> terms of exactly the rows it deleted, wrote (an update's new
+    /// values) or inserted; the row count is the statement's. Null where the statement is.
+    /// </summary>
+    public string? DeleteDigest => Delete is { } d ? $"WITH ingest_rows AS ({d} RETURNING t.*) {RowsDigestSql.Over(_list, "ingest_rows")}" : null;
+
+    /// <inheritdoc cref="DeleteDigest"/>
+    public string? UpdateDigest => Update is { } u ? $"WITH ingest_rows AS ({u} RETURNING t.*) {RowsDigestSql.Over(_list, "ingest_rows")}" : null;
+
+    /// <inheritdoc cref="DeleteDigest"/>
+    public string? InsertDigest => Insert is { } i ? $"WITH ingest_rows AS ({i} RETURNING *) {RowsDigestSql.Over(_list, "ingest_rows")}" : null;
+
+    /// <summary>The digest terms of the stored rows the delta updates, as they are before the update; read before writing. Null where nothing is updated.</summary>
+    public string? UpdatedBefore { get; }
 
     /// <summary>False for a keyless list (rows compared whole).</summary>
     public bool Keyed { get; }

@@ -16,7 +16,13 @@ public static class RowsDigestSql
     private const string TwoTo64 = "18446744073709551616";
 
     /// <summary>One row: the site's row count and the two sums as signed bigints (their bits are the unsigned sums).</summary>
-    public static string For(ListDefinition list)
+    public static string For(ListDefinition list) => Over(list, $"{list.TableName} WHERE site_id = @site");
+
+    /// <summary>
+    /// The same digest over any rows that have the list's columns: <paramref name="rows"/> is a FROM item (a table with a
+    /// WHERE, or an aliased subquery), each of its rows counted once, duplicates included.
+    /// </summary>
+    public static string Over(ListDefinition list, string rows)
     {
         var q = ListPublisher.Quote;
         var compared = list.Columns.Where(c => c.Compare || list.Key.Contains(c.Name)).ToList();
@@ -31,7 +37,7 @@ public static class RowsDigestSql
         return $"""
             SELECT count(*)::bigint AS rows, {Lane("h")} AS high, {Lane("l")} AS low
               FROM (SELECT ('x' || substr(m, 1, 16))::bit(64)::bigint AS h, ('x' || substr(m, 17, 16))::bit(64)::bigint AS l
-                      FROM (SELECT md5({text}) AS m FROM (SELECT {values} FROM {list.TableName} WHERE site_id = @site OFFSET 0) c) r) x
+                      FROM (SELECT md5({text}) AS m FROM (SELECT {values} FROM {rows} OFFSET 0) c) r) x
             """;
     }
 

@@ -265,10 +265,17 @@ public sealed class SnapshotLoader(
             sameAsLoaded = null;
         }
 
+        // The held digest a load keeps up to date from what it writes, instead of reading every row of the site again:
+        // only a whole snapshot of a snapshot-mode list, not a released hold, and only while the digest is valid.
+        // Otherwise (null) the digest is recomputed from the rows after the write, as on a first load.
+        var keptDigest = list.LoadMode == LoadModes.Snapshot && target.DeliveryKind == DeliveryKinds.Snapshot && !target.HoldReleased
+            ? await HeldDigests.KeepableAsync(connection, transaction, site, list, ct)
+            : null;
+
         if (sameAsLoaded is { } unchangedRows)
         {
             // Byte-identical to the snapshot already applied, and the same kind: every row is unchanged, nothing to read or write.
-            await RecordLoadedAsync(connection, transaction, snapshotId, target, list, new SnapshotRowCounts(0, 0, 0, unchangedRows), ct);
+            await RecordLoadedAsync(connection, transaction, snapshotId, target, list, new SnapshotRowCounts(0, 0, 0, unchangedRows), keptDigest, ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, 0, unchangedRows)) { Phases = new LoadPhases(0, 0, 0), Path = "identical" };
         }
@@ -277,12 +284,12 @@ public sealed class SnapshotLoader(
             && !await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql.HasRows, new { site }, transaction, cancellationToken: ct)))
         {
             var (firstRows, firstPhases) = await FirstLoadAsync(connection, transaction, sql, copyIntoTable, site, target.Blob, ct);
-            await RecordLoadedAsync(connection, transaction, snapshotId, target, list, firstRows, ct);
+            await RecordLoadedAsync(connection, transaction, snapshotId, target, list, firstRows, null, ct);
             await transaction.CommitAsync(ct);
             return new LoadResult(SnapshotStatuses.Loaded, firstRows) { Phases = firstPhases, Path = "first-load" };
         }
 
-        var merge = await MergeAsync(connection, transaction, sql, snapshotId, target, ct);
+        var merge = await MergeAsync(connection, transaction, sql, snapshotId, target, keptDigest is not null, ct);
         if (merge.Hold is { } hold)
         {
             // The blob must outlive the storage lifecycle rule while the operator decides: copied out of the rule's
@@ -300,21 +307,31 @@ public sealed class SnapshotLoader(
             return new LoadResult(SnapshotStatuses.Held, merge.Rows, hold.Code, hold.Reason) { Phases = merge.Phases, Path = SnapshotStatuses.Held };
         }
 
-        await RecordLoadedAsync(connection, transaction, snapshotId, target, list, merge.Rows, ct);
+        var digest = keptDigest is { } kept && merge.Added is { } added && merge.Removed is { } removed ? kept.Apply(added, removed) : (DigestTerms?)null;
+        await RecordLoadedAsync(connection, transaction, snapshotId, target, list, merge.Rows, digest, ct);
         await transaction.CommitAsync(ct);
         return new LoadResult(SnapshotStatuses.Loaded, merge.Rows) { Phases = merge.Phases, Path = "merge" };
     }
 
     /// <summary>loading → loaded inside the load's transaction, and the delivery's cursor (or key set) acknowledged with it.</summary>
-    private async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, LoadTarget target, ListDefinition list, SnapshotRowCounts rows, CancellationToken ct)
+    private async Task RecordLoadedAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid snapshotId, LoadTarget target, ListDefinition list, SnapshotRowCounts rows, DigestTerms? keptDigest, CancellationToken ct)
     {
         await _ledger.RecordLoadedAsync(connection, transaction, snapshotId, rows, ct);
 
-        // What central now holds for the pair, from the rows themselves, in a step of its own after the write: the next
-        // unchanged delivery is checked against it (docs/adr/0024-unchanged-deliveries.md). Snapshot-mode lists only.
+        // What central now holds for the pair: the next unchanged delivery is checked against it
+        // (docs/adr/0024-unchanged-deliveries.md). Snapshot-mode lists only. The held digest kept up to date by this
+        // load's writes when there is one (nothing written: the same digest, only this delivery's bookkeeping);
+        // otherwise from the rows themselves, in a step of its own after the write.
         if (list.LoadMode == LoadModes.Snapshot && target.DeliveryKind == DeliveryKinds.Snapshot)
         {
-            await HeldDigests.RecordAsync(connection, transaction, target.Site, list, snapshotId, ct);
+            if (keptDigest is { } digest)
+            {
+                await HeldDigests.RecordAsync(connection, transaction, target.Site, list, snapshotId, digest, ct);
+            }
+            else
+            {
+                await HeldDigests.RecordAsync(connection, transaction, target.Site, list, snapshotId, ct);
+            }
         }
 
         await _cursors.RecordAsync(connection, transaction, target.Site, target.List, snapshotId, target.DeliveryKind, target.Cursor, CursorColumn.TypeOf(list), ct);
@@ -349,7 +366,7 @@ public sealed class SnapshotLoader(
     /// not write; any other kind's are the site's rows it does not touch (counted before writing), so every load's
     /// counts still give the site's rows before and after it, as the guard's window reads them.
     /// </summary>
-    private async Task<MergeOutcome> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, Guid snapshotId, LoadTarget target, CancellationToken ct)
+    private async Task<MergeOutcome> MergeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MergeSql sql, Guid snapshotId, LoadTarget target, bool keepDigest, CancellationToken ct)
     {
         CommandDefinition Command(string text) => new(text, new { site = target.Site, snapshotId }, transaction, commandTimeout: 0, cancellationToken: ct);
 
@@ -385,6 +402,31 @@ public sealed class SnapshotLoader(
             // Held: the transaction commits the hold, so this load's staged rows go first.
             await connection.ExecuteAsync(Command(sql.ClearStage));
             return new MergeOutcome(planned, new LoadPhases(copyMs, diffMs, 0), hold);
+        }
+
+        if (keepDigest)
+        {
+            // The same writes, each read back through RETURNING as the digest terms of exactly the rows it removed or
+            // wrote; the updated rows' old values are read by key first. Nothing to write: no digest work at all.
+            var nothing = toInsert + toUpdate + toDelete == 0;
+            async Task<DigestTerms> TermsAsync(string? statement)
+            {
+                if (statement is null || nothing)
+                {
+                    return default;
+                }
+
+                var (count, high, low) = await connection.QuerySingleAsync<(long, long, long)>(Command(statement));
+                return DigestTerms.FromSql(count, high, low);
+            }
+
+            var before = await TermsAsync(sql.UpdatedBefore);
+            var gone = await TermsAsync(sql.DeleteDigest);
+            var changed = await TermsAsync(sql.UpdateDigest);
+            var added = await TermsAsync(sql.InsertDigest);
+            await connection.ExecuteAsync(Command(sql.ClearStage));
+            var kept = new SnapshotRowCounts(added.Rows, changed.Rows, gone.Rows, whole ? baseline - added.Rows - changed.Rows : baseline - changed.Rows - gone.Rows);
+            return new MergeOutcome(kept, new LoadPhases(copyMs, diffMs, clock.ElapsedMilliseconds - copyMs - diffMs), null, added.Plus(changed), gone.Plus(before));
         }
 
         var deleted = sql.Delete is { } delete ? await connection.ExecuteAsync(Command(delete)) : 0;
