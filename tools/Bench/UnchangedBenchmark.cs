@@ -98,6 +98,8 @@ public static class UnchangedBenchmark
                 $"  run {run}: full {full[^1].Bytes,10} B {full[^1].Seconds,7:F3} s {full[^1].Central.WalBytes / 1e6,7:F2} MB WAL | unchanged {unchanged[^1].Bytes,5} B {unchanged[^1].Seconds,7:F3} s {unchanged[^1].Central.WalBytes / 1e6,7:F3} MB WAL | digest read {digestRead[^1]:F3} s, edge digest {edgeDigest[^1]:F3} s"));
         }
 
+        var (keptSeconds, fullSeconds) = await KeptDigestAsync(control, definition, Site, first, rows, runs);
+
         var loadSeconds = await control.QueryAsync<double>(
             "SELECT extract(epoch FROM load_finished_at - load_started_at)::float8 FROM ingest.snapshots WHERE delivery_kind = @kind AND status = @loaded ORDER BY extracted_at OFFSET 1",
             new { kind = DeliveryKinds.Snapshot, loaded = SnapshotStatuses.Loaded });
@@ -106,8 +108,58 @@ public static class UnchangedBenchmark
               full delivery (next day, nothing changed)  {Median(full.Select(f => (double)f.Bytes)),12:F0} B on the wire  {Median(full.Select(f => f.Seconds)),7:F3} s until loaded (load {Median(loadSeconds),6:F3} s)  {Median(full.Select(f => f.Central.WalBytes / 1e6)),7:F2} MB WAL
               unchanged delivery                         {Median(unchanged.Select(f => (double)f.Bytes)),12:F0} B on the wire  {Median(unchanged.Select(f => f.Seconds)),7:F3} s until loaded                  {Median(unchanged.Select(f => f.Central.WalBytes / 1e6)),7:F3} MB WAL
               held digest read (part of every full load) {Median(digestRead),7:F3} s; edge digest of the CSV {Median(edgeDigest),7:F3} s
+              held digest after a load changing 1% of rows ({rows / 100} updated): kept from the writes {Median(keptSeconds),7:F3} s (extra over the plain update) | full recompute {Median(fullSeconds),7:F3} s
             """));
         return 0;
+    }
+
+    /// <summary>
+    /// The held digest's cost after a load that updates 1% of the site's rows, both ways, on the same delta and rows, each
+    /// in a transaction rolled back: kept from the load's writes (the updated rows' old terms read by key, the update
+    /// run with RETURNING and its new terms summed), measured as its extra time over the plain update; against the full
+    /// recompute of the site's rows after the plain update (docs/adr/0024-unchanged-deliveries.md, "Keeping the digest").
+    /// </summary>
+    private static async Task<(List<double> Kept, List<double> Full)> KeptDigestAsync(NpgsqlConnection control, ListDefinition list, string site, Guid snapshotId, int rows, int runs)
+    {
+        var sql = new MergeSql(list);
+        var parameters = new { site, snapshotId };
+        var stageDelta = $"""
+            INSERT INTO {list.StagingTableName} (site_id, snapshot_id, ingest_op, id, nome, peso, nascimento, equipe, dt_extracao)
+            SELECT site_id, @snapshotId, 'u', id, nome || ' (alterado)', peso, nascimento, equipe, dt_extracao
+              FROM {list.TableName} WHERE site_id = @site AND id % 100 = 0
+            """;
+        var kept = new List<double>();
+        var full = new List<double>();
+        for (var run = 0; run < runs; run++)
+        {
+            await using (var plain = await control.BeginTransactionAsync())
+            {
+                await control.ExecuteAsync(stageDelta, parameters, plain);
+                var clock = Stopwatch.StartNew();
+                await control.ExecuteAsync(new CommandDefinition(sql.Update!, parameters, plain, commandTimeout: 0));
+                var update = clock.Elapsed.TotalSeconds;
+                clock.Restart();
+                await control.QuerySingleAsync<(long, long, long)>(new CommandDefinition(RowsDigestSql.For(list), parameters, plain, commandTimeout: 0));
+                full.Add(clock.Elapsed.TotalSeconds);
+                await plain.RollbackAsync();
+
+                await using var keeping = await control.BeginTransactionAsync();
+                await control.ExecuteAsync(stageDelta, parameters, keeping);
+                clock.Restart();
+                await control.QuerySingleAsync<(long, long, long)>(new CommandDefinition(sql.UpdatedBefore!, parameters, keeping, commandTimeout: 0));
+                var (updated, _, _) = await control.QuerySingleAsync<(long, long, long)>(new CommandDefinition(sql.UpdateDigest!, parameters, keeping, commandTimeout: 0));
+                kept.Add(clock.Elapsed.TotalSeconds - update);
+                await keeping.RollbackAsync();
+                if (updated != rows / 100)
+                {
+                    throw new InvalidOperationException($"the 1% update wrote {updated} rows, not {rows / 100}");
+                }
+            }
+
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  1% changed, run {run + 1}: digest kept {kept[^1]:F3} s | full recompute {full[^1]:F3} s"));
+        }
+
+        return (kept, full);
     }
 
     private static double Median(IEnumerable<double> values)
