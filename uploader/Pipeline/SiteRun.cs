@@ -98,7 +98,7 @@ public sealed class SiteRun(
             });
             if (list.Schedule is { } schedule)
             {
-                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule);
+                state.NextPolls[SpoolState.ListKey(site.Ibge, list.Name)] = PollSchedule.Next(clock.GetUtcNow(), schedule, config.ScheduleMinute);
             }
         }
 
@@ -156,7 +156,7 @@ public sealed class SiteRun(
 
         var result = ExitCodes.Ok;
         var batches = new AppendBatches(spool, site.Ibge, list.Name);
-        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow())))
+        foreach (var batch in batches.Open().Where(b => b.Version != list.Version || PollSchedule.BatchIsDue(b, list.Schedule, deliverEvery, clock.GetUtcNow(), config.ScheduleMinute)))
         {
             var delivery = await batches.CloseAsync(batch, ct);
             events.Say(RunMessages.BatchClosed(site.Ibge, list.Name, batch.Polls.Count));
