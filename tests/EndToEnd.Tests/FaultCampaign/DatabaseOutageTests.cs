@@ -31,7 +31,7 @@ public sealed class DatabaseOutageTests
         await maintenance.OpenAsync();
         await Faults.HoldWritesAsync(maintenance, "hipertensos");
         Assert.All(await Task.WhenAll(sites.Select(s => pipeline.RunUploaderAsync(s))), r => Assert.True(r.ExitCode == 0, r.Combined));
-        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
 
         var down = DateTime.UtcNow;
         await pipeline.Central.StopAsync();

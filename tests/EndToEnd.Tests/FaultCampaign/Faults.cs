@@ -46,6 +46,12 @@ public static class Faults
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// A load's merge waiting on a lock at its DELETE (pg_stat_activity): the plain statement, or the one that keeps the
+    /// held digest from the rows it removes (<c>WITH ingest_rows AS (DELETE … RETURNING …)</c>, MergeSql.DeleteDigest).
+    /// </summary>
+    public const string MergeDeleteWaitingOnLock = "wait_event_type = 'Lock' AND (query LIKE 'DELETE%' OR query LIKE 'WITH ingest_rows AS (DELETE%')";
+
     /// <summary>Waits until a central session matches <paramref name="where"/> (SQL over pg_stat_activity), returning its pid.</summary>
     public static async Task<int> WaitForSessionAsync(LocalPipeline pipeline, string where, TimeSpan timeout)
     {

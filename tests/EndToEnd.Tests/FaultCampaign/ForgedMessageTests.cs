@@ -34,7 +34,7 @@ public sealed class ForgedMessageTests
         var writesHeld = await Faults.HoldWritesAsync(maintenance, "hipertensos");
         var run = await pipeline.RunUploaderAsync(sites[0]);
         Assert.True(run.ExitCode == 0, run.Combined);
-        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
         var pendingA = (await pipeline.SnapshotsAsync()).Single(s => s.Site == sites[0].Ibge && s.Status != "loaded").SnapshotId;
 
         var queue = pipeline.Queues.GetQueueClient("snapshot-loads");

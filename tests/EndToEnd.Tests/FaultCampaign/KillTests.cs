@@ -29,7 +29,7 @@ public sealed class KillTests
         var snapshotId = Assert.Single(Reconciliation.SentIds(site).Except((await pipeline.SnapshotsAsync()).Where(s => s.Status == "loaded").Select(s => s.SnapshotId)));
 
         // 1. Inside the merge: staged, diffed, its DELETE waiting for the table.
-        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
         pipeline.Host.KillHandler();
         await WaitUntilAsync(() => pipeline.Host.HandlerRestarts == 1, pipeline);
 
@@ -40,7 +40,7 @@ public sealed class KillTests
 
         // 3. The maintenance ends; kill a third time as the load commits. The host gives up on a handler that exited
         //    three times in 30 minutes and stops; the platform starts a new instance.
-        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
         await writesHeld.RollbackAsync();
         await WaitForStatusAsync(pipeline, snapshotId, "loaded");
         pipeline.Host.KillHandler();

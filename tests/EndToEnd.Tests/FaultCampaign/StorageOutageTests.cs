@@ -36,7 +36,7 @@ public sealed class StorageOutageTests
         var writesHeld = await Faults.HoldWritesAsync(maintenance, "hipertensos");
         var run = await pipeline.RunUploaderAsync(site);
         Assert.True(run.ExitCode == 0, run.Combined);
-        await Faults.WaitForSessionAsync(pipeline, "wait_event_type = 'Lock' AND query LIKE 'DELETE%'", TimeSpan.FromMinutes(1));
+        await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
         await pipeline.Storage.StopAsync();
         await writesHeld.RollbackAsync();
         await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1));
