@@ -251,6 +251,30 @@ public sealed class DeliveryLoadTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_set_loaded_before_the_changes_of_its_run_waits_for_them_and_the_changes_are_applied()
+    {
+        var list = await IncrementalListAsync();
+        await SendAndLoadAsync(list, Records("1,Ana,2026-10-01 01:00:00+00,", "2,Bia,2026-10-01 01:00:00+00,", "3,Cid,2026-10-01 01:00:00+00,"), Day1, DeliveryKinds.Snapshot, "2026-10-01 01:00:00+00");
+
+        // One run: its changes (Bia renamed, Davi new), then a moment later its key set (Cid deleted outright at the source).
+        var changes = await SendAsync(list, Records("2,Bia Nova,2026-10-01 02:00:00+00,", "4,Davi,2026-10-01 02:10:00+00,"), Day1.AddHours(1), DeliveryKinds.Changes, "2026-10-01T02:10:00Z");
+        var keySet = await SendAsync(list, "id\n1\n2\n4\n", Day1.AddHours(1).AddSeconds(2), DeliveryKinds.KeySet);
+
+        // The two queue messages are taken in the other order: the key set first.
+        var keySetFirst = await LoadAsync(keySet);
+        var changesLoad = await LoadAsync(changes);
+        var keySetAgain = await LoadAsync(keySet); // the deferred message coming back
+
+        Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(Inserted: 1, Updated: 1, Deleted: 0, Unchanged: 2)), (changesLoad.Status, changesLoad.Rows));
+        Assert.Equal(LoadResult.Deferred, keySetFirst.Status);
+        Assert.Equal((SnapshotStatuses.Loaded, new SnapshotRowCounts(0, 0, Deleted: 1, Unchanged: 3)), (keySetAgain.Status, keySetAgain.Rows));
+        Assert.Equal(["1|Ana", "2|Bia Nova", "4|Davi"], (await RecordsAsync(list)).Select(r => r.Row));
+        var cursor = await CursorAsync(list);
+        Assert.Equal(("2026-10-01T02:10:00Z", changes), (cursor.Cursor, cursor.SnapshotId));
+        Assert.True(cursor.KeySetAt >= cursor.LoadedAt);
+    }
+
+    [Fact]
     public async Task A_key_set_that_would_remove_most_of_a_sites_rows_is_held_and_an_empty_one_too()
     {
         var list = await IncrementalListAsync();
