@@ -25,6 +25,15 @@ public sealed class LoadOptions
     [Range(0.1, 3600.0, ErrorMessage = "Load:DeferSeconds must be between {1} and {2}.")]
     public double DeferSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// A changes or key-set delivery taken from the queue while an earlier delivery of its pair it must follow has not
+    /// loaded yet is deferred (<see cref="DeliveryOrder"/>) for at most this long after it was received; then it loads,
+    /// and the earlier one is skipped as older if it comes later still. 0: never wait (the order the queue gives).
+    /// Longer than the transient retries of a typical outage is not needed: past it nothing is lost, only one run's lag.
+    /// </summary>
+    [Range(0, 86400, ErrorMessage = "Load:DeliveryOrderWaitSeconds must be between {1} and {2}.")]
+    public int DeliveryOrderWaitSeconds { get; set; } = 900;
+
     /// <summary>Memory for the diff's hash join (per load; keep MaxConcurrentLoads × this within the server's memory).</summary>
     [Range(1, 65536, ErrorMessage = "Load:WorkMemMB must be between {1} and {2}.")]
     public int WorkMemMB { get; set; } = 64;

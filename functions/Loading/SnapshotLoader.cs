@@ -52,7 +52,7 @@ public sealed class SnapshotLoader(
         var slot = await LoadSlots.TryAcquireAsync(connection, transaction, options.Value.MaxConcurrentLoads, ct);
         if (slot is null)
         {
-            return new LoadResult(LoadResult.Deferred, null);
+            return new LoadResult(LoadResult.Deferred, null, Reason: "no load slot free");
         }
 
         metrics?.LoadStarted();
@@ -106,7 +106,14 @@ public sealed class SnapshotLoader(
         // The caller's rollback gives the slot back.
         if (!await PairLocks.TryAcquireAsync(connection, transaction, found.Site, found.List, ct))
         {
-            return new LoadResult(LoadResult.Deferred, null);
+            return new LoadResult(LoadResult.Deferred, null, Reason: "another load of its pair is running");
+        }
+
+        // A changes or key-set delivery taken from the queue before an earlier one of its pair it must follow: come back
+        // later rather than be applied out of turn (DeliveryOrder). Status and attempt count stay as they were.
+        if (await DeliveryOrder.MustWaitAsync(connection, transaction, message.SnapshotId, found, options.Value.DeliveryOrderWaitSeconds, ct))
+        {
+            return new LoadResult(LoadResult.Deferred, null, Reason: "waiting for an earlier delivery of its pair to load");
         }
 
         return await LoadPairAsync(connection, transaction, message, hostCancelled, ct);

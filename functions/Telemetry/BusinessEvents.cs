@@ -36,7 +36,7 @@ public static partial class BusinessEvents
     public static partial void SnapshotHeld(this ILogger logger, Guid snapshotId, string site, string list, string errorCode, long rowsDeleted, long rowsBefore);
 
     [LoggerMessage(EventId = 1007, EventName = TelemetryNames.SnapshotDeferred, Level = LogLevel.Information,
-        Message = "SnapshotDeferred: snapshot {snapshotId} deferred {delaySeconds} s (no load slot or pair busy): site {site} list {list}")]
+        Message = "SnapshotDeferred: snapshot {snapshotId} deferred {delaySeconds} s (no load slot, pair busy, or an earlier delivery of the pair to load first): site {site} list {list}")]
     public static partial void SnapshotDeferred(this ILogger logger, Guid snapshotId, double delaySeconds, string site, string list);
 
     [LoggerMessage(EventId = 1008, EventName = TelemetryNames.HeartbeatReceived, Level = LogLevel.Information,

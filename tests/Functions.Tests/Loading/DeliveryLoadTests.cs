@@ -275,6 +275,79 @@ public sealed class DeliveryLoadTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Changes_taken_before_the_key_set_extracted_ahead_of_them_wait_for_it_so_its_deletions_are_not_skipped()
+    {
+        var list = await IncrementalListAsync();
+        await SendAndLoadAsync(list, Records("1,Ana,2026-10-01 01:00:00+00,", "2,Bia,2026-10-01 01:00:00+00,", "3,Cid,2026-10-01 01:00:00+00,"), Day1, DeliveryKinds.Snapshot, "2026-10-01 01:00:00+00");
+
+        // A run's key set (Cid deleted outright), then the next run's changes, taken from the queue the other way round.
+        var keySet = await SendAsync(list, "id\n1\n2\n", Day1.AddHours(1), DeliveryKinds.KeySet);
+        var nextChanges = await SendAsync(list, Records("2,Bia Nova,2026-10-01 02:00:00+00,"), Day1.AddHours(1).AddMinutes(1), DeliveryKinds.Changes, "2026-10-01T02:00:00Z");
+
+        var changesFirst = await LoadAsync(nextChanges);
+        var keySetLoad = await LoadAsync(keySet);
+        var changesAgain = await LoadAsync(nextChanges);
+
+        Assert.Equal(LoadResult.Deferred, changesFirst.Status);
+        Assert.Equal((SnapshotStatuses.Loaded, 1L), (keySetLoad.Status, keySetLoad.Rows?.Deleted));
+        Assert.Equal((SnapshotStatuses.Loaded, 1L), (changesAgain.Status, changesAgain.Rows?.Updated));
+        Assert.Equal(["1|Ana", "2|Bia Nova"], (await RecordsAsync(list)).Select(r => r.Row));
+    }
+
+    [Fact]
+    public async Task A_key_set_waits_for_earlier_changes_only_for_the_configured_time_after_its_receipt_then_loads_as_before()
+    {
+        var list = await IncrementalListAsync();
+        await SendAndLoadAsync(list, Records("1,Ana,2026-10-01 01:00:00+00,", "2,Bia,2026-10-01 01:00:00+00,", "3,Cid,2026-10-01 01:00:00+00,"), Day1, DeliveryKinds.Snapshot, "2026-10-01 01:00:00+00");
+        var changes = await SendAsync(list, Records("2,Bia Nova,2026-10-01 02:00:00+00,"), Day1.AddHours(1), DeliveryKinds.Changes, "2026-10-01T02:00:00Z");
+        var keySet = await SendAsync(list, "id\n1\n2\n", Day1.AddHours(1).AddSeconds(2), DeliveryKinds.KeySet);
+        var options = new LoadOptions { LockTimeoutSeconds = 5, DeliveryOrderWaitSeconds = 600 };
+        Assert.Equal(LoadResult.Deferred, (await LoadAsync(keySet, options)).Status);
+
+        // The changes keep failing somewhere; the key set was received longer ago than the bound (set back, not slept).
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync("UPDATE ingest.snapshots SET received_at = now() - interval '601 seconds' WHERE snapshot_id = @keySet", new { keySet });
+        }
+
+        var keySetLoad = await LoadAsync(keySet, options);
+        var lateChanges = await LoadAsync(changes, options);
+
+        Assert.Equal((SnapshotStatuses.Loaded, 1L), (keySetLoad.Status, keySetLoad.Rows?.Deleted));
+        Assert.Equal((SnapshotStatuses.Skipped, SnapshotErrorCodes.OlderSnapshot), (lateChanges.Status, lateChanges.ErrorCode)); // as before the rule: its rows come again from the unmoved cursor
+        Assert.Equal(["1|Ana", "2|Bia"], (await RecordsAsync(list)).Select(r => r.Row));
+        Assert.Equal("2026-10-01 01:00:00+00", (await CursorAsync(list)).Cursor);
+    }
+
+    [Fact]
+    public async Task Changes_from_yesterday_replayed_today_neither_hold_todays_key_set_nor_overwrite_newer_rows()
+    {
+        var list = await IncrementalListAsync();
+
+        // Yesterday's changes failed and stayed failed (received a day ago); today the operator replays it, after today's loads.
+        var yesterday = await SendAsync(list, Records("1,Ana Antiga,2026-10-01 02:00:00+00,", "3,Cid,2026-10-01 02:00:00+00,"), Day1, DeliveryKinds.Changes, "2026-10-01T02:00:00Z");
+        await using (var connection = await infra.Database.OpenConnectionAsync())
+        {
+            await connection.ExecuteAsync(
+                "UPDATE ingest.snapshots SET status = @failed, received_at = now() - interval '1 day' WHERE snapshot_id = @yesterday",
+                new { yesterday, failed = SnapshotStatuses.Failed });
+        }
+
+        await SendAndLoadAsync(list, Records("1,Ana,2026-10-02 01:00:00+00,", "2,Bia,2026-10-02 01:00:00+00,"), Day1.AddDays(1), DeliveryKinds.Snapshot, "2026-10-02 01:00:00+00");
+        await SendAndLoadAsync(list, Records("2,Bia Nova,2026-10-02 02:00:00+00,"), Day1.AddDays(1).AddHours(1), DeliveryKinds.Changes, "2026-10-02T02:00:00Z");
+        var keySet = await SendAndLoadAsync(list, "id\n1\n2\n", Day1.AddDays(1).AddHours(1).AddSeconds(2), DeliveryKinds.KeySet);
+        var before = await RecordsAsync(list);
+
+        var replay = await LoadAsync(yesterday);
+
+        Assert.Equal(SnapshotStatuses.Loaded, keySet.Status); // a failed delivery received longer ago than the bound is not waited for
+        Assert.Equal((SnapshotStatuses.Skipped, SnapshotErrorCodes.OlderSnapshot), (replay.Status, replay.ErrorCode));
+        Assert.Equal(["1|Ana", "2|Bia Nova"], before.Select(r => r.Row));
+        Assert.Equal(before, await RecordsAsync(list)); // not a row rewritten (xmin)
+        Assert.Equal("2026-10-02T02:00:00Z", (await CursorAsync(list)).Cursor);
+    }
+
+    [Fact]
     public async Task A_key_set_that_would_remove_most_of_a_sites_rows_is_held_and_an_empty_one_too()
     {
         var list = await IncrementalListAsync();
