@@ -17,7 +17,8 @@ namespace PecLists.Functions.Loading;
 /// what its kind changes (a whole snapshot: insert new rows, update changed rows, delete vanished rows; append, changes
 /// and key set: <see cref="MergeSql"/>), record counts and, for an incremental list, acknowledge its cursor. Safe under
 /// redelivery (a finished snapshot is a no-op) and out-of-order delivery (older than the loaded one: skipped, except an
-/// append delivery, whose rows are its own whenever it comes).
+/// append delivery, whose rows are its own whenever it comes; a changes or key-set delivery first waits, bounded, for an
+/// earlier one of its pair it must follow: <see cref="DeliveryOrder"/>).
 /// </summary>
 public sealed class SnapshotLoader(
     NpgsqlDataSource database,
