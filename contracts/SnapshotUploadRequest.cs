@@ -1,18 +1,20 @@
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Text.Json;
 
 namespace PecLists.Contracts;
 
 /// <summary>
 /// The snapshot PUT of wire contract v1 (docs/design.md §3), built in one place for every sender (the uploader, the
 /// operator's <c>smoke</c> command, the load tests' client): a gzip CSV body with its Content-Digest, the extraction
-/// time in X-Extracted-At to the millisecond, and the snapshot id that is the UUIDv7 of that time.
+/// time in X-Extracted-At to the millisecond, and the snapshot id that is the UUIDv7 of that time; and the unchanged
+/// delivery that stands for such a PUT (the uploader, the unchanged benchmark).
 /// </summary>
 public static class SnapshotUploadRequest
 {
     /// <summary>
-    /// X-Extracted-At: RFC 3339 with milliseconds and an explicit offset ("Z" in UTC), the precision the snapshot id
-    /// carries (the backend checks that the id's time is this one).
+    /// X-Extracted-At: RFC 3339 with milliseconds and an explicit offset ("+00:00" in UTC: a DateTimeOffset's K never
+    /// writes "Z"), the precision the snapshot id carries (the backend checks that the id's time is this one).
     /// </summary>
     public const string ExtractedAtFormat = "yyyy-MM-dd'T'HH:mm:ss.fffK";
 
@@ -36,6 +38,22 @@ public static class SnapshotUploadRequest
         body.Headers.Add(WireNames.ContentDigestHeader, digest);
         request.Headers.Add(WireNames.ExtractedAtHeader, FormatExtractedAt(extractedAt));
         AddDelivery(request, delivery, cursor);
+        return request;
+    }
+
+    /// <summary>
+    /// The POST of an unchanged delivery (<see cref="ApiRoutes.UnchangedDelivery"/>, docs/adr/0024): <paramref name="claim"/>
+    /// as JSON, snapshot <paramref name="snapshotId"/> of <paramref name="list"/> extracted at <paramref name="extractedAt"/>
+    /// (X-Extracted-At as a PUT's), authorised by the site's token. The body goes as bytes, not JsonContent: the
+    /// Functions host forwards a body only with a Content-Length.
+    /// </summary>
+    public static HttpRequestMessage CreateUnchanged(string token, string list, Guid snapshotId, DateTimeOffset extractedAt, UnchangedDeliveryDto claim)
+    {
+        var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(claim, ContractsJsonContext.Default.UnchangedDeliveryDto));
+        json.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(ApiRoutes.UnchangedDeliveryPath(list, snapshotId))) { Content = json };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Add(WireNames.ExtractedAtHeader, FormatExtractedAt(extractedAt));
         return request;
     }
 

@@ -6,7 +6,6 @@ using PecLists.Functions.Lists;
 using PecLists.Functions.Operations;
 using PecLists.Functions.Sites;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace PecLists.Functions.Commands;
 
@@ -275,16 +274,14 @@ public static class FunctionsCommandLine
         var dryRun = new Option<bool>("--dry-run") { Description = "List what would be replayed; change nothing.", Recursive = true };
         var includeRejected = new Option<bool>("--include-rejected") { Description = "blobs: give rejected snapshots another load (after fixing the cause on the server); dropped ones stay dropped.", Recursive = true };
 
-        Command Source(string name, string description, Func<Replayer, ReplayFilter, bool, CancellationToken, Task<ReplayReport>> replay)
+        Command Source(string name, string description)
         {
             var command = new Command(name, description);
             command.SetAction(async (parse, ct) =>
             {
                 await using var services = Services(parse, connection);
-                var replayer = services.GetRequiredService<Replayer>();
                 var filter = new ReplayFilter(parse.GetValue(site), parse.GetValue(list), parse.GetValue(since), parse.GetValue(until), parse.GetValue(includeRejected));
-                var report = await replay(replayer, filter, parse.GetValue(dryRun), ct);
-                await OperatorAudit.RecordAsync(services.GetRequiredService<NpgsqlDataSource>(), CliActor.Of(parse, Actor), OperatorAudit.Replay, report.Source, ReplayEndpoint.AuditDetail(filter, report), ct);
+                var report = await services.GetRequiredService<ReplayAdministration>().ReplayAsync(name, filter, parse.GetValue(dryRun), CliActor.Of(parse, Actor), ct);
                 foreach (var item in report.Items)
                 {
                     Console.WriteLine($"{item.SnapshotId} site={item.Site} list={item.List} extractedAt={item.ExtractedAt:O}");
@@ -306,8 +303,8 @@ public static class FunctionsCommandLine
         return new Command("replay", "Send failed loads back to the load queue.")
         {
             site, list, since, until, dryRun, includeRejected,
-            Source("poison", "Move poison-queue messages back to the load queue.", (r, f, d, ct) => r.ReplayPoisonAsync(f, d, ct)),
-            Source("blobs", "Re-queue snapshots straight from Blob storage (the source of truth).", (r, f, d, ct) => r.ReplayBlobsAsync(f, d, ct)),
+            Source(Replayer.Poison, "Move poison-queue messages back to the load queue."),
+            Source(Replayer.Blobs, "Re-queue snapshots straight from Blob storage (the source of truth)."),
         };
     }
 

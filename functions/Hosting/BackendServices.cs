@@ -53,6 +53,7 @@ public static class BackendServices
         services.AddSingleton<ReceivedSweeper>();
         services.AddSingleton<Retention>();
         services.AddSingleton<Replayer>();
+        services.AddSingleton<ReplayAdministration>();
         services.AddSingleton<HeldSnapshots>();
         services.AddSingleton<HealthReporter>();
         services.AddSingleton<SiteAdministration>();

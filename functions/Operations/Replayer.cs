@@ -13,6 +13,12 @@ namespace PecLists.Functions.Operations;
 /// </summary>
 public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedger ledger)
 {
+    /// <summary>The poison queue as a replay's source (the admin API's and the command's name for it).</summary>
+    public const string Poison = "poison";
+
+    /// <summary>Blob storage as a replay's source.</summary>
+    public const string Blobs = "blobs";
+
     /// <summary>How long messages of a poison pass stay invisible (the pass itself stops at half of it).</summary>
     public static readonly TimeSpan PoisonLease = TimeSpan.FromMinutes(10);
 
@@ -21,7 +27,7 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
         var items = new List<ReplayItem>();
         if (!await queue.PoisonExistsAsync(ct))
         {
-            return new ReplayReport("poison", dryRun, 0, items);
+            return new ReplayReport(Poison, dryRun, 0, items);
         }
 
         // Messages received in this pass stay invisible for the lease, so each is seen once; the ones left alone
@@ -71,7 +77,7 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
             await queue.ReleasePoisonedAsync(message, ct);
         }
 
-        return new ReplayReport("poison", dryRun, dryRun ? 0 : items.Count, items, complete);
+        return new ReplayReport(Poison, dryRun, dryRun ? 0 : items.Count, items, complete);
     }
 
     public async Task<ReplayReport> ReplayBlobsAsync(ReplayFilter filter, bool dryRun, CancellationToken ct)
@@ -108,6 +114,6 @@ public sealed class Replayer(LoadQueue queue, SnapshotStore store, SnapshotLedge
             }
         }
 
-        return new ReplayReport("blobs", dryRun, dryRun ? 0 : items.Count, items);
+        return new ReplayReport(Blobs, dryRun, dryRun ? 0 : items.Count, items);
     }
 }

@@ -23,4 +23,20 @@ public sealed class SnapshotUploadRequestTests
         Assert.Equal([DeliveryKinds.Changes], request.Headers.GetValues(WireNames.DeliveryHeader));
         Assert.Equal(["2026-12-07T11:59:00.000000Z"], request.Headers.GetValues(WireNames.CursorHeader));
     }
+
+    [Fact]
+    public async Task An_unchanged_delivery_posts_its_claim_as_json_with_a_length_the_token_and_the_extraction_time_to_the_millisecond()
+    {
+        var id = SnapshotIds.New(At);
+
+        using var request = SnapshotUploadRequest.CreateUnchanged("tok", "usuarios", id, At.AddTicks(1234567), new UnchangedDeliveryDto(3, 42, "d1g3st"));
+
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal($"api/v1/lists/usuarios/snapshots/{id:D}/unchanged", request.RequestUri!.OriginalString);
+        Assert.Equal("Bearer tok", request.Headers.Authorization!.ToString());
+        Assert.Equal(["2026-12-07T12:00:00.123+00:00"], request.Headers.GetValues(WireNames.ExtractedAtHeader));
+        Assert.Equal("application/json", request.Content!.Headers.ContentType!.MediaType);
+        Assert.NotNull(request.Content.Headers.ContentLength); // the Functions host forwards a body only with a length
+        Assert.Equal("""{"listVersion":3,"rows":42,"rowsDigest":"d1g3st"}""", await request.Content.ReadAsStringAsync());
+    }
 }

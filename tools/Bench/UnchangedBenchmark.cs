@@ -212,13 +212,7 @@ public static class UnchangedBenchmark
 
     private static async Task PostUnchangedAsync(HttpClient http, string token, DateTimeOffset day, UnchangedDeliveryDto claim)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(ApiRoutes.UnchangedDeliveryPath(List, SnapshotIds.New(day))))
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(claim, ContractsJsonContext.Default.UnchangedDeliveryDto)),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Headers.Add(WireNames.ExtractedAtHeader, SnapshotUploadRequest.FormatExtractedAt(day));
+        using var request = SnapshotUploadRequest.CreateUnchanged(token, List, SnapshotIds.New(day), day, claim);
         using var response = await http.SendAsync(request);
         if (response.StatusCode != HttpStatusCode.OK)
         {

@@ -7,7 +7,6 @@ using PecLists.Uploader.Localization;
 using PecLists.Uploader.Output;
 using PecLists.Uploader.Pipeline;
 using PecLists.Uploader.Sources;
-using PecLists.Uploader.Spooling;
 
 namespace PecLists.Uploader.Commands;
 
@@ -43,41 +42,13 @@ public static class ExtractCommand
         var list = SiteBinding.ForSite(DefinitionFile.Read(definitionFile), config.Sites[0].Ibge);
         using var source = SourcesByKind.For(config);
         var clock = Stopwatch.StartNew();
-        ExtractResult result;
-        try
+        var outcome = await ExtractAsync(source, list, config, output, level, progress, ct);
+        if (outcome.Extracted is not { } result)
         {
-            // Built before the file exists: a list that hashes without the site's key writes nothing at all.
-            using var masks = ListMasks.For(list, config.ReadMaskingKey());
-            await using (var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous)))
-            {
-                try
-                {
-                    progress?.Start();
-                    result = await SnapshotExtraction.ExtractAsync(source, list, masks, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
-                }
-                catch (MaskingException)
-                {
-                    await file.DisposeAsync();
-                    File.Delete(output); // never leave a file that a value failed to mask in
-                    throw;
-                }
-            }
-        }
-        catch (MaskingException ex)
-        {
-            progress?.Clear();
-            await errors.WriteLineAsync(RunMessages.NotMasked("-", list.Name, ex));
-            return ex.Failure == MaskFailure.NoKey ? ExitCodes.Config : ExitCodes.Database;
-        }
-        catch (Exception ex) when (source.Classify(ex) is { } failure)
-        {
-            progress?.Clear();
-            File.Delete(output); // a list that failed halfway is not left behind as if whole
-            await errors.WriteLineAsync(Localized.Text($"could not extract {list.Name}: {failure.Reason}", $"não foi possível extrair {list.Name}: {failure.Reason}"));
-            return failure.ExitCode;
+            await errors.WriteLineAsync(Failure(outcome, list.Name, list.Name));
+            return outcome.ExitCode;
         }
 
-        progress?.Clear();
         var seconds = clock.Elapsed.TotalSeconds;
         log.WriteLine(Localized.Format(
             $"extracted {result.Rows} rows, {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s",
@@ -91,38 +62,34 @@ public static class ExtractCommand
     {
         var sql = (await File.ReadAllTextAsync(sqlFile, ct)).Trim().TrimEnd(';');
         var query = new ListDefinitionDto(Path.GetFileNameWithoutExtension(sqlFile), 0, sql, maskedColumns ?? [], []);
-        var source = new PostgresSource(config.Database);
         var clock = Stopwatch.StartNew();
-        ExtractResult result;
-        try
+        var outcome = await ExtractAsync(new PostgresSource(config.Database), query, config, output, level, progress, ct);
+        if (outcome.Extracted is not { } result)
         {
-            using var masks = ListMasks.For(query, config.ReadMaskingKey());
-
-            // The rows are personal data: the file is the running account's only (0600), whatever the umask.
-            await using var file = new FileStream(output, OwnerOnly.NewFile(FileMode.Create, FileAccess.Write, FileShare.None, FileOptions.Asynchronous));
-            progress?.Start();
-            result = await SnapshotExtraction.ExtractAsync(source, query, masks, file, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
-        }
-        catch (MaskingException ex)
-        {
-            progress?.Clear();
-            await errors.WriteLineAsync(RunMessages.NotMasked("-", Path.GetFileName(sqlFile), ex));
-            return ex.Failure == MaskFailure.NoKey ? ExitCodes.Config : ExitCodes.Database;
-        }
-        catch (Exception ex) when (source.Classify(ex) is { } failure)
-        {
-            progress?.Clear();
-            await errors.WriteLineAsync(Localized.Text($"could not extract {sqlFile}: {failure.Reason}", $"não foi possível extrair {sqlFile}: {failure.Reason}"));
-            return failure.ExitCode;
+            await errors.WriteLineAsync(Failure(outcome, Path.GetFileName(sqlFile), sqlFile));
+            return outcome.ExitCode;
         }
 
-        progress?.Clear();
         var seconds = clock.Elapsed.TotalSeconds;
         log.WriteLine(Localized.Format(
             $"extracted {result.Rows} rows, {result.CsvChars} CSV characters to {result.CompressedBytes} bytes ({level}) in {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s of CSV",
             $"extraídas {result.Rows} linhas, {result.CsvChars} caracteres de CSV em {result.CompressedBytes} bytes ({level}) em {seconds:F2}s: {result.CsvChars / 1e6 / seconds:F1} MB/s de CSV"));
         return ExitCodes.Ok;
     }
+
+    private static async Task<FileExtractionOutcome> ExtractAsync(
+        ISnapshotSource source, ListDefinitionDto list, UploaderConfig config, string output, CompressionLevel level, TerminalProgress? progress, CancellationToken ct)
+    {
+        progress?.Start();
+        var outcome = await FileExtraction.ToFileAsync(source, list, config.ReadMaskingKey(), output, level, progress is null ? null : p => progress.Extracting(Path.GetFileName(output), p), ct);
+        progress?.Clear();
+        return outcome;
+    }
+
+    /// <summary>Why nothing was written: the list named <paramref name="masked"/> in a masking failure, <paramref name="failed"/> in the source's.</summary>
+    private static string Failure(FileExtractionOutcome outcome, string masked, string failed) => outcome.NotMasked is { } masking
+        ? RunMessages.NotMasked("-", masked, masking)
+        : Localized.Text($"could not extract {failed}: {outcome.Failed!.Reason}", $"não foi possível extrair {failed}: {outcome.Failed!.Reason}");
 
     private static ListColumnDto ParseMask(string option)
     {

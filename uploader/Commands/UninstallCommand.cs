@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Localization;
 using PecLists.Uploader.Scheduling;
@@ -32,7 +31,7 @@ public sealed class UninstallCommand(IReadOnlyList<IScheduler> schedulers, TextW
             return ExitCodes.Ok;
         }
 
-        var spool = ConfiguredSpool(configPath);
+        var spool = ConfigFile.SpoolDirectoryOf(configPath);
         File.Delete(configPath);
         if (spool is not null && Directory.Exists(spool))
         {
@@ -41,35 +40,5 @@ public sealed class UninstallCommand(IReadOnlyList<IScheduler> schedulers, TextW
 
         output.WriteLine(Localized.Text("Config and spool deleted.", "Configuração e fila local (spool) apagadas."));
         return ExitCodes.Ok;
-    }
-
-    /// <summary>The spool folder a config names, even when the config is invalid (purge must still work).</summary>
-    private static string? ConfiguredSpool(string configPath)
-    {
-        if (!File.Exists(configPath))
-        {
-            return null;
-        }
-
-        try
-        {
-            return UploaderConfig.Load(configPath).SpoolDirectory;
-        }
-        catch (ConfigException)
-        {
-            try
-            {
-                using var document = JsonDocument.Parse(File.ReadAllText(configPath));
-                return document.RootElement.ValueKind == JsonValueKind.Object
-                    && document.RootElement.TryGetProperty("spoolDirectory", out var spool)
-                    && spool.ValueKind == JsonValueKind.String
-                    ? spool.GetString()
-                    : DefaultPaths.SpoolDirectory;
-            }
-            catch (JsonException)
-            {
-                return DefaultPaths.SpoolDirectory;
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using PecLists.Contracts;
 using PecLists.Uploader.Localization;
+using PecLists.Uploader.Spooling;
 
 namespace PecLists.Uploader.Diagnostics;
 
@@ -13,13 +14,8 @@ public static class SpoolDiskCheck
 
     public static void Check(List<DoctorCheck> checks, string spoolDirectory, long minFreeBytes)
     {
-        long free;
-        try
-        {
-            Directory.CreateDirectory(spoolDirectory);
-            free = new DriveInfo(Path.GetFullPath(spoolDirectory)).AvailableFreeSpace;
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        // The same reading of free space as run's floor (DiskSpace), so doctor fails exactly where run would stop.
+        if (DiskSpace.FreeBytes(spoolDirectory) is not { } free)
         {
             checks.Add(DoctorCheck.Fail(Name, FailureCategories.DiskFull, Localized.Text($"spool directory {spoolDirectory} not writable", $"sem permissão de escrita na pasta da fila local (spool) {spoolDirectory}"), Localized.Text("Run as the account the schedule uses, or fix the folder's permissions.", "Execute com a conta usada pelo agendamento ou corrija as permissões da pasta."), "disk"));
             return;

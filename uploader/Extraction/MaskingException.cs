@@ -1,3 +1,5 @@
+using PecLists.Contracts;
+
 namespace PecLists.Uploader.Extraction;
 
 /// <summary>
@@ -10,4 +12,10 @@ public sealed class MaskingException(string column, MaskFailure failure)
     public string Column { get; } = column;
 
     public MaskFailure Failure { get; } = failure;
+
+    /// <summary>
+    /// The failure category (contracts' <see cref="FailureCategories"/>) for run and extract alike: a missing masking key
+    /// is the site's config to fix; a masked column missing or not a date is the list's schema.
+    /// </summary>
+    public string Category => Failure == MaskFailure.NoKey ? FailureCategories.Config : FailureCategories.SourceSchema;
 }

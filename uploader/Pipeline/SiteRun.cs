@@ -408,7 +408,7 @@ public sealed class SiteRun(
         catch (MaskingException ex)
         {
             events.Say(RunMessages.NotMasked(site.Ibge, list.Name, ex));
-            return (null, ex.Failure == MaskFailure.NoKey ? Fail(FailureCategories.Config, ExitCodes.Config) : Fail(FailureCategories.SourceSchema));
+            return (null, Fail(ex.Category));
         }
         catch (Exception ex) when (source.Classify(ex) is { } failure)
         {

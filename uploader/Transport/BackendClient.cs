@@ -402,12 +402,7 @@ public sealed class BackendClient : IDisposable
         {
             using var response = await _pipeline.ExecuteAsync(async attemptCt =>
             {
-                // Bytes, not JsonContent: the Functions host forwards a body only with a Content-Length.
-                var json = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(claim, ContractsJsonContext.Default.UnchangedDeliveryDto));
-                json.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, ApiRoutes.Relative(ApiRoutes.UnchangedDeliveryPath(list, snapshotId))) { Content = json };
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-                request.Headers.Add(WireNames.ExtractedAtHeader, SnapshotUploadRequest.FormatExtractedAt(extractedAt));
+                using var request = SnapshotUploadRequest.CreateUnchanged(token, list, snapshotId, extractedAt, claim);
                 return await _http.SendAsync(request, attemptCt);
             }, ct);
             if (response.StatusCode == HttpStatusCode.OK)

@@ -4,7 +4,11 @@ using Npgsql;
 using PecLists.Contracts;
 using PecLists.Functions.Data;
 using PecLists.Functions.Lists;
+using PecLists.Functions.Loading;
+using PecLists.Functions.Operations;
 using PecLists.Functions.Sites;
+using PecLists.Functions.Snapshots;
+using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
 
 namespace PecLists.Functions.Tests.Operations;
@@ -150,6 +154,34 @@ public sealed class OperatorActionAuditTests(InfraFixture infra) : IAsyncLifetim
         Assert.Equal(0, await CountAsync("SELECT count(*) FROM ingest.list_definitions WHERE name = @Name", new { definition.Name }));
         Assert.Equal(ListPublishVerdict.Published, (await Lists.PublishAsync(definition, activate: false, "cli:maria", CancellationToken.None)).Verdict);
         Assert.Equal(1, await AuditRowsAsync("cli:maria", OperatorAudit.ListPublish, $"{definition.Name} v{definition.Version}"));
+    }
+
+    [Fact]
+    public async Task A_replay_records_one_audit_row_with_its_filter_and_counts_and_an_unknown_source_none()
+    {
+        // A queue of this test's own, never created: its poison queue does not exist, so the pass matches nothing.
+        var queue = "q" + Guid.NewGuid().ToString("N")[..12];
+        var replays = new ReplayAdministration(
+            new Replayer(
+                new LoadQueue(infra.Queues, Options.Create(new LoadQueueOptions { Queue = queue })),
+                new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())),
+                new SnapshotLedger(infra.Database)),
+            infra.Database);
+        var site = NewIbge();
+
+        var report = await replays.ReplayAsync(Replayer.Poison, new ReplayFilter(site, "hipertensos"), dryRun: true, "cli:maria", CancellationToken.None);
+
+        Assert.Equal((Replayer.Poison, true, 0), (report.Source, report.DryRun, report.Items.Count));
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        var detail = await connection.QuerySingleAsync<string>(
+            "SELECT detail::text FROM ingest.operator_audit WHERE actor = 'cli:maria' AND action = @action AND detail->>'site' = @site",
+            new { action = OperatorAudit.Replay, site });
+        using var json = System.Text.Json.JsonDocument.Parse(detail);
+        Assert.Equal("hipertensos", json.RootElement.GetProperty("list").GetString());
+        Assert.True(json.RootElement.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(0, json.RootElement.GetProperty("matched").GetInt32());
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => replays.ReplayAsync("queue", new ReplayFilter(site, null), dryRun: true, "cli:maria", CancellationToken.None));
+        Assert.Equal(1, await CountAsync("SELECT count(*) FROM ingest.operator_audit WHERE action = @action AND detail->>'site' = @site", new { action = OperatorAudit.Replay, site }));
     }
 
     private static string NewIbge() => Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);

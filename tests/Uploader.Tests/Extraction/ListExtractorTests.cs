@@ -181,7 +181,7 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
         await (await WritableScratch.CreateAsync(db.SuperuserConnectionString)).AssertExtractorSessionCannotWriteAsync(db.SuperuserConnectionString);
 
     [Fact]
-    public async Task Extract_does_not_run_a_sql_file_that_is_more_than_one_statement()
+    public async Task Extract_does_not_run_a_sql_file_that_is_more_than_one_statement_and_leaves_no_file()
     {
         var scratch = await WritableScratch.CreateAsync(db.SuperuserConnectionString);
         var directory = Directory.CreateTempSubdirectory("extract-");
@@ -192,11 +192,13 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
             var config = new PecLists.Uploader.Config.UploaderConfig { Database = new PecLists.Uploader.Config.DatabaseConfig { ConnectionString = scratch.ConnectionString(db.SuperuserConnectionString) } };
             using var errors = new StringWriter();
 
-            var exit = await PecLists.Uploader.Commands.ExtractCommand.ExecuteAsync(config, sqlFile, Path.Combine(directory.FullName, "out.csv.gz"), CompressionLevel.Fastest, TextWriter.Null, errors, CancellationToken.None);
+            var output = Path.Combine(directory.FullName, "out.csv.gz");
+            var exit = await PecLists.Uploader.Commands.ExtractCommand.ExecuteAsync(config, sqlFile, output, CompressionLevel.Fastest, TextWriter.Null, errors, CancellationToken.None);
 
             Assert.Equal(ExitCodes.DefinitionSignature, exit);
             Assert.Contains("the SQL is not one statement", errors.ToString(), StringComparison.Ordinal);
             Assert.Equal(0, await scratch.RowsAsync(db.SuperuserConnectionString));
+            Assert.False(File.Exists(output)); // a list that failed leaves no file to be taken for a whole one
         }
         finally
         {
