@@ -8,7 +8,7 @@ namespace PecLists.Functions.Data;
 /// Writes one row of <c>ingest.operator_audit</c> per operator action (who, what, on what, a little detail). It only
 /// writes; callers choose what to record, and record it in their own transaction when they have one, so an action and
 /// its audit row commit together. Never pass a token or a definition's SQL as detail. Rows are deleted only by the
-/// retention run, and only when Retention:AuditDays is set.
+/// retention run, past Retention:AuditDays (five years; 0 keeps them), and never the issue of a token still live.
 /// </summary>
 public static class OperatorAudit
 {
@@ -71,15 +71,28 @@ public static class OperatorAudit
             transaction,
             cancellationToken: ct));
 
-    /// <summary>Deletes up to <paramref name="batch"/> of the oldest rows written before <paramref name="cutoff"/>; the count deleted.</summary>
+    /// <summary>
+    /// Deletes up to <paramref name="batch"/> of the oldest rows written before <paramref name="cutoff"/>; the count
+    /// deleted. The issue of a token that is still live stays however old: who issued a token in use is the question the
+    /// audit is kept for.
+    /// </summary>
     public static async Task<int> DeleteOlderThanAsync(NpgsqlDataSource dataSource, DateTimeOffset cutoff, int batch, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             DELETE FROM ingest.operator_audit
-             WHERE audit_id IN (SELECT audit_id FROM ingest.operator_audit WHERE at < @cutoff ORDER BY at LIMIT @batch FOR UPDATE SKIP LOCKED)
+             WHERE audit_id IN (
+                   SELECT a.audit_id FROM ingest.operator_audit a
+                    WHERE a.at < @cutoff
+                      AND NOT (a.action = @siteTokenIssue AND EXISTS (
+                               SELECT 1 FROM ingest.site_tokens t WHERE t.token_id::text = a.detail->>'tokenId' AND t.revoked_at IS NULL))
+                      AND NOT (a.action = @operatorTokenIssue AND EXISTS (
+                               SELECT 1 FROM ingest.admin_tokens t WHERE t.token_id::text = a.target AND t.revoked_at IS NULL))
+                    ORDER BY a.at
+                    LIMIT @batch
+                    FOR UPDATE SKIP LOCKED)
             """,
-            new { cutoff, batch }, cancellationToken: ct));
+            new { cutoff, batch, siteTokenIssue = SiteTokenIssue, operatorTokenIssue = OperatorTokenIssue }, cancellationToken: ct));
     }
 }

@@ -8,8 +8,8 @@ using PecLists.Functions.Storage;
 namespace PecLists.Functions.Operations;
 
 /// <summary>
-/// Keeps the bookkeeping tables bounded (<see cref="RetentionOptions"/>): heartbeats, final snapshot records and, when
-/// configured, the operator audit lose their rows past the retention, oldest first, in batches of
+/// Keeps the bookkeeping tables bounded (<see cref="RetentionOptions"/>): heartbeats, final snapshot records and the
+/// operator audit (unless its retention is set to 0) lose their rows past the retention, oldest first, in batches of
 /// <see cref="RetentionOptions.BatchSize"/> rows, each one statement in its own transaction that skips rows another
 /// session has locked, so a busy table is never locked for long. Each site's latest heartbeat and each pair's loaded
 /// snapshot stay, and snapshots that are not final (held ones above all) are never touched. It also deletes copies left

@@ -23,11 +23,12 @@ public sealed class RetentionOptions
     public int SnapshotDays { get; set; } = 400;
 
     /// <summary>
-    /// Operator audit rows older than this go; 0 (the default) keeps them: a few rows per operator action, no personal
-    /// data, and "who issued this token or published this list" is asked years later.
+    /// Operator audit rows older than this go: five years by default, since "who issued this token or published this
+    /// list" is asked years later, but the table must not grow forever (issue 23 item 12). A few rows per operator action,
+    /// no personal data. 0 keeps every row, for an operator who must (a legal hold): a choice made in the settings.
     /// </summary>
     [Range(0, 36500, ErrorMessage = "Retention:AuditDays must be between {1} and {2} (0 keeps every row).")]
-    public int AuditDays { get; set; }
+    public int AuditDays { get; set; } = 1826;
 
     /// <summary>Rows deleted per statement: each batch is its own short transaction, so no lock is held for long.</summary>
     [Range(1, 100_000, ErrorMessage = "Retention:BatchSize must be between {1} and {2}.")]

@@ -6,8 +6,12 @@ namespace HostStandIn.Tests;
 
 /// <summary>
 /// Seven hostile requests the host answers itself, before the handler can: each is a bare 500 (no body) from the host's
-/// ExceptionMiddleware (src/WebJobs.Script.WebHost/Middleware/ExceptionMiddleware.cs:29-45, commit 89dc438: any exception
-/// from the invocation, the response not started → <c>StatusCode = 500</c>, nothing written). Why each fails inside the host:
+/// ExceptionMiddleware (src/WebJobs.Script.WebHost/Middleware/ExceptionMiddleware.cs:29-50, commit 89dc438: any exception
+/// from the invocation, the response not started → line 45 <c>context.Response.StatusCode = StatusCodes.Status500InternalServerError;</c>,
+/// nothing written; lines 47-50 change the status only for the host's own <c>HttpException</c>
+/// (src/WebJobs.Script.WebHost/HttpException.cs), which neither Kestrel's BadHttpRequestException nor HttpClient's
+/// errors are). The forwarding is DefaultHttpWorkerService.cs:96 (<c>httpRequest.ToHttpRequestMessage(uri)</c>). Why each
+/// fails inside the host:
 /// <list type="bullet">
 /// <item>chunked (with or without a Content-Length, bad framing, 256 MiB, a 4 MiB heartbeat): Kestrel gives the request
 /// no Content-Length, so HttpRequestExtensions.ToHttpRequestMessage (src/WebJobs.Script/Extensions/HttpRequestExtensions.cs:164,

@@ -2,8 +2,9 @@ namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// Where <c>install</c> takes the site token from: <c>--token -</c> reads one line from standard input (typed or piped),
-/// else <c>--token &lt;token&gt;</c>, else the <c>PEC_UPLOADER_TOKEN</c> environment variable. The last two keep it out
-/// of the process list and the shell history; the first shows it there.
+/// else <c>--token &lt;token&gt;</c>, else the <c>PEC_UPLOADER_TOKEN</c> environment variable. Standard input and the
+/// environment variable keep it out of the process list and the shell history; <c>--token &lt;token&gt;</c> shows it
+/// there (kept for scripts that already pass it).
 /// </summary>
 public static class InstallToken
 {

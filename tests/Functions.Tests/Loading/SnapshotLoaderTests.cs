@@ -336,4 +336,53 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
         Assert.Equal(SnapshotStatuses.Loaded, retry.Status);
         Assert.Single(await RowsAsync(site));
     }
+
+    /// <summary>
+    /// Issue 23 item 9 against a real grant: the loader's role may read the list's table but not write it (a grant
+    /// forgotten after a migration). PostgreSQL answers 42501; the load is failed as transient, its cause named for the
+    /// alert, the site's rows untouched, and once the grant is given the same message loads.
+    /// </summary>
+    [Fact]
+    public async Task A_missing_grant_fails_the_load_as_transient_naming_the_grant_and_after_the_grant_a_retry_loads()
+    {
+        var site = await infra.NewSiteAsync();
+        var message = await StageAsync(site, Monday, "1,Ana,1950-01-02,t,70.5");
+        var role = $"loader_{Guid.NewGuid():N}"[..24];
+        await using var admin = await infra.Database.OpenConnectionAsync();
+        await admin.ExecuteAsync(
+            $"""
+            CREATE ROLE {role} NOLOGIN;
+            GRANT USAGE ON SCHEMA ingest, lists, staging TO {role};
+            GRANT ALL ON ALL TABLES IN SCHEMA ingest, lists, staging TO {role};
+            GRANT ALL ON ALL SEQUENCES IN SCHEMA ingest, lists, staging TO {role};
+            REVOKE INSERT, UPDATE, DELETE ON {InfraFixture.TestList.TableName} FROM {role};
+            """);
+        try
+        {
+            // The app's sessions, but as that role (a startup option, like the app's own session settings).
+            var builder = new NpgsqlConnectionStringBuilder(infra.CentralConnection) { Options = $"-c role={role}", Pooling = false };
+            await using var asRole = NpgsqlDataSource.Create(builder.ConnectionString);
+            var loader = new SnapshotLoader(
+                asRole, _store, new ListCatalog(asRole, TimeProvider.System),
+                Options.Create(new LoadOptions { LockTimeoutSeconds = 1 }), NullLogger<SnapshotLoader>.Instance);
+
+            var error = await Assert.ThrowsAsync<PostgresException>(() => loader.LoadAsync(message, CancellationToken.None));
+
+            Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, error.SqlState);
+            var (status, code, detail) = await StatusAsync(message.SnapshotId);
+            Assert.Equal((SnapshotStatuses.Failed, "transient"), (status, code));
+            Assert.Contains("a grant to the app's role is missing", detail, StringComparison.Ordinal);
+            Assert.Equal("central-database-42501", LoadErrors.TransientCause(error));
+            Assert.Empty(await RowsAsync(site));
+
+            await admin.ExecuteAsync($"GRANT INSERT, UPDATE, DELETE ON {InfraFixture.TestList.TableName} TO {role}");
+
+            Assert.Equal(SnapshotStatuses.Loaded, (await loader.LoadAsync(message, CancellationToken.None)).Status);
+            Assert.Equal("Ana", Assert.Single(await RowsAsync(site)).Nome);
+        }
+        finally
+        {
+            await admin.ExecuteAsync($"DROP OWNED BY {role}; DROP ROLE {role}");
+        }
+    }
 }

@@ -1,6 +1,8 @@
 using Dapper;
 using PecLists.Contracts;
+using PecLists.Functions.Data;
 using PecLists.Functions.Operations;
+using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Storage;
 using PecLists.Functions.Tests.Infrastructure;
@@ -112,23 +114,52 @@ public sealed class RetentionTests(InfraFixture infra)
     }
 
     [Fact]
-    public async Task The_audit_is_kept_by_default_and_trimmed_when_AuditDays_is_set()
+    public async Task The_audit_past_five_years_goes_by_default_and_0_keeps_every_row()
     {
         var target = "retention-" + Guid.NewGuid().ToString("N");
         await using var connection = await infra.Database.OpenConnectionAsync();
-        foreach (var days in new[] { 800, 740, 700 })
+        foreach (var days in new[] { 2000, 1830, 1800, 10 })
         {
             await connection.ExecuteAsync(
                 "INSERT INTO ingest.operator_audit (at, actor, action, target) VALUES (@at, 'cli:test', 'site-add', @target)", new { at = Now.AddDays(-days), target });
         }
 
-        async Task<int> Count() => await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM ingest.operator_audit WHERE target = @target", new { target });
+        async Task<List<double>> Ages() => [.. await connection.QueryAsync<double>(
+            "SELECT round(extract(epoch FROM @now - at) / 86400) FROM ingest.operator_audit WHERE target = @target ORDER BY at", new { target, now = Now })];
+
+        await Retention(new RetentionOptions { AuditDays = 0 }).RunAsync(CancellationToken.None);
+        Assert.Equal([2000.0, 1830, 1800, 10], await Ages());
+
+        var report = await Retention().RunAsync(CancellationToken.None);
+        Assert.Equal([1800.0, 10], await Ages());
+        Assert.True(report.Audit >= 2, report.ToString());
+    }
+
+    [Fact]
+    public async Task The_issue_of_a_token_still_live_stays_however_old_and_goes_once_the_token_is_revoked()
+    {
+        var site = await infra.NewSiteAsync();
+        var (liveSite, _) = await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None);
+        var (revokedSite, _) = await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None);
+        var (liveOperator, _) = await SiteTokens.IssueAdminAsync(infra.Database, "retencao", CancellationToken.None);
+        Assert.True(await SiteTokens.RevokeAsync(infra.Database, revokedSite, CancellationToken.None));
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        async Task IssuedLongAgoAsync(string action, string target, Guid tokenId) => await connection.ExecuteAsync(
+            "INSERT INTO ingest.operator_audit (at, actor, action, target, detail) VALUES (@at, 'cli:test', @action, @target, jsonb_build_object('tokenId', @tokenId::text))",
+            new { at = Now.AddDays(-3000), action, target, tokenId });
+        await IssuedLongAgoAsync(OperatorAudit.SiteTokenIssue, site, liveSite);
+        await IssuedLongAgoAsync(OperatorAudit.SiteTokenIssue, site, revokedSite);
+        await IssuedLongAgoAsync(OperatorAudit.OperatorTokenIssue, liveOperator.ToString("D"), liveOperator);
+        async Task<List<Guid>> IssuesKeptAsync() => [.. await connection.QueryAsync<Guid>(
+            "SELECT (detail->>'tokenId')::uuid FROM ingest.operator_audit WHERE detail->>'tokenId' = ANY(@ids) ORDER BY audit_id",
+            new { ids = new[] { liveSite, revokedSite, liveOperator }.Select(i => i.ToString("D")).ToArray() })];
 
         await Retention().RunAsync(CancellationToken.None);
-        Assert.Equal(3, await Count());
+        Assert.Equal([liveSite, liveOperator], await IssuesKeptAsync());
 
-        await Retention(new RetentionOptions { AuditDays = 730 }).RunAsync(CancellationToken.None);
-        Assert.Equal(1, await Count());
+        Assert.True(await SiteTokens.RevokeAdminAsync(infra.Database, liveOperator, CancellationToken.None));
+        await Retention().RunAsync(CancellationToken.None);
+        Assert.Equal([liveSite], await IssuesKeptAsync());
     }
 
     [Fact]

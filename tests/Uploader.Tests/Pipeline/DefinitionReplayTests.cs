@@ -115,6 +115,34 @@ public sealed class DefinitionReplayTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The middle of a rotation: some lists are re-signed with the new key, some not yet, and a config pins the old key
+    /// and two more. Every list signed by any pinned key runs in the same run; one signed by a key not pinned does not.
+    /// </summary>
+    [Fact]
+    public async Task In_the_middle_of_a_rotation_each_list_signed_by_any_of_several_pinned_keys_runs_and_one_signed_by_another_key_does_not()
+    {
+        using var second = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var third = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        ListDefinitionDto Named(string name) => Veiculos(1) with { Name = name, Sql = "SELECT 1 AS id" };
+        var catalog = new ListCatalogDto([
+            TestSigning.SignAt(Named("antiga"), Now.AddDays(-30)), // still signed by the old key (listSigningKey)
+            TestSigning.SignAt(Named("segunda"), Now.AddDays(-1), second),
+            TestSigning.SignAt(Named("terceira"), Now.AddDays(-1), third),
+            TestSigning.SignAt(Named("estranha"), Now.AddDays(-1), stranger),
+        ]);
+        var source = new TextSource(new Dictionary<string, string> { ["antiga"] = "id\n1\n", ["segunda"] = "id\n2\n", ["terceira"] = "id\n3\n", ["estranha"] = "id\n4\n" });
+        await using var backend = await StubBackend.StartAsync(PipelineRuns.Serving(catalog));
+
+        var result = await RunAsync(backend, source, config => config.ListSigningKeys = [ListDefinitionSignature.PublicKeyText(second), ListDefinitionSignature.PublicKeyText(third)]);
+
+        Assert.Equal(ExitCodes.DefinitionSignature, result.ExitCode); // the stranger's list, not run
+        Assert.Equal(["antiga", "segunda", "terceira"], backend.Requests.Where(r => r.Method == "PUT").Select(r => r.Path.Split('/')[4]).Order());
+        var refused = Assert.Single(Heartbeat(backend).RefusedDefinitions!);
+        Assert.Equal(("estranha", DefinitionCodes.BadSignature), (refused.List, refused.Code));
+    }
+
     [Fact]
     public void A_pinned_key_list_entry_that_is_not_a_key_is_a_config_error()
     {
