@@ -72,15 +72,25 @@ public static partial class HeartbeatEndpoint
 
         // Positive: the site's clock is behind the backend's.
         var skew = heartbeat.ClockSkewSeconds ?? Math.Round((time.GetUtcNow() - heartbeat.SentAt).TotalSeconds, 1);
+        // One transaction: the heartbeat row and what its update report changes (the site's last update, a block) are
+        // stored together or not at all. A heartbeat without its report would tell the fleet view a version the rollout
+        // never hears about; a report without its heartbeat, a block the site's history does not explain. A failure
+        // answers 5xx and the uploader keeps the report for its next heartbeat (it is marked told only on success).
         await using var connection = await database.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO ingest.heartbeats (site_id, received_at, report) VALUES (@site, clock_timestamp(), @report::jsonb)",
             new { site, report = JsonSerializer.Serialize(heartbeat with { ClockSkewSeconds = skew }, ContractsJsonContext.Default.HeartbeatDto) },
-            cancellationToken: ct));
+            transaction, cancellationToken: ct));
         if (heartbeat.Update is { } update)
         {
-            await SiteUpdateReports.RecordAsync(connection, site, update, ct);
-            logger.UpdateReported(site, update.State, update.Version, update.FromVersion ?? "none", update.Reason ?? "none", heartbeat.Os);
+            await SiteUpdateReports.RecordAsync(connection, transaction, site, update, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        if (heartbeat.Update is { } told)
+        {
+            logger.UpdateReported(site, told.State, told.Version, told.FromVersion ?? "none", told.Reason ?? "none", heartbeat.Os);
         }
 
         var unreported = heartbeat.UnreportedRuns ?? [];

@@ -63,8 +63,14 @@ public static class ReleaseEndpoints
         }
 
         var size = release.Manifest.Size;
+        var etag = $"\"{release.Manifest.Sha256}\"";
         var (offset, length, partial) = (0L, size, false);
-        if (RangeHeaderValue.TryParse(context.Request.Headers.Range.ToString(), out var range)
+
+        // If-Range (RFC 9110 §13.1.5): a client resuming bytes of another file (the version published again with other
+        // bytes since its manifest was read) gets the whole of this one, never a range of it spliced onto its own.
+        var ifRange = context.Request.Headers.IfRange.ToString();
+        if ((ifRange.Length == 0 || ifRange == etag)
+            && RangeHeaderValue.TryParse(context.Request.Headers.Range.ToString(), out var range)
             && range.Unit.Equals("bytes", StringComparison.OrdinalIgnoreCase) && range.Ranges.Count == 1)
         {
             var item = range.Ranges.Single();
@@ -92,7 +98,7 @@ public static class ReleaseEndpoints
             response.ContentType = OctetStream;
             response.ContentLength = length;
             response.Headers.AcceptRanges = "bytes";
-            response.Headers.ETag = $"\"{release.Manifest.Sha256}\"";
+            response.Headers.ETag = etag;
             if (partial)
             {
                 response.Headers.ContentRange = string.Create(CultureInfo.InvariantCulture, $"bytes {offset}-{offset + length - 1}/{size}");

@@ -25,8 +25,11 @@ public static class SiteUpdateReports
                 && update.Reason is UpdateFailureCodes.DoctorFailed or UpdateFailureCodes.CrashedAtStart or UpdateFailureCodes.FirstRunFailed);
     }
 
-    /// <summary>Records <paramref name="update"/> for <paramref name="site"/>; the same report received again (same <c>at</c>) blocks nothing anew.</summary>
-    public static async Task RecordAsync(NpgsqlConnection connection, string site, UpdateReportDto update, CancellationToken ct)
+    /// <summary>
+    /// Records <paramref name="update"/> for <paramref name="site"/> in <paramref name="transaction"/> (the heartbeat's
+    /// own: both are stored or neither); the same report received again (same <c>at</c>) blocks nothing anew.
+    /// </summary>
+    public static async Task RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string site, UpdateReportDto update, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(update);
         await connection.ExecuteAsync(new CommandDefinition(
@@ -35,7 +38,7 @@ public static class SiteUpdateReports
             VALUES (@site, @State, @Version, @FromVersion, @Reason, @At, clock_timestamp())
             ON CONFLICT (site_id) DO UPDATE SET state = excluded.state, version = excluded.version, from_version = excluded.from_version,
                 reason = excluded.reason, reported_at = excluded.reported_at, received_at = excluded.received_at
-            """, new { site, update.State, update.Version, update.FromVersion, update.Reason, update.At }, cancellationToken: ct));
+            """, new { site, update.State, update.Version, update.FromVersion, update.Reason, update.At }, transaction, cancellationToken: ct));
         if (!Blocks(update))
         {
             return;
@@ -48,6 +51,6 @@ public static class SiteUpdateReports
             ON CONFLICT (site_id, version) DO UPDATE SET state = excluded.state, reason = excluded.reason,
                 reported_at = excluded.reported_at, blocked_at = excluded.blocked_at
              WHERE b.blocked_at IS NULL OR excluded.reported_at IS NULL OR b.reported_at IS NULL OR excluded.reported_at > b.reported_at
-            """, new { site, update.Version, update.State, update.Reason, update.At }, cancellationToken: ct));
+            """, new { site, update.Version, update.State, update.Reason, update.At }, transaction, cancellationToken: ct));
     }
 }

@@ -7,8 +7,9 @@ namespace LocalInfra;
 /// <summary>
 /// A TCP relay on loopback to <c>targetPort</c> that counts the bytes sent upstream (client to server) and, when
 /// <see cref="UpstreamBytesPerSecond"/> is set, paces them to that rate across all its connections: a municipal uplink.
-/// Downstream passes at full speed. Used between an uploader and Azurite (the site's blob endpoint) to count what a
-/// resumed upload sends and to benchmark a slow link.
+/// Downstream passes at full speed, unless told to drop connections (<see cref="DropDownstream"/>): a link that dies
+/// in the middle of a download. Used between an uploader and Azurite (the site's blob endpoint) to count what a
+/// resumed upload sends and to benchmark a slow link, and between an uploader and its backend to cut a release download.
 /// </summary>
 public sealed class ThrottlingRelay : IAsyncDisposable
 {
@@ -22,6 +23,9 @@ public sealed class ThrottlingRelay : IAsyncDisposable
     private long _upstreamBytes;
     private int _openConnections;
     private readonly List<MemoryStream> _captured = [];
+    private long _dropAfterBytes = long.MaxValue;
+    private int _dropsLeft;
+    private int _drops;
 
     public ThrottlingRelay(int targetPort)
     {
@@ -42,6 +46,20 @@ public sealed class ThrottlingRelay : IAsyncDisposable
     public int OpenConnections => Volatile.Read(ref _openConnections);
 
     public void ResetCount() => Interlocked.Exchange(ref _upstreamBytes, 0);
+
+    /// <summary>Connections this relay has dropped (<see cref="DropDownstream"/>).</summary>
+    public int Drops => Volatile.Read(ref _drops);
+
+    /// <summary>
+    /// From now on, the next <paramref name="times"/> connections that carry more than <paramref name="afterBytes"/> bytes
+    /// downstream (server to client, responses included) get exactly that many through and are then reset, as a link
+    /// that dies mid-transfer; 0 times stops dropping.
+    /// </summary>
+    public void DropDownstream(long afterBytes, int times)
+    {
+        Interlocked.Exchange(ref _dropAfterBytes, afterBytes);
+        Interlocked.Exchange(ref _dropsLeft, times);
+    }
 
     /// <summary>When set, the upstream bytes of each connection opened from then on are kept (<see cref="CapturedRequests"/>): a test's wire log.</summary>
     public bool CaptureUpstream { get; set; }
@@ -136,11 +154,26 @@ public sealed class ThrottlingRelay : IAsyncDisposable
     private async Task PumpAsync(Socket from, Socket to, bool upstream, MemoryStream? capture)
     {
         var buffer = new byte[16 * 1024];
+        long relayed = 0;
         try
         {
             int read;
             while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
             {
+                if (!upstream && relayed + read > Interlocked.Read(ref _dropAfterBytes) && TakeDrop())
+                {
+                    var allowed = (int)(Interlocked.Read(ref _dropAfterBytes) - relayed);
+                    await to.SendAsync(buffer.AsMemory(0, Math.Max(0, allowed)), SocketFlags.None, _stop.Token);
+
+                    // A reset, not a polite close: what a dead link looks like to the client.
+                    to.LingerState = new LingerOption(true, 0);
+                    to.Close();
+                    from.Close();
+                    Interlocked.Increment(ref _drops);
+                    return;
+                }
+
+                relayed += read;
                 if (upstream)
                 {
                     await PaceAsync(read, _stop.Token);
@@ -159,6 +192,24 @@ public sealed class ThrottlingRelay : IAsyncDisposable
         }
         catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
         {
+        }
+    }
+
+    /// <summary>Takes one of the drops left, if any.</summary>
+    private bool TakeDrop()
+    {
+        while (true)
+        {
+            var left = Volatile.Read(ref _dropsLeft);
+            if (left <= 0)
+            {
+                return false;
+            }
+
+            if (Interlocked.CompareExchange(ref _dropsLeft, left - 1, left) == left)
+            {
+                return true;
+            }
         }
     }
 

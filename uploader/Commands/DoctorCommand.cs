@@ -1,12 +1,13 @@
 using PecLists.Uploader.Config;
 using PecLists.Uploader.Diagnostics;
 using PecLists.Uploader.Localization;
+using PecLists.Uploader.Updating;
 
 namespace PecLists.Uploader.Commands;
 
 /// <summary>
 /// <c>doctor</c>: runs the checks (<see cref="Doctor"/>), prints each with how to fix what is wrong, and sends the
-/// report as a heartbeat. Exit code: 0 when nothing failed, else the one run gives the first failure's category.
+/// report as a heartbeat (not when the self-update is trying this release before it is current: <see cref="CandidateRelease"/>). Exit code: 0 when nothing failed, else the one run gives the first failure's category.
 /// </summary>
 public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func<string?>? crontab = null, Func<Scheduling.WatchServiceStatus>? watch = null)
 {
@@ -28,7 +29,17 @@ public sealed class DoctorCommand(UploaderConfig config, TextWriter output, Func
             ? Localized.Text("doctor: everything needed for a run is in place", "doctor: tudo o que a execução precisa está em ordem")
             : Localized.Text($"doctor: {report.FailureCount} problem(s) to fix", $"doctor: {report.FailureCount} problema(s) a resolver"));
 
-        await doctor.SendAsync(report.Heartbeat(DateTimeOffset.UtcNow), ct);
+        if (CandidateRelease.IsThisProcess())
+        {
+            // The self-update trying this release before it is current: it is not the site's version yet (docs/adr/0027).
+            output.WriteLine(Localized.Text(
+                "doctor: this release is being tried before it becomes current; no heartbeat sent (the next run's heartbeat tells the result)",
+                "doctor: esta versão está sendo testada antes de entrar em uso; nenhum heartbeat enviado (o heartbeat da próxima execução informa o resultado)"));
+        }
+        else
+        {
+            await doctor.SendAsync(report.Heartbeat(DateTimeOffset.UtcNow), ct);
+        }
         return (report.ExitCode, report.Checks);
     }
 }

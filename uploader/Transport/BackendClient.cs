@@ -160,12 +160,13 @@ public sealed class BackendClient : IDisposable
     /// A GET of <paramref name="path"/> with the site token, retried by the transport pipeline. Throws
     /// <see cref="BackendAuthException"/> when the token is refused; any other answer is the caller's to read.
     /// </summary>
-    private async Task<HttpResponseMessage> GetAsSiteAsync(string token, string path, HttpCompletionOption completion, CancellationToken ct)
+    private async Task<HttpResponseMessage> GetAsSiteAsync(string token, string path, HttpCompletionOption completion, CancellationToken ct, Action<HttpRequestMessage>? shape = null)
     {
         var response = await _pipeline.ExecuteAsync(async attemptCt =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, ApiRoutes.Relative(path));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            shape?.Invoke(request);
             return await _http.SendAsync(request, completion, attemptCt);
         }, ct);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
@@ -466,26 +467,55 @@ public sealed class BackendClient : IDisposable
     }
 
     /// <summary>
-    /// Copies a release's binary into <paramref name="destination"/>, at most <paramref name="limit"/> + 1 bytes (one more
-    /// than the manifest's size tells a padded file from a right one without reading an endless one). Returns the bytes
-    /// copied; throws the transport's exceptions when the download fails or is cut.
+    /// Appends a release's binary to <paramref name="partial"/>, resuming after the bytes it already holds (RFC 9110
+    /// §14.2: <c>Range: bytes=n-</c>, with <c>If-Range</c> naming the signed SHA-256 the backend sends as the binary's
+    /// ETag, so a store whose file changed answers with all of it). A 200 answer (the whole file: a store or proxy that
+    /// ignores ranges) starts the file over; a 206 that does not start where asked, or a 416 (the file holds more than
+    /// the store has), empties it for the next attempt. At most the manifest's size + 1 bytes in all (one more tells a
+    /// padded file from a right one without reading an endless one). A transfer cut midway throws the transport's
+    /// exceptions, with what arrived kept in <paramref name="partial"/> for the next attempt.
     /// </summary>
-    public async Task<long> DownloadReleaseAsync(string token, string version, string runtime, Stream destination, long limit, CancellationToken ct)
+    public async Task DownloadReleaseAsync(string token, ReleaseManifestDto manifest, FileStream partial, CancellationToken ct)
     {
-        using var response = await GetAsSiteAsync(token, ApiRoutes.ReleaseBinaryPath(version, runtime), HttpCompletionOption.ResponseHeadersRead, ct);
-
-        response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(ct);
-        var buffer = new byte[1 << 16];
-        long copied = 0;
-        int read;
-        while (copied <= limit && (read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit + 1 - copied)), ct)) > 0)
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(partial);
+        var from = partial.Length;
+        using var response = await GetAsSiteAsync(token, ApiRoutes.ReleaseBinaryPath(manifest.Version, manifest.Runtime), HttpCompletionOption.ResponseHeadersRead, ct, request =>
         {
-            await destination.WriteAsync(buffer.AsMemory(0, read), ct);
-            copied += read;
+            if (from > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(from, null);
+                request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue($"\"{manifest.Sha256}\""));
+            }
+        });
+
+        if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable)
+        {
+            partial.SetLength(0);
+            return;
         }
 
-        return copied;
+        response.EnsureSuccessStatusCode();
+        if (response.StatusCode == HttpStatusCode.PartialContent && (from == 0 || response.Content.Headers.ContentRange?.From != from))
+        {
+            partial.SetLength(0); // a range other than the one asked for: its bytes do not belong here
+            return;
+        }
+
+        var have = response.StatusCode == HttpStatusCode.PartialContent ? from : 0;
+        partial.SetLength(have);
+        partial.Seek(have, SeekOrigin.Begin);
+        await using var body = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[1 << 16];
+        var limit = manifest.Size + 1;
+        int read;
+        while (have < limit && (read = await body.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, limit - have)), ct)) > 0)
+        {
+            await partial.WriteAsync(buffer.AsMemory(0, read), ct);
+            have += read;
+        }
+
+        await partial.FlushAsync(ct);
     }
 
     /// <summary>GET a sent snapshot's status: the answer's HTTP status and, with 200, the snapshot's; a null status when unreachable.</summary>

@@ -16,6 +16,12 @@ public sealed record InstallLayout(string Directory, string LauncherPath)
 
     public string StatePath => Path.Combine(VersionsDirectory, "state.json");
 
+    /// <summary>Held for each read-and-write of <see cref="StatePath"/> (<see cref="LauncherState.Update"/>).</summary>
+    public string StateLockPath => Path.Combine(VersionsDirectory, "state.lock");
+
+    /// <summary>Held by the process installing a release, from the check to the swap: one download and one swap at a time.</summary>
+    public string InstallLockPath => Path.Combine(VersionsDirectory, "install.lock");
+
     public static string BinaryName => OperatingSystem.IsWindows() ? "uploader.exe" : "uploader";
 
     /// <summary>The runtime this process was built for, as releases name it.</summary>
@@ -24,6 +30,12 @@ public sealed record InstallLayout(string Directory, string LauncherPath)
     public string VersionDirectory(string version) => Path.Combine(VersionsDirectory, version);
 
     public string BinaryOf(string version) => Path.Combine(VersionDirectory(version), BinaryName);
+
+    /// <summary>How a download in progress ends its name: <c>versions/&lt;version&gt;/uploader.&lt;sha256&gt;.download</c>.</summary>
+    public const string PartialSuffix = ".download";
+
+    /// <summary>Where the release with <paramref name="sha256"/> is downloaded to: named by the signed digest, so bytes of another release are never resumed.</summary>
+    public string PartialOf(string version, string sha256) => Path.Combine(VersionDirectory(version), $"{BinaryName}.{sha256.ToLowerInvariant()}{PartialSuffix}");
 
     /// <summary>The marker a release writes when its run or watch really started (it tells a crash at start from a failed run).</summary>
     public string StartedMarkerOf(string version) => Path.Combine(VersionDirectory(version), ".started");

@@ -60,17 +60,26 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
             var code = _startRelease(layout.BinaryOf(release), args, layout);
             if (onTrial)
             {
-                state = LauncherState.Load(layout); // the release wrote to it while it ran
                 if (IsBrokenBinary(code))
                 {
-                    RollBack(state, release, File.Exists(layout.StartedMarkerOf(release)) ? UpdateFailureCodes.FirstRunFailed : UpdateFailureCodes.CrashedAtStart);
-                    continue; // the previous release runs this run: the data still goes out today
+                    RollBack(release, File.Exists(layout.StartedMarkerOf(release)) ? UpdateFailureCodes.FirstRunFailed : UpdateFailureCodes.CrashedAtStart);
+                    continue; // the previous release (or whatever another process made current meanwhile) runs this run: the data still goes out today
                 }
 
-                if (code != ExitCodes.Busy && state.Current == release)
+                if (code != ExitCodes.Busy)
                 {
-                    state.Trial = false; // it ran: a database or network failure is not the binary's fault
-                    state.Save(layout);
+                    // It ran: a database or network failure is not the binary's fault. Read again under the lock: the
+                    // release wrote to the state while it ran, and another process may have moved on since.
+                    LauncherState.Update(layout, now =>
+                    {
+                        if (now.Current != release || !now.Trial)
+                        {
+                            return false;
+                        }
+
+                        now.Trial = false;
+                        return true;
+                    });
                 }
             }
 
@@ -122,16 +131,36 @@ public sealed class Launcher(InstallLayout layout, Func<string[], Task<int>> run
         return null;
     }
 
-    private void RollBack(LauncherState state, string release, string reason)
+    /// <summary>
+    /// Rolls <paramref name="release"/> back, under the state lock and only while it is still current on trial: a watch
+    /// and a run whose trial release both failed roll back once (a second rollback would swap past the previous release),
+    /// and a release another process made current since is left to its own trial.
+    /// </summary>
+    private void RollBack(string release, string reason)
     {
-        var back = state.Previous;
-        state.Blocked[release] = DateTimeOffset.UtcNow;
+        string? back = null;
+        var rolledBack = false;
+        LauncherState.Update(layout, state =>
+        {
+            if (state.Current != release || !state.Trial)
+            {
+                return false;
+            }
 
-        state.Current = back;
-        state.Previous = null;
-        state.Trial = false;
-        state.Tell(new UpdateReportDto(UpdateStates.RolledBack, release, back ?? BackendClient.Version, reason, DateTimeOffset.UtcNow));
-        state.Save(layout);
+            back = state.Previous;
+            state.Blocked[release] = DateTimeOffset.UtcNow;
+            state.Current = back;
+            state.Previous = null;
+            state.Trial = false;
+            state.Tell(new UpdateReportDto(UpdateStates.RolledBack, release, back ?? BackendClient.Version, reason, DateTimeOffset.UtcNow));
+            rolledBack = true;
+            return true;
+        });
+        if (!rolledBack)
+        {
+            return;
+        }
+
         Console.Error.WriteLine(UpdateMessages.RolledBack(release, back ?? BackendClient.Version, reason));
         try
         {

@@ -7,7 +7,9 @@ namespace PecLists.Uploader.Updating;
 /// <summary>
 /// <c>versions/state.json</c>: which release the launcher starts. Written whole to a temporary file and renamed over the
 /// old one, so a power cut leaves the old state or the new, never half of one; unreadable, it is as if absent (the
-/// launcher then runs itself: the install still works).
+/// launcher then runs itself: the install still works). Every change goes through <see cref="Update"/>, under
+/// <c>versions/state.lock</c>: the daily run and the watch service (ADR 0023) may both update, confirm or roll back,
+/// and a change read from a state another process has since replaced would undo that process's change.
 /// </summary>
 public sealed class LauncherState
 {
@@ -60,6 +62,30 @@ public sealed class LauncherState
         }
     }
 
+    /// <summary>How long a change waits for another process's change (each holds the lock for one read and one rename).</summary>
+    public static readonly TimeSpan LockPatience = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Reads the state, lets <paramref name="change"/> change it and saves it when it says so (true), all under the state
+    /// lock, so no other process's change falls between the read and the write. Returns the state as left. A lock not
+    /// freed within <see cref="LockPatience"/> (a process hung on a dead disk) does not stop the launcher: the change is
+    /// made unlocked, as before there was a lock.
+    /// </summary>
+    public static LauncherState Update(InstallLayout layout, Func<LauncherState, bool> change)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(change);
+        using var held = FileLock.Acquire(layout.StateLockPath, LockPatience);
+        var state = Load(layout);
+        if (change(state))
+        {
+            state.Save(layout);
+        }
+
+        return state;
+    }
+
+    /// <summary>Writes the state whole (a temporary file renamed over the old). Outside tests, only through <see cref="Update"/>.</summary>
     public void Save(InstallLayout layout)
     {
         OwnerOnly.CreateDirectory(layout.VersionsDirectory);

@@ -25,6 +25,9 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
     /// <summary>A doctor that has not answered in this long is a failed one.</summary>
     public static readonly TimeSpan DoctorTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>Attempts within one check at a download cut midway, each going on from the bytes already here.</summary>
+    public const int DownloadAttempts = 3;
+
     /// <summary>The largest release accepted (a manifest is signed, but a size is never trusted to fill a disk).</summary>
     public const long MaxReleaseBytes = 512L * 1024 * 1024;
 
@@ -64,11 +67,16 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
             return false; // nothing newer offered
         }
 
-        var installed = LauncherState.Load(layout);
-        if (cleared == manifest.Version && installed.Blocked.Remove(manifest.Version))
+        // One install at a time per install folder: the daily run and the watch service (ADR 0023) may both get here, and
+        // two downloads into one folder, or two swaps, would each undo the other's.
+        using var installing = FileLock.TryAcquire(layout.InstallLockPath);
+        if (installing is null)
         {
-            installed.Save(layout); // 'releases clear': the operator looked and lets this site try it again
+            events.Say(UpdateMessages.AnotherInstalling(manifest.Version));
+            return false;
         }
+
+        var installed = LauncherState.Update(layout, now => cleared == manifest.Version && now.Blocked.Remove(manifest.Version)); // 'releases clear': the operator looked and lets this site try it again
         if (installed.Current == manifest.Version && File.Exists(layout.BinaryOf(manifest.Version)))
         {
             return true; // another process (the daily run beside a watch) installed it already: start it
@@ -88,9 +96,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         if (installed.IsBlocked(manifest.Version))
         {
             // Signed again after it was rolled back here: the operator cleared it (verified above), so it may be tried.
-            var unblocked = LauncherState.Load(layout);
-            unblocked.Blocked.Remove(manifest.Version);
-            unblocked.Save(layout);
+            LauncherState.Update(layout, now => now.Blocked.Remove(manifest.Version));
         }
 
         if (manifest.TrustedKeys is { Count: > 0 } rotated && ReleaseCheck.ReadKeys(rotated).Count > 0)
@@ -104,6 +110,11 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         }
 
         var downloaded = await DownloadAsync(token, manifest, ct);
+        if (downloaded == UpdateFailureCodes.DownloadFailed)
+        {
+            return Fail(manifest.Version, downloaded); // what arrived stays: the next attempt goes on from there
+        }
+
         if (downloaded is not null)
         {
             Discard(manifest.Version);
@@ -126,40 +137,95 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
     public UpdateReportDto? ReportFor(string site) => LauncherState.Load(layout).ReportFor(site);
 
     /// <inheritdoc/>
-    public void Reported(string site, UpdateReportDto report)
-    {
-        var launcher = LauncherState.Load(layout);
-        if (launcher.Report == report && !launcher.ReportedTo.Contains(site))
+    public void Reported(string site, UpdateReportDto report) =>
+        LauncherState.Update(layout, now =>
         {
-            launcher.ReportedTo.Add(site);
-            launcher.Save(layout);
-        }
-    }
+            if (now.Report != report || now.ReportedTo.Contains(site))
+            {
+                return false;
+            }
+
+            now.ReportedTo.Add(site);
+            return true;
+        });
 
     /// <summary>A run always checks (once a day); a watch once an hour.</summary>
     public bool IsDue(RunScope scope, SpoolState state) =>
         scope == RunScope.All || state.LastReleaseCheck is not { } last || clock.GetUtcNow() - last >= WatchCheckEvery;
 
-    /// <summary>Downloads the release next to the others; null when its size and SHA-256 are the manifest's, else the reason.</summary>
+    /// <summary>
+    /// Downloads the release next to the others, resuming a download an earlier attempt or run left (the backend's binary
+    /// route serves byte ranges, ADR 0026): null when the file is whole and its size and SHA-256 are the manifest's (the
+    /// manifest's signature was checked before), else the reason. The partial file is named by the signed SHA-256, so one
+    /// left by another release (another version, or the same version published again with other bytes) is never resumed:
+    /// it is deleted. Nothing is checked before the file is whole; a cut transfer is <see cref="UpdateFailureCodes.DownloadFailed"/>
+    /// with the bytes kept, owner-only like the release folder.
+    /// </summary>
     private async Task<string?> DownloadAsync(string token, ReleaseManifestDto manifest, CancellationToken ct)
     {
         OwnerOnly.CreateDirectory(layout.VersionsDirectory);
-        OwnerOnly.CreateDirectory(layout.VersionDirectory(manifest.Version));
-        var binary = layout.BinaryOf(manifest.Version);
-        var partial = binary + ".download";
+        DiscardAbandoned(manifest.Version);
+        var folder = layout.VersionDirectory(manifest.Version);
+        OwnerOnly.CreateDirectory(folder);
+        var partial = layout.PartialOf(manifest.Version, manifest.Sha256);
+        foreach (var other in Directory.EnumerateFiles(folder, "*" + InstallLayout.PartialSuffix).Where(f => f != partial))
+        {
+            File.Delete(other); // another release's bytes: never the start of this one
+        }
+
         long size;
         byte[] digest;
         try
         {
-            await using (var file = new FileStream(partial, OwnerOnly.NewFile(FileMode.Create, FileAccess.ReadWrite, FileShare.None)))
+            await using (var file = new FileStream(partial, OwnerOnly.NewFile(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)))
             {
-                size = await backend.DownloadReleaseAsync(token, manifest.Version, manifest.Runtime, file, manifest.Size, ct);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(file.SafeFileHandle, OwnerOnly.FileMode); // one left by an older release, or by hand
+                }
+
+                if (file.Length > manifest.Size)
+                {
+                    file.SetLength(0); // cannot be the start of this file
+                }
+
+                if (file.Length > 0)
+                {
+                    events.Say(UpdateMessages.Resuming(manifest.Version, file.Length, manifest.Size));
+                }
+
+                for (var attempt = 1; file.Length < manifest.Size; attempt++)
+                {
+                    var before = file.Length;
+                    try
+                    {
+                        await backend.DownloadReleaseAsync(token, manifest, file, ct);
+                    }
+                    catch (Exception ex) when (attempt < DownloadAttempts && ex is HttpRequestException or IOException)
+                    {
+                        if (file.Length > before)
+                        {
+                            continue; // cut midway after some bytes: the next attempt asks for the rest
+                        }
+
+                        throw;
+                    }
+
+                    var startedOver = before > 0 && file.Length == 0; // the store would not resume this file: ask for all of it
+                    if (!startedOver || attempt >= DownloadAttempts)
+                    {
+                        break; // whole, or what the store calls whole (the size check below tells)
+                    }
+                }
+
+                size = file.Length;
                 file.Position = 0;
-                digest = await SHA256.HashDataAsync(file, ct);
+                digest = size == manifest.Size ? await SHA256.HashDataAsync(file, ct) : [];
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException or BackendAuthException)
         {
+            events.Say(UpdateMessages.DownloadCut(manifest.Version, File.Exists(partial) ? new FileInfo(partial).Length : 0, manifest.Size));
             return UpdateFailureCodes.DownloadFailed;
         }
 
@@ -173,6 +239,7 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
             return UpdateFailureCodes.DigestMismatch;
         }
 
+        var binary = layout.BinaryOf(manifest.Version);
         File.Move(partial, binary, overwrite: true);
         if (!OperatingSystem.IsWindows())
         {
@@ -217,16 +284,22 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         }
     }
 
-    /// <summary>One rename: the new release current and on trial, the one running now its way back; older ones removed.</summary>
+    /// <summary>
+    /// One rename: the new release current and on trial, what the launcher would start now its way back; older ones
+    /// removed. Under the state lock, so a rollback or a confirmation by another process's launcher is not undone.
+    /// </summary>
     private void MakeCurrent(string version)
     {
-        var launcher = LauncherState.Load(layout);
-        var runningIsRelease = launcher.Current is { } current && ReleaseVersions.Compare(current, Running) == 0;
-        launcher.Previous = runningIsRelease ? launcher.Current : null; // null: the launcher itself
-        launcher.Current = version;
-        launcher.Trial = true;
-        launcher.Tell(new UpdateReportDto(UpdateStates.Updated, version, Running, null, clock.GetUtcNow()));
-        launcher.Save(layout);
+        var launcher = LauncherState.Update(layout, now =>
+        {
+            // Normally the release running this (or null: the launcher itself); if a launcher rolled that back meanwhile,
+            // the one it went back to.
+            now.Previous = now.Current is { } current && !now.IsBlocked(current) && File.Exists(layout.BinaryOf(current)) ? current : null;
+            now.Current = version;
+            now.Trial = true;
+            now.Tell(new UpdateReportDto(UpdateStates.Updated, version, Running, null, clock.GetUtcNow()));
+            return true;
+        });
         foreach (var folder in Directory.EnumerateDirectories(layout.VersionsDirectory))
         {
             var name = Path.GetFileName(folder);
@@ -239,9 +312,11 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
 
     private bool Fail(string version, string reason)
     {
-        var launcher = LauncherState.Load(layout);
-        launcher.Tell(new UpdateReportDto(UpdateStates.UpdateFailed, version, Running, reason, clock.GetUtcNow()));
-        launcher.Save(layout);
+        LauncherState.Update(layout, now =>
+        {
+            now.Tell(new UpdateReportDto(UpdateStates.UpdateFailed, version, Running, reason, clock.GetUtcNow()));
+            return true;
+        });
         events.Say(UpdateMessages.Failed(version, reason));
         return false;
     }
@@ -251,6 +326,20 @@ public sealed class SelfUpdate(UploaderConfig config, string configPath, Backend
         if (LauncherState.Load(layout) is var launcher && launcher.Current != version && launcher.Previous != version)
         {
             TryDelete(layout.VersionDirectory(version));
+        }
+    }
+
+    /// <summary>The folders of releases that are neither current, previous nor <paramref name="downloading"/>: partial downloads of a release no longer offered.</summary>
+    private void DiscardAbandoned(string downloading)
+    {
+        var launcher = LauncherState.Load(layout);
+        foreach (var folder in Directory.EnumerateDirectories(layout.VersionsDirectory))
+        {
+            var name = Path.GetFileName(folder);
+            if (name != downloading && name != launcher.Current && name != launcher.Previous)
+            {
+                TryDelete(folder);
+            }
         }
     }
 

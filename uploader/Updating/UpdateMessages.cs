@@ -18,6 +18,18 @@ public static class UpdateMessages
         $"uploader {version} is offered but was rolled back on this machine before: it is not installed again until the operator clears it",
         $"o uploader {version} está disponível, mas já foi revertido nesta máquina: ele não é instalado de novo até que o operador o libere");
 
+    public static string AnotherInstalling(string version) => Localized.Text(
+        $"uploader {version} is offered, but another uploader process on this machine is installing a release now; this one leaves it to that one",
+        $"o uploader {version} está disponível, mas outro processo do uploader nesta máquina está instalando uma versão agora; este deixa a instalação para ele");
+
+    public static string Resuming(string version, long have, long size) => Localized.Text(
+        $"uploader {version}: going on with the download from byte {have} of {size}",
+        $"uploader {version}: continuando o download a partir do byte {have} de {size}");
+
+    public static string DownloadCut(string version, long have, long size) => Localized.Text(
+        $"the download of uploader {version} was cut at {have} of {size} bytes; the next attempt goes on from there",
+        $"o download do uploader {version} foi interrompido em {have} de {size} bytes; a próxima tentativa continua de onde parou");
+
     public static string Updated(string from, string to) => Localized.Text(
         $"uploader updated from {from} to {to}: the next run uses {to} (if it fails, {from} comes back by itself)",
         $"uploader atualizado de {from} para {to}: a próxima execução usa a {to} (se ela falhar, a {from} volta sozinha)");

@@ -116,4 +116,50 @@ public sealed class BlockedVersionTests(InfraFixture infra) : IDisposable
         await using var connection = await infra.Database.OpenConnectionAsync();
         Assert.Equal(0, await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM ingest.heartbeats WHERE site_id = @site", new { site }));
     }
+
+    [Theory]
+    [InlineData("site_updates", UpdateStates.UpdateFailed, UpdateFailureCodes.DownloadFailed)] // the statement after the heartbeat's
+    [InlineData("release_blocks", UpdateStates.RolledBack, UpdateFailureCodes.CrashedAtStart)] // the last one, for a report that blocks
+    public async Task A_heartbeat_whose_update_report_cannot_be_stored_is_not_stored_either_and_the_resent_one_stores_both(string failing, string state, string reason)
+    {
+        var site = await infra.NewSiteAsync();
+        var token = (await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None)).Token;
+        await using var app = await InProcessApp.StartAsync(infra);
+        var trigger = $"fail_{Guid.NewGuid():N}";
+        var heartbeat = Heartbeat(state, "1.2.3", reason, "2026-12-07T10:00:00Z");
+
+        // A statement that fails for this site only (the fixture's database is shared): what a lost connection or a
+        // statement timeout between the heartbeat's row and its report would do.
+        await using var connection = await infra.Database.OpenConnectionAsync();
+        await connection.ExecuteAsync($"""
+            CREATE FUNCTION ingest.{trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              IF NEW.site_id = '{site}' THEN RAISE EXCEPTION 'forced failure' USING ERRCODE = '57014'; END IF;
+              RETURN NEW;
+            END $$;
+            CREATE TRIGGER {trigger} BEFORE INSERT OR UPDATE ON ingest.{failing} FOR EACH ROW EXECUTE FUNCTION ingest.{trigger}();
+            """);
+        try
+        {
+            using var answer = await app.Http.SendAsync(Authorized(HttpMethod.Post, ApiRoutes.Heartbeats, token, heartbeat));
+            Assert.True((int)answer.StatusCode >= 500, $"{answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+            Assert.Equal((0, 0, 0), await StoredAsync(connection, site));
+        }
+        finally
+        {
+            await connection.ExecuteAsync($"DROP TRIGGER {trigger} ON ingest.{failing}; DROP FUNCTION ingest.{trigger}();");
+        }
+
+        // The uploader keeps a report it could not deliver and sends it again: now both are stored.
+        await PostAsync(app.Http, token, heartbeat);
+        Assert.Equal((1, 1, state == UpdateStates.RolledBack ? 1 : 0), await StoredAsync(connection, site));
+    }
+
+    private static async Task<(int Heartbeats, int Updates, int Blocks)> StoredAsync(Npgsql.NpgsqlConnection connection, string site) =>
+        await connection.QuerySingleAsync<(int, int, int)>(
+            """
+            SELECT (SELECT count(*)::int FROM ingest.heartbeats WHERE site_id = @site),
+                   (SELECT count(*)::int FROM ingest.site_updates WHERE site_id = @site),
+                   (SELECT count(*)::int FROM ingest.release_blocks WHERE site_id = @site)
+            """, new { site });
 }

@@ -84,6 +84,19 @@ public sealed class ReleaseEndpointTests(InfraFixture infra) : IDisposable
         Assert.Equal(File.ReadAllBytes(binary)[100_000..], await rest.Content.ReadAsByteArrayAsync());
         Assert.Equal($"bytes 100000-{bytes.Length - 1}/{bytes.Length}", rest.Content.Headers.ContentRange!.ToString());
 
+        // ... but only of this file: resuming bytes of another one (If-Range names its digest) gets the whole of this one.
+        var stale = Get(canaryToken, ApiRoutes.ReleaseBinaryPath(version, Runtime));
+        stale.Headers.Range = new RangeHeaderValue(100_000, null);
+        stale.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue($"\"{new string('0', 64)}\""));
+        using var whole = await http.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(File.ReadAllBytes(binary), await whole.Content.ReadAsByteArrayAsync());
+        var same = Get(canaryToken, ApiRoutes.ReleaseBinaryPath(version, Runtime));
+        same.Headers.Range = new RangeHeaderValue(100_000, null);
+        same.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue($"\"{manifest.Sha256}\""));
+        using var resumed = await http.SendAsync(same);
+        Assert.Equal(HttpStatusCode.PartialContent, resumed.StatusCode);
+
         // A site outside the canary set, with no current release, is offered nothing.
         using var none = await http.SendAsync(Get(otherToken, ApiRoutes.ReleaseManifestPath(Runtime)));
         Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);

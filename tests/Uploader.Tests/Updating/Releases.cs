@@ -42,6 +42,13 @@ public sealed class Releases : IDisposable
 
     public byte[] Binary { get; set; } = [];
 
+    /// <summary>Awaited before the binary route answers (a download held in flight); null: answered at once.</summary>
+    public Func<Task>? BeforeBinary { get; set; }
+
+    /// <summary>A release binary of about 1 MiB that exits 0: big enough for a download to be cut midway.</summary>
+    public static byte[] LargeScript() =>
+        [.. Script(0), .. Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("# filler after the exit: never read by the shell, only downloaded\n", 16_000)))];
+
     /// <summary>The version the operator cleared for this site (sent as X-Release-Cleared with the manifest), or null.</summary>
     public string? Cleared { get; set; }
 
@@ -86,8 +93,39 @@ public sealed class Releases : IDisposable
         }
         else if (Manifest is not null && request.Path == ApiRoutes.ReleaseBinaryPath(Manifest.Version, Manifest.Runtime))
         {
+            if (BeforeBinary is { } hold)
+            {
+                await hold();
+            }
+
+            // As the backend serves it (functions/Releases/ReleaseEndpoints): the signed digest as ETag, one byte range
+            // "bytes=n-" answered 206 unless If-Range names another file, 416 past the end.
+            var binary = Binary;
+            var etag = $"\"{Manifest.Sha256}\"";
             context.Response.ContentType = "application/octet-stream";
-            await context.Response.Body.WriteAsync(Binary);
+            context.Response.Headers.ETag = etag;
+            context.Response.Headers.AcceptRanges = "bytes";
+            var range = request.Header("Range");
+            var ifRange = request.Header("If-Range");
+            if (range is not null && range.StartsWith("bytes=", StringComparison.Ordinal) && range.EndsWith('-') && (ifRange is null || ifRange == etag))
+            {
+                var from = long.Parse(range["bytes=".Length..^1], System.Globalization.CultureInfo.InvariantCulture);
+                if (from >= binary.Length)
+                {
+                    context.Response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+                    context.Response.Headers.ContentRange = $"bytes */{binary.Length}";
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status206PartialContent;
+                context.Response.Headers.ContentRange = $"bytes {from}-{binary.Length - 1}/{binary.Length}";
+                context.Response.ContentLength = binary.Length - from;
+                await context.Response.Body.WriteAsync(binary.AsMemory((int)from));
+                return;
+            }
+
+            context.Response.ContentLength = binary.Length;
+            await context.Response.Body.WriteAsync(binary);
         }
         else
         {
@@ -96,13 +134,17 @@ public sealed class Releases : IDisposable
     };
 
     /// <summary>A whole run (no lists) with self-update, the config pinning <paramref name="releaseKeys"/> (the release key by default).</summary>
-    public async Task<RunResult> RunAsync(StubBackend backend, RunScope scope = RunScope.All, params string[] releaseKeys)
+    public Task<RunResult> RunAsync(StubBackend backend, RunScope scope = RunScope.All, params string[] releaseKeys) =>
+        RunAsync(backend.Endpoint, Spool, scope, releaseKeys);
+
+    /// <summary>A whole run against <paramref name="endpoint"/> (the stub, or a relay to it) with its own spool.</summary>
+    public async Task<RunResult> RunAsync(Uri endpoint, string spool, RunScope scope = RunScope.All, params string[] releaseKeys)
     {
         var config = new UploaderConfig
         {
-            Endpoint = backend.Endpoint.ToString(),
+            Endpoint = endpoint.ToString(),
             Sites = [new SiteConfig { Ibge = PipelineRuns.Site, Token = "tok" }],
-            SpoolDirectory = Spool,
+            SpoolDirectory = spool,
             Upload = new UploadConfig { MaxAttempts = 1, AttemptTimeoutSeconds = 10 },
             ListSigningKey = TestSigning.PublicKey,
             ReleaseSigningKeys = releaseKeys.Length == 0 ? [PublicKey(ReleaseKey)] : [.. releaseKeys],
