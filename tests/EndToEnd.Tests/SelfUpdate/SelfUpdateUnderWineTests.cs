@@ -35,7 +35,7 @@ public sealed class SelfUpdateUnderWineTests
         var config = Path.Combine(work, "ProgramData", "PEC Uploader", "config.json");
         var taskFile = Path.Combine(work, "wineprefix", "drive_c", "windows", "system32", "tasks", "PEC Uploader", "Daily run");
         Task<ProcessResult> Uploader(params string[] arguments) => wine.RunAsync(launcher, arguments, work, TimeSpan.FromMinutes(5));
-        Task<ProcessResult> Run(string command = "run") => Uploader(command, "--config", WindowsPath(config));
+        Task<ProcessResult> Run() => Uploader("run", "--config", WindowsPath(config)); // what the daily task starts
         try
         {
             var (publicKey, privateKey) = await KeygenAsync(work);
@@ -117,14 +117,9 @@ public sealed class SelfUpdateUnderWineTests
         }
         finally
         {
-            if (File.Exists(taskFile))
-            {
-                await Run("uninstall"); // leave no task behind in the prefix
-            }
-
             await Task.WhenAll(v1Build, v2Build, crashingBuild, prefixReady).ContinueWith(_ => { }, TaskScheduler.Default);
             await wine.StopAsync(work);
-            Directory.Delete(work, recursive: true);
+            Directory.Delete(work, recursive: true); // the prefix with it, and the tasks install registered there
         }
     }
 }
