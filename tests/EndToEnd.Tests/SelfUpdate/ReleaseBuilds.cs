@@ -11,14 +11,24 @@ public static class ReleaseBuilds
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
-    public static async Task<string> ExecutableAsync(string runtime, string version)
+    public static Task<string> ExecutableAsync(string runtime, string version) =>
+        PublishAsync(Path.Combine("uploader", "Uploader.csproj"), ["uploader", "contracts"], runtime, version, $"{runtime}-{version}");
+
+    /// <summary>
+    /// tests/Fixtures/CrashingRelease published for <paramref name="runtime"/>: a release whose doctor passes and whose run
+    /// exits 1 at once, the way the launcher sees a release that crashes at start.
+    /// </summary>
+    public static Task<string> CrashingExecutableAsync(string runtime) =>
+        PublishAsync(Path.Combine("tests", "Fixtures", "CrashingRelease", "CrashingRelease.csproj"), [Path.Combine("tests", "Fixtures")], runtime, "0.0.1", $"{runtime}-crashing");
+
+    private static async Task<string> PublishAsync(string project, string[] sources, string runtime, string version, string name)
     {
-        var output = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", $"{runtime}-{version}");
+        var output = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", name);
         var executable = Path.Combine(output, runtime.StartsWith("win", StringComparison.Ordinal) ? "uploader.exe" : "uploader");
         await OneAtATime.WaitAsync();
         try
         {
-            if (File.Exists(executable) && File.GetLastWriteTimeUtc(executable) > NewestSource())
+            if (File.Exists(executable) && File.GetLastWriteTimeUtc(executable) > NewestSource(sources))
             {
                 return executable;
             }
@@ -26,8 +36,8 @@ public static class ReleaseBuilds
             await ProcessRunner.RunCheckedAsync(
                 "dotnet",
                 [
-                    "publish", Path.Combine(RepoPaths.Root, "uploader", "Uploader.csproj"), "-c", "Release", "-r", runtime, $"-p:Version={version}",
-                    "--artifacts-path", Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", "build", $"{runtime}-{version}"), "-o", output, "-nologo", "-v", "quiet",
+                    "publish", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-r", runtime, $"-p:Version={version}",
+                    "--artifacts-path", Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", "build", name), "-o", output, "-nologo", "-v", "quiet",
                 ],
                 timeout: TimeSpan.FromMinutes(20));
             return executable;
@@ -38,8 +48,8 @@ public static class ReleaseBuilds
         }
     }
 
-    private static DateTime NewestSource() =>
-        new[] { "uploader", "contracts" }
+    private static DateTime NewestSource(string[] folders) =>
+        folders
             .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, folder), "*", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))

@@ -1,10 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Azure.Storage.Blobs;
 using LocalInfra;
-using Npgsql;
+using static EndToEnd.Tests.SelfUpdate.ReleaseOperator;
 
 namespace EndToEnd.Tests.SelfUpdate;
 
@@ -28,9 +24,7 @@ public sealed class SelfUpdateEndToEndTests
         var v2Build = ReleaseBuilds.ExecutableAsync(Runtime, "1.1.0");
 
         // The operator's release key, made offline (no database, no storage).
-        var keys = Path.Combine(work, "release-key");
-        var publicKey = (await ProcessRunner.RunCheckedAsync("dotnet", [RepoPaths.FunctionsDll, "releases", "keygen", "--out", keys])).StandardOutput.Trim().Split('\n')[^1].Trim();
-        var privateKey = Directory.GetFiles(keys, "*.pem").Single(f => File.ReadAllText(f).Contains("PRIVATE KEY", StringComparison.Ordinal));
+        var (publicKey, privateKey) = await KeygenAsync(work);
 
         var options = new LocalPipelineOptions();
         options.FunctionsEnvironment["Releases__SigningPublicKeys"] = publicKey;
@@ -66,7 +60,7 @@ public sealed class SelfUpdateEndToEndTests
 
         // v2 to the canary set (this site): its next run delivers, then updates.
         var v2 = await v2Build;
-        await PublishAsync(pipeline, v2, "1.1.0", privateKey, work, site.Ibge);
+        await PublishAsync(pipeline, Runtime, v2, "1.1.0", privateKey, work, site.Ibge);
         var loadsBefore = (await pipeline.SnapshotsAsync()).Count;
         var updating = await Run();
         Assert.True(updating.ExitCode == 0, updating.Combined);
@@ -86,7 +80,7 @@ public sealed class SelfUpdateEndToEndTests
         var broken = Path.Combine(work, "v3", "uploader");
         Directory.CreateDirectory(Path.GetDirectoryName(broken)!);
         await File.WriteAllTextAsync(broken, "#!/bin/sh\ncase \"$1\" in doctor) exit 0 ;; *) echo 'v3 cannot start' >&2; exit 1 ;; esac\n");
-        await PublishAsync(pipeline, broken, "1.2.0", privateKey, work, site.Ibge);
+        await PublishAsync(pipeline, Runtime, broken, "1.2.0", privateKey, work, site.Ibge);
         var installsV3 = await Run();
         Assert.True(installsV3.ExitCode == 0, installsV3.Combined);
         Assert.Contains("updated from 1.1.0 to 1.2.0", installsV3.Combined, StringComparison.Ordinal);
@@ -102,8 +96,8 @@ public sealed class SelfUpdateEndToEndTests
         var v4 = Path.Combine(work, "v4", "uploader");
         Directory.CreateDirectory(Path.GetDirectoryName(v4)!);
         File.Copy(v2, v4);
-        await PublishAsync(pipeline, v4, "1.3.0", privateKey, work, site.Ibge);
-        await TamperAsync(pipeline, "1.3.0");
+        await PublishAsync(pipeline, Runtime, v4, "1.3.0", privateKey, work, site.Ibge);
+        await TamperAsync(pipeline, Runtime, "1.3.0");
         var tampered = await Run();
         Assert.True(tampered.ExitCode == 0, tampered.Combined);
         Assert.Contains("(digest-mismatch)", tampered.Combined, StringComparison.Ordinal);
@@ -112,56 +106,5 @@ public sealed class SelfUpdateEndToEndTests
         Assert.Equal(("update-failed", "1.3.0", "1.1.0", "digest-mismatch"), await SiteUpdateAsync(pipeline, site.Ibge));
         Assert.Equal("1.1.0", (string?)JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(install, "versions", "state.json")))!["Current"]);
         Assert.False(Directory.Exists(Path.Combine(install, "versions", "1.3.0")));
-    }
-
-    /// <summary>releases sign, publish and rollout to this one site, as the operator runs them.</summary>
-    private static async Task PublishAsync(LocalPipeline pipeline, string binary, string version, string privateKey, string work, string site)
-    {
-        var manifest = Path.Combine(work, $"manifest-{version}.json");
-        await ProcessRunner.RunCheckedAsync("dotnet", [RepoPaths.FunctionsDll, "releases", "sign", "--binary", binary, "--version", version, "--runtime", Runtime, "--private-key", privateKey, "--out", manifest]);
-        await pipeline.FunctionsCommandAsync(["releases", "publish", "--manifest", manifest, "--binary", binary]);
-        await pipeline.FunctionsCommandAsync(["releases", "rollout", "--runtime", Runtime, "--version", version, "--sites", site]);
-    }
-
-    /// <summary>What a compromised store can do without the offline key: serve other bytes of the same length.</summary>
-    private static async Task TamperAsync(LocalPipeline pipeline, string version)
-    {
-        var container = new BlobServiceClient(pipeline.Storage.ConnectionString).GetBlobContainerClient("releases");
-        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{Runtime}/{version}/", CancellationToken.None))
-        {
-            if (blob.Name.EndsWith(".json", StringComparison.Ordinal) || blob.Name.Contains("manifest", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var client = container.GetBlobClient(blob.Name);
-            var bytes = (await client.DownloadContentAsync()).Value.Content.ToArray();
-            bytes[bytes.Length / 2] ^= 0xFF;
-            await client.UploadAsync(new BinaryData(bytes), overwrite: true);
-            return;
-        }
-
-        throw new InvalidOperationException($"no release blob for {version}");
-    }
-
-    private static async Task<string?> LastHeartbeatVersionAsync(LocalPipeline pipeline, string site)
-    {
-        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT report->>'uploaderVersion' FROM ingest.heartbeats WHERE site_id = @site ORDER BY received_at DESC LIMIT 1", connection);
-        command.Parameters.AddWithValue("site", site);
-        return (string?)await command.ExecuteScalarAsync();
-    }
-
-    private static async Task<(string? State, string? Version, string? From, string? Reason)> SiteUpdateAsync(LocalPipeline pipeline, string site)
-    {
-        await using var connection = new NpgsqlConnection(pipeline.CentralConnection);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT state, version, from_version, reason FROM ingest.site_updates WHERE site_id = @site", connection);
-        command.Parameters.AddWithValue("site", site);
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync()
-            ? (reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3))
-            : default;
     }
 }
