@@ -3,25 +3,39 @@ using LocalInfra;
 namespace EndToEnd.Tests.SelfUpdate;
 
 /// <summary>
-/// Uploader builds of this source at chosen versions (<c>dotnet publish -p:Version=…</c>, as scripts/package.sh
-/// publishes: NativeAOT on linux-x64, single-file on win-x64), kept under .artifacts/selfupdate-e2e and published again
-/// only when a source file of the uploader or the contracts is newer than the build: publishing is minutes on a small machine.
+/// Uploader builds of this source at chosen versions (<c>dotnet publish -p:Version=…</c>), kept under
+/// .artifacts/selfupdate-e2e and published again only when a source file of the uploader or the contracts is newer than
+/// the build: publishing is minutes on a small machine.
 /// </summary>
 public static class ReleaseBuilds
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
+    /// <summary>
+    /// The form scripts/package.sh ships for <paramref name="runtime"/>: NativeAOT on linux-x64 (minutes of ILC),
+    /// single-file self-contained trimmed on win-x64.
+    /// </summary>
     public static Task<string> ExecutableAsync(string runtime, string version) =>
-        PublishAsync(Path.Combine("uploader", "Uploader.csproj"), ["uploader", "contracts"], runtime, version, $"{runtime}-{version}");
+        PublishAsync(Path.Combine("uploader", "Uploader.csproj"), ["uploader", "contracts"], runtime, version, $"{runtime}-{version}-shipped", []);
+
+    /// <summary>
+    /// The same source as one self-contained single-file executable run by the JIT (no NativeAOT, no trimming): a real
+    /// build at its own version, published in a fraction of the NativeAOT time, for a test that needs a second release
+    /// to update to rather than a second proof that NativeAOT compiles.
+    /// </summary>
+    public static Task<string> SingleFileExecutableAsync(string runtime, string version) =>
+        PublishAsync(
+            Path.Combine("uploader", "Uploader.csproj"), ["uploader", "contracts"], runtime, version, $"{runtime}-{version}-single-file",
+            ["-p:PublishAot=false", "-p:PublishSingleFile=true", "--self-contained", "true"]);
 
     /// <summary>
     /// tests/Fixtures/CrashingRelease published for <paramref name="runtime"/>: a release whose doctor passes and whose run
     /// exits 1 at once, the way the launcher sees a release that crashes at start.
     /// </summary>
     public static Task<string> CrashingExecutableAsync(string runtime) =>
-        PublishAsync(Path.Combine("tests", "Fixtures", "CrashingRelease", "CrashingRelease.csproj"), [Path.Combine("tests", "Fixtures")], runtime, "0.0.1", $"{runtime}-crashing");
+        PublishAsync(Path.Combine("tests", "Fixtures", "CrashingRelease", "CrashingRelease.csproj"), [Path.Combine("tests", "Fixtures")], runtime, "0.0.1", $"{runtime}-crashing", []);
 
-    private static async Task<string> PublishAsync(string project, string[] sources, string runtime, string version, string name)
+    private static async Task<string> PublishAsync(string project, string[] sources, string runtime, string version, string name, string[] properties)
     {
         var output = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", name);
         var executable = Path.Combine(output, runtime.StartsWith("win", StringComparison.Ordinal) ? "uploader.exe" : "uploader");
@@ -36,7 +50,7 @@ public static class ReleaseBuilds
             await ProcessRunner.RunCheckedAsync(
                 "dotnet",
                 [
-                    "publish", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-r", runtime, $"-p:Version={version}",
+                    "publish", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-r", runtime, $"-p:Version={version}", .. properties,
                     "--artifacts-path", Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", "build", name), "-o", output, "-nologo", "-v", "quiet",
                 ],
                 timeout: TimeSpan.FromMinutes(20));

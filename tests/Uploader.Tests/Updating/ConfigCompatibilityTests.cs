@@ -7,7 +7,9 @@ namespace PecLists.Uploader.Tests.Updating;
 /// <summary>
 /// A release and the config and state files it finds must get along one version step both ways (docs/adr/0027): a newer
 /// file's fields this build does not know are ignored, and an older file without the self-update fields still loads.
-/// The previous release's binary reading today's config is the end-to-end test (SelfUpdateEndToEndTests).
+/// These are today's reader alone, given hand-written files: the previous release's own binary reading the config today's
+/// install writes, and today's binary reading the one the previous release's install writes, is
+/// tests/EndToEnd.Tests/Compatibility/PreviousReleaseTests (built from git history).
 /// </summary>
 public sealed class ConfigCompatibilityTests : IDisposable
 {
