@@ -5,6 +5,7 @@ using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Telemetry;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -32,8 +33,21 @@ public sealed class UnchangedDeliveries(
     /// <summary>The body is a few hundred bytes; anything far larger is not an unchanged delivery.</summary>
     private const int MaxBodyBytes = 4096;
 
-    public async Task<IResult> PostAsync(HttpContext context, string site, string list, string snapshotIdText) =>
-        ingestor.LogIfRejected(await PostCheckedAsync(context, site, list, snapshotIdText), "ingest", site, list, snapshotIdText);
+    /// <summary>
+    /// The POST. A refusal asking for the full delivery is the normal first step of a list with nothing held (or a full
+    /// delivery due), already its own business event (<c>UnchangedRefused</c>): it is not also a rejected snapshot, which
+    /// would feed the rejection alert on every healthy first day. Every other 4xx is one.
+    /// </summary>
+    public async Task<IResult> PostAsync(HttpContext context, string site, string list, string snapshotIdText)
+    {
+        var result = await PostCheckedAsync(context, site, list, snapshotIdText);
+        return IsFullDeliveryRequest(result) ? result : ingestor.LogIfRejected(result, "ingest", site, list, snapshotIdText);
+    }
+
+    private static bool IsFullDeliveryRequest(IResult result) =>
+        result is ProblemHttpResult { StatusCode: 409 } problem
+        && problem.ProblemDetails.Extensions.TryGetValue("code", out var code)
+        && code as string == ProblemCodes.FullDeliveryRequired;
 
     private async Task<IResult> PostCheckedAsync(HttpContext context, string site, string list, string snapshotIdText)
     {

@@ -23,6 +23,38 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
     private const string BirthDate = "1947-03-09";
 
     [Fact]
+    public async Task An_unchanged_delivery_refused_because_nothing_is_held_is_an_UnchangedRefused_event_and_not_a_rejected_snapshot()
+    {
+        var capture = new TelemetryCapture();
+        await using var app = await InProcessApp.StartWithDispatcherAsync(infra, capture.AddTo);
+        var site = await infra.NewSiteAsync();
+        var token = (await SiteTokens.IssueAsync(infra.Database, site, CancellationToken.None)).Token;
+
+        var extractedAt = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var id = SnapshotIds.New(extractedAt);
+        using (var request = SnapshotUploadRequest.CreateUnchanged(token, "pacientes_teste", id, extractedAt, new UnchangedDeliveryDto(1, 2, RowsDigest.Format(1, 2))))
+        using (var refused = await app.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, refused.StatusCode);
+        }
+
+        // A bad claim from the same site is still a rejected snapshot: only the request for the full delivery is not.
+        var badAt = extractedAt.AddMinutes(1);
+        using (var request = SnapshotUploadRequest.CreateUnchanged(token, "pacientes_teste", SnapshotIds.New(badAt), badAt, new UnchangedDeliveryDto(1, 2, "sha-256=:x:")))
+        using (var malformed = await app.Http.SendAsync(request))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        }
+
+        TelemetryCapture.Flush(app.App.Services);
+
+        var refusal = Assert.Single(capture.Events(TelemetryNames.UnchangedRefused), e => e["site"] == site);
+        Assert.Equal((id.ToString(), FullDeliveryReasons.NothingHeld), (refusal["snapshotId"], refusal["reason"]));
+        var rejection = Assert.Single(capture.Events(TelemetryNames.SnapshotRejected), e => e["site"] == site);
+        Assert.Equal(ProblemCodes.BadUnchangedDelivery, rejection["errorCode"]);
+    }
+
+    [Fact]
     public async Task A_snapshot_a_rejection_and_a_heartbeat_emit_their_events_and_metrics_without_personal_data()
     {
         var capture = new TelemetryCapture();
