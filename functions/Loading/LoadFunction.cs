@@ -1,3 +1,4 @@
+using System.Globalization;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Storage;
@@ -57,15 +58,16 @@ public static class LoadFunction
 
         try
         {
-            var result = await loader.LoadAsync(message, ct);
+            var result = await loader.LoadWaitingForSlotAsync(message, ct);
             if (result.Status == LoadResult.Deferred)
             {
-                // Every load slot is busy: a fresh copy comes back later and this delivery ends as a success, so a
-                // storm of uploads never burns dequeue counts (nor sends healthy snapshots to the poison queue).
+                // Every load slot stayed busy for Load:SlotWaitSeconds, or the pair is busy: a fresh copy comes back
+                // later and this delivery ends as a success, so a storm of uploads never burns dequeue counts (nor
+                // sends healthy snapshots to the poison queue).
                 var delay = TimeSpan.FromSeconds(options.Value.DeferSeconds * (0.5 + Random.Shared.NextDouble()));
                 await queue.DeferAsync(message, delay, ct);
                 logger.SnapshotDeferred(message.SnapshotId, Math.Round(delay.TotalSeconds, 1), message.Site, message.List);
-                return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = LoadResult.Deferred }, [$"snapshot {message.SnapshotId}: deferred, no load slot free"], LoadResult.Deferred));
+                return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = LoadResult.Deferred }, [result.NoSlotFree ? string.Create(CultureInfo.InvariantCulture, $"snapshot {message.SnapshotId}: deferred, no load slot free in {result.SlotWaited.TotalSeconds:F1} s") : $"snapshot {message.SnapshotId}: deferred, its site and list are being loaded"], LoadResult.Deferred));
             }
 
             var log = $"snapshot {message.SnapshotId}: {result.Status}" + (result.AlreadyFinal ? " (already final, nothing done)" : string.Empty);
