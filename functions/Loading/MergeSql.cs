@@ -151,8 +151,16 @@ public sealed class MergeSql
                     Insert = null;
                     break;
                 default:
+                    // A whole snapshot reads every row of the site in its full join anyway, so its writes are hash joins
+                    // too: with the staging table's statistics from autovacuum (ADR 0025), often taken while it was
+                    // empty, and a site the list table's statistics do not know, the planner guessed one row a side and
+                    // read the staged rows once per row of the site (a nested loop over the snapshot_id index,
+                    // quadratic: minutes for a site's 11,000-row citopatologico in Bench nation, ADR 0028). Off for the
+                    // merge only: ClearStage turns it back on. Smaller deliveries (append, changes, key set) keep them.
+                    ClearStage = $"SET LOCAL enable_nestloop TO DEFAULT; DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
                     CreateDelta =
                     [
+                        "SET LOCAL enable_nestloop = off",
                         .. softDelete is null ? Array.Empty<string>() : [$"DELETE FROM {staging} WHERE snapshot_id = @snapshotId AND {softDelete} IS NOT NULL"],
                         $"""
                         {intoDelta}
