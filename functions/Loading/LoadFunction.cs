@@ -1,3 +1,4 @@
+using System.Globalization;
 using PecLists.Contracts;
 using PecLists.Functions.Http;
 using PecLists.Functions.Storage;
@@ -57,16 +58,19 @@ public static class LoadFunction
 
         try
         {
-            var result = await loader.LoadAsync(message, ct);
+            var result = await loader.LoadWaitingForSlotAsync(message, ct);
             if (result.Status == LoadResult.Deferred)
             {
-                // Every load slot is busy, the pair is, or an earlier delivery of the pair must load first: a fresh copy
-                // comes back later and this delivery ends as a success, so a storm of uploads never burns dequeue counts
-                // (nor sends healthy snapshots to the poison queue).
+                // Every load slot stayed busy for Load:SlotWaitSeconds, the pair is busy, or an earlier delivery of the pair
+                // must load first: a fresh copy comes back later and this delivery ends as a success, so a storm of uploads
+                // never burns dequeue counts (nor sends healthy snapshots to the poison queue).
                 var delay = TimeSpan.FromSeconds(options.Value.DeferSeconds * (0.5 + Random.Shared.NextDouble()));
                 await queue.DeferAsync(message, delay, ct);
                 logger.SnapshotDeferred(message.SnapshotId, Math.Round(delay.TotalSeconds, 1), message.Site, message.List);
-                return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = LoadResult.Deferred }, [$"snapshot {message.SnapshotId}: deferred, {result.Reason}"], LoadResult.Deferred));
+                var why = result.NoSlotFree
+                    ? string.Create(CultureInfo.InvariantCulture, $"no load slot free in {result.SlotWaited.TotalSeconds:F1} s")
+                    : result.Reason;
+                return TypedResults.Ok(new InvocationResponse(new Dictionary<string, object?> { ["result"] = LoadResult.Deferred }, [$"snapshot {message.SnapshotId}: deferred, {why}"], LoadResult.Deferred));
             }
 
             var log = $"snapshot {message.SnapshotId}: {result.Status}" + (result.AlreadyFinal ? " (already final, nothing done)" : string.Empty);

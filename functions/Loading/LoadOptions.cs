@@ -21,7 +21,19 @@ public sealed class LoadOptions
     [Range(1, 1000, ErrorMessage = "Load:MaxConcurrentLoads must be between {1} and {2}.")]
     public int MaxConcurrentLoads { get; set; } = 4;
 
-    /// <summary>A message that finds no free slot comes back after about this long (jittered), with a fresh dequeue count.</summary>
+    /// <summary>
+    /// A load that finds every slot busy keeps trying for a free one for up to this long inside its invocation (short
+    /// jittered pauses, <see cref="SlotWait"/>), so a slot freed meanwhile is taken within about a second instead of
+    /// staying empty until a deferred copy comes back (ADR 0028). 0 defers at the first busy answer. It comes before the
+    /// load's own <see cref="MaxLoadSeconds"/>: both together must end before host.json's functionTimeout (checked at start-up).
+    /// </summary>
+    [Range(0.0, 3600.0, ErrorMessage = "Load:SlotWaitSeconds must be between {1} and {2}.")]
+    public double SlotWaitSeconds { get; set; } = 25;
+
+    /// <summary>
+    /// A message that still finds no free slot after <see cref="SlotWaitSeconds"/> comes back after about this long
+    /// (jittered), with a fresh dequeue count.
+    /// </summary>
     [Range(0.1, 3600.0, ErrorMessage = "Load:DeferSeconds must be between {1} and {2}.")]
     public double DeferSeconds { get; set; } = 15;
 
@@ -81,8 +93,8 @@ public sealed class LoadOptions
     public int StatementTimeoutSeconds { get; set; } = 480;
 
     /// <summary>
-    /// A whole load gives up after this long, records "failed" and is retried; it must end before host.json's
-    /// functionTimeout (10 minutes here), checked at start-up.
+    /// A whole load gives up after this long, records "failed" and is retried; with <see cref="SlotWaitSeconds"/> before
+    /// it, it must end before host.json's functionTimeout (10 minutes here), checked at start-up.
     /// </summary>
     [Range(1, 86400, ErrorMessage = "Load:MaxLoadSeconds must be between {1} and {2}.")]
     public int MaxLoadSeconds { get; set; } = 540;

@@ -11,6 +11,12 @@ public sealed record LoadResult(string Status, SnapshotRowCounts? Rows, string? 
     /// <summary>How it was applied: "first-load" (COPY into the table), "merge" (staged diff) or "identical" (same digest).</summary>
     public string? Path { get; init; }
 
-    /// <summary>No load slot was free: the message must come back later, without counting as a failure.</summary>
+    /// <summary>No load slot was free, or the pair was busy: the message must come back later, without counting as a failure.</summary>
     public const string Deferred = "deferred";
+
+    /// <summary>Deferred because every load slot was busy (not because the pair was): worth trying again for a slot.</summary>
+    public bool NoSlotFree { get; init; }
+
+    /// <summary>How long the load waited for a free slot before this outcome (<see cref="LoadOptions.SlotWaitSeconds"/>).</summary>
+    public TimeSpan SlotWaited { get; init; }
 }

@@ -151,8 +151,16 @@ public sealed class MergeSql
                     Insert = null;
                     break;
                 default:
+                    // A whole snapshot reads every row of the site in its full join anyway, so its writes are hash joins
+                    // too: with the staging table's statistics from autovacuum (ADR 0025), often taken while it was
+                    // empty, and a site the list table's statistics do not know, the planner guessed one row a side and
+                    // read the staged rows once per row of the site (a nested loop over the snapshot_id index,
+                    // quadratic: minutes for a site's 11,000-row citopatologico in Bench nation, ADR 0028). Off for the
+                    // merge only: ClearStage turns it back on. Smaller deliveries (append, changes, key set) keep them.
+                    ClearStage = $"SET LOCAL enable_nestloop TO DEFAULT; DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
                     CreateDelta =
                     [
+                        "SET LOCAL enable_nestloop = off",
                         .. softDelete is null ? Array.Empty<string>() : [$"DELETE FROM {staging} WHERE snapshot_id = @snapshotId AND {softDelete} IS NOT NULL"],
                         $"""
                         {intoDelta}
@@ -174,8 +182,15 @@ public sealed class MergeSql
             // the staging table too, so a keyless load creates no temp table either.
             var current = $"(SELECT ingest_ctid, ingest_row_hash FROM {staging} WHERE snapshot_id = @snapshotId AND ingest_op = 'c')";
             var differences = $"(SELECT ingest_row_hash, ingest_count AS d FROM {staging} WHERE snapshot_id = @snapshotId AND ingest_op = 'h')";
+            // The joins below (the site's rows to the differences by hash, the staged rows to them) are hash joins
+            // whatever the staging table's statistics say. Those statistics come from autovacuum, often over an empty
+            // table (ADR 0025: no ANALYZE per load), so the planner guesses one row a side and picks a nested loop that
+            // re-reads the load's rows through the snapshot_id index once per row: quadratic, minutes for a site's
+            // 140,000-row vacinacao (Bench nation, ADR 0028). Off for this transaction's merge only: ClearStage turns it
+            // back on, and the load's other statements read single tables by key.
             CreateDelta =
             [
+                "SET LOCAL enable_nestloop = off",
                 $"INSERT INTO {staging} (ingest_op, ingest_ctid, ingest_row_hash) SELECT 'c', t.ctid, {Hash("t")} FROM {list.TableName} t WHERE t.site_id = @site",
                 $"""
                 INSERT INTO {staging} (ingest_op, ingest_row_hash, ingest_count)
@@ -186,13 +201,19 @@ public sealed class MergeSql
                 """,
             ];
             CountDelta = $"SELECT coalesce(sum(d) FILTER (WHERE d > 0), 0)::bigint, 0::bigint, coalesce(-sum(d) FILTER (WHERE d < 0), 0)::bigint FROM {differences} dd";
+            ClearStage = $"SET LOCAL enable_nestloop TO DEFAULT; DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
 
             // Which copies of a duplicated row go or come does not matter: they are equal in every compared column.
+            // The rows to delete are found first (a hash join, see above) and reached by ctid = ANY(array): a TID scan,
+            // not a join to the list's table, which without nested loops would be a scan of every site's rows.
             Delete = $"""
                 DELETE FROM {list.TableName} AS t
-                 USING (SELECT c.ingest_ctid, row_number() OVER (PARTITION BY c.ingest_row_hash) AS ingest_row_n, d.d
-                          FROM {current} c JOIN {differences} d ON d.ingest_row_hash = c.ingest_row_hash AND d.d < 0) z
-                 WHERE t.ctid = z.ingest_ctid AND z.ingest_row_n <= -z.d
+                 WHERE t.ctid = ANY (ARRAY(
+                       SELECT z.ingest_ctid
+                         FROM (SELECT c.ingest_ctid, row_number() OVER (PARTITION BY c.ingest_row_hash) AS ingest_row_n, d.d
+                                 FROM {current} c JOIN {differences} d ON d.ingest_row_hash = c.ingest_row_hash AND d.d < 0) z
+                        WHERE z.ingest_row_n <= -z.d))
+                   AND t.site_id = @site
                 """;
             Update = null;
             UpdatedBefore = null;

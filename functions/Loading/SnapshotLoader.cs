@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.IO.Compression;
 using System.Text;
 using Dapper;
@@ -36,6 +37,39 @@ public sealed class SnapshotLoader(
     private readonly SnapshotLedger _ledger = new(database);
     private readonly ListCursors _cursors = new(database);
 
+    /// <summary>
+    /// <see cref="LoadAsync"/>, and while every slot is busy, tried again after short pauses (<see cref="SlotWait"/>)
+    /// for up to <see cref="LoadOptions.SlotWaitSeconds"/>, so a slot freed meanwhile is used at once instead of staying
+    /// empty until a deferred copy of the message comes back (ADR 0028). Each try is its own transaction; nothing is
+    /// held between tries. A pair found busy is deferred at once, as before: its other load may run for minutes.
+    /// </summary>
+    public async Task<LoadResult> LoadWaitingForSlotAsync(LoadMessage message, CancellationToken hostCancelled)
+    {
+        var budget = TimeSpan.FromSeconds(options.Value.SlotWaitSeconds);
+        var waited = Stopwatch.StartNew();
+        for (var busyTries = 1; ; busyTries++)
+        {
+            var result = await LoadAsync(message, hostCancelled);
+            if (!result.NoSlotFree)
+            {
+                return result with { SlotWaited = waited.Elapsed };
+            }
+
+            var pause = SlotWait.Pause(busyTries, Random.Shared);
+            if (waited.Elapsed + pause > budget)
+            {
+                return result with { SlotWaited = waited.Elapsed };
+            }
+
+            logger.LoadSlotsBusy(message.SnapshotId, busyTries, Math.Round(pause.TotalMilliseconds));
+            await Task.Delay(pause, hostCancelled);
+        }
+    }
+
+    /// <summary>
+    /// One try: a free slot, then the load in one transaction; <see cref="LoadResult.Deferred"/> (with
+    /// <see cref="LoadResult.NoSlotFree"/>) at once when every slot is busy.
+    /// </summary>
     public async Task<LoadResult> LoadAsync(LoadMessage message, CancellationToken hostCancelled)
     {
         // The load's own deadline fires before the host's functionTimeout (checked at start-up), so the load, not the
@@ -53,7 +87,7 @@ public sealed class SnapshotLoader(
         var slot = await LoadSlots.TryAcquireAsync(connection, transaction, options.Value.MaxConcurrentLoads, ct);
         if (slot is null)
         {
-            return new LoadResult(LoadResult.Deferred, null, Reason: "no load slot free");
+            return new LoadResult(LoadResult.Deferred, null, Reason: "no load slot free") { NoSlotFree = true };
         }
 
         metrics?.LoadStarted();

@@ -50,6 +50,10 @@ public static partial class OperationalLogs
         Message = "FleetMetricsRead: fleet metrics: load queue {loadQueue}, poison queue {poisonQueue}, silent sites {silentSites}, held snapshots {heldSnapshots}")]
     public static partial void FleetMetricsRead(this ILogger logger, long loadQueue, long poisonQueue, long silentSites, long heldSnapshots);
 
+    [LoggerMessage(EventId = 2012, EventName = "LoadSlotsBusy", Level = LogLevel.Debug,
+        Message = "LoadSlotsBusy: snapshot {snapshotId}: every load slot busy (try {tries}), trying again in {pauseMs} ms")]
+    public static partial void LoadSlotsBusy(this ILogger logger, Guid snapshotId, int tries, double pauseMs);
+
     // 2020 on: the block upload path (docs/adr/0021). The SAS a session carries is never a placeholder here.
     [LoggerMessage(EventId = 2020, EventName = "UploadSessionOpened", Level = LogLevel.Information,
         Message = "UploadSessionOpened: upload session for snapshot {snapshotId}: site {site} list {list}, {bytes} bytes in {blocks} blocks, {receivedBlocks} already received")]

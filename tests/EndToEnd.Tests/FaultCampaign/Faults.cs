@@ -21,6 +21,8 @@ public static class Faults
         options.WithQueueRetries(5, Visibility);
         options.FunctionsEnvironment["Load__TransientRetryFirstDelaySeconds"] = "1";
         options.FunctionsEnvironment["Load__DeferSeconds"] = "1";
+        // The wait for a free slot inside the invocation, scaled down with the rest (25 s in production, ADR 0028).
+        options.FunctionsEnvironment["Load__SlotWaitSeconds"] = "2";
         // A load waiting on a lock held by a test waits for as long as the test needs.
         options.FunctionsEnvironment["Load__LockTimeoutSeconds"] = "120";
         // 503 dependency-unavailable asks the uploader to come back in 1 s rather than 30 s.

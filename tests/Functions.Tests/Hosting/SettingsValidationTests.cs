@@ -20,6 +20,8 @@ public sealed class SettingsValidationTests
         { "--Load:StatementTimeoutSeconds=0", "Load:StatementTimeoutSeconds must be between 1 and 86400." },
         { "--Load:StatementTimeoutSeconds=600", "Load:StatementTimeoutSeconds (600) must not exceed Load:MaxLoadSeconds (540)." },
         { "--Load:MaxLoadSeconds=580", "Load:MaxLoadSeconds (580) must end at least 30 s before host.json's functionTimeout (00:10:00)." },
+        { "--Load:SlotWaitSeconds=-1", "Load:SlotWaitSeconds must be between 0 and 3600." },
+        { "--Load:SlotWaitSeconds=31", "Load:SlotWaitSeconds (31) + Load:MaxLoadSeconds (540) must end at least 30 s before host.json's functionTimeout (00:10:00)." },
         { "--Database:MaxPoolSize=1", "Database:MaxPoolSize must be between 2 and 1000." },
         { "--Load:WorkMemMB=0", "Load:WorkMemMB must be between 1 and 65536." },
         { "--Load:TempBuffersMB=0", "Load:TempBuffersMB must be between 1 and 65536." },

@@ -15,6 +15,8 @@ namespace PecLists.Functions.Tests.Loading;
 [Collection(InfraCollection.Name)]
 public sealed class LoadCapTests(InfraFixture infra)
 {
+    private const int SlotsBusyEvent = 2012; // OperationalLogs.LoadSlotsBusy
+
     [Fact]
     public async Task Slots_are_exclusive_across_transactions_and_come_back_when_the_holding_transaction_ends()
     {
@@ -52,6 +54,75 @@ public sealed class LoadCapTests(InfraFixture infra)
         var result = await loader.LoadAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), CancellationToken.None);
 
         Assert.Equal(LoadResult.Deferred, result.Status);
+    }
+
+    [Fact]
+    public async Task A_load_waiting_for_a_slot_takes_the_slot_freed_while_it_waits_instead_of_being_deferred()
+    {
+        await using var holder = await infra.Database.OpenConnectionAsync();
+        await using var holding = await holder.BeginTransactionAsync();
+        Assert.NotNull(await LoadSlots.TryAcquireAsync(holder, holding, 1, CancellationToken.None));
+        var logger = new RecordingLogger<SnapshotLoader>();
+        var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())),
+            new ListCatalog(infra.Database, TimeProvider.System), Options.Create(new LoadOptions { MaxConcurrentLoads = 1, SlotWaitSeconds = 120 }), logger);
+
+        // An id with no bookkeeping row: a load that gets the slot answers "unknown"; one that does not, "deferred".
+        var load = loader.LoadWaitingForSlotAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), CancellationToken.None);
+        await WaitForAsync(() => logger.Count(SlotsBusyEvent) >= 1, "the load never found the only slot busy");
+        Assert.False(load.IsCompleted);
+        await holding.RollbackAsync(); // the slot comes back while the load waits
+
+        var result = await load;
+
+        Assert.Equal("unknown", result.Status);
+        Assert.False(result.NoSlotFree);
+        Assert.True(result.SlotWaited > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_load_that_finds_every_slot_busy_for_its_whole_wait_is_deferred_after_trying_again()
+    {
+        await using var holder = await infra.Database.OpenConnectionAsync();
+        await using var holding = await holder.BeginTransactionAsync();
+        Assert.NotNull(await LoadSlots.TryAcquireAsync(holder, holding, 1, CancellationToken.None));
+        var logger = new RecordingLogger<SnapshotLoader>();
+        var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())),
+            new ListCatalog(infra.Database, TimeProvider.System), Options.Create(new LoadOptions { MaxConcurrentLoads = 1, SlotWaitSeconds = 3 }), logger);
+
+        var result = await loader.LoadWaitingForSlotAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal(LoadResult.Deferred, result.Status);
+        Assert.True(result.NoSlotFree);
+        Assert.True(logger.Count(SlotsBusyEvent) >= 2, $"found the slots busy only {logger.Count(SlotsBusyEvent) + 1} times in its 3 s of waiting");
+    }
+
+    [Fact]
+    public async Task A_load_whose_site_and_list_is_busy_is_deferred_at_once_without_waiting_for_a_slot()
+    {
+        var site = await infra.NewSiteAsync();
+        var id = Guid.CreateVersion7();
+        await using (var setup = await infra.Database.OpenConnectionAsync())
+        {
+            await setup.ExecuteAsync(
+                """
+                INSERT INTO ingest.snapshots (snapshot_id, site_id, list_name, blob_name, digest, compressed_bytes, extracted_at, status)
+                VALUES (@id, @site, 'pacientes_teste', 'none', 'd', 1, now(), 'queued')
+                """,
+                new { id, site });
+        }
+
+        await using var other = await infra.Database.OpenConnectionAsync();
+        await using var otherLoad = await other.BeginTransactionAsync();
+        Assert.True(await PairLocks.TryAcquireAsync(other, otherLoad, site, "pacientes_teste", CancellationToken.None));
+        var logger = new RecordingLogger<SnapshotLoader>();
+        var loader = new SnapshotLoader(infra.Database, new SnapshotStore(infra.Blobs, Options.Create(new SnapshotStorageOptions())),
+            new ListCatalog(infra.Database, TimeProvider.System), Options.Create(new LoadOptions { MaxConcurrentLoads = 1, SlotWaitSeconds = 120 }), logger);
+
+        var result = await loader.LoadWaitingForSlotAsync(new LoadMessage(id, "ignored", "ignored", "ignored", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Equal(LoadResult.Deferred, result.Status);
+        Assert.False(result.NoSlotFree);
+        Assert.Equal(0, logger.Count(SlotsBusyEvent));
     }
 
     [Fact]
@@ -161,5 +232,15 @@ public sealed class LoadCapTests(InfraFixture infra)
         }
 
         Assert.InRange(peak, 1, cap);
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(20);
+        }
     }
 }
