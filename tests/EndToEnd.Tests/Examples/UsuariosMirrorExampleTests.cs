@@ -19,7 +19,16 @@ public sealed class UsuariosMirrorExampleTests(ITestOutputHelper output)
     {
         await using var pipeline = await LocalPipeline.StartAsync(new LocalPipelineOptions { Lists = [] });
         var mirror = await UsuariosMirror.SetUpAsync(pipeline, "3550308", seedRows: 2_000, minuteSeconds: 1);
-        var workload = new UsuariosWorkload(mirror.AdminConnection, new UsuariosWorkloadOptions { Speedup = 20, LateCommitShare = 0.05, LateCommitDelay = TimeSpan.FromSeconds(3) });
+        var workload = new UsuariosWorkload(mirror.AdminConnection, new UsuariosWorkloadOptions
+        {
+            Speedup = 20,
+            LateCommitShare = 0.05,
+
+            // A late transaction stays open longer than a delivery takes from extraction to loaded (p95 about 19 s in CI),
+            // so deliveries whose cursor has passed its updated_at are loaded before it commits: the trap the lookback
+            // (300 s in the example) must catch is then set every time, not only when a load happens to be quick.
+            LateCommitDelay = TimeSpan.FromSeconds(30),
+        });
 
         await using (var watch = LocalPipeline.StartWatch(mirror.Site))
         {
