@@ -32,8 +32,19 @@ public static class NationBenchmark
     /// local instance wait for the longest load of each batch before it fetches more; four Azure instances at batch 2
     /// each refill on their own, which batch 2 with a threshold of 6 plays more closely (ADR 0028).
     /// </param>
-    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1)
+    /// <param name="centralCpu">
+    /// When 0 or more, the central cluster is moved to that CPU (run the benchmark under <c>taskset -c</c> another one), as
+    /// the storm's <c>--central-cpu</c>: the probe then reads what the loads do to the database's own CPU, not what the
+    /// function app, Azurite and the clients do to a shared one (on Azure they run on other machines).
+    /// </param>
+    /// <param name="walCompression">The central server's wal_compression for both days ("on" is pglz, as bicep/modules/database.bicep sets).</param>
+    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on")
     {
+        if (walCompression is not ("on" or "pglz" or "lz4" or "zstd" or "off"))
+        {
+            throw new ArgumentException($"--wal-compression {walCompression}: expected on, pglz, lz4, zstd or off", nameof(walCompression));
+        }
+
         var names = LocalPipelineOptions.AllLists;
         var lists = names.Select(l => ListDefinitionFile.Read(Path.Combine(RepoPaths.ListsDirectory, l + ".json"))).ToList();
         var sites = NationPopulation.Sample(scale)
@@ -47,7 +58,7 @@ public static class NationBenchmark
         var cap = int.TryParse(Environment.GetEnvironmentVariable("Load__MaxConcurrentLoads"), CultureInfo.InvariantCulture, out var c) ? c : new LoadOptions().MaxConcurrentLoads;
         var morning = TimeSpan.FromHours(morningHours) * timeFactor;
         Say(string.Create(CultureInfo.InvariantCulture,
-            $"nation benchmark: scale {scale} → {sites.Count} of 5,570 sites ({sites.Sum(s => s.Population):N0} inhabitants; largest rank {sites[0].Rank}, {sites[0].Population:N0}), {sampleRows:N0} rows a day of the nation's {nationalRows:N0}; load cap {cap}, queue batch {batch}{(newBatchThreshold >= 0 ? $", newBatchThreshold {newBatchThreshold}" : string.Empty)}; morning {morningHours} h × {timeFactor} = {morning.TotalSeconds:F0} s"));
+            $"nation benchmark: scale {scale} → {sites.Count} of 5,570 sites ({sites.Sum(s => s.Population):N0} inhabitants; largest rank {sites[0].Rank}, {sites[0].Population:N0}), {sampleRows:N0} rows a day of the nation's {nationalRows:N0}; load cap {cap}, queue batch {batch}{(newBatchThreshold >= 0 ? $", newBatchThreshold {newBatchThreshold}" : string.Empty)}; morning {morningHours} h × {timeFactor} = {morning.TotalSeconds:F0} s; wal_compression {walCompression}{(centralCpu >= 0 ? $"; central PostgreSQL on CPU {centralCpu}" : string.Empty)}"));
         foreach (var (list, j) in lists.Select((l, j) => (l, j)))
         {
             Say($"  {list.Name}: {NationLists.RowsPerInhabitant[list.Name]} rows per inhabitant, {sites.Sum(s => s.Rows[j]):N0} rows, largest {sites.Max(s => s.Rows[j]):N0}");
@@ -66,6 +77,11 @@ public static class NationBenchmark
             }
 
             await using var pipeline = await LocalPipeline.StartAsync(options);
+            if (centralCpu >= 0)
+            {
+                await CpuPinning.PinClusterAsync(pipeline.Central, centralCpu);
+            }
+
             if (!prepared)
             {
                 Say($"making the deliveries in {directory}…");
@@ -84,13 +100,15 @@ public static class NationBenchmark
             await using var control = new NpgsqlConnection(Named(pipeline.CentralConnection, "bench-control"));
             await control.OpenAsync();
             await CentralProbe.CreateTableAsync(control);
-            // The Azure server runs with wal_compression on: both days are measured that way.
-            await Central.ExecAsync(control, "ALTER SYSTEM SET wal_compression = on; SELECT pg_reload_conf()");
+            // The Azure server runs with wal_compression on (bicep/modules/database.bicep): both days are measured that way
+            // unless --wal-compression says otherwise. wal_keep_size keeps the day's WAL for pg_waldump's breakdown: without
+            // it, the checkpoints during a long day recycle the segments it starts in.
+            await Central.ExecAsync(control, $"ALTER SYSTEM SET wal_compression = '{walCompression}'; ALTER SYSTEM SET wal_keep_size = '40GB'; SELECT pg_reload_conf()");
             var probe = new CentralProbe(pipeline.CentralConnection);
             for (var day = 1; day <= 2; day++)
             {
                 var offsets = Offsets(sites.Count, mode == "spread" ? morning : TimeSpan.Zero);
-                var result = await DayAsync(pipeline, control, probe, lists, sites, tokens, directory, mode, day, offsets);
+                var result = await DayAsync(pipeline, control, probe, lists, sites, tokens, directory, mode, day, offsets, walCompression);
                 results.Add(result);
             }
         }
@@ -118,10 +136,11 @@ public static class NationBenchmark
 
     private static async Task<NationDay> DayAsync(
         LocalPipeline pipeline, NpgsqlConnection control, CentralProbe probe, IReadOnlyList<ListDefinition> lists, IReadOnlyList<NationSite> sites,
-        string[] tokens, string directory, string mode, int day, TimeSpan[] offsets)
+        string[] tokens, string directory, string mode, int day, TimeSpan[] offsets, string walCompression)
     {
         await Central.ExecAsync(control, "CHECKPOINT");
-        var idle = await probe.RunAsync(null, TimeSpan.FromSeconds(10));
+        // 30 s of idle: with 10 s the baseline's p95 moved between 5 and 117 ms from run to run on this machine.
+        var idle = await probe.RunAsync(null, TimeSpan.FromSeconds(30));
         Say(string.Create(CultureInfo.InvariantCulture, $"{mode}, day {day} (probe idle p50/p95 {idle.P50:F2}/{idle.P95:F2} ms)…"));
         var before = await Central.ScalarAsync<string>(control, "SELECT pg_current_wal_insert_lsn()::text");
         var clock = Stopwatch.StartNew();
@@ -137,6 +156,16 @@ public static class NationBenchmark
         });
         var after = await Central.ScalarAsync<string>(control, "SELECT pg_current_wal_insert_lsn()::text");
         var wal = (long)await Central.ScalarAsync<decimal>(control, $"SELECT pg_wal_lsn_diff('{after}', '{before}')");
+
+        // The next day's WAL split as issue 25 item 2 states its goal: bytes on the list tables and their indexes per
+        // changed row, everything else (bookkeeping, catalogs, commits) per snapshot. The first day is all inserts.
+        WalShares? shares = null;
+        if (day == 2)
+        {
+            await Central.ExecAsync(control, "SELECT pg_switch_wal()");
+            shares = await WalBreakdown.DescribeAsync(pipeline.Central, control, before, after);
+            Say($"  WAL of the next day by record type and relation (wal_compression {walCompression}):{Environment.NewLine}{shares.Text}");
+        }
 
         var ids = puts.Select(p => p.SnapshotId).ToArray();
         await using var command = new NpgsqlCommand(
@@ -159,7 +188,7 @@ public static class NationBenchmark
             "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'lists' AND c.relkind = 'r'");
         var (reconciled, reconciliation) = await ReconcileAsync(control, lists, sites, ids, day);
         var changed = day == 1 ? 0 : sites.Sum(s => s.ChangedRows.Sum());
-        var result = new NationDay(mode, day, idle, stats, seconds, accepted, wal, blob, count, sites.Sum(s => s.Rows.Sum()), written, changed,
+        var result = new NationDay(mode, day, idle, stats, seconds, accepted, wal, shares?.ListBytes ?? 0, blob, count, sites.Sum(s => s.Rows.Sum()), written, changed,
             loadSeconds, perSnapshot, perRow, puts.Sum(p => p.Refusals), (long)tables, reconciled, reconciliation);
         Say(string.Create(CultureInfo.InvariantCulture,
             $"  {seconds:F1} s, {count / seconds:F2} snapshots/s, probe p95 {stats.P95:F2} ms ({stats.P95 / idle.P95:F2}× idle), sessions {stats.PeakSessions} ({stats.PeakActiveSessions} busy), loads {stats.PeakLoads}, WAL {wal / 1e6:F1} MB, blob {blob / 1e6:F1} MB; {reconciliation}"));

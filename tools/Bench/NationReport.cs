@@ -14,13 +14,13 @@ public static class NationReport
         var sampleRows = sites.Sum(s => s.Rows.Sum());
         var factor = nationalRows / (double)sampleRows;
         Console.WriteLine();
-        Console.WriteLine($"| nation, scale {scale}: {sites.Count} sites × {lists.Count} lists, {sampleRows:N0} rows | until all loaded (s) | of which until all PUTs accepted (s) | snapshots/s | rows/s | central WAL (MB) | WAL per snapshot (kB) | WAL per changed row (B) | peak central sessions (all / busy) | peak concurrent loads | probe idle p95 (ms) | p95 (ms) | p95 ÷ idle | blob (MB) | list tables after (MB) | bytes per row held | 429s retried | reconciled |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        Console.WriteLine($"| nation, scale {scale}: {sites.Count} sites × {lists.Count} lists, {sampleRows:N0} rows | until all loaded (s) | of which until all PUTs accepted (s) | snapshots/s | rows/s | central WAL (MB) | WAL per snapshot (kB) | WAL per changed row (B) | list tables' WAL per changed row (B) | the rest per snapshot (kB) | peak central sessions (all / busy) | peak concurrent loads | probe idle p95 (ms) | p95 (ms) | p95 ÷ idle | blob (MB) | list tables after (MB) | bytes per row held | 429s retried | reconciled |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         foreach (var d in days)
         {
             Console.WriteLine(
                 $"| {Name(d, timeFactor)} | {F(d.Seconds, "F1")} | {F(d.AcceptedSeconds, "F1")} | {F(d.Snapshots / d.Seconds)} | {F(d.Rows / d.Seconds, "F0")} | {F(d.WalBytes / 1e6, "F1")} | {F(d.WalBytes / 1e3 / d.Snapshots, "F1")} | " +
-                $"{(d.ChangedRows > 0 ? F(d.WalBytes / (double)d.ChangedRows, "F0") : "–")} | {d.Stats.PeakSessions} / {d.Stats.PeakActiveSessions} | {d.Stats.PeakLoads} | {F(d.Idle.P95)} | {F(d.Stats.P95)} | {F(d.Stats.P95 / d.Idle.P95)} | " +
+                $"{(d.ChangedRows > 0 ? F(d.WalBytes / (double)d.ChangedRows, "F0") : "–")} | {(d.ChangedRows > 0 ? F(d.ListTableWalBytes / (double)d.ChangedRows, "F0") : "–")} | {(d.ChangedRows > 0 ? F((d.WalBytes - d.ListTableWalBytes) / 1e3 / d.Snapshots, "F1") : "–")} | {d.Stats.PeakSessions} / {d.Stats.PeakActiveSessions} | {d.Stats.PeakLoads} | {F(d.Idle.P95)} | {F(d.Stats.P95)} | {F(d.Stats.P95 / d.Idle.P95)} | " +
                 $"{F(d.BlobBytes / 1e6, "F1")} | {F(d.ListTableBytes / 1e6, "F1")} | {F(d.ListTableBytes / (double)d.Rows, "F0")} | {d.Refusals} | {(d.Reconciled ? "yes" : "NO")} |");
         }
 
