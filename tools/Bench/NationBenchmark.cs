@@ -37,8 +37,9 @@ public static class NationBenchmark
     /// the storm's <c>--central-cpu</c>: the probe then reads what the loads do to the database's own CPU, not what the
     /// function app, Azurite and the clients do to a shared one (on Azure they run on other machines).
     /// </param>
+    /// <param name="fillFactor">When 10–100, every list table's fillfactor before the first day (ListPublisher's is 90 for keyed lists, 100 for keyless ones): the page fill a changed row's page image carries.</param>
     /// <param name="walCompression">The central server's wal_compression for both days ("on" is pglz, as bicep/modules/database.bicep sets).</param>
-    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on")
+    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on", int fillFactor = 0)
     {
         if (walCompression is not ("on" or "pglz" or "lz4" or "zstd" or "off"))
         {
@@ -58,7 +59,7 @@ public static class NationBenchmark
         var cap = int.TryParse(Environment.GetEnvironmentVariable("Load__MaxConcurrentLoads"), CultureInfo.InvariantCulture, out var c) ? c : new LoadOptions().MaxConcurrentLoads;
         var morning = TimeSpan.FromHours(morningHours) * timeFactor;
         Say(string.Create(CultureInfo.InvariantCulture,
-            $"nation benchmark: scale {scale} → {sites.Count} of 5,570 sites ({sites.Sum(s => s.Population):N0} inhabitants; largest rank {sites[0].Rank}, {sites[0].Population:N0}), {sampleRows:N0} rows a day of the nation's {nationalRows:N0}; load cap {cap}, queue batch {batch}{(newBatchThreshold >= 0 ? $", newBatchThreshold {newBatchThreshold}" : string.Empty)}; morning {morningHours} h × {timeFactor} = {morning.TotalSeconds:F0} s; wal_compression {walCompression}{(centralCpu >= 0 ? $"; central PostgreSQL on CPU {centralCpu}" : string.Empty)}"));
+            $"nation benchmark: scale {scale} → {sites.Count} of 5,570 sites ({sites.Sum(s => s.Population):N0} inhabitants; largest rank {sites[0].Rank}, {sites[0].Population:N0}), {sampleRows:N0} rows a day of the nation's {nationalRows:N0}; load cap {cap}, queue batch {batch}{(newBatchThreshold >= 0 ? $", newBatchThreshold {newBatchThreshold}" : string.Empty)}; morning {morningHours} h × {timeFactor} = {morning.TotalSeconds:F0} s; wal_compression {walCompression}{(fillFactor > 0 ? $"; list tables' fillfactor {fillFactor}" : string.Empty)}{(centralCpu >= 0 ? $"; central PostgreSQL on CPU {centralCpu}" : string.Empty)}"));
         foreach (var (list, j) in lists.Select((l, j) => (l, j)))
         {
             Say($"  {list.Name}: {NationLists.RowsPerInhabitant[list.Name]} rows per inhabitant, {sites.Sum(s => s.Rows[j]):N0} rows, largest {sites.Max(s => s.Rows[j]):N0}");
@@ -100,6 +101,13 @@ public static class NationBenchmark
             await using var control = new NpgsqlConnection(Named(pipeline.CentralConnection, "bench-control"));
             await control.OpenAsync();
             await CentralProbe.CreateTableAsync(control);
+            if (fillFactor is >= 10 and <= 100)
+            {
+                foreach (var list in lists)
+                {
+                    await Central.ExecAsync(control, string.Create(CultureInfo.InvariantCulture, $"ALTER TABLE {list.TableName} SET (fillfactor = {fillFactor})"));
+                }
+            }
             // The Azure server runs with wal_compression on (bicep/modules/database.bicep): both days are measured that way
             // unless --wal-compression says otherwise. wal_keep_size keeps the day's WAL for pg_waldump's breakdown: without
             // it, the checkpoints during a long day recycle the segments it starts in.
