@@ -3,14 +3,24 @@
 # do to the central database" (the nation and storm probes). `taskset` alone (the benchmarks' --central-cpu) cannot
 # keep other users' processes off that CPU; a cpuset cgroup can, and every process forked later inherits it.
 #
-#   cpu-fence.sh on <postmaster pid> [cpu]   every process but that cluster's runs on the other CPU from now on
-#   cpu-fence.sh off                         everything back in the root cpuset
+#   cpu-fence.sh on <postmaster pid> [cpu] [benchmark pid]
+#        every process but that cluster's runs on the other CPU from now on; with a benchmark pid, every process that
+#        does not descend from it (other users' builds and tests) also gets a low CPU weight (cpu.shares 16 against
+#        1024), so the benchmark's own clients, function app and Azurite on that other CPU are not slowed by them either
+#   cpu-fence.sh off                         everything back in the root cgroups
 #
-# Needs root and a writable cgroup v1 cpuset hierarchy at /sys/fs/cgroup/cpuset (as on this machine). The cluster keeps
+# Needs root and writable cgroup v1 cpuset and cpu hierarchies at /sys/fs/cgroup/{cpuset,cpu} (as on this machine). The cluster keeps
 # the affinity the benchmark gave it (--central-cpu); its backends fork from the postmaster, so they stay with it.
 set -euo pipefail
 root=/sys/fs/cgroup/cpuset
 fence=$root/bench-fence
+cpu_root=/sys/fs/cgroup/cpu
+background=$cpu_root/bench-background
+
+descendants() {
+  local pid
+  for pid in $( (pgrep -P "$1" || true) ); do echo "$pid"; descendants "$pid"; done
+}
 
 case "${1:-}" in
 on)
@@ -28,15 +38,30 @@ on)
     echo "$pid" > "$fence/cgroup.procs" 2>/dev/null && moved=$((moved + 1)) || true
   done < "$root/cgroup.procs"
   echo "fenced: $moved processes on CPU $other; cluster $postmaster and its $(( $(wc -w <<< "$keep") - 1 )) processes keep CPU $cpu"
+  if [[ -n "${4:-}" ]]; then
+    benchmark=" $4 $(descendants "$4" | tr '\n' ' ') "
+    mkdir -p "$background"
+    echo 16 > "$background/cpu.shares"
+    weighted=0
+    while read -r pid; do
+      [[ "$benchmark" == *" $pid "* ]] && continue
+      echo "$pid" > "$background/cgroup.procs" 2>/dev/null && weighted=$((weighted + 1)) || true
+    done < "$cpu_root/cgroup.procs"
+    echo "background: $weighted processes at cpu.shares 16; the benchmark's $(( $(wc -w <<< "$benchmark") )) processes at 1024"
+  fi
   ;;
 off)
+  if [[ -d "$background" ]]; then
+    while read -r pid; do echo "$pid" > "$cpu_root/cgroup.procs" 2>/dev/null || true; done < "$background/cgroup.procs"
+    rmdir "$background"
+  fi
   [[ -d "$fence" ]] || { echo "no fence"; exit 0; }
   while read -r pid; do echo "$pid" > "$root/cgroup.procs" 2>/dev/null || true; done < "$fence/cgroup.procs"
   rmdir "$fence"
   echo "fence removed"
   ;;
 *)
-  echo "usage: $0 on <postmaster pid> [cpu] | off" >&2
+  echo "usage: $0 on <postmaster pid> [cpu] [benchmark pid] | off" >&2
   exit 2
   ;;
 esac
