@@ -22,4 +22,22 @@ public static class CpuPinning
 
         Console.WriteLine($"central PostgreSQL (postmaster and {children.Length} processes) pinned to CPU {cpu}");
     }
+
+    /// <summary>
+    /// Also keeps every other process off the cluster's CPU and gives those not descended from this benchmark a low
+    /// CPU weight (tools/Bench/cpu-fence.sh; root and cgroup v1 only). Disposing the result takes the fence down.
+    /// </summary>
+    public static async Task<IAsyncDisposable> FenceAsync(PostgresServer server, int cpu)
+    {
+        var script = Path.Combine(RepoPaths.Root, "tools", "Bench", "cpu-fence.sh");
+        var postmaster = File.ReadLines(Path.Combine(server.DataDirectory, "postmaster.pid")).First().Trim();
+        var result = await ProcessRunner.RunCheckedAsync("bash", [script, "on", postmaster, cpu.ToString(CultureInfo.InvariantCulture), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        Console.Write(result.StandardOutput);
+        return new Fence(script);
+    }
+
+    private sealed class Fence(string script) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => Console.Write((await ProcessRunner.RunCheckedAsync("bash", [script, "off"])).StandardOutput);
+    }
 }

@@ -32,31 +32,33 @@ on)
   cat "$root/cpuset.mems" > "$fence/cpuset.mems"
   keep=" $postmaster $( (pgrep -P "$postmaster" || true) | tr "\n" " ") "
   moved=0
-  while read -r pid; do
+  # Each list is read whole first: moving processes out of a cgroup while reading its cgroup.procs skips some.
+  for pid in $(cat "$root/cgroup.procs"); do
     [[ "$keep" == *" $pid "* ]] && continue
     # Kernel threads cannot move; processes that ended meanwhile are gone. Neither matters.
     echo "$pid" > "$fence/cgroup.procs" 2>/dev/null && moved=$((moved + 1)) || true
-  done < "$root/cgroup.procs"
+  done
   echo "fenced: $moved processes on CPU $other; cluster $postmaster and its $(( $(wc -w <<< "$keep") - 1 )) processes keep CPU $cpu"
   if [[ -n "${4:-}" ]]; then
     benchmark=" $4 $(descendants "$4" | tr '\n' ' ') "
     mkdir -p "$background"
     echo 16 > "$background/cpu.shares"
     weighted=0
-    while read -r pid; do
+    for pid in $(cat "$cpu_root/cgroup.procs"); do
       [[ "$benchmark" == *" $pid "* ]] && continue
       echo "$pid" > "$background/cgroup.procs" 2>/dev/null && weighted=$((weighted + 1)) || true
-    done < "$cpu_root/cgroup.procs"
+    done
     echo "background: $weighted processes at cpu.shares 16; the benchmark's $(( $(wc -w <<< "$benchmark") )) processes at 1024"
   fi
   ;;
 off)
   if [[ -d "$background" ]]; then
-    while read -r pid; do echo "$pid" > "$cpu_root/cgroup.procs" 2>/dev/null || true; done < "$background/cgroup.procs"
+    # The list is read whole first: moving processes out of a cgroup while reading its cgroup.procs skips some.
+    for pid in $(cat "$background/cgroup.procs"); do echo "$pid" > "$cpu_root/cgroup.procs" 2>/dev/null || true; done
     rmdir "$background"
   fi
   [[ -d "$fence" ]] || { echo "no fence"; exit 0; }
-  while read -r pid; do echo "$pid" > "$root/cgroup.procs" 2>/dev/null || true; done < "$fence/cgroup.procs"
+  for pid in $(cat "$fence/cgroup.procs"); do echo "$pid" > "$root/cgroup.procs" 2>/dev/null || true; done
   rmdir "$fence"
   echo "fence removed"
   ;;
