@@ -24,14 +24,16 @@ public static class CpuPinning
     }
 
     /// <summary>
-    /// Also keeps every other process off the cluster's CPU and gives those not descended from this benchmark a low
-    /// CPU weight (tools/Bench/cpu-fence.sh; root and cgroup v1 only). Disposing the result takes the fence down.
+    /// Keeps every other process off the cluster's CPU and gives those not descended from this benchmark (or the
+    /// cluster) a low CPU weight (tools/Bench/cpu-fence.sh; root and cgroup v1 only). Disposing the result takes it down.
     /// </summary>
+    /// <param name="cpu">The cluster's CPU, or -1 for no CPU set aside: only the weight, the cluster sharing every CPU with the benchmark.</param>
     public static async Task<IAsyncDisposable> FenceAsync(PostgresServer server, int cpu)
     {
         var script = Path.Combine(RepoPaths.Root, "tools", "Bench", "cpu-fence.sh");
         var postmaster = File.ReadLines(Path.Combine(server.DataDirectory, "postmaster.pid")).First().Trim();
-        var result = await ProcessRunner.RunCheckedAsync("bash", [script, "on", postmaster, cpu.ToString(CultureInfo.InvariantCulture), Environment.ProcessId.ToString(CultureInfo.InvariantCulture)]);
+        var me = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        var result = await ProcessRunner.RunCheckedAsync("bash", cpu >= 0 ? [script, "on", postmaster, cpu.ToString(CultureInfo.InvariantCulture), me] : [script, "weight", me, postmaster]);
         Console.Write(result.StandardOutput);
         return new Fence(script);
     }

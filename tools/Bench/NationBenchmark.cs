@@ -37,7 +37,10 @@ public static class NationBenchmark
     /// the storm's <c>--central-cpu</c>: the probe then reads what the loads do to the database's own CPU, not what the
     /// function app, Azurite and the clients do to a shared one (on Azure they run on other machines).
     /// </param>
-    /// <param name="fence">With <paramref name="centralCpu"/>, also keep every other process off that CPU for the run (<see cref="CpuPinning.FenceAsync"/>).</param>
+    /// <param name="fence">
+    /// Give other users' processes a low CPU weight for the run and, with <paramref name="centralCpu"/>, keep them off
+    /// that CPU (<see cref="CpuPinning.FenceAsync"/>): on a shared machine, the probe then reads this benchmark.
+    /// </param>
     /// <param name="fillFactor">When 10–100, every list table's fillfactor before the first day (ListPublisher's is 90 for keyed lists, 100 for keyless ones): the page fill a changed row's page image carries.</param>
     /// <param name="walCompression">The central server's wal_compression for both days ("on" is pglz, as bicep/modules/database.bicep sets).</param>
     public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on", int fillFactor = 0, bool fence = false)
@@ -84,7 +87,7 @@ public static class NationBenchmark
                 await CpuPinning.PinClusterAsync(pipeline.Central, centralCpu);
             }
 
-            await using var fenced = fence && centralCpu >= 0 ? await CpuPinning.FenceAsync(pipeline.Central, centralCpu) : null;
+            await using var fenced = fence ? await CpuPinning.FenceAsync(pipeline.Central, centralCpu) : null;
 
             if (!prepared)
             {

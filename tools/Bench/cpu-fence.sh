@@ -7,6 +7,9 @@
 #        every process but that cluster's runs on the other CPU from now on; with a benchmark pid, every process that
 #        does not descend from it (other users' builds and tests) also gets a low CPU weight (cpu.shares 16 against
 #        1024), so the benchmark's own clients, function app and Azurite on that other CPU are not slowed by them either
+#   cpu-fence.sh weight <benchmark pid> <postmaster pid>
+#        only the low CPU weight for every process not descended from the benchmark or that cluster (no CPU set aside;
+#        the cluster is named because pg_ctl detaches it from the benchmark's process tree)
 #   cpu-fence.sh off                         everything back in the root cgroups
 #
 # Needs root and writable cgroup v1 cpuset and cpu hierarchies at /sys/fs/cgroup/{cpuset,cpu} (as on this machine). The cluster keeps
@@ -20,6 +23,20 @@ background=$cpu_root/bench-background
 descendants() {
   local pid
   for pid in $( (pgrep -P "$1" || true) ); do echo "$pid"; descendants "$pid"; done
+}
+
+# weigh <pid>...: every process but these and their descendants gets the low weight.
+weigh() {
+  local benchmark="" pid weighted=0
+  for pid in "$@"; do benchmark+=" $pid $(descendants "$pid" | tr '\n' ' ')"; done
+  benchmark+=" "
+  mkdir -p "$background"
+  echo 16 > "$background/cpu.shares"
+  for pid in $(cat "$cpu_root/cgroup.procs"); do
+    [[ "$benchmark" == *" $pid "* ]] && continue
+    echo "$pid" > "$background/cgroup.procs" 2>/dev/null && weighted=$((weighted + 1)) || true
+  done
+  echo "background: $weighted processes at cpu.shares 16; the benchmark's $(( $(wc -w <<< "$benchmark") )) processes at 1024"
 }
 
 case "${1:-}" in
@@ -39,31 +56,32 @@ on)
     echo "$pid" > "$fence/cgroup.procs" 2>/dev/null && moved=$((moved + 1)) || true
   done
   echo "fenced: $moved processes on CPU $other; cluster $postmaster and its $(( $(wc -w <<< "$keep") - 1 )) processes keep CPU $cpu"
-  if [[ -n "${4:-}" ]]; then
-    benchmark=" $4 $(descendants "$4" | tr '\n' ' ') "
-    mkdir -p "$background"
-    echo 16 > "$background/cpu.shares"
-    weighted=0
-    for pid in $(cat "$cpu_root/cgroup.procs"); do
-      [[ "$benchmark" == *" $pid "* ]] && continue
-      echo "$pid" > "$background/cgroup.procs" 2>/dev/null && weighted=$((weighted + 1)) || true
-    done
-    echo "background: $weighted processes at cpu.shares 16; the benchmark's $(( $(wc -w <<< "$benchmark") )) processes at 1024"
-  fi
+  # Alone on its CPU, the cluster needs no weight; keeping it out of the background costs nothing either.
+  if [[ -n "${4:-}" ]]; then weigh "$4" "$postmaster"; fi
+  ;;
+weight)
+  weigh "${2:?benchmark pid}" "${3:?postmaster pid}"
   ;;
 off)
   if [[ -d "$background" ]]; then
     # The list is read whole first: moving processes out of a cgroup while reading its cgroup.procs skips some.
-    for pid in $(cat "$background/cgroup.procs"); do echo "$pid" > "$cpu_root/cgroup.procs" 2>/dev/null || true; done
-    rmdir "$background"
+    # Processes fork while they are moved: repeat until the group is empty.
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      for pid in $(cat "$background/cgroup.procs"); do echo "$pid" > "$cpu_root/cgroup.procs" 2>/dev/null || true; done
+      rmdir "$background" 2>/dev/null && break
+    done
   fi
-  [[ -d "$fence" ]] || { echo "no fence"; exit 0; }
-  for pid in $(cat "$fence/cgroup.procs"); do echo "$pid" > "$root/cgroup.procs" 2>/dev/null || true; done
-  rmdir "$fence"
+  if [[ -d "$fence" ]]; then
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      for pid in $(cat "$fence/cgroup.procs"); do echo "$pid" > "$root/cgroup.procs" 2>/dev/null || true; done
+      rmdir "$fence" 2>/dev/null && break
+    done
+  fi
+  [[ -d "$fence" || -d "$background" ]] && { echo "fence not removed: processes keep forking into it; run again" >&2; exit 1; }
   echo "fence removed"
   ;;
 *)
-  echo "usage: $0 on <postmaster pid> [cpu] [benchmark pid] | off" >&2
+  echo "usage: $0 on <postmaster pid> [cpu] [benchmark pid] | weight <benchmark pid> <postmaster pid> | off" >&2
   exit 2
   ;;
 esac
