@@ -20,6 +20,11 @@ public static class MergePlans
             .Where(scan => Rereads(scan, list))
             .Select(scan => $"A nested loop reads {Text(scan, "Schema")}.{Text(scan, "Relation Name")} ({Text(scan, "Node Type")}) once per outer row in:\n{plan.Json}");
 
+    /// <summary>Whether the plan reads the list's staging table expecting at most <paramref name="atMost"/> rows from it.</summary>
+    public static bool ExpectsFewStagedRows(LoggedPlan plan, ListDefinition list, double atMost) =>
+        Nodes(plan.Plan).Any(node => Text(node, "Schema") == "staging" && Text(node, "Relation Name") == list.Name
+            && node["Node Type"]?.GetValue<string>() != "ModifyTable" && node["Plan Rows"]?.GetValue<double>() <= atMost);
+
     private static bool Rereads(JsonNode scan, ListDefinition list)
     {
         var relation = Text(scan, "Relation Name");
