@@ -105,10 +105,11 @@ public sealed class MergeSql
             // nation (ADR 0028), and the same plans for changes and key-set deliveries (MergePlanTests). A whole
             // snapshot and a key set read every row of the site anyway; a changes delivery is usually small, and a hash
             // join costs it one pass over the site's rows per statement: linear, where a nested loop under these
-            // statistics costs staged rows times site rows. Append keeps nested loops: its only join is an anti-join
-            // whose inner side is the list's primary key, probed with the whole key (MergePlanTests checks), and a hash
-            // join would read the site's whole history for every delivery. Off for the merge only: ClearStage turns
-            // it back on before the load's bookkeeping.
+            // statistics costs staged rows times site rows. Append is left as it was: its only join is an anti-join
+            // from its temp stage (no statistics: the planner sizes it by its pages) to the site's rows, planned under
+            // these statistics as a merge anti-join that reads the site's rows once through the primary key
+            // (MergePlanTests checks a large and a small delivery). Off for the merge only: ClearStage turns it back
+            // on before the load's bookkeeping.
             const string noNestLoop = "SET LOCAL enable_nestloop = off";
             var restoreNestLoop = $"SET LOCAL enable_nestloop TO DEFAULT; DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
             switch (delivery)

@@ -5,10 +5,11 @@ namespace PecLists.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// Finds the plan shape that made merges quadratic (ADR 0028 "Also"): a nested loop whose inner side, run once per outer
-/// row, reads a load's rows again. The staging table has one index, on snapshot_id, so any read of it (or of an append's
-/// temp stage, which has none) there reads all of the load's rows each time; the list's table may be read there only by
-/// its primary key with every key column given (one row per outer row), not by site, which is every row of the site.
-/// Needs auto_explain's verbose output (it names each relation's schema).
+/// row, reads a load's rows again (or a correlated subplan that does: the same loop in another form). The staging table
+/// has one index, on snapshot_id, so any read of it (or of an append's temp stage, which has none) there reads all of
+/// the load's rows each time; the list's table may be read there only by its primary key with every key column given
+/// (one row per outer row), not by site, which is every row of the site. Needs auto_explain's verbose output (it names
+/// each relation's schema).
 /// </summary>
 public static class MergePlans
 {
@@ -16,6 +17,7 @@ public static class MergePlans
         Nodes(plan.Plan)
             .Where(node => Text(node, "Node Type") == "Nested Loop")
             .SelectMany(loop => (loop["Plans"]?.AsArray() ?? []).Where(child => Text(child!, "Parent Relationship") == "Inner"))
+            .Concat(CorrelatedSubPlans(plan.Plan))
             .SelectMany(inner => Nodes(inner!))
             .Where(scan => Rereads(scan, list))
             .Select(scan => $"A nested loop reads {Text(scan, "Schema")}.{Text(scan, "Relation Name")} ({Text(scan, "Node Type")}) once per outer row in:\n{plan.Json}");
@@ -45,6 +47,14 @@ public static class MergePlans
                 && (condition.Contains($".{key} = ", StringComparison.Ordinal) || condition.Contains($"({key} = ", StringComparison.Ordinal)));
         return !byKey;
     }
+
+    /// <summary>
+    /// A correlated subquery left as a subplan runs once per outer row: a nested loop by another name. A hashed subplan
+    /// runs once, and an init plan is not per row.
+    /// </summary>
+    private static IEnumerable<JsonNode> CorrelatedSubPlans(JsonNode root) =>
+        Nodes(root).Where(node => Text(node, "Parent Relationship") == "SubPlan"
+            && Text(node, "Subplan Name")?.StartsWith("hashed ", StringComparison.Ordinal) != true);
 
     private static IEnumerable<JsonNode> Nodes(JsonNode node)
     {

@@ -157,7 +157,7 @@ public sealed class MergePlanTests(InfraFixture infra) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_small_append_delivery_probes_the_sites_rows_by_key_instead_of_rereading_them()
+    public async Task A_small_append_delivery_joins_its_rows_to_the_sites_without_a_nested_loop_rereading_either()
     {
         var list = await PublishAsync(Keyed($"plano_append_{Suffix()}") with { Mode = LoadModes.Append });
         var site = await SiteWithStaleStatisticsAsync(list, Plain(1, Rows), DeliveryKinds.Append);
