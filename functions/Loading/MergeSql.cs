@@ -96,6 +96,22 @@ public sealed class MergeSql
             // load's, by default). Neither is ANALYZEd: that writes pg_statistic rows, i.e. WAL, on every load. The
             // planner reads the load's rows through the staging table's snapshot_id index.
             var intoDelta = $"INSERT INTO {staging} (ingest_op, {keyList}{string.Concat(values.Select(v => ", " + v))})";
+
+            // Every keyed kind but append merges without nested loops. With the staging table's statistics from
+            // autovacuum (ADR 0025), often taken while it was empty, and a site the list table's statistics do not know,
+            // the planner guesses one row a side and reads one side once per row of the other: the staged rows through
+            // the snapshot_id index once per row of the site, or the site's rows through the primary key's site_id
+            // prefix once per staged row. Quadratic: minutes for a site's 11,000-row citopatologico snapshot in Bench
+            // nation (ADR 0028), and the same plans for changes and key-set deliveries (MergePlanTests). A whole
+            // snapshot and a key set read every row of the site anyway; a changes delivery is usually small, and a hash
+            // join costs it one pass over the site's rows per statement: linear, where a nested loop under these
+            // statistics costs staged rows times site rows. Append is left as it was: its only join is an anti-join
+            // from its temp stage (no statistics: the planner sizes it by its pages) to the site's rows, planned under
+            // these statistics as a merge anti-join that reads the site's rows once through the primary key
+            // (MergePlanTests checks a large and a small delivery). Off for the merge only: ClearStage turns it back
+            // on before the load's bookkeeping.
+            const string noNestLoop = "SET LOCAL enable_nestloop = off";
+            var restoreNestLoop = $"SET LOCAL enable_nestloop TO DEFAULT; DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
             switch (delivery)
             {
                 case DeliveryKinds.Append:
@@ -122,8 +138,10 @@ public sealed class MergeSql
                     break;
                 case DeliveryKinds.Changes:
                     var removed = softDelete is null ? "false" : $"s.{softDelete} IS NOT NULL";
+                    ClearStage = restoreNestLoop;
                     CreateDelta =
                     [
+                        noNestLoop,
                         $"""
                         {intoDelta}
                         SELECT CASE WHEN {removed} THEN 'd' WHEN t.{firstKey} IS NULL THEN 'i' ELSE 'u' END,
@@ -137,8 +155,10 @@ public sealed class MergeSql
                 case DeliveryKinds.KeySet:
                     CopyIntoStage = $"COPY {staging} ({keyList}) FROM STDIN (FORMAT csv, HEADER)";
                     FindDuplicateKey = null; // a key listed twice keeps its row all the same
+                    ClearStage = restoreNestLoop;
                     CreateDelta =
                     [
+                        noNestLoop,
                         $"""
                         INSERT INTO {staging} (ingest_op, {keyList})
                         SELECT 'd', {string.Join(", ", keys.Select(k => "t." + k))}
@@ -151,16 +171,10 @@ public sealed class MergeSql
                     Insert = null;
                     break;
                 default:
-                    // A whole snapshot reads every row of the site in its full join anyway, so its writes are hash joins
-                    // too: with the staging table's statistics from autovacuum (ADR 0025), often taken while it was
-                    // empty, and a site the list table's statistics do not know, the planner guessed one row a side and
-                    // read the staged rows once per row of the site (a nested loop over the snapshot_id index,
-                    // quadratic: minutes for a site's 11,000-row citopatologico in Bench nation, ADR 0028). Off for the
-                    // merge only: ClearStage turns it back on. Smaller deliveries (append, changes, key set) keep them.
-                    ClearStage = $"SET LOCAL enable_nestloop TO DEFAULT; DELETE FROM {staging} WHERE snapshot_id = @snapshotId";
+                    ClearStage = restoreNestLoop;
                     CreateDelta =
                     [
-                        "SET LOCAL enable_nestloop = off",
+                        noNestLoop,
                         .. softDelete is null ? Array.Empty<string>() : [$"DELETE FROM {staging} WHERE snapshot_id = @snapshotId AND {softDelete} IS NOT NULL"],
                         $"""
                         {intoDelta}
