@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Runs every test (unit, integration on real PostgreSQL + Azurite, end-to-end) and prints "N passed, N failed".
+# --no-build: the solution was just built by the same command (.ci/run passes it after scripts/demo.sh built it, to
+# save the minute a second, no-op build of every project takes on a busy 2-core machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=1
+case "${1:-}" in
+  --no-build) build=0 ;;
+  "") ;;
+  *) echo "unknown option: $1 (scripts/test.sh [--no-build])" >&2; exit 2 ;;
+esac
 scripts/install-deps.sh
-dotnet build Serverless.sln -c Release -nologo -v quiet -clp:ErrorsOnly
+if [ "$build" -eq 1 ]; then dotnet build Serverless.sln -c Release -nologo -v quiet -clp:ErrorsOnly; fi
 
 results=.artifacts/test-results
 rm -rf "$results"

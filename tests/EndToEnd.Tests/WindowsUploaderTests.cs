@@ -1,3 +1,4 @@
+using EndToEnd.Tests.SelfUpdate;
 using LocalInfra;
 using static EndToEnd.Tests.WinePrefix;
 
@@ -19,10 +20,9 @@ public sealed class WindowsUploaderTests
         var work = Directory.CreateTempSubdirectory("wine-uploader-").FullName;
         var wine = WinePrefix.At(Path.Combine(work, "wineprefix"));
 
-        // The exe is built (about a minute) while Wine creates its prefix and the local stack starts.
-        var package = ProcessRunner.RunAsync(
-            "bash", [Path.Combine(RepoPaths.Root, "scripts", "package.sh"), "--no-functions", "--uploader", "win-x64", "--out", Path.Combine(work, "package")],
-            timeout: TimeSpan.FromMinutes(10));
+        // The exe is packaged (a minute or more, once per test process: the self-update test under Wine shares it) while
+        // Wine creates its prefix and the local stack starts.
+        var package = ReleaseBuilds.WindowsPackageAsync();
         var prefixReady = wine.CreateAsync(work);
         var taskFile = Path.Combine(work, "wineprefix", "drive_c", "windows", "system32", "tasks", "PEC Uploader", "Daily run");
         var config = Path.Combine(work, "ProgramData", "config.json");
@@ -32,16 +32,16 @@ public sealed class WindowsUploaderTests
             await using var pipeline = await LocalPipeline.StartAsync();
             var site = await pipeline.AddMunicipalityAsync("2304400", "Fortaleza (teste)", 1_200, seed: 21);
             var built = await package;
-            Assert.True(built.ExitCode == 0, built.Combined);
+            Assert.True(built.Packaging.ExitCode == 0, built.Packaging.Combined);
             Assert.True((await prefixReady).ExitCode == 0, "wine could not create its prefix");
-            var exe = Path.Combine(work, "package", "uploader-win-x64", "uploader.exe");
+            var exe = Path.Combine(work, "uploader.exe");
+            File.Copy(built.Executable, exe);
             uploader = arguments => wine.RunAsync(exe, arguments, work, TimeSpan.FromMinutes(5));
 
             // The single-file, self-contained, trimmed build starts and parses its command line.
             var version = await uploader(["version"]);
             Assert.True(version.ExitCode == 0, version.Combined);
-            var declared = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "uploader", "Uploader.csproj")), "<Version>([^<]+)</Version>").Groups[1].Value;
-            Assert.Contains($"uploader {declared} ", version.StandardOutput, StringComparison.Ordinal);
+            Assert.Contains($"uploader {ReleaseBuilds.DeclaredVersion} ", version.StandardOutput, StringComparison.Ordinal);
 
             // PEC's own files as the Windows installer lays them out, and the operator's key as a PEM file.
             var pecRoot = await PecInstallLayout.CreateAsync(pipeline, site, work);

@@ -11,6 +11,20 @@ public static class ReleaseBuilds
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
 
+    private static readonly Lazy<Task<ShippedBuild>> WindowsPackage = new(() => PackageAsync("win-x64", "uploader.exe"));
+
+    /// <summary>The version uploader/Uploader.csproj declares: what scripts/package.sh builds.</summary>
+    public static string DeclaredVersion { get; } =
+        System.Text.RegularExpressions.Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "uploader", "Uploader.csproj")), "<Version>([^<]+)</Version>").Groups[1].Value;
+
+    /// <summary>
+    /// uploader.exe exactly as <c>scripts/package.sh --uploader win-x64</c> ships it, at <see cref="DeclaredVersion"/>:
+    /// packaged once per test process (a win-x64 publish is a minute or more on a small machine) and shared by the tests
+    /// that run the shipped exe under Wine. Each copies it before use and none writes to it, so no test sees another's
+    /// state. The script's outcome is returned rather than thrown, so each test asserts it with the script's output.
+    /// </summary>
+    public static Task<ShippedBuild> WindowsPackageAsync() => WindowsPackage.Value;
+
     /// <summary>
     /// The form scripts/package.sh ships for <paramref name="runtime"/>: NativeAOT on linux-x64 (minutes of ILC),
     /// single-file self-contained trimmed on win-x64.
@@ -55,6 +69,23 @@ public static class ReleaseBuilds
                 ],
                 timeout: TimeSpan.FromMinutes(20));
             return executable;
+        }
+        finally
+        {
+            OneAtATime.Release();
+        }
+    }
+
+    private static async Task<ShippedBuild> PackageAsync(string runtime, string executable)
+    {
+        var output = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", "package");
+        await OneAtATime.WaitAsync();
+        try
+        {
+            var packaged = await ProcessRunner.RunAsync(
+                "bash", [Path.Combine(RepoPaths.Root, "scripts", "package.sh"), "--no-functions", "--uploader", runtime, "--out", output],
+                timeout: TimeSpan.FromMinutes(20));
+            return new ShippedBuild(packaged, Path.Combine(output, $"uploader-{runtime}", executable));
         }
         finally
         {
