@@ -28,12 +28,16 @@ public static class CpuPinning
     /// cluster) a low CPU weight (tools/Bench/cpu-fence.sh; root and cgroup v1 only). Disposing the result takes it down.
     /// </summary>
     /// <param name="cpu">The cluster's CPU, or -1 for no CPU set aside: only the weight, the cluster sharing every CPU with the benchmark.</param>
-    public static async Task<IAsyncDisposable> FenceAsync(PostgresServer server, int cpu)
+    /// <param name="favourCluster">Give the low weight to the benchmark too: only the cluster keeps the normal weight.</param>
+    public static async Task<IAsyncDisposable> FenceAsync(PostgresServer server, int cpu, bool favourCluster = false)
     {
         var script = Path.Combine(RepoPaths.Root, "tools", "Bench", "cpu-fence.sh");
         var postmaster = File.ReadLines(Path.Combine(server.DataDirectory, "postmaster.pid")).First().Trim();
         var me = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
-        var result = await ProcessRunner.RunCheckedAsync("bash", cpu >= 0 ? [script, "on", postmaster, cpu.ToString(CultureInfo.InvariantCulture), me] : [script, "weight", me, postmaster]);
+        string[] arguments = favourCluster ? [script, "favour", postmaster]
+            : cpu >= 0 ? [script, "on", postmaster, cpu.ToString(CultureInfo.InvariantCulture), me]
+            : [script, "weight", me, postmaster];
+        var result = await ProcessRunner.RunCheckedAsync("bash", arguments);
         Console.Write(result.StandardOutput);
         return new Fence(script);
     }

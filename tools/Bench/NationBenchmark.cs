@@ -41,9 +41,14 @@ public static class NationBenchmark
     /// Give other users' processes a low CPU weight for the run and, with <paramref name="centralCpu"/>, keep them off
     /// that CPU (<see cref="CpuPinning.FenceAsync"/>): on a shared machine, the probe then reads this benchmark.
     /// </param>
+    /// <param name="favourCentral">
+    /// Give every process but the central cluster a low CPU weight, this benchmark's function app and clients included:
+    /// the database gets both cores whenever it wants them, as a server of its own would, and the probe reads what the
+    /// loads leave it (the loads are fed more slowly: read their times as an upper bound).
+    /// </param>
     /// <param name="fillFactor">When 10–100, every list table's fillfactor before the first day (ListPublisher's is 90 for keyed lists, 100 for keyless ones): the page fill a changed row's page image carries.</param>
     /// <param name="walCompression">The central server's wal_compression for both days ("on" is pglz, as bicep/modules/database.bicep sets).</param>
-    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on", int fillFactor = 0, bool fence = false)
+    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on", int fillFactor = 0, bool fence = false, bool favourCentral = false)
     {
         if (walCompression is not ("on" or "pglz" or "lz4" or "zstd" or "off"))
         {
@@ -87,7 +92,7 @@ public static class NationBenchmark
                 await CpuPinning.PinClusterAsync(pipeline.Central, centralCpu);
             }
 
-            await using var fenced = fence ? await CpuPinning.FenceAsync(pipeline.Central, centralCpu) : null;
+            await using var fenced = fence || favourCentral ? await CpuPinning.FenceAsync(pipeline.Central, centralCpu, favourCentral) : null;
 
             if (!prepared)
             {

@@ -10,6 +10,9 @@
 #   cpu-fence.sh weight <benchmark pid> <postmaster pid>
 #        only the low CPU weight for every process not descended from the benchmark or that cluster (no CPU set aside;
 #        the cluster is named because pg_ctl detaches it from the benchmark's process tree)
+#   cpu-fence.sh favour <postmaster pid>
+#        the low CPU weight for every process but that cluster, the benchmark's own function app and clients included:
+#        the cluster gets every CPU it asks for, as a server of that many cores would; the rest runs on what it leaves
 #   cpu-fence.sh off                         everything back in the root cgroups
 #
 # Needs root and writable cgroup v1 cpuset and cpu hierarchies at /sys/fs/cgroup/{cpuset,cpu} (as on this machine). The cluster keeps
@@ -62,6 +65,9 @@ on)
 weight)
   weigh "${2:?benchmark pid}" "${3:?postmaster pid}"
   ;;
+favour)
+  weigh "${2:?postmaster pid}"
+  ;;
 off)
   if [[ -d "$background" ]]; then
     # The list is read whole first: moving processes out of a cgroup while reading its cgroup.procs skips some.
@@ -81,7 +87,7 @@ off)
   echo "fence removed"
   ;;
 *)
-  echo "usage: $0 on <postmaster pid> [cpu] [benchmark pid] | weight <benchmark pid> <postmaster pid> | off" >&2
+  echo "usage: $0 on <postmaster pid> [cpu] [benchmark pid] | weight <benchmark pid> <postmaster pid> | favour <postmaster pid> | off" >&2
   exit 2
   ;;
 esac
