@@ -60,7 +60,7 @@ public sealed class BlockUploadTests
             open => $"{open} relayed connection(s) still open");
 
         var afterKill = await StagedAsync(pipeline, atLeastBlocks: 6);
-        Assert.True(afterKill.Bytes is not null, $"at most {afterKill.MostBlocks} block(s) staged after the kill, fewer than before it");
+        Assert.True(afterKill.Bytes is not null, $"at most {afterKill.MostBlocks} block(s) in a staging blob after the kill, fewer than the 6 seen before it");
         var stagedBeforeKill = afterKill.Bytes.Value;
 
         var spooled = Assert.Single(Directory.GetFiles(Path.Combine(site.SpoolDirectory, site.Ibge), "*.csv.gz", SearchOption.AllDirectories));
