@@ -43,18 +43,25 @@ public sealed class BlockUploadTests
         relay.UpstreamBytesPerSecond = 256 * 1024;
         await using (var first = ChildProcess.Start("dotnet", [RepoPaths.UploaderDll, "run", "--config", site.ConfigPath], UploaderLocale.Environment(UploaderLocale.English)))
         {
-            await WaitForStagedBytesAsync(pipeline, atLeastBlocks: 6, first);
+            await Eventually.UntilAsync(
+                async () =>
+                {
+                    var staged = await StagedAsync(pipeline, atLeastBlocks: 6);
+                    Assert.False(staged.Bytes is null && first.HasExited, "the uploader ended before it staged enough blocks:\n" + first.Output);
+                    return staged;
+                },
+                staged => staged.Bytes is not null, TimeSpan.FromMinutes(3), "6 uncommitted blocks in a staging blob", TimeSpan.FromMilliseconds(50),
+                staged => $"at most {staged.MostBlocks} block(s) in a staging blob", () => first.Output + "\n" + pipeline.FunctionsLog);
         } // killed (the whole process tree, SIGKILL)
 
         // Read once the relay delivered what the killed process had already sent: a block may land after the kill.
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (relay.OpenConnections > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{relay.OpenConnections} relayed connection(s) still open after the kill");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(
+            () => relay.OpenConnections, open => open == 0, TimeSpan.FromMinutes(1), "the relayed connections to close after the kill", TimeSpan.FromMilliseconds(50),
+            open => $"{open} relayed connection(s) still open");
 
-        var stagedBeforeKill = await WaitForStagedBytesAsync(pipeline, atLeastBlocks: 6, uploader: null);
+        var afterKill = await StagedAsync(pipeline, atLeastBlocks: 6);
+        Assert.True(afterKill.Bytes is not null, $"at most {afterKill.MostBlocks} block(s) in a staging blob after the kill, fewer than the 6 seen before it");
+        var stagedBeforeKill = afterKill.Bytes.Value;
 
         var spooled = Assert.Single(Directory.GetFiles(Path.Combine(site.SpoolDirectory, site.Ibge), "*.csv.gz", SearchOption.AllDirectories));
         var firstLength = new FileInfo(spooled).Length;
@@ -226,25 +233,25 @@ public sealed class BlockUploadTests
         return names;
     }
 
-    /// <summary>Waits until the staging blob holds <paramref name="atLeastBlocks"/> uncommitted blocks; returns their bytes.</summary>
-    private static async Task<long> WaitForStagedBytesAsync(LocalPipeline pipeline, int atLeastBlocks, ChildProcess? uploader)
+    /// <summary>
+    /// The bytes of the first staging blob holding <paramref name="atLeastBlocks"/> uncommitted blocks (null if none does),
+    /// and the most uncommitted blocks any staging blob holds.
+    /// </summary>
+    private static async Task<(long? Bytes, int MostBlocks)> StagedAsync(LocalPipeline pipeline, int atLeastBlocks)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (true)
+        var most = 0;
+        foreach (var name in await StagingBlobsAsync(pipeline, BlobStates.Uncommitted))
         {
-            foreach (var name in await StagingBlobsAsync(pipeline, BlobStates.Uncommitted))
+            var blocks = (await Container(pipeline).GetBlockBlobClient(name).GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.ToList();
+            if (blocks.Count >= atLeastBlocks)
             {
-                var blocks = (await Container(pipeline).GetBlockBlobClient(name).GetBlockListAsync(BlockListTypes.Uncommitted)).Value.UncommittedBlocks.ToList();
-                if (blocks.Count >= atLeastBlocks)
-                {
-                    return blocks.Sum(b => b.SizeLong);
-                }
+                return (blocks.Sum(b => b.SizeLong), blocks.Count);
             }
 
-            Assert.False(uploader?.HasExited ?? true, "the uploader ended before it staged enough blocks:\n" + uploader?.Output);
-            Assert.True(DateTime.UtcNow < deadline, "no blocks staged:\n" + uploader!.Output + "\n" + pipeline.FunctionsLog);
-            await Task.Delay(50);
+            most = Math.Max(most, blocks.Count);
         }
+
+        return (null, most);
     }
 
     private static async Task<Dictionary<Guid, long>> CompressedBytesAsync(LocalPipeline pipeline)

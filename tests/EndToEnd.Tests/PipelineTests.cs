@@ -37,11 +37,15 @@ public sealed class PipelineFixture : IAsyncLifetime
             await Pipeline.AddMunicipalityAsync("2927408", "Salvador (teste)", 2500, seed: 2),
         ];
         UploaderRuns = await Task.WhenAll(Sites.Select(s => Pipeline.RunUploaderAsync(s)));
+        var firstRunsEnded = DateTimeOffset.UtcNow;
         var perRun = Sites.Length * Lists.Count;
         Snapshots = await Pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: perRun);
 
-        // now() moves on between the runs, so every list's extraction-time columns differ from the first run's.
-        await Task.Delay(TimeSpan.FromSeconds(1.1));
+        // now() moves on between the runs, so every list's extraction-time columns differ from the first run's: the next
+        // runs start in a later whole second than the first ones ended in (usually already so once their loads finished).
+        await Eventually.UntilAsync(
+            () => DateTimeOffset.UtcNow, now => now.ToUnixTimeSeconds() > firstRunsEnded.ToUnixTimeSeconds(), TimeSpan.FromSeconds(30),
+            $"the clock to pass the second the first runs ended in ({firstRunsEnded:O})", TimeSpan.FromMilliseconds(50), now => now.ToString("O"));
         NextDayRuns = await Task.WhenAll(Sites.Select(s => Pipeline.RunUploaderAsync(s)));
         NextDay = [.. (await Pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(3), expectedAtLeast: 2 * perRun)).Where(s => !Snapshots.Any(first => first.SnapshotId == s.SnapshotId))];
     }

@@ -68,12 +68,9 @@ public sealed class PoisonTests
             Assert.Contains("1 snapshot(s) replayed", fromBlobs.StandardOutput, StringComparison.Ordinal);
         }
 
-        var waitUntil = DateTime.UtcNow.AddMinutes(1);
-        while (CountLines(pipeline.Host.Log.Text, "SnapshotAlreadyFinal") < 3)
-        {
-            Assert.True(DateTime.UtcNow < waitUntil, "the replayed messages were not all processed:\n" + pipeline.Host.Log.Text);
-            await Task.Delay(250);
-        }
+        await Eventually.UntilAsync(
+            () => CountLines(pipeline.Host.Log.Text, "SnapshotAlreadyFinal"), n => n >= 3, TimeSpan.FromMinutes(1), "the three replayed messages processed (SnapshotAlreadyFinal)",
+            TimeSpan.FromMilliseconds(250), n => $"{n} SnapshotAlreadyFinal line(s)", () => pipeline.Host.Log.Text);
 
         Assert.Equal(before, await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge));
         Assert.Equal("loaded", Assert.Single(await pipeline.SnapshotsAsync()).Status);

@@ -20,12 +20,14 @@ public sealed class UploaderFaultTests
 
         using (var run = Process.Start(start)!)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (!PartialFiles(site).Any())
-            {
-                Assert.True(DateTime.UtcNow < deadline && !run.HasExited, "the extraction never started writing");
-                await Task.Delay(5);
-            }
+            await Eventually.UntilAsync(
+                () =>
+                {
+                    var writing = PartialFiles(site).Any();
+                    Assert.False(!writing && run.HasExited, "the uploader ended before the extraction started writing");
+                    return writing;
+                },
+                TimeSpan.FromSeconds(60), "the extraction to start writing a partial spool file", TimeSpan.FromMilliseconds(5));
 
             run.Kill(entireProcessTree: true); // the machine lost power, or someone closed the window
             await run.WaitForExitAsync();

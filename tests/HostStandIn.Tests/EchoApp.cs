@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LocalInfra;
 
 namespace HostStandIn.Tests;
 
@@ -87,15 +88,14 @@ public sealed class EchoApp : IAsyncDisposable
     public Uri Url(string pathAndQuery) => new(Host.Endpoint, pathAndQuery);
 
     /// <summary>Waits until <paramref name="condition"/> holds (polled every 50 ms), failing with the host's log after 30 s.</summary>
-    public async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out:\n" + Host.Log.Text);
-            await Task.Delay(50);
-        }
-    }
+    public Task WaitUntilAsync(Func<bool> condition, string whatWeWaitedFor) =>
+        Eventually.UntilAsync(condition, TimeSpan.FromSeconds(30), whatWeWaitedFor, TimeSpan.FromMilliseconds(50), () => Host.Log.Text);
+
+    /// <summary>Waits until the handler has received at least <paramref name="count"/> invocations (30 s), and returns them all.</summary>
+    public Task<IReadOnlyList<JsonObject>> WaitForInvocationsAsync(int count) =>
+        Eventually.UntilAsync(
+            () => Invocations(), received => received.Count >= count, TimeSpan.FromSeconds(30), $"{count} invocation(s) of the handler", TimeSpan.FromMilliseconds(100),
+            received => $"{received.Count} of {count} invocations arrived", () => Host.Log.Text);
 
     /// <summary>What the handler received for queue invocations, one entry per call.</summary>
     public IReadOnlyList<JsonObject> Invocations() =>

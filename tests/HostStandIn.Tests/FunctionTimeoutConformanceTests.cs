@@ -51,7 +51,7 @@ public sealed class FunctionTimeoutConformanceTests
         var firstPid = await PidAsync(app);
 
         var timedOut = app.Http.GetAsync(app.Url("api/slow/20000"));
-        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("Timeout value of 00:00:04 exceeded", StringComparison.Ordinal));
+        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("Timeout value of 00:00:04 exceeded", StringComparison.Ordinal), "the functionTimeout log line");
         // 3 s: well inside its own timeout, but still running when the restart comes at the end of the 2 s grace.
         var bystander = app.Http.GetAsync(app.Url("api/slow/3000"));
 
@@ -100,7 +100,7 @@ public sealed class FunctionTimeoutConformanceTests
             functions: [("slow", EchoApp.HttpFunction("slow/{ms:int}", "get"))]);
 
         app.Host.KillHandler();
-        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("custom handler process exited", StringComparison.Ordinal));
+        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("custom handler process exited", StringComparison.Ordinal), "the handler's exit to be logged");
 
         using var response = await app.Http.GetAsync(app.Url("api/slow/0")); // the new process listens 1.5 s later
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Azure.Storage.Queues;
+using LocalInfra;
 
 namespace HostStandIn.Tests;
 
@@ -28,27 +29,11 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
         return (app, queue, new QueueClient(storage.Azurite.ConnectionString, queueName + "-poison", options));
     }
 
-    private static async Task<IReadOnlyList<JsonObject>> WaitForInvocationsAsync(EchoApp app, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (app.Invocations().Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{app.Invocations().Count} of {count} invocations arrived:\n{app.Host.Log.Text}");
-            await Task.Delay(100);
-        }
-
-        return app.Invocations();
-    }
-
     private static async Task<string?> WaitForPoisonAsync(QueueClient poison, EchoApp app)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!(await poison.ExistsAsync() && (await poison.PeekMessagesAsync()).Value.Length > 0))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "nothing reached the poison queue:\n" + app.Host.Log.Text);
-            await Task.Delay(100);
-        }
-
+        await Eventually.UntilAsync(
+            async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync()).Value.Length : 0, n => n > 0, TimeSpan.FromSeconds(30),
+            "a message in the poison queue", TimeSpan.FromMilliseconds(100), n => $"{n} message(s)", () => app.Host.Log.Text);
         return (await poison.PeekMessagesAsync()).Value.Single().Body.ToString();
     }
 
@@ -61,7 +46,7 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
         await using var running = app;
         var sent = (await queue.SendMessageAsync(Message)).Value;
 
-        var invocation = (await WaitForInvocationsAsync(app, 1))[0];
+        var invocation = (await app.WaitForInvocationsAsync(1))[0];
         using var payload = JsonDocument.Parse(invocation["body"]!.ToString());
         var data = payload.RootElement.GetProperty("Data");
         var metadata = payload.RootElement.GetProperty("Metadata");
@@ -127,13 +112,10 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
         await using var running = app;
         await queue.SendMessageAsync(Message);
 
-        await WaitForInvocationsAsync(app, 1);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the message was not deleted");
-            await Task.Delay(100);
-        }
+        await app.WaitForInvocationsAsync(1);
+        await Eventually.UntilAsync(
+            async () => (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount, n => n == 0, TimeSpan.FromSeconds(10),
+            "the message to be deleted", TimeSpan.FromMilliseconds(100), n => $"about {n} message(s) in the queue");
 
         Assert.Single(app.Invocations());
         Assert.False(await poison.ExistsAsync());
@@ -151,12 +133,9 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
             """{ "extensions": { "queues": { "maxPollingInterval": "00:00:00.500" } } }""",
             ("consume", EchoApp.QueueFunction("never")), ("ping", EchoApp.HttpFunction("ping", "get")));
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!app.Host.Log.Text.Contains("queue 'never' unreachable", StringComparison.Ordinal))
-        {
-            Assert.True(DateTime.UtcNow < deadline, app.Host.Log.Text);
-            await Task.Delay(100);
-        }
+        await Eventually.UntilAsync(
+            () => app.Host.Log.Text.Contains("queue 'never' unreachable", StringComparison.Ordinal), TimeSpan.FromSeconds(30),
+            "the listener to log queue 'never' unreachable", TimeSpan.FromMilliseconds(100), () => app.Host.Log.Text);
 
         using var response = await app.Http.GetAsync(app.Url("/api/ping"));
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
@@ -176,17 +155,14 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
         await using var running = app;
 
         await queue.SendMessageAsync(Message);
-        await WaitForInvocationsAsync(app, 1);
+        await app.WaitForInvocationsAsync(1);
 
         // Until the 6 s function (three 2 s leases) has succeeded and its message is gone: without renewal the message
         // reappears mid-run and is invoked again, or the stale receipt's delete fails and it stays.
-        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("Executed 'Functions.consume' (Succeeded", StringComparison.Ordinal));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await queue.PeekMessagesAsync()).Value.Length > 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the message was never deleted:\n" + app.Host.Log.Text);
-            await Task.Delay(100);
-        }
+        await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("Executed 'Functions.consume' (Succeeded", StringComparison.Ordinal), "the function to succeed");
+        await Eventually.UntilAsync(
+            async () => (await queue.PeekMessagesAsync()).Value.Length, n => n == 0, TimeSpan.FromSeconds(30),
+            "the message to be deleted", TimeSpan.FromMilliseconds(100), n => $"{n} visible message(s)", () => app.Host.Log.Text);
 
         Assert.Single(app.Invocations());
         Assert.Empty((await queue.PeekMessagesAsync()).Value);

@@ -16,18 +16,6 @@ public sealed class TimerInvocationConformanceTests
     // Once a year: only runOnStartup fires it during a test, and at a minute or more the schedule monitor stays on.
     private const string Yearly = "0 0 0 1 1 *";
 
-    private static async Task<IReadOnlyList<JsonObject>> WaitForInvocationsAsync(EchoApp app, int count)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (app.Invocations().Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{app.Invocations().Count} of {count} invocations arrived:\n{app.Host.Log.Text}");
-            await Task.Delay(100);
-        }
-
-        return app.Invocations();
-    }
-
     private static JsonElement Payload(JsonObject invocation) => JsonDocument.Parse(invocation["body"]!.ToString()).RootElement;
 
     // ProcessDefaultInvocationRequest: POST /{function name}, JSON. GetHttpScriptInvocationContextValue: a TimerInfo is
@@ -37,7 +25,7 @@ public sealed class TimerInvocationConformanceTests
     {
         await using var app = await EchoApp.StartAsync(functions: ("tick", EchoApp.TimerFunction("*/1 * * * * *")));
 
-        var invocation = (await WaitForInvocationsAsync(app, 1))[0];
+        var invocation = (await app.WaitForInvocationsAsync(1))[0];
         var payload = Payload(invocation);
 
         Assert.Equal("/tick", invocation["url"]!.ToString());
@@ -64,7 +52,7 @@ public sealed class TimerInvocationConformanceTests
     {
         await using var app = await EchoApp.StartAsync(functions: ("tick", EchoApp.TimerFunction(Yearly, ", \"runOnStartup\": true")));
 
-        var status = Payload((await WaitForInvocationsAsync(app, 1))[0]).GetProperty("Data").GetProperty("timer").GetProperty("ScheduleStatus");
+        var status = Payload((await app.WaitForInvocationsAsync(1))[0]).GetProperty("Data").GetProperty("timer").GetProperty("ScheduleStatus");
 
         Assert.Equal(new DateTimeOffset(default(DateTime).ToLocalTime()), status.GetProperty("Last").GetDateTimeOffset());
         Assert.Equal(status.GetProperty("Last").GetString(), status.GetProperty("LastUpdated").GetString());
@@ -80,7 +68,7 @@ public sealed class TimerInvocationConformanceTests
     {
         await using var app = await EchoApp.StartAsync(functions: ("tick", EchoApp.TimerFunction(Yearly, ", \"runOnStartup\": true, \"useMonitor\": false")));
 
-        var timer = Payload((await WaitForInvocationsAsync(app, 1))[0]).GetProperty("Data").GetProperty("timer");
+        var timer = Payload((await app.WaitForInvocationsAsync(1))[0]).GetProperty("Data").GetProperty("timer");
 
         Assert.Equal(JsonValueKind.Null, timer.GetProperty("ScheduleStatus").ValueKind);
     }
@@ -94,7 +82,7 @@ public sealed class TimerInvocationConformanceTests
             new Dictionary<string, string?> { ["TICK_SCHEDULE"] = "*/1 * * * * *", ["ECHO_STATUS"] = "500" },
             functions: ("tick", EchoApp.TimerFunction("%TICK_SCHEDULE%")));
 
-        var invocations = await WaitForInvocationsAsync(app, 3);
+        var invocations = await app.WaitForInvocationsAsync(3);
 
         var times = invocations.Take(3).Select(i => Payload(i).GetProperty("Metadata").GetProperty("sys").GetProperty("UtcNow").GetDateTime()).ToList();
         // Each a tick of its own whole second (one invocation late and the next on time can be 0.2 s apart), and three
@@ -112,7 +100,7 @@ public sealed class TimerInvocationConformanceTests
         await using var app = await EchoApp.StartAsync(
             new Dictionary<string, string?> { ["ECHO_DELAY_MS"] = "1500" }, functions: ("tick", EchoApp.TimerFunction("*/1 * * * * *")));
 
-        var starts = (await WaitForInvocationsAsync(app, 3)).Take(3).Select(i => i["at"]!.GetValue<long>()).ToList();
+        var starts = (await app.WaitForInvocationsAsync(3)).Take(3).Select(i => i["at"]!.GetValue<long>()).ToList();
         await Task.Delay(1000);
 
         Assert.All(starts.Zip(starts.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 1500, 2600));

@@ -15,7 +15,7 @@ public sealed class WorkerRestartConformanceTests
         for (var restart = 1; restart <= 2; restart++)
         {
             app.Host.KillHandler();
-            await app.WaitUntilAsync(() => app.Host.HandlerRestarts == restart);
+            await app.WaitUntilAsync(() => app.Host.HandlerRestarts == restart, $"handler restart {restart}");
             Assert.Equal(port, app.Host.HandlerPort);
             using var response = await app.Http.GetAsync(app.Url("api/items/7"));
             Assert.True(response.IsSuccessStatusCode, $"after restart {restart}: {(int)response.StatusCode}");
@@ -23,7 +23,7 @@ public sealed class WorkerRestartConformanceTests
         }
 
         app.Host.KillHandler();
-        await app.WaitUntilAsync(() => app.Host.HandlerExited);
+        await app.WaitUntilAsync(() => app.Host.HandlerExited, "the host to give up on the handler after the third exit");
         Assert.Equal(2, app.Host.HandlerRestarts);
         Assert.Contains("Exceeded http worker restart retry count. Shutting down Functions Host", app.Host.Log.Text, StringComparison.Ordinal);
     }

@@ -64,22 +64,14 @@ public sealed class FakeAppInsights : IAsyncDisposable
             .Select(e => (IReadOnlyDictionary<string, string?>)(e["data"]!["baseData"]!["properties"]?.AsObject()
                 .ToDictionary(p => p.Key, p => p.Value?.ToString()) ?? []))];
 
-    /// <summary>Polls until <paramref name="arrived"/> holds (the exporter batches every few seconds); false after the timeout.</summary>
-    public async Task<bool> WaitForAsync(Func<FakeAppInsights, bool> arrived, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!arrived(this))
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                return false;
-            }
-
-            await Task.Delay(500);
-        }
-
-        return true;
-    }
+    /// <summary>
+    /// Polls every 500 ms until <paramref name="arrived"/> holds (the exporter batches every few seconds); after the timeout
+    /// fails saying <paramref name="whatWeWaitedFor"/> and how many envelopes had arrived.
+    /// </summary>
+    public Task WaitForAsync(Func<FakeAppInsights, bool> arrived, TimeSpan timeout, string whatWeWaitedFor) =>
+        Eventually.UntilAsync(
+            () => (Arrived: arrived(this), Envelopes: Envelopes.Count), seen => seen.Arrived, timeout, whatWeWaitedFor, TimeSpan.FromMilliseconds(500),
+            seen => $"not among the {seen.Envelopes} envelope(s) received");
 
     private async Task ServeAsync()
     {

@@ -13,25 +13,24 @@ public static class FreePort
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null)
+    /// <summary>Waits until a TCP connection to 127.0.0.1:<paramref name="port"/> succeeds; a <see cref="TimeoutException"/> after <paramref name="timeout"/>.</summary>
+    public static Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<string>? diagnostics = null) =>
+        Eventually.UntilAsync(
+            () => RefusalAsync(port), refusal => refusal is null, timeout, $"something listening on 127.0.0.1:{port}", TimeSpan.FromMilliseconds(100),
+            refusal => refusal ?? "listening", diagnostics);
+
+    /// <summary>Why a connection to the port failed, or null once it succeeds.</summary>
+    private static async Task<string?> RefusalAsync(int port)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100);
-            }
-            catch (SocketException ex)
-            {
-                throw new TimeoutException($"Nothing listens on 127.0.0.1:{port} after {timeout}. {diagnostics?.Invoke()}", ex);
-            }
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, port);
+            return null;
+        }
+        catch (SocketException ex)
+        {
+            return $"{ex.SocketErrorCode}: {ex.Message}";
         }
     }
 }

@@ -316,30 +316,32 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// Waits until every snapshot received so far is settled (loaded, skipped, rejected, or held for an operator), or — with
     /// <paramref name="stopAtFirstProblem"/> — until one is rejected, failed or held, so a caller can report it at once.
     /// </summary>
-    public async Task<IReadOnlyList<SnapshotRow>> WaitForLoadsAsync(TimeSpan timeout, int expectedAtLeast = 1, bool stopAtFirstProblem = false, CancellationToken ct = default)
+    public Task<IReadOnlyList<SnapshotRow>> WaitForLoadsAsync(TimeSpan timeout, int expectedAtLeast = 1, bool stopAtFirstProblem = false, CancellationToken ct = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var rows = await SnapshotsAsync(ct);
-            if (rows.Count >= expectedAtLeast && rows.All(r => r.Status is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped or SnapshotStatuses.Rejected or SnapshotStatuses.Held))
+        static string Describe(IReadOnlyList<SnapshotRow> rows) => string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"));
+        bool Done(IReadOnlyList<SnapshotRow> rows) =>
+            (rows.Count >= expectedAtLeast && rows.All(r => r.Status is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped or SnapshotStatuses.Rejected or SnapshotStatuses.Held))
+            || (stopAtFirstProblem && rows.Any(r => r.Status is SnapshotStatuses.Rejected or SnapshotStatuses.Failed or SnapshotStatuses.Held));
+
+        return Eventually.UntilAsync(
+            async () =>
             {
+                var rows = await SnapshotsAsync(ct);
+                if (!Done(rows) && Host?.HandlerExited == true)
+                {
+                    // The stand-in gave up on the handler: nothing more will load, so there is no point waiting out the timeout.
+                    throw new TimeoutException($"Loads not finished, the function app's handler exited: {Describe(rows)}\n{FunctionsLog}");
+                }
+
                 return rows;
-            }
-
-            if (stopAtFirstProblem && rows.Any(r => r.Status is SnapshotStatuses.Rejected or SnapshotStatuses.Failed or SnapshotStatuses.Held))
-            {
-                return rows;
-            }
-
-            if (DateTime.UtcNow > deadline || Host?.HandlerExited == true)
-            {
-                throw new TimeoutException(
-                    $"Loads not finished after {timeout}: {string.Join(", ", rows.Select(r => $"{r.Site}/{r.List}={r.Status}"))}\n{FunctionsLog}");
-            }
-
-            await Task.Delay(250, ct);
-        }
+            },
+            Done,
+            timeout,
+            $"at least {expectedAtLeast} snapshot(s), all settled{(stopAtFirstProblem ? " (or one rejected, failed or held)" : string.Empty)}",
+            TimeSpan.FromMilliseconds(250),
+            Describe,
+            () => FunctionsLog,
+            ct);
     }
 
     /// <summary>The load queue and its poison queue, with the producer's message encoding.</summary>
@@ -349,17 +351,9 @@ public sealed class LocalPipeline : IAsyncDisposable
     public async Task<IReadOnlyList<PeekedMessage>> WaitForPoisonAsync(TimeSpan timeout, CancellationToken ct = default)
     {
         var poison = Queues.GetQueueClient("snapshot-loads-poison");
-        var deadline = DateTime.UtcNow + timeout;
-        while (!(await poison.ExistsAsync(ct) && (await poison.PeekMessagesAsync(cancellationToken: ct)).Value.Length > 0))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"nothing reached the poison queue within {timeout}:\n{FunctionsLog}");
-            }
-
-            await Task.Delay(250, ct);
-        }
-
+        await Eventually.UntilAsync(
+            async () => await poison.ExistsAsync(ct) ? (await poison.PeekMessagesAsync(cancellationToken: ct)).Value.Length : 0, n => n > 0, timeout,
+            "a message in the load queue's poison queue", TimeSpan.FromMilliseconds(250), n => $"{n} message(s)", () => FunctionsLog, ct);
         return (await poison.PeekMessagesAsync(32, ct)).Value;
     }
 

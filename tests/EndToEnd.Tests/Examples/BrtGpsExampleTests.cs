@@ -56,20 +56,29 @@ public sealed class BrtGpsExampleTests
         {
             // Until every reading is central, a heartbeat told the failed poll, and at least two batches loaded: how the
             // polls fall into 10-second batches depends on when the watch started, so the second batch is waited for.
-            await WaitUntilAsync(
-                async () => await CentralCountAsync(pipeline, site) == expected.Count && await HeartbeatCategoriesAsync(pipeline, site) is { Count: > 0 }
-                    && (await pipeline.SnapshotsAsync()).Count(s => s.List == List && s.Status == SnapshotStatuses.Loaded) >= 2,
+            await Eventually.UntilAsync(
+                async () => (
+                    Rows: await CentralCountAsync(pipeline, site),
+                    Heartbeats: (await HeartbeatCategoriesAsync(pipeline, site)).Count,
+                    LoadedBatches: (await pipeline.SnapshotsAsync()).Count(s => s.List == List && s.Status == SnapshotStatuses.Loaded)),
+                seen => seen.Rows == expected.Count && seen.Heartbeats > 0 && seen.LoadedBatches >= 2,
                 TimeSpan.FromSeconds(90),
-                () => $"central rows: {CentralCountAsync(pipeline, site).Result}/{expected.Count}, polls answered: {feed.PollsAnswered}\n{watch.Output}");
+                "every reading central, a heartbeat with a failure category and two batches loaded",
+                TimeSpan.FromMilliseconds(250),
+                seen => $"central rows: {seen.Rows}/{expected.Count}, heartbeat categories: {seen.Heartbeats}, batches loaded: {seen.LoadedBatches}, polls answered: {feed.PollsAnswered}",
+                () => watch.Output);
             Assert.Contains(watch.OutputLines, l => l.Contains("could not extract brt_posicoes: ", StringComparison.Ordinal) && l.Contains("velocidade", StringComparison.Ordinal));
             Assert.Contains(watch.OutputLines, l => l.Contains("poll(s) closed into one delivery", StringComparison.Ordinal) && !l.Contains(": 1 poll(s)", StringComparison.Ordinal));
         }
 
         // The watch is stopped: whatever it delivered last settles (loaded, or skipped when a newer batch overtook it).
-        await WaitUntilAsync(
-            async () => (await pipeline.SnapshotsAsync()).Where(s => s.List == List).All(s => s.Status is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped),
+        await Eventually.UntilAsync(
+            async () => (await pipeline.SnapshotsAsync()).Where(s => s.List == List).ToList(),
+            deliveries => deliveries.All(s => s.Status is SnapshotStatuses.Loaded or SnapshotStatuses.Skipped),
             TimeSpan.FromSeconds(60),
-            () => "deliveries still loading");
+            "every delivery of the stopped watch loaded or skipped",
+            TimeSpan.FromMilliseconds(250),
+            deliveries => string.Join(", ", deliveries.GroupBy(s => s.Status).Select(g => $"{g.Key}={g.Count()}")));
 
         // Every reading the feed gave, once, value by value, whatever number of polls carried it.
         Assert.Equal(expected, await CentralRowsAsync(pipeline, site, $"SELECT codigo, latitude, longitude, data_hora, velocidade FROM lists.{List} WHERE site_id = @site"));
@@ -177,19 +186,5 @@ public sealed class BrtGpsExampleTests
         }
 
         return rows;
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not reached within {timeout}: {describe()}");
-            }
-
-            await Task.Delay(250);
-        }
     }
 }

@@ -32,12 +32,14 @@ public sealed class UsuariosMirrorExampleTests(ITestOutputHelper output)
 
         await using (var watch = LocalPipeline.StartWatch(mirror.Site))
         {
-            await WaitUntilAsync(async () => await mirror.CentralCountAsync() == 2_000, TimeSpan.FromSeconds(90), () => watch.Output);
+            await Eventually.UntilAsync(
+                () => mirror.CentralCountAsync(), rows => rows == 2_000, TimeSpan.FromSeconds(90), "the mirror's first 2,000 rows central",
+                TimeSpan.FromMilliseconds(250), rows => $"{rows} central row(s)", () => watch.Output);
             await workload.RunAsync(TimeSpan.FromSeconds(12));
-            await WaitUntilAsync(
-                async () => (await MirrorLag.MeasureAsync(pipeline.CentralConnection, mirror.Site.Ibge, UsuariosMirror.List, workload.Changes)).NotYetVisible == 0,
-                TimeSpan.FromSeconds(60),
-                () => watch.Output);
+            await Eventually.UntilAsync(
+                () => MirrorLag.MeasureAsync(pipeline.CentralConnection, mirror.Site.Ibge, UsuariosMirror.List, workload.Changes),
+                lag => lag.NotYetVisible == 0, TimeSpan.FromSeconds(60), "every workload change visible centrally",
+                TimeSpan.FromMilliseconds(250), lag => $"{lag.NotYetVisible} of {lag.Changes} change(s) not yet visible", () => watch.Output);
             Assert.DoesNotContain(watch.OutputLines, l => l.Contains("could not", StringComparison.Ordinal));
         }
 
@@ -62,19 +64,5 @@ public sealed class UsuariosMirrorExampleTests(ITestOutputHelper output)
         Assert.Equal(beforeKeySet.Count, await mirror.RowsDeletedByTheLastKeySetAsync());
 
         Assert.Empty(await mirror.DifferencesAsync());
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not reached within {timeout}:\n{describe()}");
-            }
-
-            await Task.Delay(250);
-        }
     }
 }

@@ -63,7 +63,9 @@ public sealed class DeliveryTests
             Assert.Contains("3 snapshot(s) replayed", replay.StandardOutput, StringComparison.Ordinal);
         }
 
-        await WaitForLogCountAsync(pipeline, "SnapshotAlreadyFinal", 9);
+        await Eventually.UntilAsync(
+            () => CountLines(pipeline.FunctionsLog, "SnapshotAlreadyFinal"), n => n >= 9, TimeSpan.FromMinutes(1), "nine replayed loads found final (SnapshotAlreadyFinal)",
+            TimeSpan.FromMilliseconds(200), n => $"{n} SnapshotAlreadyFinal line(s)", () => pipeline.FunctionsLog);
         var olderId = Faults.SnapshotIdOf(older);
         var snapshots = await Reconciliation.AssertAsync(pipeline, [site], sentByTest: [olderId, newerId]);
         Assert.Equal(before, await RowVersions.OfAsync(pipeline.CentralConnection, site.Ibge));
@@ -76,14 +78,4 @@ public sealed class DeliveryTests
     }
 
     private static int CountLines(string text, string marker) => text.Split('\n').Count(l => l.Contains(marker, StringComparison.Ordinal));
-
-    private static async Task WaitForLogCountAsync(LocalPipeline pipeline, string marker, int count)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (CountLines(pipeline.FunctionsLog, marker) < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"fewer than {count} '{marker}':\n{pipeline.FunctionsLog}");
-            await Task.Delay(200);
-        }
-    }
 }

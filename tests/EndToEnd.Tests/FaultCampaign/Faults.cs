@@ -61,17 +61,10 @@ public static class Faults
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(
             $"SELECT pid FROM pg_stat_activity WHERE datname = 'central' AND pid <> pg_backend_pid() AND ({where}) LIMIT 1", connection);
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            if (await command.ExecuteScalarAsync() is int pid)
-            {
-                return pid;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"no central session where {where} within {timeout}:\n{pipeline.FunctionsLog}");
-            await Task.Delay(5);
-        }
+        var pid = await Eventually.UntilAsync<int?>(
+            async () => await command.ExecuteScalarAsync() as int?, found => found is not null, timeout, $"a central session where {where}",
+            TimeSpan.FromMilliseconds(5), _ => "no such session", () => pipeline.FunctionsLog);
+        return pid!.Value;
     }
 
     /// <summary>Holds a SHARE lock on a list table: loads read it, but every write (the merge) waits until the lock goes.</summary>

@@ -73,17 +73,10 @@ public sealed class ForgedMessageTests
     private static async Task<IReadOnlyList<string>> WaitForPoisonCountAsync(LocalPipeline pipeline, int count)
     {
         var poison = pipeline.Queues.GetQueueClient("snapshot-loads-poison");
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (true)
-        {
-            var messages = await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value : [];
-            if (messages.Length >= count)
-            {
-                return [.. messages.Select(m => m.Body.ToString())];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"{messages.Length} of {count} messages in the poison queue:\n{pipeline.FunctionsLog}");
-            await Task.Delay(250);
-        }
+        var messages = await Eventually.UntilAsync(
+            async () => await poison.ExistsAsync() ? (await poison.PeekMessagesAsync(32)).Value : [],
+            found => found.Length >= count, TimeSpan.FromMinutes(1), $"{count} messages in the poison queue", TimeSpan.FromMilliseconds(250),
+            found => $"{found.Length} of {count} messages", () => pipeline.FunctionsLog);
+        return [.. messages.Select(m => m.Body.ToString())];
     }
 }

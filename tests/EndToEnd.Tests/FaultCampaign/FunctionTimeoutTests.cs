@@ -47,12 +47,9 @@ public sealed class FunctionTimeoutTests
 
         // The host logs the timeout before it restarts the worker; the stand-in counts a restart once the new worker is
         // ready (as the host's channel is initialised again), which can be after the upload that saw the log line.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (pipeline.Host.HandlerRestarts < 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the worker never came back after the functionTimeout restart:\n" + pipeline.FunctionsLog);
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(
+            () => pipeline.Host.HandlerRestarts, restarts => restarts >= 1, TimeSpan.FromSeconds(60), "the worker to come back after the functionTimeout restart",
+            TimeSpan.FromMilliseconds(20), restarts => $"{restarts} handler restart(s)", () => pipeline.FunctionsLog);
 
         Assert.False(pipeline.Host.HandlerExited); // a timeout restart is not a worker error
 

@@ -31,20 +31,30 @@ public sealed class KillTests
         // 1. Inside the merge: staged, diffed, its DELETE waiting for the table.
         await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
         pipeline.Host.KillHandler();
-        await WaitUntilAsync(() => pipeline.Host.HandlerRestarts == 1, pipeline);
+        await Eventually.UntilAsync(
+            () => pipeline.Host.HandlerRestarts, restarts => restarts == 1, TimeSpan.FromSeconds(60), "the first handler restart", TimeSpan.FromMilliseconds(20),
+            restarts => $"{restarts} restart(s)", () => pipeline.FunctionsLog);
 
         // 2. The message is back after the visibility timeout: kill again while the blob streams into the staging table.
         await Faults.WaitForSessionAsync(pipeline, "state = 'active' AND query LIKE 'COPY%'", TimeSpan.FromMinutes(1));
         pipeline.Host.KillHandler();
-        await WaitUntilAsync(() => pipeline.Host.HandlerRestarts == 2, pipeline);
+        await Eventually.UntilAsync(
+            () => pipeline.Host.HandlerRestarts, restarts => restarts == 2, TimeSpan.FromSeconds(60), "the second handler restart", TimeSpan.FromMilliseconds(20),
+            restarts => $"{restarts} restart(s)", () => pipeline.FunctionsLog);
 
         // 3. The maintenance ends; kill a third time as the load commits. The host gives up on a handler that exited
         //    three times in 30 minutes and stops; the platform starts a new instance.
         await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
         await writesHeld.RollbackAsync();
-        await WaitForStatusAsync(pipeline, snapshotId, "loaded");
+        // Polled every 2 ms: the kill should land as the load commits.
+        await Eventually.UntilAsync(
+            async () => (await pipeline.SnapshotsAsync()).SingleOrDefault(s => s.SnapshotId == snapshotId)?.Status, status => status == "loaded",
+            TimeSpan.FromSeconds(60), $"snapshot {snapshotId} to be loaded", TimeSpan.FromMilliseconds(2), status => $"status {status ?? "(no row)"}",
+            () => pipeline.FunctionsLog);
         pipeline.Host.KillHandler();
-        await WaitUntilAsync(() => pipeline.Host.HandlerExited, pipeline);
+        await Eventually.UntilAsync(
+            () => pipeline.Host.HandlerExited, TimeSpan.FromSeconds(60), "the host to give up on the handler after its third exit", TimeSpan.FromMilliseconds(20),
+            () => pipeline.FunctionsLog);
         Assert.Contains("Exceeded http worker restart retry count", pipeline.FunctionsLog, StringComparison.Ordinal);
         await pipeline.StopFunctionsAsync();
         await pipeline.StartFunctionsAsync();
@@ -60,25 +70,5 @@ public sealed class KillTests
         Assert.True(killed.Updated + killed.Deleted > 0, "the churned snapshot changed rows");
         Assert.Equal(3, snapshots.Count);
         Assert.All(snapshots, s => Assert.Equal("loaded", s.Status));
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, LocalPipeline pipeline)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "timed out:\n" + pipeline.FunctionsLog);
-            await Task.Delay(20);
-        }
-    }
-
-    private static async Task WaitForStatusAsync(LocalPipeline pipeline, Guid snapshotId, string status)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await pipeline.SnapshotsAsync()).SingleOrDefault(s => s.SnapshotId == snapshotId)?.Status != status)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{snapshotId} never became {status}:\n" + pipeline.FunctionsLog);
-            await Task.Delay(2);
-        }
     }
 }

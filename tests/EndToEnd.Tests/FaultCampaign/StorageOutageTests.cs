@@ -37,10 +37,15 @@ public sealed class StorageOutageTests
         var run = await pipeline.RunUploaderAsync(site);
         Assert.True(run.ExitCode == 0, run.Combined);
         await Faults.WaitForSessionAsync(pipeline, Faults.MergeDeleteWaitingOnLock, TimeSpan.FromMinutes(1));
+        var dispatchFailures = DispatchFailures(pipeline);
         await pipeline.Storage.StopAsync();
         await writesHeld.RollbackAsync();
         await pipeline.WaitForLoadsAsync(TimeSpan.FromMinutes(1));
-        await Task.Delay(TimeSpan.FromSeconds(3)); // the host's polls fail (or wait in the SDK's retries) meanwhile
+        // Storage comes back once the host's delete of the loaded message has failed (after the SDK's retries), not
+        // sooner: a retry that reached storage again would delete it, and the message would never come back.
+        await Eventually.UntilAsync(
+            () => DispatchFailures(pipeline), n => n > dispatchFailures, TimeSpan.FromMinutes(1), "the host's delete of the loaded message to fail",
+            TimeSpan.FromMilliseconds(250), n => $"{n - dispatchFailures} new failed dispatch(es)", () => pipeline.Host.Log.Text);
         await pipeline.Storage.StartAgainAsync();
 
         var again = await pipeline.RunUploaderAsync(site);
@@ -49,4 +54,8 @@ public sealed class StorageOutageTests
         Assert.Equal(5, snapshots.Count);
         Reconciliation.NewestLoadedOthersLoadedOrSuperseded(snapshots);
     }
+
+    /// <summary>The stand-in's "dispatch of message … failed" lines: a delete (or poison move) that storage refused.</summary>
+    private static int DispatchFailures(LocalPipeline pipeline) =>
+        pipeline.Host.Log.Text.Split('\n').Count(l => l.Contains("dispatch of message ", StringComparison.Ordinal) && l.Contains(" failed: ", StringComparison.Ordinal));
 }

@@ -168,12 +168,11 @@ public sealed class FailureCategoryTests
         // Telemetry: each reporting site's heartbeat event names the same category (machine-off is an absence, computed by
         // the workbook and the alert from the last HeartbeatReceived); the revoked token's refusal is its own event.
         var reporting = expected.Where(e => e.Value.Category is not (FailureCategories.Token or FailureCategories.MachineOff)).ToList();
-        Assert.True(
-            await appInsights.WaitForAsync(
-                a => reporting.All(e => a.Events("HeartbeatReceived").Any(h => h.GetValueOrDefault("site") == e.Key))
-                     && a.Events("TokenRefused").Any(t => t.GetValueOrDefault("site") == token.Ibge),
-                TimeSpan.FromSeconds(45)),
-            "the telemetry did not reach the ingestion endpoint within 45 s");
+        await appInsights.WaitForAsync(
+            a => reporting.All(e => a.Events("HeartbeatReceived").Any(h => h.GetValueOrDefault("site") == e.Key))
+                 && a.Events("TokenRefused").Any(t => t.GetValueOrDefault("site") == token.Ibge),
+            TimeSpan.FromSeconds(45),
+            "every reporting site's HeartbeatReceived and the revoked token's TokenRefused at the ingestion endpoint");
 
         Assert.All(reporting, e => Assert.Equal(
             e.Value.Category ?? "none",

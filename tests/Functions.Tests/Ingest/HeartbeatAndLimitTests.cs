@@ -7,6 +7,7 @@ using PecLists.Contracts;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Snapshots;
 using PecLists.Functions.Tests.Infrastructure;
+using LocalInfra;
 
 namespace PecLists.Functions.Tests.Ingest;
 
@@ -148,7 +149,8 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
     [Fact]
     public async Task Uploads_beyond_the_concurrency_limit_get_429_while_the_running_one_completes()
     {
-        await using var app = await StartAsync("--Ingest:MaxConcurrentUploads=1");
+        var spool = Directory.CreateTempSubdirectory("spool-").FullName;
+        await using var app = await StartAsync("--Ingest:MaxConcurrentUploads=1", $"--Ingest:SpoolDirectory={spool}");
         var http = app.Http;
         var (_, token) = await SiteAsync();
         var body = Csv.Gzip(Csv.Rows("1,Ana,1950-01-02,t,1"));
@@ -159,7 +161,10 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         first.Content.Headers.Add(global::PecLists.Contracts.WireNames.ContentDigestHeader, Csv.Digest(body));
         var running = http.SendAsync(first);
         await slow.Started.Task;
-        await Task.Delay(500); // let the first request get past authentication and take the upload slot
+        // Past authentication and holding the upload slot: the limiter's permit is taken before the ingestor spools.
+        await Eventually.UntilAsync(
+            () => Directory.EnumerateFiles(spool, "ingest-*").Count(), n => n > 0, TimeSpan.FromSeconds(30),
+            "the first upload to take the slot and start spooling (ingest-*)", TimeSpan.FromMilliseconds(25), n => $"{n} spool file(s)");
 
         using var second = await http.SendAsync(Uploads.Put("pacientes_teste", body, token, DateTimeOffset.UtcNow));
 
@@ -168,6 +173,7 @@ public sealed class HeartbeatAndLimitTests(InfraFixture infra)
         slow.Release.SetResult();
         using var firstResponse = await running;
         Assert.Equal(HttpStatusCode.Accepted, firstResponse.StatusCode);
+        Directory.Delete(spool, recursive: true);
     }
 
     /// <summary>A body that sends its first byte, then waits to be released: an upload in progress.</summary>

@@ -5,6 +5,7 @@ using PecLists.Contracts;
 using PecLists.Functions.Sites;
 using PecLists.Functions.Tests.Infrastructure;
 using Xunit.Abstractions;
+using LocalInfra;
 
 namespace PecLists.Functions.Tests.Ingest;
 
@@ -92,10 +93,9 @@ public sealed class SpoolSpaceTests(InfraFixture infra, ITestOutputHelper output
             }
 
             var sending = app.Http.SendAsync(request);
-            for (var i = 0; i < 400 && !Directory.EnumerateFiles(disk.Path, "ingest-*").Any(); i++)
-            {
-                await Task.Delay(25);
-            }
+            await Eventually.UntilAsync(
+                () => Directory.EnumerateFiles(disk.Path, "ingest-*").Count(), n => n > 0, TimeSpan.FromSeconds(10),
+                "the upload's spool file (ingest-*)", TimeSpan.FromMilliseconds(25), n => $"{n} spool file(s)");
 
             Assert.Single(Directory.EnumerateFiles(disk.Path, "ingest-*"));
             var filler = await disk.FillAsync();
@@ -143,10 +143,9 @@ public sealed class SpoolSpaceTests(InfraFixture infra, ITestOutputHelper output
             }
 
             var sending = app.Http.SendAsync(first);
-            for (var i = 0; i < 400 && !Directory.EnumerateFiles(disk.Path, "ingest-*").Any(); i++)
-            {
-                await Task.Delay(25);
-            }
+            await Eventually.UntilAsync(
+                () => Directory.EnumerateFiles(disk.Path, "ingest-*").Count(), n => n > 0, TimeSpan.FromSeconds(10),
+                "the upload's spool file (ingest-*)", TimeSpan.FromMilliseconds(25), n => $"{n} spool file(s)");
 
             // Nearly all of the disk is still free, but 600 KB of it is promised to the first upload.
             using (var second = await app.Http.SendAsync(Uploads.Put("pacientes_teste", body, token, Extracted)))

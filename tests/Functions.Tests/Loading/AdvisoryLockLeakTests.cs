@@ -6,6 +6,7 @@ using PecLists.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using LocalInfra;
 
 namespace PecLists.Functions.Tests.Loading;
 
@@ -31,7 +32,9 @@ public sealed class AdvisoryLockLeakTests(InfraFixture infra)
         using var stopping = new CancellationTokenSource();
 
         var load = loader.LoadAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), stopping.Token);
-        await WaitUntilHeldAsync("l.classid = @ns::oid AND l.objsubid = 2", new { ns = LoadSlots.Namespace });
+        await Eventually.UntilAsync(
+            () => HeldAsync("l.classid = @ns::oid AND l.objsubid = 2", new { ns = LoadSlots.Namespace }), held => held > 0, TimeSpan.FromSeconds(20),
+            "the hooked lock query to take its load slot", TimeSpan.FromMilliseconds(20), held => $"{held} slot lock(s) held");
         await stopping.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
@@ -62,7 +65,9 @@ public sealed class AdvisoryLockLeakTests(InfraFixture infra)
         using var stopping = new CancellationTokenSource();
 
         var load = loader.LoadAsync(new LoadMessage(id, site, "pacientes_teste", "none", DateTimeOffset.UtcNow), stopping.Token);
-        await WaitUntilHeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key });
+        await Eventually.UntilAsync(
+            () => HeldAsync("l.objsubid = 1 AND ((l.classid::bigint << 32) | l.objid::bigint) = @key", new { key }), held => held > 0, TimeSpan.FromSeconds(20),
+            "the hooked lock query to take its pair lock", TimeSpan.FromMilliseconds(20), held => $"{held} pair lock(s) held");
         await stopping.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => load);
@@ -98,16 +103,6 @@ public sealed class AdvisoryLockLeakTests(InfraFixture infra)
             ApplicationName = _applicationName,
         };
         return NpgsqlDataSource.Create(builder.ConnectionString);
-    }
-
-    private async Task WaitUntilHeldAsync(string filter, object args)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (await HeldAsync(filter, args) == 0)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the hooked lock query never took its lock");
-            await Task.Delay(20);
-        }
     }
 
     /// <summary>Advisory locks matching <paramref name="filter"/> held by any session.</summary>

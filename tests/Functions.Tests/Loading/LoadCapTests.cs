@@ -1,5 +1,6 @@
 using System.Net;
 using Dapper;
+using LocalInfra;
 using PecLists.Contracts;
 using PecLists.Functions.Lists;
 using PecLists.Functions.Loading;
@@ -68,7 +69,9 @@ public sealed class LoadCapTests(InfraFixture infra)
 
         // An id with no bookkeeping row: a load that gets the slot answers "unknown"; one that does not, "deferred".
         var load = loader.LoadWaitingForSlotAsync(new LoadMessage(Guid.CreateVersion7(), "0000000", "pacientes_teste", "none", DateTimeOffset.UtcNow), CancellationToken.None);
-        await WaitForAsync(() => logger.Count(SlotsBusyEvent) >= 1, "the load never found the only slot busy");
+        await Eventually.UntilAsync(
+            () => logger.Count(SlotsBusyEvent), n => n >= 1, TimeSpan.FromSeconds(60), "the load to find the only slot busy (LoadSlotsBusy logged)",
+            TimeSpan.FromMilliseconds(20), n => $"{n} LoadSlotsBusy event(s)");
         Assert.False(load.IsCompleted);
         await holding.RollbackAsync(); // the slot comes back while the load waits
 
@@ -204,17 +207,15 @@ public sealed class LoadCapTests(InfraFixture infra)
         }
 
         await using var connection = await infra.Database.OpenConnectionAsync();
-        var deadline = DateTime.UtcNow.AddMinutes(3);
-        List<(string Status, DateTime Start, DateTime End, int Attempts)> rows;
-        do
-        {
-            await Task.Delay(250);
-            rows = (await connection.QueryAsync<(string, DateTime, DateTime, int)>(
+        var rows = await Eventually.UntilAsync(
+            async () => (await connection.QueryAsync<(string Status, DateTime Start, DateTime End, int Attempts)>(
                 "SELECT status, coalesce(load_started_at, now()), coalesce(load_finished_at, now()), attempts FROM ingest.snapshots WHERE snapshot_id = ANY(@ids)",
-                new { ids = ids.ToArray() })).ToList();
-            Assert.True(DateTime.UtcNow < deadline, $"burst not drained: {string.Join(",", rows.GroupBy(r => r.Status).Select(g => $"{g.Key}={g.Count()}"))}");
-        }
-        while (rows.Count < snapshots || rows.Any(r => !SnapshotStatuses.IsFinal(r.Status)));
+                new { ids = ids.ToArray() })).ToList(),
+            found => found.Count >= snapshots && found.All(r => SnapshotStatuses.IsFinal(r.Status)),
+            TimeSpan.FromMinutes(3),
+            $"the burst of {snapshots} snapshots to drain (all final)",
+            TimeSpan.FromMilliseconds(250),
+            found => string.Join(",", found.GroupBy(r => r.Status).Select(g => $"{g.Key}={g.Count()}")));
 
         await app.StopAsync();
         Assert.All(rows, r => Assert.Equal(SnapshotStatuses.Loaded, r.Status));
@@ -232,15 +233,5 @@ public sealed class LoadCapTests(InfraFixture infra)
         }
 
         Assert.InRange(peak, 1, cap);
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(20);
-        }
     }
 }

@@ -7,6 +7,7 @@ using PecLists.Functions.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using LocalInfra;
 
 namespace PecLists.Functions.Tests.Loading;
 
@@ -218,21 +219,9 @@ public sealed class SnapshotLoaderTests(InfraFixture infra)
         var newer = await StageAsync(site, Monday.AddHours(1), "1,Novo,1950-01-02,t,2");
 
         // A delivery that finds the pair busy is deferred; like the queue, try it again until it settles.
-        async Task<LoadResult> Settled(LoadMessage message)
-        {
-            for (var attempt = 0; attempt < 200; attempt++)
-            {
-                var result = await Loader().LoadAsync(message, CancellationToken.None);
-                if (result.Status != LoadResult.Deferred)
-                {
-                    return result;
-                }
-
-                await Task.Delay(25);
-            }
-
-            throw new TimeoutException("still deferred after 200 tries");
-        }
+        Task<LoadResult> Settled(LoadMessage message) => Eventually.UntilAsync(
+            () => Loader().LoadAsync(message, CancellationToken.None), result => result.Status != LoadResult.Deferred, TimeSpan.FromSeconds(60),
+            $"the load of {message.SnapshotId} to settle (not deferred)", TimeSpan.FromMilliseconds(25), result => result.Status);
 
         var results = await Task.WhenAll(Settled(older), Settled(newer));
 

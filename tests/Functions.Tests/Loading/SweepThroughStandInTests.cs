@@ -65,20 +65,14 @@ public sealed class SweepThroughStandInTests(InfraFixture infra)
                 },
             });
 
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            SnapshotStatusDto loaded, rejected;
-            while (true)
-            {
-                loaded = (await ledger.ReadStatusAsync(stored, CancellationToken.None))!;
-                rejected = (await ledger.ReadStatusAsync(lost, CancellationToken.None))!;
-                if (SnapshotStatuses.IsFinal(loaded.Status) && SnapshotStatuses.IsFinal(rejected.Status))
-                {
-                    break;
-                }
-
-                Assert.True(DateTime.UtcNow < deadline, $"{loaded.Status} / {rejected.Status}:\n{host.Log.Text}");
-                await Task.Delay(200);
-            }
+            var (loaded, rejected) = await Eventually.UntilAsync(
+                async () => ((await ledger.ReadStatusAsync(stored, CancellationToken.None))!, (await ledger.ReadStatusAsync(lost, CancellationToken.None))!),
+                both => SnapshotStatuses.IsFinal(both.Item1.Status) && SnapshotStatuses.IsFinal(both.Item2.Status),
+                TimeSpan.FromSeconds(60),
+                "the stored and the lost snapshot both final",
+                TimeSpan.FromMilliseconds(200),
+                both => $"{both.Item1.Status} / {both.Item2.Status}",
+                () => host.Log.Text);
 
             Assert.Equal(SnapshotStatuses.Loaded, loaded.Status);
             Assert.Equal(2, loaded.Rows!.Inserted);

@@ -173,10 +173,10 @@ public sealed class SignedDefinitionTests(InfraFixture infra) : IDisposable
         // The same content signed again a second later (the time has second precision), as a yearly re-sign does.
         var second = Path.Combine(_work, $"{name}-again.json");
         File.Copy(first, second);
-        while (DateTimeOffset.UtcNow.ToUnixTimeSeconds() <= firstAt!.Value.ToUnixTimeSeconds())
-        {
-            await Task.Delay(50); // until the clock reaches the next second, which the re-sign then stamps
-        }
+        // Until the clock reaches the next second, which the re-sign then stamps (at most a second away).
+        await Eventually.UntilAsync(
+            () => DateTimeOffset.UtcNow, now => now.ToUnixTimeSeconds() > firstAt!.Value.ToUnixTimeSeconds(), TimeSpan.FromSeconds(30),
+            $"the clock to pass the first signing second ({firstAt:O})", TimeSpan.FromMilliseconds(50), now => now.ToString("O"));
         Assert.Equal(0, (await Cli(null, "lists", "sign", "--file", second, "--private-key", privateKey)).ExitCode);
         Assert.Equal(0, (await Cli(publicKey, "lists", "publish", "--file", second, "--activate", "false")).ExitCode);
         var resigned = await DatedAsync(name);

@@ -97,18 +97,11 @@ public sealed class PersonalDataInTelemetryTests(InfraFixture infra)
     private async Task<(string? Code, string Detail)> RejectedAsync(Guid id)
     {
         await using var connection = await infra.Database.OpenConnectionAsync();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            var row = await connection.QuerySingleAsync<(string Status, string? Code, string? Detail)>(
-                "SELECT status, error_code, error_detail FROM ingest.snapshots WHERE snapshot_id = @id", new { id });
-            if (row.Status == SnapshotStatuses.Rejected)
-            {
-                return (row.Code, row.Detail ?? string.Empty);
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"snapshot {id} is {row.Status} after 60 s");
-            await Task.Delay(200);
-        }
+        var row = await Eventually.UntilAsync(
+            () => connection.QuerySingleAsync<(string Status, string? Code, string? Detail)>(
+                "SELECT status, error_code, error_detail FROM ingest.snapshots WHERE snapshot_id = @id", new { id }),
+            found => found.Status == SnapshotStatuses.Rejected, TimeSpan.FromSeconds(60), $"snapshot {id} to be rejected", TimeSpan.FromMilliseconds(200),
+            found => $"status {found.Status}");
+        return (row.Code, row.Detail ?? string.Empty);
     }
 }

@@ -93,12 +93,10 @@ public sealed class TelemetryCaptureTests(InfraFixture infra)
 
         await using (var connection = await infra.Database.OpenConnectionAsync())
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (await connection.ExecuteScalarAsync<string>("SELECT status FROM ingest.snapshots WHERE snapshot_id = @id", new { id }) != SnapshotStatuses.Loaded)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the snapshot did not load within 60 s");
-                await Task.Delay(200);
-            }
+            await Eventually.UntilAsync(
+                () => connection.ExecuteScalarAsync<string>("SELECT status FROM ingest.snapshots WHERE snapshot_id = @id", new { id }),
+                status => status == SnapshotStatuses.Loaded, TimeSpan.FromSeconds(60), $"snapshot {id} to load", TimeSpan.FromMilliseconds(200),
+                status => $"status {status ?? "(no row)"}");
         }
 
         TelemetryCapture.Flush(app.App.Services);

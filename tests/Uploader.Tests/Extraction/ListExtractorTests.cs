@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using PecLists.Uploader.Extraction;
 using Npgsql;
+using LocalInfra;
 
 namespace PecLists.Uploader.Tests;
 
@@ -160,7 +161,10 @@ public sealed class ListExtractorTests(PecDatabaseFixture db)
         using var cancel = new CancellationTokenSource();
         var extraction = new ListExtractor(db.ReadOnlyConnectionString, 60)
             .ExtractAsync("SELECT pg_sleep(30) AS slept", Stream.Null, CompressionLevel.Fastest, null, cancel.Token);
-        await Task.Delay(500);
+        // Cancelled once the query runs in the server (blocked in pg_sleep), not before it was sent.
+        await Eventually.UntilAsync(
+            () => db.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%pg\\_sleep(30) AS slept%' AND pid <> pg_backend_pid()"),
+            running => running > 0, TimeSpan.FromSeconds(30), "the slow query to run in the server", TimeSpan.FromMilliseconds(20), running => $"{running} session(s) running it");
         await cancel.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => extraction);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Time.Testing;
 using PecLists.Contracts;
 using PecLists.Uploader.Pipeline;
 using PecLists.Uploader.Spooling;
+using LocalInfra;
 
 namespace PecLists.Uploader.Tests;
 
@@ -78,12 +79,12 @@ public sealed class WatchLoopTests
         using var stop = new CancellationTokenSource();
         var running = loop.RunAsync(null, stop.Token);
         await AdvanceToAsync(clock, At(1));
-        await WaitUntilAsync(() => Count(ticks) == 2);
+        await Eventually.UntilAsync(() => Count(ticks), n => n == 2, TimeSpan.FromSeconds(20), "tick 2", TimeSpan.FromMilliseconds(5), n => $"{n} tick(s)");
 
         clock.SetUtcNow(At(4).AddSeconds(10));
         release.SetResult();
         await AdvanceToAsync(clock, At(5));
-        await WaitUntilAsync(() => Count(ticks) == 3);
+        await Eventually.UntilAsync(() => Count(ticks), n => n == 3, TimeSpan.FromSeconds(20), "tick 3", TimeSpan.FromMilliseconds(5), n => $"{n} tick(s)");
         await stop.CancelAsync();
         await running;
 
@@ -152,7 +153,7 @@ public sealed class WatchLoopTests
             await AdvanceToAsync(clock, Start.AddSeconds(second));
         }
 
-        await WaitUntilAsync(() => Count(ticks) == 4);
+        await Eventually.UntilAsync(() => Count(ticks), n => n == 4, TimeSpan.FromSeconds(20), "tick 4", TimeSpan.FromMilliseconds(5), n => $"{n} tick(s)");
         await stop.CancelAsync();
         await running;
         Assert.Equal([Start, Start.AddSeconds(2), Start.AddSeconds(4), Start.AddSeconds(6)], ticks);
@@ -181,19 +182,11 @@ public sealed class WatchLoopTests
     /// <summary>Moves the fake clock to <paramref name="to"/> once the loop waits for it (it created its next timer), so no minute is jumped over.</summary>
     private static async Task AdvanceToAsync(WaitedClock clock, DateTimeOffset to)
     {
-        await WaitUntilAsync(() => clock.TimersCreated > clock.TimersSeen);
+        await Eventually.UntilAsync(
+            () => clock.TimersCreated > clock.TimersSeen, TimeSpan.FromSeconds(20), $"the loop to create its next timer before {to:HH:mm:ss}", TimeSpan.FromMilliseconds(5));
         clock.TimersSeen = clock.TimersCreated;
         clock.SetUtcNow(to);
         await Task.Yield();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
     }
 }
 
