@@ -39,7 +39,7 @@ weigh() {
     [[ "$benchmark" == *" $pid "* ]] && continue
     echo "$pid" > "$background/cgroup.procs" 2>/dev/null && weighted=$((weighted + 1)) || true
   done
-  echo "background: $weighted processes at cpu.shares 16; the benchmark's $(( $(wc -w <<< "$benchmark") )) processes at 1024"
+  echo "background: $weighted processes at cpu.shares 16; $(( $(wc -w <<< "$benchmark") )) kept at 1024"
 }
 
 case "${1:-}" in
