@@ -46,9 +46,15 @@ public static class NationBenchmark
     /// the database gets both cores whenever it wants them, as a server of its own would, and the probe reads what the
     /// loads leave it (the loads are fed more slowly: read their times as an upper bound).
     /// </param>
+    /// <param name="sharedBuffers">
+    /// The central cluster's shared_buffers (LocalInfra's is 256MB). Azure gives a server a quarter of its memory:
+    /// 2GB on the shipped Standard_D2ds_v5 (8 GiB), 4GB on a D4ds_v5 (MicrosoftDocs/azure-databases-docs,
+    /// articles/postgresql/server-parameters/includes/server-parameters-azure-notes-shared-buffers.md). Too small a cache
+    /// lets the loads push the probe's pages out, and the probe then times page reads, not the loads' CPU.
+    /// </param>
     /// <param name="fillFactor">When 10–100, every list table's fillfactor before the first day (ListPublisher's is 90 for keyed lists, 100 for keyless ones): the page fill a changed row's page image carries.</param>
     /// <param name="walCompression">The central server's wal_compression for both days ("on" is pglz, as bicep/modules/database.bicep sets).</param>
-    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on", int fillFactor = 0, bool fence = false, bool favourCentral = false)
+    public static async Task<int> RunAsync(double scale, string arrival, double morningHours, double timeFactor, int batch, string? dataDirectory, int newBatchThreshold = -1, int centralCpu = -1, string walCompression = "on", int fillFactor = 0, bool fence = false, bool favourCentral = false, string? sharedBuffers = null)
     {
         if (walCompression is not ("on" or "pglz" or "lz4" or "zstd" or "off"))
         {
@@ -68,7 +74,7 @@ public static class NationBenchmark
         var cap = int.TryParse(Environment.GetEnvironmentVariable("Load__MaxConcurrentLoads"), CultureInfo.InvariantCulture, out var c) ? c : new LoadOptions().MaxConcurrentLoads;
         var morning = TimeSpan.FromHours(morningHours) * timeFactor;
         Say(string.Create(CultureInfo.InvariantCulture,
-            $"nation benchmark: scale {scale} → {sites.Count} of 5,570 sites ({sites.Sum(s => s.Population):N0} inhabitants; largest rank {sites[0].Rank}, {sites[0].Population:N0}), {sampleRows:N0} rows a day of the nation's {nationalRows:N0}; load cap {cap}, queue batch {batch}{(newBatchThreshold >= 0 ? $", newBatchThreshold {newBatchThreshold}" : string.Empty)}; morning {morningHours} h × {timeFactor} = {morning.TotalSeconds:F0} s; wal_compression {walCompression}{(fillFactor > 0 ? $"; list tables' fillfactor {fillFactor}" : string.Empty)}{(centralCpu >= 0 ? $"; central PostgreSQL on CPU {centralCpu}" : string.Empty)}"));
+            $"nation benchmark: scale {scale} → {sites.Count} of 5,570 sites ({sites.Sum(s => s.Population):N0} inhabitants; largest rank {sites[0].Rank}, {sites[0].Population:N0}), {sampleRows:N0} rows a day of the nation's {nationalRows:N0}; load cap {cap}, queue batch {batch}{(newBatchThreshold >= 0 ? $", newBatchThreshold {newBatchThreshold}" : string.Empty)}; morning {morningHours} h × {timeFactor} = {morning.TotalSeconds:F0} s; wal_compression {walCompression}{(fillFactor > 0 ? $"; list tables' fillfactor {fillFactor}" : string.Empty)}{(sharedBuffers is null ? string.Empty : $"; shared_buffers {sharedBuffers}")}{(centralCpu >= 0 ? $"; central PostgreSQL on CPU {centralCpu}" : string.Empty)}"));
         foreach (var (list, j) in lists.Select((l, j) => (l, j)))
         {
             Say($"  {list.Name}: {NationLists.RowsPerInhabitant[list.Name]} rows per inhabitant, {sites.Sum(s => s.Rows[j]):N0} rows, largest {sites.Max(s => s.Rows[j]):N0}");
@@ -79,7 +85,12 @@ public static class NationBenchmark
         var prepared = false;
         foreach (var mode in arrival == "both" ? new[] { "spread", "burst" } : [arrival])
         {
-            var options = new LocalPipelineOptions { DurableCentral = true, Lists = names };
+            var options = new LocalPipelineOptions
+            {
+                DurableCentral = true,
+                Lists = names,
+                CentralSettings = sharedBuffers is null ? null : new Dictionary<string, string> { ["shared_buffers"] = sharedBuffers },
+            };
             options.FunctionsEnvironment["AzureFunctionsJobHost__extensions__queues__batchSize"] = batch.ToString(CultureInfo.InvariantCulture);
             if (newBatchThreshold >= 0)
             {
@@ -162,6 +173,7 @@ public static class NationBenchmark
         var idle = await probe.RunAsync(null, TimeSpan.FromSeconds(30));
         Say(string.Create(CultureInfo.InvariantCulture, $"{mode}, day {day} (probe idle p50/p95 {idle.P50:F2}/{idle.P95:F2} ms)…"));
         var before = await Central.ScalarAsync<string>(control, "SELECT pg_current_wal_insert_lsn()::text");
+        var probeReadsBefore = await ProbeBlocksReadAsync(control);
         var clock = Stopwatch.StartNew();
         var (seconds, accepted) = (0.0, 0.0);
         var puts = new List<PutOutcome>();
@@ -174,6 +186,10 @@ public static class NationBenchmark
             seconds = clock.Elapsed.TotalSeconds;
         });
         var after = await Central.ScalarAsync<string>(control, "SELECT pg_current_wal_insert_lsn()::text");
+        // Blocks of the probe's table and index that were not in shared_buffers: a probe slowed by page reads is a
+        // cache too small for the day, not loads taking its CPU.
+        var probeReads = await ProbeBlocksReadAsync(control) - probeReadsBefore;
+        Say(string.Create(CultureInfo.InvariantCulture, $"  probe's table and index: {probeReads:N0} blocks read from outside shared_buffers during the day"));
         var wal = (long)await Central.ScalarAsync<decimal>(control, $"SELECT pg_wal_lsn_diff('{after}', '{before}')");
 
         // The next day's WAL split as issue 25 item 2 states its goal: bytes on the list tables and their indexes per
@@ -212,6 +228,13 @@ public static class NationBenchmark
         Say(string.Create(CultureInfo.InvariantCulture,
             $"  {seconds:F1} s, {count / seconds:F2} snapshots/s, probe p95 {stats.P95:F2} ms ({stats.P95 / idle.P95:F2}× idle), sessions {stats.PeakSessions} ({stats.PeakActiveSessions} busy), loads {stats.PeakLoads}, WAL {wal / 1e6:F1} MB, blob {blob / 1e6:F1} MB; {reconciliation}"));
         return result;
+    }
+
+    private static async Task<long> ProbeBlocksReadAsync(NpgsqlConnection control)
+    {
+        await Central.ExecAsync(control, "SELECT pg_stat_clear_snapshot()");
+        return await Central.ScalarAsync<long>(control,
+            "SELECT (coalesce(heap_blks_read, 0) + coalesce(idx_blks_read, 0))::bigint FROM pg_statio_user_tables WHERE relname = 'probe_atendimentos'");
     }
 
     /// <summary>Each site waits for its start time, then PUTs its lists one after another, as one uploader run does.</summary>

@@ -12,7 +12,7 @@ using Bench;
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll resume [--mb 300] [--mbit 40]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll usuarios [--rows 1000000] [--changes-per-day 150000] [--lag-minutes 5] [--changes-per-minute 600]
 // dotnet tools/Bench/bin/Release/net10.0/Bench.dll unchanged [--rows 200000] [--runs 3]
-// dotnet tools/Bench/bin/Release/net10.0/Bench.dll nation [--scale 0.01] [--arrival both|spread|burst] [--morning-hours 2] [--time-factor SCALE] [--batch 8] [--data DIR] [--new-batch-threshold N] [--central-cpu N] [--wal-compression on|lz4|zstd] [--fillfactor N] [--fence] [--favour-central]
+// dotnet tools/Bench/bin/Release/net10.0/Bench.dll nation [--scale 0.01] [--arrival both|spread|burst] [--morning-hours 2] [--time-factor SCALE] [--batch 8] [--data DIR] [--new-batch-threshold N] [--central-cpu N] [--wal-compression on|lz4|zstd] [--fillfactor N] [--fence] [--favour-central] [--shared-buffers 2GB]
 var command = args.FirstOrDefault() ?? "load";
 var rows = IntArg("--rows", 200_000);
 var runs = IntArg("--runs", 3);
@@ -31,7 +31,7 @@ return command switch
     "unchanged" => await UnchangedBenchmark.RunAsync(rows, runs),
     "nation" => await NationBenchmark.RunAsync(
         DoubleArg("--scale", 0.01), StringArg("--arrival") ?? "both", DoubleArg("--morning-hours", 2), DoubleArg("--time-factor", DoubleArg("--scale", 0.01)), IntArg("--batch", 8), StringArg("--data"), IntArg("--new-batch-threshold", -1),
-        IntArg("--central-cpu", -1), StringArg("--wal-compression") ?? "on", IntArg("--fillfactor", 0), args.Contains("--fence"), args.Contains("--favour-central")),
+        IntArg("--central-cpu", -1), StringArg("--wal-compression") ?? "on", IntArg("--fillfactor", 0), args.Contains("--fence"), args.Contains("--favour-central"), StringArg("--shared-buffers")),
     _ => Usage(),
 };
 
@@ -52,6 +52,6 @@ string? StringArg(string name)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench firstload [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N] | Bench usuarios [--rows N] [--changes-per-day N] [--lag-minutes N] [--changes-per-minute N] | Bench unchanged [--rows N] [--runs N] | Bench nation [--scale F] [--arrival both|spread|burst] [--morning-hours H] [--time-factor F] [--batch N] [--data DIR] [--new-batch-threshold N] [--central-cpu N] [--wal-compression on|lz4|zstd] [--fillfactor N] [--fence] [--favour-central]");
+    Console.Error.WriteLine("usage: Bench load [--rows N] [--runs N] | Bench firstload [--rows N] [--runs N] | Bench extract [--rows N] | Bench storm [--sites N] [--citizens N] [--batch N] [--central-cpu N] | Bench ingest [--puts N] [--clients N] [--sites N] | Bench http [--rows N] | Bench fleet [--sites N] [--days N] [--runs N] | Bench deliveries [--rows N] [--runs N] | Bench resume [--mb N] [--mbit N] | Bench usuarios [--rows N] [--changes-per-day N] [--lag-minutes N] [--changes-per-minute N] | Bench unchanged [--rows N] [--runs N] | Bench nation [--scale F] [--arrival both|spread|burst] [--morning-hours H] [--time-factor F] [--batch N] [--data DIR] [--new-batch-threshold N] [--central-cpu N] [--wal-compression on|lz4|zstd] [--fillfactor N] [--fence] [--favour-central] [--shared-buffers 2GB]");
     return 2;
 }

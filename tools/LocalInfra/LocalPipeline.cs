@@ -58,7 +58,7 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     private async Task StartCoreAsync(CancellationToken ct)
     {
-        var central = PostgresServer.StartAsync(durable: _options.DurableCentral, cancellationToken: ct);
+        var central = PostgresServer.StartAsync(durable: _options.DurableCentral, settings: _options.CentralSettings, cancellationToken: ct);
         var municipal = PostgresServer.StartAsync(cancellationToken: ct);
         var storage = _options.StorageOnDisk ? AzuriteServer.StartOnDiskAsync(ct) : AzuriteServer.StartAsync(ct);
         try

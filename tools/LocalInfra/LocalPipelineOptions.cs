@@ -29,6 +29,9 @@ public sealed class LocalPipelineOptions
     /// <summary>Keeps fsync on in the central PostgreSQL (benchmarks that measure WAL and latency); tests leave it off.</summary>
     public bool DurableCentral { get; set; }
 
+    /// <summary>Server settings for the central cluster on top of PostgresServer's (e.g. shared_buffers as the Azure tier has it); none by default.</summary>
+    public IReadOnlyDictionary<string, string>? CentralSettings { get; set; }
+
     /// <summary>Upload retry settings for the uploaders (short in tests).</summary>
     public int UploadMaxAttempts { get; set; } = 4;
 
