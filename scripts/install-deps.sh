@@ -116,8 +116,8 @@ CSPROJ
 fi
 # --- end Bicep CLI ---------------------------------------------------------------------------------------------------
 
-# Wine (Debian's wine64, Wine 8) runs the shipped win-x64 uploader.exe in tests/EndToEnd.Tests/WindowsUploaderTests.cs
-# and tests/EndToEnd.Tests/SelfUpdate/SelfUpdateUnderWineTests.cs (what it shows and cannot: docs/uploader-windows.md).
+# Wine (Debian's wine64, Wine 8) runs the shipped win-x64 uploader.exe in tests/Releases.Tests/WindowsUploaderTests.cs
+# and tests/Releases.Tests/SelfUpdate/SelfUpdateUnderWineTests.cs (what it shows and cannot: docs/uploader-windows.md).
 if ! command -v wine >/dev/null && [ ! -x /usr/lib/wine/wine64 ]; then
   echo "installing Wine (apt wine64; the Windows uploader's end-to-end test runs uploader.exe under it)…"
   apt_install wine64

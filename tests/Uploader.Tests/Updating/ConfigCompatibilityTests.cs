@@ -9,7 +9,7 @@ namespace PecLists.Uploader.Tests.Updating;
 /// file's fields this build does not know are ignored, and an older file without the self-update fields still loads.
 /// These are today's reader alone, given hand-written files: the previous release's own binary reading the config today's
 /// install writes, and today's binary reading the one the previous release's install writes, is
-/// tests/EndToEnd.Tests/Compatibility/PreviousReleaseTests (built from git history).
+/// tests/Releases.Tests/Compatibility/PreviousReleaseTests (built from git history).
 /// </summary>
 public sealed class ConfigCompatibilityTests : IDisposable
 {

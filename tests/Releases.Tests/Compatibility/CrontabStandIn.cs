@@ -1,4 +1,4 @@
-namespace EndToEnd.Tests.Compatibility;
+namespace Releases.Tests.Compatibility;
 
 /// <summary>
 /// A <c>crontab</c> command that keeps the table in a file of its own, first on the PATH given to the uploader: install

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using LocalInfra;
-using static EndToEnd.Tests.SelfUpdate.ReleaseOperator;
+using static Releases.Tests.SelfUpdate.ReleaseOperator;
 
-namespace EndToEnd.Tests.SelfUpdate;
+namespace Releases.Tests.SelfUpdate;
 
 /// <summary>
 /// The whole update path on Linux with real parts: two builds of this source at their own versions, 1.0.0 installed as

@@ -6,7 +6,7 @@ using LocalInfra;
 using Npgsql;
 using PecLists.Contracts;
 
-namespace EndToEnd.Tests.Compatibility;
+namespace Releases.Tests.Compatibility;
 
 /// <summary>
 /// Issue 26's compatibility item, with the previous release's own binary (<see cref="PreviousRelease"/>, built from git

@@ -2,13 +2,14 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using LocalInfra;
 
-namespace EndToEnd.Tests.Compatibility;
+namespace Releases.Tests.Compatibility;
 
 /// <summary>
 /// The uploader of the previous release, built from git history: the source at <see cref="Revision"/> checked out in a
 /// temporary worktree (removed after), its uploader project alone built (JIT: the wire and the config files are what
 /// this is about, not the publish form), kept under .artifacts/previous-release/&lt;revision&gt; since a revision never
-/// changes.
+/// changes. One build at a time, in this process and across test processes of the same checkout
+/// (<see cref="ArtifactFolderLock"/>).
 /// </summary>
 /// <remarks>
 /// Why this revision: 941aea0 is the last commit of main before the releases backend and the uploader's self-update
@@ -32,6 +33,7 @@ public static class PreviousRelease
         await OneAtATime.WaitAsync();
         try
         {
+            using var otherProcesses = await ArtifactFolderLock.AcquireAsync(output, TimeSpan.FromMinutes(60));
             await EnsureRevisionAsync();
             var version = DeclaredVersion((await GitAsync("show", $"{Revision}:uploader/Uploader.csproj")).StandardOutput);
             if (!File.Exists(dll))

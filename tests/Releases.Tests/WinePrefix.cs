@@ -1,6 +1,6 @@
 using LocalInfra;
 
-namespace EndToEnd.Tests;
+namespace Releases.Tests;
 
 /// <summary>
 /// A throwaway Wine prefix for running the shipped win-x64 uploader.exe (docs/uploader-windows.md): Debian's wine64

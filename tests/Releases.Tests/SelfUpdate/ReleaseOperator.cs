@@ -2,7 +2,7 @@ using Azure.Storage.Blobs;
 using LocalInfra;
 using Npgsql;
 
-namespace EndToEnd.Tests.SelfUpdate;
+namespace Releases.Tests.SelfUpdate;
 
 /// <summary>
 /// What the self-update tests do as the operator (releases keygen, sign, publish, rollout, with the function app's own

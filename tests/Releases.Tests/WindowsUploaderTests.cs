@@ -1,8 +1,8 @@
-using EndToEnd.Tests.SelfUpdate;
+using Releases.Tests.SelfUpdate;
 using LocalInfra;
-using static EndToEnd.Tests.WinePrefix;
+using static Releases.Tests.WinePrefix;
 
-namespace EndToEnd.Tests;
+namespace Releases.Tests;
 
 /// <summary>
 /// The build most municipalities run: the shipped win-x64 single-file uploader.exe (scripts/package.sh), under Wine,

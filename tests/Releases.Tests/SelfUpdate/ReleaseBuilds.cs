@@ -1,15 +1,18 @@
 using LocalInfra;
 
-namespace EndToEnd.Tests.SelfUpdate;
+namespace Releases.Tests.SelfUpdate;
 
 /// <summary>
 /// Uploader builds of this source at chosen versions (<c>dotnet publish -p:Version=…</c>), kept under
 /// .artifacts/selfupdate-e2e and published again only when a source file of the uploader or the contracts is newer than
-/// the build: publishing is minutes on a small machine.
+/// the build: publishing is minutes on a small machine. One publish at a time: in this process (a semaphore) and across
+/// test processes of the same checkout (<see cref="ArtifactFolderLock"/> on the folder).
 /// </summary>
 public static class ReleaseBuilds
 {
     private static readonly SemaphoreSlim OneAtATime = new(1, 1);
+
+    private static readonly string Folder = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e");
 
     private static readonly Lazy<Task<ShippedBuild>> WindowsPackage = new(() => PackageAsync("win-x64", "uploader.exe"));
 
@@ -51,11 +54,12 @@ public static class ReleaseBuilds
 
     private static async Task<string> PublishAsync(string project, string[] sources, string runtime, string version, string name, string[] properties)
     {
-        var output = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", name);
+        var output = Path.Combine(Folder, name);
         var executable = Path.Combine(output, runtime.StartsWith("win", StringComparison.Ordinal) ? "uploader.exe" : "uploader");
         await OneAtATime.WaitAsync();
         try
         {
+            using var otherProcesses = await ArtifactFolderLock.AcquireAsync(Folder, TimeSpan.FromMinutes(60));
             if (File.Exists(executable) && File.GetLastWriteTimeUtc(executable) > NewestSource(sources))
             {
                 return executable;
@@ -65,7 +69,7 @@ public static class ReleaseBuilds
                 "dotnet",
                 [
                     "publish", Path.Combine(RepoPaths.Root, project), "-c", "Release", "-r", runtime, $"-p:Version={version}", .. properties,
-                    "--artifacts-path", Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", "build", name), "-o", output, "-nologo", "-v", "quiet",
+                    "--artifacts-path", Path.Combine(Folder, "build", name), "-o", output, "-nologo", "-v", "quiet",
                 ],
                 timeout: TimeSpan.FromMinutes(20));
             return executable;
@@ -78,10 +82,11 @@ public static class ReleaseBuilds
 
     private static async Task<ShippedBuild> PackageAsync(string runtime, string executable)
     {
-        var output = Path.Combine(RepoPaths.Root, ".artifacts", "selfupdate-e2e", "package");
+        var output = Path.Combine(Folder, "package");
         await OneAtATime.WaitAsync();
         try
         {
+            using var otherProcesses = await ArtifactFolderLock.AcquireAsync(Folder, TimeSpan.FromMinutes(60));
             var packaged = await ProcessRunner.RunAsync(
                 "bash", [Path.Combine(RepoPaths.Root, "scripts", "package.sh"), "--no-functions", "--uploader", runtime, "--out", output],
                 timeout: TimeSpan.FromMinutes(20));

@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
 using LocalInfra;
-using static EndToEnd.Tests.SelfUpdate.ReleaseOperator;
-using static EndToEnd.Tests.WinePrefix;
+using static Releases.Tests.SelfUpdate.ReleaseOperator;
+using static Releases.Tests.WinePrefix;
 
-namespace EndToEnd.Tests.SelfUpdate;
+namespace Releases.Tests.SelfUpdate;
 
 /// <summary>
 /// The update path of the build most municipalities run: the shipped win-x64 single-file uploader.exe, packaged by
