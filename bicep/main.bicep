@@ -40,9 +40,12 @@ param maximumInstanceCount int = 40
 @description('HTTP requests one instance takes at once; matches Ingest:MaxConcurrentUploads (16) so uploads queue at the front door, not in the app.')
 param httpPerInstanceConcurrency int = 16
 
-@description('Load:MaxConcurrentLoads: loads running against PostgreSQL at once across every instance (ADR 0004); size it to the server\'s spare cores.')
+// One core fewer than the server has: in `Bench nation` with the database on two cores, the read probe's p95 was
+// 12–19× idle with 2 or 4 loads at once and 1–3.4× with 1 (docs/benchmarks.md, "The read probe against the cap").
+// The country's next day at one load is about 2 h of loads (ibid.). Raise it with the SKU: 3 on Standard_D4ds_v5.
+@description('Load:MaxConcurrentLoads: loads running against PostgreSQL at once across every instance (ADR 0004); keep it below the server\'s vCores (1 on the shipped Standard_D2ds_v5, 3 on a D4ds_v5).')
 @minValue(1)
-param maxConcurrentLoads int = 4
+param maxConcurrentLoads int = 1
 
 @description('Database:MaxPoolSize: connections one instance opens at most.')
 @minValue(2)
