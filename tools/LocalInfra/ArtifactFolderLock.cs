@@ -28,23 +28,27 @@ public sealed class ArtifactFolderLock : IDisposable
     {
         var path = Path.TrimEndingDirectorySeparator(folder) + ".lock";
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                return new ArtifactFolderLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(Poll);
-            }
-            catch (IOException e)
-            {
-                throw new TimeoutException($"{path} was still held by another process after {timeout.TotalMinutes:0} minutes (a test run publishing into {folder}, or one hung).", e);
-            }
-        }
+        var file = await Eventually.UntilAsync(
+            () => TryOpen(path),
+            opened => opened is not null,
+            timeout,
+            $"the lock {path} (another process holds it: a test run publishing into {folder}, or one hung)",
+            Poll,
+            _ => "still held");
+        return new ArtifactFolderLock(file!);
     }
 
     public void Dispose() => _file.Dispose();
+
+    private static FileStream? TryOpen(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
 }

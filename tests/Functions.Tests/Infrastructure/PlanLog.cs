@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Dapper;
+using LocalInfra;
 using Npgsql;
 
 namespace PecLists.Functions.Tests.Infrastructure;
@@ -27,19 +28,14 @@ public static class PlanLog
             await connection.ExecuteScalarAsync<string>($"SELECT '{marker}'::text");
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            var plans = Read(Path.Combine(dataDirectory, "log"));
-            var end = plans.FindIndex(p => p.QueryText.Contains(marker, StringComparison.Ordinal));
-            if (end >= 0)
-            {
-                return plans[..end];
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"The plan of '{marker}' never reached the log in {dataDirectory}/log.");
-            await Task.Delay(50);
-        }
+        var plans = await Eventually.UntilAsync(
+            () => Read(Path.Combine(dataDirectory, "log")),
+            read => read.Exists(p => p.QueryText.Contains(marker, StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30),
+            $"the plan of '{marker}' to reach the log in {dataDirectory}/log",
+            TimeSpan.FromMilliseconds(50),
+            read => $"{read.Count} plans");
+        return plans[..plans.FindIndex(p => p.QueryText.Contains(marker, StringComparison.Ordinal))];
     }
 
     private static List<LoggedPlan> Read(string directory)
