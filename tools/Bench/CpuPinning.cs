@@ -12,7 +12,7 @@ public static class CpuPinning
 {
     public static async Task PinClusterAsync(PostgresServer server, int cpu)
     {
-        var postmaster = File.ReadLines(Path.Combine(server.DataDirectory, "postmaster.pid")).First().Trim();
+        var postmaster = PostmasterPid(server);
         var children = (await ProcessRunner.RunAsync("pgrep", ["-P", postmaster])).StandardOutput
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var pid in children.Prepend(postmaster))
@@ -32,7 +32,7 @@ public static class CpuPinning
     public static async Task<IAsyncDisposable> FenceAsync(PostgresServer server, int cpu, bool favourCluster = false)
     {
         var script = Path.Combine(RepoPaths.Root, "tools", "Bench", "cpu-fence.sh");
-        var postmaster = File.ReadLines(Path.Combine(server.DataDirectory, "postmaster.pid")).First().Trim();
+        var postmaster = PostmasterPid(server);
         var me = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
         string[] arguments = favourCluster ? [script, "favour", postmaster]
             : cpu >= 0 ? [script, "on", postmaster, cpu.ToString(CultureInfo.InvariantCulture), me]
@@ -41,6 +41,10 @@ public static class CpuPinning
         Console.Write(result.StandardOutput);
         return new Fence(script);
     }
+
+    /// <summary>The first line of postmaster.pid: the postmaster's process id (pg_ctl detaches it from the benchmark).</summary>
+    private static string PostmasterPid(PostgresServer server) =>
+        File.ReadLines(Path.Combine(server.DataDirectory, "postmaster.pid")).First().Trim();
 
     private sealed class Fence(string script) : IAsyncDisposable
     {
