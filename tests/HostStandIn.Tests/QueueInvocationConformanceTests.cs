@@ -144,20 +144,22 @@ public sealed class QueueInvocationConformanceTests(AzuriteFixture storage) : IC
     // Azure/azure-sdk-for-net sdk/storage/Microsoft.Azure.WebJobs.Extensions.Storage.Queues/src/Listeners/QueueListener.cs:
     // every message is received with a 10-minute lease (constructor, _visibilityTimeout), and ProcessMessageAsync runs
     // CreateUpdateMessageVisibilityTimer around the invocation: at half the lease UpdateQueueMessageVisibilityCommand
-    // leases it again and the new pop receipt is kept (onUpdateReceipt) for the delete. Scaled: a 2 s lease, a 6 s function.
+    // leases it again and the new pop receipt is kept (onUpdateReceipt) for the delete. Scaled: a 5 s lease, a 15 s
+    // function. (With a 2 s lease the renewal due at 1 s came late once on a loaded 2-core CI machine and the message
+    // reappeared: 2.5 s of margin instead of 1 s.)
     [Fact]
     public async Task A_message_stays_invisible_while_its_function_runs_past_the_lease_and_is_deleted_once()
     {
         var (app, queue, _) = await StartAsync(
-            new Dictionary<string, string?> { ["ECHO_DELAY_MS"] = "6000" },
+            new Dictionary<string, string?> { ["ECHO_DELAY_MS"] = "15000" },
             """{ "extensions": { "queues": { "batchSize": 1, "newBatchThreshold": 1, "maxDequeueCount": 5, "visibilityTimeout": "00:00:00", "maxPollingInterval": "00:00:00.200" } } }""",
-            TimeSpan.FromSeconds(2));
+            TimeSpan.FromSeconds(5));
         await using var running = app;
 
         await queue.SendMessageAsync(Message);
         await app.WaitForInvocationsAsync(1);
 
-        // Until the 6 s function (three 2 s leases) has succeeded and its message is gone: without renewal the message
+        // Until the 15 s function (three 5 s leases) has succeeded and its message is gone: without renewal the message
         // reappears mid-run and is invoked again, or the stale receipt's delete fails and it stays.
         await app.WaitUntilAsync(() => app.Host.Log.Text.Contains("Executed 'Functions.consume' (Succeeded", StringComparison.Ordinal), "the function to succeed");
         await Eventually.UntilAsync(
